@@ -1,0 +1,55 @@
+import nx from '@nx/eslint-plugin';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/** Who may import whom (DESIGN.md): dependencies point inwards, core imports no runtime, transport or MCP library. */
+const dependencyRules = (extraAllowed) => [
+  {
+    sourceTag: 'type:core',
+    onlyDependOnLibsWithTags: [...extraAllowed],
+    bannedExternalImports: ['nats', 'nats/*', '@nats-io/*', '@modelcontextprotocol/*', 'node:*', 'commander', 'yaml', 'fs', 'net', 'http', 'child_process'],
+  },
+  { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', ...extraAllowed] },
+  { sourceTag: 'type:mcp', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
+  { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:testing'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:transport', 'type:adapter', 'type:mcp', 'type:plugin', ...extraAllowed] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+];
+
+const boundaries = (extraAllowed) => ['error', { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) }];
+
+export default defineConfig(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**'] },
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([]),
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests may use the shared test helpers and the in-memory transport (as Moleculer's tests use its Fake transporter).
+    files: ['**/*.spec.ts', '**/e2e/**/*.ts', '**/*.test-helpers.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:transport']),
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // Build and test config sits outside every project's source and may reach the shared root config.
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

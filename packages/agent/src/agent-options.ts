@@ -1,0 +1,20 @@
+import { AgentIdSchema, CapabilityListSchema, JsonObjectSchema } from '@switchyard/core';
+import { z } from 'zod';
+
+/** The agent's own settings (the transport and handler are passed beside them). */
+export const AgentOptionsSchema = z.strictObject({
+  agentId: AgentIdSchema,
+  capabilities: CapabilityListSchema,
+  priority: z.number().default(0),
+  /** Most tasks held at once; omitted means unbounded. */
+  capacity: z.number().int().positive().optional(),
+  metadata: JsonObjectSchema.optional(),
+  /** How long to wait for the orchestrator to acknowledge register/unregister/status. */
+  requestTimeoutMs: z.number().int().positive().default(5_000),
+  /** Sends a status heartbeat this often; 0 sends none (fine in one process). */
+  heartbeatIntervalMs: z.number().int().nonnegative().default(0),
+  /** How long stop() lets running tasks finish before aborting them. */
+  drainTimeoutMs: z.number().int().nonnegative().default(10_000),
+});
+
+export type AgentOptions = z.input<typeof AgentOptionsSchema>;

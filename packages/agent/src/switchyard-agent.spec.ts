@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+import type { Task } from '@switchyard/core';
+import { createCoreModule, hashToken, nextEnvelopeId, ORCHESTRATOR_ADDRESS, OrchestrationEngine, TaskDistributor, TaskExecutionError } from '@switchyard/core';
+import { waitUntil } from '@switchyard/testing';
+import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
+import { Container } from 'inversify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OrchestratorRejectedError, SwitchyardAgent } from './switchyard-agent.js';
+import { TaskFailure } from './task-failure.js';
+
+const TOKEN = 'agent-spec-token';
+
+describe('SwitchyardAgent over the in-memory transport', () => {
+  let engine: OrchestrationEngine;
+  let distributor: TaskDistributor;
+  let bus: MemoryBus;
+  const agents: SwitchyardAgent[] = [];
+
+  beforeEach(async () => {
+    const container = new Container();
+    container.load(
+      createCoreModule({ auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createMemoryTransportModule(),
+    );
+    engine = container.get(OrchestrationEngine);
+    distributor = container.get(TaskDistributor);
+    bus = container.get(MemoryBus);
+    await engine.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+    await engine.stop();
+  });
+
+  function agent(agentId: string, capabilities: string[], handler: ConstructorParameters<typeof SwitchyardAgent>[2], capacity?: number): SwitchyardAgent {
+    const created = new SwitchyardAgent({ agentId, capabilities, ...(capacity === undefined ? {} : { capacity }) }, new InMemoryTransport(bus), handler);
+    agents.push(created);
+    return created;
+  }
+
+  async function run(requiredCapabilities: string[], taskData: Task['data']): Promise<unknown> {
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities, taskData });
+    return (await engine.executeTask({ authToken: TOKEN, taskId: task.id })).result;
+  }
+
+  it('registers on start and answers a task with its handler result', async () => {
+    await agent('echo', ['echo'], (task) => ({ echoed: task.data })).start();
+    const listed = await engine.listAgents({ authToken: TOKEN });
+    expect(listed.map((entry) => entry.id)).toEqual(['echo']);
+    expect(await run(['echo'], { text: 'hi' })).toEqual({ echoed: { text: 'hi' } });
+  });
+
+  it('fails the task with the code and permanence a handler gives through TaskFailure', async () => {
+    await agent('strict', ['check'], () => {
+      throw new TaskFailure('input rejected', { code: 'BAD_INPUT', permanent: true });
+    }).start();
+    const failure = await run(['check'], null).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TaskExecutionError);
+    expect((failure as TaskExecutionError).details).toMatchObject({ error: { code: 'BAD_INPUT', message: 'input rejected', permanent: true } });
+  });
+
+  it('fails the task as HANDLER_ERROR when the handler throws anything else', async () => {
+    await agent('broken', ['break'], () => {
+      throw new Error('boom');
+    }).start();
+    const failure = (await run(['break'], null).catch((error: unknown) => error)) as TaskExecutionError;
+    expect(failure.details).toMatchObject({ error: { code: 'HANDLER_ERROR', message: 'boom' } });
+  });
+
+  it('refuses a result that is not JSON instead of sending something the orchestrator would drop', async () => {
+    await agent('odd', ['odd'], () => ({ when: new Date(0) }) as never).start();
+    const failure = (await run(['odd'], null).catch((error: unknown) => error)) as TaskExecutionError;
+    expect(failure.details).toMatchObject({ error: { code: 'INVALID_RESULT' } });
+  });
+
+  it('fails to start with UNKNOWN_ADDRESS when no orchestrator listens', async () => {
+    const lonely = new SwitchyardAgent({ agentId: 'lonely', capabilities: ['a'] }, new InMemoryTransport(new MemoryBus()), () => null);
+    await expect(lonely.start()).rejects.toMatchObject({ code: 'UNKNOWN_ADDRESS' });
+    expect(lonely.isRunning).toBe(false);
+  });
+
+  it("fails to start with the orchestrator's error code when registration is refused", async () => {
+    const otherBus = new MemoryBus();
+    const refusing = new InMemoryTransport(otherBus);
+    await refusing.start();
+    await refusing.subscribe(ORCHESTRATOR_ADDRESS, async (request) => {
+      await refusing.send({
+        id: nextEnvelopeId(),
+        kind: 'ack',
+        from: ORCHESTRATOR_ADDRESS,
+        to: request.from,
+        priority: 'high',
+        correlationId: request.id,
+        sentAt: Date.now(),
+        payload: { ok: false, error: { code: 'FORBIDDEN', message: 'not today' } },
+      });
+    });
+    const refused = new SwitchyardAgent({ agentId: 'refused', capabilities: ['a'] }, new InMemoryTransport(otherBus), () => null);
+    const failure = await refused.start().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OrchestratorRejectedError);
+    expect(failure).toMatchObject({ code: 'FORBIDDEN', message: 'not today' });
+    expect(refused.isRunning).toBe(false);
+    await refusing.stop();
+  });
+
+  it('fails to start with TIMEOUT when the orchestrator never answers', async () => {
+    const otherBus = new MemoryBus();
+    const silent = new InMemoryTransport(otherBus);
+    await silent.start();
+    await silent.subscribe(ORCHESTRATOR_ADDRESS, () => undefined);
+    const waiting = new SwitchyardAgent({ agentId: 'waiting', capabilities: ['a'], requestTimeoutMs: 50 }, new InMemoryTransport(otherBus), () => null);
+    await expect(waiting.start()).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await silent.stop();
+  });
+
+  it('finishes running tasks, then unregisters, when stopped', async () => {
+    let release: () => void = () => undefined;
+    const slow = agent('slow', ['slow'], () => new Promise((resolve) => (release = () => resolve('done'))));
+    await slow.start();
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['slow'] });
+    const result = engine.executeTask({ authToken: TOKEN, taskId: task.id });
+    await waitUntil(() => slow.load === 1, 'the agent holds the task');
+    const stopping = slow.stop();
+    await waitUntil(() => distributor.listAgents()[0]?.status === 'draining', 'the agent is draining');
+    expect(distributor.listAgents()[0]?.load).toBe(1);
+    release();
+    await stopping;
+    expect((await result).result).toBe('done');
+    expect(await engine.listAgents({ authToken: TOKEN })).toEqual([]);
+  });
+});

@@ -1,0 +1,258 @@
+import type { AckPayload, AgentStatus, Envelope, EnvelopeOf, JsonValue, Logger, Transport, TransportSubscription } from '@switchyard/core';
+import {
+  agentAddress,
+  CommunicationError,
+  JsonValueSchema,
+  nextEnvelopeId,
+  ORCHESTRATOR_ADDRESS,
+  parseInput,
+  SilentLogger,
+  SwitchyardError,
+  ValidationError,
+} from '@switchyard/core';
+import type { AgentOptions } from './agent-options.js';
+import { AgentOptionsSchema } from './agent-options.js';
+import type { AgentTask, TaskHandler } from './agent-task.js';
+import { TaskFailure } from './task-failure.js';
+
+interface PendingRequest {
+  resolve(): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** The orchestrator refused a request; carries its error code. */
+export class OrchestratorRejectedError extends SwitchyardError {
+  readonly code: string;
+
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message, details);
+    this.code = code;
+  }
+}
+
+/**
+ * An agent over any transport: registers itself, takes task requests addressed to it, runs the
+ * handler, answers, keeps the orchestrator informed of its load, and leaves cleanly.
+ */
+export class SwitchyardAgent {
+  private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
+  private readonly address: string;
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private subscription: TransportSubscription | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private status: AgentStatus = 'offline';
+
+  constructor(
+    options: AgentOptions,
+    private readonly transport: Transport,
+    private readonly handler: TaskHandler,
+    private readonly logger: Logger = new SilentLogger(),
+  ) {
+    this.options = parseInput(AgentOptionsSchema, options, 'agent options');
+    this.address = agentAddress(this.options.agentId);
+  }
+
+  get agentId(): string {
+    return this.options.agentId;
+  }
+
+  /** Tasks in hand right now. */
+  get load(): number {
+    return this.running.size;
+  }
+
+  get isRunning(): boolean {
+    return this.subscription !== undefined;
+  }
+
+  /** Connects, listens at its address and registers; rejects if the orchestrator refuses or does not answer. */
+  async start(): Promise<void> {
+    if (this.subscription !== undefined) return;
+    await this.transport.start();
+    this.subscription = await this.transport.subscribe(this.address, (envelope) => this.receive(envelope));
+    try {
+      await this.request('agent_register', {
+        agentId: this.options.agentId,
+        capabilities: this.options.capabilities,
+        priority: this.options.priority,
+        ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
+        ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
+      });
+    } catch (error) {
+      await this.disconnect();
+      throw error;
+    }
+    this.status = 'online';
+    if (this.options.heartbeatIntervalMs > 0) {
+      this.heartbeat = setInterval(() => {
+        this.sendHeartbeat();
+      }, this.options.heartbeatIntervalMs);
+      this.heartbeat.unref();
+    }
+  }
+
+  /**
+   * Leaves gracefully: announces draining, lets running tasks finish (up to drainTimeoutMs, then
+   * aborts them), unregisters and disconnects.
+   */
+  async stop(): Promise<void> {
+    if (this.subscription === undefined) return;
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    await this.setStatus('draining').catch((error: unknown) => {
+      this.logger.warn('could not announce draining', { agentId: this.agentId, error: String(error) });
+    });
+    await this.drain();
+    await this.request('agent_unregister', { agentId: this.agentId }).catch((error: unknown) => {
+      this.logger.warn('could not unregister', { agentId: this.agentId, error: String(error) });
+    });
+    await this.disconnect();
+    this.status = 'offline';
+  }
+
+  /** Tells the orchestrator the agent's status (and its current load). */
+  async setStatus(status: AgentStatus): Promise<void> {
+    await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load });
+    this.status = status;
+  }
+
+  /** Sends the agent's own count of tasks in hand, correcting the orchestrator's. */
+  async reportLoad(): Promise<void> {
+    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load });
+  }
+
+  private sendHeartbeat(): void {
+    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load }).catch((error: unknown) => {
+      this.logger.warn('heartbeat not acknowledged', { agentId: this.agentId, error: String(error) });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, this.options.drainTimeoutMs);
+    });
+    const outcome = await Promise.race([Promise.allSettled([...this.running.values()]), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.abort.abort(new Error('agent stopped'));
+      await Promise.allSettled([...this.running.values()]);
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new CommunicationError('TRANSPORT_CLOSED', 'The agent stopped'));
+      this.pending.delete(id);
+    }
+    await subscription?.unsubscribe();
+    await this.transport.stop();
+  }
+
+  private receive(envelope: Envelope): Promise<void> | undefined {
+    if (envelope.kind === 'ack') {
+      this.settle(envelope);
+      return undefined;
+    }
+    if (envelope.kind === 'task_request') return this.run(envelope);
+    this.logger.warn('ignored an envelope an agent does not take', { agentId: this.agentId, kind: envelope.kind, from: envelope.from });
+    return undefined;
+  }
+
+  private settle(envelope: EnvelopeOf<'ack'>): void {
+    const pending = envelope.correlationId === undefined ? undefined : this.pending.get(envelope.correlationId);
+    if (pending === undefined || envelope.correlationId === undefined) return;
+    this.pending.delete(envelope.correlationId);
+    clearTimeout(pending.timer);
+    const ack: AckPayload = envelope.payload;
+    if (ack.ok) pending.resolve();
+    else pending.reject(new OrchestratorRejectedError(ack.error.code, ack.error.message, ack.error.details ?? {}));
+  }
+
+  private run(envelope: EnvelopeOf<'task_request'>): Promise<void> {
+    const { payload } = envelope;
+    const task: AgentTask = {
+      id: payload.taskId,
+      type: payload.taskType,
+      data: payload.data,
+      requiredCapabilities: payload.requiredCapabilities,
+      senderId: payload.senderId,
+      priority: payload.priority,
+      attempt: payload.attempt,
+    };
+    const capacity = this.options.capacity ?? Infinity;
+    if (this.running.size >= capacity || this.status !== 'online') {
+      const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
+      return this.answer(envelope, { status: 'failed', error: { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` } });
+    }
+    const work = this.execute(envelope, task).finally(() => {
+      this.running.delete(runKey);
+    });
+    const runKey = `${task.id}#${String(task.attempt)}`;
+    this.running.set(runKey, work);
+    return work;
+  }
+
+  private async execute(envelope: EnvelopeOf<'task_request'>, task: AgentTask): Promise<void> {
+    let outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } };
+    try {
+      const value = await this.handler(task, { agentId: this.agentId, signal: this.abort.signal });
+      const checked = JsonValueSchema.safeParse(value ?? null);
+      outcome = checked.success
+        ? { status: 'completed', result: checked.data }
+        : { status: 'failed', error: { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${ValidationError.fromZod(checked.error).message}`, permanent: true } };
+    } catch (error) {
+      outcome =
+        error instanceof TaskFailure
+          ? { status: 'failed', error: { code: error.code, message: error.message, permanent: error.permanent } }
+          : { status: 'failed', error: { code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) } };
+    }
+    await this.answer(envelope, outcome);
+  }
+
+  private async answer(
+    request: EnvelopeOf<'task_request'>,
+    outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } },
+  ): Promise<void> {
+    try {
+      await this.transport.send({
+        id: nextEnvelopeId(),
+        kind: 'task_response',
+        from: this.address,
+        to: request.from,
+        priority: request.priority,
+        correlationId: request.id,
+        sentAt: Date.now(),
+        payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: this.agentId, ...outcome },
+      });
+    } catch (error) {
+      this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId: request.payload.taskId, error: String(error) });
+    }
+  }
+
+  private request<K extends 'agent_register' | 'agent_unregister' | 'agent_status'>(kind: K, payload: EnvelopeOf<K>['payload']): Promise<void> {
+    const id = nextEnvelopeId();
+    const envelope = { id, kind, from: this.address, to: ORCHESTRATOR_ADDRESS, priority: 'high', sentAt: Date.now(), payload } as Envelope;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new CommunicationError('TIMEOUT', `The orchestrator did not answer ${kind} within ${String(this.options.requestTimeoutMs)} ms`));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.transport.send(envelope).catch((error: unknown) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+  }
+}

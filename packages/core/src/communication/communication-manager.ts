@@ -1,0 +1,101 @@
+import { inject, injectable } from 'inversify';
+import { TOKENS } from '../di/tokens.js';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { AckPayload, Envelope, EnvelopeKind, EnvelopeOf } from '../models/envelope.js';
+import { agentAddress, ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Transport, TransportSubscription } from '../ports/transport.js';
+import type { TaskRecord } from '../distribution/task-record.js';
+import { nextEnvelopeId } from './envelope-id.js';
+
+export type InboundHandlers = {
+  readonly [K in EnvelopeKind]?: (envelope: EnvelopeOf<K>) => void | Promise<void>;
+};
+
+/** The orchestrator's side of the transport: addresses, envelopes out, envelopes in by kind. */
+@injectable()
+export class CommunicationManager {
+  private subscription: TransportSubscription | undefined;
+  private handlers: InboundHandlers = {};
+
+  constructor(
+    @inject(TOKENS.Transport) private readonly transport: Transport,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.subscription !== undefined;
+  }
+
+  async start(handlers: InboundHandlers): Promise<void> {
+    if (this.subscription !== undefined) return;
+    this.handlers = handlers;
+    this.transport.onerror = (error) => {
+      this.logger.warn('transport reported a problem', { code: error.code, error: error.message });
+    };
+    await this.transport.start();
+    this.subscription = await this.transport.subscribe(ORCHESTRATOR_ADDRESS, (envelope) => this.dispatch(envelope));
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.unsubscribe();
+    await this.transport.stop();
+  }
+
+  /** Hands a task to its assigned agent; resolves once the agent's transport has it. */
+  async sendTaskRequest(agentId: string, task: TaskRecord): Promise<void> {
+    await this.transport.send({
+      id: nextEnvelopeId(),
+      kind: 'task_request',
+      from: ORCHESTRATOR_ADDRESS,
+      to: agentAddress(agentId),
+      priority: task.priority,
+      sentAt: this.clock.now(),
+      payload: {
+        taskId: task.id,
+        attempt: task.attempts,
+        taskType: task.type,
+        requiredCapabilities: task.requiredCapabilities as string[],
+        data: task.data,
+        senderId: task.senderId,
+        priority: task.priority,
+      },
+    });
+  }
+
+  /** Answers a request envelope; a requester that is gone only costs a log line. */
+  async sendAck(request: Envelope, ack: AckPayload): Promise<void> {
+    try {
+      await this.transport.send({
+        id: nextEnvelopeId(),
+        kind: 'ack',
+        from: ORCHESTRATOR_ADDRESS,
+        to: request.from,
+        priority: request.priority,
+        correlationId: request.id,
+        sentAt: this.clock.now(),
+        payload: ack,
+      });
+    } catch (error) {
+      this.logger.warn('could not acknowledge a request', { to: request.from, kind: request.kind, error: String(error) });
+    }
+  }
+
+  private async dispatch(envelope: Envelope): Promise<void> {
+    const handler = this.handlers[envelope.kind] as ((envelope: Envelope) => void | Promise<void>) | undefined;
+    if (handler === undefined) {
+      this.logger.warn('ignored an envelope of a kind the orchestrator does not take', { kind: envelope.kind, from: envelope.from });
+      return;
+    }
+    try {
+      await handler(envelope);
+    } catch (error) {
+      const fields = error instanceof SwitchyardError ? { code: error.code, error: error.message } : { error: String(error) };
+      this.logger.warn('rejected an envelope', { kind: envelope.kind, from: envelope.from, ...fields });
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { CommunicationError } from '../errors/communication-error.js';
+import type { Envelope } from '../models/envelope.js';
+import { EnvelopeSchema } from '../models/envelope.js';
+
+/** Envelopes are JSON on every wire. */
+export function encodeEnvelope(envelope: Envelope): string {
+  return JSON.stringify(envelope);
+}
+
+/**
+ * Checks anything that arrived from outside against the envelope schema. Throws
+ * CommunicationError `MALFORMED_MESSAGE` naming the bad fields.
+ */
+export function validateEnvelope(value: unknown): Envelope {
+  const parsed = EnvelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+    const fields = issues.map((issue) => `${issue.field || '(root)'}: ${issue.message}`).join('; ');
+    throw new CommunicationError('MALFORMED_MESSAGE', `Malformed envelope: ${fields}`, { issues });
+  }
+  return parsed.data;
+}
+
+/** Parses JSON text from a wire into a validated envelope. */
+export function decodeEnvelope(text: string): Envelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CommunicationError('MALFORMED_MESSAGE', 'Malformed envelope: not JSON', {}, { cause: error });
+  }
+  return validateEnvelope(value);
+}

@@ -1,0 +1,19 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { CoreOptions } from '../engine/core-options.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { TaskStore } from '../ports/task-store.js';
+import type { Transport } from '../ports/transport.js';
+import type { StrategyServices } from '../strategies/define-strategy.js';
+
+/** Injection tokens for the ports and options; concrete classes are their own tokens. */
+export const TOKENS = {
+  Transport: Symbol.for('switchyard.Transport') as ServiceIdentifier<Transport>,
+  TaskStore: Symbol.for('switchyard.TaskStore') as ServiceIdentifier<TaskStore>,
+  Clock: Symbol.for('switchyard.Clock') as ServiceIdentifier<Clock>,
+  Logger: Symbol.for('switchyard.Logger') as ServiceIdentifier<Logger>,
+  Authenticator: Symbol.for('switchyard.Authenticator') as ServiceIdentifier<Authenticator>,
+  CoreOptions: Symbol.for('switchyard.CoreOptions') as ServiceIdentifier<CoreOptions>,
+  StrategyServices: Symbol.for('switchyard.StrategyServices') as ServiceIdentifier<StrategyServices>,
+} as const;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from '../models/identifiers.js';
+import { JsonValueSchema } from '../models/json-value.js';
+import { MessagePrioritySchema } from '../models/message-priority.js';
+import { TaskErrorInfoSchema } from '../models/task.js';
+
+/** A new task; the id is generated when omitted. */
+export const CreateTaskInputSchema = z.strictObject({
+  taskId: TaskIdSchema.optional(),
+  taskType: z.string().min(1).max(256),
+  requiredCapabilities: CapabilityListSchema,
+  taskData: JsonValueSchema.default(null),
+  senderId: SenderIdSchema.default('anonymous'),
+  strategy: StrategyNameSchema.optional(),
+  priority: MessagePrioritySchema.default('normal'),
+});
+
+/** The seed's distributeTask: create and hand over in one call, with the caller's id. */
+export const DistributeTaskInputSchema = CreateTaskInputSchema.extend({
+  taskId: TaskIdSchema,
+  senderId: SenderIdSchema,
+});
+
+export const TaskResponseInputSchema = z
+  .strictObject({
+    taskId: TaskIdSchema,
+    agentId: AgentIdSchema,
+    status: z.enum(['completed', 'failed']),
+    result: JsonValueSchema.optional(),
+    error: TaskErrorInfoSchema.optional(),
+    /** The attempt being answered; when given, an answer to an older attempt is refused. */
+    attempt: z.number().int().positive().optional(),
+  })
+  .refine((response) => response.status === 'completed' || response.error !== undefined, {
+    message: 'a failed task needs an error',
+    path: ['error'],
+  });
+
+export type CreateTaskInput = z.input<typeof CreateTaskInputSchema>;
+export type DistributeTaskInput = z.input<typeof DistributeTaskInputSchema>;
+export type TaskResponseInput = z.input<typeof TaskResponseInputSchema>;
+export type ParsedTaskResponse = z.output<typeof TaskResponseInputSchema>;
+
+/** Where a task went. */
+export interface TaskAssignment {
+  readonly taskId: string;
+  readonly agentId: string;
+  /** The strategy that chose (after resolving the default and `custom`). */
+  readonly strategy: string;
+  readonly attempt: number;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { AuthOptionsSchema } from '../auth/auth-options.js';
+import { StrategyNameSchema } from '../models/identifiers.js';
+
+export const DistributionOptionsSchema = z.strictObject({
+  /** Used when a task names no strategy. */
+  defaultStrategy: StrategyNameSchema.default('capability_match'),
+  /** The registered plugin that the name `custom` stands for. */
+  customStrategy: StrategyNameSchema.optional(),
+  /** Most distinct capability sets indexed at once (least recently used dropped beyond). */
+  maxCandidatePools: z.number().int().positive().default(4096),
+});
+
+export const TaskOptionsSchema = z.strictObject({
+  /** How long executeTask waits for an answer when the caller gives no timeout. */
+  defaultTimeoutMs: z.number().int().positive().max(86_400_000).default(30_000),
+  /** Finished tasks kept readable (oldest dropped first); unfinished tasks are always kept. */
+  retainFinished: z.number().int().nonnegative().default(10_000),
+});
+
+/** Everything core needs to know from config. Each section has defaults. */
+export const CoreOptionsSchema = z.strictObject({
+  distribution: DistributionOptionsSchema.prefault({}),
+  tasks: TaskOptionsSchema.prefault({}),
+  auth: AuthOptionsSchema.prefault({}),
+});
+
+export type CoreOptions = z.output<typeof CoreOptionsSchema>;
+export type CoreOptionsInput = z.input<typeof CoreOptionsSchema>;

@@ -1,0 +1,260 @@
+import { inject, injectable } from 'inversify';
+import type { Authenticator } from '../auth/authenticator.js';
+import { authorize, authorizeAgent } from '../auth/authorize.js';
+import type { Permission } from '../auth/permission.js';
+import type { Principal } from '../auth/principal.js';
+import { CommunicationManager } from '../communication/communication-manager.js';
+import { TOKENS } from '../di/tokens.js';
+import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from '../distribution/task-inputs.js';
+import { TaskDistributor } from '../distribution/task-distributor.js';
+import type { TaskRecord } from '../distribution/task-record.js';
+import { AuthorizationError } from '../errors/authorization-error.js';
+import { CommunicationError } from '../errors/communication-error.js';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import { TaskExecutionError } from '../errors/task-execution-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { agentIdFromAddress } from '../models/addresses.js';
+import type { AgentRegistration } from '../models/agent-registration.js';
+import type { AgentStatusUpdate } from '../models/agent-status-update.js';
+import type { AgentSnapshot } from '../models/agent-view.js';
+import type { Envelope, EnvelopeOf } from '../models/envelope.js';
+import type { Task } from '../models/task.js';
+import type { TaskResult } from '../models/task-result.js';
+import type { Logger } from '../ports/logger.js';
+import { parseInput } from '../validation/parse-input.js';
+import type { CoreOptions } from './core-options.js';
+import type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine-inputs.js';
+import { ExecuteTaskInputSchema, ListTasksInputSchema, TaskIdInputSchema } from './engine-inputs.js';
+
+/** A caller of executeTask, waiting for one task. */
+interface Waiter {
+  finished(task: TaskRecord): void;
+  failed(error: Error): void;
+}
+
+const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
+
+/**
+ * The front door: every operation authenticates the caller's token, checks the permission it
+ * needs, validates its input and then acts. It also takes agents' messages from the transport
+ * and resolves the callers waiting in executeTask.
+ */
+@injectable()
+export class OrchestrationEngine {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private unsubscribeFinished: (() => void) | undefined;
+
+  constructor(
+    @inject(TaskDistributor) private readonly distributor: TaskDistributor,
+    @inject(CommunicationManager) private readonly communication: CommunicationManager,
+    @inject(TOKENS.Authenticator) private readonly authenticator: Authenticator,
+    @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  /** Starts listening for agents on the transport. */
+  async start(): Promise<void> {
+    if (this.unsubscribeFinished !== undefined) return;
+    this.unsubscribeFinished = this.distributor.onTaskFinished((task) => {
+      this.wake(task);
+    });
+    await this.communication.start({
+      agent_register: (envelope) => this.answer(envelope, () => this.distributor.registerAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload))),
+      agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
+      agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload))),
+      task_response: (envelope) => {
+        this.distributor.applyTaskResponse(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
+      },
+    });
+  }
+
+  /** Stops listening; callers still waiting get a CommunicationError. */
+  async stop(): Promise<void> {
+    this.unsubscribeFinished?.();
+    this.unsubscribeFinished = undefined;
+    await this.communication.stop();
+    const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
+    for (const taskId of [...this.waiters.keys()]) this.cancelWait(taskId, closed);
+  }
+
+  async createTask(input: WithAuth<CreateTaskInput>): Promise<Task> {
+    const { rest } = await this.authorized(input, 'tasks:create');
+    return this.distributor.createTask(rest as CreateTaskInput);
+  }
+
+  /** Distributes a created task if still pending, then waits for its answer (or the timeout). */
+  async executeTask(input: WithAuth<ExecuteTaskInput>): Promise<TaskResult> {
+    const { rest } = await this.authorized(input, 'tasks:distribute');
+    const { taskId, timeoutMs } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
+    const current = this.distributor.getTask(taskId);
+    if (current.status === 'completed' || current.status === 'failed') {
+      return toTaskResult(this.distributor.findTaskRecord(taskId) as TaskRecord);
+    }
+    const result = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    if (current.status === 'pending') {
+      try {
+        await this.distributor.dispatchTask(taskId);
+      } catch (error) {
+        this.cancelWait(taskId, error);
+        throw error;
+      }
+    }
+    return result;
+  }
+
+  async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
+    const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
+    return this.distributor.getTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
+  }
+
+  async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {
+    const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
+    return this.distributor.listTasks(parseInput(ListTasksInputSchema, rest, 'listTasks input'));
+  }
+
+  async listAgents(input: WithAuth<object>): Promise<AgentSnapshot[]> {
+    await this.authorized(input, ...ANY_TASK_PERMISSION, 'agents:register', 'agents:update');
+    return this.distributor.listAgents();
+  }
+
+  async distributeTask(input: WithAuth<DistributeTaskInput>): Promise<TaskAssignment> {
+    const { rest } = await this.authorized(input, 'tasks:distribute');
+    return this.distributor.distributeTask(rest as DistributeTaskInput);
+  }
+
+  async handleTaskResponse(input: WithAuth<TaskResponseInput>): Promise<Task> {
+    const { principal, rest } = await this.authorized(input, 'tasks:respond');
+    authorizeAgent(principal, String(rest.agentId));
+    return this.distributor.handleTaskResponse(rest as TaskResponseInput);
+  }
+
+  async registerAgentWithDistributor(input: WithAuth<AgentRegistration>): Promise<AgentSnapshot> {
+    const { principal, rest } = await this.authorized(input, 'agents:register');
+    authorizeAgent(principal, String(rest.agentId));
+    return this.distributor.registerAgent(rest as AgentRegistration);
+  }
+
+  async unregisterAgentFromDistributor(input: WithAuth<{ agentId: string }>): Promise<AgentSnapshot> {
+    const { principal, rest } = await this.authorized(input, 'agents:register');
+    authorizeAgent(principal, String(rest.agentId));
+    const { agentId, ...unexpected } = rest;
+    const extra = Object.keys(unexpected);
+    if (extra.length > 0) throw new ValidationError(extra.map((field) => ({ field, message: 'unknown field' })), 'unregister input');
+    return this.distributor.unregisterAgent(agentId as string);
+  }
+
+  async updateAgentStatusInDistributor(input: WithAuth<AgentStatusUpdate>): Promise<AgentSnapshot> {
+    const { principal, rest } = await this.authorized(input, 'agents:update');
+    authorizeAgent(principal, String(rest.agentId));
+    return this.distributor.updateAgentStatus(rest as AgentStatusUpdate);
+  }
+
+  /** Authenticates first (so anonymous callers learn nothing about their input), then checks the permission. */
+  private async authorized(input: unknown, ...anyOf: readonly Permission[]): Promise<{ principal: Principal; rest: Record<string, unknown> }> {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw ValidationError.field('', 'expected an object');
+    }
+    const { authToken, ...rest } = input as Record<string, unknown>;
+    if (authToken !== undefined && typeof authToken !== 'string') throw ValidationError.field('authToken', 'expected a string');
+    const principal = await this.authenticator.authenticate(authToken);
+    authorize(principal, ...anyOf);
+    return { principal, rest };
+  }
+
+  /** On the transport an agent speaks only for itself: the sender address must be its own. */
+  private asSender<T>(envelope: Envelope, agentId: string, value: T): T {
+    if (agentIdFromAddress(envelope.from) !== agentId) {
+      throw new AuthorizationError('NOT_ASSIGNED_AGENT', `'${envelope.from}' may not act for agent '${agentId}'`, { from: envelope.from, agentId });
+    }
+    return value;
+  }
+
+  private async answer(envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>, action: () => unknown): Promise<void> {
+    try {
+      action();
+      await this.communication.sendAck(envelope, { ok: true });
+    } catch (error) {
+      const failure =
+        error instanceof SwitchyardError
+          ? { code: error.code, message: error.message, details: { ...error.details } }
+          : { code: 'INTERNAL', message: String(error) };
+      this.logger.warn('rejected an agent request', { kind: envelope.kind, from: envelope.from, code: failure.code });
+      await this.communication.sendAck(envelope, { ok: false, error: failure });
+    }
+  }
+
+  private waitFor(taskId: string, timeoutMs: number): Promise<TaskResult> {
+    return new Promise<TaskResult>((resolve, reject) => {
+      const waiter: Waiter = {
+        finished: (task) => {
+          clearTimeout(timer);
+          try {
+            resolve(toTaskResult(task));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        failed: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.removeWaiter(taskId, waiter);
+        reject(
+          new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
+            taskId,
+            timeoutMs,
+          }),
+        );
+      }, timeoutMs);
+      let waiters = this.waiters.get(taskId);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.waiters.set(taskId, waiters);
+      }
+      waiters.add(waiter);
+    });
+  }
+
+  private cancelWait(taskId: string, error: unknown): void {
+    const waiters = this.waiters.get(taskId);
+    this.waiters.delete(taskId);
+    const failure = error instanceof Error ? error : new Error(String(error));
+    for (const waiter of waiters ?? []) waiter.failed(failure);
+  }
+
+  private removeWaiter(taskId: string, waiter: Waiter): void {
+    const waiters = this.waiters.get(taskId);
+    waiters?.delete(waiter);
+    if (waiters?.size === 0) this.waiters.delete(taskId);
+  }
+
+  private wake(task: TaskRecord): void {
+    const waiters = this.waiters.get(task.id);
+    if (waiters === undefined) return;
+    this.waiters.delete(task.id);
+    for (const waiter of waiters) waiter.finished(task);
+  }
+}
+
+/** The caller's view of a finished task; a failed task becomes a TaskExecutionError. */
+function toTaskResult(task: TaskRecord): TaskResult {
+  if (task.status === 'failed') {
+    throw new TaskExecutionError('TASK_FAILED', `Task '${task.id}' failed: ${task.error?.message ?? 'no reason given'}`, {
+      taskId: task.id,
+      agentId: task.assignedAgentId,
+      error: task.error,
+      attempt: task.attempts,
+    });
+  }
+  return {
+    taskId: task.id,
+    agentId: task.assignedAgentId ?? '',
+    status: 'completed',
+    result: task.result,
+    error: null,
+    durationMs: Math.max(0, (task.finishedAt ?? 0) - (task.assignedAt ?? 0)),
+    attempt: task.attempts,
+  };
+}

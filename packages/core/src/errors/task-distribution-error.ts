@@ -1,0 +1,31 @@
+import { SwitchyardError } from './switchyard-error.js';
+
+export type TaskDistributionErrorCode =
+  /** No registered agent has every required capability. */
+  | 'NO_CAPABLE_AGENT'
+  /** Agents with the capabilities exist, but every one is offline, draining or full. */
+  | 'NO_AVAILABLE_AGENT'
+  /** The chosen strategy returned no agent although candidates existed. */
+  | 'STRATEGY_DECLINED'
+  /** The chosen strategy returned an agent that was not among the candidates. */
+  | 'STRATEGY_INVALID_CHOICE';
+
+export type TaskDistributionDetails = {
+  readonly taskId: string;
+  readonly requiredCapabilities: readonly string[];
+  /** Required capabilities that no registered agent has at all. */
+  readonly missingCapabilities?: readonly string[];
+  /** Capable agents by why they could not take the task. */
+  readonly unavailable?: { readonly offline: number; readonly draining: number; readonly full: number };
+  readonly strategy?: string;
+};
+
+export class TaskDistributionError extends SwitchyardError {
+  readonly code: TaskDistributionErrorCode;
+  declare readonly details: TaskDistributionDetails;
+
+  constructor(code: TaskDistributionErrorCode, message: string, details: TaskDistributionDetails) {
+    super(message, { ...details });
+    this.code = code;
+  }
+}

@@ -1,0 +1,101 @@
+// The only public door of @switchyard/core.
+
+// Models and their schemas
+export { AddressSchema, EnvelopeSchema, AckPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
+export type { AckPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
+export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
+export { AgentRegistrationSchema } from './models/agent-registration.js';
+export type { AgentRegistration, ParsedAgentRegistration } from './models/agent-registration.js';
+export { AgentStatusSchema } from './models/agent-status.js';
+export type { AgentStatus } from './models/agent-status.js';
+export { AgentStatusUpdateSchema } from './models/agent-status-update.js';
+export type { AgentStatusUpdate } from './models/agent-status-update.js';
+export type { AgentOutcomeStats, AgentSnapshot, AgentView } from './models/agent-view.js';
+export { AgentIdSchema, CapabilityListSchema, CapabilitySchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from './models/identifiers.js';
+export { JsonObjectSchema, JsonValueSchema } from './models/json-value.js';
+export type { JsonValue } from './models/json-value.js';
+export { MessagePrioritySchema } from './models/message-priority.js';
+export type { MessagePriority } from './models/message-priority.js';
+export { BUILT_IN_STRATEGY_NAMES, BuiltInStrategyNameSchema } from './models/strategy-names.js';
+export type { BuiltInStrategyName } from './models/strategy-names.js';
+export { FINISHED_TASK_STATUSES, TaskErrorInfoSchema, TaskStatusSchema } from './models/task.js';
+export type { Task, TaskErrorInfo, TaskStatus } from './models/task.js';
+export type { TaskResult } from './models/task-result.js';
+
+// Errors
+export { SwitchyardError } from './errors/switchyard-error.js';
+export { ValidationError } from './errors/validation-error.js';
+export type { ValidationIssue } from './errors/validation-error.js';
+export { TaskDistributionError } from './errors/task-distribution-error.js';
+export type { TaskDistributionDetails, TaskDistributionErrorCode } from './errors/task-distribution-error.js';
+export { AuthenticationError } from './errors/authentication-error.js';
+export { AuthorizationError } from './errors/authorization-error.js';
+export type { AuthorizationErrorCode } from './errors/authorization-error.js';
+export { CommunicationError } from './errors/communication-error.js';
+export type { CommunicationErrorCode } from './errors/communication-error.js';
+export { NotFoundError } from './errors/not-found-error.js';
+export type { NotFoundErrorCode } from './errors/not-found-error.js';
+export { TaskStateError } from './errors/task-state-error.js';
+export type { TaskStateErrorCode } from './errors/task-state-error.js';
+export { TaskExecutionError } from './errors/task-execution-error.js';
+export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
+
+// Ports
+export type { Transport, TransportSubscription, EnvelopeHandler } from './ports/transport.js';
+export type { TaskStore } from './ports/task-store.js';
+export type { Clock } from './ports/clock.js';
+export { SystemClock } from './ports/system-clock.js';
+export type { Logger, LogFields } from './ports/logger.js';
+export { SilentLogger } from './ports/silent-logger.js';
+
+// Registry and strategies
+export { AgentRegistry } from './registry/agent-registry.js';
+export type { CandidateShortfall } from './registry/agent-registry.js';
+export type { CandidateView } from './strategies/candidate-view.js';
+export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
+export { defineStrategy, isStrategyDefinition } from './strategies/define-strategy.js';
+export type { StrategyDefinition, StrategyDefinitionInput, StrategyServices } from './strategies/define-strategy.js';
+export { STRATEGY_API_VERSION } from './strategies/strategy-api-version.js';
+export { StrategyRegistry } from './strategies/strategy-registry.js';
+export type { RegisteredStrategy } from './strategies/strategy-registry.js';
+export { BUILT_IN_STRATEGIES } from './strategies/built-in/built-in-strategies.js';
+export { capabilityMatchStrategy } from './strategies/built-in/capability-match-strategy.js';
+export { roundRobinStrategy } from './strategies/built-in/round-robin-strategy.js';
+export { loadBalancedStrategy } from './strategies/built-in/load-balanced-strategy.js';
+export { priorityBasedStrategy } from './strategies/built-in/priority-based-strategy.js';
+
+// Distribution, communication, engine
+export { TaskDistributor } from './distribution/task-distributor.js';
+export type { TaskFinishedListener } from './distribution/task-distributor.js';
+export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
+export type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
+export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
+export { TaskRecord } from './distribution/task-record.js';
+export { CommunicationManager } from './communication/communication-manager.js';
+export type { InboundHandlers } from './communication/communication-manager.js';
+export { decodeEnvelope, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
+export { nextEnvelopeId } from './communication/envelope-id.js';
+export { OrchestrationEngine } from './engine/orchestration-engine.js';
+export { CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
+export type { CoreOptions, CoreOptionsInput } from './engine/core-options.js';
+export { ExecuteTaskInputSchema, ListTasksInputSchema } from './engine/engine-inputs.js';
+export type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine/engine-inputs.js';
+
+// Auth
+export { PermissionSchema } from './auth/permission.js';
+export type { Permission } from './auth/permission.js';
+export type { Principal } from './auth/principal.js';
+export type { Authenticator } from './auth/authenticator.js';
+export { TokenAuthenticator } from './auth/token-authenticator.js';
+export { AuthOptionsSchema, TokenEntrySchema } from './auth/auth-options.js';
+export type { AuthOptions, TokenEntry } from './auth/auth-options.js';
+export { hashToken } from './auth/hash-token.js';
+export { authorize, authorizeAgent } from './auth/authorize.js';
+
+// Dependency injection
+export { TOKENS } from './di/tokens.js';
+export { createCoreModule } from './di/create-core-module.js';
+export type { CoreModuleParts, StrategyRegistration } from './di/create-core-module.js';
+
+// Validation helper for packages that share core's boundary rules
+export { parseInput } from './validation/parse-input.js';

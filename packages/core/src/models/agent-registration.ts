@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { AgentIdSchema, CapabilityListSchema } from './identifiers.js';
+import { JsonObjectSchema } from './json-value.js';
+
+/** What an agent says about itself when it joins. Re-registering the same id updates it. */
+export const AgentRegistrationSchema = z.strictObject({
+  agentId: AgentIdSchema,
+  capabilities: CapabilityListSchema,
+  /** Higher wins under priority_based. */
+  priority: z.number().default(0),
+  /** Most tasks it may hold at once; omitted means unbounded. */
+  capacity: z.number().int().positive().optional(),
+  metadata: JsonObjectSchema.optional(),
+});
+
+export type AgentRegistration = z.input<typeof AgentRegistrationSchema>;
+export type ParsedAgentRegistration = z.output<typeof AgentRegistrationSchema>;

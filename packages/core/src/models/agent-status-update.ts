@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { AgentIdSchema } from './identifiers.js';
+import { AgentStatusSchema } from './agent-status.js';
+
+/** An agent's report of itself: liveness, and optionally its own count of tasks in hand. */
+export const AgentStatusUpdateSchema = z
+  .strictObject({
+    agentId: AgentIdSchema,
+    isOnline: z.boolean().optional(),
+    status: AgentStatusSchema.optional(),
+    currentLoad: z.number().int().nonnegative().optional(),
+  })
+  .refine((update) => !(update.isOnline !== undefined && update.status !== undefined), {
+    message: 'give either isOnline or status, not both',
+    path: ['status'],
+  });
+
+export type AgentStatusUpdate = z.input<typeof AgentStatusUpdateSchema>;

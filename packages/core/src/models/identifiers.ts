@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Agent ids become part of transport addresses (and NATS subjects), so they are limited to
+ * characters that are safe in both: letters, digits, `_` and `-`.
+ */
+export const AgentIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+
+export const TaskIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+
+export const CapabilitySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/, 'must be 1-128 letters, digits, "_", ".", ":", "/" or "-", starting with a letter or digit');
+
+/** Names of strategies, built-in or plugin. */
+export const StrategyNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lower-case letters, digits, "_" or "-"');
+
+/** A free-form name of whoever sent a task (a client, a user, another agent). */
+export const SenderIdSchema = z.string().min(1).max(256);
+
+/** A list of capabilities, deduplicated, order kept. */
+export const CapabilityListSchema = z
+  .array(CapabilitySchema)
+  .max(256, 'at most 256 capabilities')
+  .transform((capabilities) => [...new Set(capabilities)]);

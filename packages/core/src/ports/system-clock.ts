@@ -1,0 +1,7 @@
+import type { Clock } from './clock.js';
+
+export class SystemClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+}

@@ -1,0 +1,32 @@
+import type { SwitchyardError } from '../errors/switchyard-error.js';
+import type { Envelope } from '../models/envelope.js';
+
+/** Receives envelopes in the order each sender sent them. A returned promise is awaited on stop. */
+export type EnvelopeHandler = (envelope: Envelope) => void | Promise<void>;
+
+export interface TransportSubscription {
+  readonly address: string;
+  /** Stops delivery to this handler; envelopes already handed over still finish. */
+  unsubscribe(): Promise<void>;
+}
+
+/**
+ * How envelopes travel. One connection per party (orchestrator, each agent); every
+ * implementation passes the conformance suite in @switchyard/testing.
+ *
+ * - `send` resolves once a subscriber at `envelope.to` has the envelope, and rejects with a
+ *   CommunicationError when nobody listens there (`UNKNOWN_ADDRESS`), the transport is not
+ *   running (`TRANSPORT_CLOSED`) or hand-over fails. Envelopes are validated on receipt, so a
+ *   handler only ever sees a valid Envelope.
+ * - Per sender and address, envelopes arrive in the order they were sent.
+ * - `stop` refuses new sends, delivers what was already accepted, waits for running handlers,
+ *   and is idempotent.
+ */
+export interface Transport {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  send(envelope: Envelope): Promise<void>;
+  subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription>;
+  /** Problems met outside any call: malformed messages (dropped), handlers that threw, connection loss. */
+  onerror?: (error: SwitchyardError) => void;
+}

@@ -1,0 +1,229 @@
+import { NotFoundError } from '../errors/not-found-error.js';
+import type { AgentStatus } from '../models/agent-status.js';
+import type { ParsedAgentRegistration } from '../models/agent-registration.js';
+import { AgentRecord } from './agent-record.js';
+import { CandidatePool } from './candidate-pool.js';
+import { capabilitySignature } from './capability-signature.js';
+import type { RegistryOptions } from './registry-options.js';
+
+/** Why capable agents could not take a task, for TaskDistributionError. */
+export interface CandidateShortfall {
+  /** Required capabilities that no registered agent has. */
+  readonly missingCapabilities: string[];
+  /** Agents that have every required capability, in any state. */
+  readonly capableAgents: number;
+  readonly offline: number;
+  readonly draining: number;
+  readonly full: number;
+}
+
+/**
+ * All registered agents, a capability index, and one candidate pool per capability set that
+ * tasks have asked for. Every change to an agent is pushed into the pools it belongs to, so a
+ * decision never scans the fleet.
+ */
+export class AgentRegistry {
+  private readonly agents = new Map<string, AgentRecord>();
+  private readonly agentsByCapability = new Map<string, Set<AgentRecord>>();
+  private readonly pools = new Map<string, CandidatePool>();
+  /** Pools indexed by the first capability of their sorted signature, to find an agent's pools. */
+  private readonly poolsByFirstCapability = new Map<string, Set<CandidatePool>>();
+  private nextSequence = 1;
+  private tick = 0;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  get(agentId: string): AgentRecord | undefined {
+    return this.agents.get(agentId);
+  }
+
+  require(agentId: string): AgentRecord {
+    const agent = this.agents.get(agentId);
+    if (agent === undefined) throw NotFoundError.agent(agentId);
+    return agent;
+  }
+
+  all(): IterableIterator<AgentRecord> {
+    return this.agents.values();
+  }
+
+  /** Adds an agent, or updates one with the same id while keeping its load and in-flight tasks. */
+  register(registration: ParsedAgentRegistration, now: number): { agent: AgentRecord; created: boolean } {
+    const existing = this.agents.get(registration.agentId);
+    if (existing === undefined) {
+      const agent = new AgentRecord(
+        registration.agentId,
+        registration.capabilities,
+        registration.priority,
+        registration.capacity,
+        registration.metadata,
+        this.nextSequence++,
+        now,
+      );
+      this.agents.set(agent.id, agent);
+      this.indexCapabilities(agent);
+      this.joinPools(agent);
+      return { agent, created: true };
+    }
+    const capabilitiesChanged =
+      existing.capabilities.size !== registration.capabilities.length ||
+      registration.capabilities.some((capability) => !existing.capabilities.has(capability));
+    if (capabilitiesChanged) {
+      this.leavePools(existing);
+      this.unindexCapabilities(existing);
+      existing.capabilities = new Set(registration.capabilities);
+      this.indexCapabilities(existing);
+    }
+    existing.priority = registration.priority;
+    existing.capacity = registration.capacity ?? Infinity;
+    existing.metadata = registration.metadata ?? {};
+    existing.status = 'online';
+    existing.lastSeenAt = now;
+    if (capabilitiesChanged) this.joinPools(existing);
+    else this.refreshPools(existing);
+    return { agent: existing, created: false };
+  }
+
+  unregister(agentId: string): AgentRecord {
+    const agent = this.require(agentId);
+    this.leavePools(agent);
+    this.unindexCapabilities(agent);
+    this.agents.delete(agentId);
+    return agent;
+  }
+
+  setStatus(agent: AgentRecord, status: AgentStatus): void {
+    if (agent.status === status) return;
+    agent.status = status;
+    this.refreshPools(agent);
+  }
+
+  setLoad(agent: AgentRecord, load: number): void {
+    const next = Math.max(0, load);
+    if (agent.load === next) return;
+    agent.load = next;
+    this.refreshPools(agent);
+  }
+
+  /** The available agents with every one of these capabilities, kept current from now on. */
+  candidates(requiredCapabilities: readonly string[]): CandidatePool {
+    const signature = capabilitySignature(requiredCapabilities);
+    let pool = this.pools.get(signature.key);
+    if (pool === undefined) pool = this.createPool(signature.key, signature.capabilities);
+    pool.lastUsed = ++this.tick;
+    return pool;
+  }
+
+  /** Explains an empty candidate set. Scans only the capable agents: it runs on the error path. */
+  shortfall(requiredCapabilities: readonly string[]): CandidateShortfall {
+    const missingCapabilities = requiredCapabilities.filter((capability) => (this.agentsByCapability.get(capability)?.size ?? 0) === 0);
+    const counts = { capableAgents: 0, offline: 0, draining: 0, full: 0 };
+    if (missingCapabilities.length === 0) {
+      for (const agent of this.capableAgents(requiredCapabilities)) {
+        counts.capableAgents++;
+        if (agent.status === 'offline') counts.offline++;
+        else if (agent.status === 'draining') counts.draining++;
+        else if (agent.load >= agent.capacity) counts.full++;
+      }
+    }
+    return { missingCapabilities, ...counts };
+  }
+
+  /** Agents whose capabilities cover the set, found through the rarest capability's index. */
+  private *capableAgents(requiredCapabilities: readonly string[]): Generator<AgentRecord> {
+    if (requiredCapabilities.length === 0) {
+      yield* this.agents.values();
+      return;
+    }
+    let smallest: Set<AgentRecord> | undefined;
+    for (const capability of requiredCapabilities) {
+      const holders = this.agentsByCapability.get(capability);
+      if (holders === undefined) return;
+      if (smallest === undefined || holders.size < smallest.size) smallest = holders;
+    }
+    for (const agent of smallest ?? []) {
+      if (requiredCapabilities.every((capability) => agent.capabilities.has(capability))) yield agent;
+    }
+  }
+
+  private createPool(key: string, capabilities: readonly string[]): CandidatePool {
+    if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
+    const pool = new CandidatePool(key, capabilities);
+    for (const agent of this.capableAgents(capabilities)) {
+      pool.addMember(agent);
+      agent.pools.push(pool);
+    }
+    this.pools.set(key, pool);
+    const first = capabilities[0] ?? '';
+    let siblings = this.poolsByFirstCapability.get(first);
+    if (siblings === undefined) {
+      siblings = new Set();
+      this.poolsByFirstCapability.set(first, siblings);
+    }
+    siblings.add(pool);
+    return pool;
+  }
+
+  private evictLeastRecentlyUsedPool(): void {
+    let oldest: CandidatePool | undefined;
+    for (const pool of this.pools.values()) if (oldest === undefined || pool.lastUsed < oldest.lastUsed) oldest = pool;
+    if (oldest === undefined) return;
+    this.pools.delete(oldest.key);
+    this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
+    for (const agent of oldest.members) removeFrom(agent.pools, oldest);
+  }
+
+  private joinPools(agent: AgentRecord): void {
+    // A pool matches when the agent has all of its capabilities; every pool is filed under the
+    // first of its (sorted) capabilities, so looking under each of the agent's finds them all once.
+    this.joinMatching(agent, this.poolsByFirstCapability.get(''));
+    for (const capability of agent.capabilities) this.joinMatching(agent, this.poolsByFirstCapability.get(capability));
+  }
+
+  private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
+    if (pools === undefined) return;
+    for (const pool of pools) {
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) {
+        pool.addMember(agent);
+        agent.pools.push(pool);
+      }
+    }
+  }
+
+  private leavePools(agent: AgentRecord): void {
+    for (const pool of agent.pools) pool.removeMember(agent);
+    agent.pools.length = 0;
+  }
+
+  private refreshPools(agent: AgentRecord): void {
+    for (const pool of agent.pools) pool.refresh(agent);
+  }
+
+  private indexCapabilities(agent: AgentRecord): void {
+    for (const capability of agent.capabilities) {
+      let holders = this.agentsByCapability.get(capability);
+      if (holders === undefined) {
+        holders = new Set();
+        this.agentsByCapability.set(capability, holders);
+      }
+      holders.add(agent);
+    }
+  }
+
+  private unindexCapabilities(agent: AgentRecord): void {
+    for (const capability of agent.capabilities) {
+      const holders = this.agentsByCapability.get(capability);
+      holders?.delete(agent);
+      if (holders?.size === 0) this.agentsByCapability.delete(capability);
+    }
+  }
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
+  if (index >= 0) list.splice(index, 1);
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineStrategy } from '../define-strategy.js';
+
+/** Takes turns among the available agents of each capability set, in registration order. */
+export const roundRobinStrategy = defineStrategy({
+  name: 'round_robin',
+  description: 'Real rotation per capability set; newcomers join at the end of the current round.',
+  optionsSchema: z.strictObject({}),
+  create: () => ({ select: (candidates) => candidates.nextInRotation() }),
+});

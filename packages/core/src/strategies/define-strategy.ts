@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { DistributionStrategy } from './distribution-strategy.js';
+import { STRATEGY_API_VERSION } from './strategy-api-version.js';
+
+/** What a strategy may use besides its options: time and randomness, both replaceable in tests. */
+export interface StrategyServices {
+  now(): number;
+  /** Uniform in [0, 1). */
+  random(): number;
+}
+
+/** A strategy as a package exports it: a name, an options schema and a factory. */
+export interface StrategyDefinition<Options = unknown> {
+  readonly kind: 'switchyard.strategy';
+  readonly apiVersion: number;
+  readonly name: string;
+  readonly description: string;
+  readonly optionsSchema: z.ZodType<Options>;
+  create(options: Options, services: StrategyServices): DistributionStrategy;
+}
+
+export interface StrategyDefinitionInput<Schema extends z.ZodType> {
+  readonly name: string;
+  readonly description?: string;
+  readonly optionsSchema: Schema;
+  create(options: z.output<Schema>, services: StrategyServices): DistributionStrategy;
+}
+
+/** The one way to make a strategy, built-in or plugin: `export default defineStrategy({...})`. */
+export function defineStrategy<Schema extends z.ZodType>(
+  input: StrategyDefinitionInput<Schema>,
+): StrategyDefinition<z.output<Schema>> {
+  return {
+    kind: 'switchyard.strategy',
+    apiVersion: STRATEGY_API_VERSION,
+    name: input.name,
+    description: input.description ?? '',
+    optionsSchema: input.optionsSchema as z.ZodType<z.output<Schema>>,
+    create: (options, services) => input.create(options, services),
+  };
+}
+
+/** True for anything defineStrategy produced (also from another copy of @switchyard/core). */
+export function isStrategyDefinition(value: unknown): value is StrategyDefinition {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof StrategyDefinition, unknown>>;
+  return (
+    candidate.kind === 'switchyard.strategy' &&
+    typeof candidate.apiVersion === 'number' &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.create === 'function' &&
+    typeof candidate.optionsSchema === 'object' &&
+    candidate.optionsSchema !== null
+  );
+}

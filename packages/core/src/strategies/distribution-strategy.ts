@@ -1,0 +1,25 @@
+import type { AgentView } from '../models/agent-view.js';
+import type { Task, TaskErrorInfo } from '../models/task.js';
+import type { CandidateView } from './candidate-view.js';
+
+/** What a strategy learns when an agent answers. */
+export interface StrategyOutcome {
+  readonly agent: AgentView;
+  readonly task: Task;
+  /** From assignment to answer. */
+  readonly latencyMs: number;
+  /** Present when the task failed. */
+  readonly error?: TaskErrorInfo;
+}
+
+/**
+ * Picks one agent for a task. `select` must be synchronous and must not change anything but the
+ * strategy's own state; returning undefined declines the task. Hooks are optional and let a
+ * strategy learn from what happened; they must not throw (a throwing hook is logged and ignored).
+ */
+export interface DistributionStrategy {
+  select(candidates: CandidateView, task: Task): AgentView | undefined;
+  onAssigned?(agent: AgentView, task: Task): void;
+  onCompleted?(outcome: StrategyOutcome): void;
+  onFailed?(outcome: StrategyOutcome): void;
+}

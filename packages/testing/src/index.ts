@@ -1,0 +1,7 @@
+// Shared test helpers: never shipped, never imported by production code.
+export { runTransportConformanceSuite } from './transport-conformance-suite.js';
+export type { TransportFixture } from './transport-fixture.js';
+export { deferred } from './deferred.js';
+export type { Deferred } from './deferred.js';
+export { waitUntil } from './wait-until.js';
+export { taskRequestEnvelope, taskResponseEnvelope } from './envelope-builders.js';

@@ -1,0 +1,140 @@
+import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
+import { AddressSchema, CommunicationError, validateEnvelope } from '@switchyard/core';
+import { MemoryBus } from './memory-bus.js';
+
+type State = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** One subscriber's inbox: FIFO, drained on a microtask so a send never runs the handler inside the sender's call. */
+class Inbox {
+  private readonly queue: unknown[] = [];
+  private scheduled = false;
+  private readonly emptyWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly handler: EnvelopeHandler,
+    private readonly transport: InMemoryTransport,
+  ) {}
+
+  receive = (message: unknown): void => {
+    this.queue.push(message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.drain);
+    }
+  };
+
+  /** Resolves when everything already received has been handed to the handler. */
+  whenEmpty(): Promise<void> {
+    if (!this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.emptyWaiters.push(resolve);
+    });
+  }
+
+  private readonly drain = (): void => {
+    // Every message in the queue goes out in order, including ones that arrive meanwhile.
+    for (let index = 0; index < this.queue.length; index++) this.transport.deliver(this.handler, this.queue[index]);
+    this.queue.length = 0;
+    this.scheduled = false;
+    for (const resolve of this.emptyWaiters.splice(0)) resolve();
+  };
+}
+
+/**
+ * A connection to a MemoryBus: the embedded default transport. Envelopes stay in the process;
+ * they are validated on receipt like on any wire, and delivered asynchronously in order.
+ */
+export class InMemoryTransport implements Transport {
+  onerror?: (error: SwitchyardError) => void;
+  private state: State = 'idle';
+  private readonly subscriptions = new Set<{ inbox: Inbox; unsubscribe: () => void }>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(readonly bus: MemoryBus = new MemoryBus()) {}
+
+  start(): Promise<void> {
+    if (this.state === 'stopping') return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is stopping'));
+    this.state = 'running';
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'running') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    const subscriptions = [...this.subscriptions];
+    this.subscriptions.clear();
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    // Deliver what was already accepted, then wait for the handlers still running.
+    await Promise.all(subscriptions.map((subscription) => subscription.inbox.whenEmpty()));
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.state = 'stopped';
+  }
+
+  send(envelope: Envelope): Promise<void> {
+    if (this.state !== 'running') {
+      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
+    }
+    if (this.bus.publish(envelope.to, envelope) === 0) {
+      return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind }));
+    }
+    return Promise.resolve();
+  }
+
+  subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
+    if (this.state !== 'running') return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running'));
+    const parsedAddress = AddressSchema.safeParse(address);
+    if (!parsedAddress.success) {
+      return Promise.reject(new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`));
+    }
+    const inbox = new Inbox(handler, this);
+    const entry = { inbox, unsubscribe: this.bus.subscribe(address, inbox.receive) };
+    this.subscriptions.add(entry);
+    return Promise.resolve({
+      address,
+      unsubscribe: async () => {
+        if (!this.subscriptions.delete(entry)) return;
+        entry.unsubscribe();
+        await inbox.whenEmpty();
+      },
+    });
+  }
+
+  /** Validates one received message and runs the handler; problems go to onerror, never to the sender. */
+  deliver(handler: EnvelopeHandler, message: unknown): void {
+    let envelope: Envelope;
+    try {
+      envelope = validateEnvelope(message);
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    try {
+      const outcome = handler(envelope);
+      if (outcome instanceof Promise) {
+        const tracked: Promise<void> = outcome.then(
+          () => {
+            this.running.delete(tracked);
+          },
+          (error: unknown) => {
+            this.running.delete(tracked);
+            this.report(error);
+          },
+        );
+        this.running.add(tracked);
+      }
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    const problem =
+      error instanceof CommunicationError
+        ? error
+        : new CommunicationError('DELIVERY_FAILED', `A handler failed: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+    this.onerror?.(problem);
+  }
+}
