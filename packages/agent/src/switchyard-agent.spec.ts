@@ -116,7 +116,11 @@ describe('SwitchyardAgent over the in-memory transport', () => {
 
   it('finishes running tasks, then unregisters, when stopped', async () => {
     let release: () => void = () => undefined;
-    const slow = agent('slow', ['slow'], () => new Promise((resolve) => (release = () => resolve('done'))));
+    const slow = agent('slow', ['slow'], () => new Promise((resolve) => {
+      release = () => {
+        resolve('done');
+      };
+    }));
     await slow.start();
     const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['slow'] });
     const result = engine.executeTask({ authToken: TOKEN, taskId: task.id });

@@ -18,7 +18,6 @@ import type { Logger } from '../ports/logger.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
-import type { CandidatePool } from '../registry/candidate-pool.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -204,7 +203,7 @@ export class TaskDistributor {
   /** Runs the strategy over the candidate pool; throws a TaskDistributionError that says why when nobody fits. */
   private choose(task: TaskRecord, strategy: RegisteredStrategy): AgentRecord {
     const pool = this.registry.candidates(task.requiredCapabilities);
-    if (pool.size === 0) throw this.noCandidateError(task, pool);
+    if (pool.size === 0) throw this.noCandidateError(task);
     const chosen = strategy.strategy.select(pool, task);
     if (chosen === undefined) {
       throw new TaskDistributionError('STRATEGY_DECLINED', `Strategy '${strategy.name}' chose no agent for task '${task.id}'`, {
@@ -224,8 +223,8 @@ export class TaskDistributor {
     return agent;
   }
 
-  private noCandidateError(task: TaskRecord, pool: CandidatePool): TaskDistributionError {
-    const shortfall = this.registry.shortfall(pool.requiredCapabilities);
+  private noCandidateError(task: TaskRecord): TaskDistributionError {
+    const shortfall = this.registry.shortfall(task.requiredCapabilities);
     const details = { taskId: task.id, requiredCapabilities: task.requiredCapabilities };
     if (shortfall.capableAgents === 0) {
       const missing = shortfall.missingCapabilities;

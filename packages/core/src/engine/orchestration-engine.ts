@@ -74,7 +74,7 @@ export class OrchestrationEngine {
     this.unsubscribeFinished = undefined;
     await this.communication.stop();
     const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
-    for (const taskId of [...this.waiters.keys()]) this.cancelWait(taskId, closed);
+    for (const taskId of [...this.waiters.keys()]) this.failWaiters(taskId, closed);
   }
 
   async createTask(input: WithAuth<CreateTaskInput>): Promise<Task> {
@@ -90,16 +90,17 @@ export class OrchestrationEngine {
     if (current.status === 'completed' || current.status === 'failed') {
       return toTaskResult(this.distributor.findTaskRecord(taskId) as TaskRecord);
     }
-    const result = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    const wait = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
     if (current.status === 'pending') {
       try {
         await this.distributor.dispatchTask(taskId);
       } catch (error) {
-        this.cancelWait(taskId, error);
+        // The task stays pending; only this caller stops waiting (others may still see it run).
+        wait.cancel();
         throw error;
       }
     }
-    return result;
+    return wait.result;
   }
 
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
@@ -183,9 +184,11 @@ export class OrchestrationEngine {
     }
   }
 
-  private waitFor(taskId: string, timeoutMs: number): Promise<TaskResult> {
-    return new Promise<TaskResult>((resolve, reject) => {
-      const waiter: Waiter = {
+  private waitFor(taskId: string, timeoutMs: number): { result: Promise<TaskResult>; cancel(): void } {
+    let waiter!: Waiter;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const result = new Promise<TaskResult>((resolve, reject) => {
+      waiter = {
         finished: (task) => {
           clearTimeout(timer);
           try {
@@ -199,7 +202,7 @@ export class OrchestrationEngine {
           reject(error);
         },
       };
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         this.removeWaiter(taskId, waiter);
         reject(
           new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
@@ -208,20 +211,26 @@ export class OrchestrationEngine {
           }),
         );
       }, timeoutMs);
-      let waiters = this.waiters.get(taskId);
-      if (waiters === undefined) {
-        waiters = new Set();
-        this.waiters.set(taskId, waiters);
-      }
-      waiters.add(waiter);
     });
+    let waiters = this.waiters.get(taskId);
+    if (waiters === undefined) {
+      waiters = new Set();
+      this.waiters.set(taskId, waiters);
+    }
+    waiters.add(waiter);
+    return {
+      result,
+      cancel: () => {
+        clearTimeout(timer);
+        this.removeWaiter(taskId, waiter);
+      },
+    };
   }
 
-  private cancelWait(taskId: string, error: unknown): void {
+  private failWaiters(taskId: string, error: Error): void {
     const waiters = this.waiters.get(taskId);
     this.waiters.delete(taskId);
-    const failure = error instanceof Error ? error : new Error(String(error));
-    for (const waiter of waiters ?? []) waiter.failed(failure);
+    for (const waiter of waiters ?? []) waiter.failed(error);
   }
 
   private removeWaiter(taskId: string, waiter: Waiter): void {
