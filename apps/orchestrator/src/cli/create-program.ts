@@ -1,0 +1,68 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { processIo } from '../commands/command-io.js';
+import type { CommandIo } from '../commands/command-io.js';
+import { runConfigCheck } from '../commands/config-check-command.js';
+import { runDemo } from '../commands/demo-command.js';
+import { runStart } from '../commands/start-command.js';
+import { runTokenCreate } from '../commands/token-command.js';
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return parsed;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** The `switchyard` command line. Each action reports its exit code through `onExit`. */
+export function createProgram(onExit: (code: number) => void, io: CommandIo = processIo): Command {
+  const program = new Command('switchyard')
+    .description('Task distribution for fleets of AI agents')
+    .version('0.1.0')
+    .showHelpAfterError();
+  const configOption = (): Option => new Option('-c, --config <path>', 'config file (YAML or JSON)').env('SWITCHYARD_CONFIG');
+  const logLevelOption = (): Option => new Option('--log-level <level>', 'log level').choices(LOG_LEVELS);
+
+  program
+    .command('start')
+    .description('run the orchestrator (in-memory transport by default) with the demo fleet from the config, until Ctrl-C')
+    .addOption(configOption())
+    .addOption(logLevelOption())
+    .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+      onExit(await runStart(options, io));
+    });
+
+  program
+    .command('demo')
+    .description('distribute a batch of tasks with each strategy across the demo fleet and compare')
+    .addOption(configOption())
+    .option('--tasks <count>', 'tasks per strategy', positiveInteger)
+    .option('--concurrency <count>', 'tasks in flight at once', positiveInteger)
+    .option('--json', 'print the results as JSON')
+    .addOption(logLevelOption())
+    .action(async (options: { config?: string; tasks?: number; concurrency?: number; json?: boolean; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+      onExit(await runDemo(options, io));
+    });
+
+  const token = program.command('token').description('manage auth tokens');
+  token
+    .command('create')
+    .description('create a random token and print the config entry holding its SHA-256')
+    .requiredOption('--name <name>', 'a name for logs')
+    .option('--permission <permission...>', 'permissions (admin, tasks:create, tasks:distribute, tasks:respond, agents:register, agents:update)', ['admin'])
+    .option('--agent-id <id>', 'limit the token to acting as this agent')
+    .action(async (options: { name: string; permission: string[]; agentId?: string }) => {
+      onExit(await runTokenCreate(options, io));
+    });
+
+  const config = program.command('config').description('work with config files');
+  config
+    .command('check')
+    .description('validate a config file, listing every problem')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      onExit(await runConfigCheck(options, io));
+    });
+
+  return program;
+}

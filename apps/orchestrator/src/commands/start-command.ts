@@ -1,0 +1,128 @@
+import { OrchestrationEngine } from '@switchyard/core';
+import type { DemoTaskType } from '../config/demo-options.js';
+import type { LogLevel } from '../logging/console-logger.js';
+import { ConsoleLogger } from '../logging/console-logger.js';
+import { loadConfig } from '../config/load-config.js';
+import { buildOrchestrator } from '../container/build-orchestrator.js';
+import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import { summarizeLatencies } from '../demo/latency-summary.js';
+import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
+import { runDemoTask } from '../demo/run-demo-task.js';
+import type { CommandIo } from './command-io.js';
+
+const TRAFFIC_TICK_MS = 100;
+
+export interface StartOptions {
+  readonly config?: string;
+  readonly logLevel?: LogLevel;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** Sends the configured example traffic and keeps the numbers for the status line. */
+class DemoTraffic {
+  private readonly inFlight = new Set<Promise<void>>();
+  private outcomes: DemoTaskOutcome[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private owed = 0;
+  private sequence = 0;
+
+  constructor(
+    private readonly engine: OrchestrationEngine,
+    private readonly token: string,
+    private readonly taskTypes: readonly DemoTaskType[],
+    private readonly tasksPerSecond: number,
+  ) {}
+
+  start(): void {
+    if (this.tasksPerSecond === 0 || this.taskTypes.length === 0) return;
+    this.timer = setInterval(() => {
+      this.owed += (this.tasksPerSecond * TRAFFIC_TICK_MS) / 1000;
+      for (; this.owed >= 1; this.owed--) this.send();
+    }, TRAFFIC_TICK_MS);
+  }
+
+  /** Outcomes since the last call. */
+  drainOutcomes(): DemoTaskOutcome[] {
+    const outcomes = this.outcomes;
+    this.outcomes = [];
+    return outcomes;
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private send(): void {
+    const taskType = this.taskTypes[this.sequence % this.taskTypes.length] as DemoTaskType;
+    this.sequence++;
+    const running: Promise<void> = runDemoTask(this.engine, this.token, taskType, this.sequence).then((outcome) => {
+      this.outcomes.push(outcome);
+      this.inFlight.delete(running);
+    });
+    this.inFlight.add(running);
+  }
+}
+
+/** `switchyard start`: the daemon with its in-process demo fleet, until SIGINT/SIGTERM. */
+export async function runStart(options: StartOptions, io: CommandIo): Promise<number> {
+  const { config, source, overrides } = await loadConfig(options.config, io.env);
+  const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
+  const orchestrator = await buildOrchestrator(config, logger);
+  await orchestrator.engine.start();
+  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const out = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+
+  out(`Switchyard orchestrator running`);
+  out(`  config:            ${source}${overrides.length > 0 ? ` (overridden from env: ${overrides.join(', ')})` : ''}`);
+  out(`  transport:         ${orchestrator.transportKind}`);
+  out(`  default strategy:  ${config.distribution.defaultStrategy}`);
+  out(`  agents:            ${String(fleet.length)} in-process demo agent(s)`);
+  for (const agent of orchestrator.distributor.listAgents()) {
+    out(`    ${agent.id.padEnd(18)} [${agent.capabilities.join(', ')}]  priority ${String(agent.priority)}  capacity ${agent.capacity === null ? '∞' : String(agent.capacity)}`);
+  }
+  const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
+  traffic.start();
+  out(config.demo.tasksPerSecond > 0 ? `  example traffic:   ${String(config.demo.tasksPerSecond)} task(s)/s across ${String(config.demo.taskTypes.length)} task type(s)` : '  example traffic:   off');
+  out('Press Ctrl-C to stop.');
+
+  const report = setInterval(() => {
+    const outcomes = traffic.drainOutcomes();
+    const completed = outcomes.filter((outcome) => outcome.ok);
+    const failed = outcomes.filter((outcome): outcome is Extract<DemoTaskOutcome, { ok: false }> => !outcome.ok);
+    const latency = summarizeLatencies(completed.map((outcome) => outcome.latencyMs));
+    const agents = orchestrator.distributor.listAgents();
+    const online = agents.filter((agent) => agent.status === 'online').length;
+    const failures = [...new Set(failed.map((outcome) => outcome.code))].join(', ');
+    out(
+      `[${new Date().toISOString().slice(11, 19)}] agents ${String(online)}/${String(agents.length)} online · tasks completed ${String(completed.length)}, failed ${String(failed.length)}${failures === '' ? '' : ` (${failures})`} · in flight ${String(traffic.pending)} · p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
+    );
+  }, config.demo.reportIntervalMs);
+
+  const signal = await shutdownSignal();
+  out(`${signal}: shutting down — finishing tasks in flight`);
+  clearInterval(report);
+  await traffic.stop();
+  await stopDemoFleet(fleet);
+  await orchestrator.engine.stop();
+  out('Switchyard stopped cleanly.');
+  return 0;
+}

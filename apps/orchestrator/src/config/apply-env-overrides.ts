@@ -1,0 +1,38 @@
+/** Prefix of environment variables that override config values. */
+export const ENV_PREFIX = 'SWITCHYARD_';
+
+function camelCase(segment: string): string {
+  return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Values are JSON when they parse as JSON (numbers, booleans, arrays), text otherwise. */
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * `SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY=round_robin` sets `distribution.defaultStrategy`:
+ * `__` separates levels, each level is SCREAMING_SNAKE for a camelCase key. Returns a new object.
+ */
+export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): { config: Record<string, unknown>; applied: string[] } {
+  const result = structuredClone(config);
+  const applied: string[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || raw === undefined || name === `${ENV_PREFIX}CONFIG`) continue;
+    const path = name.slice(ENV_PREFIX.length).split('__').filter((segment) => segment.length > 0).map(camelCase);
+    if (path.length === 0) continue;
+    let target: Record<string, unknown> = result;
+    for (const key of path.slice(0, -1)) {
+      const next = target[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path[path.length - 1] as string] = parseValue(raw);
+    applied.push(path.join('.'));
+  }
+  return { config: result, applied };
+}

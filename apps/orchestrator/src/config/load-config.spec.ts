@@ -1,0 +1,80 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError } from '@switchyard/core';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, resolveConfig } from './load-config.js';
+
+async function tempFile(name: string, text: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'switchyard-config-')), name);
+  await writeFile(path, text);
+  return path;
+}
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues.map((issue) => issue.field).sort();
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config', () => {
+  it('fills every section with defaults when nothing is given', () => {
+    const { config } = resolveConfig({});
+    expect(config.transport).toEqual({ kind: 'memory' });
+    expect(config.distribution.defaultStrategy).toBe('capability_match');
+    expect(config.tasks).toEqual({ defaultTimeoutMs: 30_000, retainFinished: 10_000 });
+    expect(config.auth.tokens).toEqual([]);
+  });
+
+  it('lists every problem of a bad config at once', () => {
+    expect(
+      problems(() =>
+        resolveConfig({
+          transport: { kind: 'carrier-pigeon' },
+          distribution: { defaultStrategy: 'Fast!' },
+          tasks: { defaultTimeoutMs: 'soon' },
+          demo: { agents: [{ id: 'bad id', capabilities: [] }] },
+          surprise: true,
+        }),
+      ),
+    ).toEqual(['', 'demo.agents.0.id', 'distribution.defaultStrategy', 'tasks.defaultTimeoutMs', 'transport.kind']);
+  });
+
+  it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse', () => {
+    const { config, overrides } = resolveConfig(
+      { distribution: { defaultStrategy: 'round_robin' } },
+      {
+        SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY: 'priority_based',
+        SWITCHYARD_TASKS__DEFAULT_TIMEOUT_MS: '1500',
+        SWITCHYARD_LOGGING__LEVEL: 'warn',
+        SWITCHYARD_CONFIG: 'ignored.yaml',
+        OTHER: 'x',
+      },
+    );
+    expect(config.distribution.defaultStrategy).toBe('priority_based');
+    expect(config.tasks.defaultTimeoutMs).toBe(1500);
+    expect(config.logging.level).toBe('warn');
+    expect(overrides.sort()).toEqual(['distribution.defaultStrategy', 'logging.level', 'tasks.defaultTimeoutMs']);
+  });
+
+  it('checks overridden values like any other', () => {
+    expect(problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
+  });
+
+  it('reads YAML and JSON files', async () => {
+    const yaml = await loadConfig(await tempFile('c.yaml', 'distribution:\n  defaultStrategy: load_balanced\n'), {});
+    const json = await loadConfig(await tempFile('c.json', '{"distribution":{"defaultStrategy":"round_robin"}}'), {});
+    expect(yaml.config.distribution.defaultStrategy).toBe('load_balanced');
+    expect(json.config.distribution.defaultStrategy).toBe('round_robin');
+  });
+
+  it('says which file it cannot read or parse', async () => {
+    await expect(loadConfig('/nonexistent/switchyard.yaml', {})).rejects.toThrow(/cannot read \/nonexistent\/switchyard.yaml/);
+    await expect(loadConfig(await tempFile('broken.json', '{ nope'), {})).rejects.toThrow(/cannot parse .*broken.json/);
+    await expect(loadConfig(await tempFile('list.yaml', '- a\n- b\n'), {})).rejects.toThrow(/mapping of sections/);
+  });
+});

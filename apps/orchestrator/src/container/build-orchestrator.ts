@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger, Transport } from '@switchyard/core';
+import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
+import { Container } from 'inversify';
+import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { wireTransport } from './transport-wiring.js';
+
+/** A wired orchestrator: the container and the pieces the commands use. */
+export interface Orchestrator {
+  readonly container: Container;
+  readonly engine: OrchestrationEngine;
+  readonly distributor: TaskDistributor;
+  readonly transportKind: string;
+  /** A new connection to the orchestrator's transport, for in-process agents. */
+  connectAgentTransport(): Transport;
+  /** An admin token that exists only in this process, for the daemon's own example traffic. */
+  readonly internalToken: string;
+}
+
+/** Builds the inversify container from config: core, the chosen transport, the logger. */
+export async function buildOrchestrator(config: OrchestratorConfig, logger: Logger): Promise<Orchestrator> {
+  const internalToken = randomBytes(32).toString('base64url');
+  const internalEntry = { name: 'switchyard-internal', sha256: await hashToken(internalToken), permissions: ['admin' as const] };
+  const transport = wireTransport(config.transport);
+  const container = new Container();
+  container.load(
+    createCoreModule(
+      {
+        distribution: config.distribution,
+        tasks: config.tasks,
+        auth: { tokens: [...config.auth.tokens, internalEntry] },
+      },
+      { logger },
+    ),
+    transport.module,
+  );
+  return {
+    container,
+    engine: container.get(OrchestrationEngine),
+    distributor: container.get(TaskDistributor),
+    transportKind: transport.kind,
+    connectAgentTransport: () => transport.connect(),
+    internalToken,
+  };
+}
