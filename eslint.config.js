@@ -36,6 +36,24 @@ export default defineConfig(
     },
   },
   {
+    // Core is pure: no runtime, transport, MCP or CLI library, whether installed or not (the
+    // boundary rule only sees packages in the graph, and Node built-ins are not in it).
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.test-helpers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'fs/*', 'path', 'net', 'http', 'https', 'child_process', 'os', 'crypto'], message: 'core never imports a runtime: put runtime code in a transport or the app' },
+            { group: ['nats', 'nats/*', '@nats-io/*'], message: 'core never imports a transport library' },
+            { group: ['@modelcontextprotocol/*'], message: 'core never imports the MCP SDK' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may use the shared test helpers and the in-memory transport (as Moleculer's tests use its Fake transporter).
     files: ['**/*.spec.ts', '**/e2e/**/*.ts', '**/*.test-helpers.ts'],
     rules: {

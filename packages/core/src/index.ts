@@ -51,6 +51,8 @@ export { SilentLogger } from './ports/silent-logger.js';
 // Registry and strategies
 export { AgentRegistry } from './registry/agent-registry.js';
 export type { CandidateShortfall } from './registry/agent-registry.js';
+export type { AgentRecord } from './registry/agent-record.js';
+export type { CandidatePool } from './registry/candidate-pool.js';
 export type { CandidateView } from './strategies/candidate-view.js';
 export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
 export { defineStrategy, isStrategyDefinition } from './strategies/define-strategy.js';

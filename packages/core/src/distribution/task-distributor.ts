@@ -212,7 +212,7 @@ export class TaskDistributor {
         strategy: strategy.name,
       });
     }
-    const agent = pool.has(chosen.id) ? this.registry.get(chosen.id) : undefined;
+    const agent = pool.availableRecord(chosen);
     if (agent === undefined) {
       throw new TaskDistributionError(
         'STRATEGY_INVALID_CHOICE',

@@ -1,7 +1,7 @@
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
-import type { CandidatePool } from './candidate-pool.js';
+import type { PoolEntry } from './pool-entry.js';
 
 /** Weight of the newest sample in the latency EWMA. */
 const LATENCY_EWMA_WEIGHT = 0.2;
@@ -22,8 +22,8 @@ export class AgentRecord implements AgentView {
   lastSeenAt: number;
   /** Ids of tasks assigned to this agent and not yet answered. */
   readonly inFlight = new Set<string>();
-  /** The candidate pools this agent belongs to (its capabilities cover their signatures). */
-  readonly pools: CandidatePool[] = [];
+  /** Its membership in each candidate pool whose signature its capabilities cover. */
+  readonly poolEntries: PoolEntry[] = [];
 
   constructor(
     readonly id: string,

@@ -152,11 +152,8 @@ export class AgentRegistry {
 
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
-    const pool = new CandidatePool(key, capabilities);
-    for (const agent of this.capableAgents(capabilities)) {
-      pool.addMember(agent);
-      agent.pools.push(pool);
-    }
+    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId));
+    for (const agent of this.capableAgents(capabilities)) agent.poolEntries.push(pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
     let siblings = this.poolsByFirstCapability.get(first);
@@ -174,7 +171,8 @@ export class AgentRegistry {
     if (oldest === undefined) return;
     this.pools.delete(oldest.key);
     this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
-    for (const agent of oldest.members) removeFrom(agent.pools, oldest);
+    for (const entry of oldest.members) removeFrom(entry.agent.poolEntries, entry);
+    oldest.dispose();
   }
 
   private joinPools(agent: AgentRecord): void {
@@ -187,20 +185,17 @@ export class AgentRegistry {
   private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
     if (pools === undefined) return;
     for (const pool of pools) {
-      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) {
-        pool.addMember(agent);
-        agent.pools.push(pool);
-      }
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.poolEntries.push(pool.addMember(agent));
     }
   }
 
   private leavePools(agent: AgentRecord): void {
-    for (const pool of agent.pools) pool.removeMember(agent);
-    agent.pools.length = 0;
+    for (const entry of agent.poolEntries) entry.pool.removeMember(entry);
+    agent.poolEntries.length = 0;
   }
 
   private refreshPools(agent: AgentRecord): void {
-    for (const pool of agent.pools) pool.refresh(agent);
+    for (const entry of agent.poolEntries) entry.pool.refresh(entry);
   }
 
   private indexCapabilities(agent: AgentRecord): void {

@@ -1,41 +1,37 @@
 import type { AgentView } from '../models/agent-view.js';
 import type { CandidateView } from '../strategies/candidate-view.js';
-import type { AgentRecord } from './agent-record.js';
+import { AgentRecord } from './agent-record.js';
 import { IndexedHeap } from './indexed-heap.js';
+import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, PoolEntry } from './pool-entry.js';
 import { RotationRing } from './rotation-ring.js';
 
-function loadRatio(agent: AgentRecord): number {
-  return agent.load / agent.capacity;
-}
+const byRegistration = (a: PoolEntry, b: PoolEntry): number => a.sequence - b.sequence;
 
-const byRegistration = (a: AgentRecord, b: AgentRecord): number => a.sequence - b.sequence;
+const byLoadRatio = (a: PoolEntry, b: PoolEntry): number =>
+  a.loadRatio - b.loadRatio || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence;
 
-const byLoadRatio = (a: AgentRecord, b: AgentRecord): number =>
-  loadRatio(a) - loadRatio(b) || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence;
-
-const byPriority = (a: AgentRecord, b: AgentRecord): number =>
-  b.priority - a.priority || loadRatio(a) - loadRatio(b) || a.load - b.load || a.sequence - b.sequence;
+const byPriority = (a: PoolEntry, b: PoolEntry): number =>
+  b.priority - a.priority || a.loadRatio - b.loadRatio || a.load - b.load || a.sequence - b.sequence;
 
 /**
  * The agents that have every capability of one signature (sorted capability set). `members`
- * holds them all; the available ones are kept in an array for O(1) sampling plus whichever
+ * holds them all; the available ones are kept in a dense array for O(1) sampling, plus whichever
  * ordered indexes strategies have asked for, built on first use and maintained incrementally.
  */
 export class CandidatePool implements CandidateView {
-  readonly members = new Set<AgentRecord>();
-  private readonly available: AgentRecord[] = [];
-  /** Agent id -> position in `available`. */
-  private readonly availableIndex = new Map<string, number>();
-  private byRegistration: IndexedHeap<AgentRecord> | undefined;
-  private byLoadRatio: IndexedHeap<AgentRecord> | undefined;
-  private byPriority: IndexedHeap<AgentRecord> | undefined;
-  private rotation: RotationRing<AgentRecord> | undefined;
+  readonly members: PoolEntry[] = [];
+  private readonly available: PoolEntry[] = [];
+  private byRegistration: IndexedHeap<PoolEntry> | undefined;
+  private byLoadRatio: IndexedHeap<PoolEntry> | undefined;
+  private byPriority: IndexedHeap<PoolEntry> | undefined;
+  private rotation: RotationRing<PoolEntry> | undefined;
   /** Registry clock tick of the last use, for evicting pools nobody asks for. */
   lastUsed = 0;
 
   constructor(
     readonly key: string,
     readonly requiredCapabilities: readonly string[],
+    private readonly lookup: (agentId: string) => AgentRecord | undefined,
   ) {}
 
   get size(): number {
@@ -44,88 +40,126 @@ export class CandidatePool implements CandidateView {
 
   *[Symbol.iterator](): Iterator<AgentView> {
     // A copy, so a strategy that iterates while the pool changes sees a consistent set.
-    yield* this.available.slice();
+    for (const entry of this.available.slice()) yield entry.agent;
   }
 
   has(agentId: string): boolean {
-    return this.availableIndex.has(agentId);
+    const agent = this.lookup(agentId);
+    return agent !== undefined && (this.entryOf(agent)?.availableIndex ?? -1) >= 0;
+  }
+
+  /**
+   * The registry's record behind a strategy's choice when it is one of this pool's available
+   * agents. Checked by identity (no lookup by id): a strategy must return a candidate it was
+   * given, and a look-alike copy is refused.
+   */
+  availableRecord(choice: AgentView): AgentRecord | undefined {
+    if (!(choice instanceof AgentRecord)) return undefined;
+    return (this.entryOf(choice)?.availableIndex ?? -1) >= 0 ? choice : undefined;
   }
 
   at(index: number): AgentView | undefined {
-    return this.available[index];
+    return this.available[index]?.agent;
   }
 
   first(): AgentView | undefined {
-    this.byRegistration ??= IndexedHeap.from(this.available, byRegistration);
-    return this.byRegistration.peek();
+    this.byRegistration ??= IndexedHeap.from(this.available, byRegistration, HEAP_BY_REGISTRATION);
+    return this.byRegistration.peek()?.agent;
   }
 
   minByLoadRatio(): AgentView | undefined {
-    this.byLoadRatio ??= IndexedHeap.from(this.available, byLoadRatio);
-    return this.byLoadRatio.peek();
+    this.byLoadRatio ??= IndexedHeap.from(this.available, byLoadRatio, HEAP_BY_LOAD_RATIO);
+    return this.byLoadRatio.peek()?.agent;
   }
 
   maxByPriority(): AgentView | undefined {
-    this.byPriority ??= IndexedHeap.from(this.available, byPriority);
-    return this.byPriority.peek();
+    this.byPriority ??= IndexedHeap.from(this.available, byPriority, HEAP_BY_PRIORITY);
+    return this.byPriority.peek()?.agent;
   }
 
   nextInRotation(): AgentView | undefined {
     if (this.rotation === undefined) {
       this.rotation = new RotationRing();
-      for (const agent of this.available.slice().sort(byRegistration)) this.rotation.add(agent);
+      for (const entry of this.available.slice().sort(byRegistration)) this.rotation.add(entry);
     }
-    return this.rotation.next();
+    return this.rotation.next()?.agent;
   }
 
-  addMember(agent: AgentRecord): void {
-    this.members.add(agent);
-    if (agent.isAvailable) this.makeAvailable(agent);
+  /** Adds a capable agent; the returned entry is the agent's handle on this pool. */
+  addMember(agent: AgentRecord): PoolEntry {
+    const entry = new PoolEntry(this, agent);
+    entry.memberIndex = this.members.length;
+    this.members.push(entry);
+    if (agent.isAvailable) this.makeAvailable(entry);
+    return entry;
   }
 
-  removeMember(agent: AgentRecord): void {
-    this.members.delete(agent);
-    this.makeUnavailable(agent);
+  removeMember(entry: PoolEntry): void {
+    this.makeUnavailable(entry);
+    swapRemove(this.members, entry.memberIndex, (moved, index) => {
+      moved.memberIndex = index;
+    });
+    entry.memberIndex = -1;
   }
 
-  /** Call after an agent's status, load, capacity or priority changed. */
-  refresh(agent: AgentRecord): void {
-    const wasAvailable = this.availableIndex.has(agent.id);
-    if (!agent.isAvailable) {
-      if (wasAvailable) this.makeUnavailable(agent);
+  /** Call after the agent's status, load, capacity or priority changed. */
+  refresh(entry: PoolEntry): void {
+    entry.copyKeys();
+    const wasAvailable = entry.availableIndex >= 0;
+    if (!entry.agent.isAvailable) {
+      if (wasAvailable) this.makeUnavailable(entry);
       return;
     }
     if (!wasAvailable) {
-      this.makeAvailable(agent);
+      this.makeAvailable(entry);
       return;
     }
-    this.byLoadRatio?.update(agent);
-    this.byPriority?.update(agent);
+    this.byLoadRatio?.update(entry);
+    this.byPriority?.update(entry);
   }
 
-  private makeAvailable(agent: AgentRecord): void {
-    if (this.availableIndex.has(agent.id)) return;
-    this.availableIndex.set(agent.id, this.available.length);
-    this.available.push(agent);
-    this.byRegistration?.push(agent);
-    this.byLoadRatio?.push(agent);
-    this.byPriority?.push(agent);
-    this.rotation?.add(agent);
+  /** Drops every index (the pool is being evicted). */
+  dispose(): void {
+    for (const entry of this.available) entry.availableIndex = -1;
+    this.available.length = 0;
+    this.byRegistration?.clear();
+    this.byLoadRatio?.clear();
+    this.byPriority?.clear();
+    for (const entry of this.members) this.rotation?.remove(entry);
   }
 
-  private makeUnavailable(agent: AgentRecord): void {
-    const index = this.availableIndex.get(agent.id);
-    if (index === undefined) return;
-    // Swap-remove keeps the array dense for O(1) random access.
-    const last = this.available.pop() as AgentRecord;
-    this.availableIndex.delete(agent.id);
-    if (last !== agent) {
-      this.available[index] = last;
-      this.availableIndex.set(last.id, index);
-    }
-    this.byRegistration?.remove(agent);
-    this.byLoadRatio?.remove(agent);
-    this.byPriority?.remove(agent);
-    this.rotation?.remove(agent);
+  private entryOf(agent: AgentRecord): PoolEntry | undefined {
+    return agent.poolEntries.find((entry) => entry.pool === this);
+  }
+
+  private makeAvailable(entry: PoolEntry): void {
+    if (entry.availableIndex >= 0) return;
+    entry.availableIndex = this.available.length;
+    this.available.push(entry);
+    this.byRegistration?.push(entry);
+    this.byLoadRatio?.push(entry);
+    this.byPriority?.push(entry);
+    this.rotation?.add(entry);
+  }
+
+  private makeUnavailable(entry: PoolEntry): void {
+    if (entry.availableIndex < 0) return;
+    swapRemove(this.available, entry.availableIndex, (moved, index) => {
+      moved.availableIndex = index;
+    });
+    entry.availableIndex = -1;
+    this.byRegistration?.remove(entry);
+    this.byLoadRatio?.remove(entry);
+    this.byPriority?.remove(entry);
+    this.rotation?.remove(entry);
+  }
+}
+
+/** Removes list[index] by moving the last item into its place (O(1), order not kept). */
+function swapRemove<T>(list: T[], index: number, moved: (item: T, index: number) => void): void {
+  const last = list.pop() as T;
+  if (index < list.length) {
+    list[index] = last;
+    moved(last, index);
   }
 }

@@ -1,12 +1,22 @@
-/**
- * A binary min-heap that knows where each item sits, so an item whose key changed can be moved
- * (or removed) in O(log n) instead of rebuilding. Items must be distinct objects.
- */
-export class IndexedHeap<T extends object> {
-  private readonly items: T[] = [];
-  private readonly positions = new Map<T, number>();
+/** Anything a heap can hold: it records its own position in each heap it is in. */
+export interface HeapItem {
+  readonly heapPositions: number[];
+}
 
-  constructor(private readonly compare: (a: T, b: T) => number) {}
+/** Children per node: a 4-ary heap is half as deep as a binary one, and siblings sit together. */
+const ARITY = 4;
+
+/**
+ * A 4-ary min-heap whose items remember where they sit (in `heapPositions[slot]`), so an item
+ * whose key changed is moved, or removed, in O(log n) without any lookup table.
+ */
+export class IndexedHeap<T extends HeapItem> {
+  private readonly items: T[] = [];
+
+  constructor(
+    private readonly compare: (a: T, b: T) => number,
+    private readonly slot: number,
+  ) {}
 
   get size(): number {
     return this.items.length;
@@ -17,27 +27,26 @@ export class IndexedHeap<T extends object> {
   }
 
   has(item: T): boolean {
-    return this.positions.has(item);
+    return (item.heapPositions[this.slot] ?? -1) >= 0;
   }
 
   push(item: T): void {
-    if (this.positions.has(item)) {
+    if (this.has(item)) {
       this.update(item);
       return;
     }
     this.items.push(item);
-    this.positions.set(item, this.items.length - 1);
+    this.place(item, this.items.length - 1);
     this.siftUp(this.items.length - 1);
   }
 
   remove(item: T): boolean {
-    const index = this.positions.get(item);
-    if (index === undefined) return false;
+    const index = item.heapPositions[this.slot] ?? -1;
+    if (index < 0) return false;
+    item.heapPositions[this.slot] = -1;
     const last = this.items.pop() as T;
-    this.positions.delete(item);
     if (index < this.items.length) {
-      this.items[index] = last;
-      this.positions.set(last, index);
+      this.place(last, index);
       this.restore(index);
     }
     return true;
@@ -45,19 +54,30 @@ export class IndexedHeap<T extends object> {
 
   /** Call after the item's key changed. */
   update(item: T): void {
-    const index = this.positions.get(item);
-    if (index !== undefined) this.restore(index);
+    const index = item.heapPositions[this.slot] ?? -1;
+    if (index >= 0) this.restore(index);
   }
 
   /** Builds the heap from scratch in O(n). */
-  static from<T extends object>(items: Iterable<T>, compare: (a: T, b: T) => number): IndexedHeap<T> {
-    const heap = new IndexedHeap(compare);
+  static from<T extends HeapItem>(items: Iterable<T>, compare: (a: T, b: T) => number, slot: number): IndexedHeap<T> {
+    const heap = new IndexedHeap(compare, slot);
     for (const item of items) {
-      heap.positions.set(item, heap.items.length);
       heap.items.push(item);
+      item.heapPositions[slot] = heap.items.length - 1;
     }
-    for (let index = (heap.items.length >> 1) - 1; index >= 0; index--) heap.siftDown(index);
+    for (let index = Math.floor((heap.items.length - 2) / ARITY); index >= 0; index--) heap.siftDown(index);
     return heap;
+  }
+
+  /** Forgets every item (their positions are reset). */
+  clear(): void {
+    for (const item of this.items) item.heapPositions[this.slot] = -1;
+    this.items.length = 0;
+  }
+
+  private place(item: T, index: number): void {
+    this.items[index] = item;
+    item.heapPositions[this.slot] = index;
   }
 
   private restore(index: number): void {
@@ -69,16 +89,14 @@ export class IndexedHeap<T extends object> {
     const item = items[start] as T;
     let index = start;
     while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
+      const parentIndex = Math.floor((index - 1) / ARITY);
       const parent = items[parentIndex] as T;
       if (this.compare(item, parent) >= 0) break;
-      items[index] = parent;
-      this.positions.set(parent, index);
+      this.place(parent, index);
       index = parentIndex;
     }
     if (index === start) return false;
-    items[index] = item;
-    this.positions.set(item, index);
+    this.place(item, index);
     return true;
   }
 
@@ -88,20 +106,22 @@ export class IndexedHeap<T extends object> {
     const item = items[start] as T;
     let index = start;
     for (;;) {
-      const left = 2 * index + 1;
-      if (left >= length) break;
-      const right = left + 1;
-      let child = left;
-      if (right < length && this.compare(items[right] as T, items[left] as T) < 0) child = right;
-      const childItem = items[child] as T;
+      const firstChild = ARITY * index + 1;
+      if (firstChild >= length) break;
+      let child = firstChild;
+      let childItem = items[firstChild] as T;
+      const end = Math.min(firstChild + ARITY, length);
+      for (let sibling = firstChild + 1; sibling < end; sibling++) {
+        const candidate = items[sibling] as T;
+        if (this.compare(candidate, childItem) < 0) {
+          child = sibling;
+          childItem = candidate;
+        }
+      }
       if (this.compare(childItem, item) >= 0) break;
-      items[index] = childItem;
-      this.positions.set(childItem, index);
+      this.place(childItem, index);
       index = child;
     }
-    if (index !== start) {
-      items[index] = item;
-      this.positions.set(item, index);
-    }
+    if (index !== start) this.place(item, index);
   }
 }

@@ -1,61 +1,65 @@
-interface RingNode<T> {
-  readonly item: T;
-  previous: RingNode<T>;
-  next: RingNode<T>;
+/** Anything a ring can hold: it carries its own links. */
+export interface RingItem<T> {
+  ringPrevious: T | null;
+  ringNext: T | null;
 }
 
 /**
- * A circular list with a cursor: `next()` hands out items in turn. A newcomer joins just before
- * the cursor, i.e. at the end of the current round, so nobody is skipped or served twice.
+ * A circular list with a cursor: `next()` hands out items in turn. A newcomer is linked in just
+ * before the cursor, so it takes its turn after everyone already waiting: nobody is skipped or
+ * served twice. Links live on the items themselves, so nothing is looked up.
  */
-export class RotationRing<T extends object> {
-  private readonly nodes = new Map<T, RingNode<T>>();
-  private cursor: RingNode<T> | undefined;
+export class RotationRing<T extends RingItem<T>> {
+  private cursor: T | null = null;
+  private count = 0;
 
   get size(): number {
-    return this.nodes.size;
+    return this.count;
   }
 
   has(item: T): boolean {
-    return this.nodes.has(item);
+    return item.ringNext !== null;
   }
 
   add(item: T): void {
-    if (this.nodes.has(item)) return;
+    if (item.ringNext !== null) return;
     const cursor = this.cursor;
-    if (cursor === undefined) {
-      const node = { item } as RingNode<T>;
-      node.previous = node;
-      node.next = node;
-      this.cursor = node;
-      this.nodes.set(item, node);
-      return;
+    if (cursor === null) {
+      item.ringPrevious = item;
+      item.ringNext = item;
+      this.cursor = item;
+    } else {
+      const previous = cursor.ringPrevious as T;
+      item.ringPrevious = previous;
+      item.ringNext = cursor;
+      previous.ringNext = item;
+      cursor.ringPrevious = item;
     }
-    const node: RingNode<T> = { item, previous: cursor.previous, next: cursor };
-    cursor.previous.next = node;
-    cursor.previous = node;
-    this.nodes.set(item, node);
+    this.count++;
   }
 
   remove(item: T): boolean {
-    const node = this.nodes.get(item);
-    if (node === undefined) return false;
-    this.nodes.delete(item);
-    if (this.nodes.size === 0) {
-      this.cursor = undefined;
-      return true;
+    const next = item.ringNext;
+    const previous = item.ringPrevious;
+    if (next === null || previous === null) return false;
+    this.count--;
+    if (this.count === 0) {
+      this.cursor = null;
+    } else {
+      previous.ringNext = next;
+      next.ringPrevious = previous;
+      if (this.cursor === item) this.cursor = next;
     }
-    node.previous.next = node.next;
-    node.next.previous = node.previous;
-    if (this.cursor === node) this.cursor = node.next;
+    item.ringNext = null;
+    item.ringPrevious = null;
     return true;
   }
 
   /** The item whose turn it is; the cursor moves on. */
   next(): T | undefined {
     const cursor = this.cursor;
-    if (cursor === undefined) return undefined;
-    this.cursor = cursor.next;
-    return cursor.item;
+    if (cursor === null) return undefined;
+    this.cursor = cursor.ringNext;
+    return cursor;
   }
 }

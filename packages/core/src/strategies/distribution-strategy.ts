@@ -13,8 +13,9 @@ export interface StrategyOutcome {
 }
 
 /**
- * Picks one agent for a task. `select` must be synchronous and must not change anything but the
- * strategy's own state; returning undefined declines the task. Hooks are optional and let a
+ * Picks one agent for a task. `select` must be synchronous, must return one of the candidate
+ * objects it was given (not a copy) or undefined to decline, and must not change anything but
+ * the strategy's own state. Hooks are optional and let a
  * strategy learn from what happened; they must not throw (a throwing hook is logged and ignored).
  */
 export interface DistributionStrategy {

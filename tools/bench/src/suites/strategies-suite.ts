@@ -1,0 +1,105 @@
+import type { AgentRecord } from '@switchyard/core';
+import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core';
+import type { BenchResult, BenchSettings } from '../bench-result.js';
+import { measureRate } from '../measure-rate.js';
+import type { NaiveAgent } from './naive-selection.js';
+import { NaiveSelection } from './naive-selection.js';
+
+export const STRATEGIES = ['capability_match', 'round_robin', 'load_balanced', 'priority_based'] as const;
+const REQUIRED = ['work'];
+const EXTRA_CAPABILITIES = ['summarize', 'code', 'review', 'translate', 'vision', 'audio', 'search', 'plan'];
+/** Tasks kept in flight: each decision assigns one and the oldest one completes. */
+const IN_FLIGHT = 64;
+
+/** A deterministic pseudo-random sequence, so every run builds the same fleet. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface Fleet {
+  readonly registry: AgentRegistry;
+  readonly naive: NaiveAgent[];
+}
+
+/** `size` agents that all have 'work' plus one other capability, with varied priority, capacity and load. */
+export function buildFleet(size: number): Fleet {
+  const random = seededRandom(size);
+  const registry = new AgentRegistry({ maxCandidatePools: 4096 });
+  const naive: NaiveAgent[] = [];
+  for (let index = 0; index < size; index++) {
+    const capabilities = ['work', EXTRA_CAPABILITIES[index % EXTRA_CAPABILITIES.length] as string];
+    const priority = Math.floor(random() * 10);
+    const capacity = 8 * 2 ** Math.floor(random() * 4);
+    const load = Math.floor(random() * (capacity / 2));
+    const { agent } = registry.register({ agentId: `agent-${String(index)}`, capabilities, priority, capacity }, 0);
+    registry.setLoad(agent, load);
+    naive.push({ id: agent.id, capabilities: new Set(capabilities), priority, capacity, sequence: agent.sequence, load });
+  }
+  return { registry, naive };
+}
+
+function benchTask(): TaskRecord {
+  return new TaskRecord('bench-task', 'bench', REQUIRED, null, 'bench', 'normal', null, 0);
+}
+
+/** One decision the indexed way, plus the load bookkeeping an assignment and a completion cause. */
+export function indexedDecider(fleet: Fleet, strategyName: string): () => string | undefined {
+  const strategy = new StrategyRegistry({ now: () => 0, random: Math.random }).resolve(strategyName).strategy;
+  const task = benchTask();
+  const window: (AgentRecord | undefined)[] = new Array<AgentRecord | undefined>(IN_FLIGHT);
+  let slot = 0;
+  return () => {
+    const pool = fleet.registry.candidates(task.requiredCapabilities);
+    const chosen = strategy.select(pool, task);
+    const agent = chosen === undefined ? undefined : pool.availableRecord(chosen);
+    if (agent !== undefined) fleet.registry.setLoad(agent, agent.load + 1);
+    const finished = window[slot];
+    if (finished !== undefined) fleet.registry.setLoad(finished, finished.load - 1);
+    window[slot] = agent;
+    slot = (slot + 1) % IN_FLIGHT;
+    return agent?.id;
+  };
+}
+
+/** The same decision and bookkeeping the naive way. */
+export function naiveDecider(fleet: Fleet, strategyName: string): () => string | undefined {
+  const naive = new NaiveSelection(fleet.naive);
+  const window: (NaiveAgent | undefined)[] = new Array<NaiveAgent | undefined>(IN_FLIGHT);
+  let slot = 0;
+  return () => {
+    const agent = naive.select(strategyName, REQUIRED);
+    if (agent !== undefined) agent.load++;
+    const finished = window[slot];
+    if (finished !== undefined) finished.load--;
+    window[slot] = agent;
+    slot = (slot + 1) % IN_FLIGHT;
+    return agent?.id;
+  };
+}
+
+/**
+ * Decisions per second for each built-in strategy at growing fleet sizes, next to a naive
+ * full-scan selection measured in the same run.
+ */
+export function runStrategiesSuite(settings: BenchSettings): BenchResult[] {
+  const sizes = settings.quick ? [100, 1_000] : [100, 1_000, 10_000, 100_000];
+  const timing = settings.quick ? { warmupMs: 10, durationMs: 20, repeats: 1 } : { warmupMs: 150, durationMs: 250, repeats: 3 };
+  const results: BenchResult[] = [];
+  for (const strategy of STRATEGIES) {
+    for (const size of sizes) {
+      // Fresh fleets for each side, so both start from the same loads.
+      const indexed = measureRate(indexedDecider(buildFleet(size), strategy), timing);
+      const naive = measureRate(naiveDecider(buildFleet(size), strategy), timing);
+      settings.log(`  ${strategy.padEnd(16)} ${String(size).padStart(7)} agents  ${Math.round(indexed).toLocaleString('en-US').padStart(12)} decisions/s  (naive scan ${Math.round(naive).toLocaleString('en-US')})`);
+      results.push({ name: 'strategy-decisions', params: { strategy, agents: size }, value: Math.round(indexed), unit: 'decisions/s', baseline: Math.round(naive), ratio: indexed / naive });
+    }
+  }
+  return results;
+}
