@@ -21,7 +21,7 @@ const dependencyRules = (extraAllowed) => [
 const boundaries = (extraAllowed) => ['error', { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) }];
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -1,4 +1,6 @@
 // The only public door of @switchyard/core.
+// Core's injectable classes need the Reflect metadata API; loading it here spares every user the import.
+import 'reflect-metadata';
 
 // Models and their schemas
 export { AddressSchema, EnvelopeSchema, AckPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
