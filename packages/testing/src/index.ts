@@ -5,3 +5,5 @@ export { deferred } from './deferred.js';
 export type { Deferred } from './deferred.js';
 export { waitUntil } from './wait-until.js';
 export { taskRequestEnvelope, taskResponseEnvelope } from './envelope-builders.js';
+export { startNatsServer, NATS_SERVER_INSTALL_HINT } from './start-nats-server.js';
+export type { NatsServerHandle, NatsServerOptions } from './start-nats-server.js';

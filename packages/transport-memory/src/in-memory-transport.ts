@@ -74,7 +74,8 @@ export class InMemoryTransport implements Transport {
   }
 
   send(envelope: Envelope): Promise<void> {
-    if (this.state !== 'running') {
+    // While stopping, handlers still finishing may answer; only a stopped transport refuses.
+    if (this.state !== 'running' && this.state !== 'stopping') {
       return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
     }
     if (this.bus.publish(envelope.to, envelope) === 0) {

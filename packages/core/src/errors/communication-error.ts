@@ -3,8 +3,10 @@ import { SwitchyardError } from './switchyard-error.js';
 export type CommunicationErrorCode =
   /** Nobody is subscribed at the destination address. */
   | 'UNKNOWN_ADDRESS'
-  /** The transport is not started, or was stopped. */
+  /** The transport is not started, was stopped, or its connection is down (it reconnects by itself). */
   | 'TRANSPORT_CLOSED'
+  /** The transport could not connect at start (unreachable server, refused credentials, bad TLS). */
+  | 'CONNECTION_FAILED'
   /** No answer arrived in time. */
   | 'TIMEOUT'
   /** A message that is not a valid envelope reached the transport. */

@@ -19,8 +19,8 @@ export interface TransportSubscription {
  *   running (`TRANSPORT_CLOSED`) or hand-over fails. Envelopes are validated on receipt, so a
  *   handler only ever sees a valid Envelope.
  * - Per sender and address, envelopes arrive in the order they were sent.
- * - `stop` refuses new sends, delivers what was already accepted, waits for running handlers,
- *   and is idempotent.
+ * - `stop` stops taking envelopes, delivers what was already accepted, waits for running
+ *   handlers (which may still send), then refuses sends; it is idempotent.
  */
 export interface Transport {
   start(): Promise<void>;
