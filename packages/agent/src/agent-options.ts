@@ -11,8 +11,8 @@ export const AgentOptionsSchema = z.strictObject({
   metadata: JsonObjectSchema.optional(),
   /** How long to wait for the orchestrator to acknowledge register/unregister/status. */
   requestTimeoutMs: z.number().int().positive().default(5_000),
-  /** Sends a status heartbeat this often; 0 sends none (fine in one process). */
-  heartbeatIntervalMs: z.number().int().nonnegative().default(0),
+  /** Heartbeat period; by default the one the orchestrator asks for at registration. 0 sends none. */
+  heartbeatIntervalMs: z.number().int().nonnegative().optional(),
   /** How long stop() lets running tasks finish before aborting them. */
   drainTimeoutMs: z.number().int().nonnegative().default(10_000),
 });

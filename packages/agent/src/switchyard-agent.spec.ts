@@ -133,4 +133,50 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect((await result).result).toBe('done');
     expect(await engine.listAgents({ authToken: TOKEN })).toEqual([]);
   });
+
+  it('heartbeats at the interval the orchestrator asks for; a silent agent is marked offline and routed around', async () => {
+    const container = new Container();
+    container.load(
+      createCoreModule({ agents: { heartbeatIntervalMs: 25, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createMemoryTransportModule(),
+    );
+    const liveEngine = container.get(OrchestrationEngine);
+    const liveDistributor = container.get(TaskDistributor);
+    const liveBus = container.get(MemoryBus);
+    await liveEngine.start();
+    const steadyTransport = new InMemoryTransport(liveBus);
+    const doomedTransport = new InMemoryTransport(liveBus);
+    const steady = new SwitchyardAgent({ agentId: 'steady', capabilities: ['work'] }, steadyTransport, () => 'steady');
+    const doomed = new SwitchyardAgent({ agentId: 'doomed', capabilities: ['work'] }, doomedTransport, () => 'doomed');
+    await doomed.start();
+    await steady.start();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(liveDistributor.listAgents().map((agent) => agent.status)).toEqual(['online', 'online']);
+    // The process behind 'doomed' vanishes: no unregister, no more heartbeats.
+    await doomedTransport.stop();
+    await waitUntil(() => liveDistributor.getAgent('doomed').status === 'offline', 'the silent agent is marked offline', 2_000);
+    expect(liveDistributor.getAgent('steady').status).toBe('online');
+    const task = await liveEngine.createTask({ authToken: TOKEN, taskType: 't', requiredCapabilities: ['work'], strategy: 'capability_match' });
+    await expect(liveEngine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({ agentId: 'steady', result: 'steady' });
+    await steady.stop();
+    await liveEngine.stop();
+  });
+
+  it('registers again when a heartbeat finds that the orchestrator forgot it', async () => {
+    const container = new Container();
+    container.load(
+      createCoreModule({ agents: { heartbeatIntervalMs: 20, missedHeartbeats: 5 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createMemoryTransportModule(),
+    );
+    const liveEngine = container.get(OrchestrationEngine);
+    const liveDistributor = container.get(TaskDistributor);
+    await liveEngine.start();
+    const returning = new SwitchyardAgent({ agentId: 'returning', capabilities: ['work'], priority: 4 }, new InMemoryTransport(container.get(MemoryBus)), () => null);
+    await returning.start();
+    liveDistributor.unregisterAgent('returning');
+    await waitUntil(() => liveDistributor.listAgents().length === 1, 'the agent registers again', 2_000);
+    expect(liveDistributor.getAgent('returning')).toMatchObject({ status: 'online', priority: 4 });
+    await returning.stop();
+    await liveEngine.stop();
+  });
 });

@@ -15,8 +15,10 @@ import { AgentOptionsSchema } from './agent-options.js';
 import type { AgentTask, TaskHandler } from './agent-task.js';
 import { TaskFailure } from './task-failure.js';
 
+type OkAck = Extract<AckPayload, { ok: true }>;
+
 interface PendingRequest {
-  resolve(): void;
+  resolve(ack: OkAck): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -73,25 +75,31 @@ export class SwitchyardAgent {
     if (this.subscription !== undefined) return;
     await this.transport.start();
     this.subscription = await this.transport.subscribe(this.address, (envelope) => this.receive(envelope));
+    let ack: OkAck;
     try {
-      await this.request('agent_register', {
-        agentId: this.options.agentId,
-        capabilities: this.options.capabilities,
-        priority: this.options.priority,
-        ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
-        ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
-      });
+      ack = await this.register();
     } catch (error) {
       await this.disconnect();
       throw error;
     }
     this.status = 'online';
-    if (this.options.heartbeatIntervalMs > 0) {
+    const interval = this.options.heartbeatIntervalMs ?? ack.heartbeatIntervalMs ?? 0;
+    if (interval > 0) {
       this.heartbeat = setInterval(() => {
         this.sendHeartbeat();
-      }, this.options.heartbeatIntervalMs);
+      }, interval);
       this.heartbeat.unref();
     }
+  }
+
+  private register(): Promise<OkAck> {
+    return this.request('agent_register', {
+      agentId: this.options.agentId,
+      capabilities: this.options.capabilities,
+      priority: this.options.priority,
+      ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
+      ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
+    });
   }
 
   /**
@@ -119,15 +127,26 @@ export class SwitchyardAgent {
     this.status = status;
   }
 
+
   /** Sends the agent's own count of tasks in hand, correcting the orchestrator's. */
   async reportLoad(): Promise<void> {
     await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load });
   }
 
+  /** A heartbeat is a status report; an orchestrator that no longer knows us (it restarted) gets a new registration. */
   private sendHeartbeat(): void {
-    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load }).catch((error: unknown) => {
-      this.logger.warn('heartbeat not acknowledged', { agentId: this.agentId, error: String(error) });
-    });
+    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load })
+      .catch(async (error: unknown) => {
+        if (error instanceof OrchestratorRejectedError && error.code === 'AGENT_NOT_FOUND') {
+          this.logger.info('the orchestrator forgot this agent: registering again', { agentId: this.agentId });
+          await this.register();
+          return;
+        }
+        throw error;
+      })
+      .catch((error: unknown) => {
+        this.logger.warn('heartbeat not acknowledged', { agentId: this.agentId, error: String(error) });
+      });
   }
 
   private async drain(): Promise<void> {
@@ -174,7 +193,7 @@ export class SwitchyardAgent {
     this.pending.delete(envelope.correlationId);
     clearTimeout(pending.timer);
     const ack: AckPayload = envelope.payload;
-    if (ack.ok) pending.resolve();
+    if (ack.ok) pending.resolve(ack);
     else pending.reject(new OrchestratorRejectedError(ack.error.code, ack.error.message, ack.error.details ?? {}));
   }
 
@@ -239,10 +258,10 @@ export class SwitchyardAgent {
     }
   }
 
-  private request<K extends 'agent_register' | 'agent_unregister' | 'agent_status'>(kind: K, payload: EnvelopeOf<K>['payload']): Promise<void> {
+  private request<K extends 'agent_register' | 'agent_unregister' | 'agent_status'>(kind: K, payload: EnvelopeOf<K>['payload']): Promise<OkAck> {
     const id = nextEnvelopeId();
     const envelope = { id, kind, from: this.address, to: ORCHESTRATOR_ADDRESS, priority: 'high', sentAt: Date.now(), payload } as Envelope;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<OkAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new CommunicationError('TIMEOUT', `The orchestrator did not answer ${kind} within ${String(this.options.requestTimeoutMs)} ms`));

@@ -80,7 +80,7 @@ export type { InboundHandlers } from './communication/communication-manager.js';
 export { decodeEnvelope, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
 export { nextEnvelopeId } from './communication/envelope-id.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
-export { CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
+export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
 export type { CoreOptions, CoreOptionsInput } from './engine/core-options.js';
 export { ExecuteTaskInputSchema, ListTasksInputSchema } from './engine/engine-inputs.js';
 export type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine/engine-inputs.js';

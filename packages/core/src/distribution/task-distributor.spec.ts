@@ -211,4 +211,20 @@ describe('TaskDistributor', () => {
     expect(() => core.distributor.getTask('t1')).toThrow(NotFoundError);
     expect(core.distributor.listTasks().map((entry) => entry.id)).toEqual(['t2', 't3']);
   });
+
+  it('marks a heartbeating agent offline when it falls silent, fails what it held, and takes it back when it speaks', async () => {
+    let now = 1_000_000;
+    const core = await createTestCore({}, { clock: { now: () => now } });
+    core.distributor.registerAgent({ agentId: 'remote', capabilities: ['work'] }, true);
+    core.distributor.registerAgent({ agentId: 'local', capabilities: ['work'] });
+    await core.distributor.distributeTask(task('t1'));
+    now += 5_000;
+    expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual(['remote']);
+    expect(core.distributor.getAgent('remote').status).toBe('offline');
+    expect(core.distributor.getAgent('local').status).toBe('online');
+    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'failed', error: { code: 'AGENT_LOST' } });
+    expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual([]);
+    core.distributor.updateAgentStatus({ agentId: 'remote', status: 'online', currentLoad: 0 });
+    expect(core.distributor.getAgent('remote')).toMatchObject({ status: 'online', load: 0 });
+  });
 });

@@ -46,9 +46,11 @@ export class TaskDistributor {
     @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
-  registerAgent(input: AgentRegistration): AgentSnapshot {
+  /** `overTransport`: the agent joined through the transport and so must keep heartbeating. */
+  registerAgent(input: AgentRegistration, overTransport = false): AgentSnapshot {
     const registration = parseInput(AgentRegistrationSchema, input, 'agent registration');
     const { agent, created } = this.registry.register(registration, this.clock.now());
+    agent.expectsHeartbeats = overTransport;
     this.logger.info(created ? 'agent registered' : 'agent re-registered', { agentId: agent.id, capabilities: [...agent.capabilities] });
     return agent.snapshot();
   }
@@ -57,15 +59,25 @@ export class TaskDistributor {
   unregisterAgent(agentId: string): AgentSnapshot {
     const id = parseInput(AgentIdSchema, agentId, 'agentId');
     const agent = this.registry.unregister(id);
-    for (const taskId of agent.inFlight) {
-      const task = this.store.get(taskId);
-      if (task !== undefined && !task.isFinished) {
-        this.finish(task, agent, 'failed', null, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
-      }
-    }
-    agent.inFlight.clear();
+    this.failInFlight(agent, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
     this.logger.info('agent unregistered', { agentId: id });
     return agent.snapshot();
+  }
+
+  /**
+   * Marks offline every heartbeating agent not heard from since `silentSince`, and fails the
+   * tasks it held (AGENT_LOST) so their callers learn at once. Returns the ids marked offline.
+   */
+  expireSilentAgents(silentSince: number): string[] {
+    const expired: string[] = [];
+    for (const agent of this.registry.all()) {
+      if (!agent.expectsHeartbeats || agent.status === 'offline' || agent.lastSeenAt >= silentSince) continue;
+      this.registry.setStatus(agent, 'offline');
+      this.failInFlight(agent, { code: 'AGENT_LOST', message: `agent '${agent.id}' stopped sending heartbeats` });
+      this.logger.warn('agent missed its heartbeats: marked offline', { agentId: agent.id, lastSeenAt: new Date(agent.lastSeenAt).toISOString() });
+      expired.push(agent.id);
+    }
+    return expired;
   }
 
   updateAgentStatus(input: AgentStatusUpdate): AgentSnapshot {
@@ -185,6 +197,14 @@ export class TaskDistributor {
   onTaskFinished(listener: TaskFinishedListener): () => void {
     this.finishedListeners.add(listener);
     return () => this.finishedListeners.delete(listener);
+  }
+
+  private failInFlight(agent: AgentRecord, error: TaskErrorInfo): void {
+    for (const taskId of [...agent.inFlight]) {
+      const task = this.store.get(taskId);
+      if (task !== undefined && !task.isFinished) this.finish(task, agent, 'failed', null, error);
+    }
+    agent.inFlight.clear();
   }
 
   private requireTask(taskId: string): TaskRecord {

@@ -18,10 +18,18 @@ export const TaskOptionsSchema = z.strictObject({
   retainFinished: z.number().int().nonnegative().default(10_000),
 });
 
+export const AgentLivenessOptionsSchema = z.strictObject({
+  /** How often agents on a transport send a heartbeat (the orchestrator tells them at registration). */
+  heartbeatIntervalMs: z.number().int().positive().max(3_600_000).default(1_000),
+  /** Heartbeats an agent may miss before it is marked offline and routed around. */
+  missedHeartbeats: z.number().int().positive().max(1_000).default(3),
+});
+
 /** Everything core needs to know from config. Each section has defaults. */
 export const CoreOptionsSchema = z.strictObject({
   distribution: DistributionOptionsSchema.prefault({}),
   tasks: TaskOptionsSchema.prefault({}),
+  agents: AgentLivenessOptionsSchema.prefault({}),
   auth: AuthOptionsSchema.prefault({}),
 });
 

@@ -139,7 +139,7 @@ describe('OrchestrationEngine over the transport', () => {
     expect(core.distributor.listAgents()).toEqual([]);
     const acks = core.transport.sent.filter((envelope) => envelope.kind === 'ack');
     expect(acks.map((ack) => [ack.to, ack.payload])).toEqual([
-      [agentAddress('remote'), { ok: true }],
+      [agentAddress('remote'), { ok: true, heartbeatIntervalMs: 1_000 }],
       [agentAddress('remote'), { ok: true }],
       [agentAddress('remote'), { ok: true }],
     ]);

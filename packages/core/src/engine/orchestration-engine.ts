@@ -20,6 +20,7 @@ import type { AgentSnapshot } from '../models/agent-view.js';
 import type { Envelope, EnvelopeOf } from '../models/envelope.js';
 import type { Task } from '../models/task.js';
 import type { TaskResult } from '../models/task-result.js';
+import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
@@ -43,12 +44,14 @@ const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distr
 export class OrchestrationEngine {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private unsubscribeFinished: (() => void) | undefined;
+  private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     @inject(TaskDistributor) private readonly distributor: TaskDistributor,
     @inject(CommunicationManager) private readonly communication: CommunicationManager,
     @inject(TOKENS.Authenticator) private readonly authenticator: Authenticator,
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
@@ -59,19 +62,30 @@ export class OrchestrationEngine {
       this.wake(task);
     });
     await this.communication.start({
-      agent_register: (envelope) => this.answer(envelope, () => this.distributor.registerAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload))),
+      agent_register: (envelope) =>
+        this.answer(
+          envelope,
+          () => this.distributor.registerAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true),
+          { heartbeatIntervalMs: this.options.agents.heartbeatIntervalMs },
+        ),
       agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
       agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload))),
       task_response: (envelope) => {
         this.distributor.applyTaskResponse(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
       },
     });
+    const { heartbeatIntervalMs, missedHeartbeats } = this.options.agents;
+    this.livenessTimer = setInterval(() => {
+      this.distributor.expireSilentAgents(this.clock.now() - heartbeatIntervalMs * missedHeartbeats);
+    }, heartbeatIntervalMs);
+    this.livenessTimer.unref();
   }
 
   /** Stops listening; callers still waiting get a CommunicationError. */
   async stop(): Promise<void> {
     this.unsubscribeFinished?.();
     this.unsubscribeFinished = undefined;
+    clearInterval(this.livenessTimer);
     await this.communication.stop();
     const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
     for (const taskId of [...this.waiters.keys()]) this.failWaiters(taskId, closed);
@@ -170,10 +184,14 @@ export class OrchestrationEngine {
     return value;
   }
 
-  private async answer(envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>, action: () => unknown): Promise<void> {
+  private async answer(
+    envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>,
+    action: () => unknown,
+    extra: { heartbeatIntervalMs?: number } = {},
+  ): Promise<void> {
     try {
       action();
-      await this.communication.sendAck(envelope, { ok: true });
+      await this.communication.sendAck(envelope, { ok: true, ...extra });
     } catch (error) {
       const failure =
         error instanceof SwitchyardError

@@ -36,7 +36,11 @@ export const AgentUnregisterPayloadSchema = z.strictObject({ agentId: AgentIdSch
 
 /** The answer to a request envelope (register, unregister, status): correlationId names the request. */
 export const AckPayloadSchema = z.discriminatedUnion('ok', [
-  z.strictObject({ ok: z.literal(true) }),
+  z.strictObject({
+    ok: z.literal(true),
+    /** On a registration: how often the orchestrator expects this agent's heartbeat. */
+    heartbeatIntervalMs: z.number().int().positive().optional(),
+  }),
   z.strictObject({
     ok: z.literal(false),
     error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),

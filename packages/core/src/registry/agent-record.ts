@@ -20,6 +20,8 @@ export class AgentRecord implements AgentView {
     latencyEwmaMs: null,
   };
   lastSeenAt: number;
+  /** Registered over a transport: it must heartbeat, or it is marked offline. */
+  expectsHeartbeats = false;
   /** Ids of tasks assigned to this agent and not yet answered. */
   readonly inFlight = new Set<string>();
   /** Its membership in each candidate pool whose signature its capabilities cover. */
