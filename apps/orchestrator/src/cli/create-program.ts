@@ -1,10 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo } from '../commands/command-io.js';
 import type { CommandIo } from '../commands/command-io.js';
+import { runAgent } from '../commands/agent-command.js';
 import { runConfigCheck } from '../commands/config-check-command.js';
 import { runDemo } from '../commands/demo-command.js';
 import { runStart } from '../commands/start-command.js';
 import { runTokenCreate } from '../commands/token-command.js';
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError('must be a number');
+  return parsed;
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -42,6 +53,20 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(logLevelOption())
     .action(async (options: { config?: string; tasks?: number; concurrency?: number; json?: boolean; logLevel?: (typeof LOG_LEVELS)[number] }) => {
       onExit(await runDemo(options, io));
+    });
+
+  program
+    .command('agent')
+    .description('run one agent process over the configured transport (NATS), answering with your handler module')
+    .addOption(configOption())
+    .option('--id <id>', 'agent id')
+    .option('--capabilities <list>', 'comma-separated capabilities', list)
+    .option('--priority <number>', 'priority (higher wins under priority_based)', number)
+    .option('--capacity <count>', 'most tasks at once', positiveInteger)
+    .option('--handler <path>', 'module whose default export (or "handler") is (task, context) => result')
+    .addOption(logLevelOption())
+    .action(async (options: { config?: string; id?: string; capabilities?: string[]; priority?: number; capacity?: number; handler?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+      onExit(await runAgent(options, io));
     });
 
   const token = program.command('token').description('manage auth tokens');

@@ -9,25 +9,13 @@ import { summarizeLatencies } from '../demo/latency-summary.js';
 import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
+import { shutdownSignal } from './shutdown-signal.js';
 
 const TRAFFIC_TICK_MS = 100;
 
 export interface StartOptions {
   readonly config?: string;
   readonly logLevel?: LogLevel;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 /** Sends the configured example traffic and keeps the numbers for the status line. */
@@ -93,7 +81,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
 
   out(`Switchyard orchestrator running`);
   out(`  config:            ${source}${overrides.length > 0 ? ` (overridden from env: ${overrides.join(', ')})` : ''}`);
-  out(`  transport:         ${orchestrator.transportKind}`);
+  out(`  transport:         ${orchestrator.transportDescription}`);
   out(`  default strategy:  ${config.distribution.defaultStrategy}`);
   out(`  agents:            ${String(fleet.length)} in-process demo agent(s)`);
   for (const agent of orchestrator.distributor.listAgents()) {

@@ -1,14 +1,26 @@
-import { AuthOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from '@switchyard/core';
+import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, TaskOptionsSchema } from '@switchyard/core';
+import { NatsTransportOptionsSchema } from '@switchyard/transport-nats';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
 import { z } from 'zod';
 import { DemoOptionsSchema } from './demo-options.js';
 
 /** Every transport the app can wire, chosen by `transport.kind`. */
-export const TransportOptionsSchema = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema]);
+export const TransportOptionsSchema = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema, NatsTransportOptionsSchema]);
 
 export const LoggingOptionsSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   format: z.enum(['pretty', 'json']).default('pretty'),
+});
+
+/** `switchyard agent`: the agent this process runs (flags override each field). */
+export const AgentProcessOptionsSchema = z.strictObject({
+  id: AgentIdSchema.optional(),
+  capabilities: CapabilityListSchema.optional(),
+  priority: z.number().optional(),
+  capacity: z.number().int().positive().optional(),
+  metadata: JsonObjectSchema.optional(),
+  /** Path of a module whose default export (or `handler` export) is the task handler. */
+  handler: z.string().min(1).optional(),
 });
 
 /** The whole config file: each package's own schema, composed. */
@@ -16,9 +28,11 @@ export const OrchestratorConfigSchema = z.strictObject({
   transport: TransportOptionsSchema.default({ kind: 'memory' }),
   distribution: DistributionOptionsSchema.prefault({}),
   tasks: TaskOptionsSchema.prefault({}),
+  agents: AgentLivenessOptionsSchema.prefault({}),
   auth: AuthOptionsSchema.prefault({}),
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),
+  agent: AgentProcessOptionsSchema.prefault({}),
 });
 
 export type OrchestratorConfig = z.output<typeof OrchestratorConfigSchema>;

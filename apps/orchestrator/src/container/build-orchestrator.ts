@@ -10,7 +10,8 @@ export interface Orchestrator {
   readonly container: Container;
   readonly engine: OrchestrationEngine;
   readonly distributor: TaskDistributor;
-  readonly transportKind: string;
+  /** The transport config chose, described for the start-up banner. */
+  readonly transportDescription: string;
   /** A new connection to the orchestrator's transport, for in-process agents. */
   connectAgentTransport(): Transport;
   /** An admin token that exists only in this process, for the daemon's own example traffic. */
@@ -28,6 +29,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
       {
         distribution: config.distribution,
         tasks: config.tasks,
+        agents: config.agents,
         auth: { tokens: [...config.auth.tokens, internalEntry] },
       },
       { logger },
@@ -38,7 +40,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     container,
     engine: container.get(OrchestrationEngine),
     distributor: container.get(TaskDistributor),
-    transportKind: transport.kind,
+    transportDescription: transport.description,
     connectAgentTransport: () => transport.connect(),
     internalToken,
   };

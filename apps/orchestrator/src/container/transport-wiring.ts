@@ -1,5 +1,6 @@
 import type { Transport } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
+import { createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
 import type { ContainerModule } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 
@@ -8,18 +9,28 @@ export interface TransportWiring {
   readonly kind: OrchestratorConfig['transport']['kind'];
   readonly module: ContainerModule;
   connect(): Transport;
+  /** Whether another process can reach this transport (so `switchyard agent` can use it). */
+  readonly crossesProcesses: boolean;
+  /** Where it connects, for people reading the start-up banner. */
+  readonly description: string;
 }
 
 type TransportOptions = OrchestratorConfig['transport'];
 
-/** One entry per transport kind; the type makes a new kind in the config schema a compile error here until wired. */
-const WIRINGS: { readonly [K in TransportOptions['kind']]: (options: Extract<TransportOptions, { kind: K }>) => TransportWiring } = {
-  memory: () => {
-    const bus = new MemoryBus();
-    return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus) };
-  },
-};
-
+/** Config decides; a new kind in the config schema is a compile error here until it is wired. */
 export function wireTransport(options: TransportOptions): TransportWiring {
-  return WIRINGS[options.kind](options);
+  switch (options.kind) {
+    case 'memory': {
+      const bus = new MemoryBus();
+      return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus), crossesProcesses: false, description: 'memory (this process only)' };
+    }
+    case 'nats':
+      return {
+        kind: 'nats',
+        module: createNatsTransportModule(options),
+        connect: () => new NatsTransport(options),
+        crossesProcesses: true,
+        description: `nats ${options.servers.join(', ')} (subjects ${options.subjectPrefix}.*)`,
+      };
+  }
 }
