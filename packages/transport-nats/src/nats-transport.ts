@@ -94,14 +94,14 @@ export class NatsTransport implements Transport {
     }
   }
 
-  subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
+  async subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
     const connection = this.connection;
     if (this.state !== 'running' || connection === undefined) {
-      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running'));
+      throw new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running');
     }
     const parsedAddress = AddressSchema.safeParse(address);
     if (!parsedAddress.success) {
-      return Promise.reject(new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`));
+      throw new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`);
     }
     const subscription = connection.subscribe(this.subjectOf(address), {
       callback: (error, message) => {
@@ -113,13 +113,16 @@ export class NatsTransport implements Transport {
       },
     });
     this.subscriptions.add(subscription);
-    return Promise.resolve({
+    // The SUB is only buffered so far: a round trip makes sure nats-server has it before we say
+    // "subscribed", or a send from another connection could still meet "no responders".
+    await connection.flush();
+    return {
       address,
       unsubscribe: async () => {
         if (!this.subscriptions.delete(subscription)) return;
         if (!connection.isClosed()) await subscription.drain();
       },
-    });
+    };
   }
 
   /** Confirms receipt, validates, runs the handler; problems go to onerror, never to the sender. */

@@ -1,0 +1,132 @@
+// An agent written with the bare `nats` client and docs/protocol.md only: no Switchyard package
+// on the agent side. The orchestrator side is the real engine over the NATS transport.
+import type { LogFields, Logger } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import type { NatsServerHandle } from '@switchyard/testing';
+import { startNatsServer, waitUntil } from '@switchyard/testing';
+import { Container } from 'inversify';
+import type { Msg, NatsConnection } from 'nats';
+import { connect } from 'nats';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createNatsTransportModule } from './create-nats-transport-module.js';
+
+const PREFIX = 'bare';
+const TOKEN = 'bare-test-token';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+class RecordingLogger implements Logger {
+  readonly warnings: { message: string; fields: LogFields }[] = [];
+  debug(): void {}
+  info(): void {}
+  warn(message: string, fields: LogFields = {}): void {
+    this.warnings.push({ message, fields });
+  }
+  error(message: string, fields: LogFields = {}): void {
+    this.warnings.push({ message, fields });
+  }
+}
+
+let server: NatsServerHandle;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('an agent that speaks the documented NATS protocol with a plain nats client', () => {
+  let engine: OrchestrationEngine;
+  let distributor: TaskDistributor;
+  let logger: RecordingLogger;
+  let agent: NatsConnection;
+  let envelopeCounter = 0;
+  const inbox: Record<string, unknown>[] = [];
+
+  /** Publishes an envelope to the orchestrator as a request and waits for the empty receipt. */
+  async function toOrchestrator(kind: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
+    envelopeCounter++;
+    const id = `bare-${String(envelopeCounter)}`;
+    const envelope = { id, kind, from: 'agent.bare-1', to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payload, ...extra };
+    const receipt = await agent.request(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(envelope)), { timeout: 2_000 });
+    expect(receipt.data.length).toBe(0);
+    return id;
+  }
+
+  beforeEach(async () => {
+    logger = new RecordingLogger();
+    const container = new Container();
+    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
+    container.load(createCoreModule({}, { authenticator, logger }), createNatsTransportModule({ kind: 'nats', servers: [server.url], subjectPrefix: PREFIX }));
+    engine = container.get(OrchestrationEngine);
+    distributor = container.get(TaskDistributor);
+    await engine.start();
+    agent = await connect({ servers: server.url });
+    inbox.length = 0;
+    // Step 1 of the doc: subscribe to our subject and confirm receipt of everything at once.
+    agent.subscribe(`${PREFIX}.agent.bare-1`, {
+      callback: (_error, message: Msg) => {
+        if (message.reply) message.respond(new Uint8Array(0));
+        inbox.push(JSON.parse(decoder.decode(message.data)) as Record<string, unknown>);
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await agent.close();
+    await engine.stop();
+  });
+
+  it('registers, receives a task and answers it', async () => {
+    const registration = await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'], priority: 2, capacity: 4 });
+    await waitUntil(() => inbox.some((envelope) => envelope.correlationId === registration), 'the registration is acknowledged');
+    expect(inbox.find((envelope) => envelope.correlationId === registration)).toMatchObject({ kind: 'ack', payload: { ok: true, heartbeatIntervalMs: 1_000 } });
+    expect(distributor.getAgent('bare-1')).toMatchObject({ capabilities: ['shout'], priority: 2, capacity: 4, status: 'online' });
+
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'shout', requiredCapabilities: ['shout'], taskData: { text: 'hello' } });
+    const execution = engine.executeTask({ authToken: TOKEN, taskId: task.id });
+    await waitUntil(() => inbox.some((envelope) => envelope.kind === 'task_request'), 'the task arrives');
+    const request = inbox.find((envelope) => envelope.kind === 'task_request') as { id: string; payload: { taskId: string; attempt: number; data: { text: string } } };
+    expect(request.payload).toMatchObject({ taskId: task.id, attempt: 1, data: { text: 'hello' } });
+    await toOrchestrator(
+      'task_response',
+      { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: 'bare-1', status: 'completed', result: request.payload.data.text.toUpperCase() },
+      { correlationId: request.id },
+    );
+    await expect(execution).resolves.toMatchObject({ agentId: 'bare-1', status: 'completed', result: 'HELLO' });
+
+    const status = await toOrchestrator('agent_status', { agentId: 'bare-1', status: 'draining', currentLoad: 0 });
+    await waitUntil(() => inbox.some((envelope) => envelope.correlationId === status), 'the status is acknowledged');
+    expect(distributor.getAgent('bare-1').status).toBe('draining');
+    const leave = await toOrchestrator('agent_unregister', { agentId: 'bare-1' });
+    await waitUntil(() => inbox.some((envelope) => envelope.correlationId === leave), 'the unregistration is acknowledged');
+    expect(distributor.listAgents()).toEqual([]);
+  });
+
+  it('has malformed or foreign messages rejected, logged, and without effect; the orchestrator keeps working', async () => {
+    await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'] });
+    await waitUntil(() => distributor.listAgents().length === 1, 'registered');
+    await distributor.distributeTask({ taskId: 'real', taskType: 'shout', requiredCapabilities: ['shout'], taskData: null, senderId: 'test' });
+    const before = { agents: distributor.listAgents(), tasks: distributor.listTasks() };
+
+    const raw = async (body: string): Promise<void> => {
+      await agent.request(`${PREFIX}.orchestrator`, encoder.encode(body), { timeout: 2_000 });
+    };
+    await raw('this is not json');
+    await raw(JSON.stringify({ kind: 'task_response', payload: { taskId: 'real' } }));
+    await toOrchestrator('task_response', { taskId: 'no-such-task', attempt: 1, agentId: 'bare-1', status: 'completed', result: 1 });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'someone-else', status: 'completed', result: 'stolen' });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 7, agentId: 'bare-1', status: 'completed', result: 'stale' });
+    await toOrchestrator('agent_register', { agentId: 'victim', capabilities: ['shout'] });
+
+    await waitUntil(() => logger.warnings.length >= 6, 'each one is logged');
+    const reasons = logger.warnings.map((warning) => String(warning.fields.code));
+    expect(reasons.filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(2);
+    expect(reasons).toEqual(expect.arrayContaining(['TASK_NOT_FOUND', 'NOT_ASSIGNED_AGENT', 'STALE_ATTEMPT']));
+    expect({ agents: distributor.listAgents(), tasks: distributor.listTasks() }).toEqual(before);
+
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'genuine' });
+    await waitUntil(() => distributor.getTask('real').status === 'completed', 'the genuine answer still counts');
+    expect(distributor.getTask('real').result).toBe('genuine');
+  });
+});
