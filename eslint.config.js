@@ -54,10 +54,10 @@ export default defineConfig(
     },
   },
   {
-    // Tests may use the shared test helpers and the in-memory transport (as Moleculer's tests use its Fake transporter).
+    // Tests may use the shared test helpers, transports and the agent SDK to wire real scenarios.
     files: ['**/*.spec.ts', '**/e2e/**/*.ts', '**/*.test-helpers.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:transport']),
+      '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:transport', 'type:adapter']),
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

@@ -117,4 +117,18 @@ describe('a fleet of agent processes over NATS', () => {
     expect(code).toBe(2);
     expect(agent.stderr).toMatch(/- handler: .*not-a-handler\.mjs must export a function/);
   });
+
+  it('stops start-up with a clear message when NATS refuses the credentials', async () => {
+    const guarded = await startNatsServer({ config: 'authorization { users = [ { user: "orchestrator", password: "right" } ] }\n' });
+    try {
+      const orchestrator = new CliProcess(['start'], {
+        SWITCHYARD_TRANSPORT: JSON.stringify({ kind: 'nats', servers: [guarded.url], credentials: { type: 'userPassword', user: 'orchestrator', password: 'wrong' }, reconnect: { enabled: false } }),
+      });
+      const { code } = await orchestrator.exited;
+      expect(code).toBe(1);
+      expect(orchestrator.stderr).toContain(`CONNECTION_FAILED: NATS at ${guarded.url} refused the credentials (userPassword): check the transport.credentials section`);
+    } finally {
+      await guarded.stop();
+    }
+  });
 });

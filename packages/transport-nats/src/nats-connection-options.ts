@@ -15,6 +15,7 @@ export function natsConnectionOptions(options: NatsTransportOptions): Connection
     // Each request() would otherwise record a stack trace for a possible error: measurable CPU per task.
     noAsyncTraces: true,
     ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.inboxPrefix === undefined ? {} : { inboxPrefix: options.inboxPrefix }),
   };
   const credentials = options.credentials;
   if (credentials !== undefined) {

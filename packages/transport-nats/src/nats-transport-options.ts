@@ -19,6 +19,11 @@ export const NatsTransportOptionsSchema = z.strictObject({
   /** Every Switchyard subject starts with it; several installations can share one NATS. */
   subjectPrefix: TokenSchema.default('switchyard'),
   credentials: NatsCredentialsSchema.optional(),
+  /**
+   * Prefix of this connection's reply subjects (default `_INBOX`). Give each agent its own
+   * (`_INBOX_agent-a`) to confine it with nats-server permissions; see docs/nats-security.md.
+   */
+  inboxPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
   tls: z
     .strictObject({
       caFile: z.string().min(1).optional(),
