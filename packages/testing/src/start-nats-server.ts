@@ -18,6 +18,8 @@ export interface NatsServerOptions {
   /** nats-server config file text (accounts, users, authorization ...); flags still set port and store. */
   readonly config?: string;
   readonly readyTimeoutMs?: number;
+  /** A fixed port, e.g. to bring a stopped server back where its clients reconnect. */
+  readonly port?: number;
 }
 
 export const NATS_SERVER_INSTALL_HINT =
@@ -56,7 +58,7 @@ function accepts(port: number): Promise<boolean> {
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const storeDir = await mkdtemp(join(tmpdir(), 'switchyard-nats-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
   if (options.config !== undefined) {
     const configPath = join(storeDir, 'nats-server.conf');
