@@ -243,7 +243,8 @@ export class SwitchyardAgent {
     outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } },
   ): Promise<void> {
     try {
-      await this.transport.send({
+      // Unconfirmed: nothing here would act on a receipt, and skipping it saves a message per task.
+      await this.transport.publish({
         id: nextEnvelopeId(),
         kind: 'task_response',
         from: this.address,

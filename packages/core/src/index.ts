@@ -14,7 +14,7 @@ export { AgentStatusUpdateSchema } from './models/agent-status-update.js';
 export type { AgentStatusUpdate } from './models/agent-status-update.js';
 export type { AgentOutcomeStats, AgentSnapshot, AgentView } from './models/agent-view.js';
 export { AgentIdSchema, CapabilityListSchema, CapabilitySchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from './models/identifiers.js';
-export { JsonObjectSchema, JsonValueSchema } from './models/json-value.js';
+export { isJsonValue, JsonObjectSchema, JsonValueSchema } from './models/json-value.js';
 export type { JsonValue } from './models/json-value.js';
 export { MessagePrioritySchema } from './models/message-priority.js';
 export type { MessagePriority } from './models/message-priority.js';
@@ -94,6 +94,8 @@ export { TokenAuthenticator } from './auth/token-authenticator.js';
 export { AuthOptionsSchema, TokenEntrySchema } from './auth/auth-options.js';
 export type { AuthOptions, TokenEntry } from './auth/auth-options.js';
 export { hashToken } from './auth/hash-token.js';
+export { webCryptoDigest } from './auth/token-digest.js';
+export type { TokenDigest } from './auth/token-digest.js';
 export { authorize, authorizeAgent } from './auth/authorize.js';
 
 // Dependency injection

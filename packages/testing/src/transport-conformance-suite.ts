@@ -85,6 +85,22 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       }
     });
 
+    it('publishes without waiting for the receiver, in order with sends, and without error when nobody listens', async () => {
+      const [sender, receiver] = [await open(), await open()];
+      const sequence: number[] = [];
+      await receiver.subscribe(RECEIVER, (envelope) => {
+        if (envelope.kind === 'task_request') sequence.push((envelope.payload.data as { sequence: number }).sequence);
+      });
+      await sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 0));
+      await sender.send(taskRequestEnvelope(SENDER, RECEIVER, 1));
+      await sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 2));
+      await waitUntil(() => sequence.length === 3, 'all three arrive');
+      expect(sequence).toEqual([0, 1, 2]);
+      await expect(sender.publish(taskRequestEnvelope(SENDER, 'agent.nobody', 3))).resolves.toBeUndefined();
+      await sender.stop();
+      await expect(sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 4))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    });
+
     it('rejects a send to an address nobody listens at with UNKNOWN_ADDRESS', async () => {
       const sender = await open();
       const failure = await sender.send(taskRequestEnvelope(SENDER, 'agent.nobody', 1)).catch((error: unknown) => error);

@@ -84,6 +84,14 @@ export class InMemoryTransport implements Transport {
     return Promise.resolve();
   }
 
+  publish(envelope: Envelope): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'stopping') {
+      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
+    }
+    this.bus.publish(envelope.to, envelope);
+    return Promise.resolve();
+  }
+
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
     if (this.state !== 'running') return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running'));
     const parsedAddress = AddressSchema.safeParse(address);

@@ -43,13 +43,13 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
   let envelopeCounter = 0;
   const inbox: Record<string, unknown>[] = [];
 
-  /** Publishes an envelope to the orchestrator as a request and waits for the empty receipt. */
+  /** Publishes an envelope to the orchestrator (step 2 of the doc). */
   async function toOrchestrator(kind: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
     envelopeCounter++;
     const id = `bare-${String(envelopeCounter)}`;
     const envelope = { id, kind, from: 'agent.bare-1', to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payload, ...extra };
-    const receipt = await agent.request(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(envelope)), { timeout: 2_000 });
-    expect(receipt.data.length).toBe(0);
+    agent.publish(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(envelope)));
+    await agent.flush();
     return id;
   }
 
@@ -63,10 +63,9 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     await engine.start();
     agent = await connect({ servers: server.url });
     inbox.length = 0;
-    // Step 1 of the doc: subscribe to our subject and confirm receipt of everything at once.
+    // Step 1 of the doc: subscribe to our subject.
     agent.subscribe(`${PREFIX}.agent.bare-1`, {
       callback: (_error, message: Msg) => {
-        if (message.reply) message.respond(new Uint8Array(0));
         inbox.push(JSON.parse(decoder.decode(message.data)) as Record<string, unknown>);
       },
     });
@@ -110,7 +109,8 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     const before = { agents: distributor.listAgents(), tasks: distributor.listTasks() };
 
     const raw = async (body: string): Promise<void> => {
-      await agent.request(`${PREFIX}.orchestrator`, encoder.encode(body), { timeout: 2_000 });
+      agent.publish(`${PREFIX}.orchestrator`, encoder.encode(body));
+      await agent.flush();
     };
     await raw('this is not json');
     await raw(JSON.stringify({ kind: 'task_response', payload: { taskId: 'real' } }));

@@ -41,7 +41,7 @@ export const NatsTransportOptionsSchema = z.strictObject({
     })
     .prefault({}),
   connectTimeoutMs: z.number().int().positive().default(5_000),
-  /** How long a send waits for the receiving side to confirm it has the envelope. */
+  /** How long a send waits for nats-server to confirm it routed the envelope. */
   deliveryTimeoutMs: z.number().int().positive().default(5_000),
 });
 

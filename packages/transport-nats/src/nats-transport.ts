@@ -1,7 +1,7 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
 import { AddressSchema, CommunicationError, decodeEnvelope, encodeEnvelope, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
-import { connect, ErrorCode, Events } from 'nats';
+import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { natsConnectionOptions } from './nats-connection-options.js';
 import type { NatsTransportOptions, NatsTransportOptionsInput } from './nats-transport-options.js';
 import { NatsTransportOptionsSchema } from './nats-transport-options.js';
@@ -10,12 +10,9 @@ type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const EMPTY = new Uint8Array(0);
 
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
 const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set<string>([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired]);
-const NO_RESPONDERS: string = ErrorCode.NoResponders;
-const TIMED_OUT: string = ErrorCode.Timeout;
 const CONNECTION_GONE: ReadonlySet<string> = new Set<string>([ErrorCode.ConnectionClosed, ErrorCode.ConnectionDraining, ErrorCode.Disconnect]);
 
 /** The `nats` error code of an error, if it is one of the client's errors. */
@@ -25,9 +22,13 @@ function natsCode(error: unknown): string | undefined {
 
 /**
  * The Transport over core NATS. Each address is a subject under the prefix
- * (`switchyard.agent.<id>`). A send is a NATS request: the receiving transport confirms receipt
- * with an empty reply before it runs the handler, and NATS answers "no responders" at once when
- * nobody subscribes, so send() keeps the port's contract (delivered, or UNKNOWN_ADDRESS).
+ * (`switchyard.agent.<id>`). Receivers never reply. A send publishes with a reply subject on this
+ * connection's own inbox and then makes one PING round trip to nats-server: the server routes
+ * messages in order, and when nobody subscribes it answers the reply subject with "no responders"
+ * (status 503) before the PONG. So after the PONG the envelope has either been routed to a
+ * subscriber's connection (delivered) or is known undeliverable (UNKNOWN_ADDRESS) — at the cost
+ * of one server round trip shared by every send of the same moment, and no extra message through
+ * the receiver. A publish skips the round trip.
  */
 export class NatsTransport implements Transport {
   onerror?: (error: SwitchyardError) => void;
@@ -37,6 +38,11 @@ export class NatsTransport implements Transport {
   private connected = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly running = new Set<Promise<void>>();
+  /** Reply subjects of sends waiting for their routing check, by token; true once "no responders" came back. */
+  private readonly routing = new Map<string, boolean>();
+  private replyPrefix = '';
+  private sendCounter = 0;
+  private pendingRoundTrip: Promise<void> | undefined;
 
   constructor(options: NatsTransportOptionsInput) {
     this.options = parseInput(NatsTransportOptionsSchema, options, 'NATS transport options');
@@ -59,6 +65,15 @@ export class NatsTransport implements Transport {
     this.connected = true;
     this.state = 'running';
     void this.watchStatus(this.connection);
+    this.replyPrefix = `${createInbox(this.options.inboxPrefix)}.`;
+    this.connection.subscribe(`${this.replyPrefix}*`, {
+      callback: (_error, message) => {
+        // nats-server's "no responders": a status-only message with code 503.
+        const token = message.subject.slice(this.replyPrefix.length);
+        if (message.headers?.code === 503 && this.routing.has(token)) this.routing.set(token, true);
+      },
+    });
+    await this.connection.flush();
   }
 
   async stop(): Promise<void> {
@@ -87,11 +102,59 @@ export class NatsTransport implements Transport {
     if (!this.connected) {
       throw new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
     }
+    this.sendCounter++;
+    const token = this.sendCounter.toString(36);
+    this.routing.set(token, false);
     try {
-      await connection.request(this.subjectOf(envelope.to), encoder.encode(encodeEnvelope(envelope)), { timeout: this.options.deliveryTimeoutMs });
+      connection.publish(this.subjectOf(envelope.to), encoder.encode(encodeEnvelope(envelope)), { reply: this.replyPrefix + token });
+      await this.serverRoundTrip(connection);
     } catch (error) {
       throw this.deliveryFailure(error, envelope);
+    } finally {
+      const nobodyListens = this.routing.get(token) === true;
+      this.routing.delete(token);
+      if (nobodyListens) throw new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
     }
+  }
+
+  /**
+   * One PING/PONG with nats-server for every send published in the same moment: the PING is
+   * issued on a microtask, after the publishes already buffered, so its PONG vouches for all.
+   */
+  private serverRoundTrip(connection: NatsConnection): Promise<void> {
+    this.pendingRoundTrip ??= new Promise<void>((resolve, reject) => {
+      queueMicrotask(() => {
+        this.pendingRoundTrip = undefined;
+        const timer = setTimeout(() => {
+          reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
+        }, this.options.deliveryTimeoutMs);
+        connection.flush().then(
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      });
+    });
+    return this.pendingRoundTrip;
+  }
+
+  /** A plain NATS publish: no reply subject, so the receiver sends no receipt. */
+  publish(envelope: Envelope): Promise<void> {
+    const connection = this.connection;
+    if ((this.state !== 'running' && this.state !== 'stopping') || connection === undefined || !this.connected) {
+      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is not up', { to: envelope.to }));
+    }
+    try {
+      connection.publish(this.subjectOf(envelope.to), encoder.encode(encodeEnvelope(envelope)));
+    } catch (error) {
+      return Promise.reject(this.deliveryFailure(error, envelope));
+    }
+    return Promise.resolve();
   }
 
   async subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
@@ -125,9 +188,8 @@ export class NatsTransport implements Transport {
     };
   }
 
-  /** Confirms receipt, validates, runs the handler; problems go to onerror, never to the sender. */
+  /** Validates and runs the handler; problems go to onerror, never to the sender. */
   private receive(message: Msg, handler: EnvelopeHandler): void {
-    if (message.reply !== undefined && message.reply !== '') message.respond(EMPTY);
     let envelope: Envelope;
     try {
       envelope = decodeEnvelope(decoder.decode(message.data));
@@ -180,11 +242,8 @@ export class NatsTransport implements Transport {
 
   private deliveryFailure(error: unknown, envelope: Envelope): CommunicationError {
     const details = { to: envelope.to, kind: envelope.kind };
+    if (error instanceof CommunicationError) return error;
     const code = natsCode(error);
-    if (code === NO_RESPONDERS) return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, details);
-    if (code === TIMED_OUT) {
-      return new CommunicationError('TIMEOUT', `'${envelope.to}' did not confirm receipt within ${String(this.options.deliveryTimeoutMs)} ms`, details);
-    }
     if (code !== undefined && CONNECTION_GONE.has(code)) {
       return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is closed or down', details, { cause: error });
     }

@@ -2,18 +2,21 @@
 import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import type { BenchResult, BenchSettings } from './bench-result.js';
+import { runNatsSuite } from './suites/nats-suite.js';
 import { runStrategiesSuite } from './suites/strategies-suite.js';
 
 const SUITES: Record<string, (settings: BenchSettings) => BenchResult[] | Promise<BenchResult[]>> = {
   strategies: runStrategiesSuite,
+  nats: runNatsSuite,
 };
 
 function table(results: readonly BenchResult[]): string {
   const rows = results.map((result) => {
     const params = Object.entries(result.params).map(([key, value]) => `${key}=${String(value)}`).join(' ');
     const baseline = result.baseline === undefined ? '' : result.baseline.toLocaleString('en-US');
-    const ratio = result.ratio === undefined ? '' : `${result.ratio.toFixed(1)}×`;
-    return [result.name, params, `${result.value.toLocaleString('en-US')} ${result.unit}`, baseline, ratio];
+    const ratio = result.ratio === undefined ? '' : `${result.ratio.toFixed(2)}×`;
+    const value = result.unit === 'ratio' ? `${result.value.toFixed(2)}×` : `${result.value.toLocaleString('en-US')} ${result.unit}`;
+    return [result.name, params, value, baseline, ratio];
   });
   const headers = ['benchmark', 'params', 'value', 'baseline', 'ratio'];
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));

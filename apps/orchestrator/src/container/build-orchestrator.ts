@@ -3,6 +3,7 @@ import type { Logger, Transport } from '@switchyard/core';
 import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { nodeTokenDigest } from '../auth/node-token-digest.js';
 import { wireTransport } from './transport-wiring.js';
 
 /** A wired orchestrator: the container and the pieces the commands use. */
@@ -32,7 +33,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
         agents: config.agents,
         auth: { tokens: [...config.auth.tokens, internalEntry] },
       },
-      { logger },
+      { logger, tokenDigest: nodeTokenDigest },
     ),
     transport.module,
   );

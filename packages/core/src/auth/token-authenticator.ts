@@ -4,6 +4,8 @@ import type { TokenEntry } from './auth-options.js';
 import type { Authenticator } from './authenticator.js';
 import { hashToken } from './hash-token.js';
 import { hexToBytes } from './hex.js';
+import type { TokenDigest } from './token-digest.js';
+import { webCryptoDigest } from './token-digest.js';
 import type { Permission } from './permission.js';
 import type { Principal } from './principal.js';
 
@@ -27,7 +29,11 @@ function constantTimeEqual(left: Uint8Array, right: Uint8Array): boolean {
 export class TokenAuthenticator implements Authenticator {
   private readonly tokens: readonly StoredToken[];
 
-  constructor(entries: readonly TokenEntry[]) {
+  /** `digest` computes SHA-256; the default uses WebCrypto, a runtime may inject a faster synchronous one. */
+  constructor(
+    entries: readonly TokenEntry[],
+    private readonly digest: TokenDigest = webCryptoDigest,
+  ) {
     const seen = new Set<string>();
     this.tokens = entries.map((entry, index) => {
       if (seen.has(entry.sha256)) throw ValidationError.field(`auth.tokens.${String(index)}.sha256`, 'the same token is listed twice');
@@ -44,6 +50,7 @@ export class TokenAuthenticator implements Authenticator {
   /** For library use: takes plain tokens and keeps only their digests. */
   static async fromPlainTokens(
     entries: readonly { readonly token: string; readonly name?: string; readonly permissions: readonly Permission[]; readonly agentId?: string }[],
+    digest?: TokenDigest,
   ): Promise<TokenAuthenticator> {
     const hashed = await Promise.all(
       entries.map(async (entry, index) => ({
@@ -53,12 +60,12 @@ export class TokenAuthenticator implements Authenticator {
         ...(entry.agentId === undefined ? {} : { agentId: entry.agentId }),
       })),
     );
-    return new TokenAuthenticator(hashed);
+    return new TokenAuthenticator(hashed, digest);
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
     if (token === undefined || token.length === 0) throw new AuthenticationError('An auth token is required');
-    const digest = hexToBytes(await hashToken(token));
+    const digest = await this.digest(token);
     let match: Principal | undefined;
     for (const stored of this.tokens) {
       // No early exit: every stored digest is compared whatever matched before.

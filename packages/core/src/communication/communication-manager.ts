@@ -67,10 +67,10 @@ export class CommunicationManager {
     });
   }
 
-  /** Answers a request envelope; a requester that is gone only costs a log line. */
+  /** Answers a request envelope (unconfirmed: the answer is the confirmation); a requester that is gone only costs a log line. */
   async sendAck(request: Envelope, ack: AckPayload): Promise<void> {
     try {
-      await this.transport.send({
+      await this.transport.publish({
         id: nextEnvelopeId(),
         kind: 'ack',
         from: ORCHESTRATOR_ADDRESS,

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { TokenDigest } from '../auth/token-digest.js';
 import { TokenAuthenticator } from '../auth/token-authenticator.js';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { InMemoryTaskStore } from '../distribution/in-memory-task-store.js';
@@ -30,6 +31,8 @@ export interface StrategyRegistration {
 export interface CoreModuleParts {
   readonly strategies?: readonly StrategyRegistration[];
   readonly authenticator?: Authenticator;
+  /** SHA-256 for the default TokenAuthenticator (a runtime's synchronous one is faster than WebCrypto). */
+  readonly tokenDigest?: TokenDigest;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly taskStore?: TaskStore;
@@ -50,7 +53,7 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
     bind(TOKENS.Clock).toConstantValue(clock);
     bind(TOKENS.Logger).toConstantValue(parts.logger ?? new SilentLogger());
     bind(TOKENS.TaskStore).toConstantValue(parts.taskStore ?? new InMemoryTaskStore(coreOptions.tasks.retainFinished));
-    bind(TOKENS.Authenticator).toConstantValue(parts.authenticator ?? new TokenAuthenticator(coreOptions.auth.tokens));
+    bind(TOKENS.Authenticator).toConstantValue(parts.authenticator ?? new TokenAuthenticator(coreOptions.auth.tokens, parts.tokenDigest));
     bind(TOKENS.StrategyServices).toConstantValue({ now: () => clock.now(), random } satisfies StrategyServices);
     bind(AgentRegistry)
       .toDynamicValue(() => new AgentRegistry({ maxCandidatePools: coreOptions.distribution.maxCandidatePools }))

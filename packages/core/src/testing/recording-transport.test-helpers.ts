@@ -32,6 +32,12 @@ export class RecordingTransport implements Transport {
     return Promise.resolve();
   }
 
+  publish(envelope: Envelope): Promise<void> {
+    if (!this.running) return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'not running'));
+    if (!this.unreachable.has(envelope.to)) this.sent.push(envelope);
+    return Promise.resolve();
+  }
+
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
     this.handlers.set(address, handler);
     return Promise.resolve({
