@@ -77,7 +77,7 @@ export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
 export { TaskRecord } from './distribution/task-record.js';
 export { CommunicationManager } from './communication/communication-manager.js';
 export type { InboundHandlers } from './communication/communication-manager.js';
-export { decodeEnvelope, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
+export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
 export { nextEnvelopeId } from './communication/envelope-id.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
 export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';

@@ -66,7 +66,9 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     // Step 1 of the doc: subscribe to our subject.
     agent.subscribe(`${PREFIX}.agent.bare-1`, {
       callback: (_error, message: Msg) => {
-        inbox.push(JSON.parse(decoder.decode(message.data)) as Record<string, unknown>);
+        // One envelope, or an array of them (docs/protocol.md, "Payload").
+        const body = JSON.parse(decoder.decode(message.data)) as Record<string, unknown> | Record<string, unknown>[];
+        inbox.push(...(Array.isArray(body) ? body : [body]));
       },
     });
   });

@@ -1,7 +1,8 @@
+import type { SwitchyardError } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
-import { runTransportConformanceSuite, startNatsServer } from '@switchyard/testing';
+import { runTransportConformanceSuite, startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';
 import { connect } from 'nats';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsTransport } from './nats-transport.js';
 
 let server: NatsServerHandle;
@@ -27,5 +28,27 @@ runTransportConformanceSuite('NATS', () => {
       await raw.close();
     },
     dispose: () => Promise.resolve(),
+  });
+});
+
+describe('NATS transport receiving a coalesced message', () => {
+  it('delivers every envelope of a JSON array in order and reports the invalid ones', async () => {
+    const receiver = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'batch' });
+    const problems: SwitchyardError[] = [];
+    receiver.onerror = (error) => problems.push(error);
+    await receiver.start();
+    const sequences: number[] = [];
+    await receiver.subscribe('agent.receiver', (envelope) => {
+      if (envelope.kind === 'task_request') sequences.push((envelope.payload.data as { sequence: number }).sequence);
+    });
+    const raw = await connect({ servers: server.url });
+    const batch = [taskRequestEnvelope('orchestrator', 'agent.receiver', 1), { kind: 'bogus' }, taskRequestEnvelope('orchestrator', 'agent.receiver', 2)];
+    raw.publish('batch.agent.receiver', new TextEncoder().encode(JSON.stringify(batch)));
+    await raw.flush();
+    await waitUntil(() => sequences.length === 2 && problems.length === 1, 'both valid envelopes arrive and the bogus one is reported');
+    expect(sequences).toEqual([1, 2]);
+    expect(problems[0]?.code).toBe('MALFORMED_MESSAGE');
+    await raw.close();
+    await receiver.stop();
   });
 });

@@ -1,5 +1,5 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
-import { AddressSchema, CommunicationError, decodeEnvelope, encodeEnvelope, parseInput } from '@switchyard/core';
+import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { natsConnectionOptions } from './nats-connection-options.js';
@@ -188,15 +188,17 @@ export class NatsTransport implements Transport {
     };
   }
 
-  /** Validates and runs the handler; problems go to onerror, never to the sender. */
+  /**
+   * Validates each envelope of the message (one, or a JSON array from a coalescing sender) and
+   * runs the handler in order; problems go to onerror, never to the sender.
+   */
   private receive(message: Msg, handler: EnvelopeHandler): void {
-    let envelope: Envelope;
-    try {
-      envelope = decodeEnvelope(decoder.decode(message.data));
-    } catch (error) {
-      this.report(error);
-      return;
-    }
+    const { envelopes, problems } = decodeEnvelopeBatch(decoder.decode(message.data));
+    for (const problem of problems) this.report(problem);
+    for (const envelope of envelopes) this.deliver(envelope, handler);
+  }
+
+  private deliver(envelope: Envelope, handler: EnvelopeHandler): void {
     try {
       const outcome = handler(envelope);
       if (outcome instanceof Promise) {

@@ -21,6 +21,30 @@ export function validateEnvelope(value: unknown): Envelope {
   return parsed.data;
 }
 
+/**
+ * Parses a wire message that holds one envelope or a JSON array of envelopes (senders may
+ * coalesce). Valid envelopes come back in order; each invalid one becomes a MALFORMED_MESSAGE.
+ */
+export function decodeEnvelopeBatch(text: string): { envelopes: Envelope[]; problems: CommunicationError[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { envelopes: [], problems: [new CommunicationError('MALFORMED_MESSAGE', 'Malformed envelope: not JSON', {}, { cause: error })] };
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const envelopes: Envelope[] = [];
+  const problems: CommunicationError[] = [];
+  for (const item of items) {
+    try {
+      envelopes.push(validateEnvelope(item));
+    } catch (error) {
+      problems.push(error as CommunicationError);
+    }
+  }
+  return { envelopes, problems };
+}
+
 /** Parses JSON text from a wire into a validated envelope. */
 export function decodeEnvelope(text: string): Envelope {
   let value: unknown;
