@@ -94,6 +94,12 @@ describe('switchyard CLI', () => {
     expect(refused.stderr).toContain('- permission.0:');
   });
 
+  it('config check accepts the shipped NATS example', async () => {
+    const run = await runCli(['config', 'check', '--config', join(appRoot, 'switchyard.nats.example.yaml')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('transport:        nats');
+  });
+
   it('config check validates the shipped example and honours env overrides', async () => {
     const run = await runCli(['config', 'check', '--config', exampleConfig], { SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY: 'round_robin' });
     expect(run.code).toBe(0);
