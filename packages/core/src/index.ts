@@ -79,6 +79,7 @@ export { CommunicationManager } from './communication/communication-manager.js';
 export type { InboundHandlers } from './communication/communication-manager.js';
 export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
 export { nextEnvelopeId } from './communication/envelope-id.js';
+export { HandlerRuns } from './communication/handler-runs.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
 export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
 export type { CoreOptions, CoreOptionsInput } from './engine/core-options.js';

@@ -1,5 +1,5 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
-import { AddressSchema, CommunicationError, validateEnvelope } from '@switchyard/core';
+import { AddressSchema, CommunicationError, HandlerRuns, validateEnvelope } from '@switchyard/core';
 import { MemoryBus } from './memory-bus.js';
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -48,7 +48,7 @@ export class InMemoryTransport implements Transport {
   onerror?: (error: SwitchyardError) => void;
   private state: State = 'idle';
   private readonly subscriptions = new Set<{ inbox: Inbox; unsubscribe: () => void }>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly handlerRuns = new HandlerRuns((error) => this.onerror?.(error));
 
   constructor(readonly bus: MemoryBus = new MemoryBus()) {}
 
@@ -69,7 +69,7 @@ export class InMemoryTransport implements Transport {
     for (const subscription of subscriptions) subscription.unsubscribe();
     // Deliver what was already accepted, then wait for the handlers still running.
     await Promise.all(subscriptions.map((subscription) => subscription.inbox.whenEmpty()));
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.handlerRuns.settled();
     this.state = 'stopped';
   }
 
@@ -117,33 +117,9 @@ export class InMemoryTransport implements Transport {
     try {
       envelope = validateEnvelope(message);
     } catch (error) {
-      this.report(error);
+      this.handlerRuns.fail(error);
       return;
     }
-    try {
-      const outcome = handler(envelope);
-      if (outcome instanceof Promise) {
-        const tracked: Promise<void> = outcome.then(
-          () => {
-            this.running.delete(tracked);
-          },
-          (error: unknown) => {
-            this.running.delete(tracked);
-            this.report(error);
-          },
-        );
-        this.running.add(tracked);
-      }
-    } catch (error) {
-      this.report(error);
-    }
-  }
-
-  private report(error: unknown): void {
-    const problem =
-      error instanceof CommunicationError
-        ? error
-        : new CommunicationError('DELIVERY_FAILED', `A handler failed: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
-    this.onerror?.(problem);
+    this.handlerRuns.run(handler, envelope);
   }
 }

@@ -1,5 +1,5 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
-import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, parseInput } from '@switchyard/core';
+import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, HandlerRuns, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { natsConnectionOptions } from './nats-connection-options.js';
@@ -37,7 +37,7 @@ export class NatsTransport implements Transport {
   private connection: NatsConnection | undefined;
   private connected = false;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly handlerRuns = new HandlerRuns((error) => this.onerror?.(error));
   /** Reply subjects of sends waiting for their routing check, by token; true once "no responders" came back. */
   private readonly routing = new Map<string, boolean>();
   private replyPrefix = '';
@@ -88,7 +88,7 @@ export class NatsTransport implements Transport {
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
     await Promise.allSettled(subscriptions.map((subscription) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.handlerRuns.settled();
     this.state = 'stopped';
     this.connected = false;
     if (!connection.isClosed()) await connection.close();
@@ -169,7 +169,7 @@ export class NatsTransport implements Transport {
     const subscription = connection.subscribe(this.subjectOf(address), {
       callback: (error, message) => {
         if (error !== null) {
-          this.report(new CommunicationError('DELIVERY_FAILED', `Subscription to '${address}' failed: ${error.message}`, {}, { cause: error }));
+          this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Subscription to '${address}' failed: ${error.message}`, {}, { cause: error }));
           return;
         }
         this.receive(message, handler);
@@ -194,28 +194,8 @@ export class NatsTransport implements Transport {
    */
   private receive(message: Msg, handler: EnvelopeHandler): void {
     const { envelopes, problems } = decodeEnvelopeBatch(decoder.decode(message.data));
-    for (const problem of problems) this.report(problem);
-    for (const envelope of envelopes) this.deliver(envelope, handler);
-  }
-
-  private deliver(envelope: Envelope, handler: EnvelopeHandler): void {
-    try {
-      const outcome = handler(envelope);
-      if (outcome instanceof Promise) {
-        const tracked: Promise<void> = outcome.then(
-          () => {
-            this.running.delete(tracked);
-          },
-          (error: unknown) => {
-            this.running.delete(tracked);
-            this.report(error);
-          },
-        );
-        this.running.add(tracked);
-      }
-    } catch (error) {
-      this.report(error);
-    }
+    for (const problem of problems) this.handlerRuns.fail(problem);
+    for (const envelope of envelopes) this.handlerRuns.run(handler, envelope);
   }
 
   private async watchStatus(connection: NatsConnection): Promise<void> {
@@ -223,7 +203,7 @@ export class NatsTransport implements Transport {
       if (status.type === Events.Disconnect) {
         this.connected = false;
         const server = typeof status.data === 'string' ? status.data : 'the server';
-        this.report(new CommunicationError('TRANSPORT_CLOSED', `Lost the NATS connection to ${server}; reconnecting`));
+        this.handlerRuns.fail(new CommunicationError('TRANSPORT_CLOSED', `Lost the NATS connection to ${server}; reconnecting`));
       } else if (status.type === Events.Reconnect) {
         this.connected = true;
       }
@@ -252,11 +232,5 @@ export class NatsTransport implements Transport {
     return new CommunicationError('DELIVERY_FAILED', `Could not send to '${envelope.to}': ${error instanceof Error ? error.message : String(error)}`, details, { cause: error });
   }
 
-  private report(error: unknown): void {
-    const problem =
-      error instanceof CommunicationError
-        ? error
-        : new CommunicationError('DELIVERY_FAILED', `A handler failed: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
-    this.onerror?.(problem);
-  }
+
 }
