@@ -1,0 +1,167 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createCoreModule, OrchestrationEngine, SilentLogger, TaskDistributor, TokenAuthenticator, TOKENS } from '@switchyard/core';
+import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
+import { Container } from 'inversify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentMailboxes } from './agent-mailboxes.js';
+import { McpHttpServer } from './mcp-http-server.js';
+import { SWITCHYARD_TOOLS } from './switchyard-tools.js';
+
+const ADMIN = 'admin-token';
+const CLIENT = 'client-token';
+const AGENT = 'agent-token';
+
+describe('Switchyard MCP server over Streamable HTTP', () => {
+  let http: McpHttpServer;
+  let url: string;
+  let distributor: TaskDistributor;
+  let engine: OrchestrationEngine;
+  let mailboxes: AgentMailboxes;
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    const authenticator = await TokenAuthenticator.fromPlainTokens([
+      { token: ADMIN, permissions: ['admin'] },
+      { token: CLIENT, permissions: ['tasks:create', 'tasks:distribute'] },
+      { token: AGENT, permissions: ['agents:register', 'agents:update', 'tasks:respond'], agentId: 'writer' },
+    ]);
+    const container = new Container();
+    container.load(createCoreModule({}, { authenticator }), createMemoryTransportModule());
+    engine = container.get(OrchestrationEngine);
+    distributor = container.get(TaskDistributor);
+    await engine.start();
+    mailboxes = new AgentMailboxes(new InMemoryTransport(container.get(MemoryBus)));
+    http = new McpHttpServer({ engine, authenticator: container.get(TOKENS.Authenticator), mailboxes }, { enabled: true, host: '127.0.0.1', port: 0, allowedOrigins: ['http://localhost:5173'], logger: new SilentLogger() });
+    url = await http.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await http.stop();
+    await mailboxes.stop();
+    await engine.stop();
+  });
+
+  async function connect(token: string): Promise<Client> {
+    const client = new Client({ name: 'spec', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return client;
+  }
+
+  async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    return (await client.callTool({ name, arguments: args })) as CallToolResult;
+  }
+
+  function text(result: CallToolResult): string {
+    return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+  }
+
+  function state() {
+    return { agents: distributor.listAgents(), tasks: distributor.listTasks() };
+  }
+
+  it('runs the whole loop through MCP alone: register, distribute, receive, answer, read', async () => {
+    const agent = await connect(AGENT);
+    const client = await connect(CLIENT);
+    const registered = await call(agent, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'], priority: 2, capacity: 3 });
+    expect(registered.isError).toBeFalsy();
+    expect(registered.structuredContent).toMatchObject({ agent: { id: 'writer', capabilities: ['write'], capacity: 3 } });
+
+    const distributed = await call(client, 'distribute_task', { task_id: 'poem-1', task_type: 'poem', required_capabilities: ['write'], task_data: { topic: 'rails' }, sender_id: 'spec' });
+    expect(distributed.structuredContent).toEqual({ assignment: { taskId: 'poem-1', agentId: 'writer', strategy: 'capability_match', attempt: 1 } });
+    expect(text(distributed)).toContain('went to writer');
+
+    const received = await call(agent, 'receive_tasks', { agent_id: 'writer', timeout_ms: 1_000 });
+    expect(received.structuredContent).toMatchObject({ tasks: [{ taskId: 'poem-1', attempt: 1, taskType: 'poem', data: { topic: 'rails' } }] });
+    const answered = await call(agent, 'handle_task_response', { task_id: 'poem-1', agent_id: 'writer', status: 'completed', result: { lines: ['steel and sky'] }, attempt: 1 });
+    expect(answered.structuredContent).toMatchObject({ task: { id: 'poem-1', status: 'completed' } });
+
+    const read = await call(client, 'get_task', { task_id: 'poem-1' });
+    expect(read.structuredContent).toMatchObject({ task: { status: 'completed', result: { lines: ['steel and sky'] }, assignedAgentId: 'writer' } });
+
+    // create_task + execute_task wait for the agent's answer.
+    const created = await call(client, 'create_task', { task_type: 'poem', required_capabilities: ['write'], task_data: 'haiku' });
+    const taskId = (created.structuredContent as { task: { id: string } }).task.id;
+    const execution = call(client, 'execute_task', { task_id: taskId, timeout_ms: 5_000 });
+    const next = await call(agent, 'receive_tasks', { agent_id: 'writer', timeout_ms: 2_000 });
+    expect(next.structuredContent).toMatchObject({ tasks: [{ taskId }] });
+    await call(agent, 'handle_task_response', { task_id: taskId, agent_id: 'writer', status: 'completed', result: 'five seven five' });
+    expect((await execution).structuredContent).toMatchObject({ result: { taskId, agentId: 'writer', status: 'completed', result: 'five seven five' } });
+  });
+
+  it('serves the agent list and each task as resources', async () => {
+    const admin = await connect(ADMIN);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });
+    const created = await call(admin, 'create_task', { task_id: 'res-1', task_type: 'poem', required_capabilities: ['write'] });
+    expect(created.isError).toBeFalsy();
+    const agents = await admin.readResource({ uri: 'switchyard://agents' });
+    expect(JSON.parse((agents.contents[0] as { text: string }).text)).toMatchObject([{ id: 'writer' }]);
+    const listed = await admin.listResources();
+    expect(listed.resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['switchyard://agents', 'switchyard://tasks/res-1']));
+    const task = await admin.readResource({ uri: 'switchyard://tasks/res-1' });
+    expect(JSON.parse((task.contents[0] as { text: string }).text)).toMatchObject({ id: 'res-1', status: 'pending' });
+  });
+
+  it('answers 401 with WWW-Authenticate without a token or with an unknown one, and changes nothing', async () => {
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(initialize) });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="switchyard"/);
+      expect(await response.json()).toMatchObject({ error: { data: { code: 'UNAUTHENTICATED' } } });
+    }
+    await expect(connect('wrong')).rejects.toThrow();
+    expect(state()).toEqual({ agents: [], tasks: [] });
+  });
+
+  it('answers 403 to a tool call the token may not make, and changes nothing', async () => {
+    const client = await connect(CLIENT);
+    await expect(call(client, 'register_agent_with_distributor', { agent_id: 'x', capabilities: ['a'] })).rejects.toThrow(/lacks the permission agents:register/);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${CLIENT}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'unregister_agent_from_distributor', arguments: { agent_id: 'x' } } }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ id: 7, error: { data: { code: 'FORBIDDEN', tool: 'unregister_agent_from_distributor' } } });
+    // An agent-bound token acts only as its own agent.
+    const agent = await connect(AGENT);
+    const other = await call(agent, 'register_agent_with_distributor', { agent_id: 'someone-else', capabilities: ['a'] });
+    expect(other.isError).toBe(true);
+    expect(text(other)).toContain('NOT_ASSIGNED_AGENT');
+    expect(state()).toEqual({ agents: [], tasks: [] });
+  });
+
+  it('refuses browser requests from origins not allowed', async () => {
+    const response = await fetch(url, { method: 'POST', headers: { origin: 'http://evil.example', authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(403);
+  });
+
+  it('rejects malformed arguments on every tool, naming the fields, and changes nothing', async () => {
+    const admin = await connect(ADMIN);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });
+    const before = state();
+    const malformed: Record<string, { args: Record<string, unknown>; field: RegExp }> = {
+      create_task: { args: { task_type: 7, required_capabilities: ['write'] }, field: /task_type/ },
+      execute_task: { args: { task_id: 'no such task!' }, field: /task_id/ },
+      distribute_task: { args: { task_id: 'd1', task_type: 't', required_capabilities: ['bad capability!'], sender_id: 's' }, field: /required_capabilities\.0/ },
+      handle_task_response: { args: { task_id: 't', agent_id: 'writer', status: 'done' }, field: /status/ },
+      register_agent_with_distributor: { args: { agent_id: 'has space', capabilities: ['a'] }, field: /agent_id/ },
+      unregister_agent_from_distributor: { args: { agent_id: 42 }, field: /agent_id/ },
+      update_agent_status_in_distributor: { args: { agent_id: 'writer', current_load: -1 }, field: /current_load/ },
+      get_task: { args: { task_id: '' }, field: /task_id/ },
+      list_agents: { args: { surprise: true }, field: /surprise/ },
+      receive_tasks: { args: { agent_id: 'writer', max_tasks: 0 }, field: /max_tasks/ },
+    };
+    expect(Object.keys(malformed).sort()).toEqual(SWITCHYARD_TOOLS.map((tool) => tool.name).sort());
+    for (const [name, { args, field }] of Object.entries(malformed)) {
+      const result = await call(admin, name, args);
+      expect(result.isError, name).toBe(true);
+      expect(text(result), name).toMatch(field);
+    }
+    expect(state()).toEqual(before);
+  });
+});
