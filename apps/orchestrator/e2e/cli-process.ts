@@ -16,7 +16,8 @@ export class CliProcess {
   private readonly child: ChildProcessByStdio<null, Readable, Readable>;
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [cliPath, ...args], { cwd: appRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A free port for the MCP endpoint, so several daemons can run side by side in tests.
+    this.child = spawn(process.execPath, [cliPath, ...args], { cwd: appRoot, env: { ...process.env, SWITCHYARD_MCP__HTTP__PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.stdout += chunk.toString();
     });

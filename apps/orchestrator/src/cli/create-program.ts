@@ -4,6 +4,7 @@ import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
 import { runConfigCheck } from '../commands/config-check-command.js';
 import { runDemo } from '../commands/demo-command.js';
+import { runMcp } from '../commands/mcp-command.js';
 import { runStart } from '../commands/start-command.js';
 import { runTokenCreate } from '../commands/token-command.js';
 
@@ -67,6 +68,16 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(logLevelOption())
     .action(async (options: { config?: string; id?: string; capabilities?: string[]; priority?: number; capacity?: number; handler?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
       onExit(await runAgent(options, io));
+    });
+
+  program
+    .command('mcp')
+    .description('serve the MCP tools on stdio, for an MCP client that spawns this process (logs on stderr)')
+    .addOption(configOption())
+    .option('--stdio', 'use stdin/stdout (the HTTP endpoint is served by `switchyard start`)')
+    .addOption(logLevelOption())
+    .action(async (options: { config?: string; stdio?: boolean; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+      onExit(await runMcp(options, io));
     });
 
   const token = program.command('token').description('manage auth tokens');

@@ -10,6 +10,7 @@ import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
+import { serveMcpHttp } from '../mcp/serve-mcp-http.js';
 
 const TRAFFIC_TICK_MS = 100;
 
@@ -75,6 +76,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const orchestrator = await buildOrchestrator(config, logger);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const mcp = await serveMcpHttp(orchestrator, config, logger);
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
@@ -89,6 +91,10 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   }
   const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
   traffic.start();
+  if (mcp !== undefined) out(`  MCP (HTTP):        ${mcp.url}`);
+  if (orchestrator.generatedAdminToken !== undefined) {
+    out(`  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`);
+  }
   out(config.demo.tasksPerSecond > 0 ? `  example traffic:   ${String(config.demo.tasksPerSecond)} task(s)/s across ${String(config.demo.taskTypes.length)} task type(s)` : '  example traffic:   off');
   out('Press Ctrl-C to stop.');
 
@@ -109,6 +115,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`${signal}: shutting down — finishing tasks in flight`);
   clearInterval(report);
   await traffic.stop();
+  await mcp?.stop();
   await stopDemoFleet(fleet);
   await orchestrator.engine.stop();
   out('Switchyard stopped cleanly.');

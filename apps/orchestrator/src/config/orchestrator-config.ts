@@ -1,4 +1,5 @@
 import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, TaskOptionsSchema } from '@switchyard/core';
+import { McpHttpOptionsSchema } from '@switchyard/mcp-server';
 import { NatsTransportOptionsSchema } from '@switchyard/transport-nats';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
 import { z } from 'zod';
@@ -32,6 +33,7 @@ export const OrchestratorConfigSchema = z.strictObject({
   auth: AuthOptionsSchema.prefault({}),
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),
+  mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
   agent: AgentProcessOptionsSchema.prefault({}),
 });
 

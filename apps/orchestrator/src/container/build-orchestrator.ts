@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger, Transport } from '@switchyard/core';
-import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
+import type { Authenticator, Logger, Transport } from '@switchyard/core';
+import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor, TOKENS } from '@switchyard/core';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
@@ -17,12 +17,19 @@ export interface Orchestrator {
   connectAgentTransport(): Transport;
   /** An admin token that exists only in this process, for the daemon's own example traffic. */
   readonly internalToken: string;
+  /** When the config defines no token: a random admin token made at start, to be shown once. */
+  readonly generatedAdminToken: string | undefined;
+  readonly authenticator: Authenticator;
 }
 
 /** Builds the inversify container from config: core, the chosen transport, the logger. */
 export async function buildOrchestrator(config: OrchestratorConfig, logger: Logger): Promise<Orchestrator> {
   const internalToken = randomBytes(32).toString('base64url');
   const internalEntry = { name: 'switchyard-internal', sha256: await hashToken(internalToken), permissions: ['admin' as const] };
+  // Nothing is open without a token, and there is no built-in key: with none configured, make one.
+  const generatedAdminToken = config.auth.tokens.length === 0 ? randomBytes(32).toString('base64url') : undefined;
+  const generatedEntries =
+    generatedAdminToken === undefined ? [] : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
   const transport = wireTransport(config.transport);
   const container = new Container();
   container.load(
@@ -31,7 +38,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
         distribution: config.distribution,
         tasks: config.tasks,
         agents: config.agents,
-        auth: { tokens: [...config.auth.tokens, internalEntry] },
+        auth: { tokens: [...config.auth.tokens, ...generatedEntries, internalEntry] },
       },
       { logger, tokenDigest: nodeTokenDigest },
     ),
@@ -44,5 +51,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     transportDescription: transport.description,
     connectAgentTransport: () => transport.connect(),
     internalToken,
+    generatedAdminToken,
+    authenticator: container.get(TOKENS.Authenticator),
   };
 }
