@@ -1,6 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { waitUntil } from '@switchyard/testing';
 import { createCoreModule, OrchestrationEngine, SilentLogger, TaskDistributor, TokenAuthenticator, TOKENS } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
@@ -103,6 +105,16 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(listed.resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['switchyard://agents', 'switchyard://tasks/res-1']));
     const task = await admin.readResource({ uri: 'switchyard://tasks/res-1' });
     expect(JSON.parse((task.contents[0] as { text: string }).text)).toMatchObject({ id: 'res-1', status: 'pending' });
+  });
+
+  it('notifies the client that the resource list changed when a task is created', async () => {
+    const admin = await connect(ADMIN);
+    let notified = 0;
+    admin.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      notified++;
+    });
+    await call(admin, 'create_task', { task_type: 'poem', required_capabilities: ['write'] });
+    await waitUntil(() => notified === 1, 'the list_changed notification arrives');
   });
 
   it('answers 401 with WWW-Authenticate without a token or with an unknown one, and changes nothing', async () => {
