@@ -2,6 +2,16 @@
 // Installs the outside programs the tests need when they are missing, or stops with the exact
 // commands to run. `npm test` runs this first; `npm run provision` runs it alone.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workspace = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** fast-agent's tests run this exact release: later ones may rename things the fixture uses. */
+const FAST_AGENT_VERSION = '0.10.48';
+const fastAgentVenv = join(workspace, '.venv', 'fast-agent');
+const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
 
 /** What the tests need from outside npm, how to see it is there, and how Debian provides it. */
 const requirements = [
@@ -13,12 +23,54 @@ const requirements = [
   },
 ];
 
+/** A Python of at least 3.12 (what current fast-agent needs): by its usual names, or installed by pyenv. */
+function python312() {
+  const pyenvVersions = join(process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
+  const pyenvPythons = existsSync(pyenvVersions)
+    ? readdirSync(pyenvVersions)
+        .filter((version) => /^3\.\d+\.\d+$/.test(version))
+        .sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]))
+        .map((version) => join(pyenvVersions, version, 'bin', 'python3'))
+    : [];
+  for (const candidate of ['python3.13', 'python3.12', 'python3', ...pyenvPythons]) {
+    const probe = spawnSync(candidate, ['-c', 'import sys; print(sys.version_info >= (3, 12))'], { encoding: 'utf8' });
+    if (probe.status === 0 && probe.stdout.trim() === 'True') return candidate;
+  }
+  return undefined;
+}
+
+/** The fast-agent venv: made and filled here, since it needs no root and no system packages. */
+function provisionFastAgent() {
+  const ready = () => existsSync(fastAgentPython) && spawnSync(fastAgentPython, ['-c', 'import fast_agent'], { stdio: 'ignore' }).status === 0;
+  if (ready()) return true;
+  const python = python312();
+  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install fast-agent-mcp==${FAST_AGENT_VERSION}`];
+  if (python === undefined) {
+    console.error('provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3).');
+    console.error('Install one (e.g. `pyenv install 3.12`), then either run npm test again or run:');
+    for (const command of commands) console.error(`  ${command}`);
+    return false;
+  }
+  console.log(`provision: making ${fastAgentVenv} with ${python} and installing fast-agent-mcp ${FAST_AGENT_VERSION}`);
+  try {
+    execFileSync(python, ['-m', 'venv', fastAgentVenv], { stdio: 'inherit' });
+    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `fast-agent-mcp==${FAST_AGENT_VERSION}`], { stdio: 'inherit' });
+  } catch {
+    console.error('provision: installing fast-agent failed. Run these yourself, then npm test again:');
+    for (const command of commands) console.error(`  ${command.replace('python3.12', python)}`);
+    return false;
+  }
+  return ready();
+}
+
+if (!provisionFastAgent()) process.exit(1);
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 
 const missing = requirements.filter((requirement) => !requirement.present());
 if (missing.length === 0) {
-  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')} present`);
+  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')} and fast-agent present`);
   process.exit(0);
 }
 

@@ -1,0 +1,50 @@
+import type { AgentTask } from '@switchyard/agent';
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { promptOf } from './fast-agent-bridge.js';
+import { fastAgentTools } from './fast-agent-tool.js';
+
+const message = { properties: { message: { type: 'string' } } };
+
+describe('fast-agent tools', () => {
+  it('finds agents in both tool shapes: named after the agent (0.8+) and <agent>_send (0.2.x)', () => {
+    expect(
+      fastAgentTools([
+        { name: 'summarizer', inputSchema: message },
+        { name: 'translator_send', inputSchema: message },
+        { name: 'not_an_agent', inputSchema: { properties: { query: {} } } },
+      ]),
+    ).toEqual([
+      { agent: 'summarizer', tool: 'summarizer' },
+      { agent: 'translator', tool: 'translator_send' },
+    ]);
+  });
+
+  it("gives the agent the task's prompt, or the task data as JSON", () => {
+    const task = (data: AgentTask['data']): AgentTask => ({ id: 't', type: 'x', data, requiredCapabilities: [], senderId: 's', priority: 'normal', attempt: 1 });
+    expect(promptOf(task({ prompt: 'Summarize this', extra: 1 }))).toBe('Summarize this');
+    expect(promptOf(task('plain text'))).toBe('plain text');
+    expect(promptOf(task({ text: 'no prompt' }))).toBe('{"text":"no prompt"}');
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('opens after consecutive failures, fails fast while open, and lets a trial call close it', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(2, 1_000, () => now);
+    const failing = (): Promise<never> => Promise.reject(new Error('down'));
+    await expect(breaker.run('s', failing)).rejects.toThrow('down');
+    await expect(breaker.run('s', failing)).rejects.toThrow('down');
+    let called = false;
+    await expect(
+      breaker.run('s', () => {
+        called = true;
+        return Promise.resolve(1);
+      }),
+    ).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
+    expect(called).toBe(false);
+    now = 1_001;
+    await expect(breaker.run('s', () => Promise.resolve('back'))).resolves.toBe('back');
+    expect(breaker.isOpen).toBe(false);
+  });
+});
