@@ -4,6 +4,7 @@ import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
 import { runConfigCheck } from '../commands/config-check-command.js';
 import { runDemo } from '../commands/demo-command.js';
+import { runFastAgentBridge } from '../commands/fast-agent-bridge-command.js';
 import { runMcp } from '../commands/mcp-command.js';
 import { runStart } from '../commands/start-command.js';
 import { runTokenCreate } from '../commands/token-command.js';
@@ -78,6 +79,15 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(logLevelOption())
     .action(async (options: { config?: string; stdio?: boolean; logLevel?: (typeof LOG_LEVELS)[number] }) => {
       onExit(await runMcp(options, io));
+    });
+
+  program
+    .command('fast-agent-bridge')
+    .description("bring the config's fastAgent servers' agents to an orchestrator over NATS")
+    .addOption(configOption())
+    .addOption(logLevelOption())
+    .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+      onExit(await runFastAgentBridge(options, io));
     });
 
   const token = program.command('token').description('manage auth tokens');

@@ -11,6 +11,8 @@ import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import { serveMcpHttp } from '../mcp/serve-mcp-http.js';
+import { FastAgentBridge } from '@switchyard/fast-agent';
+import { describeBridge } from './fast-agent-bridge-command.js';
 
 const TRAFFIC_TICK_MS = 100;
 
@@ -77,6 +79,8 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
   const mcp = await serveMcpHttp(orchestrator, config, logger);
+  const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
+  await fastAgent?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
@@ -91,6 +95,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   }
   const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
   traffic.start();
+  if (fastAgent !== undefined) out(`  fast-agent:        ${describeBridge(fastAgent)}`);
   if (mcp !== undefined) out(`  MCP (HTTP):        ${mcp.url}`);
   if (orchestrator.generatedAdminToken !== undefined) {
     out(`  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`);
@@ -116,6 +121,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   clearInterval(report);
   await traffic.stop();
   await mcp?.stop();
+  await fastAgent?.stop();
   await stopDemoFleet(fleet);
   await orchestrator.engine.stop();
   out('Switchyard stopped cleanly.');

@@ -1,4 +1,5 @@
 import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, TaskOptionsSchema } from '@switchyard/core';
+import { FastAgentOptionsSchema } from '@switchyard/fast-agent';
 import { McpHttpOptionsSchema } from '@switchyard/mcp-server';
 import { NatsTransportOptionsSchema } from '@switchyard/transport-nats';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
@@ -34,6 +35,8 @@ export const OrchestratorConfigSchema = z.strictObject({
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),
   mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
+  /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
+  fastAgent: FastAgentOptionsSchema.optional(),
   agent: AgentProcessOptionsSchema.prefault({}),
 });
 
