@@ -13,7 +13,7 @@ export function describeBridge(bridge: FastAgentBridge): string {
   const servers = bridge.options.servers.map((server) => server.name).join(', ');
   return agents.length === 0
     ? `no agents yet from ${servers} (retrying every ${String(bridge.options.refreshIntervalMs)} ms)`
-    : `${agents.map((agent) => `${agent.agentId} (${agent.server}/${agent.tool})`).join(', ')}`;
+    : agents.map((agent) => `${agent.agentId} (${agent.server}/${agent.tool})`).join(', ');
 }
 
 /**
