@@ -4,13 +4,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const workspace = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** fast-agent's tests run this exact release: later ones may rename things the fixture uses. */
-const FAST_AGENT_VERSION = '0.10.48';
-const fastAgentVenv = join(workspace, '.venv', 'fast-agent');
+/** The newest fast-agent-mcp in the 0.10 line, the one the fixture is known to work with. */
+const FAST_AGENT_REQUIREMENT = 'fast-agent-mcp>=0.10.48,<0.11';
+/** Outside the repo, so clean clones share it; @switchyard/testing looks in the same place. */
+const fastAgentVenv =
+  process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
 const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
 
 /** What the tests need from outside npm, how to see it is there, and how Debian provides it. */
@@ -44,17 +44,18 @@ function provisionFastAgent() {
   const ready = () => existsSync(fastAgentPython) && spawnSync(fastAgentPython, ['-c', 'import fast_agent'], { stdio: 'ignore' }).status === 0;
   if (ready()) return true;
   const python = python312();
-  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install fast-agent-mcp==${FAST_AGENT_VERSION}`];
+  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install '${FAST_AGENT_REQUIREMENT}'`];
   if (python === undefined) {
-    console.error('provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3).');
+    // fast-agent-mcp 0.2.36 (the last for Python 3.11) no longer starts: its unpinned dependencies moved on.
+    console.error('provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3, pyenv).');
     console.error('Install one (e.g. `pyenv install 3.12`), then either run npm test again or run:');
     for (const command of commands) console.error(`  ${command}`);
     return false;
   }
-  console.log(`provision: making ${fastAgentVenv} with ${python} and installing fast-agent-mcp ${FAST_AGENT_VERSION}`);
+  console.log(`provision: making ${fastAgentVenv} with ${python} and installing ${FAST_AGENT_REQUIREMENT}`);
   try {
     execFileSync(python, ['-m', 'venv', fastAgentVenv], { stdio: 'inherit' });
-    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `fast-agent-mcp==${FAST_AGENT_VERSION}`], { stdio: 'inherit' });
+    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', FAST_AGENT_REQUIREMENT], { stdio: 'inherit' });
   } catch {
     console.error('provision: installing fast-agent failed. Run these yourself, then npm test again:');
     for (const command of commands) console.error(`  ${command.replace('python3.12', python)}`);

@@ -1,9 +1,10 @@
 // Against a real fast-agent process serving the fixture's two passthrough agents over HTTP.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TaskDistributionError, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { SwitchyardAgent } from '@switchyard/agent';
 import type { FastAgentHandle } from '@switchyard/testing';
-import { startFastAgent, waitUntil } from '@switchyard/testing';
+import { FAST_AGENT_INSTALL_HINT, startFastAgent, waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +35,8 @@ describe('FastAgentBridge with a real fast-agent', () => {
     await fastAgent.stop();
   });
 
-  async function run(requiredCapabilities: string[], taskData: unknown) {
-    const task = await engine.createTask({ authToken: TOKEN, taskType: 'fast-agent', requiredCapabilities, taskData: taskData });
+  async function run(requiredCapabilities: string[], taskData: import('@switchyard/core').JsonValue) {
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'fast-agent', requiredCapabilities, taskData, strategy: 'priority_based' });
     return engine.executeTask({ authToken: TOKEN, taskId: task.id, timeoutMs: 30_000 });
   }
 
@@ -53,9 +54,13 @@ describe('FastAgentBridge with a real fast-agent', () => {
       },
       () => new InMemoryTransport(bus),
     );
+    // Another capable agent, with a lower priority: it gets summaries only when fast-agent cannot.
+    const backup = new SwitchyardAgent({ agentId: 'backup-summarizer', capabilities: ['summarize'], priority: 0 }, new InMemoryTransport(bus), () => ({ text: 'from the backup' }));
+    await backup.start();
     await bridge.start();
     try {
-      expect(distributor.listAgents().map((agent) => [agent.id, agent.capabilities, agent.priority, agent.capacity])).toEqual([
+      expect(distributor.listAgents().map((agent) => [agent.id, agent.capabilities, agent.priority, agent.capacity]).sort()).toEqual([
+        ['backup-summarizer', ['summarize'], 0, null],
         ['fa-summarizer', ['summarize'], 2, 2],
         ['fa-translator', ['translate'], 0, null],
       ]);
@@ -64,17 +69,21 @@ describe('FastAgentBridge with a real fast-agent', () => {
       // The passthrough model answers with what it was sent.
       await expect(run(['summarize'], { prompt: 'hello switchyard' })).resolves.toMatchObject({ agentId: 'fa-summarizer', result: { text: 'hello switchyard' } });
       await expect(run(['translate'], { text: 'bonjour' })).resolves.toMatchObject({ agentId: 'fa-translator', result: { text: '{"text":"bonjour"}' } });
+      await expect(run(['sing'], 'la la')).rejects.toBeInstanceOf(TaskDistributionError);
 
       const port = fastAgent.port;
       await fastAgent.stop();
-      await waitUntil(() => distributor.listAgents().every((agent) => agent.status === 'offline'), 'both agents go offline', 15_000);
-      await expect(run(['summarize'], { prompt: 'anyone?' })).rejects.toMatchObject({ code: 'NO_AVAILABLE_AGENT' });
+      const fastAgentIds = ['fa-summarizer', 'fa-translator'];
+      await waitUntil(() => fastAgentIds.every((id) => distributor.getAgent(id).status === 'offline'), 'the fast-agent agents go offline', 15_000);
+      await expect(run(['summarize'], { prompt: 'anyone?' })).resolves.toMatchObject({ agentId: 'backup-summarizer', result: { text: 'from the backup' } });
+      await expect(run(['translate'], 'nobody else translates')).rejects.toMatchObject({ code: 'NO_AVAILABLE_AGENT' });
 
       fastAgent = await startFastAgent(fixture, { port });
-      await waitUntil(() => distributor.listAgents().every((agent) => agent.status === 'online'), 'both agents come back online', 30_000);
-      await expect(run(['summarize'], { prompt: 'welcome back' })).resolves.toMatchObject({ result: { text: 'welcome back' } });
+      await waitUntil(() => fastAgentIds.every((id) => distributor.getAgent(id).status === 'online'), 'they come back online', 30_000);
+      await expect(run(['summarize'], { prompt: 'welcome back' })).resolves.toMatchObject({ agentId: 'fa-summarizer', result: { text: 'welcome back' } });
     } finally {
       await bridge.stop();
+      await backup.stop();
     }
     expect(distributor.listAgents()).toEqual([]);
   }, 120_000);
@@ -103,5 +112,16 @@ describe('FastAgentBridge with a real fast-agent', () => {
     await bridge.stop();
     expect(() => new FastAgentBridge({ servers: [] }, () => new InMemoryTransport(bus))).toThrow(/servers/);
     expect(() => new FastAgentBridge({ servers: [{ name: 'both', url: 'http://x/mcp', command: 'python' }] }, () => new InMemoryTransport(bus))).toThrow(/servers\.0\.url: give exactly one of url or command/);
+  });
+
+  it('fails with install instructions when fast-agent is missing, never skipping', async () => {
+    const previous = process.env.FAST_AGENT_PYTHON;
+    process.env.FAST_AGENT_PYTHON = '/nonexistent/python';
+    try {
+      await expect(startFastAgent(fixture)).rejects.toThrow(FAST_AGENT_INSTALL_HINT);
+    } finally {
+      if (previous === undefined) delete process.env.FAST_AGENT_PYTHON;
+      else process.env.FAST_AGENT_PYTHON = previous;
+    }
   });
 });

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, startListeningProcess } from './start-listening-process.js';
 
-/** Where `npm run provision` puts fast-agent: <workspace>/.venv/fast-agent. */
-const defaultPython = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.venv', 'fast-agent', 'bin', 'python');
+/** Where `npm run provision` puts fast-agent (outside the repo; SWITCHYARD_FAST_AGENT_VENV moves it). */
+function venvPython(): string {
+  const venv = process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
+  return join(venv, 'bin', 'python');
+}
 
 export const FAST_AGENT_INSTALL_HINT =
-  'fast-agent is not installed. Run `npm run provision` (it makes .venv/fast-agent with Python 3.12+ and installs fast-agent-mcp), or set FAST_AGENT_PYTHON to a Python that has it.';
+  'fast-agent is not installed. Run `npm run provision` (it makes ~/.cache/switchyard/fast-agent-venv with Python 3.12+ and installs fast-agent-mcp), or set FAST_AGENT_PYTHON to a Python that has it.';
 
 export interface FastAgentHandle {
   /** The Streamable HTTP endpoint, `http://127.0.0.1:PORT/mcp`. */
@@ -19,7 +22,7 @@ export interface FastAgentHandle {
 
 /** Serves the fast-agent agents of `agentFile` (run in its own directory, next to its fastagent.config.yaml) over HTTP. */
 export async function startFastAgent(agentFile: string, options: { readonly port?: number; readonly readyTimeoutMs?: number } = {}): Promise<FastAgentHandle> {
-  const python = process.env.FAST_AGENT_PYTHON ?? defaultPython;
+  const python = process.env.FAST_AGENT_PYTHON ?? venvPython();
   if (!existsSync(python)) throw new Error(FAST_AGENT_INSTALL_HINT);
   const port = options.port ?? (await freePort());
   const process_ = await startListeningProcess({
@@ -31,5 +34,23 @@ export async function startFastAgent(agentFile: string, options: { readonly port
     installHint: FAST_AGENT_INSTALL_HINT,
     env: { PYTHONUNBUFFERED: '1' },
   });
-  return { url: `http://127.0.0.1:${String(port)}/mcp`, port, pid: process_.pid, stop: () => process_.stop() };
+  const url = `http://127.0.0.1:${String(port)}/mcp`;
+  // The port opens before the app is ready: wait until /mcp itself answers HTTP.
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    const answered = await fetch(url, { method: 'GET', headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(1_000) }).then(
+      async (response) => {
+        await response.body?.cancel();
+        return true;
+      },
+      () => false,
+    );
+    if (answered) break;
+    if (Date.now() > deadline) {
+      await process_.stop();
+      throw new Error(`fast-agent did not answer at ${url} in time:\n${process_.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, port, pid: process_.pid, stop: () => process_.stop() };
 }
