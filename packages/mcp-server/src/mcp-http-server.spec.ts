@@ -147,6 +147,12 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(state()).toEqual({ agents: [], tasks: [] });
   });
 
+  it('says clearly when its port is taken', async () => {
+    const port = Number(new URL(url).port);
+    const second = new McpHttpServer({ engine, authenticator: await TokenAuthenticator.fromPlainTokens([{ token: 'x', permissions: ['admin'] }]), mailboxes }, { enabled: true, host: '127.0.0.1', port, allowedOrigins: [], logger: new SilentLogger() });
+    await expect(second.start()).rejects.toMatchObject({ code: 'CONNECTION_FAILED', message: `Cannot serve MCP on 127.0.0.1:${String(port)}: the port is in use; set mcp.http.port (0 picks a free one)` });
+  });
+
   it('refuses browser requests from origins not allowed', async () => {
     const response = await fetch(url, { method: 'POST', headers: { origin: 'http://evil.example', authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(403);

@@ -6,7 +6,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger, Principal } from '@switchyard/core';
-import { authorize, SwitchyardError } from '@switchyard/core';
+import { authorize, CommunicationError, SwitchyardError } from '@switchyard/core';
 import type { SwitchyardMcpServerParts } from './create-switchyard-mcp-server.js';
 import { createSwitchyardMcpServer } from './create-switchyard-mcp-server.js';
 import type { McpHttpOptions } from './mcp-http-options.js';
@@ -69,7 +69,14 @@ export class McpHttpServer {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        const where = `${this.options.host}:${String(this.options.port)}`;
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new CommunicationError('CONNECTION_FAILED', `Cannot serve MCP on ${where}: the port is in use; set mcp.http.port (0 picks a free one)`, { host: this.options.host, port: this.options.port })
+            : new CommunicationError('CONNECTION_FAILED', `Cannot serve MCP on ${where}: ${error.message}`, { host: this.options.host, port: this.options.port }, { cause: error }),
+        );
+      });
       server.listen(this.options.port, this.options.host, () => {
         resolve();
       });
