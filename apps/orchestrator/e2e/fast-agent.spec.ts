@@ -69,16 +69,17 @@ describe('fast-agent agents in Switchyard', () => {
     await writeFile(orchestratorConfig, `${transport}logging:\n  level: info\n`);
     await writeFile(bridgeConfig, `${transport}logging:\n  level: warn\n${fastAgentSection(fastAgent.url)}`);
     const daemon = new CliProcess(['start', '--config', orchestratorConfig]);
-    const bridge = new CliProcess(['fast-agent-bridge', '--config', bridgeConfig]);
+    let bridge: CliProcess | undefined;
     try {
       await daemon.waitFor(/Press Ctrl-C to stop/, 30_000);
+      bridge = new CliProcess(['fast-agent-bridge', '--config', bridgeConfig]);
       await bridge.waitFor(/fast-agent bridge over nats .*: fa-summarizer \(fixture\/summarizer\), fa-translator \(fixture\/translator\)/, 30_000);
       expect(await summarizeThroughMcp(daemon, 'across processes')).toMatchObject({ result: { agentId: 'fa-summarizer', result: { text: 'across processes' } } });
       bridge.kill('SIGTERM');
       expect((await bridge.exited).code).toBe(0);
       await daemon.waitFor(/agent unregistered agentId=fa-summarizer/);
     } finally {
-      bridge.kill('SIGKILL');
+      bridge?.kill('SIGKILL');
       daemon.kill('SIGTERM');
       await daemon.exited;
       await nats.stop();

@@ -9,7 +9,7 @@ import { shutdownSignal } from './shutdown-signal.js';
 
 /** One line about what a bridge brought in. */
 export function describeBridge(bridge: FastAgentBridge): string {
-  const agents = bridge.agents();
+  const agents = bridge.agents().sort((a, b) => a.agentId.localeCompare(b.agentId));
   const servers = bridge.options.servers.map((server) => server.name).join(', ');
   return agents.length === 0
     ? `no agents yet from ${servers} (retrying every ${String(bridge.options.refreshIntervalMs)} ms)`
