@@ -62,14 +62,17 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
       .toDynamicValue((context) => {
         const registry = new StrategyRegistry(context.get(TOKENS.StrategyServices));
         for (const plugin of parts.strategies ?? []) registry.register(plugin.definition, plugin.options ?? {}, plugin.name);
-        const { defaultStrategy, customStrategy } = coreOptions.distribution;
+        const { defaultStrategy, customStrategy, capabilityStrategies } = coreOptions.distribution;
         if (customStrategy !== undefined) registry.setCustomStrategy(customStrategy);
-        if (defaultStrategy !== 'custom' && registry.find(defaultStrategy) === undefined) {
-          throw ValidationError.field('distribution.defaultStrategy', `unknown strategy '${defaultStrategy}' (known: ${registry.names().join(', ')}, custom)`);
-        }
-        if (defaultStrategy === 'custom' && customStrategy === undefined) {
-          throw ValidationError.field('distribution.customStrategy', "is required when defaultStrategy is 'custom'");
-        }
+        const named: [field: string, strategy: string][] = [
+          ['distribution.defaultStrategy', defaultStrategy],
+          ...Object.entries(capabilityStrategies).map(([capability, name]): [string, string] => [`distribution.capabilityStrategies.${capability}`, name]),
+        ];
+        const problems = named.flatMap(([field, name]) => {
+          if (name === 'custom') return customStrategy === undefined ? [{ field: 'distribution.customStrategy', message: `is required when ${field} is 'custom'` }] : [];
+          return registry.find(name) === undefined ? [{ field, message: `unknown strategy '${name}' (known: ${registry.names().join(', ')}, custom)` }] : [];
+        });
+        if (problems.length > 0) throw new ValidationError(problems, 'core options');
         return registry;
       })
       .inSingletonScope();

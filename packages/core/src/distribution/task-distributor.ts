@@ -122,7 +122,7 @@ export class TaskDistributor {
   async distributeTask(input: DistributeTaskInput): Promise<TaskAssignment> {
     const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
     this.assertNewTaskId(parsed.taskId);
-    const strategy = this.strategies.resolve(parsed.strategy ?? this.options.distribution.defaultStrategy);
+    const strategy = this.strategies.resolve(this.strategyNameFor(parsed.strategy, parsed.requiredCapabilities));
     const task = new TaskRecord(
       parsed.taskId,
       parsed.taskType,
@@ -144,7 +144,7 @@ export class TaskDistributor {
     if (task.status !== 'pending') {
       throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
     }
-    const strategy = this.strategies.resolve(task.strategy ?? this.options.distribution.defaultStrategy);
+    const strategy = this.strategies.resolve(this.strategyNameFor(task.strategy, task.requiredCapabilities));
     const agent = this.choose(task, strategy);
     return this.handOver(task, agent, strategy, false);
   }
@@ -205,6 +205,17 @@ export class TaskDistributor {
       if (task !== undefined && !task.isFinished) this.finish(task, agent, 'failed', null, error);
     }
     agent.inFlight.clear();
+  }
+
+  /** The most specific wins: the task's own strategy, then its first mapped capability's, then the default. */
+  private strategyNameFor(requested: string | null | undefined, requiredCapabilities: readonly string[]): string {
+    if (requested !== null && requested !== undefined) return requested;
+    const byCapability = this.options.distribution.capabilityStrategies;
+    for (const capability of requiredCapabilities) {
+      const mapped = byCapability[capability];
+      if (mapped !== undefined) return mapped;
+    }
+    return this.options.distribution.defaultStrategy;
   }
 
   private requireTask(taskId: string): TaskRecord {

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { AuthOptionsSchema } from '../auth/auth-options.js';
-import { StrategyNameSchema } from '../models/identifiers.js';
+import { CapabilitySchema, StrategyNameSchema } from '../models/identifiers.js';
 
 export const DistributionOptionsSchema = z.strictObject({
   /** Used when a task names no strategy. */
   defaultStrategy: StrategyNameSchema.default('capability_match'),
+  /**
+   * Strategy per capability. A task that names no strategy uses the one mapped to the first of
+   * its required capabilities that has one, else defaultStrategy.
+   */
+  capabilityStrategies: z.record(CapabilitySchema, StrategyNameSchema).default({}),
   /** The registered plugin that the name `custom` stands for. */
   customStrategy: StrategyNameSchema.optional(),
   /** Most distinct capability sets indexed at once (least recently used dropped beyond). */

@@ -122,6 +122,27 @@ describe('priority_based', () => {
   });
 });
 
+describe('choosing a strategy', () => {
+  it('takes the task\'s own strategy first, then the first mapped capability\'s, then the default', async () => {
+    const core = await createTestCore({ distribution: { defaultStrategy: 'capability_match', capabilityStrategies: { gpu: 'priority_based', work: 'round_robin' } } });
+    register(core, { agentId: 'first', capabilities: ['work', 'gpu', 'misc'] }, { agentId: 'second', capabilities: ['work', 'gpu', 'misc'], priority: 5 });
+    const strategyOf = async (requiredCapabilities: string[], strategy?: string): Promise<string> => {
+      taskCounter++;
+      const assignment = await core.distributor.distributeTask({ taskId: `c-${String(taskCounter)}`, taskType: 't', requiredCapabilities, taskData: null, senderId: 's', ...(strategy === undefined ? {} : { strategy }) });
+      return assignment.strategy;
+    };
+    expect(await strategyOf(['misc'])).toBe('capability_match');
+    expect(await strategyOf(['work'])).toBe('round_robin');
+    expect(await strategyOf(['gpu', 'work'])).toBe('priority_based');
+    expect(await strategyOf(['work', 'gpu'])).toBe('round_robin');
+    expect(await strategyOf(['gpu'], 'load_balanced')).toBe('load_balanced');
+  });
+
+  it('refuses a capability mapped to an unknown strategy, naming the capability', async () => {
+    await expect(createTestCore({ distribution: { capabilityStrategies: { gpu: 'fastest' } } })).rejects.toThrow(/distribution\.capabilityStrategies\.gpu: unknown strategy 'fastest'/);
+  });
+});
+
 describe('custom and plugin strategies', () => {
   const lastRegistered = defineStrategy({
     name: 'last-registered',
