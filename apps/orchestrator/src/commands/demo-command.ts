@@ -1,4 +1,4 @@
-import { BUILT_IN_STRATEGY_NAMES } from '@switchyard/core';
+import { StrategyRegistry } from '@switchyard/core';
 import type { DemoTaskType } from '../config/demo-options.js';
 import { loadConfig } from '../config/load-config.js';
 import { buildOrchestrator } from '../container/build-orchestrator.js';
@@ -52,7 +52,7 @@ async function runBatch(count: number, concurrency: number, runOne: (sequence: n
 
 /** `switchyard demo` / `npm run demo`: the same batch through every strategy, compared in one table. */
 export async function runDemo(options: DemoOptions, io: CommandIo): Promise<number> {
-  const { config } = await loadConfig(options.config, io.env);
+  const { config, baseDir } = await loadConfig(options.config, io.env);
   if (config.demo.agents.length === 0 || config.demo.taskTypes.length === 0) {
     io.stderr.write('The demo needs demo.agents and demo.taskTypes in the config (see apps/orchestrator/switchyard.example.yaml).\n');
     return 2;
@@ -60,10 +60,11 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
   const tasks = options.tasks ?? config.demo.batch.tasks;
   const concurrency = options.concurrency ?? config.demo.batch.concurrency;
   const logger = new ConsoleLogger(options.logLevel ?? 'warn', config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger);
+  const orchestrator = await buildOrchestrator(config, logger, baseDir);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
-  const strategies = BUILT_IN_STRATEGY_NAMES.filter((name) => name !== 'custom' || config.distribution.customStrategy !== undefined);
+  // Every registered strategy, plugins included (custom too, when it points somewhere).
+  const strategies = [...orchestrator.container.get(StrategyRegistry).names(), ...(config.distribution.customStrategy === undefined ? [] : ['custom'])];
   const runs: StrategyRun[] = [];
   try {
     if (options.json !== true) {

@@ -23,9 +23,9 @@ export interface McpCommandOptions {
  */
 export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise<number> {
   if (options.stdio !== true) throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
-  const { config } = await loadConfig(options.config, io.env);
+  const { config, baseDir } = await loadConfig(options.config, io.env);
   const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger);
+  const orchestrator = await buildOrchestrator(config, logger, baseDir);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
   const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());

@@ -73,9 +73,9 @@ class DemoTraffic {
 
 /** `switchyard start`: the daemon with its in-process demo fleet, until SIGINT/SIGTERM. */
 export async function runStart(options: StartOptions, io: CommandIo): Promise<number> {
-  const { config, source, overrides } = await loadConfig(options.config, io.env);
+  const { config, source, overrides, baseDir } = await loadConfig(options.config, io.env);
   const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger);
+  const orchestrator = await buildOrchestrator(config, logger, baseDir);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
   const mcp = await serveMcpHttp(orchestrator, config, logger);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { ValidationError } from '@switchyard/core';
 import { parse as parseYaml } from 'yaml';
 import { applyEnvOverrides } from './apply-env-overrides.js';
@@ -9,6 +9,8 @@ import { OrchestratorConfigSchema } from './orchestrator-config.js';
 export interface LoadedConfig {
   readonly config: OrchestratorConfig;
   readonly source: string;
+  /** Where relative paths in the config (strategy plugins) start from. */
+  readonly baseDir: string;
   /** Config paths set from SWITCHYARD_* variables. */
   readonly overrides: readonly string[];
 }
@@ -37,7 +39,7 @@ export function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): { conf
 export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   if (path === undefined) {
     const { config, overrides } = resolveConfig({}, env);
-    return { config, source: '(defaults)', overrides };
+    return { config, source: '(defaults)', baseDir: process.cwd(), overrides };
   }
   let text: string;
   try {
@@ -46,5 +48,5 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     throw ValidationError.field('', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, 'config');
   }
   const { config, overrides } = resolveConfig(parseConfigText(text, path), env);
-  return { config, source: path, overrides };
+  return { config, source: path, baseDir: dirname(resolve(path)), overrides };
 }

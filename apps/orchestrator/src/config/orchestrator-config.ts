@@ -1,4 +1,4 @@
-import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, TaskOptionsSchema } from '@switchyard/core';
+import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, StrategyNameSchema, TaskOptionsSchema } from '@switchyard/core';
 import { FastAgentOptionsSchema } from '@switchyard/fast-agent';
 import { McpHttpOptionsSchema } from '@switchyard/mcp-server';
 import { NatsTransportOptionsSchema } from '@switchyard/transport-nats';
@@ -25,10 +25,20 @@ export const AgentProcessOptionsSchema = z.strictObject({
   handler: z.string().min(1).optional(),
 });
 
+/** A strategy plugin: an npm package (or a path, relative to the config file) whose default export is defineStrategy(...). */
+export const StrategyPluginSpecSchema = z.strictObject({
+  package: z.string().min(1),
+  /** Registers it under another name (to run one plugin twice with different options). */
+  name: StrategyNameSchema.optional(),
+  /** Checked by the plugin's own optionsSchema. */
+  options: z.unknown().optional(),
+});
+
 /** The whole config file: each package's own schema, composed. */
 export const OrchestratorConfigSchema = z.strictObject({
   transport: TransportOptionsSchema.default({ kind: 'memory' }),
   distribution: DistributionOptionsSchema.prefault({}),
+  strategies: z.array(StrategyPluginSpecSchema).default([]),
   tasks: TaskOptionsSchema.prefault({}),
   agents: AgentLivenessOptionsSchema.prefault({}),
   auth: AuthOptionsSchema.prefault({}),

@@ -4,6 +4,7 @@ import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor, TOKE
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
+import { loadStrategyPlugins } from '../strategies/load-strategy-plugins.js';
 import { wireTransport } from './transport-wiring.js';
 
 /** A wired orchestrator: the container and the pieces the commands use. */
@@ -23,7 +24,8 @@ export interface Orchestrator {
 }
 
 /** Builds the inversify container from config: core, the chosen transport, the logger. */
-export async function buildOrchestrator(config: OrchestratorConfig, logger: Logger): Promise<Orchestrator> {
+export async function buildOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string = process.cwd()): Promise<Orchestrator> {
+  const strategies = await loadStrategyPlugins(config.strategies, baseDir);
   const internalToken = randomBytes(32).toString('base64url');
   const internalEntry = { name: 'switchyard-internal', sha256: await hashToken(internalToken), permissions: ['admin' as const] };
   // Nothing is open without a token, and there is no built-in key: with none configured, make one.
@@ -40,7 +42,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
         agents: config.agents,
         auth: { tokens: [...config.auth.tokens, ...generatedEntries, internalEntry] },
       },
-      { logger, tokenDigest: nodeTokenDigest },
+      { logger, tokenDigest: nodeTokenDigest, strategies },
     ),
     transport.module,
   );
