@@ -4,9 +4,10 @@ import { STRATEGY_API_VERSION } from './strategy-api-version.js';
 
 /** What a strategy may use besides its options: time and randomness, both replaceable in tests. */
 export interface StrategyServices {
-  now(): number;
+  /** Epoch milliseconds. Plain functions, so a strategy may destructure them. */
+  readonly now: () => number;
   /** Uniform in [0, 1). */
-  random(): number;
+  readonly random: () => number;
 }
 
 /** A strategy as a package exports it: a name, an options schema and a factory. */
