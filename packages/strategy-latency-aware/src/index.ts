@@ -1,0 +1,4 @@
+import { latencyAwareStrategy } from './latency-aware-strategy.js';
+
+export { latencyAwareStrategy };
+export default latencyAwareStrategy;
