@@ -102,7 +102,10 @@ function replay(operations: Operation[], maxCandidatePools: number): void {
         // A full turn of the rotation serves every candidate exactly once.
         const turn = Array.from({ length: pool.size }, () => pool.nextInRotation()?.id);
         expect([...turn].sort()).toEqual(expected.ids);
-        for (const id of expected.ids) expect(pool.has(id)).toBe(true);
+        for (const id of expected.ids) expect(pool.get(id)?.id).toBe(id);
+        expect([...pool.members()].map((agent) => agent.id).sort()).toEqual(
+          [...model.values()].filter((agent) => operation.capabilities.every((capability) => agent.capabilities.has(capability))).map((agent) => agent.id).sort(),
+        );
         break;
       }
     }
@@ -126,6 +129,21 @@ describe('AgentRegistry', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('changes membersVersion when capable agents join or leave, not when they fill up or go offline', () => {
+    const registry = new AgentRegistry({ maxCandidatePools: 16 });
+    const pool = registry.candidates(['a']);
+    const start = pool.membersVersion;
+    const { agent } = registry.register({ agentId: 'x', capabilities: ['a'], priority: 0, capacity: 1 }, 0);
+    expect(pool.membersVersion).toBeGreaterThan(start);
+    const afterJoin = pool.membersVersion;
+    registry.setLoad(agent, 1);
+    registry.setStatus(agent, 'offline');
+    registry.register({ agentId: 'other', capabilities: ['b'], priority: 0 }, 0);
+    expect(pool.membersVersion).toBe(afterJoin);
+    registry.unregister('x');
+    expect(pool.membersVersion).toBeGreaterThan(afterJoin);
   });
 
   it('keeps load and in-flight tasks when an agent re-registers with new capabilities', () => {

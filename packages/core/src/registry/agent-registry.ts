@@ -171,7 +171,7 @@ export class AgentRegistry {
     if (oldest === undefined) return;
     this.pools.delete(oldest.key);
     this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
-    for (const entry of oldest.members) removeFrom(entry.agent.poolEntries, entry);
+    for (const entry of oldest.memberEntries) removeFrom(entry.agent.poolEntries, entry);
     oldest.dispose();
   }
 

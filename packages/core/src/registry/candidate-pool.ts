@@ -19,7 +19,8 @@ const byPriority = (a: PoolEntry, b: PoolEntry): number =>
  * ordered indexes strategies have asked for, built on first use and maintained incrementally.
  */
 export class CandidatePool implements CandidateView {
-  readonly members: PoolEntry[] = [];
+  /** Every capable agent's entry, available or not. */
+  readonly memberEntries: PoolEntry[] = [];
   private readonly available: PoolEntry[] = [];
   private byRegistration: IndexedHeap<PoolEntry> | undefined;
   private byLoadRatio: IndexedHeap<PoolEntry> | undefined;
@@ -27,6 +28,7 @@ export class CandidatePool implements CandidateView {
   private rotation: RotationRing<PoolEntry> | undefined;
   /** Registry clock tick of the last use, for evicting pools nobody asks for. */
   lastUsed = 0;
+  membersVersion = 0;
 
   constructor(
     readonly key: string,
@@ -44,8 +46,16 @@ export class CandidatePool implements CandidateView {
   }
 
   has(agentId: string): boolean {
+    return this.get(agentId) !== undefined;
+  }
+
+  get(agentId: string): AgentView | undefined {
     const agent = this.lookup(agentId);
-    return agent !== undefined && (this.entryOf(agent)?.availableIndex ?? -1) >= 0;
+    return agent !== undefined && (this.entryOf(agent)?.availableIndex ?? -1) >= 0 ? agent : undefined;
+  }
+
+  *members(): Iterable<AgentView> {
+    for (const entry of this.memberEntries.slice()) yield entry.agent;
   }
 
   /**
@@ -88,18 +98,20 @@ export class CandidatePool implements CandidateView {
   /** Adds a capable agent; the returned entry is the agent's handle on this pool. */
   addMember(agent: AgentRecord): PoolEntry {
     const entry = new PoolEntry(this, agent);
-    entry.memberIndex = this.members.length;
-    this.members.push(entry);
+    entry.memberIndex = this.memberEntries.length;
+    this.memberEntries.push(entry);
+    this.membersVersion++;
     if (agent.isAvailable) this.makeAvailable(entry);
     return entry;
   }
 
   removeMember(entry: PoolEntry): void {
     this.makeUnavailable(entry);
-    swapRemove(this.members, entry.memberIndex, (moved, index) => {
+    swapRemove(this.memberEntries, entry.memberIndex, (moved, index) => {
       moved.memberIndex = index;
     });
     entry.memberIndex = -1;
+    this.membersVersion++;
   }
 
   /** Call after the agent's status, load, capacity or priority changed. */
@@ -125,7 +137,7 @@ export class CandidatePool implements CandidateView {
     this.byRegistration?.clear();
     this.byLoadRatio?.clear();
     this.byPriority?.clear();
-    for (const entry of this.members) this.rotation?.remove(entry);
+    for (const entry of this.memberEntries) this.rotation?.remove(entry);
   }
 
   private entryOf(agent: AgentRecord): PoolEntry | undefined {

@@ -12,6 +12,15 @@ export interface CandidateView extends Iterable<AgentView> {
   /** The capability set this view serves (sorted). */
   readonly requiredCapabilities: readonly string[];
   has(agentId: string): boolean;
+  /** The candidate with this id, if it is one now. */
+  get(agentId: string): AgentView | undefined;
+  /**
+   * Changes whenever an agent with these capabilities registers or leaves (not when one merely
+   * fills up, frees up or goes offline): rebuild anything derived from members() when it does.
+   */
+  readonly membersVersion: number;
+  /** Every agent that has these capabilities, available or not. O(n): use on membersVersion changes. */
+  members(): Iterable<AgentView>;
   /** The candidate at `index` in [0, size): O(1) random access for sampling; order is unspecified. */
   at(index: number): AgentView | undefined;
   /** The candidate that registered first. */

@@ -1,0 +1,4 @@
+import { affinityStrategy } from './affinity-strategy.js';
+
+export { affinityStrategy };
+export default affinityStrategy;
