@@ -3,17 +3,18 @@ import type { AgentTask, TaskContext } from '@switchyard/agent';
 import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { DemoAgent } from '../config/demo-options.js';
 
+/** Waits, or fails at once when the agent is stopped; the abort listener never outlives the wait. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new TaskFailure('stopped while working', { code: 'AGENT_STOPPED' }));
-      },
-      { once: true },
-    );
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new TaskFailure('stopped while working', { code: 'AGENT_STOPPED' }));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
