@@ -26,7 +26,13 @@ const generator = require('../generators/strategy-plugin/generator.cjs') as (tre
 
 describe('the strategy-plugin generator', () => {
   it('is what `npx nx g @switchyard/tools:strategy-plugin NAME` runs', async () => {
-    const { stdout } = await run('npx', ['nx', 'g', '@switchyard/tools:strategy-plugin', 'least-recent', '--dry-run', '--no-interactive'], { cwd: workspaceRoot, timeout: 120_000 });
+    const result = await run('npx', ['nx', 'g', '@switchyard/tools:strategy-plugin', 'least-recent', '--dry-run', '--no-interactive'], {
+      cwd: workspaceRoot,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
+    // Nx may colour its output anyway (CI=true): compare the text without ANSI codes.
+    const stdout = result.stdout.replace(/\u001b\[[0-9;]*m/g, '');
     expect(stdout).toContain('CREATE packages/strategy-least-recent/src/least-recent-strategy.ts');
     expect(stdout).toContain('UPDATE tsconfig.base.json');
   }, 150_000);
@@ -51,7 +57,7 @@ describe('the strategy-plugin generator', () => {
 
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(target, 'tsconfig.json')], { cwd: workspaceRoot, timeout: 120_000 });
     const tests = await run(process.execPath, [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', target], { cwd: workspaceRoot, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
-    expect(tests.stdout).toMatch(/Tests\s+4 passed \(4\)/);
+    expect(tests.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+4 passed \(4\)/);
   }, 180_000);
 
   it('refuses a name that is not lower-case words', async () => {
