@@ -1,8 +1,7 @@
 import { StrategyRegistry } from '@switchyard/core';
 import type { DemoTaskType } from '../config/demo-options.js';
 import { loadConfig } from '../config/load-config.js';
-import { buildOrchestrator } from '../container/build-orchestrator.js';
-import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import { startOrchestrator } from '../container/start-orchestrator.js';
 import type { LatencySummary } from '../demo/latency-summary.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
 import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
@@ -60,9 +59,8 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
   const tasks = options.tasks ?? config.demo.batch.tasks;
   const concurrency = options.concurrency ?? config.demo.batch.concurrency;
   const logger = new ConsoleLogger(options.logLevel ?? 'warn', config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger, baseDir);
-  await orchestrator.engine.start();
-  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const running = await startOrchestrator(config, logger, baseDir);
+  const { orchestrator, fleet } = running;
   // Every registered strategy, plugins included (custom too, when it points somewhere).
   const strategies = [...orchestrator.container.get(StrategyRegistry).names(), ...(config.distribution.customStrategy === undefined ? [] : ['custom'])];
   const runs: StrategyRun[] = [];
@@ -102,8 +100,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
       });
     }
   } finally {
-    await stopDemoFleet(fleet);
-    await orchestrator.engine.stop();
+    await running.stop();
   }
 
   if (options.json === true) {

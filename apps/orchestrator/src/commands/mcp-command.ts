@@ -2,8 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { ValidationError } from '@switchyard/core';
 import { AgentMailboxes, createSwitchyardMcpServer } from '@switchyard/mcp-server';
 import { loadConfig } from '../config/load-config.js';
-import { buildOrchestrator } from '../container/build-orchestrator.js';
-import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import { startOrchestrator } from '../container/start-orchestrator.js';
 import type { LogLevel } from '../logging/console-logger.js';
 import { ConsoleLogger } from '../logging/console-logger.js';
 import type { CommandIo } from './command-io.js';
@@ -25,9 +24,8 @@ export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise
   if (options.stdio !== true) throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
   const { config, baseDir } = await loadConfig(options.config, io.env);
   const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger, baseDir);
-  await orchestrator.engine.start();
-  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const running = await startOrchestrator(config, logger, baseDir);
+  const { orchestrator, fleet } = running;
   const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());
   const sessionToken = io.env.SWITCHYARD_TOKEN ?? orchestrator.generatedAdminToken;
   const server = createSwitchyardMcpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes, ...(sessionToken === undefined ? {} : { sessionToken }) });
@@ -42,7 +40,6 @@ export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise
   await Promise.race([closed, shutdownSignal()]);
   await server.close();
   await mailboxes.stop();
-  await stopDemoFleet(fleet);
-  await orchestrator.engine.stop();
+  await running.stop();
   return 0;
 }

@@ -3,8 +3,7 @@ import type { DemoTaskType } from '../config/demo-options.js';
 import type { LogLevel } from '../logging/console-logger.js';
 import { ConsoleLogger } from '../logging/console-logger.js';
 import { loadConfig } from '../config/load-config.js';
-import { buildOrchestrator } from '../container/build-orchestrator.js';
-import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import { startOrchestrator } from '../container/start-orchestrator.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
 import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
@@ -75,9 +74,8 @@ class DemoTraffic {
 export async function runStart(options: StartOptions, io: CommandIo): Promise<number> {
   const { config, source, overrides, baseDir } = await loadConfig(options.config, io.env);
   const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const orchestrator = await buildOrchestrator(config, logger, baseDir);
-  await orchestrator.engine.start();
-  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const running = await startOrchestrator(config, logger, baseDir);
+  const { orchestrator, fleet } = running;
   const mcp = await serveMcpHttp(orchestrator, config, logger);
   const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
   await fastAgent?.start();
@@ -122,8 +120,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   await traffic.stop();
   await mcp?.stop();
   await fastAgent?.stop();
-  await stopDemoFleet(fleet);
-  await orchestrator.engine.stop();
+  await running.stop();
   out('Switchyard stopped cleanly.');
   return 0;
 }

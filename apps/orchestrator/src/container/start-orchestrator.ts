@@ -1,0 +1,29 @@
+import type { SwitchyardAgent } from '@switchyard/agent';
+import type { Logger } from '@switchyard/core';
+import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import type { Orchestrator } from './build-orchestrator.js';
+import { buildOrchestrator } from './build-orchestrator.js';
+
+/** An orchestrator listening on its transport, with the config's demo fleet joined. */
+export interface RunningOrchestrator {
+  readonly orchestrator: Orchestrator;
+  readonly fleet: readonly SwitchyardAgent[];
+  /** The fleet leaves (draining its tasks), then the engine stops. */
+  stop(): Promise<void>;
+}
+
+/** What every long-running command starts with: build from config, start, let the demo fleet join. */
+export async function startOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string): Promise<RunningOrchestrator> {
+  const orchestrator = await buildOrchestrator(config, logger, baseDir);
+  await orchestrator.engine.start();
+  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  return {
+    orchestrator,
+    fleet,
+    stop: async () => {
+      await stopDemoFleet(fleet);
+      await orchestrator.engine.stop();
+    },
+  };
+}
