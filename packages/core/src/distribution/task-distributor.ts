@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import type { z } from 'zod';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { TOKENS } from '../di/tokens.js';
 import { AuthorizationError } from '../errors/authorization-error.js';
@@ -104,16 +105,7 @@ export class TaskDistributor {
     const taskId = parsed.taskId ?? globalThis.crypto.randomUUID();
     this.assertNewTaskId(taskId);
     if (parsed.strategy !== undefined) this.strategies.resolve(parsed.strategy);
-    const task = new TaskRecord(
-      taskId,
-      parsed.taskType,
-      parsed.requiredCapabilities,
-      parsed.taskData,
-      parsed.senderId,
-      parsed.priority,
-      parsed.strategy ?? null,
-      this.clock.now(),
-    );
+    const task = this.newTask(taskId, parsed);
     this.store.add(task);
     return task.snapshot();
   }
@@ -123,16 +115,7 @@ export class TaskDistributor {
     const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
     this.assertNewTaskId(parsed.taskId);
     const strategy = this.strategies.resolve(this.strategyNameFor(parsed.strategy, parsed.requiredCapabilities));
-    const task = new TaskRecord(
-      parsed.taskId,
-      parsed.taskType,
-      parsed.requiredCapabilities,
-      parsed.taskData,
-      parsed.senderId,
-      parsed.priority,
-      parsed.strategy ?? null,
-      this.clock.now(),
-    );
+    const task = this.newTask(parsed.taskId, parsed);
     const agent = this.choose(task, strategy);
     this.store.add(task);
     return this.handOver(task, agent, strategy, true);
@@ -216,6 +199,10 @@ export class TaskDistributor {
       if (mapped !== undefined) return mapped;
     }
     return this.options.distribution.defaultStrategy;
+  }
+
+  private newTask(taskId: string, parsed: z.output<typeof CreateTaskInputSchema>): TaskRecord {
+    return new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now());
   }
 
   private requireTask(taskId: string): TaskRecord {
