@@ -109,9 +109,9 @@ export class McpHttpServer {
       reply(res, 403, rpcError(-32003, `Origin ${origin} is not allowed`, { code: 'FORBIDDEN_ORIGIN' }));
       return;
     }
-    const principal = await this.authenticate(req, res);
-    if (principal === undefined) return;
-    const token = (req.headers.authorization ?? '').slice('Bearer '.length).trim();
+    const caller = await this.authenticate(req, res);
+    if (caller === undefined) return;
+    const { principal, token } = caller;
 
     let body: unknown;
     if (req.method === 'POST') {
@@ -148,11 +148,12 @@ export class McpHttpServer {
     await transport.handleRequest(req, res, body);
   }
 
-  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
+  /** The caller behind the bearer token, or undefined after answering 401. */
+  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<{ principal: Principal; token: string } | undefined> {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     try {
-      return await this.parts.authenticator.authenticate(token === '' ? undefined : token);
+      return { principal: await this.parts.authenticator.authenticate(token === '' ? undefined : token), token };
     } catch (error) {
       const message = error instanceof SwitchyardError ? error.message : 'A valid auth token is required';
       reply(res, 401, rpcError(-32001, message, { code: 'UNAUTHENTICATED' }), {
