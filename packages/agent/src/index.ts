@@ -1,4 +1,5 @@
-export { SwitchyardAgent, OrchestratorRejectedError } from './switchyard-agent.js';
+export { SwitchyardAgent } from './switchyard-agent.js';
+export { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 export { AgentOptionsSchema } from './agent-options.js';
 export type { AgentOptions } from './agent-options.js';
 export type { AgentTask, TaskContext, TaskHandler } from './agent-task.js';

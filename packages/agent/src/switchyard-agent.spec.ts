@@ -5,7 +5,8 @@ import { waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OrchestratorRejectedError, SwitchyardAgent } from './switchyard-agent.js';
+import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
+import { SwitchyardAgent } from './switchyard-agent.js';
 import { TaskFailure } from './task-failure.js';
 
 const TOKEN = 'agent-spec-token';

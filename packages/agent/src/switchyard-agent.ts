@@ -7,12 +7,12 @@ import {
   ORCHESTRATOR_ADDRESS,
   parseInput,
   SilentLogger,
-  SwitchyardError,
   ValidationError,
 } from '@switchyard/core';
 import type { AgentOptions } from './agent-options.js';
 import { AgentOptionsSchema } from './agent-options.js';
 import type { AgentTask, TaskHandler } from './agent-task.js';
+import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 import { TaskFailure } from './task-failure.js';
 
 type OkAck = Extract<AckPayload, { ok: true }>;
@@ -21,16 +21,6 @@ interface PendingRequest {
   resolve(ack: OkAck): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
-}
-
-/** The orchestrator refused a request; carries its error code. */
-export class OrchestratorRejectedError extends SwitchyardError {
-  readonly code: string;
-
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message, details);
-    this.code = code;
-  }
 }
 
 /**
