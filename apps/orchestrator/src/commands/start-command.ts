@@ -1,7 +1,7 @@
 import { OrchestrationEngine } from '@switchyard/core';
 import type { DemoTaskType } from '../config/demo-options.js';
-import type { LogLevel } from '../logging/console-logger.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import type { LogLevel } from '../logging/pino-logger.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
@@ -73,7 +73,7 @@ class DemoTraffic {
 /** `switchyard start`: the daemon with its in-process demo fleet, until SIGINT/SIGTERM. */
 export async function runStart(options: StartOptions, io: CommandIo): Promise<number> {
   const { config, source, overrides, baseDir } = await loadConfig(options.config, io.env);
-  const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
+  const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
   const mcp = await serveMcpHttp(orchestrator, config, logger);
