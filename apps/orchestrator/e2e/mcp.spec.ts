@@ -51,6 +51,7 @@ describe('the MCP server from the switchyard CLI', () => {
       'get_task',
       'handle_task_response',
       'list_agents',
+      'list_tasks',
       'receive_tasks',
       'register_agent_with_distributor',
       'unregister_agent_from_distributor',
