@@ -1,3 +1,4 @@
+import { PermissionSchema } from '@switchyard/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo } from '../commands/command-io.js';
 import type { CommandIo } from '../commands/command-io.js';
@@ -95,7 +96,7 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .command('create')
     .description('create a random token and print the config entry holding its SHA-256')
     .requiredOption('--name <name>', 'a name for logs')
-    .option('--permission <permission...>', 'permissions (admin, tasks:create, tasks:distribute, tasks:respond, agents:register, agents:update)', ['admin'])
+    .option('--permission <permission...>', `permissions (${PermissionSchema.options.join(', ')})`, ['admin'])
     .option('--agent-id <id>', 'limit the token to acting as this agent')
     .action(async (options: { name: string; permission: string[]; agentId?: string }) => {
       onExit(await runTokenCreate(options, io));
