@@ -9,7 +9,7 @@ import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
-import { serveMcpHttp } from '../mcp/serve-mcp-http.js';
+import { serveOrchestratorHttp } from '../http/serve-orchestrator-http.js';
 import { FastAgentBridge } from '@switchyard/fast-agent';
 import { describeBridge } from './fast-agent-bridge-command.js';
 
@@ -76,7 +76,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const mcp = await serveMcpHttp(orchestrator, config, logger);
+  const http = await serveOrchestratorHttp(orchestrator, config, logger);
   const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
   await fastAgent?.start();
   const out = (line: string): void => {
@@ -94,7 +94,11 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
   traffic.start();
   if (fastAgent !== undefined) out(`  fast-agent:        ${describeBridge(fastAgent)}`);
-  if (mcp !== undefined) out(`  MCP (HTTP):        ${mcp.url}`);
+  if (http !== undefined) {
+    out(`  MCP (HTTP):        ${http.mcpUrl}`);
+    if (http.metricsUrl !== undefined) out(`  metrics:           ${http.metricsUrl}${config.metrics.requireToken ? '  (Authorization: Bearer <token with ops:read>)' : ''}`);
+    if (http.dashboardUrl !== undefined) out(`  dashboard:         ${http.dashboardUrl}`);
+  }
   if (orchestrator.generatedAdminToken !== undefined) {
     out(`  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`);
   }
@@ -118,7 +122,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`${signal}: shutting down — finishing tasks in flight`);
   clearInterval(report);
   await traffic.stop();
-  await mcp?.stop();
+  await http?.stop();
   await fastAgent?.stop();
   await running.stop();
   out('Switchyard stopped cleanly.');

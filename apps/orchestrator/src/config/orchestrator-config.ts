@@ -14,6 +14,18 @@ export const LoggingOptionsSchema = z.strictObject({
   format: z.enum(['pretty', 'json']).default('pretty'),
 });
 
+/** `/metrics` on the MCP endpoint's HTTP server. */
+export const MetricsOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Scrapers send `Authorization: Bearer <token>` (ops:read); false opens it to anyone who reaches the port. */
+  requireToken: z.boolean().default(true),
+});
+
+/** The live dashboard at `/dashboard` on the MCP endpoint's HTTP server (always behind a token). */
+export const DashboardOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+});
+
 /** `switchyard agent`: the agent this process runs (flags override each field). */
 export const AgentProcessOptionsSchema = z.strictObject({
   id: AgentIdSchema.optional(),
@@ -45,6 +57,8 @@ export const OrchestratorConfigSchema = z.strictObject({
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),
   mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
+  metrics: MetricsOptionsSchema.prefault({}),
+  dashboard: DashboardOptionsSchema.prefault({}),
   /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
   fastAgent: FastAgentOptionsSchema.optional(),
   agent: AgentProcessOptionsSchema.prefault({}),
