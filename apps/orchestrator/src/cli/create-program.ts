@@ -1,8 +1,16 @@
-import { PermissionSchema } from '@switchyard/core';
+import { MessagePrioritySchema, PermissionSchema, TaskStatusSchema } from '@switchyard/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo } from '../commands/command-io.js';
 import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
+import { runAgents } from '../commands/agents-command.js';
+import type { AgentsOptions } from '../commands/agents-command.js';
+import { runDrain } from '../commands/drain-command.js';
+import type { DrainOptions } from '../commands/drain-command.js';
+import { runSubmit } from '../commands/submit-command.js';
+import type { SubmitOptions } from '../commands/submit-command.js';
+import { runTasks } from '../commands/tasks-command.js';
+import type { TasksOptions } from '../commands/tasks-command.js';
 import { runConfigCheck } from '../commands/config-check-command.js';
 import { runDemo } from '../commands/demo-command.js';
 import { runFastAgentBridge } from '../commands/fast-agent-bridge-command.js';
@@ -33,7 +41,9 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
   const program = new Command('switchyard')
     .description('Task distribution for fleets of AI agents')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Argument errors reach main as CommanderError (exit 2) instead of commander exiting with 1.
+    .exitOverride();
   const configOption = (): Option => new Option('-c, --config <path>', 'config file (YAML or JSON)').env('SWITCHYARD_CONFIG');
   const logLevelOption = (): Option => new Option('--log-level <level>', 'log level').choices(LOG_LEVELS);
 
@@ -89,6 +99,53 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(logLevelOption())
     .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
       onExit(await runFastAgentBridge(options, io));
+    });
+
+  /** The commands that talk to a running orchestrator through its MCP endpoint. */
+  const clientCommand = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .option('--url <url>', 'MCP endpoint of the orchestrator (else SWITCHYARD_URL, client.url, or mcp.http of the config)')
+      .option('--token <token>', 'token to act with (else SWITCHYARD_TOKEN or client.token; env keeps it out of `ps`)')
+      .addOption(configOption());
+
+  clientCommand('agents', 'list the agents of a running orchestrator: capabilities, status, load/capacity, priority, latency')
+    .option('--json', 'print JSON')
+    .action(async (options: AgentsOptions) => {
+      onExit(await runAgents(options, io));
+    });
+
+  clientCommand('tasks', 'list the tasks a running orchestrator holds (oldest first)')
+    .addOption(new Option('--status <status>', 'only tasks with this status').choices(TaskStatusSchema.options))
+    .option('--limit <count>', 'at most this many (default 100)', positiveInteger)
+    .option('--json', 'print JSON')
+    .action(async (options: TasksOptions) => {
+      onExit(await runTasks(options, io));
+    });
+
+  clientCommand('submit', 'submit one task and wait for its result, or a JSONL batch (--file) with a progress bar and a summary')
+    .option('--file <path>', 'JSONL batch, one {"type","capabilities",...} per line; - reads stdin')
+    .option('--type <type>', 'task type')
+    .option('--capabilities <list>', 'comma-separated capabilities the task needs', list)
+    .option('--data <json>', 'task data: JSON, or text')
+    .addOption(new Option('--priority <priority>', 'task priority').choices(MessagePrioritySchema.options))
+    .option('--strategy <name>', 'strategy for this task')
+    .option('--id <id>', 'task id (generated when omitted)')
+    .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
+    .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
+    .option('--json', 'print JSON')
+    .action(async (options: SubmitOptions) => {
+      onExit(await runSubmit(options, io));
+    });
+
+  clientCommand('drain', 'set an agent to draining: it gets no new tasks and finishes those it holds')
+    .argument('<agent>', 'agent id')
+    .option('--wait', 'wait until the agent holds no task')
+    .option('--timeout <ms>', 'with --wait: give up after this long (default 60000), exit 1', positiveInteger)
+    .option('--json', 'print JSON')
+    .action(async (agent: string, options: DrainOptions) => {
+      onExit(await runDrain(agent, options, io));
     });
 
   const token = program.command('token').description('manage auth tokens');

@@ -26,6 +26,12 @@ export const DashboardOptionsSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** Where the client commands (agents, tasks, submit, drain) reach an orchestrator; flags and env come first. */
+export const ClientOptionsSchema = z.strictObject({
+  url: z.url().optional(),
+  token: z.string().min(1).optional(),
+});
+
 /** `switchyard agent`: the agent this process runs (flags override each field). */
 export const AgentProcessOptionsSchema = z.strictObject({
   id: AgentIdSchema.optional(),
@@ -59,6 +65,7 @@ export const OrchestratorConfigSchema = z.strictObject({
   mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
   metrics: MetricsOptionsSchema.prefault({}),
   dashboard: DashboardOptionsSchema.prefault({}),
+  client: ClientOptionsSchema.prefault({}),
   /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
   fastAgent: FastAgentOptionsSchema.optional(),
   agent: AgentProcessOptionsSchema.prefault({}),
