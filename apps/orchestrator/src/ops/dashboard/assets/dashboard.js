@@ -57,6 +57,12 @@ function drawChart(svg, points, series) {
       path += `${path === '' || line.value(points[index - 1] ?? {}) === null ? 'M' : 'L'}${x(index).toFixed(1)},${y(value).toFixed(1)} `;
     });
     svg.append(svgElement('path', { d: path.trim(), fill: 'none', stroke: line.color, 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke', 'data-series': line.name }));
+    // A value with no neighbour draws no line: mark it with a dot.
+    points.forEach((point, index) => {
+      const value = line.value(point);
+      const alone = value !== null && line.value(points[index - 1] ?? {}) === null && line.value(points[index + 1] ?? {}) === null;
+      if (alone) svg.append(svgElement('circle', { cx: x(index), cy: y(value), r: 3, fill: line.color }));
+    });
   }
 }
 
@@ -119,7 +125,7 @@ function render(snapshot) {
   const finishedLastMinute = lastMinute.reduce((sum, point) => sum + point.completed + point.failed, 0);
   $('agents-online').textContent = `${snapshot.agents.byStatus.online ?? 0}/${snapshot.agents.total}`;
   $('queue-depth').textContent = String(snapshot.queue.depth);
-  $('throughput').textContent = (finishedLastMinute / 60).toFixed(1);
+  $('throughput').textContent = (finishedLastMinute / 60).toFixed(finishedLastMinute < 600 ? 2 : 1);
   $('completed-total').textContent = String(snapshot.totals.completed ?? 0);
   $('failed-total').textContent = String(Object.entries(snapshot.totals).reduce((sum, [status, count]) => (status === 'completed' ? sum : sum + count), 0));
   $('updated').textContent = `updated ${new Date(snapshot.at).toLocaleTimeString()}`;
