@@ -59,7 +59,8 @@ describe('the live dashboard in a real browser', () => {
     expect(page.url()).toBe(dashboardUrl);
     await page.locator('#connection.live').waitFor();
     await page.locator('#agents tbody tr[data-agent-id="coder-2"]').waitFor();
-    expect(await page.locator('#agents tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.agentId))).toEqual(['writer-1', 'writer-2', 'summarizer', 'coder-1', 'coder-2']);
+    const rows = await page.locator('#agents tbody tr').all();
+    expect(await Promise.all(rows.map((row) => row.getAttribute('data-agent-id')))).toEqual(['writer-1', 'writer-2', 'summarizer', 'coder-1', 'coder-2']);
     expect(await page.textContent('#agents tr[data-agent-id="summarizer"] td.load')).toContain('0/4');
     expect(await page.textContent('#agents-online')).toBe('5/5');
     const completedBefore = Number(await page.textContent('#completed-total'));
