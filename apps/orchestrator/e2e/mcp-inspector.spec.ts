@@ -22,7 +22,7 @@ describe('the MCP Inspector CLI against switchyard mcp --stdio', () => {
     expect(Object.keys(distribute?.inputSchema.properties ?? {})).toEqual(
       expect.arrayContaining(['task_id', 'task_type', 'required_capabilities', 'task_data', 'sender_id', 'strategy', 'priority', 'auth_token']),
     );
-    expect(listed.tools).toHaveLength(10);
+    expect(listed.tools).toHaveLength(11);
   });
 
   it('calls a tool and gets structured content with a readable summary', async () => {
