@@ -48,6 +48,7 @@ describe('the MCP server from the switchyard CLI', () => {
       'create_task',
       'distribute_task',
       'execute_task',
+      'get_queue_stats',
       'get_task',
       'handle_task_response',
       'list_agents',

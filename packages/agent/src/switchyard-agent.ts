@@ -35,6 +35,8 @@ export class SwitchyardAgent {
   private readonly abort = new AbortController();
   private subscription: TransportSubscription | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** This run of the agent: a restarted agent gets a new one, so the orchestrator re-sends what the old run held. */
+  private readonly instanceId = globalThis.crypto.randomUUID();
   private status: AgentStatus = 'offline';
 
   constructor(
@@ -89,6 +91,7 @@ export class SwitchyardAgent {
       priority: this.options.priority,
       ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
       ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
+      instanceId: this.instanceId,
     });
   }
 

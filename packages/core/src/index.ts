@@ -21,7 +21,7 @@ export type { MessagePriority } from './models/message-priority.js';
 export { BUILT_IN_STRATEGY_NAMES, BuiltInStrategyNameSchema } from './models/strategy-names.js';
 export type { BuiltInStrategyName } from './models/strategy-names.js';
 export { FINISHED_TASK_STATUSES, TaskErrorInfoSchema, TaskStatusSchema } from './models/task.js';
-export type { Task, TaskErrorInfo, TaskStatus } from './models/task.js';
+export type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from './models/task.js';
 export type { TaskResult } from './models/task-result.js';
 
 // Errors
@@ -70,7 +70,8 @@ export { priorityBasedStrategy } from './strategies/built-in/priority-based-stra
 
 // Distribution, communication, engine
 export { TaskDistributor } from './distribution/task-distributor.js';
-export type { TaskFinishedListener } from './distribution/task-distributor.js';
+export type { DistributionEvent, DistributionEventListener, QueueStats } from './events/distribution-event.js';
+export { PRIORITY_RANKS } from './distribution/task-queue.js';
 export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
 export type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
 export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
@@ -81,8 +82,8 @@ export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, validateEnvelope }
 export { nextEnvelopeId } from './communication/envelope-id.js';
 export { HandlerRuns } from './communication/handler-runs.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
-export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
-export type { CoreOptions, CoreOptionsInput } from './engine/core-options.js';
+export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, QueueOptionsSchema, RetryOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
+export type { CoreOptions, CoreOptionsInput, RetryOptions } from './engine/core-options.js';
 export { ExecuteTaskInputSchema, ListTasksInputSchema } from './engine/engine-inputs.js';
 export type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine/engine-inputs.js';
 

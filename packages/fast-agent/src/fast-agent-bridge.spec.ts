@@ -76,10 +76,13 @@ describe('FastAgentBridge with a real fast-agent', () => {
       const fastAgentIds = ['fa-summarizer', 'fa-translator'];
       await waitUntil(() => fastAgentIds.every((id) => distributor.getAgent(id).status === 'offline'), 'the fast-agent agents go offline', 15_000);
       await expect(run(['summarize'], { prompt: 'anyone?' })).resolves.toMatchObject({ agentId: 'backup-summarizer', result: { text: 'from the backup' } });
-      await expect(run(['translate'], 'nobody else translates')).rejects.toMatchObject({ code: 'NO_AVAILABLE_AGENT' });
+      // Nobody else translates: the task waits in the queue until the translator is back.
+      const waiting = run(['translate'], { text: 'waited' });
+      await waitUntil(() => distributor.queueStats().depth === 1, 'the translation waits in the queue');
 
       fastAgent = await startFastAgent(fixture, { port });
       await waitUntil(() => fastAgentIds.every((id) => distributor.getAgent(id).status === 'online'), 'they come back online', 30_000);
+      await expect(waiting).resolves.toMatchObject({ agentId: 'fa-translator', result: { text: '{"text":"waited"}' } });
       await expect(run(['summarize'], { prompt: 'welcome back' })).resolves.toMatchObject({ agentId: 'fa-summarizer', result: { text: 'welcome back' } });
     } finally {
       await bridge.stop();

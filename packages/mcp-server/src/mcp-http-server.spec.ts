@@ -73,7 +73,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(registered.structuredContent).toMatchObject({ agent: { id: 'writer', capabilities: ['write'], capacity: 3 } });
 
     const distributed = await call(client, 'distribute_task', { task_id: 'poem-1', task_type: 'poem', required_capabilities: ['write'], task_data: { topic: 'rails' }, sender_id: 'spec' });
-    expect(distributed.structuredContent).toEqual({ assignment: { taskId: 'poem-1', agentId: 'writer', strategy: 'capability_match', attempt: 1 } });
+    expect(distributed.structuredContent).toEqual({ assignment: { taskId: 'poem-1', status: 'assigned', agentId: 'writer', strategy: 'capability_match', attempt: 1 } });
     expect(text(distributed)).toContain('went to writer');
 
     const received = await call(agent, 'receive_tasks', { agent_id: 'writer', timeout_ms: 1_000 });
@@ -92,6 +92,17 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(next.structuredContent).toMatchObject({ tasks: [{ taskId }] });
     await call(agent, 'handle_task_response', { task_id: taskId, agent_id: 'writer', status: 'completed', result: 'five seven five' });
     expect((await execution).structuredContent).toMatchObject({ result: { taskId, agentId: 'writer', status: 'completed', result: 'five seven five' } });
+  });
+
+  it('queues a task when every capable agent is busy and shows the queue depth by priority', async () => {
+    const admin = await connect(ADMIN);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'], capacity: 1 });
+    await call(admin, 'distribute_task', { task_id: 'q-1', task_type: 'poem', required_capabilities: ['write'], sender_id: 'spec' });
+    const queued = await call(admin, 'distribute_task', { task_id: 'q-2', task_type: 'poem', required_capabilities: ['write'], sender_id: 'spec', priority: 'high' });
+    expect(queued.structuredContent).toMatchObject({ assignment: { taskId: 'q-2', status: 'queued', agentId: null, queueDepth: 1 } });
+    const stats = await call(admin, 'get_queue_stats', {});
+    expect(stats.structuredContent).toMatchObject({ queue: { depth: 1, byPriority: { critical: 0, high: 1, normal: 0, low: 0 } } });
+    expect(text(stats)).toContain('1 waiting');
   });
 
   it('serves the agent list and each task as resources', async () => {
@@ -221,6 +232,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
       get_task: { args: { task_id: '' }, field: /task_id/ },
       list_agents: { args: { surprise: true }, field: /surprise/ },
       list_tasks: { args: { status: 'lost', limit: 0 }, field: /status.*limit|limit.*status/ },
+      get_queue_stats: { args: { surprise: true }, field: /surprise/ },
       receive_tasks: { args: { agent_id: 'writer', max_tasks: 0 }, field: /max_tasks/ },
     };
     expect(Object.keys(malformed).sort()).toEqual(SWITCHYARD_TOOLS.map((tool) => tool.name).sort());

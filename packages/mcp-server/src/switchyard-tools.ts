@@ -72,7 +72,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   },
   {
     name: 'distribute_task',
-    description: 'Create a task and hand it to an agent chosen by the strategy; returns where it went.',
+    description: 'Create a task and hand it to an agent chosen by the strategy, or queue it when every capable agent is busy; returns where it went.',
     permissions: ['tasks:distribute'],
     inputSchema: z.strictObject({
       task_id: z.string(),
@@ -84,7 +84,9 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       priority: z.string().optional(),
       auth_token: authToken,
     }),
-    outputSchema: z.object({ assignment: z.object({ taskId: z.string(), agentId: z.string(), strategy: z.string(), attempt: z.number() }) }),
+    outputSchema: z.object({
+      assignment: z.looseObject({ taskId: z.string(), status: z.enum(['assigned', 'queued']), agentId: z.string().nullable(), strategy: z.string().nullable(), attempt: z.number() }),
+    }),
     run: async ({ engine, authToken: token }, args) => {
       const assignment = await engine.distributeTask({
         authToken: token,
@@ -94,7 +96,11 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         senderId: str(args, 'sender_id'),
         ...defined({ taskData: args.task_data as never, strategy: args.strategy as string | undefined, priority: args.priority as never }),
       });
-      return { structured: { assignment }, summary: `Task ${assignment.taskId} went to ${assignment.agentId} (${assignment.strategy}, attempt ${String(assignment.attempt)})` };
+      const summary =
+        assignment.status === 'queued'
+          ? `Task ${assignment.taskId} is queued (${String(assignment.queueDepth)} waiting): every capable agent is busy`
+          : `Task ${assignment.taskId} went to ${assignment.agentId} (${assignment.strategy}, attempt ${String(assignment.attempt)})`;
+      return { structured: { assignment }, summary };
     },
   },
   {
@@ -207,6 +213,28 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     run: async ({ engine, authToken: token }) => {
       const agents = await engine.listAgents({ authToken: token });
       return { structured: { agents }, summary: agents.length === 0 ? 'No agents registered' : agents.map((agent) => `${agent.id} [${agent.capabilities.join(', ')}] ${agent.status} ${String(agent.load)}/${agent.capacity === null ? '∞' : String(agent.capacity)}`).join('\n') };
+    },
+  },
+  {
+    name: 'get_queue_stats',
+    description: 'Tasks waiting for a free agent or a retry: total, per priority, and the longest wait.',
+    permissions: [...anyTask, 'agents:update'],
+    inputSchema: z.strictObject({ auth_token: authToken }),
+    outputSchema: z.object({
+      queue: z.object({
+        depth: z.number(),
+        byPriority: z.object({ low: z.number(), normal: z.number(), high: z.number(), critical: z.number() }),
+        oldestWaitMs: z.number(),
+        maxLength: z.number(),
+      }),
+    }),
+    run: async ({ engine, authToken: token }) => {
+      const queue = await engine.queueStats({ authToken: token });
+      const { critical, high, normal, low } = queue.byPriority;
+      return {
+        structured: { queue },
+        summary: `${String(queue.depth)} waiting (critical ${String(critical)}, high ${String(high)}, normal ${String(normal)}, low ${String(low)}); longest wait ${String(queue.oldestWaitMs)} ms`,
+      };
     },
   },
   {

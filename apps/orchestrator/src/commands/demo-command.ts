@@ -26,8 +26,8 @@ interface StrategyRun {
   readonly completed: number;
   readonly failed: number;
   readonly failures: Record<string, number>;
-  /** Times a task found every capable agent full and its client backed off. */
-  readonly waitsForCapacity: number;
+  /** Tasks that found every capable agent busy and waited in the queue. */
+  readonly queued: number;
   readonly seconds: number;
   readonly throughput: number;
   readonly latency: LatencySummary;
@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
         completed: completed.length,
         failed: outcomes.length - completed.length,
         failures,
-        waitsForCapacity: outcomes.reduce((sum, outcome) => sum + outcome.waitsForCapacity, 0),
+        queued: outcomes.filter((outcome) => outcome.queued).length,
         seconds,
         throughput: outcomes.length / seconds,
         latency: summarizeLatencies(completed.map((outcome) => outcome.latencyMs)),
@@ -111,7 +111,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
   const rows = [
     ...agentIds.map((id) => [id, ...runs.map((run) => String(run.perAgent[id] ?? 0))]),
     ['failed', ...runs.map((run) => String(run.failed))],
-    ['waits: all full', ...runs.map((run) => String(run.waitsForCapacity))],
+    ['queued: all busy', ...runs.map((run) => String(run.queued))],
     ['tasks/s', ...runs.map((run) => run.throughput.toFixed(0))],
     ['p50 ms', ...runs.map((run) => run.latency.p50.toFixed(1))],
     ['p99 ms', ...runs.map((run) => run.latency.p99.toFixed(1))],

@@ -26,7 +26,7 @@ describe('config', () => {
     const { config } = resolveConfig({});
     expect(config.transport).toEqual({ kind: 'memory' });
     expect(config.distribution.defaultStrategy).toBe('capability_match');
-    expect(config.tasks).toEqual({ defaultTimeoutMs: 30_000, retainFinished: 10_000 });
+    expect(config.tasks).toMatchObject({ defaultTimeoutMs: 30_000, attemptTimeoutMs: 60_000, retainFinished: 10_000, queue: { maxLength: 100_000 }, retry: { maxAttempts: 3 } });
     expect(config.auth.tokens).toEqual([]);
   });
 

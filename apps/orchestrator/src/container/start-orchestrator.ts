@@ -2,7 +2,6 @@ import type { SwitchyardAgent } from '@switchyard/agent';
 import type { Logger } from '@switchyard/core';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
-import { watchDistribution } from '../ops/distribution-watch.js';
 import { logDistributionEvents } from '../ops/log-distribution-events.js';
 import type { Orchestrator } from './build-orchestrator.js';
 import { buildOrchestrator } from './build-orchestrator.js';
@@ -18,7 +17,7 @@ export interface RunningOrchestrator {
 /** What every long-running command starts with: build from config, start, log what it does, let the demo fleet join. */
 export async function startOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string): Promise<RunningOrchestrator> {
   const orchestrator = await buildOrchestrator(config, logger, baseDir);
-  const stopLogging = logDistributionEvents(watchDistribution(orchestrator.distributor), logger);
+  const stopLogging = logDistributionEvents(orchestrator.distributor, logger);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
   return {

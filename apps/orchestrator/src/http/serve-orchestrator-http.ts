@@ -5,7 +5,6 @@ import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import type { Orchestrator } from '../container/build-orchestrator.js';
 import { DashboardFeed } from '../ops/dashboard/dashboard-feed.js';
 import { DashboardServer } from '../ops/dashboard/dashboard-server.js';
-import { watchDistribution } from '../ops/distribution-watch.js';
 import { MetricsRoute } from '../ops/metrics-route.js';
 import { SwitchyardMetrics } from '../ops/switchyard-metrics.js';
 
@@ -23,9 +22,8 @@ export interface ServedHttp {
  */
 export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
-  const watch = watchDistribution(orchestrator.distributor);
-  const metrics = config.metrics.enabled ? new SwitchyardMetrics(watch) : undefined;
-  const feed = config.dashboard.enabled ? new DashboardFeed(watch) : undefined;
+  const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor) : undefined;
+  const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
   const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];
   const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());

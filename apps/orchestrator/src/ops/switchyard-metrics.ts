@@ -1,6 +1,7 @@
+import type { DistributionEvent } from '@switchyard/core';
 import { AgentStatusSchema, MessagePrioritySchema } from '@switchyard/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DistributionEvent, DistributionWatch } from './distribution-watch.js';
+import type { DistributionWatch } from './distribution-watch.js';
 
 /** Strategy label of a task that finished without ever being assigned (refused, or dead-lettered from the queue). */
 const UNASSIGNED = 'none';

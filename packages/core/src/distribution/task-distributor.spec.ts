@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AuthorizationError } from '../errors/authorization-error.js';
-import { CommunicationError } from '../errors/communication-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskDistributionError } from '../errors/task-distribution-error.js';
 import { TaskStateError } from '../errors/task-state-error.js';
@@ -28,7 +27,7 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     const assignment = await core.distributor.distributeTask(task('t1'));
-    expect(assignment).toEqual({ taskId: 't1', agentId: 'worker', strategy: 'capability_match', attempt: 1 });
+    expect(assignment).toEqual({ taskId: 't1', status: 'assigned', agentId: 'worker', strategy: 'capability_match', attempt: 1 });
     const [request] = core.transport.taskRequests();
     expect(request).toMatchObject({ to: agentAddress('worker'), payload: { taskId: 't1', attempt: 1, data: { n: 1 } } });
     expect(core.distributor.getAgent('worker').load).toBe(1);
@@ -55,17 +54,19 @@ describe('TaskDistributor', () => {
     });
   });
 
-  it('says NO_AVAILABLE_AGENT with how many capable agents are offline, draining or full', async () => {
-    const core = await createTestCore();
+  it('queues a task when capable agents are offline, draining or full, and refuses with QUEUE_FULL beyond the limit', async () => {
+    const core = await createTestCore({ tasks: { queue: { maxLength: 1 } } });
     core.distributor.registerAgent({ agentId: 'off', capabilities: ['work'] });
     core.distributor.registerAgent({ agentId: 'drain', capabilities: ['work'] });
     core.distributor.registerAgent({ agentId: 'full', capabilities: ['work'], capacity: 1 });
     core.distributor.updateAgentStatus({ agentId: 'off', isOnline: false });
     core.distributor.updateAgentStatus({ agentId: 'drain', status: 'draining' });
     await core.distributor.distributeTask(task('fills'));
+    await expect(core.distributor.distributeTask(task('t2'))).resolves.toEqual({ taskId: 't2', status: 'queued', agentId: null, strategy: null, attempt: 0, queueDepth: 1 });
+    expect(core.distributor.getTask('t2')).toMatchObject({ status: 'queued', assignedAgentId: null });
     const before = state(core);
-    await expect(core.distributor.distributeTask(task('t2'))).rejects.toMatchObject({
-      code: 'NO_AVAILABLE_AGENT',
+    await expect(core.distributor.distributeTask(task('t3'))).rejects.toMatchObject({
+      code: 'QUEUE_FULL',
       details: { unavailable: { offline: 1, draining: 1, full: 1 } },
     });
     expect(state(core)).toEqual(before);
@@ -173,22 +174,31 @@ describe('TaskDistributor', () => {
     expect(fieldsOf(failure)).toEqual(['error']);
   });
 
-  it('undoes the assignment when the agent cannot be reached', async () => {
+  it('marks an agent nobody listens for offline and sends its task to another agent', async () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'gone', capabilities: ['work'] });
+    core.distributor.registerAgent({ agentId: 'here', capabilities: ['work'] });
     core.transport.unreachable.add(agentAddress('gone'));
-    const before = state(core);
-    await expect(core.distributor.distributeTask(task('t1'))).rejects.toBeInstanceOf(CommunicationError);
-    expect(state(core)).toEqual(before);
+    await expect(core.distributor.distributeTask(task('t1'))).resolves.toMatchObject({ status: 'assigned', agentId: 'here', attempt: 2 });
+    expect(core.distributor.getAgent('gone')).toMatchObject({ status: 'offline', load: 0 });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'assigned',
+      assignedAgentId: 'here',
+      attempts: 2,
+      failures: 0,
+      history: [{ agentId: 'gone', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } }, { agentId: 'here', outcome: 'running' }],
+    });
   });
 
-  it('fails the tasks an agent still held when it unregisters, so no caller waits forever', async () => {
+  it('redistributes the tasks an agent still held when it unregisters', async () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
     core.distributor.unregisterAgent('worker');
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'failed', error: { code: 'AGENT_UNREGISTERED' } });
+    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'queued', history: [{ outcome: 'agent_lost', error: { code: 'AGENT_UNREGISTERED' } }] });
     expect(core.distributor.listAgents()).toEqual([]);
+    core.distributor.registerAgent({ agentId: 'successor', capabilities: ['work'] });
+    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'successor', attempts: 2 });
   });
 
   it('keeps load and in-flight tasks when an agent re-registers', async () => {
@@ -212,7 +222,7 @@ describe('TaskDistributor', () => {
     expect(core.distributor.listTasks().map((entry) => entry.id)).toEqual(['t2', 't3']);
   });
 
-  it('marks a heartbeating agent offline when it falls silent, fails what it held, and takes it back when it speaks', async () => {
+  it('marks a heartbeating agent offline when it falls silent, redistributes what it held, and takes it back when it speaks', async () => {
     let now = 1_000_000;
     const core = await createTestCore({}, { clock: { now: () => now } });
     core.distributor.registerAgent({ agentId: 'remote', capabilities: ['work'] }, true);
@@ -222,7 +232,7 @@ describe('TaskDistributor', () => {
     expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual(['remote']);
     expect(core.distributor.getAgent('remote').status).toBe('offline');
     expect(core.distributor.getAgent('local').status).toBe('online');
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'failed', error: { code: 'AGENT_LOST' } });
+    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'local', history: [{ agentId: 'remote', outcome: 'agent_lost' }, {}] });
     expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual([]);
     core.distributor.updateAgentStatus({ agentId: 'remote', status: 'online', currentLoad: 0 });
     expect(core.distributor.getAgent('remote')).toMatchObject({ status: 'online', load: 0 });

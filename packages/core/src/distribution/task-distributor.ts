@@ -2,40 +2,61 @@ import { inject, injectable } from 'inversify';
 import type { z } from 'zod';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { TOKENS } from '../di/tokens.js';
+import type { CoreOptions } from '../engine/core-options.js';
 import { AuthorizationError } from '../errors/authorization-error.js';
+import { CommunicationError } from '../errors/communication-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { SwitchyardError } from '../errors/switchyard-error.js';
 import { TaskDistributionError } from '../errors/task-distribution-error.js';
 import { TaskStateError } from '../errors/task-state-error.js';
-import type { CoreOptions } from '../engine/core-options.js';
+import type { DistributionEvent, DistributionEventListener, QueueStats } from '../events/distribution-event.js';
 import { AgentRegistrationSchema } from '../models/agent-registration.js';
 import type { AgentRegistration } from '../models/agent-registration.js';
+import type { AgentStatus } from '../models/agent-status.js';
 import { AgentStatusUpdateSchema } from '../models/agent-status-update.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
-import type { Task, TaskErrorInfo } from '../models/task.js';
+import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
+import type { CandidatePool } from '../registry/candidate-pool.js';
+import { capabilitySignature } from '../registry/capability-signature.js';
+import type { StrategyServices } from '../strategies/define-strategy.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
+import { retryDelay } from './retry-delay.js';
 import type { CreateTaskInput, DistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
+import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
+import type { QueueGroup } from './task-queue.js';
 import { TaskRecord } from './task-record.js';
 
-export type TaskFinishedListener = (task: TaskRecord) => void;
+/** How many candidates a retry looks through for an agent that has not failed the task yet. */
+const ALTERNATIVE_SEARCH_LIMIT = 32;
+
+type AttemptEnd = Exclude<TaskAttempt['outcome'], 'running'>;
 
 /**
  * Registers agents, picks an agent for each task through its strategy, hands the task over and
- * books the answer. Every public method validates its input first and changes nothing when it
- * throws.
+ * books the answer. Tasks nobody can take right now wait in a priority queue; failed attempts
+ * are retried with back-off, and the tasks of an agent that dies, leaves or goes offline are
+ * redistributed at once. Every public method validates its input first and changes nothing
+ * when it throws.
  */
 @injectable()
 export class TaskDistributor {
-  private readonly finishedListeners = new Set<TaskFinishedListener>();
+  private readonly listeners = new Set<DistributionEventListener>();
+  private readonly queue: TaskQueue;
+  /** Tasks sleeping through a retry back-off, by priority rank (they count as queued). */
+  private readonly retryWaiting = [0, 0, 0, 0];
+  private pumping = false;
+  private pumpAgain = false;
+  private paused = false;
 
   constructor(
     @inject(AgentRegistry) private readonly registry: AgentRegistry,
@@ -45,49 +66,89 @@ export class TaskDistributor {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(TOKENS.StrategyServices) private readonly services: StrategyServices,
+  ) {
+    this.queue = new TaskQueue(options.tasks.queue.agingMs);
+  }
+
+  /** Listens to everything the distributor does; returns the way to stop listening. */
+  onEvent(listener: DistributionEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops handing tasks out (the orchestrator is stopping); queued tasks stay queued. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
 
   /** `overTransport`: the agent joined through the transport and so must keep heartbeating. */
   registerAgent(input: AgentRegistration, overTransport = false): AgentSnapshot {
     const registration = parseInput(AgentRegistrationSchema, input, 'agent registration');
+    const previous = this.registry.get(registration.agentId);
+    const restarted = previous?.instanceId !== undefined && registration.instanceId !== undefined && previous.instanceId !== registration.instanceId;
     const { agent, created } = this.registry.register(registration, this.clock.now());
     agent.expectsHeartbeats = overTransport;
+    agent.instanceId = registration.instanceId;
+    agent.drainRequested = false;
     this.logger.info(created ? 'agent registered' : 'agent re-registered', { agentId: agent.id, capabilities: [...agent.capabilities] });
+    if (restarted) {
+      this.redistributeAll(agent, { code: 'AGENT_RESTARTED', message: `agent '${agent.id}' restarted; its previous run's tasks are lost` });
+    }
+    this.emit({ type: 'agent_registered', agent });
+    this.pump();
     return agent.snapshot();
   }
 
-  /** Removes an agent; tasks it still held fail with AGENT_UNREGISTERED so no caller waits forever. */
+  /** Removes an agent; the tasks it still held are redistributed at once. */
   unregisterAgent(agentId: string): AgentSnapshot {
     const id = parseInput(AgentIdSchema, agentId, 'agentId');
     const agent = this.registry.unregister(id);
-    this.failInFlight(agent, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
+    this.redistributeAll(agent, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
     this.logger.info('agent unregistered', { agentId: id });
+    this.emit({ type: 'agent_unregistered', agent });
+    this.pump();
     return agent.snapshot();
   }
 
   /**
-   * Marks offline every heartbeating agent not heard from since `silentSince`, and fails the
-   * tasks it held (AGENT_LOST) so their callers learn at once. Returns the ids marked offline.
+   * Marks offline every heartbeating agent not heard from since `silentSince` and redistributes
+   * the tasks it held. Returns the ids marked offline.
    */
   expireSilentAgents(silentSince: number): string[] {
     const expired: string[] = [];
     for (const agent of this.registry.all()) {
       if (!agent.expectsHeartbeats || agent.status === 'offline' || agent.lastSeenAt >= silentSince) continue;
-      this.registry.setStatus(agent, 'offline');
-      this.failInFlight(agent, { code: 'AGENT_LOST', message: `agent '${agent.id}' stopped sending heartbeats` });
       this.logger.warn('agent missed its heartbeats: marked offline', { agentId: agent.id, lastSeenAt: new Date(agent.lastSeenAt).toISOString() });
+      this.changeStatus(agent, 'offline', { code: 'AGENT_LOST', message: `agent '${agent.id}' stopped sending heartbeats` });
       expired.push(agent.id);
     }
+    this.pump();
     return expired;
   }
 
-  updateAgentStatus(input: AgentStatusUpdate): AgentSnapshot {
+  /**
+   * `fromAgent`: the agent's own report (a heartbeat). Its routine "online" does not lift a drain
+   * an operator asked for; going offline redistributes what it held.
+   */
+  updateAgentStatus(input: AgentStatusUpdate, fromAgent = false): AgentSnapshot {
     const update = parseInput(AgentStatusUpdateSchema, input, 'agent status update');
     const agent = this.registry.require(update.agentId);
     agent.lastSeenAt = this.clock.now();
-    const status = update.status ?? (update.isOnline === undefined ? undefined : update.isOnline ? 'online' : 'offline');
-    if (status !== undefined) this.registry.setStatus(agent, status);
-    if (update.currentLoad !== undefined) this.registry.setLoad(agent, update.currentLoad);
+    let status = update.status ?? (update.isOnline === undefined ? undefined : update.isOnline ? 'online' : 'offline');
+    if (fromAgent && status === 'online' && agent.drainRequested) status = undefined;
+    if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
+    // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
+    if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.inFlight.size));
+    if (status !== undefined && status !== agent.status) {
+      this.changeStatus(agent, status, { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
+    }
+    this.pump();
     return agent.snapshot();
   }
 
@@ -110,26 +171,24 @@ export class TaskDistributor {
     return task.snapshot();
   }
 
-  /** Creates a task and hands it to an agent; on any failure the task is not kept. */
+  /**
+   * Creates a task and hands it to an agent, or queues it when capable agents exist but none is
+   * free. Refused (and not kept) when no agent has the capabilities or the queue is full.
+   */
   async distributeTask(input: DistributeTaskInput): Promise<TaskAssignment> {
     const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
     this.assertNewTaskId(parsed.taskId);
-    const strategy = this.strategies.resolve(this.strategyNameFor(parsed.strategy, parsed.requiredCapabilities));
     const task = this.newTask(parsed.taskId, parsed);
-    const agent = this.choose(task, strategy);
-    this.store.add(task);
-    return this.handOver(task, agent, strategy, true);
+    return this.admit(task, true);
   }
 
-  /** Hands a pending task to an agent. */
+  /** Hands a pending task to an agent, or queues it (see distributeTask). */
   async dispatchTask(taskId: string): Promise<TaskAssignment> {
     const task = this.requireTask(taskId);
     if (task.status !== 'pending') {
       throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
     }
-    const strategy = this.strategies.resolve(this.strategyNameFor(task.strategy, task.requiredCapabilities));
-    const agent = this.choose(task, strategy);
-    return this.handOver(task, agent, strategy, false);
+    return this.admit(task, false);
   }
 
   /** Books an agent's answer. Only the assigned agent may answer, and only the current attempt. */
@@ -160,7 +219,19 @@ export class TaskDistributor {
       });
     }
     const agent = this.registry.get(response.agentId);
-    this.finish(task, agent, response.status, response.result ?? null, response.error ?? null);
+    if (response.status === 'completed') {
+      this.endAttempt(task, agent, 'completed', null);
+      this.finish(task, 'completed', response.result ?? null, null);
+    } else {
+      const error = response.error ?? { message: 'failed without a reason' };
+      if (error.permanent === true) {
+        this.endAttempt(task, agent, 'failed', error);
+        this.finish(task, 'failed', null, error);
+      } else {
+        this.attemptFailed(task, agent, 'failed', error);
+      }
+    }
+    this.pump();
     return task;
   }
 
@@ -172,37 +243,355 @@ export class TaskDistributor {
     return this.store.list(filter).map((task) => task.snapshot());
   }
 
-  /** The live record, for the engine's waiters. */
-  findTaskRecord(taskId: string): TaskRecord | undefined {
-    return this.store.get(taskId);
+  queueStats(): QueueStats {
+    const byPriority = { low: 0, normal: 0, high: 0, critical: 0 };
+    PRIORITY_RANKS.forEach((priority, rank) => {
+      byPriority[priority] = this.queue.countOf(priority) + (this.retryWaiting[rank] ?? 0);
+    });
+    const oldest = this.queue.oldestQueuedAt();
+    return {
+      depth: this.waitingCount(),
+      byPriority,
+      oldestWaitMs: oldest === null ? 0 : Math.max(0, this.clock.now() - oldest),
+      maxLength: this.options.tasks.queue.maxLength,
+    };
   }
 
-  onTaskFinished(listener: TaskFinishedListener): () => void {
-    this.finishedListeners.add(listener);
-    return () => this.finishedListeners.delete(listener);
+  /** Sends the task to a free capable agent, or queues it; throws (keeping nothing new) when neither can be. */
+  private async admit(task: TaskRecord, isNew: boolean): Promise<TaskAssignment> {
+    const strategy = this.strategyFor(task);
+    const started = globalThis.performance.now();
+    const pool = this.registry.candidates(task.requiredCapabilities);
+    const agent = pool.size === 0 ? undefined : this.choose(task, strategy, pool);
+    if (agent === undefined) {
+      if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) throw this.noCapableAgentError(task);
+      if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
+      if (isNew) this.store.add(task);
+      this.enqueue(task, 'capacity');
+      return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+    }
+    if (isNew) this.store.add(task);
+    return this.handOver(task, agent, strategy, globalThis.performance.now() - started);
   }
 
-  private failInFlight(agent: AgentRecord, error: TaskErrorInfo): void {
+  /** Dispatches queued tasks while capable agents are free, best effective priority first. */
+  private pump(): void {
+    if (this.paused || this.queue.size === 0) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    this.pumpAgain = false;
+    try {
+      do this.dispatchWaiting();
+      while (this.takePumpRequest());
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Whether something asked for a pump while one was running (and clears the request). */
+  private takePumpRequest(): boolean {
+    const requested = this.pumpAgain;
+    this.pumpAgain = false;
+    return requested;
+  }
+
+  private dispatchWaiting(): void {
+    // Groups whose strategy chose nobody wait for the next change instead of spinning.
+    let declined: Set<QueueGroup> | undefined;
+    while (this.queue.size > 0 && !this.paused) {
+      const now = this.clock.now();
+      const started = globalThis.performance.now();
+      let best: { task: TaskRecord; rank: number; pool: CandidatePool; group: QueueGroup } | undefined;
+      for (const group of this.queue.waitingGroups()) {
+        if (declined?.has(group) === true) continue;
+        const pool = this.registry.candidates(group.requiredCapabilities);
+        if (pool.size === 0) continue;
+        const next = group.next(now, this.queue.agingMs);
+        if (next !== undefined && (best === undefined || next.rank > best.rank)) best = { ...next, pool, group };
+      }
+      if (best === undefined) return;
+      const { task, pool, group } = best;
+      const strategy = this.strategyFor(task);
+      let agent: AgentRecord | undefined;
+      try {
+        agent = this.choose(task, strategy, pool);
+      } catch (error) {
+        this.queue.remove(task);
+        this.finish(task, 'failed', null, errorInfo(error));
+        continue;
+      }
+      if (agent === undefined) {
+        declined ??= new Set();
+        declined.add(group);
+        continue;
+      }
+      this.queue.remove(task);
+      this.handOver(task, agent, strategy, globalThis.performance.now() - started).catch((error: unknown) => {
+        this.logger.error('handing a queued task over failed unexpectedly', { taskId: task.id, error: String(error) });
+      });
+    }
+  }
+
+  private enqueue(task: TaskRecord, reason: 'capacity' | 'retry'): void {
+    const now = this.clock.now();
+    const signature = capabilitySignature(task.requiredCapabilities);
+    task.status = 'queued';
+    task.assignedAgentId = null;
+    task.assignedAt = null;
+    task.assignedBy = null;
+    task.retryAt = null;
+    task.queuedAt = now;
+    this.queue.add(task, signature.key, signature.capabilities);
+    const queueTimeoutMs = task.limits.queueTimeoutMs;
+    if (queueTimeoutMs !== null) {
+      task.timer = unrefTimer(
+        setTimeout(() => {
+          this.queueTimedOut(task);
+        }, queueTimeoutMs),
+      );
+    }
+    this.emit({ type: 'task_queued', task, reason, queueDepth: this.waitingCount() });
+  }
+
+  private queueTimedOut(task: TaskRecord): void {
+    if (!this.queue.remove(task)) return;
+    task.timer = undefined;
+    const waitedMs = this.clock.now() - (task.queuedAt ?? task.createdAt);
+    this.finish(task, 'failed', null, { code: 'QUEUE_TIMEOUT', message: `no capable agent was free for ${String(waitedMs)} ms` });
+  }
+
+  /** Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the task. */
+  private choose(task: TaskRecord, strategy: RegisteredStrategy, pool: CandidatePool): AgentRecord | undefined {
+    const chosen = strategy.strategy.select(pool, task);
+    if (chosen === undefined) return undefined;
+    const agent = pool.availableRecord(chosen);
+    if (agent === undefined) {
+      throw new TaskDistributionError(
+        'STRATEGY_INVALID_CHOICE',
+        `Strategy '${strategy.name}' chose '${chosen.id}', which is not an available candidate for task '${task.id}'`,
+        { taskId: task.id, requiredCapabilities: task.requiredCapabilities, strategy: strategy.name },
+      );
+    }
+    if (task.failures === 0 || !task.failedOn(agent.id)) return agent;
+    return this.alternativeTo(task, pool) ?? agent;
+  }
+
+  /** The least loaded of the first few candidates that have not failed this task. */
+  private alternativeTo(task: TaskRecord, pool: CandidatePool): AgentRecord | undefined {
+    let best: AgentRecord | undefined;
+    let looked = 0;
+    for (const candidate of pool) {
+      if (++looked > ALTERNATIVE_SEARCH_LIMIT) break;
+      if (task.failedOn(candidate.id)) continue;
+      const record = pool.availableRecord(candidate);
+      if (record !== undefined && (best === undefined || record.load / record.capacity < best.load / best.capacity)) best = record;
+    }
+    return best;
+  }
+
+  private async handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number): Promise<TaskAssignment> {
+    const attempt = this.book(task, agent, strategy, decisionMs);
+    try {
+      await this.communication.sendTaskRequest(agent.id, task);
+    } catch (error) {
+      this.notDelivered(task, agent, attempt, error);
+      // Where the task stands now: queued, or already handed to another agent.
+      if (task.status === 'queued') {
+        return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+      }
+      if (task.status !== 'assigned' || task.assignedAgentId === null || task.assignedBy === null) throw error;
+      return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
+    }
+    return { taskId: task.id, status: 'assigned', agentId: agent.id, strategy: strategy.name, attempt };
+  }
+
+  /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
+  private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number): number {
+    const now = this.clock.now();
+    clearTimeout(task.timer);
+    task.attempts++;
+    const attempt = task.attempts;
+    task.status = 'assigned';
+    task.assignedAgentId = agent.id;
+    task.assignedAt = now;
+    task.assignedBy = strategy.name;
+    task.retryAt = null;
+    task.history.push({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
+    agent.inFlight.add(task.id);
+    this.registry.setLoad(agent, agent.load + 1);
+    this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
+    task.timer = unrefTimer(
+      setTimeout(() => {
+        this.attemptTimedOut(task, attempt);
+      }, task.limits.attemptTimeoutMs),
+    );
+    this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
+    return attempt;
+  }
+
+  /** The task never reached the agent: an unreachable agent counts as lost, and the task goes elsewhere. */
+  private notDelivered(task: TaskRecord, agent: AgentRecord, attempt: number, error: unknown): void {
+    if (!isCurrentAttempt(task, agent.id, attempt)) return;
+    const info = errorInfo(error);
+    if (error instanceof CommunicationError && error.code === 'UNKNOWN_ADDRESS' && this.registry.get(agent.id) === agent) {
+      this.logger.warn('agent unreachable: marked offline', { agentId: agent.id, taskId: task.id });
+      this.changeStatus(agent, 'offline', info);
+    } else if (error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED') {
+      // We are stopping, not the agent failing: the task waits, uncounted, for the next start.
+      this.endAttempt(task, agent, 'not_delivered', info);
+      this.enqueue(task, 'capacity');
+    } else {
+      this.redistribute(task, agent, 'not_delivered', info);
+    }
+    this.pump();
+  }
+
+  private attemptTimedOut(task: TaskRecord, attempt: number): void {
+    if (task.status !== 'assigned' || task.attempts !== attempt) return;
+    task.timer = undefined;
+    const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
+    this.attemptFailed(task, agent, 'timed_out', {
+      code: 'ATTEMPT_TIMEOUT',
+      message: `agent '${task.assignedAgentId ?? ''}' did not answer attempt ${String(attempt)} within ${String(task.limits.attemptTimeoutMs)} ms`,
+    });
+    this.pump();
+  }
+
+  /** An attempt failed through the task (a failed answer or a timeout): retry after a back-off, or dead-letter. */
+  private attemptFailed(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'failed' | 'timed_out', error: TaskErrorInfo): void {
+    const agentId = task.assignedAgentId ?? '';
+    const attempt = task.attempts;
+    this.endAttempt(task, agent, outcome, error);
+    task.failures++;
+    if (task.failures >= task.maxAttempts) {
+      this.finish(task, 'dead_lettered', null, error);
+      return;
+    }
+    const delayMs = retryDelay(task.failures, this.options.tasks.retry, this.services.random);
+    this.emit({ type: 'task_attempt_failed', task, agentId, attempt, error, retryInMs: delayMs });
+    if (delayMs === 0) this.enqueue(task, 'retry');
+    else this.sleepThenRequeue(task, delayMs);
+  }
+
+  private sleepThenRequeue(task: TaskRecord, delayMs: number): void {
+    const rank = PRIORITY_RANKS.indexOf(task.priority);
+    task.status = 'queued';
+    task.assignedAgentId = null;
+    task.retryAt = this.clock.now() + delayMs;
+    this.retryWaiting[rank] = (this.retryWaiting[rank] ?? 0) + 1;
+    task.timer = unrefTimer(
+      setTimeout(() => {
+        task.timer = undefined;
+        this.retryWaiting[rank] = (this.retryWaiting[rank] ?? 1) - 1;
+        if (task.status !== 'queued' || task.retryAt === null) return;
+        this.enqueue(task, 'retry');
+        this.pump();
+      }, delayMs),
+    );
+  }
+
+  /** The agent is gone or unreachable: every task it held goes elsewhere at once. */
+  private redistributeAll(agent: AgentRecord, error: TaskErrorInfo): void {
     for (const taskId of [...agent.inFlight]) {
       const task = this.store.get(taskId);
-      if (task !== undefined && !task.isFinished) this.finish(task, agent, 'failed', null, error);
+      if (task !== undefined && task.status === 'assigned' && task.assignedAgentId === agent.id) this.redistribute(task, agent, 'agent_lost', error);
+      else agent.inFlight.delete(taskId);
     }
-    agent.inFlight.clear();
+    this.registry.setLoad(agent, agent.inFlight.size);
+  }
+
+  private redistribute(task: TaskRecord, agent: AgentRecord, outcome: 'agent_lost' | 'not_delivered', error: TaskErrorInfo): void {
+    this.endAttempt(task, agent, outcome, error);
+    task.redistributions++;
+    if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
+      this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });
+      return;
+    }
+    this.emit({ type: 'task_attempt_failed', task, agentId: agent.id, attempt: task.attempts, error, retryInMs: 0 });
+    this.enqueue(task, 'retry');
+  }
+
+  private changeStatus(agent: AgentRecord, status: AgentStatus, lostError: TaskErrorInfo): void {
+    this.registry.setStatus(agent, status);
+    if (status === 'offline') this.redistributeAll(agent, lostError);
+    this.emit({ type: 'agent_status_changed', agent });
+  }
+
+  /** Closes the running attempt and frees the agent's slot (learning hooks included). */
+  private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): void {
+    const now = this.clock.now();
+    clearTimeout(task.timer);
+    task.timer = undefined;
+    const current = task.currentAttempt;
+    if (current !== undefined) {
+      current.outcome = outcome;
+      current.finishedAt = now;
+      current.error = error;
+    }
+    if (agent === undefined || !agent.inFlight.delete(task.id)) return;
+    this.registry.setLoad(agent, agent.load - 1);
+    agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
+    if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return;
+    const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
+    agent.recordOutcome(outcome === 'completed', latencyMs);
+    const strategy = task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy);
+    if (strategy === undefined) return;
+    const result = { agent, task, latencyMs, ...(error === null ? {} : { error }) };
+    this.notify(() => (outcome === 'completed' ? strategy.strategy.onCompleted?.(result) : strategy.strategy.onFailed?.(result)), strategy);
+  }
+
+  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered', result: TaskRecord['result'], error: TaskErrorInfo | null): void {
+    const now = this.clock.now();
+    clearTimeout(task.timer);
+    task.timer = undefined;
+    task.status = status;
+    task.result = status === 'completed' ? result : null;
+    task.error = status === 'completed' ? null : error;
+    task.retryAt = null;
+    task.finishedAt = now;
+    if (status !== 'completed') this.logger.warn(`task ${status.replace('_', '-')}`, { taskId: task.id, attempts: task.attempts, code: error?.code });
+    this.store.finished(task);
+    this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
+  }
+
+  private emit(event: DistributionEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.warn('a distribution event listener threw', { event: event.type, error: String(error) });
+      }
+    }
+  }
+
+  private waitingCount(): number {
+    return this.queue.size + (this.retryWaiting[0] ?? 0) + (this.retryWaiting[1] ?? 0) + (this.retryWaiting[2] ?? 0) + (this.retryWaiting[3] ?? 0);
   }
 
   /** The most specific wins: the task's own strategy, then its first mapped capability's, then the default. */
-  private strategyNameFor(requested: string | null | undefined, requiredCapabilities: readonly string[]): string {
-    if (requested !== null && requested !== undefined) return requested;
+  private strategyFor(task: TaskRecord): RegisteredStrategy {
+    if (task.strategy !== null) return this.strategies.resolve(task.strategy);
     const byCapability = this.options.distribution.capabilityStrategies;
-    for (const capability of requiredCapabilities) {
+    for (const capability of task.requiredCapabilities) {
       const mapped = byCapability[capability];
-      if (mapped !== undefined) return mapped;
+      if (mapped !== undefined) return this.strategies.resolve(mapped);
     }
-    return this.options.distribution.defaultStrategy;
+    return this.strategies.resolve(this.options.distribution.defaultStrategy);
   }
 
   private newTask(taskId: string, parsed: z.output<typeof CreateTaskInputSchema>): TaskRecord {
-    return new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now());
+    const { tasks } = this.options;
+    const task = new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now(), {
+      maxAttempts: parsed.maxAttempts ?? tasks.retry.maxAttempts,
+      attemptTimeoutMs: parsed.attemptTimeoutMs ?? tasks.attemptTimeoutMs,
+      queueTimeoutMs: parsed.queueTimeoutMs ?? tasks.queue.timeoutMs,
+    });
+    // An unknown strategy is refused at the door, before anything is kept.
+    this.strategyFor(task);
+    return task;
   }
 
   private requireTask(taskId: string): TaskRecord {
@@ -218,97 +607,22 @@ export class TaskDistributor {
     }
   }
 
-  /** Runs the strategy over the candidate pool; throws a TaskDistributionError that says why when nobody fits. */
-  private choose(task: TaskRecord, strategy: RegisteredStrategy): AgentRecord {
-    const pool = this.registry.candidates(task.requiredCapabilities);
-    if (pool.size === 0) throw this.noCandidateError(task);
-    const chosen = strategy.strategy.select(pool, task);
-    if (chosen === undefined) {
-      throw new TaskDistributionError('STRATEGY_DECLINED', `Strategy '${strategy.name}' chose no agent for task '${task.id}'`, {
-        taskId: task.id,
-        requiredCapabilities: task.requiredCapabilities,
-        strategy: strategy.name,
-      });
-    }
-    const agent = pool.availableRecord(chosen);
-    if (agent === undefined) {
-      throw new TaskDistributionError(
-        'STRATEGY_INVALID_CHOICE',
-        `Strategy '${strategy.name}' chose '${chosen.id}', which is not an available candidate for task '${task.id}'`,
-        { taskId: task.id, requiredCapabilities: task.requiredCapabilities, strategy: strategy.name },
-      );
-    }
-    return agent;
+  private noCapableAgentError(task: TaskRecord): TaskDistributionError {
+    const missing = this.registry.shortfall(task.requiredCapabilities).missingCapabilities;
+    const message =
+      missing.length > 0
+        ? `No registered agent has the capabilities ${missing.join(', ')} (task '${task.id}')`
+        : `No single registered agent has all of ${task.requiredCapabilities.join(', ')} (task '${task.id}')`;
+    return new TaskDistributionError('NO_CAPABLE_AGENT', message, { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: missing });
   }
 
-  private noCandidateError(task: TaskRecord): TaskDistributionError {
-    const shortfall = this.registry.shortfall(task.requiredCapabilities);
-    const details = { taskId: task.id, requiredCapabilities: task.requiredCapabilities };
-    if (shortfall.capableAgents === 0) {
-      const missing = shortfall.missingCapabilities;
-      const message =
-        missing.length > 0
-          ? `No registered agent has the capabilities ${missing.join(', ')} (task '${task.id}')`
-          : `No single registered agent has all of ${task.requiredCapabilities.join(', ')} (task '${task.id}')`;
-      return new TaskDistributionError('NO_CAPABLE_AGENT', message, { ...details, missingCapabilities: missing });
-    }
-    const { offline, draining, full } = shortfall;
+  private queueFullError(task: TaskRecord): TaskDistributionError {
+    const { offline, draining, full } = this.registry.shortfall(task.requiredCapabilities);
     return new TaskDistributionError(
-      'NO_AVAILABLE_AGENT',
-      `${String(shortfall.capableAgents)} agent(s) can do task '${task.id}' but none is available (${String(offline)} offline, ${String(draining)} draining, ${String(full)} full)`,
-      { ...details, missingCapabilities: [], unavailable: { offline, draining, full } },
+      'QUEUE_FULL',
+      `No capable agent is free for task '${task.id}' (${String(offline)} offline, ${String(draining)} draining, ${String(full)} full) and the queue holds its maximum of ${String(this.options.tasks.queue.maxLength)} tasks`,
+      { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: [], unavailable: { offline, draining, full } },
     );
-  }
-
-  private async handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, discardOnFailure: boolean): Promise<TaskAssignment> {
-    task.attempts++;
-    const attempt = task.attempts;
-    task.status = 'assigned';
-    task.assignedAgentId = agent.id;
-    task.assignedAt = this.clock.now();
-    task.assignedBy = strategy.name;
-    agent.inFlight.add(task.id);
-    this.registry.setLoad(agent, agent.load + 1);
-    this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
-    try {
-      await this.communication.sendTaskRequest(agent.id, task);
-    } catch (error) {
-      this.rollBack(task, agent, attempt, discardOnFailure);
-      throw error;
-    }
-    return { taskId: task.id, agentId: agent.id, strategy: strategy.name, attempt };
-  }
-
-  /** Undoes a hand-over that never reached the agent, unless the task moved on meanwhile. */
-  private rollBack(task: TaskRecord, agent: AgentRecord, attempt: number, discard: boolean): void {
-    if (task.status !== 'assigned' || task.attempts !== attempt || task.assignedAgentId !== agent.id) return;
-    if (agent.inFlight.delete(task.id)) this.registry.setLoad(agent, agent.load - 1);
-    task.status = 'pending';
-    task.assignedAgentId = null;
-    task.assignedAt = null;
-    task.assignedBy = null;
-    if (discard) this.store.remove(task.id);
-  }
-
-  private finish(task: TaskRecord, agent: AgentRecord | undefined, status: 'completed' | 'failed', result: TaskRecord['result'], error: TaskErrorInfo | null): void {
-    const now = this.clock.now();
-    const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
-    task.status = status;
-    task.result = status === 'completed' ? result : null;
-    task.error = status === 'failed' ? error : null;
-    task.finishedAt = now;
-    if (agent !== undefined && agent.inFlight.delete(task.id)) {
-      agent.recordOutcome(status === 'completed', latencyMs);
-      agent.lastSeenAt = now;
-      this.registry.setLoad(agent, agent.load - 1);
-      const strategy = task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy);
-      if (strategy !== undefined) {
-        const outcome = { agent, task, latencyMs, ...(task.error === null ? {} : { error: task.error }) };
-        this.notify(() => (status === 'completed' ? strategy.strategy.onCompleted?.(outcome) : strategy.strategy.onFailed?.(outcome)), strategy);
-      }
-    }
-    this.store.finished(task);
-    for (const listener of this.finishedListeners) listener(task);
   }
 
   /** Strategy hooks are someone else's code: a throwing hook is logged, never fatal. */
@@ -319,4 +633,19 @@ export class TaskDistributor {
       this.logger.warn('a strategy hook threw', { strategy: strategy.name, error: String(error) });
     }
   }
+}
+
+function isCurrentAttempt(task: TaskRecord, agentId: string, attempt: number): boolean {
+  return task.status === 'assigned' && task.attempts === attempt && task.assignedAgentId === agentId;
+}
+
+function errorInfo(error: unknown): TaskErrorInfo {
+  if (error instanceof SwitchyardError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Task timers must never keep a process alive on their own (Node); elsewhere timers have no unref. */
+function unrefTimer(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }

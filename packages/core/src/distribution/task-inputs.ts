@@ -13,6 +13,12 @@ export const CreateTaskInputSchema = z.strictObject({
   senderId: SenderIdSchema.default('anonymous'),
   strategy: StrategyNameSchema.optional(),
   priority: MessagePrioritySchema.default('normal'),
+  /** Overrides tasks.retry.maxAttempts for this task. */
+  maxAttempts: z.number().int().positive().max(1_000).optional(),
+  /** Overrides tasks.attemptTimeoutMs for this task. */
+  attemptTimeoutMs: z.number().int().positive().max(86_400_000).optional(),
+  /** Overrides tasks.queue.timeoutMs for this task. */
+  queueTimeoutMs: z.number().int().positive().max(86_400_000).optional(),
 });
 
 /** The seed's distributeTask: create and hand over in one call, with the caller's id. */
@@ -41,11 +47,22 @@ export type DistributeTaskInput = z.input<typeof DistributeTaskInputSchema>;
 export type TaskResponseInput = z.input<typeof TaskResponseInputSchema>;
 export type ParsedTaskResponse = z.output<typeof TaskResponseInputSchema>;
 
-/** Where a task went. */
-export interface TaskAssignment {
-  readonly taskId: string;
-  readonly agentId: string;
-  /** The strategy that chose (after resolving the default and `custom`). */
-  readonly strategy: string;
-  readonly attempt: number;
-}
+/** Where a task went: to an agent, or into the queue to wait for one. */
+export type TaskAssignment =
+  | {
+      readonly taskId: string;
+      readonly status: 'assigned';
+      readonly agentId: string;
+      /** The strategy that chose (after resolving the default and `custom`). */
+      readonly strategy: string;
+      readonly attempt: number;
+    }
+  | {
+      readonly taskId: string;
+      readonly status: 'queued';
+      readonly agentId: null;
+      readonly strategy: null;
+      readonly attempt: number;
+      /** Tasks waiting, this one included. */
+      readonly queueDepth: number;
+    };

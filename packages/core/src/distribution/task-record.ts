@@ -1,18 +1,54 @@
+import { TaskOptionsSchema } from '../engine/core-options.js';
 import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
-import type { Task, TaskErrorInfo, TaskStatus } from '../models/task.js';
+import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
+
+/** Per-task limits, resolved from the task's input and the configured defaults. */
+export interface TaskLimits {
+  readonly maxAttempts: number;
+  readonly attemptTimeoutMs: number;
+  /** Longest continuous wait in the queue for capacity; null waits as long as it takes. */
+  readonly queueTimeoutMs: number | null;
+}
+
+const CONFIGURED_DEFAULTS = TaskOptionsSchema.parse({});
+
+/** The limits a task gets when nothing overrides the configured defaults. */
+export const DEFAULT_TASK_LIMITS: TaskLimits = {
+  maxAttempts: CONFIGURED_DEFAULTS.retry.maxAttempts,
+  attemptTimeoutMs: CONFIGURED_DEFAULTS.attemptTimeoutMs,
+  queueTimeoutMs: CONFIGURED_DEFAULTS.queue.timeoutMs,
+};
+
+/** An attempt while it can still change. */
+type MutableTaskAttempt = {
+  -readonly [K in keyof TaskAttempt]: TaskAttempt[K];
+};
 
 /** The distributor's own, mutable task. Everyone else gets `snapshot()` or the read-only Task view. */
 export class TaskRecord implements Task {
   status: TaskStatus = 'pending';
   assignedAgentId: string | null = null;
   attempts = 0;
+  failures = 0;
+  /** Hand-overs undone because the agent died, left or could not be reached (they do not count as failures). */
+  redistributions = 0;
+  readonly history: MutableTaskAttempt[] = [];
   result: JsonValue | null = null;
   error: TaskErrorInfo | null = null;
+  queuedAt: number | null = null;
+  retryAt: number | null = null;
   assignedAt: number | null = null;
   finishedAt: number | null = null;
   /** The strategy that made the current assignment (after resolving defaults and `custom`). */
   assignedBy: string | null = null;
+  /** The one timer a task has at a time: attempt timeout, retry back-off or queue timeout. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  // Intrusive links of the task queue: O(1) removal without a lookup table.
+  queueLevel = -1;
+  queuePrevious: TaskRecord | null = null;
+  queueNext: TaskRecord | null = null;
+  queueKey: string | null = null;
 
   constructor(
     readonly id: string,
@@ -23,10 +59,26 @@ export class TaskRecord implements Task {
     readonly priority: MessagePriority,
     readonly strategy: string | null,
     readonly createdAt: number,
+    readonly limits: TaskLimits = DEFAULT_TASK_LIMITS,
   ) {}
 
+  get maxAttempts(): number {
+    return this.limits.maxAttempts;
+  }
+
   get isFinished(): boolean {
-    return this.status === 'completed' || this.status === 'failed';
+    return this.status === 'completed' || this.status === 'failed' || this.status === 'dead_lettered';
+  }
+
+  /** The attempt now running, if any. */
+  get currentAttempt(): MutableTaskAttempt | undefined {
+    const last = this.history[this.history.length - 1];
+    return last?.outcome === 'running' ? last : undefined;
+  }
+
+  /** Agents that already failed this task (a retry prefers someone else). */
+  failedOn(agentId: string): boolean {
+    return this.history.some((attempt) => attempt.agentId === agentId && (attempt.outcome === 'failed' || attempt.outcome === 'timed_out'));
   }
 
   snapshot(): Task {
@@ -41,9 +93,14 @@ export class TaskRecord implements Task {
       status: this.status,
       assignedAgentId: this.assignedAgentId,
       attempts: this.attempts,
+      failures: this.failures,
+      maxAttempts: this.maxAttempts,
+      history: this.history.map((attempt) => ({ ...attempt })),
       result: this.result,
       error: this.error,
       createdAt: this.createdAt,
+      queuedAt: this.queuedAt,
+      retryAt: this.retryAt,
       assignedAt: this.assignedAt,
       finishedAt: this.finishedAt,
     };

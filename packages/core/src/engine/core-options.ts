@@ -16,11 +16,43 @@ export const DistributionOptionsSchema = z.strictObject({
   maxCandidatePools: z.number().int().positive().default(4096),
 });
 
+const DurationMsSchema = z.number().int().positive().max(86_400_000);
+
+export const QueueOptionsSchema = z.strictObject({
+  /** Most tasks waiting at once (for capacity or a retry); beyond it new tasks are refused with QUEUE_FULL. */
+  maxLength: z.number().int().positive().default(100_000),
+  /** Longest continuous wait for capacity before a task fails with QUEUE_TIMEOUT; null waits as long as it takes. */
+  timeoutMs: DurationMsSchema.nullable().default(600_000),
+  /** A waiting task climbs one priority level per agingMs waited, so low never starves; 0 turns aging off. */
+  agingMs: z.number().int().nonnegative().max(86_400_000).default(30_000),
+});
+
+export const RetryOptionsSchema = z
+  .strictObject({
+    /** Attempts that may end in the task's own failure (a failed answer or a timeout) before it is dead-lettered. */
+    maxAttempts: z.number().int().positive().max(1_000).default(3),
+    initialDelayMs: z.number().int().nonnegative().max(3_600_000).default(100),
+    maxDelayMs: z.number().int().nonnegative().max(3_600_000).default(10_000),
+    multiplier: z.number().min(1).max(100).default(2),
+    /** Share of each delay taken off at random (0 = none, 1 = anywhere between 0 and the delay). */
+    jitter: z.number().min(0).max(1).default(0.2),
+    /**
+     * Hand-overs undone because the agent died, left or could not be reached. They do not count
+     * as attempts (the task did nothing wrong), but a task that keeps killing agents stops here.
+     */
+    maxRedistributions: z.number().int().nonnegative().max(10_000).default(20),
+  })
+  .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, { message: 'must be at least initialDelayMs', path: ['maxDelayMs'] });
+
 export const TaskOptionsSchema = z.strictObject({
   /** How long executeTask waits for an answer when the caller gives no timeout. */
-  defaultTimeoutMs: z.number().int().positive().max(86_400_000).default(30_000),
+  defaultTimeoutMs: DurationMsSchema.default(30_000),
+  /** How long one agent may hold a task before the attempt counts as failed (and is retried). */
+  attemptTimeoutMs: DurationMsSchema.default(60_000),
   /** Finished tasks kept readable (oldest dropped first); unfinished tasks are always kept. */
   retainFinished: z.number().int().nonnegative().default(10_000),
+  queue: QueueOptionsSchema.prefault({}),
+  retry: RetryOptionsSchema.prefault({}),
 });
 
 export const AgentLivenessOptionsSchema = z.strictObject({
@@ -39,4 +71,5 @@ export const CoreOptionsSchema = z.strictObject({
 });
 
 export type CoreOptions = z.output<typeof CoreOptionsSchema>;
+export type RetryOptions = z.output<typeof RetryOptionsSchema>;
 export type CoreOptionsInput = z.input<typeof CoreOptionsSchema>;

@@ -85,16 +85,22 @@ describe('OrchestrationEngine tasks', () => {
     await expect(core.engine.getTask({ authToken: CLIENT_TOKEN, taskId: task.id })).resolves.toMatchObject({ status: 'completed', result: 3 });
   });
 
-  it('rejects executeTask with TASK_FAILED carrying the agent error', async () => {
+  it('rejects executeTask with TASK_FAILED carrying the agent error when the agent says it is permanent', async () => {
     const core = await withRoles();
     core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
     const task = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 't', requiredCapabilities: ['work'] });
     const execution = core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id });
     await assignmentOf(core, task.id);
-    await core.engine.handleTaskResponse({ authToken: AGENT_TOKEN, taskId: task.id, agentId: 'agent-a', status: 'failed', error: { message: 'no disk', code: 'IO' } });
+    await core.engine.handleTaskResponse({
+      authToken: AGENT_TOKEN,
+      taskId: task.id,
+      agentId: 'agent-a',
+      status: 'failed',
+      error: { message: 'no disk', code: 'IO', permanent: true },
+    });
     const failure = await execution.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TaskExecutionError);
-    expect(failure).toMatchObject({ code: 'TASK_FAILED', details: { error: { message: 'no disk', code: 'IO' } } });
+    expect(failure).toMatchObject({ code: 'TASK_FAILED', details: { error: { message: 'no disk', code: 'IO', permanent: true } } });
   });
 
   it('rejects executeTask with TASK_TIMEOUT and keeps the task running for a later answer', async () => {

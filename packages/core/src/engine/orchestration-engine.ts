@@ -7,7 +7,6 @@ import { CommunicationManager } from '../communication/communication-manager.js'
 import { TOKENS } from '../di/tokens.js';
 import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from '../distribution/task-inputs.js';
 import { TaskDistributor } from '../distribution/task-distributor.js';
-import type { TaskRecord } from '../distribution/task-record.js';
 import { AuthorizationError } from '../errors/authorization-error.js';
 import { CommunicationError } from '../errors/communication-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
@@ -18,6 +17,8 @@ import type { AgentRegistration } from '../models/agent-registration.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
 import type { Envelope, EnvelopeOf } from '../models/envelope.js';
+import type { DistributionEventListener, QueueStats } from '../events/distribution-event.js';
+import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task } from '../models/task.js';
 import type { TaskResult } from '../models/task-result.js';
 import type { Clock } from '../ports/clock.js';
@@ -29,7 +30,7 @@ import { ExecuteTaskInputSchema, ListTasksInputSchema, TaskIdInputSchema } from 
 
 /** A caller of executeTask, waiting for one task. */
 interface Waiter {
-  finished(task: TaskRecord): void;
+  finished(task: Task): void;
   failed(error: Error): void;
 }
 
@@ -43,7 +44,7 @@ const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distr
 @injectable()
 export class OrchestrationEngine {
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private unsubscribeFinished: (() => void) | undefined;
+  private unsubscribeEvents: (() => void) | undefined;
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -57,9 +58,9 @@ export class OrchestrationEngine {
 
   /** Starts listening for agents on the transport. */
   async start(): Promise<void> {
-    if (this.unsubscribeFinished !== undefined) return;
-    this.unsubscribeFinished = this.distributor.onTaskFinished((task) => {
-      this.wake(task);
+    if (this.unsubscribeEvents !== undefined) return;
+    this.unsubscribeEvents = this.distributor.onEvent((event) => {
+      if (event.type === 'task_finished') this.wake(event.task);
     });
     await this.communication.start({
       agent_register: (envelope) =>
@@ -69,7 +70,7 @@ export class OrchestrationEngine {
           { heartbeatIntervalMs: this.options.agents.heartbeatIntervalMs },
         ),
       agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
-      agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload))),
+      agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true)),
       task_response: (envelope) => {
         this.distributor.applyTaskResponse(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
       },
@@ -79,12 +80,14 @@ export class OrchestrationEngine {
       this.distributor.expireSilentAgents(this.clock.now() - heartbeatIntervalMs * missedHeartbeats);
     }, heartbeatIntervalMs);
     this.livenessTimer.unref();
+    this.distributor.resume();
   }
 
   /** Stops listening; callers still waiting get a CommunicationError. */
   async stop(): Promise<void> {
-    this.unsubscribeFinished?.();
-    this.unsubscribeFinished = undefined;
+    this.unsubscribeEvents?.();
+    this.unsubscribeEvents = undefined;
+    this.distributor.pause();
     clearInterval(this.livenessTimer);
     await this.communication.stop();
     const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
@@ -101,15 +104,16 @@ export class OrchestrationEngine {
     const { rest } = await this.authorized(input, 'tasks:distribute');
     const { taskId, timeoutMs } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
     const current = this.distributor.getTask(taskId);
-    if (current.status === 'completed' || current.status === 'failed') {
-      return toTaskResult(this.distributor.findTaskRecord(taskId) as TaskRecord);
+    if (FINISHED_TASK_STATUSES.has(current.status)) {
+      return toTaskResult(current);
     }
     const wait = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
     if (current.status === 'pending') {
       try {
+        // Sent to an agent or queued; either way the answer comes through the waiter.
         await this.distributor.dispatchTask(taskId);
       } catch (error) {
-        // The task stays pending; only this caller stops waiting (others may still see it run).
+        // Nobody can ever run it (or the queue is full): the task stays pending, this caller stops waiting.
         wait.cancel();
         throw error;
       }
@@ -125,6 +129,17 @@ export class OrchestrationEngine {
   async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {
     const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
     return this.distributor.listTasks(parseInput(ListTasksInputSchema, rest, 'listTasks input'));
+  }
+
+  /** Tasks waiting for a free agent or a retry, per priority. */
+  async queueStats(input: WithAuth<object>): Promise<QueueStats> {
+    await this.authorized(input, ...ANY_TASK_PERMISSION, 'agents:update');
+    return this.distributor.queueStats();
+  }
+
+  /** Everything the distributor does, as it happens (metrics, dashboards); returns the way to stop listening. */
+  onEvent(listener: DistributionEventListener): () => void {
+    return this.distributor.onEvent(listener);
   }
 
   async listAgents(input: WithAuth<object>): Promise<AgentSnapshot[]> {
@@ -257,7 +272,7 @@ export class OrchestrationEngine {
     if (waiters?.size === 0) this.waiters.delete(taskId);
   }
 
-  private wake(task: TaskRecord): void {
+  private wake(task: Task): void {
     const waiters = this.waiters.get(task.id);
     if (waiters === undefined) return;
     this.waiters.delete(task.id);
@@ -265,15 +280,16 @@ export class OrchestrationEngine {
   }
 }
 
-/** The caller's view of a finished task; a failed task becomes a TaskExecutionError. */
-function toTaskResult(task: TaskRecord): TaskResult {
-  if (task.status === 'failed') {
-    throw new TaskExecutionError('TASK_FAILED', `Task '${task.id}' failed: ${task.error?.message ?? 'no reason given'}`, {
-      taskId: task.id,
-      agentId: task.assignedAgentId,
-      error: task.error,
-      attempt: task.attempts,
-    });
+/** The caller's view of a finished task; a failed or dead-lettered task becomes a TaskExecutionError. */
+function toTaskResult(task: Task): TaskResult {
+  if (task.status !== 'completed') {
+    const deadLettered = task.status === 'dead_lettered';
+    const reason = task.error?.message ?? 'no reason given';
+    throw new TaskExecutionError(
+      deadLettered ? 'TASK_DEAD_LETTERED' : 'TASK_FAILED',
+      deadLettered ? `Task '${task.id}' dead-lettered after ${String(task.attempts)} attempt(s); last error: ${reason}` : `Task '${task.id}' failed: ${reason}`,
+      { taskId: task.id, agentId: task.assignedAgentId, error: task.error, attempt: task.attempts, history: task.history.map((attempt) => ({ ...attempt })) },
+    );
   }
   return {
     taskId: task.id,

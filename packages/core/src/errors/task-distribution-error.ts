@@ -3,10 +3,8 @@ import { SwitchyardError } from './switchyard-error.js';
 export type TaskDistributionErrorCode =
   /** No registered agent has every required capability. */
   | 'NO_CAPABLE_AGENT'
-  /** Agents with the capabilities exist, but every one is offline, draining or full. */
-  | 'NO_AVAILABLE_AGENT'
-  /** The chosen strategy returned no agent although candidates existed. */
-  | 'STRATEGY_DECLINED'
+  /** Capable agents are busy and the queue already holds tasks.queue.maxLength tasks. */
+  | 'QUEUE_FULL'
   /** The chosen strategy returned an agent that was not among the candidates. */
   | 'STRATEGY_INVALID_CHOICE';
 

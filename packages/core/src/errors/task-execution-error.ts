@@ -1,8 +1,10 @@
 import { SwitchyardError } from './switchyard-error.js';
 
 export type TaskExecutionErrorCode =
-  /** The agent answered that the task failed. */
+  /** The task failed for good: a permanent error, a queue timeout, or a strategy that broke. */
   | 'TASK_FAILED'
+  /** Every allowed attempt failed; the task keeps each attempt's error in its history. */
+  | 'TASK_DEAD_LETTERED'
   /** No answer within the caller's timeout; the task keeps running and its result stays readable. */
   | 'TASK_TIMEOUT';
 

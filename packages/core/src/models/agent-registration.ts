@@ -11,6 +11,11 @@ export const AgentRegistrationSchema = z.strictObject({
   /** Most tasks it may hold at once; omitted means unbounded. */
   capacity: z.number().int().positive().optional(),
   metadata: JsonObjectSchema.optional(),
+  /**
+   * Names this run of the agent's process. When an agent re-registers with another instanceId it
+   * restarted, so the tasks its old process held are redistributed at once.
+   */
+  instanceId: z.string().min(1).max(128).optional(),
 });
 
 export type AgentRegistration = z.input<typeof AgentRegistrationSchema>;

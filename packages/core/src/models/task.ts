@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { JsonValue } from './json-value.js';
 import type { MessagePriority } from './message-priority.js';
 
-export const TaskStatusSchema = z.enum(['pending', 'assigned', 'completed', 'failed']);
+/**
+ * pending: created, not yet handed over (createTask); queued: waiting for a free capable agent
+ * or for its retry back-off; assigned: at an agent; completed | failed | dead_lettered: final.
+ */
+export const TaskStatusSchema = z.enum(['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered']);
 
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
@@ -15,6 +19,16 @@ export const TaskErrorInfoSchema = z.strictObject({
 });
 
 export type TaskErrorInfo = z.infer<typeof TaskErrorInfoSchema>;
+
+/** One hand-over of a task to an agent and how it ended (error null while running or when it completed). */
+export interface TaskAttempt {
+  readonly attempt: number;
+  readonly agentId: string;
+  readonly assignedAt: number;
+  readonly finishedAt: number | null;
+  readonly outcome: 'running' | 'completed' | 'failed' | 'timed_out' | 'agent_lost' | 'not_delivered' | 'cancelled';
+  readonly error: TaskErrorInfo | null;
+}
 
 /** A task and everything that happened to it so far (a snapshot: mutating it changes nothing). */
 export interface Task {
@@ -30,11 +44,20 @@ export interface Task {
   readonly assignedAgentId: string | null;
   /** How many times it was handed to an agent; answers are fenced by this number. */
   readonly attempts: number;
+  /** Attempts that ended in the task's own failure (failed answer, timeout); retries stop at maxAttempts. */
+  readonly failures: number;
+  readonly maxAttempts: number;
+  /** Every hand-over, oldest first, with its outcome. */
+  readonly history: readonly TaskAttempt[];
   readonly result: JsonValue | null;
   readonly error: TaskErrorInfo | null;
   readonly createdAt: number;
+  /** When it last entered the queue (null when it never waited). */
+  readonly queuedAt: number | null;
+  /** While waiting for a retry: the earliest time of the next attempt. */
+  readonly retryAt: number | null;
   readonly assignedAt: number | null;
   readonly finishedAt: number | null;
 }
 
-export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed']);
+export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'dead_lettered']);

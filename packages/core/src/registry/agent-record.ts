@@ -22,6 +22,10 @@ export class AgentRecord implements AgentView {
   lastSeenAt: number;
   /** Registered over a transport: it must heartbeat, or it is marked offline. */
   expectsHeartbeats = false;
+  /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
+  instanceId: string | undefined = undefined;
+  /** An operator drained it: the agent's own heartbeats ("online") do not lift that. */
+  drainRequested = false;
   /** Ids of tasks assigned to this agent and not yet answered. */
   readonly inFlight = new Set<string>();
   /** Its membership in each candidate pool whose signature its capabilities cover. */

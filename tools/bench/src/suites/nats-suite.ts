@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { TaskRecord } from '@switchyard/core';
 import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
 import { startNatsServer } from '@switchyard/testing';
 import { createNatsTransportModule } from '@switchyard/transport-nats';
@@ -46,9 +45,10 @@ async function switchyardSide(url: string): Promise<Side> {
   const engine = container.get(OrchestrationEngine);
   const distributor = container.get(TaskDistributor);
   const waiting = new Map<string, () => void>();
-  distributor.onTaskFinished((task: TaskRecord) => {
-    waiting.get(task.id)?.();
-    waiting.delete(task.id);
+  distributor.onEvent((event) => {
+    if (event.type !== 'task_finished') return;
+    waiting.get(event.task.id)?.();
+    waiting.delete(event.task.id);
   });
   await engine.start();
   const agent = await startHelper('nats-bench-agent.js', [url, 'bench']);

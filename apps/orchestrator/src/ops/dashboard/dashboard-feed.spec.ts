@@ -1,6 +1,6 @@
-import type { AgentSnapshot, Task } from '@switchyard/core';
+import type { AgentSnapshot, DistributionEvent, DistributionEventListener, Task } from '@switchyard/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DistributionEvent, DistributionEventListener, DistributionWatch } from '../distribution-watch.js';
+import type { DistributionWatch } from '../distribution-watch.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import type { DashboardSnapshot } from './dashboard-snapshot.js';
 
@@ -20,9 +20,14 @@ function finished(id: string, status: Task['status'], latencyMs: number, finishe
     status,
     assignedAgentId: 'writer-1',
     attempts: 1,
+    failures: status === 'failed' ? 1 : 0,
+    maxAttempts: 1,
+    history: [],
     result: null,
     error: status === 'failed' ? { message: 'no', code: 'HANDLER_ERROR' } : null,
     createdAt: finishedAt - latencyMs,
+    queuedAt: null,
+    retryAt: null,
     assignedAt: finishedAt - latencyMs,
     finishedAt,
   };

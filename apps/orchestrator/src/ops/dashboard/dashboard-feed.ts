@@ -1,6 +1,7 @@
+import type { DistributionEvent } from '@switchyard/core';
 import { AgentStatusSchema } from '@switchyard/core';
 import { summarizeLatencies } from '../../demo/latency-summary.js';
-import type { DistributionEvent, DistributionWatch } from '../distribution-watch.js';
+import type { DistributionWatch } from '../distribution-watch.js';
 import type { DashboardPoint, DashboardSnapshot, DashboardTaskRow } from './dashboard-snapshot.js';
 
 const BUCKET_MS = 5_000;

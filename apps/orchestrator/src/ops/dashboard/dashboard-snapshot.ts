@@ -1,4 +1,4 @@
-import type { QueueStats } from '../distribution-watch.js';
+import type { QueueStats } from '@switchyard/core';
 
 export interface DashboardAgentRow {
   readonly id: string;

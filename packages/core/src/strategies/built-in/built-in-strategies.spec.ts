@@ -10,6 +10,7 @@ import type { StrategyOutcome } from '../distribution-strategy.js';
 
 let taskCounter = 0;
 
+/** The chosen agent's id; a queued task fails the test. */
 async function distribute(core: TestCore, strategy: string, requiredCapabilities: string[] = ['work']): Promise<string> {
   taskCounter++;
   const assignment = await core.distributor.distributeTask({
@@ -20,6 +21,7 @@ async function distribute(core: TestCore, strategy: string, requiredCapabilities
     senderId: 'spec',
     strategy,
   });
+  if (assignment.status === 'queued') throw new Error(`task ${assignment.taskId} was queued`);
   return assignment.agentId;
 }
 
@@ -129,7 +131,7 @@ describe('choosing a strategy', () => {
     const strategyOf = async (requiredCapabilities: string[], strategy?: string): Promise<string> => {
       taskCounter++;
       const assignment = await core.distributor.distributeTask({ taskId: `c-${String(taskCounter)}`, taskType: 't', requiredCapabilities, taskData: null, senderId: 's', ...(strategy === undefined ? {} : { strategy }) });
-      return assignment.strategy;
+      return assignment.strategy ?? 'queued';
     };
     expect(await strategyOf(['misc'])).toBe('capability_match');
     expect(await strategyOf(['work'])).toBe('round_robin');
@@ -174,7 +176,7 @@ describe('custom and plugin strategies', () => {
     expect((failure as ValidationError).issues.map((issue) => issue.field).sort()).toEqual(['options', 'options.skip']);
   });
 
-  it('reports a strategy that declines or picks a non-candidate, and assigns nothing', async () => {
+  it('queues the task of a strategy that declines, refuses one that picks a non-candidate, and assigns nothing', async () => {
     const declining = defineStrategy({ name: 'declining', optionsSchema: z.strictObject({}), create: () => ({ select: () => undefined }) });
     const rogue = defineStrategy({
       name: 'rogue',
@@ -183,11 +185,12 @@ describe('custom and plugin strategies', () => {
     });
     const core = await createTestCore({}, { strategies: [{ definition: declining }, { definition: rogue }] });
     register(core, { agentId: 'one', capabilities: ['work'] });
-    await expect(distribute(core, 'declining')).rejects.toMatchObject({ code: 'STRATEGY_DECLINED' });
     await expect(distribute(core, 'rogue')).rejects.toBeInstanceOf(TaskDistributionError);
     await expect(distribute(core, 'rogue')).rejects.toMatchObject({ code: 'STRATEGY_INVALID_CHOICE' });
-    expect(core.distributor.getAgent('one').load).toBe(0);
     expect(core.distributor.listTasks()).toEqual([]);
+    await expect(distribute(core, 'declining')).rejects.toThrow(/was queued/);
+    expect(core.distributor.getAgent('one').load).toBe(0);
+    expect(core.distributor.listTasks().map((task) => task.status)).toEqual(['queued']);
   });
 
   it('tells a learning strategy about assignments and outcomes with latency, and survives a throwing hook', async () => {
