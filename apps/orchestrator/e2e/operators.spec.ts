@@ -71,7 +71,7 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     expect(completed.code).toBe(0);
     expect((JSON.parse(completed.stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-one')).toMatchObject({ status: 'completed' });
     const table = await switchyard(['tasks', '--status', 'completed'], admin);
-    expect(table.stdout).toMatch(/^e2e-one\s+summarize\s+completed\s+\S+\s+normal\s+1\s/m);
+    expect(table.stdout).toMatch(/^e2e-one\s+summarize\s+completed\s+\S+\s+normal\s+1\/\d+\s/m);
   });
 
   it('submit --file runs a JSONL batch with a progress bar, summarizes it, and exits 1 when a task failed', async () => {
@@ -137,5 +137,30 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     const after = await scrape();
     expect(sampleSum(after, 'switchyard_tasks_total', { status: 'completed' }) - sampleSum(before, 'switchyard_tasks_total', { status: 'completed' })).toBe(6);
     expect(sampleSum(after, 'switchyard_task_latency_seconds_count') - sampleSum(before, 'switchyard_task_latency_seconds_count')).toBe(6);
+  });
+
+  it('drain takes an agent out of rotation, keeps it out through its own heartbeats, and --wait returns once it holds nothing', async () => {
+    const drained = await switchyard(['drain', 'writer-1', '--wait', '--json'], admin);
+    expect(drained.code).toBe(0);
+    expect(JSON.parse(drained.stdout)).toEqual({ agent: 'writer-1', status: 'draining', load: 0, idle: true });
+    const writer1 = async () => (JSON.parse((await switchyard(['agents', '--json'], admin)).stdout) as { id: string; status: string; lastSeenAt: string }[]).find((agent) => agent.id === 'writer-1');
+    const atDrain = await writer1();
+    // The demo agent heartbeats every second saying it is online; the operator's drain must hold.
+    let later = await writer1();
+    for (let attempt = 0; attempt < 30 && later?.lastSeenAt === atDrain?.lastSeenAt; attempt++) later = await writer1();
+    expect(later?.lastSeenAt).not.toBe(atDrain?.lastSeenAt);
+    expect(later?.status).toBe('draining');
+
+    const file = join(dir, 'after-drain.jsonl');
+    await writeFile(file, Array.from({ length: 8 }, () => JSON.stringify({ type: 'draft', capabilities: ['write'] })).join('\n'));
+    const batch = await switchyard(['submit', '--file', file, '--json'], admin);
+    expect(batch.code).toBe(0);
+    expect((JSON.parse(batch.stdout) as { perAgent: Record<string, number> }).perAgent).toEqual({ 'writer-2': 8 });
+
+    const text = await switchyard(['drain', 'writer-2'], admin);
+    expect(text.stdout).toBe('writer-2 is draining: it gets no new tasks and finishes the 0 it holds\n');
+    const unknown = await switchyard(['drain', 'no-such-agent'], admin);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('AGENT_NOT_FOUND');
   });
 });

@@ -24,6 +24,7 @@ const TaskRowSchema = z.looseObject({
   priority: z.string(),
   assignedAgentId: z.string().nullable(),
   attempts: z.number(),
+  maxAttempts: z.number(),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
   error: z.looseObject({ message: z.string(), code: z.string().optional() }).nullable(),

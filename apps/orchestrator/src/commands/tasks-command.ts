@@ -28,7 +28,7 @@ export async function runTasks(options: TasksOptions, io: CommandIo): Promise<nu
     task.status,
     task.assignedAgentId ?? '–',
     task.priority,
-    String(task.attempts),
+    `${String(task.attempts)}/${String(task.maxAttempts)}`,
     new Date(task.createdAt).toISOString().slice(11, 19),
     task.finishedAt === null ? '–' : `${String(task.finishedAt - task.createdAt)} ms`,
     task.error === null ? '' : (task.error.code ?? task.error.message),

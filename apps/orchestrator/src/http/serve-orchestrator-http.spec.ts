@@ -72,7 +72,8 @@ describe("the orchestrator's HTTP server: metrics and dashboard next to MCP", ()
 
     await runTasks(running, 5);
     const after = await scrape();
-    expect(sampleSum(after, 'switchyard_tasks_total', { status: 'completed' })).toBe(5);
+    expect(sampleSum(after, 'switchyard_tasks_total', { status: 'completed', strategy: 'capability_match' })).toBe(5);
+    expect(sampleSum(after, 'switchyard_decision_seconds_count', { strategy: 'capability_match' })).toBe(5);
     expect(sampleSum(after, 'switchyard_task_latency_seconds_count', { status: 'completed' })).toBe(5);
     expect(sampleSum(after, 'switchyard_task_latency_seconds_bucket', { status: 'completed', le: '+Inf' })).toBe(5);
   });
