@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashToken } from '@switchyard/core';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot, CliProcess } from './cli-process.js';
+import type { OpsDaemon } from './start-ops-daemon.js';
+import { startOpsDaemon } from './start-ops-daemon.js';
 
-const exampleConfig = join(appRoot, 'switchyard.example.yaml');
 const artifacts = join(appRoot, 'test-artifacts');
 /** Debian's chromium; npm test provisions it (tools/workspace/provision.mjs). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -14,20 +14,14 @@ const ADMIN = 'e2e-dashboard-admin';
 const VIEWER = 'e2e-dashboard-viewer';
 
 describe('the live dashboard in a real browser', () => {
-  let daemon: CliProcess;
+  let daemon: OpsDaemon;
   let browser: Browser;
   let dashboardUrl: string;
   let mcpUrl: string;
 
   beforeAll(async () => {
-    const tokens = [
-      { name: 'ops', sha256: await hashToken(ADMIN), permissions: ['admin'] },
-      { name: 'screen', sha256: await hashToken(VIEWER), permissions: ['ops:read'] },
-    ];
-    daemon = new CliProcess(['start', '--config', exampleConfig], { SWITCHYARD_DEMO__TASKS_PER_SECOND: '0', SWITCHYARD_LOGGING__LEVEL: 'warn', SWITCHYARD_AUTH__TOKENS: JSON.stringify(tokens) });
-    await daemon.waitFor(/Press Ctrl-C to stop/);
-    dashboardUrl = /dashboard:\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
-    mcpUrl = /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+    daemon = await startOpsDaemon(ADMIN, VIEWER);
+    ({ dashboardUrl, mcpUrl } = daemon);
     // As root (CI), Chromium's sandbox cannot start; the page is our own, on loopback.
     browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false });
     await mkdir(artifacts, { recursive: true });
@@ -35,8 +29,7 @@ describe('the live dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser.close();
-    daemon.kill('SIGTERM');
-    await daemon.exited;
+    await daemon.stop();
   });
 
   it('refuses without a token: a sign-in form and no data', async () => {

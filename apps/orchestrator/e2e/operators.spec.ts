@@ -1,12 +1,12 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashToken } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText, sampleSum } from '../src/ops/prometheus-text.test-helpers.js';
-import { appRoot, CliProcess } from './cli-process.js';
+import { CliProcess } from './cli-process.js';
+import type { OpsDaemon } from './start-ops-daemon.js';
+import { startOpsDaemon } from './start-ops-daemon.js';
 
-const exampleConfig = join(appRoot, 'switchyard.example.yaml');
 const ADMIN = 'e2e-admin-token';
 const VIEWER = 'e2e-viewer-token';
 
@@ -24,32 +24,26 @@ async function switchyard(args: readonly string[], env: NodeJS.ProcessEnv = {}):
 }
 
 describe('operators drive a running orchestrator from the CLI and watch its metrics', () => {
-  let daemon: CliProcess;
+  let daemon: OpsDaemon;
   let url: string;
   let dir: string;
   let admin: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const tokens = [
-      { name: 'ops', sha256: await hashToken(ADMIN), permissions: ['admin'] },
-      { name: 'prometheus', sha256: await hashToken(VIEWER), permissions: ['ops:read'] },
-    ];
-    daemon = new CliProcess(['start', '--config', exampleConfig], { SWITCHYARD_DEMO__TASKS_PER_SECOND: '0', SWITCHYARD_LOGGING__LEVEL: 'warn', SWITCHYARD_AUTH__TOKENS: JSON.stringify(tokens) });
-    await daemon.waitFor(/Press Ctrl-C to stop/);
-    url = /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+    daemon = await startOpsDaemon(ADMIN, VIEWER);
+    url = daemon.mcpUrl;
     admin = { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: ADMIN };
     dir = await mkdtemp(join(tmpdir(), 'switchyard-ops-'));
   });
 
   afterAll(async () => {
-    daemon.kill('SIGTERM');
-    await daemon.exited;
+    await daemon.stop();
   });
 
   it('prints where metrics and the dashboard are at start', () => {
     const base = new URL(url).origin;
-    expect(daemon.stdout).toContain(`metrics:           ${base}/metrics  (Authorization: Bearer <token with ops:read>)`);
-    expect(daemon.stdout).toContain(`dashboard:         ${base}/dashboard`);
+    expect(daemon.process.stdout).toContain(`metrics:           ${base}/metrics  (Authorization: Bearer <token with ops:read>)`);
+    expect(daemon.process.stdout).toContain(`dashboard:         ${base}/dashboard`);
   });
 
   it('agents lists the fleet as a table, and as JSON for scripts', async () => {

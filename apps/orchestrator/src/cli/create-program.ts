@@ -4,7 +4,7 @@ import { processIo } from '../commands/command-io.js';
 import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
 import { runAgents } from '../commands/agents-command.js';
-import type { AgentsOptions } from '../commands/agents-command.js';
+import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
 import { runDrain } from '../commands/drain-command.js';
 import type { DrainOptions } from '../commands/drain-command.js';
 import { runSubmit } from '../commands/submit-command.js';
@@ -108,18 +108,17 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
       .description(description)
       .option('--url <url>', 'MCP endpoint of the orchestrator (else SWITCHYARD_URL, client.url, or mcp.http of the config)')
       .option('--token <token>', 'token to act with (else SWITCHYARD_TOKEN or client.token; env keeps it out of `ps`)')
-      .addOption(configOption());
+      .addOption(configOption())
+      .option('--json', 'print JSON, for scripts');
 
   clientCommand('agents', 'list the agents of a running orchestrator: capabilities, status, load/capacity, priority, latency')
-    .option('--json', 'print JSON')
-    .action(async (options: AgentsOptions) => {
+    .action(async (options: ClientCommandOptions) => {
       onExit(await runAgents(options, io));
     });
 
   clientCommand('tasks', 'list the tasks a running orchestrator holds (oldest first)')
     .addOption(new Option('--status <status>', 'only tasks with this status').choices(TaskStatusSchema.options))
     .option('--limit <count>', 'at most this many (default 100)', positiveInteger)
-    .option('--json', 'print JSON')
     .action(async (options: TasksOptions) => {
       onExit(await runTasks(options, io));
     });
@@ -134,7 +133,6 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .option('--id <id>', 'task id (generated when omitted)')
     .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
     .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
-    .option('--json', 'print JSON')
     .action(async (options: SubmitOptions) => {
       onExit(await runSubmit(options, io));
     });
@@ -143,7 +141,6 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .argument('<agent>', 'agent id')
     .option('--wait', 'wait until the agent holds no task')
     .option('--timeout <ms>', 'with --wait: give up after this long (default 60000), exit 1', positiveInteger)
-    .option('--json', 'print JSON')
     .action(async (agent: string, options: DrainOptions) => {
       onExit(await runDrain(agent, options, io));
     });

@@ -3,9 +3,10 @@ import type { ClientFlags } from './client-target.js';
 import { resolveClientTarget } from './client-target.js';
 import { OrchestratorClient } from './orchestrator-client.js';
 
-/** The options every client command takes: where the orchestrator is, the token, a config to fall back on. */
+/** The options every client command takes: where the orchestrator is, the token, a config to fall back on, JSON output. */
 export interface ClientCommandOptions extends ClientFlags {
   readonly config?: string;
+  readonly json?: boolean;
 }
 
 /** Connects as the options say, runs, and always closes the session. */

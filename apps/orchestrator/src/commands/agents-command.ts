@@ -4,12 +4,8 @@ import { withOrchestratorClient } from '../client/with-orchestrator-client.js';
 import { renderTable } from '../render/render-table.js';
 import type { CommandIo } from './command-io.js';
 
-export interface AgentsOptions extends ClientCommandOptions {
-  readonly json?: boolean;
-}
-
 /** `switchyard agents`: every agent of a running orchestrator, as a table or JSON. */
-export async function runAgents(options: AgentsOptions, io: CommandIo): Promise<number> {
+export async function runAgents(options: ClientCommandOptions, io: CommandIo): Promise<number> {
   const agents = await withOrchestratorClient(options, io.env, (client) => client.listAgents());
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify(agents, null, 2)}\n`);

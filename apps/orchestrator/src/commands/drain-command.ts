@@ -12,7 +12,6 @@ export interface DrainOptions extends ClientCommandOptions {
   readonly wait?: boolean;
   /** ms `--wait` waits at most. */
   readonly timeout?: number;
-  readonly json?: boolean;
 }
 
 /**

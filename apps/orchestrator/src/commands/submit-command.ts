@@ -28,7 +28,6 @@ export interface SubmitOptions extends ClientCommandOptions {
   readonly concurrency?: number;
   /** ms to wait for each task. */
   readonly timeout?: number;
-  readonly json?: boolean;
 }
 
 type Outcome =

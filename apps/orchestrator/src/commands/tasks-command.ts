@@ -7,7 +7,6 @@ import type { CommandIo } from './command-io.js';
 export interface TasksOptions extends ClientCommandOptions {
   readonly status?: string;
   readonly limit?: number;
-  readonly json?: boolean;
 }
 
 /** `switchyard tasks`: the tasks a running orchestrator holds, optionally with one status. */
