@@ -131,6 +131,9 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(new Option('--priority <priority>', 'task priority').choices(MessagePrioritySchema.options))
     .option('--strategy <name>', 'strategy for this task')
     .option('--id <id>', 'task id (generated when omitted)')
+    .option('--max-attempts <count>', 'failed attempts before it is dead-lettered (default tasks.retry.maxAttempts)', positiveInteger)
+    .option('--attempt-timeout <ms>', 'how long one agent may hold it (default tasks.attemptTimeoutMs)', positiveInteger)
+    .option('--queue-timeout <ms>', 'longest wait for a free agent (default tasks.queue.timeoutMs)', positiveInteger)
     .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
     .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
     .action(async (options: SubmitOptions) => {

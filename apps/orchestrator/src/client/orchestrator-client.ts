@@ -46,6 +46,9 @@ export interface TaskRequest {
   readonly data?: unknown;
   readonly priority?: string;
   readonly strategy?: string;
+  readonly maxAttempts?: number;
+  readonly attemptTimeoutMs?: number;
+  readonly queueTimeoutMs?: number;
 }
 
 /** How long past the task's own timeout the client waits for execute_task's answer (network, queueing). */
@@ -118,6 +121,9 @@ export class OrchestratorClient {
       ...(request.data === undefined ? {} : { task_data: request.data }),
       ...(request.priority === undefined ? {} : { priority: request.priority }),
       ...(request.strategy === undefined ? {} : { strategy: request.strategy }),
+      ...(request.maxAttempts === undefined ? {} : { max_attempts: request.maxAttempts }),
+      ...(request.attemptTimeoutMs === undefined ? {} : { attempt_timeout_ms: request.attemptTimeoutMs }),
+      ...(request.queueTimeoutMs === undefined ? {} : { queue_timeout_ms: request.queueTimeoutMs }),
       sender_id: 'switchyard-cli',
     });
     const taskId = z.object({ task: z.object({ id: z.string() }) }).parse(created).task.id;

@@ -25,6 +25,9 @@ export interface SubmitOptions extends ClientCommandOptions {
   readonly data?: string;
   readonly priority?: string;
   readonly strategy?: string;
+  readonly maxAttempts?: number;
+  readonly attemptTimeout?: number;
+  readonly queueTimeout?: number;
   readonly concurrency?: number;
   /** ms to wait for each task. */
   readonly timeout?: number;
@@ -107,8 +110,8 @@ function printSummary(io: CommandIo, outcomes: readonly Outcome[], summary: Retu
 export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<number> {
   const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
   if (options.file !== undefined) {
-    const single = (['id', 'type', 'capabilities', 'data', 'priority', 'strategy'] as const).filter((flag) => options[flag] !== undefined);
-    if (single.length > 0) throw ValidationError.field('file', `--file takes the tasks from the file; drop --${single.join(', --')}`, 'arguments');
+    const single = (['id', 'type', 'capabilities', 'data', 'priority', 'strategy', 'maxAttempts', 'attemptTimeout', 'queueTimeout'] as const).filter((flag) => options[flag] !== undefined);
+    if (single.length > 0) throw ValidationError.field('file', `--file takes the tasks (and their limits) from the file; drop ${single.join(', ')}`, 'arguments');
     const batch = parseSubmitBatch(await readBatch(options.file, io));
     return withOrchestratorClient(options, io.env, async (client) => {
       const bar = new ProgressBar(batch.length, 'submit', io.stderr);
@@ -126,7 +129,19 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
   }
   const request: SubmitRequest = parseInput(
     SubmitRequestSchema,
-    Object.fromEntries(Object.entries({ id: options.id, type: options.type, capabilities: options.capabilities, data: parseData(options.data), priority: options.priority, strategy: options.strategy }).filter(([, value]) => value !== undefined)),
+    Object.fromEntries(
+      Object.entries({
+        id: options.id,
+        type: options.type,
+        capabilities: options.capabilities,
+        data: parseData(options.data),
+        priority: options.priority,
+        strategy: options.strategy,
+        maxAttempts: options.maxAttempts,
+        attemptTimeoutMs: options.attemptTimeout,
+        queueTimeoutMs: options.queueTimeout,
+      }).filter(([, value]) => value !== undefined),
+    ),
     'task (flags)',
   );
   return withOrchestratorClient(options, io.env, async (client) => {

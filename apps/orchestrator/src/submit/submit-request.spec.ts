@@ -28,6 +28,17 @@ describe('parseSubmitBatch', () => {
     expect(issues[4]?.message).toMatch(/colour/);
   });
 
+  it("takes a task's own retry and timeout limits, checked by core's rules", () => {
+    expect(parseSubmitBatch('{"type":"t","capabilities":["a"],"maxAttempts":5,"attemptTimeoutMs":2000,"queueTimeoutMs":60000}')[0]?.request).toEqual({
+      type: 't',
+      capabilities: ['a'],
+      maxAttempts: 5,
+      attemptTimeoutMs: 2000,
+      queueTimeoutMs: 60000,
+    });
+    expect(issuesOf('{"type":"t","capabilities":["a"],"maxAttempts":0,"attemptTimeoutMs":1.5}').map((issue) => issue.field)).toEqual(['line 1.maxAttempts', 'line 1.attemptTimeoutMs']);
+  });
+
   it('refuses a line that is JSON but not an object, and a batch with no task', () => {
     expect(issuesOf('[1,2]').map((issue) => issue.field)).toEqual(['line 1']);
     expect(issuesOf('\n  \n')).toEqual([{ field: 'file', message: 'holds no task (one JSON object per line)' }]);

@@ -1,14 +1,19 @@
-import { CapabilityListSchema, JsonValueSchema, MessagePrioritySchema, StrategyNameSchema, TaskIdSchema, ValidationError } from '@switchyard/core';
+import { CreateTaskInputSchema, JsonValueSchema, ValidationError } from '@switchyard/core';
 import { z } from 'zod';
 
-/** One task for `switchyard submit`: the flags, or one line of a JSONL batch, with the same names. */
+const task = CreateTaskInputSchema.shape;
+
+/** One task for `switchyard submit`: the flags, or one line of a JSONL batch, with the same names; core's rules for each field. */
 export const SubmitRequestSchema = z.strictObject({
-  id: TaskIdSchema.optional(),
-  type: z.string().min(1).max(256),
-  capabilities: CapabilityListSchema,
+  id: task.taskId,
+  type: task.taskType,
+  capabilities: task.requiredCapabilities,
   data: JsonValueSchema.optional(),
-  priority: MessagePrioritySchema.optional(),
-  strategy: StrategyNameSchema.optional(),
+  priority: task.priority.unwrap().optional(),
+  strategy: task.strategy,
+  maxAttempts: task.maxAttempts,
+  attemptTimeoutMs: task.attemptTimeoutMs,
+  queueTimeoutMs: task.queueTimeoutMs,
 });
 
 export type SubmitRequest = z.output<typeof SubmitRequestSchema>;
