@@ -210,6 +210,20 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     },
   },
   {
+    name: 'list_tasks',
+    description: 'Tasks the orchestrator holds (unfinished ones and the most recently finished), oldest first, optionally only those with one status; up to limit (default 100, at most 10000).',
+    permissions: anyTask,
+    inputSchema: z.strictObject({ status: z.string().optional(), limit: z.number().optional(), auth_token: authToken }),
+    outputSchema: z.object({ tasks: z.array(TaskOutput) }),
+    run: async ({ engine, authToken: token }, args) => {
+      const tasks = await engine.listTasks({ authToken: token, ...defined({ status: args.status as never, limit: args.limit as number | undefined }) });
+      return {
+        structured: { tasks },
+        summary: tasks.length === 0 ? 'No tasks' : tasks.map((task) => `${task.id} ${task.type} ${task.status}${task.assignedAgentId === null ? '' : ` (agent ${task.assignedAgentId})`}`).join('\n'),
+      };
+    },
+  },
+  {
     name: 'list_agents',
     description: 'Every registered agent with capabilities, status, load, capacity, priority and outcome stats.',
     permissions: [...anyTask, 'agents:register', 'agents:update'],
