@@ -101,7 +101,10 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     const wrong = await switchyard(['agents'], { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: 'not-a-token' });
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain('UNAUTHENTICATED');
-    const watcher = await switchyard(['agents', '--token', VIEWER, '--url', url]);
+    // A watch-only token reads, but may not act.
+    const watching = await switchyard(['agents', '--token', VIEWER, '--url', url]);
+    expect(watching.code).toBe(0);
+    const watcher = await switchyard(['submit', '--type', 'draft', '--capabilities', 'write', '--token', VIEWER, '--url', url]);
     expect(watcher.code).toBe(4);
     expect(watcher.stderr).toContain('FORBIDDEN');
     const closed = await switchyard(['agents', '--url', 'http://127.0.0.1:9/mcp', '--token', ADMIN]);
@@ -153,6 +156,16 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
 
     const text = await switchyard(['drain', 'writer-2'], admin);
     expect(text.stdout).toBe('writer-2 is draining: it gets no new tasks and finishes the 0 it holds\n');
+    // Every writer is draining: a task waits in the queue, and runs as soon as a drain is lifted.
+    const waiting = switchyard(['submit', '--type', 'draft', '--capabilities', 'write', '--json'], admin);
+    const queued = async (): Promise<number> => (JSON.parse((await switchyard(['tasks', '--status', 'queued', '--json'], admin)).stdout) as unknown[]).length;
+    for (let attempt = 0; attempt < 50 && (await queued()) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await queued()).toBeGreaterThan(0);
+    const undrained = await switchyard(['undrain', 'writer-1', '--json'], admin);
+    expect(JSON.parse(undrained.stdout)).toMatchObject({ agent: 'writer-1', status: 'online' });
+    const ran = await waiting;
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ agentId: 'writer-1' });
     const unknown = await switchyard(['drain', 'no-such-agent'], admin);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('AGENT_NOT_FOUND');

@@ -6,6 +6,7 @@ import { runAgent } from '../commands/agent-command.js';
 import { runAgents } from '../commands/agents-command.js';
 import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
 import { runDrain } from '../commands/drain-command.js';
+import { runUndrain } from '../commands/undrain-command.js';
 import type { DrainOptions } from '../commands/drain-command.js';
 import { runSubmit } from '../commands/submit-command.js';
 import type { SubmitOptions } from '../commands/submit-command.js';
@@ -116,9 +117,10 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
       onExit(await runAgents(options, io));
     });
 
-  clientCommand('tasks', 'list the tasks a running orchestrator holds (oldest first)')
+  clientCommand('tasks', 'list the tasks a running orchestrator holds (newest first)')
     .addOption(new Option('--status <status>', 'only tasks with this status').choices(TaskStatusSchema.options))
     .option('--limit <count>', 'at most this many (default 100)', positiveInteger)
+    .option('--oldest', 'oldest first')
     .action(async (options: TasksOptions) => {
       onExit(await runTasks(options, io));
     });
@@ -146,6 +148,12 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .option('--timeout <ms>', 'with --wait: give up after this long (default 60000), exit 1', positiveInteger)
     .action(async (agent: string, options: DrainOptions) => {
       onExit(await runDrain(agent, options, io));
+    });
+
+  clientCommand('undrain', 'lift a drain: the agent takes new tasks again')
+    .argument('<agent>', 'agent id')
+    .action(async (agent: string, options: ClientCommandOptions) => {
+      onExit(await runUndrain(agent, options, io));
     });
 
   const token = program.command('token').description('manage auth tokens');

@@ -108,7 +108,7 @@ export class OrchestratorClient {
     return z.object({ agents: z.array(AgentRowSchema) }).parse(await this.call('list_agents', {})).agents;
   }
 
-  async listTasks(filter: { readonly status?: string; readonly limit?: number }): Promise<TaskRow[]> {
+  async listTasks(filter: { readonly status?: string; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): Promise<TaskRow[]> {
     return z.object({ tasks: z.array(TaskRowSchema) }).parse(await this.call('list_tasks', filter)).tasks;
   }
 
@@ -133,7 +133,16 @@ export class OrchestratorClient {
 
   /** Sets the agent's status to draining: it gets no new tasks and finishes those it holds. */
   async drainAgent(agentId: string): Promise<AgentRow> {
-    return z.object({ agent: AgentRowSchema }).parse(await this.call('update_agent_status_in_distributor', { agent_id: agentId, status: 'draining' })).agent;
+    return this.setAgentStatus(agentId, 'draining');
+  }
+
+  /** Lifts a drain (or brings an agent marked offline back). */
+  async undrainAgent(agentId: string): Promise<AgentRow> {
+    return this.setAgentStatus(agentId, 'online');
+  }
+
+  private async setAgentStatus(agentId: string, status: 'online' | 'draining'): Promise<AgentRow> {
+    return z.object({ agent: AgentRowSchema }).parse(await this.call('update_agent_status_in_distributor', { agent_id: agentId, status })).agent;
   }
 
   private async call(name: string, args: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {

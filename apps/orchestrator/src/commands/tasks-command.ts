@@ -7,11 +7,17 @@ import type { CommandIo } from './command-io.js';
 export interface TasksOptions extends ClientCommandOptions {
   readonly status?: string;
   readonly limit?: number;
+  /** List the oldest first instead of the newest. */
+  readonly oldest?: boolean;
 }
 
-/** `switchyard tasks`: the tasks a running orchestrator holds, optionally with one status. */
+/** `switchyard tasks`: the tasks a running orchestrator holds, newest first, optionally with one status. */
 export async function runTasks(options: TasksOptions, io: CommandIo): Promise<number> {
-  const filter = { ...(options.status === undefined ? {} : { status: options.status }), ...(options.limit === undefined ? {} : { limit: options.limit }) };
+  const filter = {
+    ...(options.status === undefined ? {} : { status: options.status }),
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    order: options.oldest === true ? ('oldest' as const) : ('newest' as const),
+  };
   const tasks = await withOrchestratorClient(options, io.env, (client) => client.listTasks(filter));
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify(tasks, null, 2)}\n`);
