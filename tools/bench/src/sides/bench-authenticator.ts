@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { TokenAuthenticator } from '@switchyard/core';
 import { BENCH_TOKEN } from './switchyard-caller.js';
 
-/** The bench's one admin token, hashed with Node's synchronous SHA-256 as the orchestrator app does. */
+/** The bench's one admin token, hashed with Node's synchronous one-shot SHA-256 as the orchestrator app does. */
 export function benchAuthenticator(): Promise<TokenAuthenticator> {
-  return TokenAuthenticator.fromPlainTokens([{ token: BENCH_TOKEN, permissions: ['admin'] }], (token) => createHash('sha256').update(token).digest());
+  return TokenAuthenticator.fromPlainTokens([{ token: BENCH_TOKEN, permissions: ['admin'] }], (token) => hash('sha256', token, 'buffer'));
 }
