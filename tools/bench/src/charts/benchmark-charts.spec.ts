@@ -61,8 +61,8 @@ describe('SVG charts', () => {
       { name: 'memory-latency-p50', params: { system: 'switchyard', inFlight: 1 }, value: 5, unit: 'µs' },
       { name: 'scale-decisions', params: { strategy: 'round_robin', agents: 1_000 }, value: 1e7, unit: 'decisions/s' },
       { name: 'scale-decisions', params: { strategy: 'round_robin', agents: 100_000 }, value: 5e6, unit: 'decisions/s' },
-      { name: 'scale-rss', params: { agents: 1_000 }, value: 60, unit: 'MB' },
-      { name: 'scale-heap', params: { agents: 1_000 }, value: 10, unit: 'MB' },
+      { name: 'scale-rss', params: { agents: 1_000 }, value: 60, unit: 'MiB' },
+      { name: 'scale-heap', params: { agents: 1_000 }, value: 10, unit: 'MiB' },
     ];
     const charts = benchmarkCharts(results);
     expect(charts.map((chart) => chart.file)).toEqual([

@@ -90,7 +90,7 @@ function fleetCharts(results: readonly BenchResult[]): ChartFile[] {
       svg: renderLineChart({
         title: 'Memory vs fleet size (fresh process per size)',
         xLabel: 'registered agents',
-        yLabel: 'MB',
+        yLabel: 'MiB',
         xLog: true,
         series: [
           { name: 'RSS', points: rssSizes.flatMap((agents) => { const value = pick(results, 'scale-rss', { agents }); return value === undefined ? [] : [[agents, value] as const]; }) },

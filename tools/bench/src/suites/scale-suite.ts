@@ -8,10 +8,10 @@ import { STRATEGIES } from './strategies-suite.js';
 
 /** The probe runs as compiled JavaScript, whether this module runs from src (tests) or dist. */
 const probe = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'scale-probe.js');
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 async function runProbe(agents: number, quick: boolean): Promise<ScaleProbeOutput> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, String(agents), ...(quick ? ['quick'] : [])], { maxBuffer: MB });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, String(agents), ...(quick ? ['quick'] : [])], { maxBuffer: MIB });
   return JSON.parse(stdout) as ScaleProbeOutput;
 }
 
@@ -26,12 +26,12 @@ export async function runScaleSuite(settings: BenchSettings): Promise<BenchResul
     const output = await runProbe(agents, settings.quick);
     const perAgent = (output.rss - output.emptyRss) / agents;
     settings.log(
-      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MB).toFixed(1)} MB (${perAgent.toFixed(0)} B/agent over an empty process)  ` +
+      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent over an empty process)  ` +
         STRATEGIES.map((strategy) => `${strategy} ${(output.decisionsPerSecond[strategy] ?? 0).toLocaleString('en-US')}/s`).join(' · '),
     );
     results.push(
-      { name: 'scale-rss', params: { agents }, value: Math.round((output.rss / MB) * 10) / 10, unit: 'MB', baseline: Math.round((output.emptyRss / MB) * 10) / 10, ratio: output.rss / output.emptyRss },
-      { name: 'scale-heap', params: { agents }, value: Math.round((output.heap / MB) * 10) / 10, unit: 'MB' },
+      { name: 'scale-rss', params: { agents }, value: Math.round((output.rss / MIB) * 10) / 10, unit: 'MiB', baseline: Math.round((output.emptyRss / MIB) * 10) / 10, ratio: output.rss / output.emptyRss },
+      { name: 'scale-heap', params: { agents }, value: Math.round((output.heap / MIB) * 10) / 10, unit: 'MiB' },
       { name: 'scale-bytes-per-agent', params: { agents }, value: Math.round(perAgent), unit: 'B' },
     );
     for (const strategy of STRATEGIES) {
