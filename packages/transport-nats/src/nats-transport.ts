@@ -2,6 +2,7 @@ import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSu
 import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, HandlerRuns, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
+import { ChunkedInbox } from './chunked-inbox.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
 import type { NatsTransportOptions, NatsTransportOptionsInput } from './nats-transport-options.js';
 import { NatsTransportOptionsSchema } from './nats-transport-options.js';
@@ -70,7 +71,7 @@ export class NatsTransport implements Transport {
   private state: State = 'idle';
   private connection: NatsConnection | undefined;
   private connected = false;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Map<Subscription, ChunkedInbox>();
   private readonly handlerRuns = new HandlerRuns((error) => this.onerror?.(error));
   /** Reply subjects of sends waiting for their routing check, by token; true once "no responders" came back. */
   private readonly routing = new Map<string, boolean>();
@@ -124,7 +125,8 @@ export class NatsTransport implements Transport {
     // still send), then close.
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
-    await Promise.allSettled(subscriptions.map((subscription) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
+    await Promise.allSettled(subscriptions.map(([subscription]) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
+    await Promise.all(subscriptions.map(([, inbox]) => inbox.whenEmpty()));
     await this.handlerRuns.settled();
     // Whatever the handlers sent last leaves before the connection closes.
     if (this.flushScheduled) this.flushOutboxes();
@@ -277,16 +279,19 @@ export class NatsTransport implements Transport {
     if (!parsedAddress.success) {
       throw new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`);
     }
+    const inbox = new ChunkedInbox(handler, (each, envelope) => {
+      this.handlerRuns.run(each, envelope);
+    });
     const subscription = connection.subscribe(this.subjectOf(address), {
       callback: (error, message) => {
         if (error !== null) {
           this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Subscription to '${address}' failed: ${error.message}`, {}, { cause: error }));
           return;
         }
-        this.receive(message, handler);
+        this.receive(message, inbox);
       },
     });
-    this.subscriptions.add(subscription);
+    this.subscriptions.set(subscription, inbox);
     // The SUB is only buffered so far: a round trip makes sure nats-server has it before we say
     // "subscribed", or a send from another connection could still meet "no responders".
     await connection.flush();
@@ -295,18 +300,19 @@ export class NatsTransport implements Transport {
       unsubscribe: async () => {
         if (!this.subscriptions.delete(subscription)) return;
         if (!connection.isClosed()) await subscription.drain();
+        await inbox.whenEmpty();
       },
     };
   }
 
   /**
    * Validates each envelope of the message (one, or a JSON array from a coalescing sender) and
-   * runs the handler in order; problems go to onerror, never to the sender.
+   * queues the valid ones for the handler in order; problems go to onerror, never to the sender.
    */
-  private receive(message: Msg, handler: EnvelopeHandler): void {
+  private receive(message: Msg, inbox: ChunkedInbox): void {
     const { envelopes, problems } = decodeEnvelopeBatch(decoder.decode(message.data));
     for (const problem of problems) this.handlerRuns.fail(problem);
-    for (const envelope of envelopes) this.handlerRuns.run(handler, envelope);
+    inbox.receive(envelopes);
   }
 
   private async watchStatus(connection: NatsConnection): Promise<void> {
