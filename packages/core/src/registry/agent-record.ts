@@ -12,6 +12,9 @@ const NO_METADATA: Record<string, JsonValue> = Object.freeze({});
 const NO_OUTCOMES: Readonly<AgentOutcomeStats> = Object.freeze({ completed: 0, failed: 0, latencyEwmaMs: null });
 const NO_POOLS: readonly PoolEntry[] = Object.freeze([]);
 
+/** Array.isArray for the pool membership, keeping the element type (the built-in narrows to any[]). */
+const isEntryList = (pools: PoolEntry | readonly PoolEntry[]): pools is readonly PoolEntry[] => Array.isArray(pools);
+
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
   /** Shared by every agent with the same capability list (the registry interns them): never mutate it. */
@@ -28,11 +31,11 @@ export class AgentRecord implements AgentView {
   expectsHeartbeats = false;
   private inFlightTasks: Set<string> | undefined;
   /**
-   * Its membership in each candidate pool whose signature its capabilities cover. Replaced by an
-   * exact-size copy, never grown in place: a push or a spread reserves 17 slots (152 bytes) where
-   * an agent is in one or two pools.
+   * Its membership in each candidate pool whose signature its capabilities cover: the entry
+   * itself while it is in one pool (most agents are), else an exact-size array, replaced rather
+   * than grown (a push reserves 17 slots, 152 bytes). A fleet of 100,000 notices either way.
    */
-  poolEntries: readonly PoolEntry[] = NO_POOLS;
+  private pools: PoolEntry | readonly PoolEntry[] = NO_POOLS;
 
   constructor(
     readonly id: string,
@@ -61,15 +64,36 @@ export class AgentRecord implements AgentView {
   }
 
   joinPool(entry: PoolEntry): void {
-    this.poolEntries = this.poolEntries.concat(entry);
+    const pools = this.pools;
+    this.pools = isEntryList(pools) ? (pools.length === 0 ? entry : pools.concat(entry)) : [pools, entry];
   }
 
   leavePool(entry: PoolEntry): void {
-    this.poolEntries = this.poolEntries.filter((each) => each !== entry);
+    const pools = this.pools;
+    if (!isEntryList(pools)) {
+      if (pools === entry) this.pools = NO_POOLS;
+      return;
+    }
+    const rest = pools.filter((each) => each !== entry);
+    this.pools = rest.length === 1 ? (rest[0] as PoolEntry) : rest;
   }
 
   leaveAllPools(): void {
-    this.poolEntries = NO_POOLS;
+    this.pools = NO_POOLS;
+  }
+
+  /** Its entry in that pool, if it is a member. */
+  entryIn(pool: PoolEntry['pool']): PoolEntry | undefined {
+    const pools = this.pools;
+    if (!isEntryList(pools)) return pools.pool === pool ? pools : undefined;
+    return pools.find((entry) => entry.pool === pool);
+  }
+
+  /** Visits each of its pool entries (pass a function that captures nothing: this runs on every load change). */
+  forEachPoolEntry(visit: (entry: PoolEntry) => void): void {
+    const pools = this.pools;
+    if (!isEntryList(pools)) visit(pools);
+    else for (const entry of pools) visit(entry);
   }
 
   /** Online and with room for one more task. */

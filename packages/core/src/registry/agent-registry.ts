@@ -3,6 +3,7 @@ import type { AgentStatus } from '../models/agent-status.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
 import { CandidatePool } from './candidate-pool.js';
+import type { PoolEntry } from './pool-entry.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
@@ -194,12 +195,12 @@ export class AgentRegistry {
   }
 
   private leavePools(agent: AgentRecord): void {
-    for (const entry of agent.poolEntries) entry.pool.removeMember(entry);
+    agent.forEachPoolEntry(removeFromPool);
     agent.leaveAllPools();
   }
 
   private refreshPools(agent: AgentRecord): void {
-    for (const entry of agent.poolEntries) entry.pool.refresh(entry);
+    agent.forEachPoolEntry(refreshInPool);
   }
 
   private internCapabilities(capabilities: readonly string[]): ReadonlySet<string> {
@@ -239,3 +240,11 @@ export class AgentRegistry {
     }
   }
 }
+
+const removeFromPool = (entry: PoolEntry): void => {
+  entry.pool.removeMember(entry);
+};
+
+const refreshInPool = (entry: PoolEntry): void => {
+  entry.pool.refresh(entry);
+};
