@@ -1,17 +1,21 @@
 import { z } from 'zod';
+import { fastPathRegistry } from '../validation/fast-path-registry.js';
 import { IDENTIFIER_PATTERNS } from './identifier-patterns.js';
 
 /**
  * Agent ids become part of transport addresses (and NATS subjects), so they are limited to
  * characters that are safe in both: letters, digits, `_` and `-`.
  */
-export const AgentIdSchema = z
-  .string()
-  .regex(IDENTIFIER_PATTERNS.agentId, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+export const AgentIdSchema = fastPathRegistry.attach(
+  z.string().regex(IDENTIFIER_PATTERNS.agentId, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit'),
+  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.agentId.test(value) ? value : undefined),
+);
 
-export const TaskIdSchema = z
-  .string()
-  .regex(IDENTIFIER_PATTERNS.taskId, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+/** Checked on every task answer (by id), so parseInput tries the pattern by hand before zod. */
+export const TaskIdSchema = fastPathRegistry.attach(
+  z.string().regex(IDENTIFIER_PATTERNS.taskId, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit'),
+  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.taskId.test(value) ? value : undefined),
+);
 
 export const CapabilitySchema = z
   .string()
