@@ -27,12 +27,13 @@ function systemCharts(results: readonly BenchResult[]): ChartFile[] {
   const hasNats = results.some((result) => result.name === 'nats-throughput');
   if (!hasMemory && !hasNats) return [];
   const transports = [...(hasMemory ? (['memory'] as const) : []), ...(hasNats ? (['nats'] as const) : [])];
-  const transportLabel = { memory: 'in one process', nats: 'over NATS' } as const;
+  const transportLabel = { memory: 'in-process', nats: 'NATS' } as const;
   const groups = transports.flatMap((transport) => [1, 64].map((inFlight) => ({ transport, inFlight })));
   const throughput = renderBarChart({
     title: 'Throughput vs concurrency (distribute → agent → result)',
     yLabel: 'calls per second',
-    groups: groups.map(({ transport, inFlight }) => `${transportLabel[transport]}, ${String(inFlight)} in flight`),
+    xLabel: 'transport · calls in flight',
+    groups: groups.map(({ transport, inFlight }) => `${transportLabel[transport]} · ${String(inFlight)}`),
     series: SYSTEMS.map((system) => ({
       name: system.label,
       values: groups.map(({ transport, inFlight }) => {
@@ -44,6 +45,7 @@ function systemCharts(results: readonly BenchResult[]): ChartFile[] {
   const latency = renderBarChart({
     title: 'Switchyard vs Moleculer vs raw NATS: latency p50, 1 in flight',
     yLabel: 'microseconds (lower is better)',
+    xLabel: 'transport',
     groups: transports.map((transport) => transportLabel[transport]),
     series: SYSTEMS.map((system) => ({
       name: system.label,

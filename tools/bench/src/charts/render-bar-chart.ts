@@ -7,6 +7,8 @@ import { svgDocument } from './svg-document.js';
 export interface BarChart {
   readonly title: string;
   readonly yLabel: string;
+  /** Under the group labels: what they are. */
+  readonly xLabel?: string;
   /** The groups along the x axis. */
   readonly groups: readonly string[];
   /** One bar per group for each series; undefined leaves a gap (the system was not measured there). */
@@ -42,6 +44,9 @@ export function renderBarChart(chart: BarChart): string {
     parts.push(`<text x="${(margin.left + (groupIndex + 0.5) * groupWidth).toFixed(1)}" y="${String(height - margin.bottom + 18)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(group)}</text>`);
   });
   parts.push(`<line x1="${String(margin.left)}" x2="${String(width - margin.right)}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="${axis}"/>`);
+  if (chart.xLabel !== undefined) {
+    parts.push(`<text x="${String(margin.left + plotWidth / 2)}" y="${String(height - margin.bottom + 36)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(chart.xLabel)}</text>`);
+  }
   const legendY = height - 22;
   chart.series.forEach((series, seriesIndex) => {
     const x = margin.left + seriesIndex * 170;

@@ -14,7 +14,7 @@ export const MEMORY_BASELINE = 'moleculer-fake';
 export async function runMemorySuite(settings: BenchSettings): Promise<BenchResult[]> {
   const plan = settings.quick
     ? { warmup: 200, calls: { 1: 200, 64: 1_000 }, rounds: 1 }
-    : { warmup: 20_000, calls: { 1: 20_000, 64: 100_000 }, rounds: 3 };
+    : { warmup: 20_000, calls: { 1: 20_000, 64: 100_000 }, rounds: 5 };
   const sides: BenchSide[] = [];
   try {
     sides.push(await switchyardMemorySide(), await moleculerFakeSide());

@@ -17,7 +17,7 @@ export const NATS_BASELINE = 'raw';
 export async function runNatsSuite(settings: BenchSettings): Promise<BenchResult[]> {
   const plan = settings.quick
     ? { warmup: 200, calls: { 1: 200, 64: 1_000 }, rounds: 1 }
-    : { warmup: 5_000, calls: { 1: 5_000, 64: 40_000 }, rounds: 3 };
+    : { warmup: 5_000, calls: { 1: 5_000, 64: 40_000 }, rounds: 5 };
   const server = await startNatsServer();
   const sides: BenchSide[] = [];
   try {
