@@ -77,7 +77,6 @@ export class NatsTransport implements Transport {
   private readonly routing = new Map<string, boolean>();
   private replyPrefix = '';
   private sendCounter = 0;
-  private pendingRoundTrip: Promise<void> | undefined;
   /** Envelopes waiting for this tick's end, per subject, in the order they were sent. */
   private readonly outboxes = new Map<string, Outbox>();
   private flushScheduled = false;
@@ -231,29 +230,25 @@ export class NatsTransport implements Transport {
   }
 
   /**
-   * One PING/PONG with nats-server for every send published in the same moment: the PING is
-   * issued on a microtask, after the publishes already buffered, so its PONG vouches for all.
+   * One PING/PONG with nats-server. Called right after a tick's batches are published, so the
+   * PING shares their socket write and its PONG vouches for all of them.
    */
   private serverRoundTrip(connection: NatsConnection): Promise<void> {
-    this.pendingRoundTrip ??= new Promise<void>((resolve, reject) => {
-      queueMicrotask(() => {
-        this.pendingRoundTrip = undefined;
-        const timer = setTimeout(() => {
-          reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
-        }, this.options.deliveryTimeoutMs);
-        connection.flush().then(
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-      });
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
+      }, this.options.deliveryTimeoutMs);
+      connection.flush().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
-    return this.pendingRoundTrip;
   }
 
   /** Queued like a send but nobody waits for the server: no reply subject unless a send shares the batch. */
