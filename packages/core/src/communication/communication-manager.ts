@@ -46,9 +46,9 @@ export class CommunicationManager {
     await this.transport.stop();
   }
 
-  /** Hands a task to its assigned agent; resolves once the agent's transport has it. */
-  async sendTaskRequest(agentId: string, task: TaskRecord): Promise<void> {
-    await this.transport.send({
+  /** Hands a task to its assigned agent; resolves once the agent's transport has it. Not async: the transport's promise is the answer, one promise less per task. */
+  sendTaskRequest(agentId: string, task: TaskRecord): Promise<void> {
+    return this.transport.send({
       id: nextEnvelopeId(),
       kind: 'task_request',
       from: ORCHESTRATOR_ADDRESS,
