@@ -52,3 +52,27 @@ describe('NATS transport receiving a coalesced message', () => {
     await receiver.stop();
   });
 });
+
+describe('NATS transport sending', () => {
+  it('coalesces the envelopes of one tick for one subject into one NATS message, in order, and sends a lone envelope at once', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'coalesce' });
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('coalesce.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    await Promise.all([
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1)),
+      sender.publish(taskRequestEnvelope('orchestrator', 'agent.receiver', 2)),
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3)),
+    ]);
+    await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 4));
+    await waitUntil(() => bodies.length === 2, 'two NATS messages arrive');
+    const sequences = (body: unknown): number[] =>
+      (Array.isArray(body) ? body : [body]).map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence);
+    expect(bodies.map(sequences)).toEqual([[1, 2, 3], [4]]);
+    expect(Array.isArray(bodies[1])).toBe(false);
+    await raw.close();
+    await sender.stop();
+  });
+});

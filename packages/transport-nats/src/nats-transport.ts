@@ -2,6 +2,7 @@ import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSu
 import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, HandlerRuns, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
+import { ChunkedInbox } from './chunked-inbox.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
 import type { NatsTransportOptions, NatsTransportOptionsInput } from './nats-transport-options.js';
 import { NatsTransportOptionsSchema } from './nats-transport-options.js';
@@ -10,6 +11,40 @@ type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/**
+ * Most UTF-16 characters of JSON in one coalesced message: even at three UTF-8 bytes each it
+ * stays well under nats-server's default 1 MB max_payload.
+ */
+const MAX_BATCH_CHARACTERS = 128 * 1024;
+
+/** Envelopes for one subject waiting to leave together. */
+interface Outbox {
+  readonly subject: string;
+  readonly parts: string[];
+  /** Characters of JSON so far, commas included. */
+  length: number;
+  /** Set when a send is in the batch: the reply subject nats-server answers with "no responders". */
+  token: string | undefined;
+  /** Settles the batch's sends once the server has routed it. */
+  routed: Deferred | undefined;
+  /** The verdict for the batch's sends: nats-server said "no responders". */
+  nobodyListens: boolean;
+}
+
+interface Deferred extends Promise<void> {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** A promise with its settle functions on it. */
+function deferred(): Deferred {
+  let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  return Object.assign(promise, settle);
+}
 
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
 const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set<string>([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired]);
@@ -36,13 +71,15 @@ export class NatsTransport implements Transport {
   private state: State = 'idle';
   private connection: NatsConnection | undefined;
   private connected = false;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Map<Subscription, ChunkedInbox>();
   private readonly handlerRuns = new HandlerRuns((error) => this.onerror?.(error));
   /** Reply subjects of sends waiting for their routing check, by token; true once "no responders" came back. */
   private readonly routing = new Map<string, boolean>();
   private replyPrefix = '';
   private sendCounter = 0;
-  private pendingRoundTrip: Promise<void> | undefined;
+  /** Envelopes waiting for this tick's end, per subject, in the order they were sent. */
+  private readonly outboxes = new Map<string, Outbox>();
+  private flushScheduled = false;
 
   constructor(options: NatsTransportOptionsInput) {
     this.options = parseInput(NatsTransportOptionsSchema, options, 'NATS transport options');
@@ -87,8 +124,11 @@ export class NatsTransport implements Transport {
     // still send), then close.
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
-    await Promise.allSettled(subscriptions.map((subscription) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
+    await Promise.allSettled(subscriptions.map(([subscription]) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
+    await Promise.all(subscriptions.map(([, inbox]) => inbox.whenEmpty()));
     await this.handlerRuns.settled();
+    // Whatever the handlers sent last leaves before the connection closes.
+    if (this.flushScheduled) this.flushOutboxes();
     this.state = 'stopped';
     this.connected = false;
     if (!connection.isClosed()) await connection.close();
@@ -102,55 +142,123 @@ export class NatsTransport implements Transport {
     if (!this.connected) {
       throw new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
     }
-    this.sendCounter++;
-    const token = this.sendCounter.toString(36);
-    this.routing.set(token, false);
+    const outbox = this.enqueue(connection, envelope);
+    if (outbox.token === undefined) {
+      this.sendCounter++;
+      outbox.token = this.sendCounter.toString(36);
+      this.routing.set(outbox.token, false);
+    }
     try {
-      connection.publish(this.subjectOf(envelope.to), encoder.encode(encodeEnvelope(envelope)), { reply: this.replyPrefix + token });
-      await this.serverRoundTrip(connection);
+      await (outbox.routed ??= deferred());
     } catch (error) {
       throw this.deliveryFailure(error, envelope);
-    } finally {
-      const nobodyListens = this.routing.get(token) === true;
-      this.routing.delete(token);
-      if (nobodyListens) throw new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+    }
+    if (outbox.nobodyListens) throw new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+  }
+
+  /**
+   * Queues an envelope for its subject; everything queued in the same tick leaves as one NATS
+   * message (a JSON array when there are several, which receivers take in order). At one
+   * envelope in flight the flush comes at the end of the same tick, so nothing waits for
+   * company; under load one message, one parse and one server hop carry many envelopes.
+   */
+  private enqueue(connection: NatsConnection, envelope: Envelope): Outbox {
+    const subject = this.subjectOf(envelope.to);
+    const encoded = encodeEnvelope(envelope);
+    let outbox = this.outboxes.get(subject);
+    if (outbox !== undefined && outbox.length + encoded.length > MAX_BATCH_CHARACTERS) {
+      // Full: it leaves now, ahead of this envelope, so order is kept.
+      this.outboxes.delete(subject);
+      this.publishOutbox(connection, outbox);
+      void this.confirmOutboxes(connection, [outbox]);
+      outbox = undefined;
+    }
+    if (outbox === undefined) {
+      outbox = { subject, parts: [], length: 0, token: undefined, routed: undefined, nobodyListens: false };
+      this.outboxes.set(subject, outbox);
+    }
+    outbox.parts.push(encoded);
+    outbox.length += encoded.length + 1;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushOutboxes);
+    }
+    return outbox;
+  }
+
+  /** Publishes every queued batch, then lets their sends learn (after one PING/PONG) whether they were routed. */
+  private readonly flushOutboxes = (): void => {
+    this.flushScheduled = false;
+    const connection = this.connection;
+    const outboxes = [...this.outboxes.values()];
+    this.outboxes.clear();
+    if (connection === undefined) return;
+    for (const outbox of outboxes) this.publishOutbox(connection, outbox);
+    void this.confirmOutboxes(connection, outboxes);
+  };
+
+  private publishOutbox(connection: NatsConnection, outbox: Outbox): void {
+    const body = outbox.parts.length === 1 ? (outbox.parts[0] ?? '') : `[${outbox.parts.join(',')}]`;
+    try {
+      connection.publish(outbox.subject, encoder.encode(body), outbox.token === undefined ? undefined : { reply: this.replyPrefix + outbox.token });
+    } catch (error) {
+      outbox.routed?.reject(error instanceof Error ? error : new Error(String(error)));
+      outbox.routed = undefined;
+      if (outbox.token !== undefined) this.routing.delete(outbox.token);
+      this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Could not publish to '${outbox.subject}': ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error }));
+    }
+  }
+
+  /** Settles the sends waiting on these batches once nats-server has answered a PING sent after them. */
+  private async confirmOutboxes(connection: NatsConnection, outboxes: readonly Outbox[]): Promise<void> {
+    const waiting = outboxes.filter((outbox) => outbox.routed !== undefined);
+    if (waiting.length === 0) return;
+    let failure: Error | undefined;
+    try {
+      await this.serverRoundTrip(connection);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    for (const outbox of waiting) {
+      if (outbox.token !== undefined) {
+        outbox.nobodyListens = this.routing.get(outbox.token) === true;
+        this.routing.delete(outbox.token);
+      }
+      if (failure === undefined) outbox.routed?.resolve();
+      else outbox.routed?.reject(failure);
     }
   }
 
   /**
-   * One PING/PONG with nats-server for every send published in the same moment: the PING is
-   * issued on a microtask, after the publishes already buffered, so its PONG vouches for all.
+   * One PING/PONG with nats-server. Called right after a tick's batches are published, so the
+   * PING shares their socket write and its PONG vouches for all of them.
    */
   private serverRoundTrip(connection: NatsConnection): Promise<void> {
-    this.pendingRoundTrip ??= new Promise<void>((resolve, reject) => {
-      queueMicrotask(() => {
-        this.pendingRoundTrip = undefined;
-        const timer = setTimeout(() => {
-          reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
-        }, this.options.deliveryTimeoutMs);
-        connection.flush().then(
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-      });
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
+      }, this.options.deliveryTimeoutMs);
+      connection.flush().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
-    return this.pendingRoundTrip;
   }
 
-  /** A plain NATS publish: no reply subject, so the receiver sends no receipt. */
+  /** Queued like a send but nobody waits for the server: no reply subject unless a send shares the batch. */
   publish(envelope: Envelope): Promise<void> {
     const connection = this.connection;
     if ((this.state !== 'running' && this.state !== 'stopping') || connection === undefined || !this.connected) {
       return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is not up', { to: envelope.to }));
     }
     try {
-      connection.publish(this.subjectOf(envelope.to), encoder.encode(encodeEnvelope(envelope)));
+      this.enqueue(connection, envelope);
     } catch (error) {
       return Promise.reject(this.deliveryFailure(error, envelope));
     }
@@ -166,16 +274,19 @@ export class NatsTransport implements Transport {
     if (!parsedAddress.success) {
       throw new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`);
     }
+    const inbox = new ChunkedInbox(handler, (each, envelope) => {
+      this.handlerRuns.run(each, envelope);
+    });
     const subscription = connection.subscribe(this.subjectOf(address), {
       callback: (error, message) => {
         if (error !== null) {
           this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Subscription to '${address}' failed: ${error.message}`, {}, { cause: error }));
           return;
         }
-        this.receive(message, handler);
+        this.receive(message, inbox);
       },
     });
-    this.subscriptions.add(subscription);
+    this.subscriptions.set(subscription, inbox);
     // The SUB is only buffered so far: a round trip makes sure nats-server has it before we say
     // "subscribed", or a send from another connection could still meet "no responders".
     await connection.flush();
@@ -184,18 +295,19 @@ export class NatsTransport implements Transport {
       unsubscribe: async () => {
         if (!this.subscriptions.delete(subscription)) return;
         if (!connection.isClosed()) await subscription.drain();
+        await inbox.whenEmpty();
       },
     };
   }
 
   /**
    * Validates each envelope of the message (one, or a JSON array from a coalescing sender) and
-   * runs the handler in order; problems go to onerror, never to the sender.
+   * queues the valid ones for the handler in order; problems go to onerror, never to the sender.
    */
-  private receive(message: Msg, handler: EnvelopeHandler): void {
+  private receive(message: Msg, inbox: ChunkedInbox): void {
     const { envelopes, problems } = decodeEnvelopeBatch(decoder.decode(message.data));
     for (const problem of problems) this.handlerRuns.fail(problem);
-    for (const envelope of envelopes) this.handlerRuns.run(handler, envelope);
+    inbox.receive(envelopes);
   }
 
   private async watchStatus(connection: NatsConnection): Promise<void> {

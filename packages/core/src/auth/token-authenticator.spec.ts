@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -22,6 +23,13 @@ describe('TokenAuthenticator', () => {
     await expect(authenticator.authenticate('')).rejects.toBeInstanceOf(AuthenticationError);
     await expect(authenticator.authenticate('wrong')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticator.authenticate('right ')).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('answers the same with a synchronous digest, as the orchestrator app injects one', async () => {
+    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: 'right', permissions: ['admin'] }], (token) => hash('sha256', token, 'buffer'));
+    await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
+    await expect(authenticator.authenticate('wrong')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authenticator.authenticate(undefined)).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('refuses a config that lists the same token twice, naming the entry', async () => {

@@ -63,9 +63,18 @@ export class TokenAuthenticator implements Authenticator {
     return new TokenAuthenticator(hashed, digest);
   }
 
-  async authenticate(token: string | undefined): Promise<Principal> {
-    if (token === undefined || token.length === 0) throw new AuthenticationError('An auth token is required');
-    const digest = await this.digest(token);
+  authenticate(token: string | undefined): Promise<Principal> {
+    try {
+      if (token === undefined || token.length === 0) throw new AuthenticationError('An auth token is required');
+      const digest = this.digest(token);
+      // A synchronous digest (the app's) is matched at once: no extra await on every engine call.
+      return digest instanceof Uint8Array ? Promise.resolve(this.match(digest)) : digest.then((bytes) => this.match(bytes));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private match(digest: Uint8Array): Principal {
     let match: Principal | undefined;
     for (const stored of this.tokens) {
       // No early exit: every stored digest is compared whatever matched before.

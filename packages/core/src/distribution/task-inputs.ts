@@ -3,6 +3,8 @@ import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, StrategyNameSchema
 import { JsonValueSchema } from '../models/json-value.js';
 import { MessagePrioritySchema } from '../models/message-priority.js';
 import { TaskErrorInfoSchema } from '../models/task.js';
+import { fastPathRegistry } from '../validation/fast-path-registry.js';
+import { parseDistributeTaskInputFast } from '../validation/parse-distribute-task-input-fast.js';
 
 /** A new task; the id is generated when omitted. */
 export const CreateTaskInputSchema = z.strictObject({
@@ -21,11 +23,14 @@ export const CreateTaskInputSchema = z.strictObject({
   queueTimeoutMs: z.number().int().positive().max(86_400_000).optional(),
 });
 
-/** The seed's distributeTask: create and hand over in one call, with the caller's id. */
-export const DistributeTaskInputSchema = CreateTaskInputSchema.extend({
-  taskId: TaskIdSchema,
-  senderId: SenderIdSchema,
-});
+/** The seed's distributeTask: create and hand over in one call, with the caller's id. Checked once per task, so by hand first. */
+export const DistributeTaskInputSchema = fastPathRegistry.attach(
+  CreateTaskInputSchema.extend({
+    taskId: TaskIdSchema,
+    senderId: SenderIdSchema,
+  }),
+  parseDistributeTaskInputFast,
+);
 
 export const TaskResponseInputSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDENTIFIER_PATTERNS } from './identifier-patterns.js';
 import { AgentStatusUpdateSchema } from './agent-status-update.js';
 import { AgentRegistrationSchema } from './agent-registration.js';
 import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, TaskIdSchema } from './identifiers.js';
@@ -10,7 +11,7 @@ import { TaskErrorInfoSchema } from './task.js';
 export const AddressSchema = z
   .string()
   .max(256)
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens of letters, digits, "_" or "-"');
+  .regex(IDENTIFIER_PATTERNS.address, 'must be dot-separated tokens of letters, digits, "_" or "-"');
 
 export const TaskRequestPayloadSchema = z.strictObject({
   taskId: TaskIdSchema,

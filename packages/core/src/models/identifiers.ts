@@ -1,25 +1,30 @@
 import { z } from 'zod';
+import { fastPathRegistry } from '../validation/fast-path-registry.js';
+import { IDENTIFIER_PATTERNS } from './identifier-patterns.js';
 
 /**
  * Agent ids become part of transport addresses (and NATS subjects), so they are limited to
  * characters that are safe in both: letters, digits, `_` and `-`.
  */
-export const AgentIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+export const AgentIdSchema = fastPathRegistry.attach(
+  z.string().regex(IDENTIFIER_PATTERNS.agentId, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit'),
+  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.agentId.test(value) ? value : undefined),
+);
 
-export const TaskIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+/** Checked on every task answer (by id), so parseInput tries the pattern by hand before zod. */
+export const TaskIdSchema = fastPathRegistry.attach(
+  z.string().regex(IDENTIFIER_PATTERNS.taskId, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit'),
+  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.taskId.test(value) ? value : undefined),
+);
 
 export const CapabilitySchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/, 'must be 1-128 letters, digits, "_", ".", ":", "/" or "-", starting with a letter or digit');
+  .regex(IDENTIFIER_PATTERNS.capability, 'must be 1-128 letters, digits, "_", ".", ":", "/" or "-", starting with a letter or digit');
 
 /** Names of strategies, built-in or plugin. */
 export const StrategyNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lower-case letters, digits, "_" or "-"');
+  .regex(IDENTIFIER_PATTERNS.strategyName, 'must be 1-64 lower-case letters, digits, "_" or "-"');
 
 /** A free-form name of whoever sent a task (a client, a user, another agent). */
 export const SenderIdSchema = z.string().min(1).max(256);

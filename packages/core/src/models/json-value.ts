@@ -15,12 +15,15 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (!isJsonValue(item, depth + 1)) return false;
+    for (let index = 0; index < value.length; index++) if (!isJsonValue(value[index], depth + 1)) return false;
     return true;
   }
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return false;
-  for (const item of Object.values(value)) if (!isJsonValue(item, depth + 1)) return false;
+  // for-in with an own-property check visits what Object.values would, without allocating an
+  // array per object: this runs several times on every task's data and result.
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (Object.hasOwn(record, key) && !isJsonValue(record[key], depth + 1)) return false;
   return true;
 }
 

@@ -3,6 +3,7 @@ import type { AgentStatus } from '../models/agent-status.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
 import { CandidatePool } from './candidate-pool.js';
+import type { PoolEntry } from './pool-entry.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
@@ -26,6 +27,8 @@ export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly agentsByCapability = new Map<string, Set<AgentRecord>>();
   private readonly pools = new Map<string, CandidatePool>();
+  /** One Set per distinct capability list (order kept), shared by the agents that registered it. */
+  private readonly capabilitySets = new Map<string, { readonly set: ReadonlySet<string>; holders: number }>();
   /** Pools indexed by the first capability of their sorted signature, to find an agent's pools. */
   private readonly poolsByFirstCapability = new Map<string, Set<CandidatePool>>();
   private nextSequence = 1;
@@ -57,7 +60,7 @@ export class AgentRegistry {
     if (existing === undefined) {
       const agent = new AgentRecord(
         registration.agentId,
-        registration.capabilities,
+        this.internCapabilities(registration.capabilities),
         registration.priority,
         registration.capacity,
         registration.metadata,
@@ -75,12 +78,13 @@ export class AgentRegistry {
     if (capabilitiesChanged) {
       this.leavePools(existing);
       this.unindexCapabilities(existing);
-      existing.capabilities = new Set(registration.capabilities);
+      this.releaseCapabilities(existing.capabilities);
+      existing.capabilities = this.internCapabilities(registration.capabilities);
       this.indexCapabilities(existing);
     }
     existing.priority = registration.priority;
     existing.capacity = registration.capacity ?? Infinity;
-    existing.metadata = registration.metadata ?? {};
+    existing.setMetadata(registration.metadata);
     existing.status = 'online';
     existing.lastSeenAt = now;
     if (capabilitiesChanged) this.joinPools(existing);
@@ -92,6 +96,7 @@ export class AgentRegistry {
     const agent = this.require(agentId);
     this.leavePools(agent);
     this.unindexCapabilities(agent);
+    this.releaseCapabilities(agent.capabilities);
     this.agents.delete(agentId);
     return agent;
   }
@@ -153,7 +158,7 @@ export class AgentRegistry {
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
     const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId));
-    for (const agent of this.capableAgents(capabilities)) agent.poolEntries.push(pool.addMember(agent));
+    for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
     let siblings = this.poolsByFirstCapability.get(first);
@@ -171,7 +176,7 @@ export class AgentRegistry {
     if (oldest === undefined) return;
     this.pools.delete(oldest.key);
     this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
-    for (const entry of oldest.memberEntries) removeFrom(entry.agent.poolEntries, entry);
+    for (const entry of oldest.memberEntries) entry.agent.leavePool(entry);
     oldest.dispose();
   }
 
@@ -185,17 +190,35 @@ export class AgentRegistry {
   private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
     if (pools === undefined) return;
     for (const pool of pools) {
-      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.poolEntries.push(pool.addMember(agent));
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool.addMember(agent));
     }
   }
 
   private leavePools(agent: AgentRecord): void {
-    for (const entry of agent.poolEntries) entry.pool.removeMember(entry);
-    agent.poolEntries.length = 0;
+    agent.forEachPoolEntry(removeFromPool);
+    agent.leaveAllPools();
   }
 
   private refreshPools(agent: AgentRecord): void {
-    for (const entry of agent.poolEntries) entry.pool.refresh(entry);
+    agent.forEachPoolEntry(refreshInPool);
+  }
+
+  private internCapabilities(capabilities: readonly string[]): ReadonlySet<string> {
+    // NUL cannot occur in a capability name, so keys never collide.
+    const key = capabilities.join('\u0000');
+    let shared = this.capabilitySets.get(key);
+    if (shared === undefined) {
+      shared = { set: new Set(capabilities), holders: 0 };
+      this.capabilitySets.set(key, shared);
+    }
+    shared.holders++;
+    return shared.set;
+  }
+
+  private releaseCapabilities(capabilities: ReadonlySet<string>): void {
+    const key = [...capabilities].join('\u0000');
+    const shared = this.capabilitySets.get(key);
+    if (shared !== undefined && --shared.holders === 0) this.capabilitySets.delete(key);
   }
 
   private indexCapabilities(agent: AgentRecord): void {
@@ -218,7 +241,10 @@ export class AgentRegistry {
   }
 }
 
-function removeFrom<T>(list: T[], item: T): void {
-  const index = list.indexOf(item);
-  if (index >= 0) list.splice(index, 1);
-}
+const removeFromPool = (entry: PoolEntry): void => {
+  entry.pool.removeMember(entry);
+};
+
+const refreshInPool = (entry: PoolEntry): void => {
+  entry.pool.refresh(entry);
+};

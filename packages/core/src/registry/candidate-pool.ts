@@ -141,7 +141,7 @@ export class CandidatePool implements CandidateView {
   }
 
   private entryOf(agent: AgentRecord): PoolEntry | undefined {
-    return agent.poolEntries.find((entry) => entry.pool === this);
+    return agent.entryIn(this);
   }
 
   private makeAvailable(entry: PoolEntry): void {

@@ -1,13 +1,15 @@
 /** Anything a heap can hold: it records its own position in each heap it is in. */
 export interface HeapItem {
-  readonly heapPositions: number[];
+  /** Where the item sits in the heap of this slot, -1 when not in it. */
+  heapPosition(slot: number): number;
+  setHeapPosition(slot: number, index: number): void;
 }
 
 /** Children per node: a 4-ary heap is half as deep as a binary one, and siblings sit together. */
 const ARITY = 4;
 
 /**
- * A 4-ary min-heap whose items remember where they sit (in `heapPositions[slot]`), so an item
+ * A 4-ary min-heap whose items remember where they sit (`heapPosition(slot)`), so an item
  * whose key changed is moved, or removed, in O(log n) without any lookup table.
  */
 export class IndexedHeap<T extends HeapItem> {
@@ -27,7 +29,7 @@ export class IndexedHeap<T extends HeapItem> {
   }
 
   has(item: T): boolean {
-    return (item.heapPositions[this.slot] ?? -1) >= 0;
+    return item.heapPosition(this.slot) >= 0;
   }
 
   push(item: T): void {
@@ -41,9 +43,9 @@ export class IndexedHeap<T extends HeapItem> {
   }
 
   remove(item: T): boolean {
-    const index = item.heapPositions[this.slot] ?? -1;
+    const index = item.heapPosition(this.slot);
     if (index < 0) return false;
-    item.heapPositions[this.slot] = -1;
+    item.setHeapPosition(this.slot, -1);
     const last = this.items.pop() as T;
     if (index < this.items.length) {
       this.place(last, index);
@@ -54,7 +56,7 @@ export class IndexedHeap<T extends HeapItem> {
 
   /** Call after the item's key changed. */
   update(item: T): void {
-    const index = item.heapPositions[this.slot] ?? -1;
+    const index = item.heapPosition(this.slot);
     if (index >= 0) this.restore(index);
   }
 
@@ -63,7 +65,7 @@ export class IndexedHeap<T extends HeapItem> {
     const heap = new IndexedHeap(compare, slot);
     for (const item of items) {
       heap.items.push(item);
-      item.heapPositions[slot] = heap.items.length - 1;
+      item.setHeapPosition(slot, heap.items.length - 1);
     }
     for (let index = Math.floor((heap.items.length - 2) / ARITY); index >= 0; index--) heap.siftDown(index);
     return heap;
@@ -71,13 +73,13 @@ export class IndexedHeap<T extends HeapItem> {
 
   /** Forgets every item (their positions are reset). */
   clear(): void {
-    for (const item of this.items) item.heapPositions[this.slot] = -1;
+    for (const item of this.items) item.setHeapPosition(this.slot, -1);
     this.items.length = 0;
   }
 
   private place(item: T, index: number): void {
     this.items[index] = item;
-    item.heapPositions[this.slot] = index;
+    item.setHeapPosition(this.slot, index);
   }
 
   private restore(index: number): void {

@@ -4,41 +4,24 @@ import type { BenchResult, BenchSettings } from '../bench-result.js';
 import { measureRate } from '../measure-rate.js';
 import type { NaiveAgent } from './naive-selection.js';
 import { NaiveSelection } from './naive-selection.js';
+import { fleetAgents } from './fleet-agents.js';
 
 export const STRATEGIES = ['capability_match', 'round_robin', 'load_balanced', 'priority_based'] as const;
 const REQUIRED = ['work'];
-const EXTRA_CAPABILITIES = ['summarize', 'code', 'review', 'translate', 'vision', 'audio', 'search', 'plan'];
 /** Tasks kept in flight: each decision assigns one and the oldest one completes. */
 const IN_FLIGHT = 64;
-
-/** A deterministic pseudo-random sequence, so every run builds the same fleet. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface Fleet {
   readonly registry: AgentRegistry;
   readonly naive: NaiveAgent[];
 }
 
-/** `size` agents that all have 'work' plus one other capability, with varied priority, capacity and load. */
+/** The fleet of fleetAgents(size), in the registry and as the naive baseline keeps it. */
 export function buildFleet(size: number): Fleet {
-  const random = seededRandom(size);
   const registry = new AgentRegistry({ maxCandidatePools: 4096 });
   const naive: NaiveAgent[] = [];
-  for (let index = 0; index < size; index++) {
-    const capabilities = ['work', EXTRA_CAPABILITIES[index % EXTRA_CAPABILITIES.length] as string];
-    const priority = Math.floor(random() * 10);
-    const capacity = 8 * 2 ** Math.floor(random() * 4);
-    const load = Math.floor(random() * (capacity / 2));
-    const { agent } = registry.register({ agentId: `agent-${String(index)}`, capabilities, priority, capacity }, 0);
+  for (const { agentId, capabilities, priority, capacity, load } of fleetAgents(size)) {
+    const { agent } = registry.register({ agentId, capabilities, priority, capacity }, 0);
     registry.setLoad(agent, load);
     naive.push({ id: agent.id, capabilities: new Set(capabilities), priority, capacity, sequence: agent.sequence, load });
   }
@@ -50,7 +33,7 @@ function benchTask(): TaskRecord {
 }
 
 /** One decision the indexed way, plus the load bookkeeping an assignment and a completion cause. */
-export function indexedDecider(fleet: Fleet, strategyName: string): () => string | undefined {
+export function indexedDecider(fleet: Pick<Fleet, 'registry'>, strategyName: string): () => string | undefined {
   const strategy = new StrategyRegistry({ now: () => 0, random: Math.random }).resolve(strategyName).strategy;
   const task = benchTask();
   const window: (AgentRecord | undefined)[] = new Array<AgentRecord | undefined>(IN_FLIGHT);

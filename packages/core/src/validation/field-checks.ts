@@ -1,0 +1,64 @@
+import { IDENTIFIER_PATTERNS } from '../models/identifier-patterns.js';
+import type { MessagePriority } from '../models/message-priority.js';
+
+const PRIORITIES: ReadonlySet<unknown> = new Set<MessagePriority>(['low', 'normal', 'high', 'critical']);
+const MAX_CAPABILITIES = 256;
+const MAX_ADDRESS_LENGTH = 256;
+
+/**
+ * Building blocks of the hand-written fast paths beside the zod schemas. Each is at least as
+ * strict as the zod check it stands for (a string's length here counts UTF-16 units, zod's
+ * counts characters; only plain objects pass), so a value they accept zod accepts too.
+ */
+export const fieldChecks = {
+  /** A plain object (from JSON.parse or an object literal), no array, no class instance. */
+  isPlainRecord(value: unknown): value is Record<string, unknown> {
+    if (typeof value !== 'object' || value === null) return false;
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    return prototype === Object.prototype || prototype === null;
+  },
+
+  /** Every enumerable key, own or inherited, is one of `allowed` (what a zod strictObject demands). */
+  hasOnlyKeys(record: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+    for (const key in record) if (!allowed.has(key)) return false;
+    return true;
+  },
+
+  isString(value: unknown, min: number, max: number): value is string {
+    return typeof value === 'string' && value.length >= min && value.length <= max;
+  },
+
+  matches(value: unknown, pattern: RegExp): value is string {
+    return typeof value === 'string' && pattern.test(value);
+  },
+
+  isAddress(value: unknown): value is string {
+    return typeof value === 'string' && value.length <= MAX_ADDRESS_LENGTH && IDENTIFIER_PATTERNS.address.test(value);
+  },
+
+  isPositiveInteger(value: unknown): value is number {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+  },
+
+  isNonNegativeNumber(value: unknown): value is number {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  },
+
+  isPriority(value: unknown): value is MessagePriority {
+    return PRIORITIES.has(value);
+  },
+
+  /** A valid capability list as CapabilityListSchema outputs it: a new array, duplicates dropped. */
+  capabilityList(value: unknown): string[] | undefined {
+    if (!Array.isArray(value) || value.length > MAX_CAPABILITIES) return undefined;
+    const list: string[] = [];
+    let duplicates = false;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item !== 'string' || !IDENTIFIER_PATTERNS.capability.test(item)) return undefined;
+      if (!duplicates && list.includes(item)) duplicates = true;
+      list.push(item);
+    }
+    return duplicates ? [...new Set(list)] : list;
+  },
+};

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DistributeTaskInputSchema } from '../distribution/task-inputs.js';
+import { parseInput } from './parse-input.js';
+import { parseDistributeTaskInputFast } from './parse-distribute-task-input-fast.js';
+
+const valid = (): Record<string, unknown> => ({
+  taskId: 'task-1',
+  taskType: 'summarize',
+  requiredCapabilities: ['summarize', 'text'],
+  taskData: { prompt: 'hello', tags: ['a'] },
+  senderId: 'client-7',
+  strategy: 'round_robin',
+  priority: 'high',
+});
+
+const BAD_VALUES: Record<string, unknown[]> = {
+  taskId: [undefined, '', ' space', 'x'.repeat(129), 5],
+  taskType: [undefined, '', 'x'.repeat(257), null],
+  requiredCapabilities: [undefined, 'a', ['a b'], [''], [7], Array.from({ length: 257 }, (_, index) => `c${String(index)}`)],
+  taskData: [Number.NaN, { when: new Date(0) }, [() => 1], Infinity],
+  senderId: [undefined, '', 'x'.repeat(257), 1],
+  strategy: ['', 'Round_Robin', 'has space', 'x'.repeat(65), 3, null],
+  priority: ['urgent', null, 1],
+  authToken: ['not stripped'],
+};
+
+describe('parseDistributeTaskInputFast', () => {
+  const cases = Object.entries(BAD_VALUES).flatMap(([field, values]) =>
+    values.map((value) => {
+      const input = valid();
+      if (value === undefined) Reflect.deleteProperty(input, field);
+      else input[field] = value;
+      return { label: `${field}=${String(value)}`, input };
+    }),
+  );
+
+  it.each(cases)('rejects what DistributeTaskInputSchema rejects: $label', ({ input }) => {
+    expect(DistributeTaskInputSchema.safeParse(input).success).toBe(false);
+    expect(parseDistributeTaskInputFast(input)).toBeUndefined();
+    expect(() => parseInput(DistributeTaskInputSchema, input, 'task')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error);
+  });
+
+  it('fills the defaults and drops duplicate capabilities exactly as the schema does', () => {
+    const input = { taskId: 't', taskType: 'x', requiredCapabilities: ['a', 'a', 'b'], senderId: 's' };
+    expect(parseDistributeTaskInputFast(input)).toEqual(DistributeTaskInputSchema.parse(input));
+    expect(parseDistributeTaskInputFast(valid())).toEqual(DistributeTaskInputSchema.parse(valid()));
+  });
+
+  it('never accepts what the schema refuses, and outputs what the schema outputs, on random inputs', () => {
+    const field = fc.constantFrom('taskId', 'taskType', 'requiredCapabilities', 'taskData', 'senderId', 'strategy', 'priority', 'other');
+    const anyValue = fc.oneof(fc.anything(), fc.constantFrom(undefined, 'normal', 'low', 'capability_match', 'a', ['a', 'a'], null, 0));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, anyValue), { maxLength: 3 }), (mutations) => {
+        const input = valid();
+        for (const [key, value] of mutations) {
+          if (value === undefined) Reflect.deleteProperty(input, key);
+          else input[key] = value;
+        }
+        const fast = parseDistributeTaskInputFast(input);
+        const slow = DistributeTaskInputSchema.safeParse(input);
+        if (fast !== undefined) expect(fast).toEqual(slow.data);
+        if (!slow.success) expect(fast).toBeUndefined();
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});

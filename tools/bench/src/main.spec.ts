@@ -1,0 +1,83 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SyntaxValidator } from 'fast-xml-validator';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BenchResult } from './bench-result.js';
+import { main } from './main.js';
+
+/** Runs the command as `npm run bench -- ...` would, returning its exit code and what it printed. */
+async function runMain(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(argv), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+function expectWellFormed(result: BenchResult): void {
+  expect(result.name).toMatch(/^[a-z0-9-]+$/);
+  expect(Object.values(result.params).every((value) => typeof value === 'string' || typeof value === 'number')).toBe(true);
+  expect(Number.isFinite(result.value)).toBe(true);
+  expect(result.value).toBeGreaterThan(0);
+  expect(result.unit.length).toBeGreaterThan(0);
+  if (result.ratio !== undefined) {
+    expect(result.baseline).toBeGreaterThan(0);
+    // value and baseline are rounded for reading; the ratio is taken from the unrounded numbers.
+    const rounded = result.unit === 'ratio' ? result.value : result.value / (result.baseline ?? Number.NaN);
+    expect(result.ratio).toBeCloseTo(rounded, result.unit === 'ratio' ? 6 : 0);
+  }
+}
+
+let chartsDir: string | undefined;
+
+afterEach(async () => {
+  if (chartsDir !== undefined) await rm(chartsDir, { recursive: true, force: true });
+});
+
+describe('npm run bench', () => {
+  it('runs every suite quickly, prints one JSON document of well-formed results and writes the charts', async () => {
+    chartsDir = await mkdtemp(join(tmpdir(), 'bench-charts-'));
+    const { code, stdout, stderr } = await runMain(['all', '--quick', '--json', '--charts', chartsDir]);
+    expect(code, stderr).toBe(0);
+    const { results } = JSON.parse(stdout) as { results: BenchResult[] };
+    for (const result of results) expectWellFormed(result);
+    const names = new Set(results.map((result) => result.name));
+    for (const name of ['strategy-decisions', 'memory-throughput', 'memory-latency-p50', 'nats-throughput', 'nats-latency-p50', 'scale-rss', 'scale-decisions']) expect(names).toContain(name);
+    const systems = (name: string): Set<unknown> => new Set(results.filter((result) => result.name === name).map((result) => result.params.system));
+    expect(systems('memory-throughput')).toEqual(new Set(['switchyard', 'moleculer-fake']));
+    expect(systems('nats-throughput')).toEqual(new Set(['raw', 'switchyard', 'moleculer']));
+    for (const headline of ['memory-vs-moleculer-fake', 'nats-vs-moleculer-nats']) {
+      expect(results.filter((result) => result.name === headline).map((result) => result.params.inFlight)).toEqual([1, 64]);
+    }
+    const memoryHeadline = results.find((result) => result.name === 'memory-vs-moleculer-fake' && result.params.inFlight === 64);
+    const switchyard = results.find((result) => result.name === 'memory-throughput' && result.params.system === 'switchyard' && result.params.inFlight === 64);
+    expect(memoryHeadline?.value).toBeCloseTo((switchyard?.value ?? 0) / (memoryHeadline?.baseline ?? 1), 6);
+    expect(results.filter((result) => result.name === 'scale-rss').map((result) => result.params.agents)).toEqual([1_000, 10_000]);
+    const files = (await readdir(chartsDir)).sort();
+    expect(files).toEqual(['decision-cost-vs-fleet-size.svg', 'memory-vs-fleet-size.svg', 'switchyard-vs-moleculer-vs-nats.svg', 'throughput-vs-concurrency.svg']);
+    for (const file of files) expect(SyntaxValidator.validate(await readFile(join(chartsDir, file), 'utf8'))).toBe(true);
+  }, 180_000);
+
+  it('prints a readable table without --json', async () => {
+    const { code, stdout } = await runMain(['strategies', '--quick']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^benchmark\s+params\s+value\s+baseline\s+ratio$/);
+    expect(stdout).toContain('strategy=round_robin agents=1000');
+  });
+
+  it('refuses an unknown suite and a --charts without a directory, with exit code 2', async () => {
+    expect((await runMain(['nonsense'])).code).toBe(2);
+    expect((await runMain(['strategies', '--charts'])).code).toBe(2);
+  });
+});
