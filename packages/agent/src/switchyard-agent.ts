@@ -2,6 +2,7 @@ import type { AckPayload, AgentStatus, Envelope, EnvelopeOf, JsonValue, Logger, 
 import {
   agentAddress,
   CommunicationError,
+  isJsonValue,
   JsonValueSchema,
   nextEnvelopeId,
   ORCHESTRATOR_ADDRESS,
@@ -31,7 +32,10 @@ export class SwitchyardAgent {
   private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
   private readonly address: string;
   private readonly pending = new Map<string, PendingRequest>();
-  private readonly running = new Map<string, Promise<void>>();
+  /** Tasks in hand; a counter, not a collection: it is touched twice per task. */
+  private inHand = 0;
+  /** Resolves drain() once inHand reaches 0. */
+  private whenIdle: (() => void) | undefined;
   private readonly abort = new AbortController();
   private subscription: TransportSubscription | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -55,7 +59,7 @@ export class SwitchyardAgent {
 
   /** Tasks in hand right now. */
   get load(): number {
-    return this.running.size;
+    return this.inHand;
   }
 
   get isRunning(): boolean {
@@ -143,18 +147,24 @@ export class SwitchyardAgent {
   }
 
   private async drain(): Promise<void> {
-    if (this.running.size === 0) return;
+    if (this.inHand === 0) return;
+    const idle = new Promise<'idle'>((resolve) => {
+      this.whenIdle = () => {
+        resolve('idle');
+      };
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
         resolve('timeout');
       }, this.options.drainTimeoutMs);
     });
-    const outcome = await Promise.race([Promise.allSettled([...this.running.values()]), timeout]);
+    const outcome = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
+      // Handlers that honour the signal end now; their answers still go out.
       this.abort.abort(new Error('agent stopped'));
-      await Promise.allSettled([...this.running.values()]);
+      await idle;
     }
   }
 
@@ -202,26 +212,27 @@ export class SwitchyardAgent {
       attempt: payload.attempt,
     };
     const capacity = this.options.capacity ?? Infinity;
-    if (this.running.size >= capacity || this.status !== 'online') {
+    if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       return this.answer(envelope, { status: 'failed', error: { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` } });
     }
-    const work = this.execute(envelope, task).finally(() => {
-      this.running.delete(runKey);
-    });
-    const runKey = `${task.id}#${String(task.attempt)}`;
-    this.running.set(runKey, work);
-    return work;
+    this.inHand++;
+    return this.execute(envelope, task);
   }
 
   private async execute(envelope: EnvelopeOf<'task_request'>, task: AgentTask): Promise<void> {
     let outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } };
     try {
-      const value = await this.handler(task, { agentId: this.agentId, signal: this.abort.signal });
-      const checked = JsonValueSchema.safeParse(value ?? null);
-      outcome = checked.success
-        ? { status: 'completed', result: checked.data }
-        : { status: 'failed', error: { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${ValidationError.fromZod(checked.error).message}`, permanent: true } };
+      const produced = this.handler(task, { agentId: this.agentId, signal: this.abort.signal });
+      // A synchronous handler's value is used as it is: no await, no extra turn per task.
+      const value = produced instanceof Promise ? await produced : produced;
+      const result = value ?? null;
+      if (isJsonValue(result)) outcome = { status: 'completed', result };
+      else {
+        const checked = JsonValueSchema.safeParse(result);
+        const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
+        outcome = { status: 'failed', error: { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true } };
+      }
     } catch (error) {
       outcome =
         error instanceof TaskFailure
@@ -229,6 +240,8 @@ export class SwitchyardAgent {
           : { status: 'failed', error: { code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) } };
     }
     await this.answer(envelope, outcome);
+    this.inHand--;
+    if (this.inHand === 0) this.whenIdle?.();
   }
 
   private async answer(
