@@ -45,6 +45,9 @@ export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
 // Ports
 export type { Transport, TransportSubscription, EnvelopeHandler } from './ports/transport.js';
 export type { TaskStore } from './ports/task-store.js';
+export type { TaskJournal, TaskJournalSink } from './ports/task-journal.js';
+export { JournaledTaskSchema, TaskAttemptSchema } from './models/journaled-task.js';
+export type { JournaledTask } from './models/journaled-task.js';
 export type { Clock } from './ports/clock.js';
 export { SystemClock } from './ports/system-clock.js';
 export type { Logger, LogFields } from './ports/logger.js';

@@ -174,7 +174,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });
     const before = state();
     const malformed: Record<string, { args: Record<string, unknown>; field: RegExp }> = {
-      create_task: { args: { task_type: 7, required_capabilities: ['write'] }, field: /task_type/ },
+      create_task: { args: { task_type: 'poem', required_capabilities: ['write'], max_attempts: 0 }, field: /max_attempts: / },
       execute_task: { args: { task_id: 'no such task!' }, field: /task_id/ },
       distribute_task: { args: { task_id: 'd1', task_type: 't', required_capabilities: ['bad capability!'], sender_id: 's' }, field: /required_capabilities\.0/ },
       handle_task_response: { args: { task_id: 't', agent_id: 'writer', status: 'done' }, field: /status/ },

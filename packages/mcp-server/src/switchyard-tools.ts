@@ -33,6 +33,21 @@ function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
 
 const str = (args: Record<string, unknown>, key: string): string => args[key] as string;
 
+/** Per-task overrides of the configured retry and timeout limits (checked by core's task schema). */
+const taskLimitArgs = {
+  max_attempts: z.number().optional().describe('Failed attempts before the task is dead-lettered (default: tasks.retry.maxAttempts)'),
+  attempt_timeout_ms: z.number().optional().describe('How long one agent may hold the task before the attempt fails (default: tasks.attemptTimeoutMs)'),
+  queue_timeout_ms: z.number().optional().describe('Longest wait for a free agent (default: tasks.queue.timeoutMs)'),
+};
+
+function taskLimits(args: Record<string, unknown>): { maxAttempts?: number; attemptTimeoutMs?: number; queueTimeoutMs?: number } {
+  return defined({
+    maxAttempts: args.max_attempts as number | undefined,
+    attemptTimeoutMs: args.attempt_timeout_ms as number | undefined,
+    queueTimeoutMs: args.queue_timeout_ms as number | undefined,
+  });
+}
+
 export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
     name: 'create_task',
@@ -46,6 +61,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       sender_id: z.string().optional(),
       strategy: z.string().optional(),
       priority: z.string().optional(),
+      ...taskLimitArgs,
       auth_token: authToken,
     }),
     outputSchema: z.object({ task: TaskOutput }),
@@ -55,6 +71,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         taskType: str(args, 'task_type'),
         requiredCapabilities: args.required_capabilities as string[],
         ...defined({ taskId: args.task_id as string | undefined, taskData: args.task_data as never, senderId: args.sender_id as string | undefined, strategy: args.strategy as string | undefined, priority: args.priority as never }),
+        ...taskLimits(args),
       });
       return { structured: { task }, summary: `Created task ${task.id} (${task.type}), pending, needs [${task.requiredCapabilities.join(', ')}]` };
     },
@@ -82,6 +99,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       sender_id: z.string(),
       strategy: z.string().optional(),
       priority: z.string().optional(),
+      ...taskLimitArgs,
       auth_token: authToken,
     }),
     outputSchema: z.object({
@@ -95,6 +113,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         requiredCapabilities: args.required_capabilities as string[],
         senderId: str(args, 'sender_id'),
         ...defined({ taskData: args.task_data as never, strategy: args.strategy as string | undefined, priority: args.priority as never }),
+        ...taskLimits(args),
       });
       const summary =
         assignment.status === 'queued'

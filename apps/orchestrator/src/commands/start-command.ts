@@ -86,6 +86,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`Switchyard orchestrator running`);
   out(`  config:            ${source}${overrides.length > 0 ? ` (overridden from env: ${overrides.join(', ')})` : ''}`);
   out(`  transport:         ${orchestrator.transportDescription}`);
+  out(`  durability:        ${orchestrator.durabilityDescription}`);
   out(`  default strategy:  ${config.distribution.defaultStrategy}`);
   out(`  agents:            ${String(fleet.length)} in-process demo agent(s)`);
   for (const agent of orchestrator.distributor.listAgents()) {

@@ -44,6 +44,16 @@ describe('config', () => {
     ).toEqual(['', 'demo.agents.0.id', 'distribution.defaultStrategy', 'tasks.defaultTimeoutMs', 'transport.kind']);
   });
 
+  it('refuses jetstream durability without a NATS transport, and bad durability fields, by name', () => {
+    expect(problems(() => resolveConfig({ durability: { kind: 'jetstream' } }))).toEqual(['durability.kind']);
+    expect(problems(() => resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', ackWaitMs: 10, orchestratorId: 'has space' } }))).toEqual([
+      'durability.ackWaitMs',
+      'durability.orchestratorId',
+    ]);
+    const { config } = resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', orchestratorId: 'orch-1' } });
+    expect(config.durability).toMatchObject({ kind: 'jetstream', orchestratorId: 'orch-1', ackWaitMs: 10_000 });
+  });
+
   it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse', () => {
     const { config, overrides } = resolveConfig(
       { distribution: { defaultStrategy: 'round_robin' } },

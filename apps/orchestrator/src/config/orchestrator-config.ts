@@ -1,13 +1,16 @@
 import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, StrategyNameSchema, TaskOptionsSchema } from '@switchyard/core';
 import { FastAgentOptionsSchema } from '@switchyard/fast-agent';
 import { McpHttpOptionsSchema } from '@switchyard/mcp-server';
-import { NatsTransportOptionsSchema } from '@switchyard/transport-nats';
+import { JetStreamDurabilityOptionsSchema, NatsTransportOptionsSchema } from '@switchyard/transport-nats';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
 import { z } from 'zod';
 import { DemoOptionsSchema } from './demo-options.js';
 
 /** Every transport the app can wire, chosen by `transport.kind`. */
 export const TransportOptionsSchema = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema, NatsTransportOptionsSchema]);
+
+/** Where tasks live: this process (memory, the default) or JetStream on the NATS transport's servers. */
+export const DurabilityOptionsSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('memory') }), JetStreamDurabilityOptionsSchema]);
 
 export const LoggingOptionsSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -35,8 +38,10 @@ export const StrategyPluginSpecSchema = z.strictObject({
 });
 
 /** The whole config file: each package's own schema, composed. */
-export const OrchestratorConfigSchema = z.strictObject({
+export const OrchestratorConfigSchema = z
+  .strictObject({
   transport: TransportOptionsSchema.default({ kind: 'memory' }),
+  durability: DurabilityOptionsSchema.default({ kind: 'memory' }),
   distribution: DistributionOptionsSchema.prefault({}),
   strategies: z.array(StrategyPluginSpecSchema).default([]),
   tasks: TaskOptionsSchema.prefault({}),
@@ -48,7 +53,12 @@ export const OrchestratorConfigSchema = z.strictObject({
   /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
   fastAgent: FastAgentOptionsSchema.optional(),
   agent: AgentProcessOptionsSchema.prefault({}),
-});
+  })
+  .superRefine((config, context) => {
+    if (config.durability.kind === 'jetstream' && config.transport.kind !== 'nats') {
+      context.addIssue({ code: 'custom', path: ['durability', 'kind'], message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)' });
+    }
+  });
 
 export type OrchestratorConfig = z.output<typeof OrchestratorConfigSchema>;
 export type OrchestratorConfigInput = z.input<typeof OrchestratorConfigSchema>;

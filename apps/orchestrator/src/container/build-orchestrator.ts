@@ -5,7 +5,7 @@ import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
 import { loadStrategyPlugins } from '../strategies/load-strategy-plugins.js';
-import { wireTransport } from './transport-wiring.js';
+import { wireDurability, wireTransport } from './transport-wiring.js';
 
 /** A wired orchestrator: the container and the pieces the commands use. */
 export interface Orchestrator {
@@ -14,6 +14,8 @@ export interface Orchestrator {
   readonly distributor: TaskDistributor;
   /** The transport config chose, described for the start-up banner. */
   readonly transportDescription: string;
+  /** Where tasks live, for the banner. */
+  readonly durabilityDescription: string;
   /** A new connection to the orchestrator's transport, for in-process agents. */
   connectAgentTransport(): Transport;
   /** An admin token that exists only in this process, for the daemon's own example traffic. */
@@ -33,6 +35,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
   const generatedEntries =
     generatedAdminToken === undefined ? [] : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
   const transport = wireTransport(config.transport);
+  const durability = wireDurability(config);
   const container = new Container();
   container.load(
     createCoreModule(
@@ -46,11 +49,13 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     ),
     transport.module,
   );
+  if (durability.module !== undefined) container.load(durability.module);
   return {
     container,
     engine: container.get(OrchestrationEngine),
     distributor: container.get(TaskDistributor),
     transportDescription: transport.description,
+    durabilityDescription: durability.description,
     connectAgentTransport: () => transport.connect(),
     internalToken,
     generatedAdminToken,

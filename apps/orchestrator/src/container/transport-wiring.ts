@@ -1,6 +1,6 @@
 import type { Transport } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
-import { createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
+import { createJetStreamDurabilityModule, createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
 import type { ContainerModule } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 
@@ -33,4 +33,14 @@ export function wireTransport(options: TransportOptions): TransportWiring {
         description: `nats ${options.servers.join(', ')} (subjects ${options.subjectPrefix}.*)`,
       };
   }
+}
+
+/** The durability config chose: a journal module beside the transport's, or none (tasks live in this process). */
+export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'durability'>): { module: ContainerModule | undefined; description: string } {
+  const { durability, transport } = config;
+  if (durability.kind === 'memory' || transport.kind !== 'nats') return { module: undefined, description: 'memory (tasks live in this process)' };
+  return {
+    module: createJetStreamDurabilityModule(transport, durability),
+    description: `jetstream on ${transport.servers.join(', ')} (stream ${transport.subjectPrefix.replace(/\./g, '_')}_work, orchestrator ${durability.orchestratorId ?? 'named after host and pid'})`,
+  };
 }

@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { CoreOptions } from '../engine/core-options.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { TaskJournal } from '../ports/task-journal.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { Transport } from '../ports/transport.js';
 import type { StrategyServices } from '../strategies/define-strategy.js';
@@ -11,6 +12,8 @@ import type { StrategyServices } from '../strategies/define-strategy.js';
 export const TOKENS = {
   Transport: Symbol.for('switchyard.Transport') as ServiceIdentifier<Transport>,
   TaskStore: Symbol.for('switchyard.TaskStore') as ServiceIdentifier<TaskStore>,
+  /** Optional: bound only when tasks must survive this process (durability: jetstream). */
+  TaskJournal: Symbol.for('switchyard.TaskJournal') as ServiceIdentifier<TaskJournal>,
   Clock: Symbol.for('switchyard.Clock') as ServiceIdentifier<Clock>,
   Logger: Symbol.for('switchyard.Logger') as ServiceIdentifier<Logger>,
   Authenticator: Symbol.for('switchyard.Authenticator') as ServiceIdentifier<Authenticator>,

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { z } from 'zod';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { TOKENS } from '../di/tokens.js';
@@ -17,9 +17,13 @@ import { AgentStatusUpdateSchema } from '../models/agent-status-update.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
+import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
+import type { JournaledTask } from '../models/journaled-task.js';
+import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { TaskJournal, TaskJournalSink } from '../ports/task-journal.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
@@ -39,6 +43,12 @@ import { TaskRecord } from './task-record.js';
 /** How many candidates a retry looks through for an agent that has not failed the task yet. */
 const ALTERNATIVE_SEARCH_LIMIT = 32;
 
+/** Answers to tasks another orchestrator holds, kept in case this one adopts the task (durable mode). */
+const ORPHAN_ANSWER_LIMIT = 10_000;
+
+/** Pause between attempts to write a final state while the journal is unreachable. */
+const SETTLE_RETRY_MS = 250;
+
 type AttemptEnd = Exclude<TaskAttempt['outcome'], 'running'>;
 
 /**
@@ -57,6 +67,8 @@ export class TaskDistributor {
   private pumping = false;
   private pumpAgain = false;
   private paused = false;
+  /** Durable mode: answers that arrived for tasks this orchestrator does not hold (yet). */
+  private readonly orphanAnswers = new Map<string, ParsedTaskResponse>();
 
   constructor(
     @inject(AgentRegistry) private readonly registry: AgentRegistry,
@@ -67,6 +79,7 @@ export class TaskDistributor {
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.StrategyServices) private readonly services: StrategyServices,
+    @inject(TOKENS.TaskJournal) @optional() private readonly journal?: TaskJournal,
   ) {
     this.queue = new TaskQueue(options.tasks.queue.agingMs);
   }
@@ -90,6 +103,16 @@ export class TaskDistributor {
   /** `overTransport`: the agent joined through the transport and so must keep heartbeating. */
   registerAgent(input: AgentRegistration, overTransport = false): AgentSnapshot {
     const registration = parseInput(AgentRegistrationSchema, input, 'agent registration');
+    // Other orchestrators learn transport agents from the journal (they reach every replica anyway).
+    if (overTransport && this.journal !== undefined) {
+      this.journal.recordAgent(registration).catch((error: unknown) => {
+        this.logger.warn('could not journal an agent registration', { agentId: registration.agentId, error: String(error) });
+      });
+    }
+    return this.applyRegistration(registration, overTransport);
+  }
+
+  private applyRegistration(registration: ParsedAgentRegistration, overTransport: boolean): AgentSnapshot {
     const previous = this.registry.get(registration.agentId);
     const restarted = previous?.instanceId !== undefined && registration.instanceId !== undefined && previous.instanceId !== registration.instanceId;
     const { agent, created } = this.registry.register(registration, this.clock.now());
@@ -109,6 +132,11 @@ export class TaskDistributor {
   unregisterAgent(agentId: string): AgentSnapshot {
     const id = parseInput(AgentIdSchema, agentId, 'agentId');
     const agent = this.registry.unregister(id);
+    if (agent.expectsHeartbeats && this.journal !== undefined) {
+      this.journal.forgetAgent(id).catch((error: unknown) => {
+        this.logger.warn('could not journal an agent leaving', { agentId: id, error: String(error) });
+      });
+    }
     this.redistributeAll(agent, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
     this.logger.info('agent unregistered', { agentId: id });
     this.emit({ type: 'agent_unregistered', agent });
@@ -179,7 +207,7 @@ export class TaskDistributor {
     const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
     this.assertNewTaskId(parsed.taskId);
     const task = this.newTask(parsed.taskId, parsed);
-    return this.admit(task, true);
+    return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
   }
 
   /** Hands a pending task to an agent, or queues it (see distributeTask). */
@@ -188,7 +216,20 @@ export class TaskDistributor {
     if (task.status !== 'pending') {
       throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
     }
-    return this.admit(task, false);
+    return this.journal === undefined ? this.admit(task, false) : this.submitDurably(task, this.journal, false);
+  }
+
+  /**
+   * An answer from the transport. In durable mode an answer for a task another orchestrator
+   * holds is kept for a while: should that orchestrator die, the one adopting the task uses it.
+   */
+  acceptAgentAnswer(response: ParsedTaskResponse): void {
+    if (this.journal !== undefined && this.store.get(response.taskId) === undefined) {
+      if (this.orphanAnswers.size >= ORPHAN_ANSWER_LIMIT) this.orphanAnswers.delete(this.orphanAnswers.keys().next().value as string);
+      this.orphanAnswers.set(response.taskId, response);
+      return;
+    }
+    this.applyTaskResponse(response);
   }
 
   /** Books an agent's answer. Only the assigned agent may answer, and only the current attempt. */
@@ -239,6 +280,25 @@ export class TaskDistributor {
     return this.requireTask(taskId).snapshot();
   }
 
+  /** This orchestrator's view, or (durable mode) the journal's for tasks another orchestrator runs. */
+  async readTask(taskId: string): Promise<Task> {
+    const id = parseInput(TaskIdSchema, taskId, 'taskId');
+    const local = this.store.get(id);
+    if (local !== undefined || this.journal === undefined) return this.requireTask(id).snapshot();
+    const stored = await this.journal.read(id);
+    if (stored === undefined) throw NotFoundError.task(id);
+    return TaskRecord.fromJournal(stored).snapshot();
+  }
+
+  /** Starts taking tasks from the durable journal (nothing to do without one). */
+  async startJournal(): Promise<void> {
+    await this.journal?.start(this.journalSink());
+  }
+
+  async stopJournal(): Promise<void> {
+    await this.journal?.stop();
+  }
+
   listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number }): Task[] {
     return this.store.list(filter).map((task) => task.snapshot());
   }
@@ -272,6 +332,121 @@ export class TaskDistributor {
     }
     if (isNew) this.store.add(task);
     return this.handOver(task, agent, strategy, globalThis.performance.now() - started);
+  }
+
+  /**
+   * Durable mode: the task goes to the shared work queue and runs on whichever orchestrator takes
+   * it (adopt). Refused, keeping nothing, when nobody has the capabilities or the queue is full.
+   */
+  private async submitDurably(task: TaskRecord, journal: TaskJournal, isNew: boolean): Promise<TaskAssignment> {
+    if (this.registry.candidates(task.requiredCapabilities).size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) {
+      throw this.noCapableAgentError(task);
+    }
+    if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
+    // Whoever adopts it keeps the record from here on (possibly this orchestrator, possibly before submit resolves).
+    if (!isNew) this.store.remove(task.id);
+    let outcome: 'accepted' | 'exists';
+    // Accepted means queued: waiting for whichever orchestrator takes it.
+    const submitted = { ...task.toJournal(journal.orchestratorId), status: 'queued' as const, queuedAt: this.clock.now() };
+    try {
+      outcome = await journal.submit(submitted);
+    } catch (error) {
+      if (!isNew) this.store.add(task);
+      throw error;
+    }
+    if (outcome === 'exists') {
+      if (!isNew) this.store.add(task);
+      throw new TaskStateError('TASK_ALREADY_EXISTS', `A task with id '${task.id}' already exists`, { taskId: task.id });
+    }
+    return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: 0, queueDepth: this.waitingCount() + 1 };
+  }
+
+  private journalSink(): TaskJournalSink {
+    return {
+      adopt: (entry) => {
+        this.adopt(entry);
+      },
+      settled: (entry) => {
+        this.settledElsewhere(entry);
+      },
+      agentRegistered: (registration) => {
+        const known = this.registry.get(registration.agentId);
+        if (known === undefined || known.instanceId !== registration.instanceId) this.applyRegistration(registration, true);
+      },
+      agentUnregistered: (agentId) => {
+        if (this.registry.get(agentId) !== undefined) this.unregisterAgent(agentId);
+      },
+    };
+  }
+
+  /** A task this orchestrator now runs. One another orchestrator left assigned resumes if its agent is still here. */
+  private adopt(entry: JournaledTask): void {
+    const held = this.store.get(entry.id);
+    if (held !== undefined && held.status !== 'pending' && !held.isFinished) return;
+    const task = TaskRecord.fromJournal(entry);
+    this.store.add(task);
+    const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
+    if (task.status === 'assigned' && agent !== undefined && agent.status !== 'offline') {
+      agent.inFlight.add(task.id);
+      this.registry.setLoad(agent, agent.load + 1);
+      const remainingMs = Math.max(0, (task.assignedAt ?? 0) + task.limits.attemptTimeoutMs - this.clock.now());
+      const attempt = task.attempts;
+      task.timer = unrefTimer(
+        setTimeout(() => {
+          this.attemptTimedOut(task, attempt);
+        }, remainingMs),
+      );
+      const answer = this.orphanAnswers.get(task.id);
+      this.orphanAnswers.delete(task.id);
+      if (answer?.agentId === agent.id && (answer.attempt === undefined || answer.attempt === attempt)) this.applyTaskResponse(answer);
+      return;
+    }
+    if (task.status === 'assigned') {
+      this.redistribute(task, agent, 'agent_lost', { code: 'ORCHESTRATOR_LOST', message: `the orchestrator that assigned attempt ${String(task.attempts)} stopped; its agent is gone too` });
+    } else {
+      task.status = 'pending';
+      this.place(task);
+    }
+    this.pump();
+  }
+
+  /** Sends a task this orchestrator holds to a free capable agent, or queues it. */
+  private place(task: TaskRecord): void {
+    const strategy = this.strategyFor(task);
+    const started = globalThis.performance.now();
+    const pool = this.registry.candidates(task.requiredCapabilities);
+    let agent: AgentRecord | undefined;
+    try {
+      agent = pool.size === 0 ? undefined : this.choose(task, strategy, pool);
+    } catch (error) {
+      this.finish(task, 'failed', null, errorInfo(error));
+      return;
+    }
+    if (agent === undefined) {
+      this.enqueue(task, 'capacity');
+      return;
+    }
+    this.handOver(task, agent, strategy, globalThis.performance.now() - started).catch((error: unknown) => {
+      this.logger.error('handing an adopted task over failed unexpectedly', { taskId: task.id, error: String(error) });
+    });
+  }
+
+  /** Some orchestrator wrote a final state: wake callers here, and drop a stale copy this one may hold. */
+  private settledElsewhere(entry: JournaledTask): void {
+    const local = this.store.get(entry.id);
+    if (local?.isFinished === true) return;
+    this.orphanAnswers.delete(entry.id);
+    if (local !== undefined) {
+      clearTimeout(local.timer);
+      local.timer = undefined;
+      this.queue.remove(local);
+      const agent = local.assignedAgentId === null ? undefined : this.registry.get(local.assignedAgentId);
+      if (agent !== undefined && agent.inFlight.delete(local.id)) this.registry.setLoad(agent, agent.load - 1);
+      this.store.remove(local.id);
+    }
+    const settled = TaskRecord.fromJournal(entry);
+    this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt) });
+    this.pump();
   }
 
   /** Dispatches queued tasks while capable agents are free, best effective priority first. */
@@ -345,6 +520,7 @@ export class TaskDistributor {
     task.retryAt = null;
     task.queuedAt = now;
     this.queue.add(task, signature.key, signature.capabilities);
+    if (reason === 'retry') this.persist(task);
     const queueTimeoutMs = task.limits.queueTimeoutMs;
     if (queueTimeoutMs !== null) {
       task.timer = unrefTimer(
@@ -394,6 +570,9 @@ export class TaskDistributor {
 
   private async handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number): Promise<TaskAssignment> {
     const attempt = this.book(task, agent, strategy, decisionMs);
+    if (this.journal !== undefined && !(await this.claim(task, agent, attempt, this.journal))) {
+      return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+    }
     try {
       await this.communication.sendTaskRequest(agent.id, task);
     } catch (error) {
@@ -406,6 +585,32 @@ export class TaskDistributor {
       return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
     }
     return { taskId: task.id, status: 'assigned', agentId: agent.id, strategy: strategy.name, attempt };
+  }
+
+  /**
+   * Durable mode: writes the assignment (compare-and-set) before the agent sees it. When another
+   * orchestrator moved the task meanwhile, this one lets go of it; when the journal cannot be
+   * reached the task waits here for capacity again.
+   */
+  private async claim(task: TaskRecord, agent: AgentRecord, attempt: number, journal: TaskJournal): Promise<boolean> {
+    let claimed: boolean;
+    try {
+      claimed = await journal.record(task.toJournal(journal.orchestratorId));
+    } catch (error) {
+      if (!isCurrentAttempt(task, agent.id, attempt)) return false;
+      this.logger.warn('could not journal an assignment: the task waits', { taskId: task.id, error: String(error) });
+      this.endAttempt(task, agent, 'not_delivered', errorInfo(error));
+      task.attempts--;
+      task.history.pop();
+      this.sleepThenRequeue(task, SETTLE_RETRY_MS);
+      return false;
+    }
+    if (claimed || !isCurrentAttempt(task, agent.id, attempt)) return claimed && isCurrentAttempt(task, agent.id, attempt);
+    this.logger.info('another orchestrator holds this task: letting go', { taskId: task.id });
+    this.endAttempt(task, agent, 'cancelled', null);
+    this.store.remove(task.id);
+    this.pump();
+    return false;
   }
 
   /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
@@ -482,6 +687,7 @@ export class TaskDistributor {
     task.assignedAgentId = null;
     task.retryAt = this.clock.now() + delayMs;
     this.retryWaiting[rank] = (this.retryWaiting[rank] ?? 0) + 1;
+    this.persist(task);
     task.timer = unrefTimer(
       setTimeout(() => {
         task.timer = undefined;
@@ -503,14 +709,15 @@ export class TaskDistributor {
     this.registry.setLoad(agent, agent.inFlight.size);
   }
 
-  private redistribute(task: TaskRecord, agent: AgentRecord, outcome: 'agent_lost' | 'not_delivered', error: TaskErrorInfo): void {
+  private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered', error: TaskErrorInfo): void {
+    const agentId = task.assignedAgentId ?? '';
     this.endAttempt(task, agent, outcome, error);
     task.redistributions++;
     if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
       this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });
       return;
     }
-    this.emit({ type: 'task_attempt_failed', task, agentId: agent.id, attempt: task.attempts, error, retryInMs: 0 });
+    this.emit({ type: 'task_attempt_failed', task, agentId, attempt: task.attempts, error, retryInMs: 0 });
     this.enqueue(task, 'retry');
   }
 
@@ -554,7 +761,42 @@ export class TaskDistributor {
     task.finishedAt = now;
     if (status !== 'completed') this.logger.warn(`task ${status.replace('_', '-')}`, { taskId: task.id, attempts: task.attempts, code: error?.code });
     this.store.finished(task);
-    this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
+    if (this.journal === undefined) this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
+    else void this.settleDurably(task, this.journal);
+  }
+
+  /**
+   * Durable mode: callers learn the outcome once the journal has it. When another orchestrator
+   * wrote a final state first, that one is the outcome (a task completes once, everywhere).
+   */
+  private async settleDurably(task: TaskRecord, journal: TaskJournal): Promise<void> {
+    for (;;) {
+      try {
+        if (await journal.record(task.toJournal(journal.orchestratorId))) {
+          this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, (task.finishedAt ?? task.createdAt) - task.createdAt) });
+          return;
+        }
+        const stored = await journal.read(task.id);
+        if (stored !== undefined && FINISHED_TASK_STATUSES.has(stored.status)) {
+          this.store.remove(task.id);
+          this.settledElsewhere(stored);
+        }
+        return;
+      } catch (error) {
+        if (this.paused) return;
+        this.logger.warn('could not journal a final state: retrying', { taskId: task.id, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS));
+      }
+    }
+  }
+
+  /** Durable mode: writes an intermediate state (the final one goes through settleDurably). */
+  private persist(task: TaskRecord): void {
+    const journal = this.journal;
+    if (journal === undefined) return;
+    journal.record(task.toJournal(journal.orchestratorId)).catch((error: unknown) => {
+      this.logger.warn('could not journal a task state', { taskId: task.id, status: task.status, error: String(error) });
+    });
   }
 
   private emit(event: DistributionEvent): void {

@@ -1,4 +1,5 @@
 import { TaskOptionsSchema } from '../engine/core-options.js';
+import type { JournaledTask } from '../models/journaled-task.js';
 import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
@@ -79,6 +80,30 @@ export class TaskRecord implements Task {
   /** Agents that already failed this task (a retry prefers someone else). */
   failedOn(agentId: string): boolean {
     return this.history.some((attempt) => attempt.agentId === agentId && (attempt.outcome === 'failed' || attempt.outcome === 'timed_out'));
+  }
+
+  /** Rebuilds a task another orchestrator journaled; its timers and queue links start empty. */
+  static fromJournal(entry: JournaledTask): TaskRecord {
+    const task = new TaskRecord(entry.id, entry.type, entry.requiredCapabilities, entry.data, entry.senderId, entry.priority, entry.strategy, entry.createdAt, entry.limits);
+    task.status = entry.status;
+    task.assignedAgentId = entry.assignedAgentId;
+    task.attempts = entry.attempts;
+    task.failures = entry.failures;
+    task.redistributions = entry.redistributions;
+    task.history.push(...entry.history.map((attempt) => ({ ...attempt })));
+    task.result = entry.result;
+    task.error = entry.error;
+    task.queuedAt = entry.queuedAt;
+    task.retryAt = entry.retryAt;
+    task.assignedAt = entry.assignedAt;
+    task.finishedAt = entry.finishedAt;
+    task.assignedBy = entry.assignedBy;
+    return task;
+  }
+
+  /** What a durable journal stores, written by `orchestratorId`. */
+  toJournal(orchestratorId: string): JournaledTask {
+    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history.map((attempt) => ({ ...attempt })), redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, writtenBy: orchestratorId };
   }
 
   snapshot(): Task {

@@ -72,7 +72,7 @@ export class OrchestrationEngine {
       agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
       agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true)),
       task_response: (envelope) => {
-        this.distributor.applyTaskResponse(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
+        this.distributor.acceptAgentAnswer(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
       },
     });
     const { heartbeatIntervalMs, missedHeartbeats } = this.options.agents;
@@ -80,6 +80,7 @@ export class OrchestrationEngine {
       this.distributor.expireSilentAgents(this.clock.now() - heartbeatIntervalMs * missedHeartbeats);
     }, heartbeatIntervalMs);
     this.livenessTimer.unref();
+    await this.distributor.startJournal();
     this.distributor.resume();
   }
 
@@ -89,6 +90,7 @@ export class OrchestrationEngine {
     this.unsubscribeEvents = undefined;
     this.distributor.pause();
     clearInterval(this.livenessTimer);
+    await this.distributor.stopJournal();
     await this.communication.stop();
     const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
     for (const taskId of [...this.waiters.keys()]) this.failWaiters(taskId, closed);
@@ -103,11 +105,19 @@ export class OrchestrationEngine {
   async executeTask(input: WithAuth<ExecuteTaskInput>): Promise<TaskResult> {
     const { rest } = await this.authorized(input, 'tasks:distribute');
     const { taskId, timeoutMs } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
-    const current = this.distributor.getTask(taskId);
+    // Wait first, read second: a task finishing while the read is under way still wakes us.
+    const wait = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    let current: Task;
+    try {
+      current = await this.distributor.readTask(taskId);
+    } catch (error) {
+      wait.cancel();
+      throw error;
+    }
     if (FINISHED_TASK_STATUSES.has(current.status)) {
+      wait.cancel();
       return toTaskResult(current);
     }
-    const wait = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
     if (current.status === 'pending') {
       try {
         // Sent to an agent or queued; either way the answer comes through the waiter.
@@ -123,7 +133,7 @@ export class OrchestrationEngine {
 
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
     const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
-    return this.distributor.getTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
+    return this.distributor.readTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
   }
 
   async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {

@@ -1,0 +1,303 @@
+import { hostname } from 'node:os';
+import type { JournaledTask, Logger, MessagePriority, ParsedAgentRegistration, TaskJournal, TaskJournalSink } from '@switchyard/core';
+import { AgentRegistrationSchema, FINISHED_TASK_STATUSES, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger } from '@switchyard/core';
+import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
+import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';
+import { JetStreamDurabilityOptionsSchema } from './jetstream-durability-options.js';
+import { natsConnectionOptions } from './nats-connection-options.js';
+import type { NatsTransportOptions, NatsTransportOptionsInput } from './nats-transport-options.js';
+import { NatsTransportOptionsSchema } from './nats-transport-options.js';
+
+/** JetStream's error code for a compare-and-set that found another revision. */
+const WRONG_LAST_SEQUENCE = 10071;
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+const encoder = new TextEncoder();
+
+/**
+ * The task journal on JetStream. Pending work is a work-queue stream (one subject and one shared
+ * durable consumer per priority, so urgent work never queues behind routine work); every task's
+ * state is a KV entry written with compare-and-set; transport agents are a second KV bucket.
+ * An orchestrator holds the work item of each task it runs (un-acked, confirmed as in progress
+ * every ackWaitMs / 3) and acks it once the final state is written; if it dies, JetStream hands
+ * the item to another orchestrator, which carries the task on from its KV state.
+ */
+export class JetStreamTaskJournal implements TaskJournal {
+  readonly orchestratorId: string;
+  private readonly transport: NatsTransportOptions;
+  private readonly options: JetStreamDurabilityOptions;
+  private readonly names: { stream: string; tasks: string; agents: string; subject: (priority: MessagePriority) => string; consumer: (priority: MessagePriority) => string };
+  private connection: NatsConnection | undefined;
+  private tasks: KV | undefined;
+  private agents: KV | undefined;
+  private js: JetStreamClient | undefined;
+  /** Work items of the tasks this orchestrator runs, by task id. */
+  private readonly held = new Map<string, JsMsg>();
+  /** The KV revision of each held task as this orchestrator last wrote or read it: the compare-and-set base. */
+  private readonly revisions = new Map<string, number>();
+  /** Per task, the write in progress: writes for one task are applied in call order. */
+  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly iterators: (ConsumerMessages | QueuedIterator<KvEntry>)[] = [];
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    transportOptions: NatsTransportOptionsInput,
+    options: JetStreamDurabilityOptionsInput,
+    private readonly logger: Logger = new SilentLogger(),
+  ) {
+    this.transport = NatsTransportOptionsSchema.parse(transportOptions);
+    this.options = JetStreamDurabilityOptionsSchema.parse(options);
+    this.orchestratorId = this.options.orchestratorId ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${String(process.pid)}`;
+    const base = this.transport.subjectPrefix.replace(/\./g, '_');
+    this.names = {
+      stream: `${base}_work`,
+      tasks: `${base}_tasks`,
+      agents: `${base}_agents`,
+      subject: (priority) => `${this.transport.subjectPrefix}.work.${priority}`,
+      consumer: (priority) => `${base}_orchestrators_${priority}`,
+    };
+  }
+
+  async start(sink: TaskJournalSink): Promise<void> {
+    if (this.connection !== undefined) return;
+    const connection = await connect({ ...natsConnectionOptions(this.transport), name: `${this.transport.name ?? 'switchyard'}-journal-${this.orchestratorId}` });
+    this.connection = connection;
+    const manager = await connection.jetstreamManager();
+    await this.ensureWorkQueue(manager);
+    this.js = connection.jetstream();
+    const { replicas, retainFinishedMs } = this.options;
+    this.tasks = await this.js.views.kv(this.names.tasks, { history: 1, replicas, ttl: retainFinishedMs, storage: StorageType.File });
+    this.agents = await this.js.views.kv(this.names.agents, { history: 1, replicas, storage: StorageType.File });
+
+    const agentWatch = await this.agents.watch();
+    const taskWatch = await this.tasks.watch({ include: KvWatchInclude.UpdatesOnly });
+    this.iterators.push(agentWatch, taskWatch);
+    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink));
+    for (const priority of [...PRIORITY_RANKS].reverse()) {
+      const consumer = await this.js.consumers.get(this.names.stream, this.names.consumer(priority));
+      const messages = await consumer.consume({ max_messages: Math.min(this.options.maxTasksHeld, 256) });
+      this.iterators.push(messages);
+      this.loops.push(this.takeWork(messages, sink));
+    }
+    this.keepAlive = setInterval(() => {
+      for (const message of this.held.values()) message.working();
+    }, Math.floor(this.options.ackWaitMs / 3));
+    this.keepAlive.unref();
+  }
+
+  /** Stops taking work and hands what this orchestrator held back to the others at once. */
+  async stop(): Promise<void> {
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.connection = undefined;
+    clearInterval(this.keepAlive);
+    for (const iterator of this.iterators) iterator.stop();
+    this.iterators.length = 0;
+    await Promise.allSettled([...this.writes.values()]);
+    for (const message of this.held.values()) message.nak();
+    this.held.clear();
+    this.revisions.clear();
+    await connection.drain().catch(() => undefined);
+    await Promise.allSettled(this.loops);
+    this.loops.length = 0;
+  }
+
+  async submit(task: JournaledTask): Promise<'accepted' | 'exists'> {
+    const { tasks, js } = this.require();
+    const data = encoder.encode(JSON.stringify(task));
+    try {
+      await tasks.create(keyOf(task.id), data);
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+      // Known id. If nobody has taken it yet, it may be that the first submission never reached
+      // the work queue: publish again; the duplicate window drops it if it did.
+      const stored = await this.read(task.id);
+      if (stored?.status === 'queued' && stored.attempts === 0) await js.publish(this.names.subject(stored.priority), encoder.encode(JSON.stringify(stored)), { msgID: stored.id });
+      return 'exists';
+    }
+    await js.publish(this.names.subject(task.priority), data, { msgID: task.id });
+    return 'accepted';
+  }
+
+  record(task: JournaledTask): Promise<boolean> {
+    const previous = this.writes.get(task.id) ?? Promise.resolve();
+    const write = previous.catch(() => undefined).then(() => this.write(task));
+    const tracked = write.finally(() => {
+      if (this.writes.get(task.id) === tracked) this.writes.delete(task.id);
+    });
+    this.writes.set(task.id, tracked);
+    return write;
+  }
+
+  async read(taskId: string): Promise<JournaledTask | undefined> {
+    const entry = await this.require().tasks.get(keyOf(taskId));
+    if (entry === null || entry.operation !== 'PUT') return undefined;
+    return this.parseTask(entry.value);
+  }
+
+  async recordAgent(registration: ParsedAgentRegistration): Promise<void> {
+    await this.require().agents.put(registration.agentId, encoder.encode(JSON.stringify(registration)));
+  }
+
+  async forgetAgent(agentId: string): Promise<void> {
+    await this.require().agents.delete(agentId);
+  }
+
+  private async write(task: JournaledTask): Promise<boolean> {
+    const { tasks } = this.require();
+    const key = keyOf(task.id);
+    let revision = this.revisions.get(task.id);
+    if (revision === undefined) {
+      const current = await tasks.get(key);
+      if (current === null || current.operation !== 'PUT') return false;
+      revision = current.revision;
+    }
+    try {
+      this.revisions.set(task.id, await tasks.update(key, encoder.encode(JSON.stringify(task)), revision));
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+      // Another orchestrator moved the task: let go without acking; JetStream keeps its work item for whoever holds it.
+      this.revisions.delete(task.id);
+      this.held.delete(task.id);
+      return false;
+    }
+    if (FINISHED_TASK_STATUSES.has(task.status)) {
+      this.revisions.delete(task.id);
+      const message = this.held.get(task.id);
+      this.held.delete(task.id);
+      message?.ack();
+    }
+    return true;
+  }
+
+  /** One work item: adopt the task unless its KV state says it is already final. */
+  private async takeWork(messages: ConsumerMessages, sink: TaskJournalSink): Promise<void> {
+    for await (const message of messages) {
+      if (this.connection === undefined) break;
+      try {
+        await this.adopt(message, sink);
+      } catch (error) {
+        this.logger.warn('could not take a task from the work queue; it will come back', { error: String(error) });
+        message.nak(1_000);
+      }
+    }
+  }
+
+  private async adopt(message: JsMsg, sink: TaskJournalSink): Promise<void> {
+    const submitted = this.parseTask(message.data);
+    if (submitted === undefined) {
+      message.term();
+      return;
+    }
+    if (this.held.has(submitted.id)) {
+      // Redelivered to us while we still hold it (a late confirmation): keep the newer handle.
+      this.held.set(submitted.id, message);
+      return;
+    }
+    const { tasks } = this.require();
+    const entry = await tasks.get(keyOf(submitted.id));
+    let stored = entry === null || entry.operation !== 'PUT' ? undefined : this.parseTask(entry.value);
+    let revision = entry?.revision;
+    if (stored === undefined) {
+      revision = await tasks.put(keyOf(submitted.id), message.data);
+      stored = submitted;
+    }
+    if (FINISHED_TASK_STATUSES.has(stored.status)) {
+      message.ack();
+      return;
+    }
+    this.held.set(stored.id, message);
+    if (revision !== undefined) this.revisions.set(stored.id, revision);
+    sink.adopt(stored);
+  }
+
+  private async followSettlements(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
+    for await (const entry of watch) {
+      if (entry.operation !== 'PUT') continue;
+      const task = this.parseTask(entry.value);
+      if (task !== undefined && FINISHED_TASK_STATUSES.has(task.status)) sink.settled(task);
+    }
+  }
+
+  private async followAgents(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
+    for await (const entry of watch) {
+      if (entry.operation !== 'PUT') {
+        sink.agentUnregistered(entry.key);
+        continue;
+      }
+      const parsed = AgentRegistrationSchema.safeParse(parseJson(entry.value));
+      if (parsed.success) sink.agentRegistered(parsed.data);
+      else this.logger.warn('ignored a malformed agent in the journal', { key: entry.key });
+    }
+  }
+
+  private parseTask(data: Uint8Array): JournaledTask | undefined {
+    const parsed = JournaledTaskSchema.safeParse(parseJson(data));
+    if (parsed.success) return parsed.data;
+    this.logger.warn('ignored a malformed task in the journal', { issues: parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+    return undefined;
+  }
+
+  private async ensureWorkQueue(manager: Awaited<ReturnType<NatsConnection['jetstreamManager']>>): Promise<void> {
+    const { stream } = this.names;
+    try {
+      await manager.streams.info(stream);
+    } catch (error) {
+      if (apiErrorCode(error) !== STREAM_NOT_FOUND) throw error;
+      await manager.streams.add({
+        name: stream,
+        subjects: [`${this.transport.subjectPrefix}.work.*`],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        num_replicas: this.options.replicas,
+        duplicate_window: nanos(this.options.duplicateWindowMs),
+      });
+    }
+    for (const priority of PRIORITY_RANKS) {
+      const name = this.names.consumer(priority);
+      try {
+        await manager.consumers.info(stream, name);
+      } catch (error) {
+        if (apiErrorCode(error) !== CONSUMER_NOT_FOUND) throw error;
+        await manager.consumers.add(stream, {
+          durable_name: name,
+          filter_subject: this.names.subject(priority),
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(this.options.ackWaitMs),
+          max_ack_pending: this.options.maxTasksHeld,
+          max_deliver: -1,
+        });
+      }
+    }
+  }
+
+  private require(): { tasks: KV; agents: KV; js: JetStreamClient } {
+    if (this.tasks === undefined || this.agents === undefined || this.js === undefined || this.connection === undefined) throw new Error('the JetStream task journal is not started');
+    return { tasks: this.tasks, agents: this.agents, js: this.js };
+  }
+}
+
+/** KV keys allow fewer characters than task ids (":"): base64url maps every id to a valid, distinct key. */
+function keyOf(taskId: string): string {
+  return Buffer.from(taskId, 'utf8').toString('base64url');
+}
+
+function parseJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function apiErrorCode(error: unknown): number | undefined {
+  return (error as { api_error?: { err_code?: number } } | undefined)?.api_error?.err_code;
+}
+
+function isWrongRevision(error: unknown): boolean {
+  return apiErrorCode(error) === WRONG_LAST_SEQUENCE || (error instanceof Error && error.message.includes('wrong last sequence'));
+}
