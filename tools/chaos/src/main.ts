@@ -14,11 +14,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const interrupt = new AbortController();
   const onSignal = (): void => {
-    process.stderr.write('interrupted: stopping every process of the run\n');
+    if (interrupt.signal.aborted) {
+      // Asked twice: exit now; the run's exit hook SIGKILLs its processes and removes its work dir.
+      process.exit(130);
+    }
+    process.stderr.write('interrupted: stopping every process of the run (again to exit at once)\n');
     interrupt.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const { report, workDir } = await runChaos(parsed.settings, (line) => process.stderr.write(`${line}\n`), interrupt.signal);
     process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`);

@@ -15,6 +15,11 @@ export interface ExecutionCounts {
   readonly mostRunsOfOneTask: number;
 }
 
+export interface SubmissionErrorCount {
+  readonly count: number;
+  readonly example: string;
+}
+
 export interface SubmissionStats {
   /** Task ids an orchestrator took (answered queued/assigned, or TASK_ALREADY_EXISTS on a resubmission). */
   readonly accepted: ReadonlySet<string>;
@@ -22,8 +27,8 @@ export interface SubmissionStats {
   readonly alreadyExisted: number;
   /** Calls repeated after an error, on the other orchestrator. */
   readonly retries: number;
-  /** Error codes met on the way, with counts. */
-  readonly errors: Readonly<Record<string, number>>;
+  /** Errors met on the way, by code: how many, and the first one's message. */
+  readonly errors: Readonly<Record<string, SubmissionErrorCount>>;
 }
 
 export interface ObserverStats {
@@ -89,7 +94,7 @@ export interface ChaosReport {
     readonly chaos: { readonly agentKills: number; readonly orchestratorRestarts: number; readonly natsRestarts: number };
     readonly recoveries: readonly { readonly agentId: string; readonly atMs: number; readonly inFlight: number; readonly recoveryMs: number | null; readonly slowestTaskId: string | null }[];
     readonly executions: ExecutionCounts;
-    readonly submission: { readonly alreadyExisted: number; readonly retries: number; readonly errors: Readonly<Record<string, number>> };
+    readonly submission: { readonly alreadyExisted: number; readonly retries: number; readonly errors: Readonly<Record<string, SubmissionErrorCount>> };
     readonly observer: ObserverStats & { readonly unknownTasks: number };
     readonly incidents: readonly ProcessIncident[];
     readonly lostTasks: readonly { readonly id: string; readonly status: string; readonly attempts: number; readonly assignedAgentId: string | null }[];

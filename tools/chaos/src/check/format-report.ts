@@ -20,9 +20,10 @@ export function formatReport(report: ChaosReport): string {
     `  chaos            ${String(details.chaos.agentKills)} agent kill(s), ${String(details.chaos.orchestratorRestarts)} orchestrator restart(s), ${String(details.chaos.natsRestarts)} nats-server restart(s)`,
     ...details.recoveries.map((recovery) => `    ${(recovery.atMs / 1000).toFixed(1).padStart(6)} s  killed ${recovery.agentId.padEnd(9)} ${String(recovery.inFlight).padStart(3)} in flight, recovered in ${ms(recovery.recoveryMs)}`),
     `  executions       ${n(details.executions.total)} handler runs; ${n(details.executions.tasksRunMoreThanOnce)} task(s) ran more than once (at most ${String(details.executions.mostRunsOfOneTask)}×): at-least-once execution, exactly-once completion`,
-    `  submission       ${n(details.accepted)} accepted, ${n(details.submission.alreadyExisted)} of them as TASK_ALREADY_EXISTS; ${n(details.submission.retries)} retries${Object.keys(details.submission.errors).length === 0 ? '' : ` (${Object.entries(details.submission.errors).map(([code, count]) => `${code} ${n(count)}`).join(', ')})`}`,
+    `  submission       ${n(details.accepted)} accepted, ${n(details.submission.alreadyExisted)} of them as TASK_ALREADY_EXISTS; ${n(details.submission.retries)} retries${Object.keys(details.submission.errors).length === 0 ? '' : ` (${Object.entries(details.submission.errors).map(([code, { count }]) => `${code} ${n(count)}`).join(', ')})`}`,
     `  observer         ${n(details.observer.revisions)} KV revisions read, ${n(details.observer.unobservedRevisions)} replaced before read, ${String(details.observer.watchRestarts)} watch restart(s), ${String(details.observer.malformedValues)} malformed, ${String(details.observer.unknownTasks)} unknown task(s)`,
   ];
+  for (const [code, { example }] of Object.entries(details.submission.errors)) lines.push(`    ${code}: ${example.slice(0, 160)}`);
   if (details.incidents.length > 0) {
     lines.push('', '  processes that exited on their own:');
     for (const incident of details.incidents) {

@@ -39,6 +39,8 @@ export class ChaosDriver {
     private readonly ledger: TaskLedger,
     private readonly settings: DriverSettings,
     private readonly log: (line: string) => void,
+    /** Aborted: no further fault is started, and waits end at once. */
+    private readonly signal: AbortSignal,
   ) {}
 
   get progress(): string {
@@ -66,11 +68,13 @@ export class ChaosDriver {
   }
 
   private async perform(event: ChaosEvent): Promise<void> {
+    if (this.isAborted()) return;
     try {
       if (event.kind === 'kill_agent') await this.killAgent(event.agent, event.downMs);
       else if (event.kind === 'restart_orchestrator') await this.restartOrchestrator(event.orchestrator, event.downMs);
       else await this.restartNats(event.downMs);
     } catch (error) {
+      if (this.isAborted()) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log(`chaos: ${event.kind} failed: ${message}`);
       this.incidents.push({ process: `chaos ${event.kind}`, atMs: Date.now() - this.settings.startedAt, code: null, signal: null, lastLines: message.split('\n').slice(-12) });
@@ -78,16 +82,21 @@ export class ChaosDriver {
     this.done++;
   }
 
+  /** Read afresh: the run may be interrupted while a fault is under way. */
+  private isAborted(): boolean {
+    return this.signal.aborted;
+  }
+
   private async killAgent(index: number, downMs: number): Promise<void> {
     const wait = this.quietUntil - Date.now();
-    if (wait > 0) await delay(wait);
+    if (wait > 0) await delay(wait, undefined, { signal: this.signal });
     const agentId = this.fleet.agentId(index);
     let assigned = 0;
     for (const track of this.ledger.all()) if (track.latest?.status === 'assigned' && track.latest.assignedAgentId === agentId) assigned++;
     const killedAt = await this.fleet.killAgent(index);
     let restartedAt: number | null = null;
     try {
-      await delay(downMs);
+      await delay(downMs, undefined, { signal: this.signal });
       restartedAt = await this.fleet.startAgent(index);
     } finally {
       this.kills.push({ agentId, killedAt, restartedAt });
@@ -99,7 +108,7 @@ export class ChaosDriver {
     const name = this.fleet.orchestratorId(index);
     const killedAt = await this.fleet.killOrchestrator(index);
     this.quietUntil = killedAt + this.settings.ackWaitMs + 1_000;
-    await delay(downMs);
+    await delay(downMs, undefined, { signal: this.signal });
     await this.fleet.startOrchestrator(index);
     this.orchestratorRestarts++;
     this.log(`chaos: SIGKILL ${name}; back after ${String(Date.now() - killedAt)} ms`);

@@ -29,6 +29,7 @@ export interface FleetSettings {
   readonly heartbeatIntervalMs: number;
   readonly missedHeartbeats: number;
   readonly maxAttempts: number;
+  readonly attemptTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** When the run started, for the times in incidents. */
   readonly startedAt: number;
@@ -106,7 +107,7 @@ export class ChaosFleet {
           transport,
           durability: { kind: 'jetstream', orchestratorId: name, ackWaitMs: settings.ackWaitMs },
           agents: { heartbeatIntervalMs: settings.heartbeatIntervalMs, missedHeartbeats: settings.missedHeartbeats },
-          tasks: { retry: { maxAttempts: settings.maxAttempts } },
+          tasks: { attemptTimeoutMs: settings.attemptTimeoutMs, retry: { maxAttempts: settings.maxAttempts } },
           distribution: { defaultStrategy: 'load_balanced' },
           mcp: { http: { port } },
           auth: { tokens },
@@ -171,6 +172,7 @@ export class ChaosFleet {
     this.teardown.forgetPid(stopped.pid);
     await delay(downMs);
     for (let attempt = 1; ; attempt++) {
+      if (this.stopping) throw new Error('the fleet is stopping: nats-server stays down');
       try {
         this.nats = await startNatsServer({ port: stopped.port, storeDir: stopped.storeDir });
         this.teardown.trackPid(this.nats.pid);
@@ -206,6 +208,7 @@ export class ChaosFleet {
   }
 
   private async bringUp(member: FleetProcess): Promise<void> {
+    if (this.stopping) throw new Error(`the fleet is stopping: ${member.spec.name} stays down`);
     this.wanted.add(member);
     await member.start(READY_TIMEOUT_MS);
   }

@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JetStreamManager, KV, KvEntry, NatsConnection, QueuedIterator } from 'nats';
-import { connect, KvWatchInclude } from 'nats';
+import { connect, Events, KvWatchInclude } from 'nats';
 import type { ObserverStats } from '../check/chaos-report.js';
 import type { TaskChange, TaskLedger } from '../check/task-ledger.js';
 import { parseTaskSnapshot } from '../check/task-snapshot.js';
 
 /** How often the observer checks that its watch keeps up with the bucket's stream. */
-const WATCHDOG_MS = 1_000;
+const WATCHDOG_MS = 250;
 
 /** The KV bucket of a durable orchestrator's tasks: `<subjectPrefix>_tasks`, dots made `_`. */
 export function tasksBucket(subjectPrefix: string): string {
@@ -16,9 +16,10 @@ export function tasksBucket(subjectPrefix: string): string {
 /**
  * Reads the truth from JetStream, beside the system and not through it: a watch over the tasks'
  * KV bucket that delivers every revision still in the stream, in order, into the ledger. It is
- * opened again from the next revision whenever it ends or stops keeping up (a nats-server
- * restart), and gaps in the revision numbers (revisions replaced before they were read) are
- * counted. At the end, readAll reads every key's newest value once more.
+ * opened again from the next revision whenever it ends, the connection comes back, or it stops
+ * keeping up (nats.js 2.29's KV watch does not resume by itself after a nats-server restart),
+ * and gaps in the revision numbers (revisions replaced before they were read) are counted. At
+ * the end, readAll reads every key's newest value once more.
  */
 export class KvTaskObserver {
   private connection: NatsConnection | undefined;
@@ -56,6 +57,9 @@ export class KvTaskObserver {
     }
     this.watching = true;
     this.following = this.follow();
+    this.reopenOnReconnect(connection).catch((error: unknown) => {
+      this.log(`observer: stopped following the connection's status (${error instanceof Error ? error.message : String(error)})`);
+    });
     this.watchdog = setInterval(() => {
       this.checkWatch().catch((error: unknown) => {
         this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)})`);
@@ -116,6 +120,12 @@ export class KvTaskObserver {
       if (!this.isWatching()) return;
       this.counts.watchRestarts++;
       await delay(100);
+    }
+  }
+
+  private async reopenOnReconnect(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === Events.Reconnect) this.watch?.stop();
     }
   }
 

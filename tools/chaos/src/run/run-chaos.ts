@@ -7,6 +7,7 @@ import { buildChaosReport } from '../check/chaos-report.js';
 import { isFinal, TaskLedger } from '../check/task-ledger.js';
 import { planChaos } from '../plan/chaos-plan.js';
 import { seededRandom } from '../plan/seeded-random.js';
+import { submissionRate } from '../plan/submission-rate.js';
 import { ChaosDriver } from './chaos-driver.js';
 import { ChaosFleet } from './chaos-fleet.js';
 import { KvTaskObserver, tasksBucket } from './kv-task-observer.js';
@@ -27,6 +28,12 @@ export interface ChaosSettings {
   readonly heartbeatIntervalMs: number;
   readonly missedHeartbeats: number;
   readonly maxAttempts: number;
+  /**
+   * How long an agent may hold a task before the attempt is retried elsewhere. The handler takes
+   * at most 30 ms, so 10 s is generous; it bounds the wait for an answer that was lost on the way
+   * (an agent that stays alive is never presumed dead).
+   */
+  readonly attemptTimeoutMs: number;
   /** After the last submission, how long every accepted task has to become final. */
   readonly drainTimeoutMs: number;
   readonly goalMaxRecoveryMs: number;
@@ -46,6 +53,7 @@ export const DEFAULT_CHAOS_SETTINGS: Omit<ChaosSettings, 'seed'> = {
   heartbeatIntervalMs: 250,
   missedHeartbeats: 3,
   maxAttempts: 5,
+  attemptTimeoutMs: 10_000,
   drainTimeoutMs: 120_000,
   goalMaxRecoveryMs: 2_000,
   logLevel: 'warn',
@@ -99,12 +107,13 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
     teardown.add('stop the observer', () => observer.stop());
     await Promise.race([observer.start(30_000), abortedNow]);
 
+    const tasksPerSecond = submissionRate(plan.events, settings.tasks, settings.ackWaitMs);
     const submitter = new TaskSubmitter(
-      { urls: fleet.mcpUrls, token: fleet.token, capability: CAPABILITY, window: settings.window, callTimeoutMs: 10_000, giveUpAfterMs: 120_000, windowPatienceMs: 10_000 },
+      { urls: fleet.mcpUrls, token: fleet.token, capability: CAPABILITY, window: settings.window, tasksPerSecond, callTimeoutMs: 10_000, giveUpAfterMs: 120_000, windowPatienceMs: 10_000 },
       ledger,
     );
     teardown.add('close the MCP clients', () => submitter.close());
-    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, startedAt }, say);
+    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, startedAt }, say, signal);
     const progress = setInterval(() => {
       say(`submitted ${String(submitter.submitted)}/${String(settings.tasks)} · final ${String(ledger.finishedCount)} · KV revisions ${String(observer.stats().revisions)} · faults ${driver.progress}`);
     }, PROGRESS_MS);
@@ -113,17 +122,14 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
       return Promise.resolve();
     });
 
-    say('submitting');
+    say(`submitting at up to ${tasksPerSecond.toFixed(0)} tasks/s, at most ${String(settings.window)} open at once`);
     await Promise.race([submitter.submitAll(plan.tasks, (index) => driver.reached(index), signal), abortedNow]);
     await Promise.race([driver.finish(), abortedNow]);
     say('every task submitted and every fault done; waiting for the accepted tasks to finish');
     const { accepted } = submitter.stats();
     const drainDeadline = Date.now() + settings.drainTimeoutMs;
     const open = (): number => [...accepted].filter((id) => !isFinal(ledger.get(id)?.latest)).length;
-    while (open() > 0 && Date.now() < drainDeadline) {
-      signal.throwIfAborted();
-      await delay(200);
-    }
+    while (open() > 0 && Date.now() < drainDeadline) await Promise.race([delay(200), abortedNow]);
     await observer.stopWatching();
     await observer.readAll();
     clearInterval(progress);

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SubmissionStats } from '../check/chaos-report.js';
+import type { SubmissionErrorCount, SubmissionStats } from '../check/chaos-report.js';
 import type { TaskLedger } from '../check/task-ledger.js';
 import type { PlannedTask } from '../plan/chaos-plan.js';
 import { McpEndpoint, SubmissionError } from './mcp-endpoint.js';
@@ -10,6 +10,8 @@ export interface SubmitterSettings {
   readonly capability: string;
   /** Most tasks submitted and not yet final at once. */
   readonly window: number;
+  /** Submission pace: task i is not submitted before i / tasksPerSecond seconds in. */
+  readonly tasksPerSecond: number;
   /** One MCP call may take this long before it counts as failed (and is made again elsewhere). */
   readonly callTimeoutMs: number;
   /** A task that no orchestrator accepted for this long is given up. */
@@ -22,14 +24,14 @@ export interface SubmitterSettings {
  * Submits the planned tasks through MCP as a client would: distribute_task with the task's own
  * id, the first try on orchestrator (index mod n), and after any failure the same id again on the
  * next one with back-off, until one accepts it. TASK_ALREADY_EXISTS means an earlier call landed
- * (its answer was lost with the orchestrator or the connection): accepted. At most `window`
- * tasks are open (submitted, not yet final in the KV) at once, so latency measures the system
- * and not a backlog.
+ * (its answer was lost with the orchestrator or the connection): accepted. Submission keeps a
+ * pace, and at most `window` tasks are open (submitted, not yet final in the KV) at once, so
+ * latency measures the system and not a backlog.
  */
 export class TaskSubmitter {
   private readonly endpoints: McpEndpoint[];
   private readonly accepted = new Set<string>();
-  private readonly errors: Record<string, number> = {};
+  private readonly errors: Record<string, SubmissionErrorCount> = {};
   private alreadyExisted = 0;
   private retries = 0;
   private started = 0;
@@ -52,8 +54,11 @@ export class TaskSubmitter {
   /** Submits every task; `beforeTask(index)` runs (and is awaited) before each one starts. */
   async submitAll(tasks: readonly PlannedTask[], beforeTask: (index: number) => Promise<void>, signal: AbortSignal): Promise<void> {
     const running = new Set<Promise<void>>();
+    const startedAt = Date.now();
     for (const [index, task] of tasks.entries()) {
       await beforeTask(index);
+      const due = startedAt + (index * 1_000) / this.settings.tasksPerSecond - Date.now();
+      if (due > 0) await delay(due, undefined, { signal });
       await this.slot(signal);
       this.started++;
       const submission = this.submit(task, index, signal).finally(() => running.delete(submission));
@@ -71,14 +76,13 @@ export class TaskSubmitter {
     let finished = this.ledger.finishedCount;
     let progressAt = Date.now();
     while (this.started - this.ledger.finishedCount >= this.settings.window) {
-      signal.throwIfAborted();
       if (this.ledger.finishedCount !== finished) {
         finished = this.ledger.finishedCount;
         progressAt = Date.now();
       } else if (Date.now() - progressAt > this.settings.windowPatienceMs) {
         return;
       }
-      await delay(5);
+      await delay(5, undefined, { signal });
     }
   }
 
@@ -93,11 +97,12 @@ export class TaskSubmitter {
         return;
       } catch (error) {
         const code = error instanceof SubmissionError ? error.code : 'UNKNOWN';
-        this.errors[code] = (this.errors[code] ?? 0) + 1;
+        const seen = this.errors[code];
+        this.errors[code] = { count: (seen?.count ?? 0) + 1, example: seen?.example ?? (error instanceof Error ? error.message : String(error)) };
         if (Date.now() - since > this.settings.giveUpAfterMs) return;
         this.retries++;
         // Exponential back-off with jitter, so a fleet-wide outage is not met by a stampede.
-        await delay(Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2));
+        await delay(Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2), undefined, { signal });
       }
     }
   }
