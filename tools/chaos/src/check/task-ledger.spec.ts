@@ -36,6 +36,19 @@ describe('TaskLedger', () => {
     expect(ledger.finishedCount).toBe(1);
   });
 
+  it('knows how many tasks the bucket shows assigned to each agent now', () => {
+    const ledger = new TaskLedger();
+    const assigned = (id: string, agentId: string) => snapshot(id, { status: 'assigned', attempts: 1, assignedAgentId: agentId });
+    ledger.observe(1, { kind: 'put', task: assigned('a', 'agent-1') });
+    ledger.observe(2, { kind: 'put', task: assigned('b', 'agent-1') });
+    ledger.observe(3, { kind: 'put', task: assigned('c', 'agent-2') });
+    ledger.observe(4, { kind: 'put', task: snapshot('a', { status: 'completed', finishedAt: 1_020 }) });
+    ledger.observe(5, { kind: 'put', task: assigned('c', 'agent-1') });
+    expect(ledger.assignedTo('agent-1')).toBe(2);
+    expect(ledger.assignedTo('agent-2')).toBe(0);
+    expect(ledger.assignedTo('agent-3')).toBe(0);
+  });
+
   it('forgets the value of a deleted task', () => {
     const ledger = new TaskLedger();
     ledger.observe(1, { kind: 'put', task: snapshot('a') });

@@ -30,6 +30,8 @@ export function isFinal(task: TaskSnapshot | undefined): boolean {
 export class TaskLedger {
   private readonly tracks = new Map<string, TaskTrack>();
   private readonly finalListeners = new Set<(taskId: string) => void>();
+  /** Tasks whose newest revision says assigned, per agent. */
+  private readonly assigned = new Map<string, number>();
   private finished = 0;
 
   /** Folds in one revision; false when this task already had it (or a newer one). */
@@ -45,7 +47,9 @@ export class TaskLedger {
     const wasFinalNow = isFinal(track.latest);
     track.revisions++;
     track.lastRevision = revision;
+    this.countAssigned(track.latest, -1);
     track.latest = change.kind === 'put' ? change.task : undefined;
+    this.countAssigned(track.latest, 1);
     if (wasFinal) track.revisionsAfterFinal++;
     if (isFinal(track.latest)) track.finalRevisions++;
     if (!wasFinalNow && isFinal(track.latest)) {
@@ -68,11 +72,21 @@ export class TaskLedger {
     return this.finished;
   }
 
+  /** Tasks the bucket shows assigned to the agent now. */
+  assignedTo(agentId: string): number {
+    return this.assigned.get(agentId) ?? 0;
+  }
+
   get(taskId: string): TaskTrack | undefined {
     return this.tracks.get(taskId);
   }
 
   all(): IterableIterator<TaskTrack> {
     return this.tracks.values();
+  }
+
+  private countAssigned(task: TaskSnapshot | undefined, delta: number): void {
+    if (task?.status !== 'assigned' || task.assignedAgentId === null) return;
+    this.assigned.set(task.assignedAgentId, (this.assigned.get(task.assignedAgentId) ?? 0) + delta);
   }
 }

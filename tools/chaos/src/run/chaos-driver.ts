@@ -5,6 +5,9 @@ import type { TaskLedger } from '../check/task-ledger.js';
 import type { ChaosEvent } from '../plan/chaos-plan.js';
 import type { ChaosFleet } from './chaos-fleet.js';
 
+/** Longest wait for an agent to be at work before it is killed anyway. */
+const BUSY_WAIT_MS = 3_000;
+
 export interface DriverSettings {
   /** From this task on, submission waits until every event has happened, so none lands on an idle fleet. */
   readonly holdFrom: number;
@@ -19,7 +22,7 @@ export interface DriverSettings {
 
 /**
  * Carries out the plan's faults one after another as submission reaches them: SIGKILL an agent
- * and start it again after its down time, SIGKILL an orchestrator and start it again, stop
+ * (the moment the KV shows it holding a task, within 3 s) and start it again after its down time, SIGKILL an orchestrator and start it again, stop
  * nats-server and start it again on the same store. Records each agent kill for the recovery
  * measure; a fault that fails (a process that will not come back) is an incident, and the run goes on.
  */
@@ -91,8 +94,10 @@ export class ChaosDriver {
     const wait = this.quietUntil - Date.now();
     if (wait > 0) await delay(wait, undefined, { signal: this.signal });
     const agentId = this.fleet.agentId(index);
-    let assigned = 0;
-    for (const track of this.ledger.all()) if (track.latest?.status === 'assigned' && track.latest.assignedAgentId === agentId) assigned++;
+    // A kill is a test of recovering in-flight work: strike while the KV shows the victim holding some (tasks take 5–30 ms).
+    const busyBy = Date.now() + BUSY_WAIT_MS;
+    while (this.ledger.assignedTo(agentId) === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
+    const assigned = this.ledger.assignedTo(agentId);
     const killedAt = await this.fleet.killAgent(index);
     let restartedAt: number | null = null;
     try {

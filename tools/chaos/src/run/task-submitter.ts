@@ -101,8 +101,9 @@ export class TaskSubmitter {
         this.errors[code] = { count: (seen?.count ?? 0) + 1, example: seen?.example ?? (error instanceof Error ? error.message : String(error)) };
         if (Date.now() - since > this.settings.giveUpAfterMs) return;
         this.retries++;
-        // Exponential back-off with jitter, so a fleet-wide outage is not met by a stampede.
-        await delay(Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2), undefined, { signal });
+        // Exponential back-off with jitter, so a fleet-wide outage is not met by a stampede. (Not
+        // abortable: hundreds of these wait at once, and the loop ends on abort within 2 s anyway.)
+        await delay(Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2));
       }
     }
   }
