@@ -43,6 +43,8 @@ describe('KvTaskObserver', () => {
     const observer = new KvTaskObserver(server.url, bucket, ledger, () => undefined);
     cleanups.push(() => observer.stop());
     await observer.start(5_000);
+    // A revision is read only if it is still there when the server sends it: wait before replacing it.
+    await waitUntil(() => ledger.get('task:1') !== undefined, 'the observer read what was there');
     await tasks.put(snapshot('task:1', { status: 'completed', attempts: 1, finishedAt: 2_000 }));
     await tasks.put(snapshot('task:2'));
     await tasks.kv.put('bm90LWEtdGFzaw', 'not a task');
