@@ -21,6 +21,12 @@ const requirements = [
     present: () => spawnSync('nats-server', ['--version'], { stdio: 'ignore' }).status === 0,
     aptPackages: ['nats-server'],
   },
+  {
+    name: 'chromium',
+    why: "the dashboard test drives Debian's chromium at /usr/bin/chromium with playwright-core",
+    present: () => existsSync('/usr/bin/chromium'),
+    aptPackages: ['chromium'],
+  },
 ];
 
 /** A Python of at least 3.12 (what current fast-agent needs): by its usual names, or installed by pyenv. */

@@ -33,14 +33,19 @@ describe('the MCP server from the switchyard CLI', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('serves every tool over stdio (switchyard mcp --stdio) and runs the whole loop', async () => {
+  it('serves every tool over stdio (switchyard mcp --stdio) and runs the whole loop, logging on stderr only', async () => {
     const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [cliPath, 'mcp', '--stdio', '--config', exampleConfig],
+      args: [cliPath, 'mcp', '--stdio', '--config', exampleConfig, '--log-level', 'debug'],
       env: { ...(process.env as Record<string, string>), ...quietEnv },
       stderr: 'pipe',
     });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A log line on stdout would reach the client as a message it cannot parse.
+    const protocolErrors: Error[] = [];
+    client.onerror = (error) => protocolErrors.push(error);
     await client.connect(transport);
     cleanups.push(() => client.close());
     const tools = await client.listTools();
@@ -52,6 +57,7 @@ describe('the MCP server from the switchyard CLI', () => {
       'get_task',
       'handle_task_response',
       'list_agents',
+      'list_tasks',
       'receive_tasks',
       'register_agent_with_distributor',
       'unregister_agent_from_distributor',
@@ -65,6 +71,8 @@ describe('the MCP server from the switchyard CLI', () => {
     const taskId = (created.structuredContent as { task: { id: string } }).task.id;
     const executed = await call(client, 'execute_task', { task_id: taskId, timeout_ms: 10_000 });
     expect(executed.structuredContent).toMatchObject({ result: { taskId, status: 'completed', result: { input: { prompt: 'hello' } } } });
+    expect(stderr).toMatch(new RegExp(`DEBUG.*: task completed taskId=${taskId} agentId=summarizer`));
+    expect(protocolErrors).toEqual([]);
   });
 
   it('serves over Streamable HTTP from switchyard start, with the admin token it prints', async () => {

@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { SwitchyardError, ValidationError } from '@switchyard/core';
+import { CommanderError } from 'commander';
 import { createProgram } from './cli/create-program.js';
+import { exitCodeFor } from './cli/exit-codes.js';
 
-/** Exit codes: 0 done, 1 failed while running, 2 bad config or input. */
+/** Says what went wrong on stderr and picks the exit code (cli/exit-codes.ts). */
 function explain(error: unknown): number {
-  if (error instanceof ValidationError) {
+  if (error instanceof CommanderError) {
+    // Commander has already said what was wrong with the arguments.
+  } else if (error instanceof ValidationError) {
     process.stderr.write(`${error.message.split(':')[0] ?? 'Invalid input'}:\n${error.issues.map((issue) => `  - ${issue.field === '' ? '(top level)' : issue.field}: ${issue.message}`).join('\n')}\n`);
-    return 2;
-  }
-  if (error instanceof SwitchyardError) {
+  } else if (error instanceof SwitchyardError) {
     process.stderr.write(`${error.code}: ${error.message}\n`);
-    return 1;
+  } else {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 1;
+  return exitCodeFor(error);
 }
 
 const program = createProgram((code) => {

@@ -5,5 +5,7 @@ export { SWITCHYARD_TOOLS } from './switchyard-tools.js';
 export type { SwitchyardTool, ToolContext } from './switchyard-tools.js';
 export { McpHttpServer } from './mcp-http-server.js';
 export type { McpHttpServerOptions } from './mcp-http-server.js';
+export type { HttpRoute } from './http-route.js';
+export { bearerToken } from './bearer-token.js';
 export { McpHttpOptionsSchema } from './mcp-http-options.js';
 export type { McpHttpOptions } from './mcp-http-options.js';

@@ -158,6 +158,54 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(state()).toEqual({ agents: [], tasks: [] });
   });
 
+  it('lists tasks, all of them or those with one status, up to a limit', async () => {
+    const admin = await connect(ADMIN);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });
+    await call(admin, 'create_task', { task_id: 'waiting-1', task_type: 'poem', required_capabilities: ['write'] });
+    await call(admin, 'create_task', { task_id: 'waiting-2', task_type: 'poem', required_capabilities: ['write'] });
+    await call(admin, 'distribute_task', { task_id: 'sent-1', task_type: 'poem', required_capabilities: ['write'], sender_id: 'spec' });
+    const all = await call(admin, 'list_tasks', {});
+    expect((all.structuredContent as { tasks: { id: string }[] }).tasks.map((task) => task.id)).toEqual(['waiting-1', 'waiting-2', 'sent-1']);
+    const assigned = await call(admin, 'list_tasks', { status: 'assigned' });
+    expect(assigned.structuredContent).toMatchObject({ tasks: [{ id: 'sent-1', status: 'assigned', assignedAgentId: 'writer' }] });
+    expect(text(assigned)).toBe('sent-1 poem assigned (agent writer)');
+    const first = await call(admin, 'list_tasks', { limit: 1 });
+    expect((first.structuredContent as { tasks: unknown[] }).tasks).toHaveLength(1);
+  });
+
+  it('serves the routes it is given next to /mcp, at their exact paths, and 404 elsewhere', async () => {
+    const routed = new McpHttpServer(
+      { engine, authenticator: await TokenAuthenticator.fromPlainTokens([{ token: 'x', permissions: ['admin'] }]), mailboxes },
+      {
+        enabled: true,
+        host: '127.0.0.1',
+        port: 0,
+        allowedOrigins: [],
+        logger: new SilentLogger(),
+        routes: [
+          {
+            path: '/hello',
+            handle: (req, res) => {
+              res.writeHead(200, { 'content-type': 'text/plain' });
+              res.end(`hello ${req.method ?? ''}`);
+              return Promise.resolve();
+            },
+          },
+        ],
+      },
+    );
+    const mcpUrl = await routed.start();
+    try {
+      const hello = await fetch(new URL('/hello?x=1', mcpUrl));
+      expect(hello.status).toBe(200);
+      expect(await hello.text()).toBe('hello GET');
+      expect((await fetch(new URL('/hello/more', mcpUrl))).status).toBe(404);
+      expect((await fetch(mcpUrl)).status).toBe(401);
+    } finally {
+      await routed.stop();
+    }
+  });
+
   it('says clearly when its port is taken', async () => {
     const port = Number(new URL(url).port);
     const second = new McpHttpServer({ engine, authenticator: await TokenAuthenticator.fromPlainTokens([{ token: 'x', permissions: ['admin'] }]), mailboxes }, { enabled: true, host: '127.0.0.1', port, allowedOrigins: [], logger: new SilentLogger() });
@@ -183,6 +231,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
       update_agent_status_in_distributor: { args: { agent_id: 'writer', current_load: -1 }, field: /current_load/ },
       get_task: { args: { task_id: '' }, field: /task_id/ },
       list_agents: { args: { surprise: true }, field: /surprise/ },
+      list_tasks: { args: { status: 'lost', limit: 0 }, field: /status.*limit|limit.*status/ },
       get_queue_stats: { args: { surprise: true }, field: /surprise/ },
       receive_tasks: { args: { agent_id: 'writer', max_tasks: 0 }, field: /max_tasks/ },
     };

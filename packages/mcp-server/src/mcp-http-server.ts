@@ -9,7 +9,9 @@ import type { Logger, Principal } from '@switchyard/core';
 import { authorize, CommunicationError, SwitchyardError } from '@switchyard/core';
 import type { SwitchyardMcpServerParts } from './create-switchyard-mcp-server.js';
 import { createSwitchyardMcpServer } from './create-switchyard-mcp-server.js';
+import type { HttpRoute } from './http-route.js';
 import type { McpHttpOptions } from './mcp-http-options.js';
+import { bearerToken } from './bearer-token.js';
 import { SWITCHYARD_TOOLS } from './switchyard-tools.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -17,6 +19,8 @@ const PATH = '/mcp';
 
 export interface McpHttpServerOptions extends McpHttpOptions {
   readonly logger: Logger;
+  /** Other handlers on the same server, each at its exact path; they do their own auth. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 interface JsonRpcMessage {
@@ -100,8 +104,11 @@ export class McpHttpServer {
   }
 
   private async handle(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH) {
-      reply(res, 404, { error: `not found; the MCP endpoint is ${PATH}` });
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== PATH) {
+      const route = this.options.routes?.find((candidate) => candidate.path === path);
+      if (route === undefined) reply(res, 404, { error: `not found; the MCP endpoint is ${PATH}` });
+      else await route.handle(req, res);
       return;
     }
     const origin = req.headers.origin;
@@ -150,10 +157,9 @@ export class McpHttpServer {
 
   /** The caller behind the bearer token, or undefined after answering 401. */
   private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<{ principal: Principal; token: string } | undefined> {
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    const token = bearerToken(req.headers.authorization);
     try {
-      return { principal: await this.parts.authenticator.authenticate(token === '' ? undefined : token), token };
+      return { principal: await this.parts.authenticator.authenticate(token), token: token ?? '' };
     } catch (error) {
       const message = error instanceof SwitchyardError ? error.message : 'A valid auth token is required';
       reply(res, 401, rpcError(-32001, message, { code: 'UNAUTHENTICATED' }), {

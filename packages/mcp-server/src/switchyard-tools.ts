@@ -23,6 +23,8 @@ export interface SwitchyardTool {
 
 const authToken = z.string().optional().describe('Auth token, for transports that carry none (stdio); HTTP uses the Authorization header');
 const anyTask: Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
+/** The read-only tools also serve watch-only tokens. */
+const reader: Permission[] = [...anyTask, 'ops:read'];
 
 const TaskOutput = z.looseObject({ id: z.string(), type: z.string(), status: z.string(), assignedAgentId: z.string().nullable(), attempts: z.number() });
 const AgentOutput = z.looseObject({ id: z.string(), capabilities: z.array(z.string()), status: z.string(), load: z.number(), capacity: z.number().nullable(), priority: z.number() });
@@ -201,7 +203,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
     name: 'get_task',
     description: "A task's current state, result or error.",
-    permissions: anyTask,
+    permissions: reader,
     inputSchema: z.strictObject({ task_id: z.string(), auth_token: authToken }),
     outputSchema: z.object({ task: TaskOutput }),
     run: async ({ engine, authToken: token }, args) => {
@@ -210,9 +212,23 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     },
   },
   {
+    name: 'list_tasks',
+    description: 'Tasks the orchestrator holds (unfinished ones and the most recently finished), oldest first or (order: newest) newest first, optionally only those with one status; up to limit (default 100, at most 10000).',
+    permissions: reader,
+    inputSchema: z.strictObject({ status: z.string().optional(), limit: z.number().optional(), order: z.string().optional(), auth_token: authToken }),
+    outputSchema: z.object({ tasks: z.array(TaskOutput) }),
+    run: async ({ engine, authToken: token }, args) => {
+      const tasks = await engine.listTasks({ authToken: token, ...defined({ status: args.status as never, limit: args.limit as number | undefined, order: args.order as never }) });
+      return {
+        structured: { tasks },
+        summary: tasks.length === 0 ? 'No tasks' : tasks.map((task) => `${task.id} ${task.type} ${task.status}${task.assignedAgentId === null ? '' : ` (agent ${task.assignedAgentId})`}`).join('\n'),
+      };
+    },
+  },
+  {
     name: 'list_agents',
     description: 'Every registered agent with capabilities, status, load, capacity, priority and outcome stats.',
-    permissions: [...anyTask, 'agents:register', 'agents:update'],
+    permissions: [...reader, 'agents:register', 'agents:update'],
     inputSchema: z.strictObject({ auth_token: authToken }),
     outputSchema: z.object({ agents: z.array(AgentOutput) }),
     run: async ({ engine, authToken: token }) => {
@@ -223,7 +239,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
     name: 'get_queue_stats',
     description: 'Tasks waiting for a free agent or a retry: total, per priority, and the longest wait.',
-    permissions: [...anyTask, 'agents:update'],
+    permissions: [...reader, 'agents:update'],
     inputSchema: z.strictObject({ auth_token: authToken }),
     outputSchema: z.object({
       queue: z.object({

@@ -1,7 +1,17 @@
+import { MessagePrioritySchema, PermissionSchema, TaskStatusSchema } from '@switchyard/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo } from '../commands/command-io.js';
 import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
+import { runAgents } from '../commands/agents-command.js';
+import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
+import { runDrain } from '../commands/drain-command.js';
+import { runUndrain } from '../commands/undrain-command.js';
+import type { DrainOptions } from '../commands/drain-command.js';
+import { runSubmit } from '../commands/submit-command.js';
+import type { SubmitOptions } from '../commands/submit-command.js';
+import { runTasks } from '../commands/tasks-command.js';
+import type { TasksOptions } from '../commands/tasks-command.js';
 import { runConfigCheck } from '../commands/config-check-command.js';
 import { runDemo } from '../commands/demo-command.js';
 import { runFastAgentBridge } from '../commands/fast-agent-bridge-command.js';
@@ -32,7 +42,9 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
   const program = new Command('switchyard')
     .description('Task distribution for fleets of AI agents')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Argument errors reach main as CommanderError (exit 2) instead of commander exiting with 1.
+    .exitOverride();
   const configOption = (): Option => new Option('-c, --config <path>', 'config file (YAML or JSON)').env('SWITCHYARD_CONFIG');
   const logLevelOption = (): Option => new Option('--log-level <level>', 'log level').choices(LOG_LEVELS);
 
@@ -90,12 +102,66 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
       onExit(await runFastAgentBridge(options, io));
     });
 
+  /** The commands that talk to a running orchestrator through its MCP endpoint. */
+  const clientCommand = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .option('--url <url>', 'MCP endpoint of the orchestrator (else SWITCHYARD_URL, client.url, or mcp.http of the config)')
+      .option('--token <token>', 'token to act with (else SWITCHYARD_TOKEN or client.token; env keeps it out of `ps`)')
+      .addOption(configOption())
+      .option('--json', 'print JSON, for scripts');
+
+  clientCommand('agents', 'list the agents of a running orchestrator: capabilities, status, load/capacity, priority, latency')
+    .action(async (options: ClientCommandOptions) => {
+      onExit(await runAgents(options, io));
+    });
+
+  clientCommand('tasks', 'list the tasks a running orchestrator holds (newest first)')
+    .addOption(new Option('--status <status>', 'only tasks with this status').choices(TaskStatusSchema.options))
+    .option('--limit <count>', 'at most this many (default 100)', positiveInteger)
+    .option('--oldest', 'oldest first')
+    .action(async (options: TasksOptions) => {
+      onExit(await runTasks(options, io));
+    });
+
+  clientCommand('submit', 'submit one task and wait for its result, or a JSONL batch (--file) with a progress bar and a summary')
+    .option('--file <path>', 'JSONL batch, one {"type","capabilities",...} per line; - reads stdin')
+    .option('--type <type>', 'task type')
+    .option('--capabilities <list>', 'comma-separated capabilities the task needs', list)
+    .option('--data <json>', 'task data: JSON, or text')
+    .addOption(new Option('--priority <priority>', 'task priority').choices(MessagePrioritySchema.options))
+    .option('--strategy <name>', 'strategy for this task')
+    .option('--id <id>', 'task id (generated when omitted)')
+    .option('--max-attempts <count>', 'failed attempts before it is dead-lettered (default tasks.retry.maxAttempts)', positiveInteger)
+    .option('--attempt-timeout <ms>', 'how long one agent may hold it (default tasks.attemptTimeoutMs)', positiveInteger)
+    .option('--queue-timeout <ms>', 'longest wait for a free agent (default tasks.queue.timeoutMs)', positiveInteger)
+    .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
+    .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
+    .action(async (options: SubmitOptions) => {
+      onExit(await runSubmit(options, io));
+    });
+
+  clientCommand('drain', 'set an agent to draining: it gets no new tasks and finishes those it holds')
+    .argument('<agent>', 'agent id')
+    .option('--wait', 'wait until the agent holds no task')
+    .option('--timeout <ms>', 'with --wait: give up after this long (default 60000), exit 1', positiveInteger)
+    .action(async (agent: string, options: DrainOptions) => {
+      onExit(await runDrain(agent, options, io));
+    });
+
+  clientCommand('undrain', 'lift a drain: the agent takes new tasks again')
+    .argument('<agent>', 'agent id')
+    .action(async (agent: string, options: ClientCommandOptions) => {
+      onExit(await runUndrain(agent, options, io));
+    });
+
   const token = program.command('token').description('manage auth tokens');
   token
     .command('create')
     .description('create a random token and print the config entry holding its SHA-256')
     .requiredOption('--name <name>', 'a name for logs')
-    .option('--permission <permission...>', 'permissions (admin, tasks:create, tasks:distribute, tasks:respond, agents:register, agents:update)', ['admin'])
+    .option('--permission <permission...>', `permissions (${PermissionSchema.options.join(', ')})`, ['admin'])
     .option('--agent-id <id>', 'limit the token to acting as this agent')
     .action(async (options: { name: string; permission: string[]; agentId?: string }) => {
       onExit(await runTokenCreate(options, io));

@@ -3,8 +3,8 @@ import { ValidationError } from '@switchyard/core';
 import { loadHandler } from '../agent/load-handler.js';
 import { loadConfig } from '../config/load-config.js';
 import { wireTransport } from '../container/transport-wiring.js';
-import type { LogLevel } from '../logging/console-logger.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import type { LogLevel } from '../logging/pino-logger.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -38,7 +38,7 @@ export async function runAgent(options: AgentCommandOptions, io: CommandIo): Pro
     throw ValidationError.field('transport.kind', `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }`, 'agent');
   }
   const handler = await loadHandler(handlerPath as string);
-  const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
+  const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const priority = options.priority ?? config.agent.priority;
   const capacity = options.capacity ?? config.agent.capacity;
   const agent = new SwitchyardAgent(

@@ -6,8 +6,8 @@ import type { LatencySummary } from '../demo/latency-summary.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
 import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
-import type { LogLevel } from '../logging/console-logger.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import type { LogLevel } from '../logging/pino-logger.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import { ProgressBar } from '../render/progress-bar.js';
 import { renderTable } from '../render/render-table.js';
 import type { CommandIo } from './command-io.js';
@@ -58,7 +58,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
   }
   const tasks = options.tasks ?? config.demo.batch.tasks;
   const concurrency = options.concurrency ?? config.demo.batch.concurrency;
-  const logger = new ConsoleLogger(options.logLevel ?? 'warn', config.logging.format, io.stderr);
+  const logger = PinoLogger.create(options.logLevel ?? 'warn', config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
   // Every registered strategy, plugins included (custom too, when it points somewhere).

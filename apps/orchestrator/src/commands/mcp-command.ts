@@ -3,8 +3,8 @@ import { ValidationError } from '@switchyard/core';
 import { AgentMailboxes, createSwitchyardMcpServer } from '@switchyard/mcp-server';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
-import type { LogLevel } from '../logging/console-logger.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import type { LogLevel } from '../logging/pino-logger.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -23,7 +23,7 @@ export interface McpCommandOptions {
 export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise<number> {
   if (options.stdio !== true) throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
   const { config, baseDir } = await loadConfig(options.config, io.env);
-  const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
+  const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
   const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());

@@ -1,7 +1,7 @@
 import { OrchestrationEngine } from '@switchyard/core';
 import type { DemoTaskType } from '../config/demo-options.js';
-import type { LogLevel } from '../logging/console-logger.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import type { LogLevel } from '../logging/pino-logger.js';
+import { PinoLogger } from '../logging/pino-logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
@@ -9,7 +9,7 @@ import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
-import { serveMcpHttp } from '../mcp/serve-mcp-http.js';
+import { serveOrchestratorHttp } from '../http/serve-orchestrator-http.js';
 import { FastAgentBridge } from '@switchyard/fast-agent';
 import { describeBridge } from './fast-agent-bridge-command.js';
 
@@ -73,10 +73,10 @@ class DemoTraffic {
 /** `switchyard start`: the daemon with its in-process demo fleet, until SIGINT/SIGTERM. */
 export async function runStart(options: StartOptions, io: CommandIo): Promise<number> {
   const { config, source, overrides, baseDir } = await loadConfig(options.config, io.env);
-  const logger = new ConsoleLogger(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
+  const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const mcp = await serveMcpHttp(orchestrator, config, logger);
+  const http = await serveOrchestratorHttp(orchestrator, config, logger);
   const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
   await fastAgent?.start();
   const out = (line: string): void => {
@@ -95,7 +95,11 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
   traffic.start();
   if (fastAgent !== undefined) out(`  fast-agent:        ${describeBridge(fastAgent)}`);
-  if (mcp !== undefined) out(`  MCP (HTTP):        ${mcp.url}`);
+  if (http !== undefined) {
+    out(`  MCP (HTTP):        ${http.mcpUrl}`);
+    if (http.metricsUrl !== undefined) out(`  metrics:           ${http.metricsUrl}${config.metrics.requireToken ? '  (Authorization: Bearer <token with ops:read>)' : ''}`);
+    if (http.dashboardUrl !== undefined) out(`  dashboard:         ${http.dashboardUrl}`);
+  }
   if (orchestrator.generatedAdminToken !== undefined) {
     out(`  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`);
   }
@@ -119,7 +123,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`${signal}: shutting down — finishing tasks in flight`);
   clearInterval(report);
   await traffic.stop();
-  await mcp?.stop();
+  await http?.stop();
   await fastAgent?.stop();
   await running.stop();
   out('Switchyard stopped cleanly.');

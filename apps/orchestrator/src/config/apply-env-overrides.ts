@@ -1,6 +1,13 @@
 /** Prefix of environment variables that override config values. */
 export const ENV_PREFIX = 'SWITCHYARD_';
 
+/**
+ * SWITCHYARD_* variables that are not config values: the config file's path, the client
+ * commands' orchestrator URL and token (SWITCHYARD_TOKEN is also the stdio session's token), and
+ * the test helpers' fast-agent venv. Read as overrides, they would be refused as unknown keys.
+ */
+const NOT_CONFIG = new Set(['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV'].map((name) => `${ENV_PREFIX}${name}`));
+
 function camelCase(segment: string): string {
   return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
@@ -22,7 +29,7 @@ export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.P
   const result = structuredClone(config);
   const applied: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || raw === undefined || name === `${ENV_PREFIX}CONFIG`) continue;
+    if (!name.startsWith(ENV_PREFIX) || raw === undefined || NOT_CONFIG.has(name)) continue;
     const path = name.slice(ENV_PREFIX.length).split('__').filter((segment) => segment.length > 0).map(camelCase);
     if (path.length === 0) continue;
     let target: Record<string, unknown> = result;

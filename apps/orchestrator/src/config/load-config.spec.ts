@@ -54,7 +54,7 @@ describe('config', () => {
     expect(config.durability).toMatchObject({ kind: 'jetstream', orchestratorId: 'orch-1', ackWaitMs: 10_000 });
   });
 
-  it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse', () => {
+  it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse, and skips the variables that are not config', () => {
     const { config, overrides } = resolveConfig(
       { distribution: { defaultStrategy: 'round_robin' } },
       {
@@ -62,6 +62,8 @@ describe('config', () => {
         SWITCHYARD_TASKS__DEFAULT_TIMEOUT_MS: '1500',
         SWITCHYARD_LOGGING__LEVEL: 'warn',
         SWITCHYARD_CONFIG: 'ignored.yaml',
+        SWITCHYARD_TOKEN: 'the-client-token',
+        SWITCHYARD_URL: 'http://127.0.0.1:7300/mcp',
         OTHER: 'x',
       },
     );

@@ -17,6 +17,24 @@ export const LoggingOptionsSchema = z.strictObject({
   format: z.enum(['pretty', 'json']).default('pretty'),
 });
 
+/** `/metrics` on the MCP endpoint's HTTP server. */
+export const MetricsOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Scrapers send `Authorization: Bearer <token>` (ops:read); false opens it to anyone who reaches the port. */
+  requireToken: z.boolean().default(true),
+});
+
+/** The live dashboard at `/dashboard` on the MCP endpoint's HTTP server (always behind a token). */
+export const DashboardOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+});
+
+/** Where the client commands (agents, tasks, submit, drain) reach an orchestrator; flags and env come first. */
+export const ClientOptionsSchema = z.strictObject({
+  url: z.url().optional(),
+  token: z.string().min(1).optional(),
+});
+
 /** `switchyard agent`: the agent this process runs (flags override each field). */
 export const AgentProcessOptionsSchema = z.strictObject({
   id: AgentIdSchema.optional(),
@@ -50,6 +68,9 @@ export const OrchestratorConfigSchema = z
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),
   mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
+  metrics: MetricsOptionsSchema.prefault({}),
+  dashboard: DashboardOptionsSchema.prefault({}),
+  client: ClientOptionsSchema.prefault({}),
   /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
   fastAgent: FastAgentOptionsSchema.optional(),
   agent: AgentProcessOptionsSchema.prefault({}),

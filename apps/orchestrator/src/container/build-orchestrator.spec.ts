@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '../logging/console-logger.js';
+import { SilentLogger } from '@switchyard/core';
 import { resolveConfig } from '../config/load-config.js';
 import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
@@ -17,9 +17,9 @@ describe('buildOrchestrator', () => {
         ],
       },
     });
-    const orchestrator = await buildOrchestrator(config, new ConsoleLogger('silent', 'pretty'));
+    const orchestrator = await buildOrchestrator(config, new SilentLogger());
     await orchestrator.engine.start();
-    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new ConsoleLogger('silent', 'pretty'));
+    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new SilentLogger());
     const taskType = { type: 'echo', requiredCapabilities: ['echo'], priority: 'normal' as const };
     const outcomes = [];
     for (let sequence = 0; sequence < 4; sequence++) outcomes.push(await runDemoTask(orchestrator.engine, orchestrator.internalToken, taskType, sequence));
@@ -31,8 +31,8 @@ describe('buildOrchestrator', () => {
 
   it('keeps the in-process token out of reach of configured tokens', async () => {
     const { config } = resolveConfig({});
-    const first = await buildOrchestrator(config, new ConsoleLogger('silent', 'pretty'));
-    const second = await buildOrchestrator(config, new ConsoleLogger('silent', 'pretty'));
+    const first = await buildOrchestrator(config, new SilentLogger());
+    const second = await buildOrchestrator(config, new SilentLogger());
     expect(first.internalToken).not.toBe(second.internalToken);
     await expect(second.engine.listAgents({ authToken: first.internalToken })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });

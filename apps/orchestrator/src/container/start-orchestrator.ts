@@ -2,6 +2,7 @@ import type { SwitchyardAgent } from '@switchyard/agent';
 import type { Logger } from '@switchyard/core';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
+import { logDistributionEvents } from '../ops/log-distribution-events.js';
 import type { Orchestrator } from './build-orchestrator.js';
 import { buildOrchestrator } from './build-orchestrator.js';
 
@@ -13,9 +14,10 @@ export interface RunningOrchestrator {
   stop(): Promise<void>;
 }
 
-/** What every long-running command starts with: build from config, start, let the demo fleet join. */
+/** What every long-running command starts with: build from config, start, log what it does, let the demo fleet join. */
 export async function startOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string): Promise<RunningOrchestrator> {
   const orchestrator = await buildOrchestrator(config, logger, baseDir);
+  const stopLogging = logDistributionEvents(orchestrator.distributor, logger);
   await orchestrator.engine.start();
   const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
   return {
@@ -24,6 +26,7 @@ export async function startOrchestrator(config: OrchestratorConfig, logger: Logg
     stop: async () => {
       await stopDemoFleet(fleet);
       await orchestrator.engine.stop();
+      stopLogging();
     },
   };
 }

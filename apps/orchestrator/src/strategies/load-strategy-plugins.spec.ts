@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ValidationError } from '@switchyard/core';
+import { SilentLogger, ValidationError } from '@switchyard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/load-config.js';
 import { buildOrchestrator } from '../container/build-orchestrator.js';
 import { startDemoFleet, stopDemoFleet } from '../demo/demo-fleet.js';
-import { ConsoleLogger } from '../logging/console-logger.js';
 import { loadStrategyPlugins } from './load-strategy-plugins.js';
 
 // Inside the workspace, so the plugins resolve @switchyard/core and zod like an installed plugin would.
@@ -63,9 +62,9 @@ describe('strategy plugins from config', () => {
       distribution: { defaultStrategy: 'last-registered' },
       demo: { agents: [{ id: 'early', capabilities: ['w'], latencyMs: 0 }, { id: 'late', capabilities: ['w'], latencyMs: 0 }] },
     });
-    const orchestrator = await buildOrchestrator(config, new ConsoleLogger('silent', 'pretty'), pluginDir);
+    const orchestrator = await buildOrchestrator(config, new SilentLogger(), pluginDir);
     await orchestrator.engine.start();
-    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new ConsoleLogger('silent', 'pretty'));
+    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new SilentLogger());
     const assignment = await orchestrator.engine.distributeTask({ authToken: orchestrator.internalToken, taskId: 'p1', taskType: 't', requiredCapabilities: ['w'], taskData: null, senderId: 's' });
     expect(assignment).toMatchObject({ agentId: 'late', strategy: 'last-registered' });
     await stopDemoFleet(fleet);

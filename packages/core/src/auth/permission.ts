@@ -7,6 +7,8 @@ export const PermissionSchema = z.enum([
   'tasks:respond',
   'agents:register',
   'agents:update',
+  /** Watch, never act: read /metrics and the dashboard (what a Prometheus scraper's token needs). */
+  'ops:read',
   'admin',
 ]);
 

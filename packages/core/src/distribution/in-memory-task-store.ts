@@ -41,10 +41,12 @@ export class InMemoryTaskStore implements TaskStore {
     this.tasks.delete(taskId);
   }
 
-  list(filter: { readonly status?: TaskStatus; readonly limit?: number } = {}): TaskRecord[] {
+  list(filter: { readonly status?: TaskStatus; readonly limit?: number; readonly order?: 'oldest' | 'newest' } = {}): TaskRecord[] {
     const limit = filter.limit ?? Infinity;
     const found: TaskRecord[] = [];
-    for (const task of this.tasks.values()) {
+    // A Map iterates in insertion order only; newest first needs the reversed copy.
+    const tasks = filter.order === 'newest' ? [...this.tasks.values()].reverse() : this.tasks.values();
+    for (const task of tasks) {
       if (found.length >= limit) break;
       if (filter.status === undefined || task.status === filter.status) found.push(task);
     }

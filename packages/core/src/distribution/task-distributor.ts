@@ -299,7 +299,7 @@ export class TaskDistributor {
     await this.journal?.stop();
   }
 
-  listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number }): Task[] {
+  listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): Task[] {
     return this.store.list(filter).map((task) => task.snapshot());
   }
 

@@ -16,6 +16,8 @@ export const TaskIdInputSchema = z.strictObject({ taskId: TaskIdSchema });
 export const ListTasksInputSchema = z.strictObject({
   status: TaskStatusSchema.optional(),
   limit: z.number().int().positive().max(10_000).default(100),
+  /** `newest` lists the most recently created first (what an operator looking at a busy orchestrator wants). */
+  order: z.enum(['oldest', 'newest']).default('oldest'),
 });
 
 export type ExecuteTaskInput = z.input<typeof ExecuteTaskInputSchema>;

@@ -35,6 +35,8 @@ interface Waiter {
 }
 
 const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
+/** Reading state: anyone who works with tasks, and watch-only operators (ops:read). */
+const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:read'];
 
 /**
  * The front door: every operation authenticates the caller's token, checks the permission it
@@ -132,18 +134,18 @@ export class OrchestrationEngine {
   }
 
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
-    const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
+    const { rest } = await this.authorized(input, ...READ_PERMISSION);
     return this.distributor.readTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
   }
 
   async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {
-    const { rest } = await this.authorized(input, ...ANY_TASK_PERMISSION);
+    const { rest } = await this.authorized(input, ...READ_PERMISSION);
     return this.distributor.listTasks(parseInput(ListTasksInputSchema, rest, 'listTasks input'));
   }
 
   /** Tasks waiting for a free agent or a retry, per priority. */
   async queueStats(input: WithAuth<object>): Promise<QueueStats> {
-    await this.authorized(input, ...ANY_TASK_PERMISSION, 'agents:update');
+    await this.authorized(input, ...READ_PERMISSION, 'agents:update');
     return this.distributor.queueStats();
   }
 
@@ -153,7 +155,7 @@ export class OrchestrationEngine {
   }
 
   async listAgents(input: WithAuth<object>): Promise<AgentSnapshot[]> {
-    await this.authorized(input, ...ANY_TASK_PERMISSION, 'agents:register', 'agents:update');
+    await this.authorized(input, ...READ_PERMISSION, 'agents:register', 'agents:update');
     return this.distributor.listAgents();
   }
 

@@ -1,0 +1,53 @@
+import type { Logger } from '@switchyard/core';
+import type { HttpRoute } from '@switchyard/mcp-server';
+import { AgentMailboxes, McpHttpServer } from '@switchyard/mcp-server';
+import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import type { Orchestrator } from '../container/build-orchestrator.js';
+import { DashboardFeed } from '../ops/dashboard/dashboard-feed.js';
+import { DashboardServer } from '../ops/dashboard/dashboard-server.js';
+import { MetricsRoute } from '../ops/metrics-route.js';
+import { SwitchyardMetrics } from '../ops/switchyard-metrics.js';
+
+/** The orchestrator's HTTP server and where each of its parts is. */
+export interface ServedHttp {
+  readonly mcpUrl: string;
+  readonly metricsUrl: string | undefined;
+  readonly dashboardUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * One HTTP server, as config says: the MCP endpoint at /mcp, Prometheus metrics at /metrics and
+ * the live dashboard at /dashboard, so an operator opens one port. Undefined when mcp.http is off.
+ */
+export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger): Promise<ServedHttp | undefined> {
+  if (!config.mcp.http.enabled) return undefined;
+  const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor) : undefined;
+  const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
+  const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
+  const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];
+  const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());
+  const http = new McpHttpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes }, { ...config.mcp.http, logger, routes });
+  const stopParts = async (): Promise<void> => {
+    feed?.stop();
+    metrics?.stop();
+    await mailboxes.stop();
+  };
+  let mcpUrl: string;
+  try {
+    mcpUrl = await http.start();
+  } catch (error) {
+    await stopParts();
+    throw error;
+  }
+  feed?.start();
+  return {
+    mcpUrl,
+    metricsUrl: metrics === undefined ? undefined : new URL('/metrics', mcpUrl).href,
+    dashboardUrl: dashboard === undefined ? undefined : new URL('/dashboard', mcpUrl).href,
+    stop: async () => {
+      await http.stop();
+      await stopParts();
+    },
+  };
+}
