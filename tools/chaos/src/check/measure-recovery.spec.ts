@@ -23,7 +23,11 @@ describe('measureRecovery', () => {
   });
 
   it('leaves out hand-overs to the agent that came back', () => {
-    const tasks = [snapshot('a', { status: 'assigned', history: [attempt(1, 'agent-1', 11_200, 'running', null)] })];
+    const tasks = [
+      snapshot('a', { status: 'assigned', history: [attempt(1, 'agent-1', 11_200, 'running', null)] }),
+      // Answered, so it reached the replacement, which listened before the harness heard it registered.
+      snapshot('b', { status: 'completed', history: [attempt(1, 'agent-1', 10_900, 'completed', 10_930)], finishedAt: 10_930 }),
+    ];
     expect(measureRecovery(kill, tasks)).toMatchObject({ inFlight: 0, recoveryMs: 0, slowestTaskId: null });
   });
 

@@ -12,7 +12,7 @@ export interface AgentKill {
 }
 
 export interface KillRecovery extends AgentKill {
-  /** Hand-overs to the agent that were unfinished when it died, or made while it was dead. */
+  /** Hand-overs to the dead process: unfinished when it died, or made after and never answered. */
   readonly inFlight: number;
   /** Until the last of them was handed over again or finished; null when one never was. */
   readonly recoveryMs: number | null;
@@ -22,8 +22,10 @@ export interface KillRecovery extends AgentKill {
 
 /**
  * How long the fleet took to get over one agent's death, from the tasks' own histories (the
- * orchestrators' clocks, the same machine's as the kill's): every hand-over to that agent made
- * before its replacement registered and not finished before the kill was in flight; each is
+ * orchestrators' clocks, the same machine's as the kill's). In flight were the hand-overs to the
+ * dead process: those made before the kill and not finished by then, and those made after it
+ * (before the replacement had registered) that were never answered — an answered one went to
+ * the replacement, which subscribes before the harness hears it has registered. Each is
  * recovered when the next attempt of its task was handed over, or when it finished (an answer
  * that was on its way, or a final verdict). Recovery is the longest of these, from the kill.
  */
@@ -37,6 +39,7 @@ export function measureRecovery(kill: AgentKill, tasks: Iterable<TaskSnapshot>):
     for (const attempt of task.history) {
       if (attempt.agentId !== kill.agentId || attempt.assignedAt >= restartedAt) continue;
       if (attempt.finishedAt !== null && attempt.finishedAt <= kill.killedAt) continue;
+      if (attempt.assignedAt >= kill.killedAt && ANSWERED.has(attempt.outcome)) continue;
       inFlight++;
       const next = task.history.find((candidate) => candidate.attempt === attempt.attempt + 1);
       const answeredAt = ANSWERED.has(attempt.outcome) ? attempt.finishedAt : null;
