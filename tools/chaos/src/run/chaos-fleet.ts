@@ -207,15 +207,25 @@ export class ChaosFleet {
     return at;
   }
 
+  /** Starts a member; if it fails, it is tried again in the background (and the failure thrown), as it is still wanted. */
   private async bringUp(member: FleetProcess): Promise<void> {
     if (this.stopping) throw new Error(`the fleet is stopping: ${member.spec.name} stays down`);
     this.wanted.add(member);
-    await member.start(READY_TIMEOUT_MS);
+    try {
+      await member.start(READY_TIMEOUT_MS);
+    } catch (error) {
+      this.keepTrying(member);
+      throw error;
+    }
   }
 
   private unexpectedExit(member: FleetProcess, exit: ProcessExit): void {
     this.incidents.push({ process: member.spec.name, atMs: Date.now() - this.settings.startedAt, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
     this.log(`${member.spec.name} exited on its own (code ${String(exit.code)}, signal ${String(exit.signal)}); starting it again`);
+    this.keepTrying(member);
+  }
+
+  private keepTrying(member: FleetProcess): void {
     this.revive(member).catch((error: unknown) => {
       this.log(`${member.spec.name} could not be started again: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -226,7 +236,7 @@ export class ChaosFleet {
     return !this.stopping && this.wanted.has(member) && !member.isRunning;
   }
 
-  /** Starts a member that went on its own again, until it stays up or the harness no longer wants it. */
+  /** Starts a wanted member that is not running again, until it is up or the harness no longer wants it. */
   private async revive(member: FleetProcess): Promise<void> {
     for (let attempt = 1; this.isMissing(member); attempt++) {
       await delay(Math.min(2_000, 250 * attempt));

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 
@@ -22,6 +23,13 @@ function failureCode(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
+
+/**
+ * POSTs without the transport's shared abort signal: fetch keeps one abort listener per request on
+ * it until the request is garbage-collected, and thousands of calls trip Node's listener-leak
+ * warning. A call still ends on its own timeout, and on a connection the server closes.
+ */
+const postWithoutSharedSignal: FetchLike = (url, init) => fetch(url, init?.method === 'POST' ? { ...init, signal: null } : init);
 
 export interface TaskToDistribute {
   readonly taskId: string;
@@ -85,6 +93,7 @@ export class McpEndpoint {
       client.onerror = () => undefined;
       const transport = new StreamableHTTPClientTransport(new URL(this.url), {
         requestInit: { headers: { authorization: `Bearer ${this.token}` } },
+        fetch: postWithoutSharedSignal,
         reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1_000, maxReconnectionDelay: 1_000, reconnectionDelayGrowFactor: 1 },
       });
       await client.connect(transport);
