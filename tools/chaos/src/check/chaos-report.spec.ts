@@ -80,7 +80,7 @@ describe('buildChaosReport', () => {
 
   it('misses the recovery goal when an agent death took too long, or was never recovered from', () => {
     const slow = [snapshot('t1', { status: 'completed', finishedAt: 5_000, history: [attempt(1, 'agent-1', 900, 'agent_lost', 3_000), attempt(2, 'agent-2', 3_500, 'completed', 3_600)] })];
-    const kill = { agentId: 'agent-1', killedAt: 1_000, restartedAt: 2_000 };
+    const kill = { agentId: 'agent-1', killedAt: 1_000, replacedAt: 2_000 };
     const tooSlow = buildChaosReport(facts(slow, ['t1'], { kills: [kill] }));
     expect(tooSlow.maxRecoveryMs).toBe(2_500);
     expect(tooSlow.details.recoveries).toEqual([{ agentId: 'agent-1', atMs: 1_000, inFlight: 1, recoveryMs: 2_500, slowestTaskId: 't1' }]);

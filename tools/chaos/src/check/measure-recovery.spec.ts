@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measureRecovery } from './measure-recovery.js';
 import { attempt, snapshot } from './task-snapshot.test-helpers.js';
 
-const kill = { agentId: 'agent-1', killedAt: 10_000, restartedAt: 11_000 };
+const kill = { agentId: 'agent-1', killedAt: 10_000, replacedAt: 11_000 };
 
 describe('measureRecovery', () => {
   it('times the last of the dead agent’s unfinished tasks to be handed over again', () => {
@@ -22,10 +22,10 @@ describe('measureRecovery', () => {
     expect(measureRecovery(kill, tasks)).toMatchObject({ inFlight: 1, recoveryMs: 310 });
   });
 
-  it('leaves out hand-overs to the agent that came back', () => {
+  it('leaves out hand-overs to the agent that came back, and any answered after the kill', () => {
     const tasks = [
-      snapshot('a', { status: 'assigned', history: [attempt(1, 'agent-1', 11_200, 'running', null)] }),
-      // Answered, so it reached the replacement, which listened before the harness heard it registered.
+      snapshot('a', { status: 'assigned', history: [attempt(1, 'agent-1', 11_200, 'agent_lost', 11_900)] }),
+      // Answered: not by the dead process.
       snapshot('b', { status: 'completed', history: [attempt(1, 'agent-1', 10_900, 'completed', 10_930)], finishedAt: 10_930 }),
     ];
     expect(measureRecovery(kill, tasks)).toMatchObject({ inFlight: 0, recoveryMs: 0, slowestTaskId: null });

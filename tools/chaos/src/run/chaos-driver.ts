@@ -99,12 +99,13 @@ export class ChaosDriver {
     while (this.ledger.assignedTo(agentId) === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
     const assigned = this.ledger.assignedTo(agentId);
     const killedAt = await this.fleet.killAgent(index);
-    let restartedAt: number | null = null;
+    let replacedAt: number | null = null;
     try {
       await delay(downMs, undefined, { signal: this.signal });
-      restartedAt = await this.fleet.startAgent(index);
+      replacedAt = Date.now();
+      await this.fleet.startAgent(index);
     } finally {
-      this.kills.push({ agentId, killedAt, restartedAt });
+      this.kills.push({ agentId, killedAt, replacedAt });
     }
     this.log(`chaos: SIGKILL ${agentId} (the KV showed ${String(assigned)} task(s) assigned to it); back after ${String(Date.now() - killedAt)} ms`);
   }
