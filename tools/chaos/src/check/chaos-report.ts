@@ -84,6 +84,8 @@ export interface ChaosReport {
   readonly details: {
     readonly goals: { readonly met: boolean; readonly misses: readonly string[] };
     readonly seed: number;
+    /** When the run started (ISO): the times in the report (`atMs`) count from here, the processes' logs use the clock. */
+    readonly startedAt: string;
     readonly tasks: number;
     readonly accepted: number;
     readonly notAccepted: number;
@@ -173,6 +175,7 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
     details: {
       goals: { met: misses.length === 0, misses },
       seed: facts.seed,
+      startedAt: new Date(facts.startedAt).toISOString(),
       tasks: plan.tasks.length,
       accepted: facts.submission.accepted.size,
       notAccepted,

@@ -9,7 +9,7 @@ export function formatReport(report: ChaosReport): string {
   const lines = [
     details.goals.met ? 'chaos run: PASSED — every goal met' : `chaos run: FAILED — ${details.goals.misses.join('; ')}`,
     '',
-    `  tasks            ${n(details.tasks)} (seed ${String(details.seed)}, ${(details.durationMs / 1000).toFixed(1)} s)`,
+    `  tasks            ${n(details.tasks)} (seed ${String(details.seed)}, started ${details.startedAt}, ${(details.durationMs / 1000).toFixed(1)} s)`,
     `  completed        ${n(report.completed)}`,
     `  lost             ${n(report.lost)}`,
     `  duplicated       ${n(report.duplicated)}`,
