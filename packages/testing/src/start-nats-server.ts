@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startListeningProcess } from './start-listening-process.js';
@@ -7,9 +7,12 @@ export interface NatsServerHandle {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
-  /** The server's temporary JetStream store. */
+  /** The server's JetStream store: a temp dir made for it, or the caller's `storeDir`. */
   readonly storeDir: string;
-  /** Stops the server by PID (SIGTERM, then SIGKILL) and removes its store. */
+  /**
+   * Stops the server by PID (SIGTERM, then SIGKILL). Removes the store when it made it; a
+   * `storeDir` the caller gave is kept, so another server can start on it again.
+   */
   stop(): Promise<void>;
 }
 
@@ -19,6 +22,11 @@ export interface NatsServerOptions {
   readonly readyTimeoutMs?: number;
   /** A fixed port, e.g. to bring a stopped server back where its clients reconnect. */
   readonly port?: number;
+  /**
+   * The JetStream store to use (created if missing) instead of a new temp dir: with the port,
+   * it brings a stopped server back with its streams and KV buckets. The caller owns and removes it.
+   */
+  readonly storeDir?: string;
 }
 
 export const NATS_SERVER_INSTALL_HINT =
@@ -29,7 +37,10 @@ export const NATS_SERVER_INSTALL_HINT =
  * it accepts connections. Fails with install instructions when the binary is missing.
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const storeDir = await mkdtemp(join(tmpdir(), 'switchyard-nats-'));
+  const ownsStore = options.storeDir === undefined;
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'switchyard-nats-')));
+  await mkdir(storeDir, { recursive: true });
+  const removeStore = (): Promise<void> => (ownsStore ? rm(storeDir, { recursive: true, force: true }) : Promise.resolve());
   const port = options.port ?? (await freePort());
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
   if (options.config !== undefined) {
@@ -47,7 +58,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       installHint: NATS_SERVER_INSTALL_HINT,
     });
   } catch (error) {
-    await rm(storeDir, { recursive: true, force: true });
+    await removeStore();
     throw error;
   }
   return {
@@ -57,7 +68,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     storeDir,
     stop: async () => {
       await server.stop();
-      await rm(storeDir, { recursive: true, force: true });
+      await removeStore();
     },
   };
 }

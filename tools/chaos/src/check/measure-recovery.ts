@@ -1,0 +1,60 @@
+import { isFinal } from './task-ledger.js';
+import type { TaskSnapshot } from './task-snapshot.js';
+
+/** Outcomes of an attempt the agent answered (before it died): nothing to recover. */
+const ANSWERED: ReadonlySet<string> = new Set(['completed', 'failed']);
+
+/** One SIGKILL of an agent process, and when its replacement process was started (null: never). */
+export interface AgentKill {
+  readonly agentId: string;
+  readonly killedAt: number;
+  readonly replacedAt: number | null;
+}
+
+export interface KillRecovery extends AgentKill {
+  /** Hand-overs to the dead process: unfinished when it died, or made after (before its replacement started) and never answered. */
+  readonly inFlight: number;
+  /** Until the last of them was handed over again or finished; null when one never was. */
+  readonly recoveryMs: number | null;
+  /** The task that took longest (or was never recovered). */
+  readonly slowestTaskId: string | null;
+}
+
+/**
+ * How long the fleet took to get over one agent's death, from the tasks' own histories (the
+ * orchestrators' clocks, the same machine's as the kill's). In flight were the hand-overs to the
+ * dead process: those made before the kill and not finished by then, and those made after it,
+ * before its replacement process was started, that were never answered (an answered one cannot
+ * have gone to the dead process). Each is recovered when the next attempt of its task was
+ * handed over, or when it finished (an answer that was on its way, or a final verdict).
+ * Recovery is the longest of these, from the kill.
+ */
+export function measureRecovery(kill: AgentKill, tasks: Iterable<TaskSnapshot>): KillRecovery {
+  const replacedAt = kill.replacedAt ?? Number.POSITIVE_INFINITY;
+  let inFlight = 0;
+  let worst = 0;
+  let slowestTaskId: string | null = null;
+  let unrecovered = false;
+  for (const task of tasks) {
+    for (const attempt of task.history) {
+      if (attempt.agentId !== kill.agentId || attempt.assignedAt >= replacedAt) continue;
+      if (attempt.finishedAt !== null && attempt.finishedAt <= kill.killedAt) continue;
+      if (attempt.assignedAt >= kill.killedAt && ANSWERED.has(attempt.outcome)) continue;
+      inFlight++;
+      const next = task.history.find((candidate) => candidate.attempt === attempt.attempt + 1);
+      const answeredAt = ANSWERED.has(attempt.outcome) ? attempt.finishedAt : null;
+      const recoveredAt = next?.assignedAt ?? answeredAt ?? (isFinal(task) ? task.finishedAt : null);
+      if (recoveredAt === null) {
+        if (!unrecovered) slowestTaskId = task.id;
+        unrecovered = true;
+        continue;
+      }
+      const took = Math.max(0, recoveredAt - kill.killedAt);
+      if (!unrecovered && (slowestTaskId === null || took > worst)) {
+        worst = took;
+        slowestTaskId = task.id;
+      }
+    }
+  }
+  return { ...kill, inFlight, recoveryMs: unrecovered ? null : worst, slowestTaskId };
+}

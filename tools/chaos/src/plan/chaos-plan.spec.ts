@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planChaos } from './chaos-plan.js';
+import { seededRandom } from './seeded-random.js';
+
+const settings = { tasks: 10_000, agents: 5, orchestrators: 2, agentKills: 12 };
+
+describe('planChaos', () => {
+  it('plans the same run for the same seed, and another for another seed', () => {
+    expect(planChaos(settings, seededRandom(7))).toEqual(planChaos(settings, seededRandom(7)));
+    expect(planChaos(settings, seededRandom(7)).events).not.toEqual(planChaos(settings, seededRandom(8)).events);
+  });
+
+  it('restarts one orchestrator and nats-server once each, and spreads the agent kills over the run in order', () => {
+    const { events } = planChaos(settings, seededRandom(42));
+    expect(events.filter((event) => event.kind === 'restart_orchestrator')).toHaveLength(1);
+    expect(events.filter((event) => event.kind === 'restart_nats')).toHaveLength(1);
+    const kills = events.filter((event) => event.kind === 'kill_agent');
+    expect(kills).toHaveLength(12);
+    expect(events.map((event) => event.atTask)).toEqual([...events.map((event) => event.atTask)].sort((a, b) => a - b));
+    for (const event of events) {
+      expect(event.atTask).toBeGreaterThanOrEqual(500);
+      expect(event.atTask).toBeLessThan(9_000);
+      expect(event.downMs).toBeGreaterThanOrEqual(300);
+      expect(event.downMs).toBeLessThanOrEqual(1_500);
+    }
+    // One kill per slice of the run: never two in the same ~700 tasks' slice.
+    for (const [index, kill] of kills.entries()) expect(Math.floor((kill.atTask - 500) / (8_500 / 12))).toBe(index);
+    expect(new Set(kills.map((kill) => kill.agent)).size).toBeGreaterThan(1);
+  });
+
+  it('gives every task its own id and mixes all four priorities', () => {
+    const { tasks } = planChaos(settings, seededRandom(1));
+    expect(new Set(tasks.map((task) => task.id)).size).toBe(10_000);
+    expect(tasks[0]?.id).toBe('task-00001');
+    for (const priority of ['low', 'normal', 'high', 'critical'] as const) expect(tasks.filter((task) => task.priority === priority).length).toBeGreaterThan(500);
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { submissionRate } from './submission-rate.js';
+
+describe('submissionRate', () => {
+  it('spreads the tasks over the time the faults need, so each lands while work flows', () => {
+    const events = [
+      { kind: 'kill_agent', atTask: 50, agent: 0, downMs: 500 },
+      { kind: 'restart_orchestrator', atTask: 130, orchestrator: 1, downMs: 1_000 },
+      { kind: 'restart_nats', atTask: 240, downMs: 500 },
+    ] as const;
+    // 1.5 s + 8.5 s + 3 s of faults, over 75 % of the run: 17.3 s for 400 tasks.
+    expect(submissionRate(events, 400, 5_000)).toBeCloseTo(400 / 17.333, 2);
+  });
+
+  it('does not hold back a run without faults', () => {
+    expect(submissionRate([], 400, 5_000)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
