@@ -15,6 +15,11 @@ export const AgentOptionsSchema = z.strictObject({
   heartbeatIntervalMs: z.number().int().nonnegative().optional(),
   /** How long stop() lets running tasks finish before aborting them. */
   drainTimeoutMs: z.number().int().nonnegative().default(10_000),
+  /**
+   * How long an answer that could not be sent (the connection is down: NATS restarting) is
+   * retried before it is given up. The orchestrator's attempt timeout retries the task anyway.
+   */
+  answerRetryMs: z.number().int().nonnegative().default(60_000),
 });
 
 export type AgentOptions = z.input<typeof AgentOptionsSchema>;

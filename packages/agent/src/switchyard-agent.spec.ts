@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { Task } from '@switchyard/core';
-import { createCoreModule, hashToken, nextEnvelopeId, ORCHESTRATOR_ADDRESS, OrchestrationEngine, TaskDistributor, TaskExecutionError } from '@switchyard/core';
+import type { Task, Transport } from '@switchyard/core';
+import { CommunicationError, createCoreModule, hashToken, nextEnvelopeId, ORCHESTRATOR_ADDRESS, OrchestrationEngine, TaskDistributor, TaskExecutionError } from '@switchyard/core';
 import { waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
@@ -50,6 +50,30 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     const listed = await engine.listAgents({ authToken: TOKEN });
     expect(listed.map((entry) => entry.id)).toEqual(['echo']);
     expect(await run(['echo'], { text: 'hi' })).toEqual({ echoed: { text: 'hi' } });
+  });
+
+  it('keeps an answer it could not send while the connection was down and delivers it when it is back', async () => {
+    const connection = new InMemoryTransport(bus);
+    let refusals = 3;
+    // The connection is "down" for the first three answers it tries to publish.
+    const flaky: Transport = {
+      start: () => connection.start(),
+      stop: () => connection.stop(),
+      send: (envelope) => connection.send(envelope),
+      subscribe: (address, handler) => connection.subscribe(address, handler),
+      publish: (envelope) => {
+        if (envelope.kind === 'task_response' && refusals > 0) {
+          refusals--;
+          return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'down for a moment'));
+        }
+        return connection.publish(envelope);
+      },
+    };
+    const patient = new SwitchyardAgent({ agentId: 'patient', capabilities: ['wait'] }, flaky, () => 'worth the wait');
+    agents.push(patient);
+    await patient.start();
+    expect(await run(['wait'], null)).toBe('worth the wait');
+    expect(refusals).toBe(0);
   });
 
   it('fails the task with the code and permanence a handler gives through TaskFailure', async () => {

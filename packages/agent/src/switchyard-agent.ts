@@ -24,6 +24,9 @@ interface PendingRequest {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Pause between attempts to send an answer while the connection is down. */
+const ANSWER_RETRY_STEP_MS = 250;
+
 /**
  * An agent over any transport: registers itself, takes task requests addressed to it, runs the
  * handler, answers, keeps the orchestrator informed of its load, and leaves cleanly.
@@ -248,20 +251,32 @@ export class SwitchyardAgent {
     request: EnvelopeOf<'task_request'>,
     outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } },
   ): Promise<void> {
-    try {
-      // Unconfirmed: nothing here would act on a receipt, and skipping it saves a message per task.
-      await this.transport.publish({
-        id: nextEnvelopeId(),
-        kind: 'task_response',
-        from: this.address,
-        to: request.from,
-        priority: request.priority,
-        correlationId: request.id,
-        sentAt: Date.now(),
-        payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: this.agentId, ...outcome },
-      });
-    } catch (error) {
-      this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId: request.payload.taskId, error: String(error) });
+    const envelope: Envelope = {
+      id: nextEnvelopeId(),
+      kind: 'task_response',
+      from: this.address,
+      to: request.from,
+      priority: request.priority,
+      correlationId: request.id,
+      sentAt: Date.now(),
+      payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: this.agentId, ...outcome },
+    };
+    const giveUpAt = Date.now() + this.options.answerRetryMs;
+    for (let tries = 1; ; tries++) {
+      try {
+        // Unconfirmed: nothing here would act on a receipt, and skipping it saves a message per task.
+        await this.transport.publish(envelope);
+        if (tries > 1) this.logger.info('delivered a task answer after the connection came back', { agentId: this.agentId, taskId: request.payload.taskId, tries });
+        return;
+      } catch (error) {
+        // The work is done: while the connection is only down (reconnecting), keep the answer and try again.
+        const retryable = error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED' && this.subscription !== undefined && Date.now() < giveUpAt;
+        if (!retryable) {
+          this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId: request.payload.taskId, error: String(error) });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_STEP_MS));
+      }
     }
   }
 
