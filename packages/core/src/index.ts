@@ -76,7 +76,7 @@ export { TaskDistributor } from './distribution/task-distributor.js';
 export type { DistributionEvent, DistributionEventListener, QueueStats } from './events/distribution-event.js';
 export { PRIORITY_RANKS } from './distribution/task-queue.js';
 export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
-export type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
+export type { CreateTaskInput, DistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
 export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
 export { TaskRecord } from './distribution/task-record.js';
 export { CommunicationManager } from './communication/communication-manager.js';

@@ -4,6 +4,9 @@ import { startNatsServer, waitUntil } from '@switchyard/testing';
 import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
 import { Container } from 'inversify';
 import { connect } from 'nats';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJetStreamDurabilityModule } from './create-jetstream-durability-module.js';
 import { createNatsTransportModule } from './create-nats-transport-module.js';
@@ -122,6 +125,36 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     expect(results.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
     // The agent's answers reached the orchestrator that took over: nothing ran twice.
     expect(executions.sort()).toEqual(ids);
+  });
+
+  it('carries on after nats-server restarts: new work is taken and callers on the other orchestrator are woken', async () => {
+    const storeDir = await mkdtemp(join(tmpdir(), 'switchyard-journal-'));
+    cleanups.push(() => rm(storeDir, { recursive: true, force: true }));
+    await server.stop();
+    server = await startNatsServer({ storeDir });
+    const first = await startOrchestrator('orch-a');
+    const second = await startOrchestrator('orch-b');
+    await startAgent('worker', (data) => data);
+    await waitUntil(() => first.distributor.listAgents().length === 1 && second.distributor.listAgents().length === 1, 'both know the agent');
+    await distribute(first, 'before');
+    await expect(second.engine.executeTask({ authToken: TOKEN, taskId: 'before', timeoutMs: 10_000 })).resolves.toMatchObject({ status: 'completed' });
+
+    const port = server.port;
+    await server.stop();
+    server = await startNatsServer({ port, storeDir });
+    const ids = Array.from({ length: 12 }, (_, index) => `after-${String(index)}`);
+    // Until JetStream is back a submission fails with a typed error; the client tries again, as a client would.
+    for (const [index, id] of ids.entries()) {
+      for (let tries = 0; ; tries++) {
+        const outcome = await distribute(index % 2 === 0 ? first : second, id).catch((error: unknown) => error);
+        if (!(outcome instanceof Error)) break;
+        expect(outcome).toMatchObject({ name: 'CommunicationError' });
+        if (tries > 100) throw outcome;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const results = await Promise.all(ids.map((taskId, index) => (index % 2 === 0 ? second : first).engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 30_000 })));
+    expect(results.map((result) => result.status)).toEqual(ids.map(() => 'completed'));
   });
 
   it('drops a malformed work item without adopting anything', async () => {

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import type { JournaledTask, Logger, MessagePriority, ParsedAgentRegistration, TaskJournal, TaskJournalSink } from '@switchyard/core';
-import { AgentRegistrationSchema, FINISHED_TASK_STATUSES, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger } from '@switchyard/core';
-import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator } from 'nats';
-import { AckPolicy, connect, DeliverPolicy, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
+import type { JournaledTask, Logger, MessagePriority, ParsedAgentRegistration, ParsedTaskResponse, TaskJournal, TaskJournalSink } from '@switchyard/core';
+import { AgentRegistrationSchema, CommunicationError, FINISHED_TASK_STATUSES, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskResponseInputSchema } from '@switchyard/core';
+import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator, Status } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
 import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';
 import { JetStreamDurabilityOptionsSchema } from './jetstream-durability-options.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
@@ -16,6 +16,11 @@ const CONSUMER_NOT_FOUND = 10014;
 
 const encoder = new TextEncoder();
 
+/** Pause between attempts to reopen the watches and the work queue after NATS came back. */
+const REOPEN_RETRY_MS = 500;
+/** Overheard answers are needed only until the task is adopted (ackWaitMs); kept longer for slow restarts. */
+const ANSWER_TTL_MS = 3_600_000;
+
 /**
  * The task journal on JetStream. Pending work is a work-queue stream (one subject and one shared
  * durable consumer per priority, so urgent work never queues behind routine work); every task's
@@ -28,10 +33,13 @@ export class JetStreamTaskJournal implements TaskJournal {
   readonly orchestratorId: string;
   private readonly transport: NatsTransportOptions;
   private readonly options: JetStreamDurabilityOptions;
-  private readonly names: { stream: string; tasks: string; agents: string; subject: (priority: MessagePriority) => string; consumer: (priority: MessagePriority) => string };
+  private readonly names: { stream: string; tasks: string; agents: string; answers: string; subject: (priority: MessagePriority) => string; consumer: (priority: MessagePriority) => string };
   private connection: NatsConnection | undefined;
   private tasks: KV | undefined;
   private agents: KV | undefined;
+  private answers: KV | undefined;
+  /** The newest task revision seen: after a reconnect the watch resumes right after it. */
+  private lastTaskRevision = 0;
   private js: JetStreamClient | undefined;
   /** Work items of the tasks this orchestrator runs, by task id. */
   private readonly held = new Map<string, JsMsg>();
@@ -42,6 +50,8 @@ export class JetStreamTaskJournal implements TaskJournal {
   private readonly loops: Promise<void>[] = [];
   private readonly iterators: (ConsumerMessages | QueuedIterator<KvEntry>)[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
+  /** Ends the connection-status loop (it does not end by itself when the connection closes). */
+  private stopStatuses: (() => void) | undefined;
 
   constructor(
     transportOptions: NatsTransportOptionsInput,
@@ -56,6 +66,7 @@ export class JetStreamTaskJournal implements TaskJournal {
       stream: `${base}_work`,
       tasks: `${base}_tasks`,
       agents: `${base}_agents`,
+      answers: `${base}_answers`,
       subject: (priority) => `${this.transport.subjectPrefix}.work.${priority}`,
       consumer: (priority) => `${base}_orchestrators_${priority}`,
     };
@@ -71,21 +82,56 @@ export class JetStreamTaskJournal implements TaskJournal {
     const { replicas, retainFinishedMs } = this.options;
     this.tasks = await this.js.views.kv(this.names.tasks, { history: 1, replicas, ttl: retainFinishedMs, storage: StorageType.File });
     this.agents = await this.js.views.kv(this.names.agents, { history: 1, replicas, storage: StorageType.File });
-
-    const agentWatch = await this.agents.watch();
-    const taskWatch = await this.tasks.watch({ include: KvWatchInclude.UpdatesOnly });
-    this.iterators.push(agentWatch, taskWatch);
-    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink));
-    for (const priority of [...PRIORITY_RANKS].reverse()) {
-      const consumer = await this.js.consumers.get(this.names.stream, this.names.consumer(priority));
-      const messages = await consumer.consume({ max_messages: Math.min(this.options.maxTasksHeld, 256) });
-      this.iterators.push(messages);
-      this.loops.push(this.takeWork(messages, sink));
-    }
+    this.answers = await this.js.views.kv(this.names.answers, { history: 1, replicas, ttl: ANSWER_TTL_MS, storage: StorageType.File });
+    await this.open(sink, undefined);
+    // Typed as a plain AsyncIterable, it is a QueuedIterator (with stop) in this nats.js release.
+    const statuses = connection.status() as QueuedIterator<Status>;
+    this.stopStatuses = () => {
+      statuses.stop();
+    };
+    this.loops.push(this.followConnection(connection, statuses, sink));
     this.keepAlive = setInterval(() => {
       for (const message of this.held.values()) message.working();
     }, Math.floor(this.options.ackWaitMs / 3));
     this.keepAlive.unref();
+  }
+
+  /** Opens the watches and the work-queue consumers; `resumeFrom` picks the task watch up where it left off. */
+  private async open(sink: TaskJournalSink, resumeFrom: number | undefined): Promise<void> {
+    const { tasks, agents, js } = this.require();
+    const agentWatch = await agents.watch();
+    const taskWatch = await tasks.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: resumeFrom });
+    this.iterators.push(agentWatch, taskWatch);
+    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink));
+    for (const priority of [...PRIORITY_RANKS].reverse()) {
+      const consumer = await js.consumers.get(this.names.stream, this.names.consumer(priority));
+      const messages = await consumer.consume({ max_messages: Math.min(this.options.maxTasksHeld, 256) });
+      this.iterators.push(messages);
+      this.loops.push(this.takeWork(messages, sink));
+    }
+  }
+
+  /**
+   * After nats-server restarts, the client reconnects but KV watches and consumers of this
+   * nats.js release do not always resume: reopen them, the task watch from the next revision so
+   * no final state written meanwhile is missed. JetStream may answer 503 for a moment: retry.
+   */
+  private async followConnection(connection: NatsConnection, statuses: AsyncIterable<Status>, sink: TaskJournalSink): Promise<void> {
+    for await (const status of statuses) {
+      if (status.type !== Events.Reconnect) continue;
+      this.logger.info('NATS is back: reopening the task journal', { orchestratorId: this.orchestratorId });
+      for (const iterator of this.iterators.splice(0)) iterator.stop();
+      while (this.connection === connection) {
+        try {
+          await this.open(sink, this.lastTaskRevision + 1);
+          break;
+        } catch (error) {
+          for (const iterator of this.iterators.splice(0)) iterator.stop();
+          this.logger.warn('could not reopen the task journal yet', { error: String(error) });
+          await new Promise((resolve) => setTimeout(resolve, REOPEN_RETRY_MS));
+        }
+      }
+    }
   }
 
   /** Stops taking work and hands what this orchestrator held back to the others at once. */
@@ -94,6 +140,7 @@ export class JetStreamTaskJournal implements TaskJournal {
     if (connection === undefined) return;
     this.connection = undefined;
     clearInterval(this.keepAlive);
+    this.stopStatuses?.();
     for (const iterator of this.iterators) iterator.stop();
     this.iterators.length = 0;
     await Promise.allSettled([...this.writes.values()]);
@@ -106,6 +153,14 @@ export class JetStreamTaskJournal implements TaskJournal {
   }
 
   async submit(task: JournaledTask): Promise<'accepted' | 'exists'> {
+    try {
+      return await this.submitOnce(task);
+    } catch (error) {
+      throw typed(error, `submitting task '${task.id}'`);
+    }
+  }
+
+  private async submitOnce(task: JournaledTask): Promise<'accepted' | 'exists'> {
     const { tasks, js } = this.require();
     const data = encoder.encode(JSON.stringify(task));
     try {
@@ -124,26 +179,68 @@ export class JetStreamTaskJournal implements TaskJournal {
 
   record(task: JournaledTask): Promise<boolean> {
     const previous = this.writes.get(task.id) ?? Promise.resolve();
-    const write = previous.catch(() => undefined).then(() => this.write(task));
-    const tracked = write.finally(() => {
+    const write = previous.then(
+      () => this.write(task),
+      () => this.write(task),
+    );
+    // The chain link swallows the outcome (callers get it from `write`); nothing is left unhandled.
+    const tracked: Promise<unknown> = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    void tracked.then(() => {
       if (this.writes.get(task.id) === tracked) this.writes.delete(task.id);
     });
     this.writes.set(task.id, tracked);
-    return write;
+    return write.catch((error: unknown) => {
+      throw typed(error, `writing task '${task.id}'`);
+    });
   }
 
   async read(taskId: string): Promise<JournaledTask | undefined> {
-    const entry = await this.require().tasks.get(keyOf(taskId));
-    if (entry === null || entry.operation !== 'PUT') return undefined;
-    return this.parseTask(entry.value);
+    try {
+      const entry = await this.require().tasks.get(keyOf(taskId));
+      if (entry === null || entry.operation !== 'PUT') return undefined;
+      return this.parseTask(entry.value);
+    } catch (error) {
+      throw typed(error, `reading task '${taskId}'`);
+    }
+  }
+
+  async recordAnswer(answer: ParsedTaskResponse & { readonly attempt: number }): Promise<void> {
+    try {
+      await this.require().answers.create(`${keyOf(answer.taskId)}.${String(answer.attempt)}`, encoder.encode(JSON.stringify(answer)));
+    } catch (error) {
+      // Another orchestrator kept the same answer first: one copy is enough.
+      if (!isWrongRevision(error)) throw typed(error, `keeping an answer to task '${answer.taskId}'`);
+    }
+  }
+
+  async readAnswer(taskId: string, attempt: number): Promise<ParsedTaskResponse | undefined> {
+    try {
+      const entry = await this.require().answers.get(`${keyOf(taskId)}.${String(attempt)}`);
+      if (entry === null || entry.operation !== 'PUT') return undefined;
+      const parsed = TaskResponseInputSchema.safeParse(parseJson(entry.value));
+      return parsed.success && parsed.data.taskId === taskId ? parsed.data : undefined;
+    } catch (error) {
+      throw typed(error, `reading an answer to task '${taskId}'`);
+    }
   }
 
   async recordAgent(registration: ParsedAgentRegistration): Promise<void> {
-    await this.require().agents.put(registration.agentId, encoder.encode(JSON.stringify(registration)));
+    try {
+      await this.require().agents.put(registration.agentId, encoder.encode(JSON.stringify(registration)));
+    } catch (error) {
+      throw typed(error, `journaling agent '${registration.agentId}'`);
+    }
   }
 
   async forgetAgent(agentId: string): Promise<void> {
-    await this.require().agents.delete(agentId);
+    try {
+      await this.require().agents.delete(agentId);
+    } catch (error) {
+      throw typed(error, `forgetting agent '${agentId}'`);
+    }
   }
 
   private async write(task: JournaledTask): Promise<boolean> {
@@ -216,6 +313,7 @@ export class JetStreamTaskJournal implements TaskJournal {
 
   private async followSettlements(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
     for await (const entry of watch) {
+      this.lastTaskRevision = Math.max(this.lastTaskRevision, entry.revision);
       if (entry.operation !== 'PUT') continue;
       const task = this.parseTask(entry.value);
       if (task !== undefined && FINISHED_TASK_STATUSES.has(task.status)) sink.settled(task);
@@ -275,9 +373,11 @@ export class JetStreamTaskJournal implements TaskJournal {
     }
   }
 
-  private require(): { tasks: KV; agents: KV; js: JetStreamClient } {
-    if (this.tasks === undefined || this.agents === undefined || this.js === undefined || this.connection === undefined) throw new Error('the JetStream task journal is not started');
-    return { tasks: this.tasks, agents: this.agents, js: this.js };
+  private require(): { tasks: KV; agents: KV; answers: KV; js: JetStreamClient } {
+    if (this.tasks === undefined || this.agents === undefined || this.answers === undefined || this.js === undefined || this.connection === undefined) {
+      throw new CommunicationError('TRANSPORT_CLOSED', 'The JetStream task journal is not running');
+    }
+    return { tasks: this.tasks, agents: this.agents, answers: this.answers, js: this.js };
   }
 }
 
@@ -292,6 +392,22 @@ function parseJson(data: Uint8Array): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * NATS errors as Switchyard's typed ones, so callers (and MCP clients) see TIMEOUT or
+ * TRANSPORT_CLOSED with what was being done, not a bare INTERNAL.
+ */
+function typed(error: unknown, action: string): Error {
+  if (error instanceof SwitchyardError) return error;
+  const natsCode = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (natsCode === 'TIMEOUT') return new CommunicationError('TIMEOUT', `JetStream did not answer in time while ${action}`, { cause: message });
+  if (natsCode === 'CONNECTION_CLOSED' || natsCode === 'CONNECTION_DRAINING' || natsCode === 'DISCONNECT') {
+    return new CommunicationError('TRANSPORT_CLOSED', `The NATS connection is down while ${action}`, { cause: message });
+  }
+  if (natsCode === '503') return new CommunicationError('DELIVERY_FAILED', `JetStream is not available yet (restarting?) while ${action}`, { cause: message });
+  return new CommunicationError('DELIVERY_FAILED', `JetStream refused ${action}: ${message}`, { cause: message });
 }
 
 function apiErrorCode(error: unknown): number | undefined {

@@ -224,9 +224,16 @@ export class TaskDistributor {
    * holds is kept for a while: should that orchestrator die, the one adopting the task uses it.
    */
   acceptAgentAnswer(response: ParsedTaskResponse): void {
-    if (this.journal !== undefined && this.store.get(response.taskId) === undefined) {
+    const journal = this.journal;
+    if (journal !== undefined && this.store.get(response.taskId) === undefined) {
       if (this.orphanAnswers.size >= ORPHAN_ANSWER_LIMIT) this.orphanAnswers.delete(this.orphanAnswers.keys().next().value as string);
       this.orphanAnswers.set(response.taskId, response);
+      const { attempt } = response;
+      if (attempt !== undefined) {
+        journal.recordAnswer({ ...response, attempt }).catch((error: unknown) => {
+          this.logger.warn('could not journal an overheard answer', { taskId: response.taskId, error: String(error) });
+        });
+      }
       return;
     }
     this.applyTaskResponse(response);
@@ -292,7 +299,18 @@ export class TaskDistributor {
 
   /** Starts taking tasks from the durable journal (nothing to do without one). */
   async startJournal(): Promise<void> {
-    await this.journal?.start(this.journalSink());
+    const journal = this.journal;
+    if (journal === undefined) return;
+    await journal.start(this.journalSink());
+    // Agents that registered while the journal was starting.
+    for (const agent of this.registry.all()) {
+      if (!agent.expectsHeartbeats) continue;
+      journal
+        .recordAgent({ agentId: agent.id, capabilities: [...agent.capabilities], priority: agent.priority, ...(Number.isFinite(agent.capacity) ? { capacity: agent.capacity } : {}), metadata: { ...agent.metadata }, ...(agent.instanceId === undefined ? {} : { instanceId: agent.instanceId }) })
+        .catch((error: unknown) => {
+          this.logger.warn('could not journal an agent registration', { agentId: agent.id, error: String(error) });
+        });
+    }
   }
 
   async stopJournal(): Promise<void> {
@@ -399,6 +417,7 @@ export class TaskDistributor {
       const answer = this.orphanAnswers.get(task.id);
       this.orphanAnswers.delete(task.id);
       if (answer?.agentId === agent.id && (answer.attempt === undefined || answer.attempt === attempt)) this.applyTaskResponse(answer);
+      else this.recoverJournaledAnswer(task, agent.id, attempt);
       return;
     }
     if (task.status === 'assigned') {
@@ -408,6 +427,20 @@ export class TaskDistributor {
       this.place(task);
     }
     this.pump();
+  }
+
+  /** An answer another orchestrator overheard and journaled (this one may have been down when it came). */
+  private recoverJournaledAnswer(task: TaskRecord, agentId: string, attempt: number): void {
+    this.journal
+      ?.readAnswer(task.id, attempt)
+      .then((answer) => {
+        if (answer === undefined || answer.agentId !== agentId || !isCurrentAttempt(task, agentId, attempt)) return;
+        this.applyTaskResponse(answer);
+        this.pump();
+      })
+      .catch((error: unknown) => {
+        this.logger.warn('could not read a journaled answer; the attempt runs on', { taskId: task.id, error: String(error) });
+      });
   }
 
   /** Sends a task this orchestrator holds to a free capable agent, or queues it. */

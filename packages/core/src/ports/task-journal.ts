@@ -1,3 +1,4 @@
+import type { ParsedTaskResponse } from '../distribution/task-inputs.js';
 import type { JournaledTask } from '../models/journaled-task.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 
@@ -34,6 +35,12 @@ export interface TaskJournal {
    */
   record(task: JournaledTask): Promise<boolean>;
   read(taskId: string): Promise<JournaledTask | undefined>;
+  /**
+   * Keeps an agent's answer to a task another orchestrator holds: should that one die before
+   * writing it, whoever adopts the task (even a restarted orchestrator) finds it here.
+   */
+  recordAnswer(answer: ParsedTaskResponse & { readonly attempt: number }): Promise<void>;
+  readAnswer(taskId: string, attempt: number): Promise<ParsedTaskResponse | undefined>;
   recordAgent(registration: ParsedAgentRegistration): Promise<void>;
   forgetAgent(agentId: string): Promise<void>;
 }
