@@ -19,6 +19,7 @@ export function logDistributionEvents(watch: DistributionWatch, logger: Logger):
         logger.info('task attempt failed; retrying', { taskId: event.task.id, agentId: event.agentId, attempt: event.attempt, code: event.error.code, retryInMs: event.retryInMs });
         return;
       case 'task_finished': {
+        if (event.elsewhere === true) return;
         const fields = { taskId: event.task.id, agentId: event.task.assignedAgentId, status: event.task.status, latencyMs: event.latencyMs };
         if (event.task.status === 'completed') logger.debug('task completed', fields);
         else logger.info(`task ${event.task.status}`, { ...fields, code: event.task.error?.code, error: event.task.error?.message });

@@ -1,3 +1,4 @@
+import type { DistributionEvent } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { agentSnapshot, FakeDistributionWatch, finishedEvent, taskView } from './fake-distribution-watch.test-helpers.js';
 import { parsePrometheusText, sampleSum } from './prometheus-text.test-helpers.js';
@@ -18,8 +19,11 @@ describe('SwitchyardMetrics', () => {
     watch.emit(finishedEvent('a', 'completed', 120, 1_000));
     watch.emit({ type: 'task_queued', task: taskView('b', 'queued', 0), reason: 'capacity', queueDepth: 1 });
     watch.emit(finishedEvent('b', 'dead_lettered', 9_000, 10_000));
+    // Run by another orchestrator (durable mode): that one counts it.
+    watch.emit({ ...finishedEvent('c', 'completed', 50, 10_000), elsewhere: true } as DistributionEvent);
     const samples = await scrape(metrics);
     expect(sampleSum(samples, 'switchyard_tasks_total', { status: 'completed', strategy: 'round_robin' })).toBe(1);
+    expect(sampleSum(samples, 'switchyard_tasks_total', { status: 'completed' })).toBe(1);
     expect(sampleSum(samples, 'switchyard_tasks_total', { status: 'dead_lettered', strategy: 'none' })).toBe(1);
     expect(sampleSum(samples, 'switchyard_task_assignments_total', { strategy: 'round_robin' })).toBe(2);
     expect(sampleSum(samples, 'switchyard_task_attempt_failures_total')).toBe(1);

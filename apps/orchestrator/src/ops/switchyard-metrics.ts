@@ -127,6 +127,8 @@ export class SwitchyardMetrics {
         this.retries.inc();
         return;
       case 'task_finished': {
+        // Another orchestrator ran it and counts it: summed over replicas, each task counts once.
+        if (event.elsewhere === true) return;
         const { status, id } = event.task;
         this.tasks.inc({ status, strategy: this.strategyOf.get(id) ?? UNASSIGNED });
         this.strategyOf.delete(id);

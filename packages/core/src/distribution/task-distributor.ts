@@ -478,7 +478,7 @@ export class TaskDistributor {
       this.store.remove(local.id);
     }
     const settled = TaskRecord.fromJournal(entry);
-    this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt) });
+    this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt), elsewhere: true });
     this.pump();
   }
 

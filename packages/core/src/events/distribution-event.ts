@@ -13,8 +13,12 @@ export type DistributionEvent =
   | { readonly type: 'task_assigned'; readonly task: Task; readonly agentId: string; readonly strategy: string; readonly attempt: number; readonly decisionMs: number }
   /** An attempt ended without a result and the task will be tried again. */
   | { readonly type: 'task_attempt_failed'; readonly task: Task; readonly agentId: string; readonly attempt: number; readonly error: TaskErrorInfo; readonly retryInMs: number }
-  /** Reached a final state (completed, failed or dead_lettered); latencyMs from creation. */
-  | { readonly type: 'task_finished'; readonly task: Task; readonly latencyMs: number }
+  /**
+   * Reached a final state (completed, failed or dead_lettered); latencyMs from creation.
+   * `elsewhere`: another orchestrator ran it (durable mode) — announced so callers here wake, but
+   * that orchestrator counts and logs it.
+   */
+  | { readonly type: 'task_finished'; readonly task: Task; readonly latencyMs: number; readonly elsewhere?: true }
   | { readonly type: 'agent_registered'; readonly agent: AgentView }
   | { readonly type: 'agent_status_changed'; readonly agent: AgentView }
   | { readonly type: 'agent_unregistered'; readonly agent: AgentView };
