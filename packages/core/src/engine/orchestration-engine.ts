@@ -61,8 +61,8 @@ export class OrchestrationEngine {
   /** Starts listening for agents on the transport. */
   async start(): Promise<void> {
     if (this.unsubscribeEvents !== undefined) return;
-    this.unsubscribeEvents = this.distributor.onEvent((event) => {
-      if (event.type === 'task_finished') this.wake(event.task);
+    this.unsubscribeEvents = this.distributor.onTaskFinished((task) => {
+      this.wake(task);
     });
     await this.communication.start({
       agent_register: (envelope) =>
