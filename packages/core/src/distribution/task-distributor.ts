@@ -34,7 +34,7 @@ import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
 import { retryDelay } from './retry-delay.js';
-import type { CreateTaskInput, DistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
+import type { CreateTaskInput, DistributeTaskInput, ParsedDistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
 import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
 import type { QueueGroup } from './task-queue.js';
@@ -222,9 +222,17 @@ export class TaskDistributor {
    * free. Refused (and not kept) when no agent has the capabilities or the queue is full.
    */
   distributeTask(input: DistributeTaskInput): Promise<TaskAssignment> {
+    try {
+      return this.distributeParsed(parseInput(DistributeTaskInputSchema, input, 'task'));
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  /** For input already validated (the engine's, by DistributeTaskRequestSchema). */
+  distributeParsed(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
     // Not async: the hand-over's own promise is the answer, without wrapping it in another one per task.
     try {
-      const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
       this.assertNewTaskId(parsed.taskId);
       const task = this.newTask(parsed.taskId, parsed);
       return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
