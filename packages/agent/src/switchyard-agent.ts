@@ -1,4 +1,4 @@
-import type { AckPayload, AgentStatus, Envelope, EnvelopeOf, JsonValue, Logger, Transport, TransportSubscription } from '@switchyard/core';
+import type { AckPayload, AgentStatus, Envelope, EnvelopeOf, JsonValue, Logger, TaskResponsePayload, Transport, TransportSubscription } from '@switchyard/core';
 import {
   agentAddress,
   CommunicationError,
@@ -12,7 +12,7 @@ import {
 } from '@switchyard/core';
 import type { AgentOptions } from './agent-options.js';
 import { AgentOptionsSchema } from './agent-options.js';
-import type { AgentTask, TaskHandler } from './agent-task.js';
+import type { AgentTask, TaskContext, TaskHandler } from './agent-task.js';
 import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -45,6 +45,8 @@ export class SwitchyardAgent {
   /** This run of the agent: a restarted agent gets a new one, so the orchestrator re-sends what the old run held. */
   private readonly instanceId = globalThis.crypto.randomUUID();
   private status: AgentStatus = 'offline';
+  /** What every handler call gets; the same for every task, so made once. */
+  private readonly context: TaskContext;
 
   constructor(
     options: AgentOptions,
@@ -54,6 +56,7 @@ export class SwitchyardAgent {
   ) {
     this.options = parseInput(AgentOptionsSchema, options, 'agent options');
     this.address = agentAddress(this.options.agentId);
+    this.context = { agentId: this.options.agentId, signal: this.abort.signal };
   }
 
   get agentId(): string {
@@ -205,6 +208,11 @@ export class SwitchyardAgent {
 
   private run(envelope: EnvelopeOf<'task_request'>): Promise<void> {
     const { payload } = envelope;
+    const capacity = this.options.capacity ?? Infinity;
+    if (this.inHand >= capacity || this.status !== 'online') {
+      const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
+      return this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }));
+    }
     const task: AgentTask = {
       id: payload.taskId,
       type: payload.taskType,
@@ -214,43 +222,58 @@ export class SwitchyardAgent {
       priority: payload.priority,
       attempt: payload.attempt,
     };
-    const capacity = this.options.capacity ?? Infinity;
-    if (this.inHand >= capacity || this.status !== 'online') {
-      const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
-      return this.answer(envelope, { status: 'failed', error: { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` } });
-    }
     this.inHand++;
-    return this.execute(envelope, task);
+    let produced: ReturnType<TaskHandler>;
+    try {
+      produced = this.handler(task, this.context);
+    } catch (error) {
+      return this.answer(envelope, this.failure(envelope, error)).then(this.release);
+    }
+    // A synchronous handler's value is used as it is: no await, no extra turn per task.
+    if (produced instanceof Promise) return this.settleLater(envelope, produced);
+    return this.answer(envelope, this.outcome(envelope, produced)).then(this.release);
   }
 
-  private async execute(envelope: EnvelopeOf<'task_request'>, task: AgentTask): Promise<void> {
-    let outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } };
+  private async settleLater(envelope: EnvelopeOf<'task_request'>, produced: Promise<JsonValue | undefined>): Promise<void> {
+    let payload: TaskResponsePayload;
     try {
-      const produced = this.handler(task, { agentId: this.agentId, signal: this.abort.signal });
-      // A synchronous handler's value is used as it is: no await, no extra turn per task.
-      const value = produced instanceof Promise ? await produced : produced;
-      const result = value ?? null;
-      if (isJsonValue(result)) outcome = { status: 'completed', result };
-      else {
-        const checked = JsonValueSchema.safeParse(result);
-        const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
-        outcome = { status: 'failed', error: { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true } };
-      }
+      payload = this.outcome(envelope, await produced);
     } catch (error) {
-      outcome =
-        error instanceof TaskFailure
-          ? { status: 'failed', error: { code: error.code, message: error.message, permanent: error.permanent } }
-          : { status: 'failed', error: { code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) } };
+      payload = this.failure(envelope, error);
     }
-    await this.answer(envelope, outcome);
+    await this.answer(envelope, payload);
+    this.release();
+  }
+
+  /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
+  private readonly release = (): void => {
     this.inHand--;
     if (this.inHand === 0) this.whenIdle?.();
+  };
+
+  private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
+    const result = value ?? null;
+    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, agentId: this.agentId, status: 'completed', result };
+    const checked = JsonValueSchema.safeParse(result);
+    const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
+    return failed(envelope, this.agentId, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
   }
 
-  private async answer(
-    request: EnvelopeOf<'task_request'>,
-    outcome: { status: 'completed'; result: JsonValue } | { status: 'failed'; error: { code: string; message: string; permanent?: boolean } },
-  ): Promise<void> {
+  private failure(envelope: EnvelopeOf<'task_request'>, error: unknown): TaskResponsePayload {
+    return failed(
+      envelope,
+      this.agentId,
+      error instanceof TaskFailure
+        ? { code: error.code, message: error.message, permanent: error.permanent }
+        : { code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) },
+    );
+  }
+
+  /**
+   * Publishes the answer. The first try costs no async function: most answers leave at once.
+   * One that meets a closed connection goes to answerAgain, which keeps it until the connection is back.
+   */
+  private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload): Promise<void> {
     const envelope: Envelope = {
       id: nextEnvelopeId(),
       kind: 'task_response',
@@ -259,23 +282,36 @@ export class SwitchyardAgent {
       priority: request.priority,
       correlationId: request.id,
       sentAt: Date.now(),
-      payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: this.agentId, ...outcome },
+      payload,
     };
+    let published: Promise<void>;
+    try {
+      // Unconfirmed: nothing here would act on a receipt, and skipping it saves a message per task.
+      published = this.transport.publish(envelope);
+    } catch (error) {
+      published = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return published.then(undefined, (error: unknown) => this.answerAgain(envelope, error));
+  }
+
+  private async answerAgain(envelope: EnvelopeOf<'task_response'>, firstError: unknown): Promise<void> {
+    const taskId = envelope.payload.taskId;
     const giveUpAt = Date.now() + this.options.answerRetryMs;
-    for (let tries = 1; ; tries++) {
-      try {
-        // Unconfirmed: nothing here would act on a receipt, and skipping it saves a message per task.
-        await this.transport.publish(envelope);
-        if (tries > 1) this.logger.info('delivered a task answer after the connection came back', { agentId: this.agentId, taskId: request.payload.taskId, tries });
+    let error = firstError;
+    for (let tries = 2; ; tries++) {
+      // The work is done: while the connection is only down (reconnecting), keep the answer and try again.
+      const retryable = error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED' && this.subscription !== undefined && Date.now() < giveUpAt;
+      if (!retryable) {
+        this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId, error: String(error) });
         return;
-      } catch (error) {
-        // The work is done: while the connection is only down (reconnecting), keep the answer and try again.
-        const retryable = error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED' && this.subscription !== undefined && Date.now() < giveUpAt;
-        if (!retryable) {
-          this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId: request.payload.taskId, error: String(error) });
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_STEP_MS));
+      }
+      await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_STEP_MS));
+      try {
+        await this.transport.publish(envelope);
+        this.logger.info('delivered a task answer after the connection came back', { agentId: this.agentId, taskId, tries });
+        return;
+      } catch (retryError) {
+        error = retryError;
       }
     }
   }
@@ -296,4 +332,8 @@ export class SwitchyardAgent {
       });
     });
   }
+}
+
+function failed(request: EnvelopeOf<'task_request'>, agentId: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
+  return { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error };
 }

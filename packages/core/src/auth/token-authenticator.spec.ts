@@ -47,4 +47,27 @@ describe('TokenAuthenticator', () => {
   it('hashes to the standard SHA-256 hex digest', async () => {
     expect(await hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
+
+  it('hashes a token once while it is remembered, and never remembers a refused one', async () => {
+    let digests = 0;
+    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: 'right', permissions: ['admin'] }], (token) => {
+      digests++;
+      return hash('sha256', token, 'buffer');
+    });
+    await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
+    await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
+    expect(digests).toBe(1);
+    await expect(authenticator.authenticate('wrong')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authenticator.authenticate('wrong')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(digests).toBe(3);
+  });
+
+  it('keeps answering correctly when more tokens are verified than it remembers', async () => {
+    const tokens = Array.from({ length: 300 }, (_, index) => ({ token: `token-${String(index)}`, name: `p${String(index)}`, permissions: ['tasks:create' as const] }));
+    const authenticator = await TokenAuthenticator.fromPlainTokens(tokens, (token) => hash('sha256', token, 'buffer'));
+    for (const round of [0, 1]) {
+      for (const [index, { token }] of tokens.entries()) await expect(authenticator.authenticate(token), `round ${String(round)}`).resolves.toMatchObject({ name: `p${String(index)}` });
+    }
+    await expect(authenticator.authenticate('token-300')).rejects.toBeInstanceOf(AuthenticationError);
+  });
 });

@@ -9,6 +9,9 @@ import { webCryptoDigest } from './token-digest.js';
 import type { Permission } from './permission.js';
 import type { Principal } from './principal.js';
 
+/** How many distinct verified tokens are remembered; a deployment has a handful, a bound keeps a flood of them harmless. */
+const VERIFIED_LIMIT = 256;
+
 interface StoredToken {
   readonly digest: Uint8Array;
   readonly principal: Principal;
@@ -25,9 +28,19 @@ function constantTimeEqual(left: Uint8Array, right: Uint8Array): boolean {
 /**
  * Tokens from config, kept only as SHA-256 digests. A presented token is hashed and compared
  * against every stored digest in constant time, so neither a token nor its position leaks.
+ *
+ * Tokens already verified are remembered (token → principal), so a caller that presents its
+ * token on every call pays the hash once. This is safe because: the token list is fixed at
+ * construction, so a remembered success never goes stale; only successes are remembered, so
+ * every wrong token still takes the hash and the constant-time comparison; and a lookup of a
+ * wrong token compares it with a remembered one only on a collision of V8's seeded string hash,
+ * which an outsider can neither choose nor observe. The remembered tokens live in this process's
+ * memory, as they already do in every request that carries one.
  */
 export class TokenAuthenticator implements Authenticator {
   private readonly tokens: readonly StoredToken[];
+  /** Verified tokens, oldest first (a Map keeps insertion order): the bound drops the oldest. */
+  private readonly verified = new Map<string, Principal>();
 
   /** `digest` computes SHA-256; the default uses WebCrypto, a runtime may inject a faster synchronous one. */
   constructor(
@@ -66,12 +79,20 @@ export class TokenAuthenticator implements Authenticator {
   authenticate(token: string | undefined): Promise<Principal> {
     try {
       if (token === undefined || token.length === 0) throw new AuthenticationError('An auth token is required');
+      const known = this.verified.get(token);
+      if (known !== undefined) return Promise.resolve(known);
       const digest = this.digest(token);
       // A synchronous digest (the app's) is matched at once: no extra await on every engine call.
-      return digest instanceof Uint8Array ? Promise.resolve(this.match(digest)) : digest.then((bytes) => this.match(bytes));
+      return digest instanceof Uint8Array ? Promise.resolve(this.remember(token, this.match(digest))) : digest.then((bytes) => this.remember(token, this.match(bytes)));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  private remember(token: string, principal: Principal): Principal {
+    if (this.verified.size >= VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, principal);
+    return principal;
   }
 
   private match(digest: Uint8Array): Principal {

@@ -54,7 +54,8 @@ export class CommunicationManager {
       from: ORCHESTRATOR_ADDRESS,
       to: agentAddress(agentId),
       priority: task.priority,
-      sentAt: this.clock.now(),
+      // Sent the moment it was assigned: that reading is fresh, no second one per task.
+      sentAt: task.assignedAt ?? this.clock.now(),
       payload: {
         taskId: task.id,
         attempt: task.attempts,

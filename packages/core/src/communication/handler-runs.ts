@@ -4,11 +4,14 @@ import type { Envelope } from '../models/envelope.js';
 import type { EnvelopeHandler } from '../ports/transport.js';
 
 /**
- * The receiving half every transport shares: runs handlers, keeps the ones still working so a
+ * The receiving half every transport shares: runs handlers, counts the ones still working so a
  * stop can wait for them, and turns whatever goes wrong into a CommunicationError for onerror.
  */
 export class HandlerRuns {
-  private readonly running = new Set<Promise<void>>();
+  /** Handlers whose promise has not settled yet: a count, not a set, as it changes twice per message. */
+  private running = 0;
+  /** Resolves settled() once `running` reaches 0. */
+  private idle: (() => void)[] = [];
 
   constructor(private readonly report: (error: SwitchyardError) => void) {}
 
@@ -17,16 +20,9 @@ export class HandlerRuns {
     try {
       const outcome = handler(envelope);
       if (outcome instanceof Promise) {
-        const tracked: Promise<void> = outcome.then(
-          () => {
-            this.running.delete(tracked);
-          },
-          (error: unknown) => {
-            this.running.delete(tracked);
-            this.fail(error);
-          },
-        );
-        this.running.add(tracked);
+        this.running++;
+        // Bound methods: no closure per message.
+        void outcome.then(this.finished, this.failed);
       }
     } catch (error) {
       this.fail(error);
@@ -43,7 +39,26 @@ export class HandlerRuns {
   }
 
   /** Resolves when every handler started so far (and any they start meanwhile) has settled. */
-  async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  settled(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idle.push(resolve);
+    });
   }
+
+  private readonly finished = (): void => {
+    this.running--;
+    if (this.running > 0 || this.idle.length === 0) return;
+    const waiting = this.idle;
+    this.idle = [];
+    for (const resolve of waiting) resolve();
+  };
+
+  private readonly failed = (error: unknown): void => {
+    try {
+      this.fail(error);
+    } finally {
+      this.finished();
+    }
+  };
 }

@@ -2,14 +2,24 @@ import type { TaskStatus } from '../models/task.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { TaskRecord } from './task-record.js';
 
+/** Evicted slots at the front of the retention queue before it is shifted down (amortised O(1)). */
+const COMPACT_AFTER = 1_024;
+
 /**
  * Tasks in a Map. Unfinished tasks are always kept; finished ones are kept up to `retainFinished`
  * (oldest finished dropped first), so a long-running orchestrator does not grow without bound.
  */
 export class InMemoryTaskStore implements TaskStore {
   private readonly tasks = new Map<string, TaskRecord>();
-  /** Finished task ids in the order they finished (a Set keeps insertion order and O(1) delete). */
-  private readonly finishedOrder = new Set<string>();
+  /**
+   * Finished records in the order they finished, read from `head`. An array queue, not a Set of
+   * ids: no hashing per task. A record replaced or removed meanwhile stays here, stale, until it
+   * reaches the front or a compaction; its `retainedFinished` flag says whether it still counts.
+   */
+  private finishedOrder: (TaskRecord | undefined)[] = [];
+  private head = 0;
+  /** Records in finishedOrder that still count (flag set). */
+  private retained = 0;
 
   constructor(private readonly retainFinished: number) {}
 
@@ -23,21 +33,32 @@ export class InMemoryTaskStore implements TaskStore {
 
   add(task: TaskRecord): void {
     // A finished task with this id may be replaced by a resubmission.
-    this.finishedOrder.delete(task.id);
+    const previous = this.tasks.get(task.id);
+    if (previous !== undefined) this.release(previous);
     this.tasks.set(task.id, task);
   }
 
+  /** For a task this store holds (the distributor finishes only those). */
   finished(task: TaskRecord): void {
-    this.finishedOrder.add(task.id);
-    while (this.finishedOrder.size > this.retainFinished) {
-      const oldest = this.finishedOrder.values().next().value as string;
-      this.finishedOrder.delete(oldest);
-      this.tasks.delete(oldest);
+    if (task.retainedFinished) return;
+    task.retainedFinished = true;
+    this.retained++;
+    this.finishedOrder.push(task);
+    while (this.retained > this.retainFinished) {
+      const oldest = this.finishedOrder[this.head];
+      this.finishedOrder[this.head++] = undefined;
+      if (oldest?.retainedFinished !== true) continue;
+      oldest.retainedFinished = false;
+      this.retained--;
+      this.tasks.delete(oldest.id);
     }
+    this.compact();
   }
 
   remove(taskId: string): void {
-    this.finishedOrder.delete(taskId);
+    const task = this.tasks.get(taskId);
+    if (task === undefined) return;
+    this.release(task);
     this.tasks.delete(taskId);
   }
 
@@ -51,5 +72,24 @@ export class InMemoryTaskStore implements TaskStore {
       if (filter.status === undefined || task.status === filter.status) found.push(task);
     }
     return found;
+  }
+
+  /** The record leaves the store: it no longer counts against retention (its queue slot goes stale). */
+  private release(task: TaskRecord): void {
+    if (!task.retainedFinished) return;
+    task.retainedFinished = false;
+    this.retained--;
+  }
+
+  /** Drops evicted slots at the front, and stale ones when they outnumber the records that count. */
+  private compact(): void {
+    const waiting = this.finishedOrder.length - this.head;
+    if (waiting - this.retained > this.retained + COMPACT_AFTER) {
+      this.finishedOrder = this.finishedOrder.slice(this.head).filter((task) => task?.retainedFinished === true);
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.finishedOrder.length) {
+      this.finishedOrder.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }

@@ -34,11 +34,12 @@ import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
 import { retryDelay } from './retry-delay.js';
-import type { CreateTaskInput, DistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
+import type { CreateTaskInput, DistributeTaskInput, ParsedDistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
 import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
 import type { QueueGroup } from './task-queue.js';
 import { TaskRecord } from './task-record.js';
+import type { TaskLimits } from './task-record.js';
 
 /** How many candidates a retry looks through for an agent that has not failed the task yet. */
 const ALTERNATIVE_SEARCH_LIMIT = 32;
@@ -61,6 +62,8 @@ type AttemptEnd = Exclude<TaskAttempt['outcome'], 'running'>;
 @injectable()
 export class TaskDistributor {
   private readonly listeners = new Set<DistributionEventListener>();
+  /** The engine's waiters, told of every finished task without an event object (see onTaskFinished). */
+  private finishedHook: ((task: Task) => void) | undefined;
   private readonly queue: TaskQueue;
   /** Tasks sleeping through a retry back-off, by priority rank (they count as queued). */
   private readonly retryWaiting = [0, 0, 0, 0];
@@ -69,6 +72,8 @@ export class TaskDistributor {
   private paused = false;
   /** Durable mode: answers that arrived for tasks this orchestrator does not hold (yet). */
   private readonly orphanAnswers = new Map<string, ParsedTaskResponse>();
+  /** The limits of every task that overrides none: one shared object instead of one per task. */
+  private readonly defaultLimits: TaskLimits;
 
   constructor(
     @inject(AgentRegistry) private readonly registry: AgentRegistry,
@@ -82,12 +87,25 @@ export class TaskDistributor {
     @inject(TOKENS.TaskJournal) @optional() private readonly journal?: TaskJournal,
   ) {
     this.queue = new TaskQueue(options.tasks.queue.agingMs);
+    const { tasks } = options;
+    this.defaultLimits = { maxAttempts: tasks.retry.maxAttempts, attemptTimeoutMs: tasks.attemptTimeoutMs, queueTimeoutMs: tasks.queue.timeoutMs };
   }
 
   /** Listens to everything the distributor does; returns the way to stop listening. */
   onEvent(listener: DistributionEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * For the engine alone: called with every task that reaches a final state, before the
+   * task_finished event. A direct call, so a task costs no event object when nobody else listens.
+   */
+  onTaskFinished(hook: (task: Task) => void): () => void {
+    this.finishedHook = hook;
+    return () => {
+      if (this.finishedHook === hook) this.finishedHook = undefined;
+    };
   }
 
   /** Stops handing tasks out (the orchestrator is stopping); queued tasks stay queued. */
@@ -203,20 +221,37 @@ export class TaskDistributor {
    * Creates a task and hands it to an agent, or queues it when capable agents exist but none is
    * free. Refused (and not kept) when no agent has the capabilities or the queue is full.
    */
-  async distributeTask(input: DistributeTaskInput): Promise<TaskAssignment> {
-    const parsed = parseInput(DistributeTaskInputSchema, input, 'task');
-    this.assertNewTaskId(parsed.taskId);
-    const task = this.newTask(parsed.taskId, parsed);
-    return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
+  distributeTask(input: DistributeTaskInput): Promise<TaskAssignment> {
+    try {
+      return this.distributeParsed(parseInput(DistributeTaskInputSchema, input, 'task'));
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  /** For input already validated (the engine's, by DistributeTaskRequestSchema). */
+  distributeParsed(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
+    // Not async: the hand-over's own promise is the answer, without wrapping it in another one per task.
+    try {
+      this.assertNewTaskId(parsed.taskId);
+      const task = this.newTask(parsed.taskId, parsed);
+      return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
   }
 
   /** Hands a pending task to an agent, or queues it (see distributeTask). */
-  async dispatchTask(taskId: string): Promise<TaskAssignment> {
-    const task = this.requireTask(taskId);
-    if (task.status !== 'pending') {
-      throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
+  dispatchTask(taskId: string): Promise<TaskAssignment> {
+    try {
+      const task = this.requireTask(taskId);
+      if (task.status !== 'pending') {
+        throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
+      }
+      return this.journal === undefined ? this.admit(task, false) : this.submitDurably(task, this.journal, false);
+    } catch (error) {
+      return Promise.reject(asError(error));
     }
-    return this.journal === undefined ? this.admit(task, false) : this.submitDurably(task, this.journal, false);
   }
 
   /**
@@ -268,13 +303,11 @@ export class TaskDistributor {
     }
     const agent = this.registry.get(response.agentId);
     if (response.status === 'completed') {
-      this.endAttempt(task, agent, 'completed', null);
-      this.finish(task, 'completed', response.result ?? null, null);
+      this.finish(task, 'completed', response.result ?? null, null, this.endAttempt(task, agent, 'completed', null));
     } else {
       const error = response.error ?? { message: 'failed without a reason' };
       if (error.permanent === true) {
-        this.endAttempt(task, agent, 'failed', error);
-        this.finish(task, 'failed', null, error);
+        this.finish(task, 'failed', null, error, this.endAttempt(task, agent, 'failed', error));
       } else {
         this.attemptFailed(task, agent, 'failed', error);
       }
@@ -336,7 +369,7 @@ export class TaskDistributor {
   }
 
   /** Sends the task to a free capable agent, or queues it; throws (keeping nothing new) when neither can be. */
-  private async admit(task: TaskRecord, isNew: boolean): Promise<TaskAssignment> {
+  private admit(task: TaskRecord, isNew: boolean): Promise<TaskAssignment> {
     const strategy = this.strategyFor(task);
     const started = globalThis.performance.now();
     const pool = this.registry.candidates(task.requiredCapabilities);
@@ -346,10 +379,10 @@ export class TaskDistributor {
       if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
       if (isNew) this.store.add(task);
       this.enqueue(task, 'capacity');
-      return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+      return Promise.resolve({ taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() });
     }
     if (isNew) this.store.add(task);
-    return this.handOver(task, agent, strategy, globalThis.performance.now() - started);
+    return this.handOver(task, agent, strategy, globalThis.performance.now() - started, isNew ? task.createdAt : undefined);
   }
 
   /**
@@ -550,6 +583,7 @@ export class TaskDistributor {
     task.assignedAgentId = null;
     task.assignedAt = null;
     task.assignedBy = null;
+    task.assignedStrategy = null;
     task.retryAt = null;
     task.queuedAt = now;
     this.queue.add(task, signature.key, signature.capabilities);
@@ -601,23 +635,39 @@ export class TaskDistributor {
     return best;
   }
 
-  private async handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number): Promise<TaskAssignment> {
-    const attempt = this.book(task, agent, strategy, decisionMs);
-    if (this.journal !== undefined && !(await this.claim(task, agent, attempt, this.journal))) {
+  /** `now`: the caller's clock reading, when it just took one (a task created in the same call). */
+  private handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now?: number): Promise<TaskAssignment> {
+    const attempt = this.book(task, agent, strategy, decisionMs, now ?? this.clock.now());
+    // Without a journal no await is needed before the send: no async function, one promise less per task.
+    return this.journal === undefined ? this.send(task, agent, strategy, attempt) : this.claimThenSend(task, agent, strategy, attempt, this.journal);
+  }
+
+  private async claimThenSend(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number, journal: TaskJournal): Promise<TaskAssignment> {
+    if (!(await this.claim(task, agent, attempt, journal))) {
       return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
     }
+    return this.send(task, agent, strategy, attempt);
+  }
+
+  private send(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number): Promise<TaskAssignment> {
+    let sent: Promise<void>;
     try {
-      await this.communication.sendTaskRequest(agent.id, task);
+      sent = this.communication.sendTaskRequest(agent.id, task);
     } catch (error) {
-      this.notDelivered(task, agent, attempt, error);
-      // Where the task stands now: queued, or already handed to another agent.
-      if (task.status === 'queued') {
-        return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
-      }
-      if (task.status !== 'assigned' || task.assignedAgentId === null || task.assignedBy === null) throw error;
-      return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
+      sent = Promise.reject(asError(error));
     }
-    return { taskId: task.id, status: 'assigned', agentId: agent.id, strategy: strategy.name, attempt };
+    return sent.then(
+      (): TaskAssignment => ({ taskId: task.id, status: 'assigned', agentId: agent.id, strategy: strategy.name, attempt }),
+      (error: unknown): TaskAssignment => {
+        this.notDelivered(task, agent, attempt, error);
+        // Where the task stands now: queued, or already handed to another agent.
+        if (task.status === 'queued') {
+          return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+        }
+        if (task.status !== 'assigned' || task.assignedAgentId === null || task.assignedBy === null) throw error;
+        return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
+      },
+    );
   }
 
   /**
@@ -647,8 +697,7 @@ export class TaskDistributor {
   }
 
   /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
-  private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number): number {
-    const now = this.clock.now();
+  private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now: number): number {
     clearTimeout(task.timer);
     task.attempts++;
     const attempt = task.attempts;
@@ -656,17 +705,19 @@ export class TaskDistributor {
     task.assignedAgentId = agent.id;
     task.assignedAt = now;
     task.assignedBy = strategy.name;
+    task.assignedStrategy = strategy;
     task.retryAt = null;
     task.history.push({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
     agent.inFlight.add(task.id);
     this.registry.setLoad(agent, agent.load + 1);
-    this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
+    // Most strategies have no hook: no closure per task for them.
+    if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
     task.timer = unrefTimer(
       setTimeout(() => {
         this.attemptTimedOut(task, attempt);
       }, task.limits.attemptTimeoutMs),
     );
-    this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
+    if (this.listeners.size > 0) this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
     return attempt;
   }
 
@@ -702,10 +753,10 @@ export class TaskDistributor {
   private attemptFailed(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'failed' | 'timed_out', error: TaskErrorInfo): void {
     const agentId = task.assignedAgentId ?? '';
     const attempt = task.attempts;
-    this.endAttempt(task, agent, outcome, error);
+    const now = this.endAttempt(task, agent, outcome, error);
     task.failures++;
     if (task.failures >= task.maxAttempts) {
-      this.finish(task, 'dead_lettered', null, error);
+      this.finish(task, 'dead_lettered', null, error, now);
       return;
     }
     const delayMs = retryDelay(task.failures, this.options.tasks.retry, this.services.random);
@@ -760,8 +811,8 @@ export class TaskDistributor {
     this.emit({ type: 'agent_status_changed', agent });
   }
 
-  /** Closes the running attempt and frees the agent's slot (learning hooks included). */
-  private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): void {
+  /** Closes the running attempt and frees the agent's slot (learning hooks included); returns the clock reading it used. */
+  private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): number {
     const now = this.clock.now();
     clearTimeout(task.timer);
     task.timer = undefined;
@@ -771,20 +822,22 @@ export class TaskDistributor {
       current.finishedAt = now;
       current.error = error;
     }
-    if (agent === undefined || !agent.inFlight.delete(task.id)) return;
+    if (agent === undefined || !agent.inFlight.delete(task.id)) return now;
     this.registry.setLoad(agent, agent.load - 1);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
-    if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return;
+    if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return now;
     const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
     agent.recordOutcome(outcome === 'completed', latencyMs);
-    const strategy = task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy);
-    if (strategy === undefined) return;
+    // A task adopted from a journal knows its strategy by name only.
+    const strategy = task.assignedStrategy ?? (task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy));
+    if (strategy === undefined || (outcome === 'completed' ? strategy.strategy.onCompleted === undefined : strategy.strategy.onFailed === undefined)) return now;
     const result = { agent, task, latencyMs, ...(error === null ? {} : { error }) };
     this.notify(() => (outcome === 'completed' ? strategy.strategy.onCompleted?.(result) : strategy.strategy.onFailed?.(result)), strategy);
+    return now;
   }
 
-  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered', result: TaskRecord['result'], error: TaskErrorInfo | null): void {
-    const now = this.clock.now();
+  /** `now`: the clock reading of the attempt that just ended, if any (one read per task instead of two). */
+  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered', result: TaskRecord['result'], error: TaskErrorInfo | null, now = this.clock.now()): void {
     clearTimeout(task.timer);
     task.timer = undefined;
     task.status = status;
@@ -794,8 +847,12 @@ export class TaskDistributor {
     task.finishedAt = now;
     if (status !== 'completed') this.logger.warn(`task ${status.replace('_', '-')}`, { taskId: task.id, attempts: task.attempts, code: error?.code });
     this.store.finished(task);
-    if (this.journal === undefined) this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
-    else void this.settleDurably(task, this.journal);
+    if (this.journal !== undefined) {
+      void this.settleDurably(task, this.journal);
+      return;
+    }
+    this.finishedHook?.(task);
+    if (this.listeners.size > 0) this.tellListeners({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
   }
 
   /**
@@ -833,6 +890,11 @@ export class TaskDistributor {
   }
 
   private emit(event: DistributionEvent): void {
+    if (event.type === 'task_finished') this.finishedHook?.(event.task);
+    this.tellListeners(event);
+  }
+
+  private tellListeners(event: DistributionEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -858,12 +920,16 @@ export class TaskDistributor {
   }
 
   private newTask(taskId: string, parsed: z.output<typeof CreateTaskInputSchema>): TaskRecord {
-    const { tasks } = this.options;
-    const task = new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now(), {
-      maxAttempts: parsed.maxAttempts ?? tasks.retry.maxAttempts,
-      attemptTimeoutMs: parsed.attemptTimeoutMs ?? tasks.attemptTimeoutMs,
-      queueTimeoutMs: parsed.queueTimeoutMs ?? tasks.queue.timeoutMs,
-    });
+    const defaults = this.defaultLimits;
+    const limits =
+      parsed.maxAttempts === undefined && parsed.attemptTimeoutMs === undefined && parsed.queueTimeoutMs === undefined
+        ? defaults
+        : {
+            maxAttempts: parsed.maxAttempts ?? defaults.maxAttempts,
+            attemptTimeoutMs: parsed.attemptTimeoutMs ?? defaults.attemptTimeoutMs,
+            queueTimeoutMs: parsed.queueTimeoutMs ?? defaults.queueTimeoutMs,
+          };
+    const task = new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now(), limits);
     // An unknown strategy is refused at the door, before anything is kept.
     this.strategyFor(task);
     return task;
@@ -912,6 +978,10 @@ export class TaskDistributor {
 
 function isCurrentAttempt(task: TaskRecord, agentId: string, attempt: number): boolean {
   return task.status === 'assigned' && task.attempts === attempt && task.assignedAgentId === agentId;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function errorInfo(error: unknown): TaskErrorInfo {

@@ -4,7 +4,7 @@ import { JsonValueSchema } from '../models/json-value.js';
 import { MessagePrioritySchema } from '../models/message-priority.js';
 import { TaskErrorInfoSchema } from '../models/task.js';
 import { fastPathRegistry } from '../validation/fast-path-registry.js';
-import { parseDistributeTaskInputFast } from '../validation/parse-distribute-task-input-fast.js';
+import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
 
 /** A new task; the id is generated when omitted. */
 export const CreateTaskInputSchema = z.strictObject({
@@ -32,6 +32,12 @@ export const DistributeTaskInputSchema = fastPathRegistry.attach(
   parseDistributeTaskInputFast,
 );
 
+/** distributeTask as the engine takes it: with the caller's token, which the output leaves out. */
+export const DistributeTaskRequestSchema = fastPathRegistry.attach(
+  DistributeTaskInputSchema.extend({ authToken: z.string().optional() }).transform(({ authToken: _token, ...task }) => task),
+  parseDistributeTaskRequestFast,
+);
+
 export const TaskResponseInputSchema = z
   .strictObject({
     taskId: TaskIdSchema,
@@ -49,6 +55,7 @@ export const TaskResponseInputSchema = z
 
 export type CreateTaskInput = z.input<typeof CreateTaskInputSchema>;
 export type DistributeTaskInput = z.input<typeof DistributeTaskInputSchema>;
+export type ParsedDistributeTaskInput = z.output<typeof DistributeTaskInputSchema>;
 export type TaskResponseInput = z.input<typeof TaskResponseInputSchema>;
 export type ParsedTaskResponse = z.output<typeof TaskResponseInputSchema>;
 

@@ -3,6 +3,7 @@ import type { JournaledTask } from '../models/journaled-task.js';
 import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
+import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 
 /** Per-task limits, resolved from the task's input and the configured defaults. */
 export interface TaskLimits {
@@ -43,6 +44,8 @@ export class TaskRecord implements Task {
   finishedAt: number | null = null;
   /** The strategy that made the current assignment (after resolving defaults and `custom`). */
   assignedBy: string | null = null;
+  /** The strategy object behind assignedBy, so ending an attempt needs no lookup by name (null when adopted from a journal). */
+  assignedStrategy: RegisteredStrategy | null = null;
   /** The one timer a task has at a time: attempt timeout, retry back-off or queue timeout. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   // Intrusive links of the task queue: O(1) removal without a lookup table.
@@ -50,6 +53,8 @@ export class TaskRecord implements Task {
   queuePrevious: TaskRecord | null = null;
   queueNext: TaskRecord | null = null;
   queueKey: string | null = null;
+  /** InMemoryTaskStore's mark: this record counts against its retention of finished tasks. */
+  retainedFinished = false;
 
   constructor(
     readonly id: string,

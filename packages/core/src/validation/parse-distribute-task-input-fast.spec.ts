@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { DistributeTaskInputSchema } from '../distribution/task-inputs.js';
+import { DistributeTaskInputSchema, DistributeTaskRequestSchema } from '../distribution/task-inputs.js';
 import { parseInput } from './parse-input.js';
-import { parseDistributeTaskInputFast } from './parse-distribute-task-input-fast.js';
+import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast } from './parse-distribute-task-input-fast.js';
 
 const valid = (): Record<string, unknown> => ({
   taskId: 'task-1',
@@ -24,6 +25,26 @@ const BAD_VALUES: Record<string, unknown[]> = {
   priority: ['urgent', null, 1],
   authToken: ['not stripped'],
 };
+
+/** Random mutations of a valid input: whatever the fast path accepts, the schema accepts with the same output. */
+function holdsToSchemaOnRandomInputs(fast: (input: unknown) => unknown, schema: z.ZodType, start: () => Record<string, unknown>, values: readonly unknown[], ...extraFields: string[]): void {
+  const field = fc.constantFrom('taskId', 'taskType', 'requiredCapabilities', 'taskData', 'senderId', 'strategy', 'priority', 'other', ...extraFields);
+  const anyValue = fc.oneof(fc.anything(), fc.constantFrom(undefined, 'a', ['a', 'a'], null, 0, ...values));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(field, anyValue), { maxLength: 3 }), (mutations) => {
+      const input = start();
+      for (const [key, value] of mutations) {
+        if (value === undefined) Reflect.deleteProperty(input, key);
+        else input[key] = value;
+      }
+      const accepted = fast(input);
+      const slow = schema.safeParse(input);
+      if (accepted !== undefined) expect(accepted).toEqual(slow.data);
+      if (!slow.success) expect(accepted).toBeUndefined();
+    }),
+    { numRuns: 2_000 },
+  );
+}
 
 describe('parseDistributeTaskInputFast', () => {
   const cases = Object.entries(BAD_VALUES).flatMap(([field, values]) =>
@@ -48,21 +69,40 @@ describe('parseDistributeTaskInputFast', () => {
   });
 
   it('never accepts what the schema refuses, and outputs what the schema outputs, on random inputs', () => {
-    const field = fc.constantFrom('taskId', 'taskType', 'requiredCapabilities', 'taskData', 'senderId', 'strategy', 'priority', 'other');
-    const anyValue = fc.oneof(fc.anything(), fc.constantFrom(undefined, 'normal', 'low', 'capability_match', 'a', ['a', 'a'], null, 0));
-    fc.assert(
-      fc.property(fc.array(fc.tuple(field, anyValue), { maxLength: 3 }), (mutations) => {
-        const input = valid();
-        for (const [key, value] of mutations) {
-          if (value === undefined) Reflect.deleteProperty(input, key);
-          else input[key] = value;
-        }
-        const fast = parseDistributeTaskInputFast(input);
-        const slow = DistributeTaskInputSchema.safeParse(input);
-        if (fast !== undefined) expect(fast).toEqual(slow.data);
-        if (!slow.success) expect(fast).toBeUndefined();
-      }),
-      { numRuns: 2_000 },
-    );
+    holdsToSchemaOnRandomInputs(parseDistributeTaskInputFast, DistributeTaskInputSchema, valid, ['normal', 'low', 'capability_match']);
+  });
+});
+
+describe('parseDistributeTaskRequestFast', () => {
+  const cases = [
+    ...Object.entries(BAD_VALUES)
+      .filter(([field]) => field !== 'authToken')
+      .flatMap(([field, values]) =>
+        values.map((value) => {
+          const input: Record<string, unknown> = { ...valid(), authToken: 'token' };
+          if (value === undefined) Reflect.deleteProperty(input, field);
+          else input[field] = value;
+          return { label: `${field}=${String(value)}`, input };
+        }),
+      ),
+    ...[5, null, { token: 'x' }].map((authToken) => ({ label: `authToken=${JSON.stringify(authToken)}`, input: { ...valid(), authToken } })),
+    { label: 'another unknown field', input: { ...valid(), authToken: 'token', other: 1 } },
+  ];
+
+  it.each(cases)('rejects what DistributeTaskRequestSchema rejects: $label', ({ input }) => {
+    expect(DistributeTaskRequestSchema.safeParse(input).success).toBe(false);
+    expect(parseDistributeTaskRequestFast(input)).toBeUndefined();
+    expect(() => parseInput(DistributeTaskRequestSchema, input, 'task')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error);
+  });
+
+  it('leaves the token out of what it outputs, exactly as the schema does', () => {
+    const input = { ...valid(), authToken: 'token' };
+    expect(parseDistributeTaskRequestFast(input)).toEqual(DistributeTaskRequestSchema.parse(input));
+    expect(parseDistributeTaskRequestFast(input)).not.toHaveProperty('authToken');
+    expect(parseDistributeTaskRequestFast(valid())).toEqual(DistributeTaskInputSchema.parse(valid()));
+  });
+
+  it('never accepts what the schema refuses, and outputs what the schema outputs, on random inputs', () => {
+    holdsToSchemaOnRandomInputs(parseDistributeTaskRequestFast, DistributeTaskRequestSchema, () => ({ ...valid(), authToken: 'token' }), ['normal', 'token'], 'authToken');
   });
 });
