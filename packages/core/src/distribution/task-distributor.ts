@@ -375,8 +375,7 @@ export class TaskDistributor {
     const pool = this.registry.candidates(task.requiredCapabilities);
     const agent = pool.size === 0 ? undefined : this.choose(task, strategy, pool);
     if (agent === undefined) {
-      if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) throw this.noCapableAgentError(task);
-      if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
+      this.assertMayWait(task, pool);
       if (isNew) this.store.add(task);
       this.enqueue(task, 'capacity');
       return Promise.resolve({ taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() });
@@ -385,15 +384,18 @@ export class TaskDistributor {
     return this.handOver(task, agent, strategy, globalThis.performance.now() - started, isNew ? task.createdAt : undefined);
   }
 
+  /** Refuses a task no registered agent could ever run, or one the full queue has no room for. */
+  private assertMayWait(task: TaskRecord, pool: CandidatePool): void {
+    if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) throw this.noCapableAgentError(task);
+    if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
+  }
+
   /**
    * Durable mode: the task goes to the shared work queue and runs on whichever orchestrator takes
    * it (adopt). Refused, keeping nothing, when nobody has the capabilities or the queue is full.
    */
   private async submitDurably(task: TaskRecord, journal: TaskJournal, isNew: boolean): Promise<TaskAssignment> {
-    if (this.registry.candidates(task.requiredCapabilities).size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) {
-      throw this.noCapableAgentError(task);
-    }
-    if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
+    this.assertMayWait(task, this.registry.candidates(task.requiredCapabilities));
     // Whoever adopts it keeps the record from here on (possibly this orchestrator, possibly before submit resolves).
     if (!isNew) this.store.remove(task.id);
     let outcome: 'accepted' | 'exists';

@@ -47,7 +47,7 @@ const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:rea
 @injectable()
 export class OrchestrationEngine {
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private unsubscribeEvents: (() => void) | undefined;
+  private unsubscribeFinished: (() => void) | undefined;
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -61,8 +61,8 @@ export class OrchestrationEngine {
 
   /** Starts listening for agents on the transport. */
   async start(): Promise<void> {
-    if (this.unsubscribeEvents !== undefined) return;
-    this.unsubscribeEvents = this.distributor.onTaskFinished((task) => {
+    if (this.unsubscribeFinished !== undefined) return;
+    this.unsubscribeFinished = this.distributor.onTaskFinished((task) => {
       this.wake(task);
     });
     await this.communication.start({
@@ -89,8 +89,8 @@ export class OrchestrationEngine {
 
   /** Stops listening; callers still waiting get a CommunicationError. */
   async stop(): Promise<void> {
-    this.unsubscribeEvents?.();
-    this.unsubscribeEvents = undefined;
+    this.unsubscribeFinished?.();
+    this.unsubscribeFinished = undefined;
     this.distributor.pause();
     clearInterval(this.livenessTimer);
     await this.distributor.stopJournal();
