@@ -24,6 +24,9 @@ interface PendingRequest {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** The `settled` of an answer for a task the agent never took (a refusal): nothing to let go of. */
+const NOTHING_HELD = (): void => undefined;
+
 /** Pause between attempts to send an answer while the connection is down. */
 const ANSWER_RETRY_STEP_MS = 250;
 
@@ -206,12 +209,13 @@ export class SwitchyardAgent {
     else pending.reject(new OrchestratorRejectedError(ack.error.code, ack.error.message, ack.error.details ?? {}));
   }
 
-  private run(envelope: EnvelopeOf<'task_request'>): Promise<void> {
+  private run(envelope: EnvelopeOf<'task_request'>): Promise<void> | undefined {
     const { payload } = envelope;
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
-      return this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }));
+      this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
+      return undefined;
     }
     const task: AgentTask = {
       id: payload.taskId,
@@ -227,11 +231,13 @@ export class SwitchyardAgent {
     try {
       produced = this.handler(task, this.context);
     } catch (error) {
-      return this.answer(envelope, this.failure(envelope, error)).then(this.release);
+      this.answer(envelope, this.failure(envelope, error), this.release);
+      return undefined;
     }
-    // A synchronous handler's value is used as it is: no await, no extra turn per task.
     if (produced instanceof Promise) return this.settleLater(envelope, produced);
-    return this.answer(envelope, this.outcome(envelope, produced)).then(this.release);
+    // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
+    this.answer(envelope, this.outcome(envelope, produced), this.release);
+    return undefined;
   }
 
   private async settleLater(envelope: EnvelopeOf<'task_request'>, produced: Promise<JsonValue | undefined>): Promise<void> {
@@ -241,8 +247,7 @@ export class SwitchyardAgent {
     } catch (error) {
       payload = this.failure(envelope, error);
     }
-    await this.answer(envelope, payload);
-    this.release();
+    this.answer(envelope, payload, this.release);
   }
 
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
@@ -270,11 +275,13 @@ export class SwitchyardAgent {
   }
 
   /**
-   * Publishes the answer. The first try costs no async function: most answers leave at once.
-   * One that meets a closed connection goes to answerAgain, which keeps it until the connection is back.
+   * Publishes the answer, then calls `settled` once it has gone out or was given up on (the
+   * agent counts a task in hand until then, which stop() waits for). The first try costs one
+   * promise and no async function: most answers leave at once. One that meets a closed
+   * connection goes to answerAgain, which keeps it until the connection is back.
    */
-  private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload): Promise<void> {
-    const envelope: Envelope = {
+  private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
+    const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',
       from: this.address,
@@ -291,7 +298,8 @@ export class SwitchyardAgent {
     } catch (error) {
       published = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return published.then(undefined, (error: unknown) => this.answerAgain(envelope, error));
+    // Neither branch can reject: answerAgain logs what it gives up on, and `settled` runs either way.
+    void published.then(settled, (error: unknown) => this.answerAgain(envelope, error).then(settled, settled));
   }
 
   private async answerAgain(envelope: EnvelopeOf<'task_response'>, firstError: unknown): Promise<void> {
