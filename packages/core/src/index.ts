@@ -87,8 +87,8 @@ export { HandlerRuns } from './communication/handler-runs.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
 export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, QueueOptionsSchema, RetryOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
 export type { CoreOptions, CoreOptionsInput, RetryOptions } from './engine/core-options.js';
-export { ExecuteTaskInputSchema, ListTasksInputSchema } from './engine/engine-inputs.js';
-export type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine/engine-inputs.js';
+export { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema } from './engine/engine-inputs.js';
+export type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine/engine-inputs.js';
 
 // Auth
 export { PermissionSchema } from './auth/permission.js';

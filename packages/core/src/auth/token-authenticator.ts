@@ -89,6 +89,10 @@ export class TokenAuthenticator implements Authenticator {
     }
   }
 
+  recognize(token: string): Principal | undefined {
+    return this.verified.get(token);
+  }
+
   private remember(token: string, principal: Principal): Principal {
     if (this.verified.size >= VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, principal);

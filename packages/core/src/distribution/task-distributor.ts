@@ -231,14 +231,22 @@ export class TaskDistributor {
 
   /** For input already validated (the engine's, by DistributeTaskRequestSchema). */
   distributeParsed(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
-    // Not async: the hand-over's own promise is the answer, without wrapping it in another one per task.
     try {
-      this.assertNewTaskId(parsed.taskId);
-      const task = this.newTask(parsed.taskId, parsed);
-      return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
+      return this.handOverNew(parsed);
     } catch (error) {
       return Promise.reject(asError(error));
     }
+  }
+
+  /**
+   * As distributeParsed, but a refusal known at once (an id in use, nobody capable, the queue
+   * full, an unknown strategy) throws instead of rejecting: the engine's runTask learns it
+   * before it starts waiting. Not async: the hand-over's own promise is the answer.
+   */
+  handOverNew(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
+    this.assertNewTaskId(parsed.taskId);
+    const task = this.newTask(parsed.taskId, parsed);
+    return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
   }
 
   /** Hands a pending task to an agent, or queues it (see distributeTask). */

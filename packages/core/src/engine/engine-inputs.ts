@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { DistributeTaskInputSchema } from '../distribution/task-inputs.js';
+import type { DistributeTaskInput } from '../distribution/task-inputs.js';
+import { fastPathRegistry } from '../validation/fast-path-registry.js';
+import { parseRunTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
 import { TaskIdSchema } from '../models/identifiers.js';
 import { TaskStatusSchema } from '../models/task.js';
 
@@ -11,6 +15,15 @@ export const ExecuteTaskInputSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(86_400_000).optional(),
 });
 
+/**
+ * runTask as the engine takes it: a new task as for distributeTask, the caller's token (left out
+ * of the output) and how long the caller waits for the answer. Checked once per task, so by hand first.
+ */
+export const RunTaskRequestSchema = fastPathRegistry.attach(
+  DistributeTaskInputSchema.extend({ authToken: z.string().optional(), timeoutMs: ExecuteTaskInputSchema.shape.timeoutMs }).transform(({ authToken: _token, ...task }) => task),
+  parseRunTaskRequestFast,
+);
+
 export const TaskIdInputSchema = z.strictObject({ taskId: TaskIdSchema });
 
 export const ListTasksInputSchema = z.strictObject({
@@ -21,4 +34,6 @@ export const ListTasksInputSchema = z.strictObject({
 });
 
 export type ExecuteTaskInput = z.input<typeof ExecuteTaskInputSchema>;
+/** A new task and how long to wait for its answer (the configured default when omitted). */
+export type RunTaskInput = DistributeTaskInput & { readonly timeoutMs?: number };
 export type ListTasksInput = z.input<typeof ListTasksInputSchema>;

@@ -135,6 +135,79 @@ describe('OrchestrationEngine tasks', () => {
   });
 });
 
+describe('OrchestrationEngine runTask', () => {
+  const work = (taskId: string, extra: Record<string, unknown> = {}) => ({ authToken: CLIENT_TOKEN, taskId, taskType: 'sum', requiredCapabilities: ['work'], taskData: [1, 2], senderId: 'client', ...extra });
+
+  async function answerOver(core: TestCore, taskId: string, outcome: { result: number } | { error: { message: string; permanent: boolean } }): Promise<void> {
+    await assignmentOf(core, taskId);
+    const request = core.transport.taskRequests().find((each) => each.payload.taskId === taskId);
+    const status = 'result' in outcome ? 'completed' : 'failed';
+    await core.transport.inject(fromAgent('agent-a', { kind: 'task_response', payload: { taskId, attempt: request?.payload.attempt, agentId: 'agent-a', status, ...outcome } }));
+  }
+
+  it('hands a new task over and resolves with the answer, in one call', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const run = core.engine.runTask(work('r1'));
+    await answerOver(core, 'r1', { result: 3 });
+    await expect(run).resolves.toMatchObject({ taskId: 'r1', agentId: 'agent-a', status: 'completed', result: 3, attempt: 1 });
+    expect(core.distributor.getTask('r1')).toMatchObject({ status: 'completed', senderId: 'client' });
+  });
+
+  it('rejects with TASK_FAILED when the agent fails the task for good', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const run = core.engine.runTask(work('r2'));
+    await answerOver(core, 'r2', { error: { message: 'no disk', permanent: true } });
+    await expect(run).rejects.toMatchObject({ code: 'TASK_FAILED', details: { taskId: 'r2', error: { message: 'no disk' } } });
+  });
+
+  it('rejects with TASK_TIMEOUT after timeoutMs and leaves the task running', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await expect(core.engine.runTask(work('r3', { timeoutMs: 20 }))).rejects.toMatchObject({ code: 'TASK_TIMEOUT', details: { taskId: 'r3', timeoutMs: 20 } });
+    expect(core.distributor.getTask('r3').status).toBe('assigned');
+  });
+
+  it('refuses bad input naming the field, an unknown token, a missing permission, and keeps nothing', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const before = state(core);
+    for (const timeoutMs of [0, -5, 1.5, 86_400_001, '10']) {
+      const failure = await core.engine.runTask(work('bad', { timeoutMs }) as never).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ValidationError);
+      expect((failure as ValidationError).issues.map((issue) => issue.field)).toEqual(['timeoutMs']);
+    }
+    const missing = await core.engine.runTask({ ...work('bad'), requiredCapabilities: undefined } as never).catch((error: unknown) => error);
+    expect((missing as ValidationError).issues.map((issue) => issue.field)).toEqual(['requiredCapabilities']);
+    await expect(core.engine.runTask({ ...work('bad'), authToken: 'guess' })).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(core.engine.runTask({ ...work('bad'), authToken: REGISTRAR_TOKEN })).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(core.engine.runTask('nonsense' as never)).rejects.toBeInstanceOf(ValidationError);
+    expect(state(core)).toEqual(before);
+  });
+
+  it('refuses a task nobody can run, and an id in use without waiting on the other task', async () => {
+    const core = await withRoles();
+    await expect(core.engine.runTask({ ...work('r4'), requiredCapabilities: ['gpu'] })).rejects.toMatchObject({ code: 'NO_CAPABLE_AGENT' });
+    expect(core.distributor.listTasks()).toEqual([]);
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const first = core.engine.runTask(work('r5'));
+    await expect(core.engine.runTask(work('r5'))).rejects.toMatchObject({ code: 'TASK_ALREADY_EXISTS' });
+    await answerOver(core, 'r5', { result: 5 });
+    await expect(first).resolves.toMatchObject({ result: 5 });
+  });
+
+  it('is answered the same whether the token was verified before or not', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    // The first call verifies the token; the second finds it remembered (the synchronous path).
+    const runs = [core.engine.runTask(work('r6')), core.engine.runTask(work('r7'))];
+    await answerOver(core, 'r6', { result: 6 });
+    await answerOver(core, 'r7', { result: 7 });
+    await expect(Promise.all(runs)).resolves.toMatchObject([{ result: 6 }, { result: 7 }]);
+  });
+});
+
 describe('OrchestrationEngine over the transport', () => {
   it('registers, updates and unregisters agents that speak for themselves, acknowledging each', async () => {
     const core = await withRoles();

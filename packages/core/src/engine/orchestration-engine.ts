@@ -26,13 +26,22 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
-import type { ExecuteTaskInput, ListTasksInput, WithAuth } from './engine-inputs.js';
-import { ExecuteTaskInputSchema, ListTasksInputSchema, TaskIdInputSchema } from './engine-inputs.js';
+import type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
+import { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
 
-/** A caller of executeTask, waiting for one task. */
-interface Waiter {
-  finished(task: Task): void;
-  failed(error: Error): void;
+/** A caller of executeTask or runTask, waiting for one task's answer. */
+class Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined;
+  readonly result: Promise<TaskResult>;
+  resolve!: (result: TaskResult) => void;
+  reject!: (error: Error) => void;
+
+  constructor(readonly taskId: string) {
+    this.result = new Promise<TaskResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
@@ -46,7 +55,8 @@ const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:rea
  */
 @injectable()
 export class OrchestrationEngine {
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  /** Callers waiting per task: one waiter alone (the usual case), several in an array. */
+  private readonly waiters = new Map<string, Waiter | Waiter[]>();
   private unsubscribeFinished: (() => void) | undefined;
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -109,16 +119,16 @@ export class OrchestrationEngine {
     const { rest } = await this.authorized(input, 'tasks:distribute');
     const { taskId, timeoutMs } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
     // Wait first, read second: a task finishing while the read is under way still wakes us.
-    const wait = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    const waiter = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
     let current: Task;
     try {
       current = await this.distributor.readTask(taskId);
     } catch (error) {
-      wait.cancel();
+      this.cancel(waiter);
       throw error;
     }
     if (FINISHED_TASK_STATUSES.has(current.status)) {
-      wait.cancel();
+      this.cancel(waiter);
       return toTaskResult(current);
     }
     if (current.status === 'pending') {
@@ -127,11 +137,46 @@ export class OrchestrationEngine {
         await this.distributor.dispatchTask(taskId);
       } catch (error) {
         // Nobody can ever run it (or the queue is full): the task stays pending, this caller stops waiting.
-        wait.cancel();
+        this.cancel(waiter);
         throw error;
       }
     }
-    return wait.result;
+    return waiter.result;
+  }
+
+  /**
+   * Hands a new task over (as distributeTask) and resolves with its answer (as executeTask): one
+   * call for a client that wants the result. Rejects with the typed error of a refused task, a
+   * failed or dead-lettered one (TaskExecutionError), or TASK_TIMEOUT after `timeoutMs`, the
+   * configured default when omitted (the task keeps running; getTask shows its outcome).
+   */
+  runTask(input: WithAuth<RunTaskInput>): Promise<TaskResult> {
+    // Not async, and no await for a token verified before: per task that is a promise and a turn less.
+    const token = tokenOf(input);
+    const known = typeof token === 'string' ? this.authenticator.recognize?.(token) : undefined;
+    if (known !== undefined) return this.runAuthorized(known, input);
+    return this.principalOf(input).then((principal) => this.runAuthorized(principal, input));
+  }
+
+  private runAuthorized(principal: Principal, input: WithAuth<RunTaskInput>): Promise<TaskResult> {
+    let waiter: Waiter;
+    let handedOver: Promise<TaskAssignment>;
+    try {
+      authorize(principal, 'tasks:distribute');
+      const parsed = parseInput(RunTaskRequestSchema, input, 'task');
+      // Refusals throw here, before anyone waits. Waiting after the hand-over is in time: transports
+      // deliver asynchronously, so no answer can come back within this call.
+      handedOver = this.distributor.handOverNew(parsed);
+      waiter = this.waitFor(parsed.taskId, parsed.timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    // A later refusal (durable mode: the journal's) ends the wait with its error; otherwise the waiter hears the outcome.
+    handedOver.then(undefined, (error: unknown) => {
+      this.cancel(waiter);
+      waiter.reject(error instanceof Error ? error : new Error(String(error)));
+    });
+    return waiter.result;
   }
 
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
@@ -237,66 +282,77 @@ export class OrchestrationEngine {
     }
   }
 
-  private waitFor(taskId: string, timeoutMs: number): { result: Promise<TaskResult>; cancel(): void } {
-    let waiter!: Waiter;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const result = new Promise<TaskResult>((resolve, reject) => {
-      waiter = {
-        finished: (task) => {
-          clearTimeout(timer);
-          try {
-            resolve(toTaskResult(task));
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        },
-        failed: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      timer = setTimeout(() => {
-        this.removeWaiter(taskId, waiter);
-        reject(
-          new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
-            taskId,
-            timeoutMs,
-          }),
-        );
-      }, timeoutMs);
-    });
-    let waiters = this.waiters.get(taskId);
-    if (waiters === undefined) {
-      waiters = new Set();
-      this.waiters.set(taskId, waiters);
+  private waitFor(taskId: string, timeoutMs: number): Waiter {
+    const waiter = new Waiter(taskId);
+    // Arguments instead of a closure: nothing allocated per wait beyond the timer itself.
+    waiter.timer = setTimeout(this.waitTimedOut, timeoutMs, waiter, timeoutMs);
+    const waiting = this.waiters.get(taskId);
+    if (waiting === undefined) this.waiters.set(taskId, waiter);
+    else if (waiting instanceof Waiter) this.waiters.set(taskId, [waiting, waiter]);
+    else waiting.push(waiter);
+    return waiter;
+  }
+
+  private readonly waitTimedOut = (waiter: Waiter, timeoutMs: number): void => {
+    this.cancel(waiter);
+    waiter.reject(
+      new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${waiter.taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
+        taskId: waiter.taskId,
+        timeoutMs,
+      }),
+    );
+  };
+
+  /** This caller stops waiting (its promise is left unsettled, and nobody holds it). */
+  private cancel(waiter: Waiter): void {
+    clearTimeout(waiter.timer);
+    const waiting = this.waiters.get(waiter.taskId);
+    if (waiting === waiter) {
+      this.waiters.delete(waiter.taskId);
+    } else if (Array.isArray(waiting)) {
+      const others = waiting.filter((each) => each !== waiter);
+      this.waiters.set(waiter.taskId, others.length === 1 ? (others[0] as Waiter) : others);
     }
-    waiters.add(waiter);
-    return {
-      result,
-      cancel: () => {
-        clearTimeout(timer);
-        this.removeWaiter(taskId, waiter);
-      },
-    };
+  }
+
+  /** Every caller waiting for the task, now no longer waiting. */
+  private takeWaiters(taskId: string): readonly Waiter[] | Waiter | undefined {
+    const waiting = this.waiters.get(taskId);
+    if (waiting !== undefined) this.waiters.delete(taskId);
+    return waiting;
   }
 
   private failWaiters(taskId: string, error: Error): void {
-    const waiters = this.waiters.get(taskId);
-    this.waiters.delete(taskId);
-    for (const waiter of waiters ?? []) waiter.failed(error);
-  }
-
-  private removeWaiter(taskId: string, waiter: Waiter): void {
-    const waiters = this.waiters.get(taskId);
-    waiters?.delete(waiter);
-    if (waiters?.size === 0) this.waiters.delete(taskId);
+    const waiting = this.takeWaiters(taskId);
+    for (const waiter of waiting instanceof Waiter ? [waiting] : (waiting ?? [])) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
   }
 
   private wake(task: Task): void {
-    const waiters = this.waiters.get(task.id);
-    if (waiters === undefined) return;
-    this.waiters.delete(task.id);
-    for (const waiter of waiters) waiter.finished(task);
+    const waiting = this.takeWaiters(task.id);
+    if (waiting === undefined) return;
+    if (waiting instanceof Waiter) {
+      settle(waiting, task);
+      return;
+    }
+    for (const each of waiting) settle(each, task);
+  }
+}
+
+/** The token an input carries, whatever the input is (callers from plain JavaScript pass anything). */
+function tokenOf(input: unknown): unknown {
+  return typeof input === 'object' && input !== null ? (input as { authToken?: unknown }).authToken : undefined;
+}
+
+/** Tells a waiting caller the task's outcome: a result, or the typed error of a task that did not complete. */
+function settle(waiter: Waiter, task: Task): void {
+  clearTimeout(waiter.timer);
+  try {
+    waiter.resolve(toTaskResult(task));
+  } catch (error) {
+    waiter.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -42,10 +42,10 @@ export async function createTestCore(
   return { container, transport, distributor: container.get(TaskDistributor), engine };
 }
 
-/** Resolves once the task has been handed to an agent (executeTask dispatches asynchronously). */
+/** Resolves once the task exists and has been handed to an agent (executeTask and runTask get there asynchronously). */
 export async function assignmentOf(core: TestCore, taskId: string): Promise<void> {
   const deadline = Date.now() + 5_000;
-  while (core.distributor.getTask(taskId).status !== 'assigned') {
+  while (core.distributor.listTasks({ limit: 10_000 }).find((task) => task.id === taskId)?.status !== 'assigned') {
     if (Date.now() > deadline) throw new Error(`task ${taskId} was never assigned`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

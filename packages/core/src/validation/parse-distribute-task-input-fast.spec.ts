@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DistributeTaskInputSchema, DistributeTaskRequestSchema } from '../distribution/task-inputs.js';
+import { RunTaskRequestSchema } from '../engine/engine-inputs.js';
 import { parseInput } from './parse-input.js';
-import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast } from './parse-distribute-task-input-fast.js';
+import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast, parseRunTaskRequestFast } from './parse-distribute-task-input-fast.js';
 
 const valid = (): Record<string, unknown> => ({
   taskId: 'task-1',
@@ -104,5 +105,29 @@ describe('parseDistributeTaskRequestFast', () => {
 
   it('never accepts what the schema refuses, and outputs what the schema outputs, on random inputs', () => {
     holdsToSchemaOnRandomInputs(parseDistributeTaskRequestFast, DistributeTaskRequestSchema, () => ({ ...valid(), authToken: 'token' }), ['normal', 'token'], 'authToken');
+  });
+});
+
+describe('parseRunTaskRequestFast', () => {
+  const request = (): Record<string, unknown> => ({ ...valid(), authToken: 'token', timeoutMs: 5_000 });
+  const cases = [0, -1, 1.5, 86_400_001, '5', null, Number.NaN].map((timeoutMs) => ({ label: `timeoutMs=${String(timeoutMs)}`, input: { ...request(), timeoutMs } }));
+
+  it.each(cases)('rejects what RunTaskRequestSchema rejects: $label', ({ input }) => {
+    expect(RunTaskRequestSchema.safeParse(input).success).toBe(false);
+    expect(parseRunTaskRequestFast(input)).toBeUndefined();
+    expect(() => parseInput(RunTaskRequestSchema, input, 'task')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error);
+  });
+
+  it('outputs the task and the wait, without the token, exactly as the schema does', () => {
+    expect(parseRunTaskRequestFast(request())).toEqual(RunTaskRequestSchema.parse(request()));
+    expect(parseRunTaskRequestFast(request())).toMatchObject({ timeoutMs: 5_000 });
+    expect(parseRunTaskRequestFast(request())).not.toHaveProperty('authToken');
+    const { timeoutMs: _wait, ...withoutWait } = request();
+    expect(parseRunTaskRequestFast(withoutWait)).toEqual(RunTaskRequestSchema.parse(withoutWait));
+    expect(parseRunTaskRequestFast(withoutWait)).not.toHaveProperty('timeoutMs');
+  });
+
+  it('never accepts what the schema refuses, and outputs what the schema outputs, on random inputs', () => {
+    holdsToSchemaOnRandomInputs(parseRunTaskRequestFast, RunTaskRequestSchema, request, ['normal', 'token', 1, 86_400_000], 'authToken', 'timeoutMs');
   });
 });

@@ -1,5 +1,5 @@
 import { SwitchyardAgent } from '@switchyard/agent';
-import { createCoreModule, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
 import type { BenchSide } from '../bench-side.js';
@@ -23,7 +23,7 @@ export async function switchyardMemorySide(): Promise<BenchSide> {
   for (const agent of agents) await agent.start();
   return {
     system: 'switchyard',
-    call: switchyardCaller(engine, container.get(TaskDistributor)),
+    call: switchyardCaller(engine),
     close: async () => {
       for (const agent of agents) await agent.stop();
       await engine.stop();

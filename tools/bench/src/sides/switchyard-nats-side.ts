@@ -1,4 +1,4 @@
-import { createCoreModule, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine } from '@switchyard/core';
 import { createNatsTransportModule } from '@switchyard/transport-nats';
 import { Container } from 'inversify';
 import type { BenchSide } from '../bench-side.js';
@@ -18,7 +18,7 @@ export async function switchyardNatsSide(url: string): Promise<BenchSide> {
   const agent = await startHelper('nats-bench-agent.js', [url, 'bench']);
   return {
     system: 'switchyard',
-    call: switchyardCaller(engine, container.get(TaskDistributor)),
+    call: switchyardCaller(engine),
     close: async () => {
       await stopHelper(agent);
       await engine.stop();
