@@ -48,6 +48,16 @@ export const fieldChecks = {
     return PRIORITIES.has(value);
   },
 
+  /** A valid capability list that CapabilityListSchema would output unchanged: no duplicates. */
+  isCapabilityList(value: unknown): value is string[] {
+    if (!Array.isArray(value) || value.length > MAX_CAPABILITIES) return false;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item !== 'string' || !IDENTIFIER_PATTERNS.capability.test(item) || value.indexOf(item) !== index) return false;
+    }
+    return true;
+  },
+
   /** A valid capability list as CapabilityListSchema outputs it: a new array, duplicates dropped. */
   capabilityList(value: unknown): string[] | undefined {
     if (!Array.isArray(value) || value.length > MAX_CAPABILITIES) return undefined;
