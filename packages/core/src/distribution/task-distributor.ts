@@ -238,15 +238,29 @@ export class TaskDistributor {
     }
   }
 
-  /**
-   * As distributeParsed, but a refusal known at once (an id in use, nobody capable, the queue
-   * full, an unknown strategy) throws instead of rejecting: the engine's runTask learns it
-   * before it starts waiting. Not async: the hand-over's own promise is the answer.
-   */
-  handOverNew(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
+  /** distributeParsed's work: not async, the hand-over's own promise is the answer. */
+  private handOverNew(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
     this.assertNewTaskId(parsed.taskId);
     const task = this.newTask(parsed.taskId, parsed);
     return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
+  }
+
+  /**
+   * For a caller that learns the outcome from the finished task (the engine's runTask): hands a
+   * validated new task over or queues it, building no assignment. A refusal known at once (an id
+   * in use, nobody capable, the queue full, an unknown strategy) throws, before the caller starts
+   * waiting. Returns a promise only in durable mode, where the journal has the last word on
+   * acceptance; everything after acceptance (a failed delivery included) reaches the finished task.
+   */
+  launch(parsed: ParsedDistributeTaskInput): Promise<unknown> | undefined {
+    this.assertNewTaskId(parsed.taskId);
+    const task = this.newTask(parsed.taskId, parsed);
+    if (this.journal !== undefined) return this.submitDurably(task, this.journal, true);
+    const strategy = this.strategyFor(task);
+    const started = this.decisionStart();
+    const agent = this.chooseOrQueue(task, true, strategy);
+    if (agent !== undefined) this.sendQuietly(task, agent, this.book(task, agent, strategy, this.decisionTime(started), task.createdAt));
+    return undefined;
   }
 
   /** Hands a pending task to an agent, or queues it (see distributeTask). */
@@ -379,17 +393,35 @@ export class TaskDistributor {
   /** Sends the task to a free capable agent, or queues it; throws (keeping nothing new) when neither can be. */
   private admit(task: TaskRecord, isNew: boolean): Promise<TaskAssignment> {
     const strategy = this.strategyFor(task);
-    const started = globalThis.performance.now();
-    const pool = this.registry.candidates(task.requiredCapabilities);
-    const agent = pool.size === 0 ? undefined : this.choose(task, strategy, pool);
+    const started = this.decisionStart();
+    const agent = this.chooseOrQueue(task, isNew, strategy);
     if (agent === undefined) {
-      this.assertMayWait(task, pool);
-      if (isNew) this.store.add(task);
-      this.enqueue(task, 'capacity');
       return Promise.resolve({ taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() });
     }
+    return this.handOver(task, agent, strategy, this.decisionTime(started), isNew ? task.createdAt : undefined);
+  }
+
+  /**
+   * The free capable agent the strategy picks for the task; undefined when the task was queued
+   * instead. Throws, keeping nothing new, when it may not wait. A new task is kept either way.
+   */
+  private chooseOrQueue(task: TaskRecord, isNew: boolean, strategy: RegisteredStrategy): AgentRecord | undefined {
+    const pool = this.registry.candidates(task.requiredCapabilities);
+    const agent = pool.size === 0 ? undefined : this.choose(task, strategy, pool);
+    if (agent === undefined) this.assertMayWait(task, pool);
     if (isNew) this.store.add(task);
-    return this.handOver(task, agent, strategy, globalThis.performance.now() - started, isNew ? task.createdAt : undefined);
+    if (agent === undefined) this.enqueue(task, 'capacity');
+    return agent;
+  }
+
+  /** The decision's start, read only when somebody listens for task_assigned (the only reader of decisionMs). */
+  private decisionStart(): number {
+    return this.listeners.size > 0 ? globalThis.performance.now() : 0;
+  }
+
+  /** 0 when nobody listened at the start (a listener added meanwhile gets 0, not the time since startup). */
+  private decisionTime(started: number): number {
+    return started > 0 ? globalThis.performance.now() - started : 0;
   }
 
   /** Refuses a task no registered agent could ever run, or one the full queue has no room for. */
@@ -489,7 +521,7 @@ export class TaskDistributor {
   /** Sends a task this orchestrator holds to a free capable agent, or queues it. */
   private place(task: TaskRecord): void {
     const strategy = this.strategyFor(task);
-    const started = globalThis.performance.now();
+    const started = this.decisionStart();
     const pool = this.registry.candidates(task.requiredCapabilities);
     let agent: AgentRecord | undefined;
     try {
@@ -502,7 +534,7 @@ export class TaskDistributor {
       this.enqueue(task, 'capacity');
       return;
     }
-    this.handOver(task, agent, strategy, globalThis.performance.now() - started).catch((error: unknown) => {
+    this.handOver(task, agent, strategy, this.decisionTime(started)).catch((error: unknown) => {
       this.logger.error('handing an adopted task over failed unexpectedly', { taskId: task.id, error: String(error) });
     });
   }
@@ -554,7 +586,7 @@ export class TaskDistributor {
     let declined: Set<QueueGroup> | undefined;
     while (this.queue.size > 0 && !this.paused) {
       const now = this.clock.now();
-      const started = globalThis.performance.now();
+      const started = this.decisionStart();
       let best: { task: TaskRecord; rank: number; pool: CandidatePool; group: QueueGroup } | undefined;
       for (const group of this.queue.waitingGroups()) {
         if (declined?.has(group) === true) continue;
@@ -580,7 +612,7 @@ export class TaskDistributor {
         continue;
       }
       this.queue.remove(task);
-      this.handOver(task, agent, strategy, globalThis.performance.now() - started).catch((error: unknown) => {
+      this.handOver(task, agent, strategy, this.decisionTime(started)).catch((error: unknown) => {
         this.logger.error('handing a queued task over failed unexpectedly', { taskId: task.id, error: String(error) });
       });
     }
@@ -678,6 +710,23 @@ export class TaskDistributor {
         return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
       },
     );
+  }
+
+  /** send for a caller that wants no assignment: a failed delivery is dealt with all the same, nothing else is built. */
+  private sendQuietly(task: TaskRecord, agent: AgentRecord, attempt: number): void {
+    let sent: Promise<void>;
+    try {
+      sent = this.communication.sendTaskRequest(agent.id, task);
+    } catch (error) {
+      sent = Promise.reject(asError(error));
+    }
+    void sent.then(undefined, (error: unknown) => {
+      try {
+        this.notDelivered(task, agent, attempt, error);
+      } catch (failure) {
+        this.logger.error('dealing with an undelivered task failed unexpectedly', { taskId: task.id, error: String(failure) });
+      }
+    });
   }
 
   /**

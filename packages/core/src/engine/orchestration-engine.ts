@@ -160,19 +160,19 @@ export class OrchestrationEngine {
 
   private runAuthorized(principal: Principal, input: WithAuth<RunTaskInput>): Promise<TaskResult> {
     let waiter: Waiter;
-    let handedOver: Promise<TaskAssignment>;
+    let accepted: Promise<unknown> | undefined;
     try {
       authorize(principal, 'tasks:distribute');
       const parsed = parseInput(RunTaskRequestSchema, input, 'task');
       // Refusals throw here, before anyone waits. Waiting after the hand-over is in time: transports
       // deliver asynchronously, so no answer can come back within this call.
-      handedOver = this.distributor.handOverNew(parsed);
+      accepted = this.distributor.launch(parsed);
       waiter = this.waitFor(parsed.taskId, parsed.timeoutMs ?? this.options.tasks.defaultTimeoutMs);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    // A later refusal (durable mode: the journal's) ends the wait with its error; otherwise the waiter hears the outcome.
-    handedOver.then(undefined, (error: unknown) => {
+    // Durable mode: the journal may still refuse the task, which ends the wait with its error.
+    void accepted?.then(undefined, (error: unknown) => {
       this.cancel(waiter);
       waiter.reject(error instanceof Error ? error : new Error(String(error)));
     });
