@@ -38,6 +38,7 @@ import type { CreateTaskInput, DistributeTaskInput, ParsedDistributeTaskInput, P
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
 import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
 import type { QueueGroup } from './task-queue.js';
+import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import { TaskRecord } from './task-record.js';
 import type { TaskLimits } from './task-record.js';
 
@@ -74,6 +75,10 @@ export class TaskDistributor {
   private readonly orphanAnswers = new Map<string, ParsedTaskResponse>();
   /** The limits of every task that overrides none: one shared object instead of one per task. */
   private readonly defaultLimits: TaskLimits;
+  /** Attempt timeouts, batched: the per-task path sets one and clears one on every attempt. */
+  private readonly attemptTimeouts = new BatchedTimeouts<TaskRecord>((task) => {
+    this.attemptTimedOut(task, task.attempts);
+  }, true);
 
   constructor(
     @inject(AgentRegistry) private readonly registry: AgentRegistry,
@@ -545,8 +550,7 @@ export class TaskDistributor {
     if (local?.isFinished === true) return;
     this.orphanAnswers.delete(entry.id);
     if (local !== undefined) {
-      clearTimeout(local.timer);
-      local.timer = undefined;
+      this.stopTimers(local);
       this.queue.remove(local);
       const agent = local.assignedAgentId === null ? undefined : this.registry.get(local.assignedAgentId);
       if (agent !== undefined && agent.inFlight.delete(local.id)) this.registry.setLoad(agent, agent.load - 1);
@@ -757,7 +761,7 @@ export class TaskDistributor {
 
   /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
   private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now: number): number {
-    clearTimeout(task.timer);
+    this.stopTimers(task);
     task.attempts++;
     const attempt = task.attempts;
     task.status = 'assigned';
@@ -771,11 +775,7 @@ export class TaskDistributor {
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.
     if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
-    task.timer = unrefTimer(
-      setTimeout(() => {
-        this.attemptTimedOut(task, attempt);
-      }, task.limits.attemptTimeoutMs),
-    );
+    this.attemptTimeouts.start(task, task.limits.attemptTimeoutMs);
     if (this.listeners.size > 0) this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
     return attempt;
   }
@@ -795,6 +795,13 @@ export class TaskDistributor {
       this.redistribute(task, agent, 'not_delivered', info);
     }
     this.pump();
+  }
+
+  /** Whatever timer the task has running: an attempt timeout, a retry back-off, a queue timeout. */
+  private stopTimers(task: TaskRecord): void {
+    clearTimeout(task.timer);
+    task.timer = undefined;
+    this.attemptTimeouts.cancel(task);
   }
 
   private attemptTimedOut(task: TaskRecord, attempt: number): void {
@@ -873,8 +880,7 @@ export class TaskDistributor {
   /** Closes the running attempt and frees the agent's slot (learning hooks included); returns the clock reading it used. */
   private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): number {
     const now = this.clock.now();
-    clearTimeout(task.timer);
-    task.timer = undefined;
+    this.stopTimers(task);
     const current = task.currentAttempt;
     if (current !== undefined) {
       current.outcome = outcome;
@@ -897,8 +903,7 @@ export class TaskDistributor {
 
   /** `now`: the clock reading of the attempt that just ended, if any (one read per task instead of two). */
   private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered', result: TaskRecord['result'], error: TaskErrorInfo | null, now = this.clock.now()): void {
-    clearTimeout(task.timer);
-    task.timer = undefined;
+    this.stopTimers(task);
     task.status = status;
     task.result = status === 'completed' ? result : null;
     task.error = status === 'completed' ? null : error;

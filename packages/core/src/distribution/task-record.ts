@@ -4,6 +4,7 @@ import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
+import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 
 /** Per-task limits, resolved from the task's input and the configured defaults. */
 export interface TaskLimits {
@@ -28,7 +29,7 @@ type MutableTaskAttempt = {
 };
 
 /** The distributor's own, mutable task. Everyone else gets `snapshot()` or the read-only Task view. */
-export class TaskRecord implements Task {
+export class TaskRecord implements Task, TimeoutSlot {
   status: TaskStatus = 'pending';
   assignedAgentId: string | null = null;
   attempts = 0;
@@ -46,8 +47,12 @@ export class TaskRecord implements Task {
   assignedBy: string | null = null;
   /** The strategy object behind assignedBy, so ending an attempt needs no lookup by name (null when adopted from a journal). */
   assignedStrategy: RegisteredStrategy | null = null;
-  /** The one timer a task has at a time: attempt timeout, retry back-off or queue timeout. */
+  /** The task's timer for a retry back-off, a queue timeout, or an adopted attempt's remaining time. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  // The attempt timeout's links (BatchedTimeouts): no Timeout object per attempt.
+  timeoutBatch: TimeoutBatch | undefined = undefined;
+  timeoutPrevious: TimeoutSlot | undefined = undefined;
+  timeoutNext: TimeoutSlot | undefined = undefined;
   // Intrusive links of the task queue: O(1) removal without a lookup table.
   queueLevel = -1;
   queuePrevious: TaskRecord | null = null;

@@ -24,14 +24,18 @@ import type { Task } from '../models/task.js';
 import type { TaskResult } from '../models/task-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
+import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
 import type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
 import { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
 
-/** A caller of executeTask or runTask, waiting for one task's answer. */
-class Waiter {
-  timer: ReturnType<typeof setTimeout> | undefined;
+/** A caller of executeTask or runTask, waiting for one task's answer (and timed by BatchedTimeouts). */
+class Waiter implements TimeoutSlot {
+  timeoutBatch: TimeoutBatch | undefined;
+  timeoutPrevious: TimeoutSlot | undefined;
+  timeoutNext: TimeoutSlot | undefined;
   readonly result: Promise<TaskResult>;
   resolve!: (result: TaskResult) => void;
   reject!: (error: Error) => void;
@@ -57,6 +61,16 @@ const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:rea
 export class OrchestrationEngine {
   /** Callers waiting per task: one waiter alone (the usual case), several in an array. */
   private readonly waiters = new Map<string, Waiter | Waiter[]>();
+  /** Waits that ran out: the caller gets TASK_TIMEOUT. Batched, as every runTask starts one. */
+  private readonly waitTimeouts = new BatchedTimeouts<Waiter>((waiter, timeoutMs) => {
+    this.cancel(waiter);
+    waiter.reject(
+      new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${waiter.taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
+        taskId: waiter.taskId,
+        timeoutMs,
+      }),
+    );
+  }, false);
   private unsubscribeFinished: (() => void) | undefined;
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -284,8 +298,7 @@ export class OrchestrationEngine {
 
   private waitFor(taskId: string, timeoutMs: number): Waiter {
     const waiter = new Waiter(taskId);
-    // Arguments instead of a closure: nothing allocated per wait beyond the timer itself.
-    waiter.timer = setTimeout(this.waitTimedOut, timeoutMs, waiter, timeoutMs);
+    this.waitTimeouts.start(waiter, timeoutMs);
     const waiting = this.waiters.get(taskId);
     if (waiting === undefined) this.waiters.set(taskId, waiter);
     else if (waiting instanceof Waiter) this.waiters.set(taskId, [waiting, waiter]);
@@ -293,19 +306,9 @@ export class OrchestrationEngine {
     return waiter;
   }
 
-  private readonly waitTimedOut = (waiter: Waiter, timeoutMs: number): void => {
-    this.cancel(waiter);
-    waiter.reject(
-      new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${waiter.taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
-        taskId: waiter.taskId,
-        timeoutMs,
-      }),
-    );
-  };
-
   /** This caller stops waiting (its promise is left unsettled, and nobody holds it). */
   private cancel(waiter: Waiter): void {
-    clearTimeout(waiter.timer);
+    this.waitTimeouts.cancel(waiter);
     const waiting = this.waiters.get(waiter.taskId);
     if (waiting === waiter) {
       this.waiters.delete(waiter.taskId);
@@ -325,7 +328,7 @@ export class OrchestrationEngine {
   private failWaiters(taskId: string, error: Error): void {
     const waiting = this.takeWaiters(taskId);
     for (const waiter of waiting instanceof Waiter ? [waiting] : (waiting ?? [])) {
-      clearTimeout(waiter.timer);
+      this.waitTimeouts.cancel(waiter);
       waiter.reject(error);
     }
   }
@@ -334,26 +337,26 @@ export class OrchestrationEngine {
     const waiting = this.takeWaiters(task.id);
     if (waiting === undefined) return;
     if (waiting instanceof Waiter) {
-      settle(waiting, task);
+      this.settle(waiting, task);
       return;
     }
-    for (const each of waiting) settle(each, task);
+    for (const each of waiting) this.settle(each, task);
+  }
+
+  /** Tells a waiting caller the task's outcome: a result, or the typed error of a task that did not complete. */
+  private settle(waiter: Waiter, task: Task): void {
+    this.waitTimeouts.cancel(waiter);
+    try {
+      waiter.resolve(toTaskResult(task));
+    } catch (error) {
+      waiter.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }
 
 /** The token an input carries, whatever the input is (callers from plain JavaScript pass anything). */
 function tokenOf(input: unknown): unknown {
   return typeof input === 'object' && input !== null ? (input as { authToken?: unknown }).authToken : undefined;
-}
-
-/** Tells a waiting caller the task's outcome: a result, or the typed error of a task that did not complete. */
-function settle(waiter: Waiter, task: Task): void {
-  clearTimeout(waiter.timer);
-  try {
-    waiter.resolve(toTaskResult(task));
-  } catch (error) {
-    waiter.reject(error instanceof Error ? error : new Error(String(error)));
-  }
 }
 
 /** The caller's view of a finished task; a failed or dead-lettered task becomes a TaskExecutionError. */
