@@ -1,3 +1,4 @@
+import { SlabMap } from '../collections/slab-map.js';
 import type { TaskStatus } from '../models/task.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { TaskRecord } from './task-record.js';
@@ -6,11 +7,11 @@ import type { TaskRecord } from './task-record.js';
 const COMPACT_AFTER = 1_024;
 
 /**
- * Tasks in a Map. Unfinished tasks are always kept; finished ones are kept up to `retainFinished`
+ * Tasks by id (a SlabMap: one task in, one out, per task). Unfinished tasks are always kept; finished ones are kept up to `retainFinished`
  * (oldest finished dropped first), so a long-running orchestrator does not grow without bound.
  */
 export class InMemoryTaskStore implements TaskStore {
-  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly tasks = new SlabMap<TaskRecord>();
   /**
    * Finished records in the order they finished, read from `head`. An array queue, not a Set of
    * ids: no hashing per task. A record replaced or removed meanwhile stays here, stale, until it

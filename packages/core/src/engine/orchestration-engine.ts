@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { authorize, authorizeAgent } from '../auth/authorize.js';
 import type { Permission } from '../auth/permission.js';
 import type { Principal } from '../auth/principal.js';
+import { SlabMap } from '../collections/slab-map.js';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { TOKENS } from '../di/tokens.js';
 import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from '../distribution/task-inputs.js';
@@ -59,8 +60,8 @@ const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:rea
  */
 @injectable()
 export class OrchestrationEngine {
-  /** Callers waiting per task: one waiter alone (the usual case), several in an array. */
-  private readonly waiters = new Map<string, Waiter | Waiter[]>();
+  /** Callers waiting per task: one waiter alone (the usual case), several in an array. A SlabMap: one in, one out, per call. */
+  private readonly waiters = new SlabMap<Waiter | Waiter[]>();
   /** Waits that ran out: the caller gets TASK_TIMEOUT. Batched, as every runTask starts one. */
   private readonly waitTimeouts = new BatchedTimeouts<Waiter>((waiter, timeoutMs) => {
     this.cancel(waiter);

@@ -45,8 +45,13 @@ export class TimeoutBatch {
  * whose entries were all cancelled clears its timer; entries expire in the order they started.
  */
 export class BatchedTimeouts<T extends TimeoutSlot> {
-  /** The batches still taking entries, by duration. */
-  private readonly open = new Map<number, TimeoutBatch>();
+  /**
+   * The batches still taking entries: one per duration, a handful at most. An array replaced on
+   * closing rather than a Map cleared: a cleared Map's old table links to its new one, and once
+   * one table has aged into the old generation that link keeps every later table, its batch and
+   * their entries alive through young collections (each promoted in turn).
+   */
+  private open: TimeoutBatch[] = [];
   private closeScheduled = false;
 
   /**
@@ -61,13 +66,13 @@ export class BatchedTimeouts<T extends TimeoutSlot> {
   /** (Re)starts the entry's timeout. */
   start(entry: T, durationMs: number): void {
     this.cancel(entry);
-    let batch = this.open.get(durationMs);
+    let batch = this.openBatchOf(durationMs);
     if (batch === undefined) {
       batch = new TimeoutBatch(durationMs);
       // The batch as the timer's argument: one shared callback, no closure per batch.
       batch.timer = setTimeout(this.fire, durationMs, batch);
       if (this.unref) (batch.timer as { unref?: () => void }).unref?.();
-      this.open.set(durationMs, batch);
+      this.open.push(batch);
       if (!this.closeScheduled) {
         this.closeScheduled = true;
         queueMicrotask(this.closeBatches);
@@ -84,19 +89,24 @@ export class BatchedTimeouts<T extends TimeoutSlot> {
     if (!batch.open && batch.head === undefined) clearTimeout(batch.timer);
   }
 
+  private openBatchOf(durationMs: number): TimeoutBatch | undefined {
+    for (const batch of this.open) if (batch.durationMs === durationMs) return batch;
+    return undefined;
+  }
+
   private readonly closeBatches = (): void => {
     this.closeScheduled = false;
-    for (const batch of this.open.values()) {
+    for (const batch of this.open) {
       batch.open = false;
       if (batch.head === undefined) clearTimeout(batch.timer);
     }
-    this.open.clear();
+    this.open = [];
   };
 
   private readonly fire = (batch: TimeoutBatch): void => {
     if (batch.open) {
       batch.open = false;
-      this.open.delete(batch.durationMs);
+      this.open = this.open.filter((each) => each !== batch);
     }
     let failure: { error: unknown } | undefined;
     // Head first, re-read each time: a callback may cancel or restart later entries of the batch.

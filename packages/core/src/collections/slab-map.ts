@@ -1,0 +1,61 @@
+/**
+ * A string-keyed map for entries that come and go at a high rate (a task per task, a waiter
+ * per call). Its hash table holds slot numbers; the values live in an array whose slots are
+ * reused.
+ *
+ * Why not a Map of the values: V8 allocates a Map's next hash table in the generation of the
+ * one it replaces, and every delete-and-insert churn replaces tables. Once a long-lived Map's
+ * table is in the old generation, each replaced table is dead old memory still pointing at the
+ * entries it held, and young collections keep those entries alive and promote them, so
+ * short-lived records end up in the old generation (measured: most of each task's record,
+ * and full collections every few hundred milliseconds). Here a replaced table points only at
+ * numbers and keys; a value's one reference is its array slot, cleared when it leaves.
+ */
+export class SlabMap<V> {
+  private readonly slots = new Map<string, number>();
+  private readonly entries: (V | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get(key: string): V | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.entries[slot];
+  }
+
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  set(key: string, value: V): void {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) {
+      this.entries[slot] = value;
+      return;
+    }
+    const fresh = this.freeSlots.pop() ?? this.entries.length;
+    this.entries[fresh] = value;
+    this.slots.set(key, fresh);
+  }
+
+  delete(key: string): boolean {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return false;
+    this.slots.delete(key);
+    this.entries[slot] = undefined;
+    this.freeSlots.push(slot);
+    return true;
+  }
+
+  /** Keys in insertion order, like a Map's. */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** Values in insertion order of their keys, like a Map's. */
+  *values(): IterableIterator<V> {
+    for (const slot of this.slots.values()) yield this.entries[slot] as V;
+  }
+}
