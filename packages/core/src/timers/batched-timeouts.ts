@@ -10,10 +10,14 @@ export class TimeoutBatch {
   head: TimeoutSlot | undefined;
   tail: TimeoutSlot | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Still taking entries (this turn); a closed, empty batch has no timer. */
+  /** Still taking entries; a closed, empty batch has no timer. */
   open = true;
 
-  constructor(readonly durationMs: number) {}
+  constructor(
+    readonly durationMs: number,
+    /** Date.now() when the batch and its timer started. */
+    readonly startedAt: number,
+  ) {}
 
   append(entry: TimeoutSlot): void {
     entry.timeoutBatch = this;
@@ -36,23 +40,25 @@ export class TimeoutBatch {
   }
 }
 
+/** How long a batch takes entries: an entry fires at most this much before a timer of its own would. */
+const BATCH_WINDOW_MS = 1;
+
 /**
  * Timeouts started and cancelled at a high rate with a few distinct durations (one per task
- * attempt, one per waiting caller). Everything started with the same duration before the
- * current microtasks run out shares one batch and one timer, instead of a Timeout object and
- * a timer-list insertion each. Node's timers read the event loop's cached clock, which does not
- * move within a turn, so an entry fires exactly when a timer of its own would have. A batch
- * whose entries were all cancelled clears its timer; entries expire in the order they started.
+ * attempt, one per waiting caller). Everything started with the same duration within the same
+ * millisecond shares one batch and one timer, instead of a Timeout object and a timer-list
+ * insertion each; a batch serves the tasks of its millisecond one after
+ * another while some are in flight. An entry fires when its batch's timer does: at most 1 ms
+ * early, which is Node's own granularity (its timers count whole milliseconds from the event
+ * loop's cached clock). A batch whose entries were all cancelled clears its timer at once;
+ * entries expire in the order they started. Under fake timers (Date faked too) timing is exact.
  */
 export class BatchedTimeouts<T extends TimeoutSlot> {
   /**
-   * The batches still taking entries: one per duration, a handful at most. An array replaced on
-   * closing rather than a Map cleared: a cleared Map's old table links to its new one, and once
-   * one table has aged into the old generation that link keeps every later table, its batch and
-   * their entries alive through young collections (each promoted in turn).
+   * The batches taking entries, one per duration: a handful at most. An array rather than a
+   * Map: see SlabMap for what churn in a long-lived Map costs.
    */
   private open: TimeoutBatch[] = [];
-  private closeScheduled = false;
 
   /**
    * `expired` runs for each entry whose time is up. `unref`: the timers do not keep the
@@ -66,17 +72,19 @@ export class BatchedTimeouts<T extends TimeoutSlot> {
   /** (Re)starts the entry's timeout. */
   start(entry: T, durationMs: number): void {
     this.cancel(entry);
+    const now = Date.now();
     let batch = this.openBatchOf(durationMs);
+    // A clock that went backwards closes the batch too: its entries must never fire early by the jump.
+    if (batch !== undefined && (now - batch.startedAt >= BATCH_WINDOW_MS || now < batch.startedAt)) {
+      this.close(batch);
+      batch = undefined;
+    }
     if (batch === undefined) {
-      batch = new TimeoutBatch(durationMs);
+      batch = new TimeoutBatch(durationMs, now);
       // The batch as the timer's argument: one shared callback, no closure per batch.
       batch.timer = setTimeout(this.fire, durationMs, batch);
       if (this.unref) (batch.timer as { unref?: () => void }).unref?.();
       this.open.push(batch);
-      if (!this.closeScheduled) {
-        this.closeScheduled = true;
-        queueMicrotask(this.closeBatches);
-      }
     }
     batch.append(entry);
   }
@@ -86,7 +94,10 @@ export class BatchedTimeouts<T extends TimeoutSlot> {
     const batch = entry.timeoutBatch;
     if (batch === undefined) return;
     batch.unlink(entry);
-    if (!batch.open && batch.head === undefined) clearTimeout(batch.timer);
+    if (batch.head !== undefined) return;
+    // Nothing left to time: the timer goes now (an idle process must not wait for it).
+    if (batch.open) this.close(batch);
+    else clearTimeout(batch.timer);
   }
 
   private openBatchOf(durationMs: number): TimeoutBatch | undefined {
@@ -94,20 +105,15 @@ export class BatchedTimeouts<T extends TimeoutSlot> {
     return undefined;
   }
 
-  private readonly closeBatches = (): void => {
-    this.closeScheduled = false;
-    for (const batch of this.open) {
-      batch.open = false;
-      if (batch.head === undefined) clearTimeout(batch.timer);
-    }
-    this.open = [];
-  };
+  /** The batch takes no more entries; with none left its timer goes. */
+  private close(batch: TimeoutBatch): void {
+    batch.open = false;
+    this.open = this.open.filter((each) => each !== batch);
+    if (batch.head === undefined) clearTimeout(batch.timer);
+  }
 
   private readonly fire = (batch: TimeoutBatch): void => {
-    if (batch.open) {
-      batch.open = false;
-      this.open = this.open.filter((each) => each !== batch);
-    }
+    if (batch.open) this.close(batch);
     let failure: { error: unknown } | undefined;
     // Head first, re-read each time: a callback may cancel or restart later entries of the batch.
     for (let entry = batch.head; entry !== undefined; entry = batch.head) {
