@@ -76,3 +76,54 @@ describe('NATS transport sending', () => {
     await sender.stop();
   });
 });
+
+describe('NATS transport encoding a batch', () => {
+  it('splits a batch too big for one message into several, in order', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'split' });
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('split.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    // 40 envelopes of ~10 kB each: more than one message may carry (128 k characters).
+    const envelopes = Array.from({ length: 40 }, (_, index) => {
+      const envelope = taskRequestEnvelope('orchestrator', 'agent.receiver', index);
+      if (envelope.kind === 'task_request') envelope.payload.data = { sequence: index, padding: 'x'.repeat(10_000) };
+      return envelope;
+    });
+    await Promise.all(envelopes.map((envelope) => sender.send(envelope)));
+    await raw.flush();
+    await waitUntil(() => bodies.flat().length === 40, 'every envelope arrives');
+    expect(bodies.length).toBeGreaterThan(1);
+    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+    await raw.close();
+    await sender.stop();
+  });
+
+  it('fails only the send of an envelope that cannot be encoded and delivers the rest of its batch', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'unencodable' });
+    const problems: SwitchyardError[] = [];
+    sender.onerror = (error) => problems.push(error);
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('unencodable.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    const bad = taskRequestEnvelope('orchestrator', 'agent.receiver', 2);
+    // A BigInt is no JSON: the type system would refuse it, a careless caller might not.
+    if (bad.kind === 'task_request') bad.payload.data = { sequence: 2n } as unknown as { sequence: number };
+    const results = await Promise.allSettled([
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1)),
+      sender.send(bad),
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const [, refused] = results;
+    expect(refused.status === 'rejected' ? (refused.reason as SwitchyardError).code : undefined).toBe('DELIVERY_FAILED');
+    expect(problems.map((problem) => problem.code)).toEqual(['DELIVERY_FAILED']);
+    await waitUntil(() => bodies.length === 1, 'the batch arrives without the bad envelope');
+    expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
+    await raw.close();
+    await sender.stop();
+  });
+});
