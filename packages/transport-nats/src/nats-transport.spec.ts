@@ -1,6 +1,8 @@
 import type { SwitchyardError } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { runTransportConformanceSuite, startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsTransport } from './nats-transport.js';
@@ -125,5 +127,36 @@ describe('NATS transport encoding a batch', () => {
     expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
     await raw.close();
     await sender.stop();
+  });
+});
+
+describe('NATS transport when nats-server stops answering', () => {
+  it('fails each waiting send with TIMEOUT after deliveryTimeoutMs, also sends made later', async () => {
+    // Just enough of a NATS server: INFO, then PONG to every PING until muted.
+    let muted = false;
+    const fake = createServer((socket) => {
+      socket.write('INFO {"server_id":"fake","version":"2.9.10","headers":true,"max_payload":1048576,"proto":1}\r\n');
+      socket.on('data', (data) => {
+        const pings = data.toString().split('PING\r\n').length - 1;
+        if (!muted) for (let index = 0; index < pings; index++) socket.write('PONG\r\n');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const { port } = fake.address() as AddressInfo;
+    const sender = new NatsTransport({ kind: 'nats', servers: [`nats://127.0.0.1:${String(port)}`], subjectPrefix: 'mute', deliveryTimeoutMs: 150, reconnect: { enabled: false } });
+    await sender.start();
+    await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1));
+    muted = true;
+    const started = performance.now();
+    const first = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 2));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3));
+    const results = await Promise.allSettled([first.then(() => performance.now() - started), second.then(() => performance.now() - started)]);
+    const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as SwitchyardError).code : 'delivered'));
+    expect(codes).toEqual(['TIMEOUT', 'TIMEOUT']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    await sender.stop();
+    await new Promise((resolve) => fake.close(resolve));
   });
 });
