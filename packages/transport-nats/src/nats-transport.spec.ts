@@ -102,6 +102,22 @@ describe('NATS transport encoding a batch', () => {
     await sender.stop();
   });
 
+  it('carries a burst of many small envelopes in several messages of at most 256, in order', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'burst' });
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[][] = [];
+    raw.subscribe('burst.agent.receiver', { callback: (_error, message) => bodies.push([JSON.parse(new TextDecoder().decode(message.data))].flat()) });
+    await raw.flush();
+    await Promise.all(Array.from({ length: 600 }, (_, index) => sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', index))));
+    await raw.flush();
+    await waitUntil(() => bodies.flat().length === 600, 'every envelope arrives');
+    expect(bodies.map((body) => body.length)).toEqual([256, 256, 88]);
+    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 600 }, (_, index) => index));
+    await raw.close();
+    await sender.stop();
+  });
+
   it('fails only the send of an envelope that cannot be encoded and delivers the rest of its batch', async () => {
     const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'unencodable' });
     const problems: SwitchyardError[] = [];

@@ -47,20 +47,35 @@ function deferred(): Deferred {
 }
 
 /**
- * The bodies of the NATS messages that carry a batch, in order: one, unless its JSON would pass
- * MAX_BATCH_CHARACTERS or an envelope cannot be encoded (a cycle, a BigInt); then (rarely) each
- * envelope is encoded on its own, the unencodable ones go to `refuse`, and the rest are packed
- * greedily, so only those batches pay a second encoding.
+ * Most envelopes per NATS message: a burst to one subject is encoded a slice at a time, so no
+ * huge string is built only to be found too big.
+ */
+const MAX_BATCH_ENVELOPES = 256;
+
+/**
+ * The bodies of the NATS messages that carry a batch, in order: one per MAX_BATCH_ENVELOPES,
+ * each a single JSON.stringify, unless it would pass MAX_BATCH_CHARACTERS or an envelope cannot
+ * be encoded (a cycle, a BigInt); then (rarely) each envelope of that slice is encoded on its
+ * own, the unencodable ones go to `refuse`, and the rest are packed greedily.
  */
 function batchBodies(envelopes: readonly Envelope[], refuse: (envelope: Envelope, error: unknown) => void): string[] {
-  let whole: string | undefined;
-  try {
-    whole = encodeEnvelopeBatch(envelopes);
-  } catch {
-    whole = undefined;
-  }
-  if (whole !== undefined && (whole.length <= MAX_BATCH_CHARACTERS || envelopes.length === 1)) return [whole];
   const bodies: string[] = [];
+  for (let start = 0; start < envelopes.length; start += MAX_BATCH_ENVELOPES) {
+    const slice = envelopes.length <= MAX_BATCH_ENVELOPES ? envelopes : envelopes.slice(start, start + MAX_BATCH_ENVELOPES);
+    let whole: string | undefined;
+    try {
+      whole = encodeEnvelopeBatch(slice);
+    } catch {
+      whole = undefined;
+    }
+    if (whole !== undefined && (whole.length <= MAX_BATCH_CHARACTERS || slice.length === 1)) bodies.push(whole);
+    else packEachEnvelope(slice, bodies, refuse);
+  }
+  return bodies;
+}
+
+/** Encodes each envelope on its own and packs them in order into bodies of at most MAX_BATCH_CHARACTERS. */
+function packEachEnvelope(envelopes: readonly Envelope[], bodies: string[], refuse: (envelope: Envelope, error: unknown) => void): void {
   let part: string[] = [];
   let length = 0;
   for (const envelope of envelopes) {
@@ -80,7 +95,6 @@ function batchBodies(envelopes: readonly Envelope[], refuse: (envelope: Envelope
     length += encoded.length + 1;
   }
   if (part.length > 0) bodies.push(part.length === 1 ? (part[0] ?? '') : `[${part.join(',')}]`);
-  return bodies;
 }
 
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
