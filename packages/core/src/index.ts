@@ -81,7 +81,7 @@ export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
 export { TaskRecord } from './distribution/task-record.js';
 export { CommunicationManager } from './communication/communication-manager.js';
 export type { InboundHandlers } from './communication/communication-manager.js';
-export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, validateEnvelope } from './communication/envelope-codec.js';
+export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, validateEnvelope } from './communication/envelope-codec.js';
 export { nextEnvelopeId } from './communication/envelope-id.js';
 export { HandlerRuns } from './communication/handler-runs.js';
 export { OrchestrationEngine } from './engine/orchestration-engine.js';

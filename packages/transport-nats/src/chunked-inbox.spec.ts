@@ -9,14 +9,14 @@ describe('ChunkedInbox', () => {
   it('hands a big batch over a few per turn, in order, with later batches behind it, and says when it is empty', async () => {
     const handled: number[] = [];
     const inbox = new ChunkedInbox(() => undefined, (_handler, envelope) => handled.push(sequenceOf(envelope)));
-    inbox.receive(Array.from({ length: 40 }, (_, index) => taskRequestEnvelope('orchestrator', 'agent.a', index)));
+    inbox.receive(Array.from({ length: 100 }, (_, index) => taskRequestEnvelope('orchestrator', 'agent.a', index)));
     const firstTurn = handled.length;
-    inbox.receive([taskRequestEnvelope('orchestrator', 'agent.a', 40)]);
+    inbox.receive([taskRequestEnvelope('orchestrator', 'agent.a', 100)]);
     expect(firstTurn).toBeGreaterThan(0);
-    expect(firstTurn).toBeLessThan(40);
+    expect(firstTurn).toBeLessThan(100);
     expect(handled).toHaveLength(firstTurn);
     await inbox.whenEmpty();
-    expect(handled).toEqual(Array.from({ length: 41 }, (_, index) => index));
+    expect(handled).toEqual(Array.from({ length: 101 }, (_, index) => index));
   });
 
   it('hands a lone envelope over at once', () => {

@@ -4,9 +4,11 @@ import type { Envelope, EnvelopeHandler } from '@switchyard/core';
  * Envelopes handed to the handler in one turn of the event loop; the rest of a coalesced
  * message waits for the next turn. The answers to the first envelopes then leave (and the
  * other side starts on them) while the rest are still being handled, instead of the two
- * sides taking turns with whole batches.
+ * sides taking turns with whole batches. Each turn's answers cost a socket write on both
+ * sides and a read and write in nats-server: 32 cut nats-server's CPU per task by a fifth
+ * against 16 and kept enough overlap (64 lost it).
  */
-const ENVELOPES_PER_TURN = 16;
+const ENVELOPES_PER_TURN = 32;
 
 /** One subscription's received envelopes, handed over in arrival order, a few per turn. */
 export class ChunkedInbox {

@@ -1,6 +1,8 @@
 import type { SwitchyardError } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { runTransportConformanceSuite, startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsTransport } from './nats-transport.js';
@@ -74,5 +76,103 @@ describe('NATS transport sending', () => {
     expect(Array.isArray(bodies[1])).toBe(false);
     await raw.close();
     await sender.stop();
+  });
+});
+
+describe('NATS transport encoding a batch', () => {
+  it('splits a batch too big for one message into several, in order', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'split' });
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('split.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    // 40 envelopes of ~10 kB each: more than one message may carry (128 k characters).
+    const envelopes = Array.from({ length: 40 }, (_, index) => {
+      const envelope = taskRequestEnvelope('orchestrator', 'agent.receiver', index);
+      if (envelope.kind === 'task_request') envelope.payload.data = { sequence: index, padding: 'x'.repeat(10_000) };
+      return envelope;
+    });
+    await Promise.all(envelopes.map((envelope) => sender.send(envelope)));
+    await raw.flush();
+    await waitUntil(() => bodies.flat().length === 40, 'every envelope arrives');
+    expect(bodies.length).toBeGreaterThan(1);
+    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+    await raw.close();
+    await sender.stop();
+  });
+
+  it('carries a burst of many small envelopes in several messages of at most 256, in order', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'burst' });
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[][] = [];
+    raw.subscribe('burst.agent.receiver', { callback: (_error, message) => bodies.push([JSON.parse(new TextDecoder().decode(message.data))].flat()) });
+    await raw.flush();
+    await Promise.all(Array.from({ length: 600 }, (_, index) => sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', index))));
+    await raw.flush();
+    await waitUntil(() => bodies.flat().length === 600, 'every envelope arrives');
+    expect(bodies.map((body) => body.length)).toEqual([256, 256, 88]);
+    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 600 }, (_, index) => index));
+    await raw.close();
+    await sender.stop();
+  });
+
+  it('fails only the send of an envelope that cannot be encoded and delivers the rest of its batch', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'unencodable' });
+    const problems: SwitchyardError[] = [];
+    sender.onerror = (error) => problems.push(error);
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('unencodable.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    const bad = taskRequestEnvelope('orchestrator', 'agent.receiver', 2);
+    // A BigInt is no JSON: the type system would refuse it, a careless caller might not.
+    if (bad.kind === 'task_request') bad.payload.data = { sequence: 2n } as unknown as { sequence: number };
+    const results = await Promise.allSettled([
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1)),
+      sender.send(bad),
+      sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const [, refused] = results;
+    expect(refused.status === 'rejected' ? (refused.reason as SwitchyardError).code : undefined).toBe('DELIVERY_FAILED');
+    expect(problems.map((problem) => problem.code)).toEqual(['DELIVERY_FAILED']);
+    await waitUntil(() => bodies.length === 1, 'the batch arrives without the bad envelope');
+    expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
+    await raw.close();
+    await sender.stop();
+  });
+});
+
+describe('NATS transport when nats-server stops answering', () => {
+  it('fails each waiting send with TIMEOUT after deliveryTimeoutMs, also sends made later', async () => {
+    // Just enough of a NATS server: INFO, then PONG to every PING until muted.
+    let muted = false;
+    const fake = createServer((socket) => {
+      socket.write('INFO {"server_id":"fake","version":"2.9.10","headers":true,"max_payload":1048576,"proto":1}\r\n');
+      socket.on('data', (data) => {
+        const pings = data.toString().split('PING\r\n').length - 1;
+        if (!muted) for (let index = 0; index < pings; index++) socket.write('PONG\r\n');
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const { port } = fake.address() as AddressInfo;
+    const sender = new NatsTransport({ kind: 'nats', servers: [`nats://127.0.0.1:${String(port)}`], subjectPrefix: 'mute', deliveryTimeoutMs: 150, reconnect: { enabled: false } });
+    await sender.start();
+    await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1));
+    muted = true;
+    const started = performance.now();
+    const first = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 2));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3));
+    const results = await Promise.allSettled([first.then(() => performance.now() - started), second.then(() => performance.now() - started)]);
+    const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as SwitchyardError).code : 'delivered'));
+    expect(codes).toEqual(['TIMEOUT', 'TIMEOUT']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    await sender.stop();
+    await new Promise((resolve) => fake.close(resolve));
   });
 });

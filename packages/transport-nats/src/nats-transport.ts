@@ -1,5 +1,5 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
-import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, HandlerRuns, parseInput } from '@switchyard/core';
+import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { ChunkedInbox } from './chunked-inbox.js';
@@ -9,7 +9,6 @@ import { NatsTransportOptionsSchema } from './nats-transport-options.js';
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
@@ -21,15 +20,16 @@ const MAX_BATCH_CHARACTERS = 128 * 1024;
 /** Envelopes for one subject waiting to leave together. */
 interface Outbox {
   readonly subject: string;
-  readonly parts: string[];
-  /** Characters of JSON so far, commas included. */
-  length: number;
+  /** Encoded only when the batch leaves: one JSON.stringify for all of them. */
+  readonly envelopes: Envelope[];
   /** Set when a send is in the batch: the reply subject nats-server answers with "no responders". */
   token: string | undefined;
   /** Settles the batch's sends once the server has routed it. */
   routed: Deferred | undefined;
   /** The verdict for the batch's sends: nats-server said "no responders". */
   nobodyListens: boolean;
+  /** Envelopes of the batch that could not be encoded, with why: their sends fail. */
+  unencodable: Map<Envelope, unknown> | undefined;
 }
 
 interface Deferred extends Promise<void> {
@@ -44,6 +44,57 @@ function deferred(): Deferred {
     settle = { resolve, reject };
   });
   return Object.assign(promise, settle);
+}
+
+/**
+ * Most envelopes per NATS message: a burst to one subject is encoded a slice at a time, so no
+ * huge string is built only to be found too big.
+ */
+const MAX_BATCH_ENVELOPES = 256;
+
+/**
+ * The bodies of the NATS messages that carry a batch, in order: one per MAX_BATCH_ENVELOPES,
+ * each a single JSON.stringify, unless it would pass MAX_BATCH_CHARACTERS or an envelope cannot
+ * be encoded (a cycle, a BigInt); then (rarely) each envelope of that slice is encoded on its
+ * own, the unencodable ones go to `refuse`, and the rest are packed greedily.
+ */
+function batchBodies(envelopes: readonly Envelope[], refuse: (envelope: Envelope, error: unknown) => void): string[] {
+  const bodies: string[] = [];
+  for (let start = 0; start < envelopes.length; start += MAX_BATCH_ENVELOPES) {
+    const slice = envelopes.length <= MAX_BATCH_ENVELOPES ? envelopes : envelopes.slice(start, start + MAX_BATCH_ENVELOPES);
+    let whole: string | undefined;
+    try {
+      whole = encodeEnvelopeBatch(slice);
+    } catch {
+      whole = undefined;
+    }
+    if (whole !== undefined && (whole.length <= MAX_BATCH_CHARACTERS || slice.length === 1)) bodies.push(whole);
+    else packEachEnvelope(slice, bodies, refuse);
+  }
+  return bodies;
+}
+
+/** Encodes each envelope on its own and packs them in order into bodies of at most MAX_BATCH_CHARACTERS. */
+function packEachEnvelope(envelopes: readonly Envelope[], bodies: string[], refuse: (envelope: Envelope, error: unknown) => void): void {
+  let part: string[] = [];
+  let length = 0;
+  for (const envelope of envelopes) {
+    let encoded: string;
+    try {
+      encoded = encodeEnvelope(envelope);
+    } catch (error) {
+      refuse(envelope, error);
+      continue;
+    }
+    if (part.length > 0 && length + encoded.length + 1 > MAX_BATCH_CHARACTERS) {
+      bodies.push(part.length === 1 ? (part[0] ?? '') : `[${part.join(',')}]`);
+      part = [];
+      length = 0;
+    }
+    part.push(encoded);
+    length += encoded.length + 1;
+  }
+  if (part.length > 0) bodies.push(part.length === 1 ? (part[0] ?? '') : `[${part.join(',')}]`);
 }
 
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
@@ -142,7 +193,7 @@ export class NatsTransport implements Transport {
     if (!this.connected) {
       throw new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
     }
-    const outbox = this.enqueue(connection, envelope);
+    const outbox = this.enqueue(envelope);
     if (outbox.token === undefined) {
       this.sendCounter++;
       outbox.token = this.sendCounter.toString(36);
@@ -153,6 +204,7 @@ export class NatsTransport implements Transport {
     } catch (error) {
       throw this.deliveryFailure(error, envelope);
     }
+    if (outbox.unencodable?.has(envelope) === true) throw this.deliveryFailure(outbox.unencodable.get(envelope), envelope);
     if (outbox.nobodyListens) throw new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
   }
 
@@ -162,23 +214,14 @@ export class NatsTransport implements Transport {
    * envelope in flight the flush comes at the end of the same tick, so nothing waits for
    * company; under load one message, one parse and one server hop carry many envelopes.
    */
-  private enqueue(connection: NatsConnection, envelope: Envelope): Outbox {
+  private enqueue(envelope: Envelope): Outbox {
     const subject = this.subjectOf(envelope.to);
-    const encoded = encodeEnvelope(envelope);
     let outbox = this.outboxes.get(subject);
-    if (outbox !== undefined && outbox.length + encoded.length > MAX_BATCH_CHARACTERS) {
-      // Full: it leaves now, ahead of this envelope, so order is kept.
-      this.outboxes.delete(subject);
-      this.publishOutbox(connection, outbox);
-      void this.confirmOutboxes(connection, [outbox]);
-      outbox = undefined;
-    }
     if (outbox === undefined) {
-      outbox = { subject, parts: [], length: 0, token: undefined, routed: undefined, nobodyListens: false };
+      outbox = { subject, envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined };
       this.outboxes.set(subject, outbox);
     }
-    outbox.parts.push(encoded);
-    outbox.length += encoded.length + 1;
+    outbox.envelopes.push(envelope);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushOutboxes);
@@ -198,15 +241,25 @@ export class NatsTransport implements Transport {
   };
 
   private publishOutbox(connection: NatsConnection, outbox: Outbox): void {
-    const body = outbox.parts.length === 1 ? (outbox.parts[0] ?? '') : `[${outbox.parts.join(',')}]`;
+    const options = outbox.token === undefined ? undefined : { reply: this.replyPrefix + outbox.token };
     try {
-      connection.publish(outbox.subject, encoder.encode(body), outbox.token === undefined ? undefined : { reply: this.replyPrefix + outbox.token });
+      // Buffer.from encodes a little faster than TextEncoder; nats.js copies it into its outbound buffer.
+      const bodies = batchBodies(outbox.envelopes, (envelope, error) => {
+        this.refuse(outbox, envelope, error);
+      });
+      for (const body of bodies) connection.publish(outbox.subject, Buffer.from(body), options);
     } catch (error) {
       outbox.routed?.reject(error instanceof Error ? error : new Error(String(error)));
       outbox.routed = undefined;
       if (outbox.token !== undefined) this.routing.delete(outbox.token);
       this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Could not publish to '${outbox.subject}': ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error }));
     }
+  }
+
+  /** An envelope that cannot be encoded: reported (a publish has nobody else to tell), and its send fails. */
+  private refuse(outbox: Outbox, envelope: Envelope, error: unknown): void {
+    (outbox.unencodable ??= new Map()).set(envelope, error);
+    this.handlerRuns.fail(this.deliveryFailure(error, envelope));
   }
 
   /** Settles the sends waiting on these batches once nats-server has answered a PING sent after them. */
@@ -257,11 +310,7 @@ export class NatsTransport implements Transport {
     if ((this.state !== 'running' && this.state !== 'stopping') || connection === undefined || !this.connected) {
       return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is not up', { to: envelope.to }));
     }
-    try {
-      this.enqueue(connection, envelope);
-    } catch (error) {
-      return Promise.reject(this.deliveryFailure(error, envelope));
-    }
+    this.enqueue(envelope);
     return Promise.resolve();
   }
 
