@@ -39,6 +39,7 @@ import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSche
 import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
 import type { QueueGroup } from './task-queue.js';
 import { BatchedTimeouts } from '../timers/batched-timeouts.js';
+import type { TaskFinishWatcher } from './task-finish-watcher.js';
 import { TaskRecord } from './task-record.js';
 import type { TaskLimits } from './task-record.js';
 
@@ -256,16 +257,41 @@ export class TaskDistributor {
    * in use, nobody capable, the queue full, an unknown strategy) throws, before the caller starts
    * waiting. Returns a promise only in durable mode, where the journal has the last word on
    * acceptance; everything after acceptance (a failed delivery included) reaches the finished task.
+   * `watcher` (not in durable mode, where another orchestrator may finish the task) is told
+   * when the task finishes, through the record itself.
    */
-  launch(parsed: ParsedDistributeTaskInput): Promise<unknown> | undefined {
+  launch(parsed: ParsedDistributeTaskInput, watcher?: TaskFinishWatcher): Promise<unknown> | undefined {
     this.assertNewTaskId(parsed.taskId);
     const task = this.newTask(parsed.taskId, parsed);
     if (this.journal !== undefined) return this.submitDurably(task, this.journal, true);
+    task.finishWatcher = watcher;
     const strategy = this.strategyFor(task);
     const started = this.decisionStart();
     const agent = this.chooseOrQueue(task, true, strategy);
     if (agent !== undefined) this.sendQuietly(task, agent, this.book(task, agent, strategy, this.decisionTime(started), task.createdAt));
     return undefined;
+  }
+
+  /** With a journal, tasks may run and finish on other orchestrators too. */
+  get isDurable(): boolean {
+    return this.journal !== undefined;
+  }
+
+  /** Forgets the watcher of a task that has not finished yet (its caller gave up waiting). */
+  unwatch(taskId: string, watcher: TaskFinishWatcher): void {
+    const task = this.store.get(taskId);
+    if (task?.finishWatcher === watcher) task.finishWatcher = undefined;
+  }
+
+  /** Forgets every watcher of unfinished tasks and returns them (the engine is stopping and tells them so). */
+  releaseWatchers(): TaskFinishWatcher[] {
+    const released: TaskFinishWatcher[] = [];
+    for (const task of this.store.list()) {
+      if (task.finishWatcher === undefined) continue;
+      released.push(task.finishWatcher);
+      task.finishWatcher = undefined;
+    }
+    return released;
   }
 
   /** Hands a pending task to an agent, or queues it (see distributeTask). */
@@ -914,6 +940,11 @@ export class TaskDistributor {
     if (this.journal !== undefined) {
       void this.settleDurably(task, this.journal);
       return;
+    }
+    const watcher = task.finishWatcher;
+    if (watcher !== undefined) {
+      task.finishWatcher = undefined;
+      watcher.taskFinished(task);
     }
     this.finishedHook?.(task);
     if (this.listeners.size > 0) this.tellListeners({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });

@@ -197,6 +197,19 @@ describe('OrchestrationEngine runTask', () => {
     await expect(first).resolves.toMatchObject({ result: 5 });
   });
 
+  it('rejects callers still waiting when the engine stops, and forgets a caller that timed out', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await expect(core.engine.runTask(work('gave-up', { timeoutMs: 10 }))).rejects.toMatchObject({ code: 'TASK_TIMEOUT' });
+    // The late answer finds nobody waiting, and must not throw or resolve anything.
+    await answerOver(core, 'gave-up', { result: 1 });
+    expect(core.distributor.getTask('gave-up').status).toBe('completed');
+    const waiting = core.engine.runTask(work('cut-off'));
+    await assignmentOf(core, 'cut-off');
+    await core.engine.stop();
+    await expect(waiting).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+  });
+
   it('is answered the same whether the token was verified before or not', async () => {
     const core = await withRoles();
     core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });

@@ -8,6 +8,7 @@ import { CommunicationManager } from '../communication/communication-manager.js'
 import { TOKENS } from '../di/tokens.js';
 import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from '../distribution/task-inputs.js';
 import { DistributeTaskRequestSchema } from '../distribution/task-inputs.js';
+import type { TaskFinishWatcher } from '../distribution/task-finish-watcher.js';
 import { TaskDistributor } from '../distribution/task-distributor.js';
 import { AuthorizationError } from '../errors/authorization-error.js';
 import { CommunicationError } from '../errors/communication-error.js';
@@ -32,8 +33,12 @@ import type { CoreOptions } from './core-options.js';
 import type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
 import { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
 
-/** A caller of executeTask or runTask, waiting for one task's answer (and timed by BatchedTimeouts). */
-class Waiter implements TimeoutSlot {
+/**
+ * A caller of executeTask or runTask, waiting for one task's answer (and timed by
+ * BatchedTimeouts). A runTask caller without a journal rides on the task record itself
+ * (`onRecord`, see TaskFinishWatcher); the others wait in the engine's map by task id.
+ */
+class Waiter implements TimeoutSlot, TaskFinishWatcher {
   timeoutBatch: TimeoutBatch | undefined;
   timeoutPrevious: TimeoutSlot | undefined;
   timeoutNext: TimeoutSlot | undefined;
@@ -41,11 +46,31 @@ class Waiter implements TimeoutSlot {
   resolve!: (result: TaskResult) => void;
   reject!: (error: Error) => void;
 
-  constructor(readonly taskId: string) {
+  constructor(
+    readonly taskId: string,
+    private readonly timeouts: BatchedTimeouts<Waiter>,
+    readonly onRecord: boolean,
+  ) {
     this.result = new Promise<TaskResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  /** The task's outcome: a result, or the typed error of a task that did not complete. */
+  taskFinished(task: Task): void {
+    this.timeouts.cancel(this);
+    try {
+      this.resolve(toTaskResult(task));
+    } catch (error) {
+      this.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The wait ends without an outcome. */
+  fail(error: Error): void {
+    this.timeouts.cancel(this);
+    this.reject(error);
   }
 }
 
@@ -60,7 +85,7 @@ const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:rea
  */
 @injectable()
 export class OrchestrationEngine {
-  /** Callers waiting per task: one waiter alone (the usual case), several in an array. A SlabMap: one in, one out, per call. */
+  /** Callers of executeTask (and of runTask with a journal) per task: one waiter alone (the usual case), several in an array. */
   private readonly waiters = new SlabMap<Waiter | Waiter[]>();
   /** Waits that ran out: the caller gets TASK_TIMEOUT. Batched, as every runTask starts one. */
   private readonly waitTimeouts = new BatchedTimeouts<Waiter>((waiter, timeoutMs) => {
@@ -122,6 +147,7 @@ export class OrchestrationEngine {
     await this.communication.stop();
     const closed = new CommunicationError('TRANSPORT_CLOSED', 'The orchestrator stopped before the task finished');
     for (const taskId of [...this.waiters.keys()]) this.failWaiters(taskId, closed);
+    for (const watcher of this.distributor.releaseWatchers()) if (watcher instanceof Waiter) watcher.fail(closed);
   }
 
   async createTask(input: WithAuth<CreateTaskInput>): Promise<Task> {
@@ -179,17 +205,26 @@ export class OrchestrationEngine {
     try {
       authorize(principal, 'tasks:distribute');
       const parsed = parseInput(RunTaskRequestSchema, input, 'task');
-      // Refusals throw here, before anyone waits. Waiting after the hand-over is in time: transports
-      // deliver asynchronously, so no answer can come back within this call.
-      accepted = this.distributor.launch(parsed);
-      waiter = this.waitFor(parsed.taskId, parsed.timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+      const timeoutMs = parsed.timeoutMs ?? this.options.tasks.defaultTimeoutMs;
+      // Refusals throw from launch, before anyone waits.
+      if (this.distributor.isDurable) {
+        // Another orchestrator may finish the task: wait by id. Waiting after the hand-over is in
+        // time: transports and the journal answer asynchronously, never within this call.
+        accepted = this.distributor.launch(parsed);
+        waiter = this.waitFor(parsed.taskId, timeoutMs);
+      } else {
+        waiter = new Waiter(parsed.taskId, this.waitTimeouts, true);
+        // Without a journal launch returns no promise: acceptance is final here.
+        void this.distributor.launch(parsed, waiter);
+        this.waitTimeouts.start(waiter, timeoutMs);
+      }
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     // Durable mode: the journal may still refuse the task, which ends the wait with its error.
     void accepted?.then(undefined, (error: unknown) => {
       this.cancel(waiter);
-      waiter.reject(error instanceof Error ? error : new Error(String(error)));
+      waiter.fail(error instanceof Error ? error : new Error(String(error)));
     });
     return waiter.result;
   }
@@ -298,7 +333,7 @@ export class OrchestrationEngine {
   }
 
   private waitFor(taskId: string, timeoutMs: number): Waiter {
-    const waiter = new Waiter(taskId);
+    const waiter = new Waiter(taskId, this.waitTimeouts, false);
     this.waitTimeouts.start(waiter, timeoutMs);
     const waiting = this.waiters.get(taskId);
     if (waiting === undefined) this.waiters.set(taskId, waiter);
@@ -310,6 +345,10 @@ export class OrchestrationEngine {
   /** This caller stops waiting (its promise is left unsettled, and nobody holds it). */
   private cancel(waiter: Waiter): void {
     this.waitTimeouts.cancel(waiter);
+    if (waiter.onRecord) {
+      this.distributor.unwatch(waiter.taskId, waiter);
+      return;
+    }
     const waiting = this.waiters.get(waiter.taskId);
     if (waiting === waiter) {
       this.waiters.delete(waiter.taskId);
@@ -328,30 +367,17 @@ export class OrchestrationEngine {
 
   private failWaiters(taskId: string, error: Error): void {
     const waiting = this.takeWaiters(taskId);
-    for (const waiter of waiting instanceof Waiter ? [waiting] : (waiting ?? [])) {
-      this.waitTimeouts.cancel(waiter);
-      waiter.reject(error);
-    }
+    for (const waiter of waiting instanceof Waiter ? [waiting] : (waiting ?? [])) waiter.fail(error);
   }
 
   private wake(task: Task): void {
     const waiting = this.takeWaiters(task.id);
     if (waiting === undefined) return;
     if (waiting instanceof Waiter) {
-      this.settle(waiting, task);
+      waiting.taskFinished(task);
       return;
     }
-    for (const each of waiting) this.settle(each, task);
-  }
-
-  /** Tells a waiting caller the task's outcome: a result, or the typed error of a task that did not complete. */
-  private settle(waiter: Waiter, task: Task): void {
-    this.waitTimeouts.cancel(waiter);
-    try {
-      waiter.resolve(toTaskResult(task));
-    } catch (error) {
-      waiter.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    for (const each of waiting) each.taskFinished(task);
   }
 }
 
