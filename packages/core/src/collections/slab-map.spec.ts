@@ -7,7 +7,9 @@ describe('SlabMap', () => {
     map.set('a', { n: 1 });
     map.set('b', { n: 2 });
     map.set('c', { n: 3 });
-    map.set('b', { n: 20 });
+    expect(map.set('b', { n: 20 })).toEqual({ n: 2 });
+    expect(map.set('e', { n: 5 })).toBeUndefined();
+    map.delete('e');
     expect(map.size).toBe(3);
     expect(map.get('b')).toEqual({ n: 20 });
     expect(map.delete('a')).toBe(true);

@@ -29,15 +29,18 @@ export class SlabMap<V> {
     return this.slots.has(key);
   }
 
-  set(key: string, value: V): void {
+  /** Returns the value it replaced, if any (one lookup for callers that need both). */
+  set(key: string, value: V): V | undefined {
     const slot = this.slots.get(key);
     if (slot !== undefined) {
+      const previous = this.entries[slot];
       this.entries[slot] = value;
-      return;
+      return previous;
     }
     const fresh = this.freeSlots.pop() ?? this.entries.length;
     this.entries[fresh] = value;
     this.slots.set(key, fresh);
+    return undefined;
   }
 
   delete(key: string): boolean {

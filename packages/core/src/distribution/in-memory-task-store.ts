@@ -34,9 +34,8 @@ export class InMemoryTaskStore implements TaskStore {
 
   add(task: TaskRecord): void {
     // A finished task with this id may be replaced by a resubmission.
-    const previous = this.tasks.get(task.id);
+    const previous = this.tasks.set(task.id, task);
     if (previous !== undefined) this.release(previous);
-    this.tasks.set(task.id, task);
   }
 
   /** For a task this store holds (the distributor finishes only those). */
