@@ -4,6 +4,9 @@ import { MemoryBus } from './memory-bus.js';
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
+/** The answer of every accepted send and publish: one settled promise, shared, instead of a new one per envelope. */
+const ACCEPTED: Promise<void> = Promise.resolve();
+
 /** One subscriber's inbox: FIFO, drained on a microtask so a send never runs the handler inside the sender's call. */
 class Inbox {
   private readonly queue: unknown[] = [];
@@ -81,7 +84,7 @@ export class InMemoryTransport implements Transport {
     if (this.bus.publish(envelope.to, envelope) === 0) {
       return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind }));
     }
-    return Promise.resolve();
+    return ACCEPTED;
   }
 
   publish(envelope: Envelope): Promise<void> {
@@ -89,7 +92,7 @@ export class InMemoryTransport implements Transport {
       return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
     }
     this.bus.publish(envelope.to, envelope);
-    return Promise.resolve();
+    return ACCEPTED;
   }
 
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {

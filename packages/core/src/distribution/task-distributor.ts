@@ -334,7 +334,9 @@ export class TaskDistributor {
 
   /** For answers already validated (by the envelope schema); returns the live record. */
   applyTaskResponse(response: ParsedTaskResponse): TaskRecord {
-    const task = this.requireTask(response.taskId);
+    // The id was checked with the rest of the answer: looked up, not parsed again.
+    const task = this.store.get(response.taskId);
+    if (task === undefined) throw NotFoundError.task(response.taskId);
     if (task.isFinished) {
       throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
     }
