@@ -798,7 +798,7 @@ export class TaskDistributor {
     task.assignedBy = strategy.name;
     task.assignedStrategy = strategy;
     task.retryAt = null;
-    task.history.push({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
+    task.addAttempt({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
     agent.inFlight.add(task.id);
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.

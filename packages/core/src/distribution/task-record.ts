@@ -37,7 +37,8 @@ export class TaskRecord implements Task, TimeoutSlot {
   failures = 0;
   /** Hand-overs undone because the agent died, left or could not be reached (they do not count as failures). */
   redistributions = 0;
-  readonly history: MutableTaskAttempt[] = [];
+  /** Replaced, not grown, on a new attempt: a pushed-to empty array reserves 17 slots, and most tasks have one attempt. */
+  history: MutableTaskAttempt[] = [];
   result: JsonValue | null = null;
   error: TaskErrorInfo | null = null;
   queuedAt: number | null = null;
@@ -85,6 +86,11 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   /** The attempt now running, if any. */
+  /** Opens an attempt's history entry. */
+  addAttempt(attempt: MutableTaskAttempt): void {
+    this.history = this.history.length === 0 ? [attempt] : [...this.history, attempt];
+  }
+
   get currentAttempt(): MutableTaskAttempt | undefined {
     const last = this.history[this.history.length - 1];
     return last?.outcome === 'running' ? last : undefined;
@@ -103,7 +109,7 @@ export class TaskRecord implements Task, TimeoutSlot {
     task.attempts = entry.attempts;
     task.failures = entry.failures;
     task.redistributions = entry.redistributions;
-    task.history.push(...entry.history.map((attempt) => ({ ...attempt })));
+    task.history = entry.history.map((attempt) => ({ ...attempt }));
     task.result = entry.result;
     task.error = entry.error;
     task.queuedAt = entry.queuedAt;
