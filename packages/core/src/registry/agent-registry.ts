@@ -116,9 +116,13 @@ export class AgentRegistry {
 
   /** The available agents with every one of these capabilities, kept current from now on. */
   candidates(requiredCapabilities: readonly string[]): CandidatePool {
-    const signature = capabilitySignature(requiredCapabilities);
-    let pool = this.pools.get(signature.key);
-    if (pool === undefined) pool = this.createPool(signature.key, signature.capabilities);
+    // One capability is its own pool key: looking it up first lets the usual decision allocate
+    // nothing, and a process that allocates little lets V8 shrink its young generation.
+    let pool = requiredCapabilities.length === 1 ? this.pools.get(requiredCapabilities[0] as string) : undefined;
+    if (pool === undefined) {
+      const signature = capabilitySignature(requiredCapabilities);
+      pool = this.pools.get(signature.key) ?? this.createPool(signature.key, signature.capabilities);
+    }
     pool.lastUsed = ++this.tick;
     return pool;
   }

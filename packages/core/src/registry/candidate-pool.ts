@@ -5,13 +5,24 @@ import { IndexedHeap } from './indexed-heap.js';
 import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, PoolEntry } from './pool-entry.js';
 import { RotationRing } from './rotation-ring.js';
 
+// The heaps' orders, as "a sorts strictly before b" (see IndexedHeap.before).
+const registeredEarlier = (a: PoolEntry, b: PoolEntry): boolean => a.sequence < b.sequence;
+
+const lessLoaded = (a: PoolEntry, b: PoolEntry): boolean => {
+  if (a.loadRatio !== b.loadRatio) return a.loadRatio < b.loadRatio;
+  if (a.load !== b.load) return a.load < b.load;
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  return a.sequence < b.sequence;
+};
+
+const higherPriority = (a: PoolEntry, b: PoolEntry): boolean => {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.loadRatio !== b.loadRatio) return a.loadRatio < b.loadRatio;
+  if (a.load !== b.load) return a.load < b.load;
+  return a.sequence < b.sequence;
+};
+
 const byRegistration = (a: PoolEntry, b: PoolEntry): number => a.sequence - b.sequence;
-
-const byLoadRatio = (a: PoolEntry, b: PoolEntry): number =>
-  a.loadRatio - b.loadRatio || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence;
-
-const byPriority = (a: PoolEntry, b: PoolEntry): number =>
-  b.priority - a.priority || a.loadRatio - b.loadRatio || a.load - b.load || a.sequence - b.sequence;
 
 /**
  * The agents that have every capability of one signature (sorted capability set). `members`
@@ -73,17 +84,17 @@ export class CandidatePool implements CandidateView {
   }
 
   first(): AgentView | undefined {
-    this.byRegistration ??= IndexedHeap.from(this.available, byRegistration, HEAP_BY_REGISTRATION);
+    this.byRegistration ??= IndexedHeap.from(this.available, registeredEarlier, HEAP_BY_REGISTRATION);
     return this.byRegistration.peek()?.agent;
   }
 
   minByLoadRatio(): AgentView | undefined {
-    this.byLoadRatio ??= IndexedHeap.from(this.available, byLoadRatio, HEAP_BY_LOAD_RATIO);
+    this.byLoadRatio ??= IndexedHeap.from(this.available, lessLoaded, HEAP_BY_LOAD_RATIO);
     return this.byLoadRatio.peek()?.agent;
   }
 
   maxByPriority(): AgentView | undefined {
-    this.byPriority ??= IndexedHeap.from(this.available, byPriority, HEAP_BY_PRIORITY);
+    this.byPriority ??= IndexedHeap.from(this.available, higherPriority, HEAP_BY_PRIORITY);
     return this.byPriority.peek()?.agent;
   }
 
