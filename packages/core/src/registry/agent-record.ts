@@ -1,7 +1,8 @@
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
-import type { PoolEntry } from './pool-entry.js';
+import type { CandidatePool } from './candidate-pool.js';
+import { NO_SLOT } from './pool-slots.js';
 
 /** Weight of the newest sample in the latency EWMA. */
 const LATENCY_EWMA_WEIGHT = 0.2;
@@ -9,11 +10,11 @@ const LATENCY_EWMA_WEIGHT = 0.2;
 // Shared stand-ins for what most agents of a large fleet never need their own of: each saves
 // tens of bytes per agent (an empty Set alone costs ~100), and 100,000 agents must fit in 150 MB.
 const NO_METADATA: Record<string, JsonValue> = Object.freeze({});
+const NO_POOLS: readonly CandidatePool[] = Object.freeze([]);
 const NO_OUTCOMES: Readonly<AgentOutcomeStats> = Object.freeze({ completed: 0, failed: 0, latencyEwmaMs: null });
-const NO_POOLS: readonly PoolEntry[] = Object.freeze([]);
 
 /** Array.isArray for the pool membership, keeping the element type (the built-in narrows to any[]). */
-const isEntryList = (pools: PoolEntry | readonly PoolEntry[]): pools is readonly PoolEntry[] => Array.isArray(pools);
+const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is readonly CandidatePool[] => Array.isArray(pools);
 
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
@@ -35,11 +36,13 @@ export class AgentRecord implements AgentView {
   drainRequested = false;
   private inFlightTasks: Set<string> | undefined;
   /**
-   * Its membership in each candidate pool whose signature its capabilities cover: the entry
-   * itself while it is in one pool (most agents are), else an exact-size array, replaced rather
-   * than grown (a push reserves 17 slots, 152 bytes). A fleet of 100,000 notices either way.
+   * Its membership in each candidate pool whose signature its capabilities cover, as the pool
+   * and its slot there: the pool and the slot number themselves while it is in one pool (most
+   * agents are), else two exact-size arrays, replaced rather than grown (a push reserves 17
+   * slots, 152 bytes). A fleet of 100,000 notices either way.
    */
-  private pools: PoolEntry | readonly PoolEntry[] = NO_POOLS;
+  private pools: CandidatePool | readonly CandidatePool[] = NO_POOLS;
+  private poolSlots: number | readonly number[] = NO_SLOT;
 
   constructor(
     readonly id: string,
@@ -67,37 +70,57 @@ export class AgentRecord implements AgentView {
     this.metadata = metadata ?? NO_METADATA;
   }
 
-  joinPool(entry: PoolEntry): void {
+  joinPool(pool: CandidatePool, slot: number): void {
     const pools = this.pools;
-    this.pools = isEntryList(pools) ? (pools.length === 0 ? entry : pools.concat(entry)) : [pools, entry];
+    const slots = this.poolSlots;
+    if (!isPoolList(pools)) {
+      this.pools = [pools, pool];
+      this.poolSlots = [slots as number, slot];
+    } else if (pools.length === 0) {
+      this.pools = pool;
+      this.poolSlots = slot;
+    } else {
+      this.pools = pools.concat(pool);
+      this.poolSlots = (slots as readonly number[]).concat(slot);
+    }
   }
 
-  leavePool(entry: PoolEntry): void {
+  leavePool(pool: CandidatePool): void {
     const pools = this.pools;
-    if (!isEntryList(pools)) {
-      if (pools === entry) this.pools = NO_POOLS;
+    if (!isPoolList(pools)) {
+      if (pools === pool) this.leaveAllPools();
       return;
     }
-    const rest = pools.filter((each) => each !== entry);
-    this.pools = rest.length === 1 ? (rest[0] as PoolEntry) : rest;
+    const index = pools.indexOf(pool);
+    if (index < 0) return;
+    const restPools = pools.filter((_, each) => each !== index);
+    const restSlots = (this.poolSlots as readonly number[]).filter((_, each) => each !== index);
+    this.pools = restPools.length === 1 ? (restPools[0] as CandidatePool) : restPools;
+    this.poolSlots = restSlots.length === 1 ? (restSlots[0] as number) : restSlots;
   }
 
   leaveAllPools(): void {
     this.pools = NO_POOLS;
+    this.poolSlots = NO_SLOT;
   }
 
-  /** Its entry in that pool, if it is a member. */
-  entryIn(pool: PoolEntry['pool']): PoolEntry | undefined {
+  /** Its slot in that pool, NO_SLOT if it is not a member. */
+  slotIn(pool: CandidatePool): number {
     const pools = this.pools;
-    if (!isEntryList(pools)) return pools.pool === pool ? pools : undefined;
-    return pools.find((entry) => entry.pool === pool);
+    if (!isPoolList(pools)) return pools === pool ? (this.poolSlots as number) : NO_SLOT;
+    const index = pools.indexOf(pool);
+    return index < 0 ? NO_SLOT : ((this.poolSlots as readonly number[])[index] as number);
   }
 
-  /** Visits each of its pool entries (pass a function that captures nothing: this runs on every load change). */
-  forEachPoolEntry(visit: (entry: PoolEntry) => void): void {
+  /** Visits each pool it is in, with its slot there (pass a function that captures nothing: this runs on every load change). */
+  forEachPool(visit: (pool: CandidatePool, slot: number) => void): void {
     const pools = this.pools;
-    if (!isEntryList(pools)) visit(pools);
-    else for (const entry of pools) visit(entry);
+    if (!isPoolList(pools)) {
+      visit(pools, this.poolSlots as number);
+      return;
+    }
+    const slots = this.poolSlots as readonly number[];
+    for (let index = 0; index < pools.length; index++) visit(pools[index] as CandidatePool, slots[index] as number);
   }
 
   /** Online and with room for one more task. */

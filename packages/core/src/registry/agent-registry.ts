@@ -3,7 +3,6 @@ import type { AgentStatus } from '../models/agent-status.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
 import { CandidatePool } from './candidate-pool.js';
-import type { PoolEntry } from './pool-entry.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
@@ -162,7 +161,7 @@ export class AgentRegistry {
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
     const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId));
-    for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool.addMember(agent));
+    for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool, pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
     let siblings = this.poolsByFirstCapability.get(first);
@@ -180,7 +179,9 @@ export class AgentRegistry {
     if (oldest === undefined) return;
     this.pools.delete(oldest.key);
     this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
-    for (const entry of oldest.memberEntries) entry.agent.leavePool(entry);
+    oldest.forEachMember((agent) => {
+      agent.leavePool(oldest);
+    });
     oldest.dispose();
   }
 
@@ -194,17 +195,17 @@ export class AgentRegistry {
   private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
     if (pools === undefined) return;
     for (const pool of pools) {
-      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool.addMember(agent));
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool, pool.addMember(agent));
     }
   }
 
   private leavePools(agent: AgentRecord): void {
-    agent.forEachPoolEntry(removeFromPool);
+    agent.forEachPool(removeFromPool);
     agent.leaveAllPools();
   }
 
   private refreshPools(agent: AgentRecord): void {
-    agent.forEachPoolEntry(refreshInPool);
+    agent.forEachPool(refreshInPool);
   }
 
   private internCapabilities(capabilities: readonly string[]): ReadonlySet<string> {
@@ -245,10 +246,10 @@ export class AgentRegistry {
   }
 }
 
-const removeFromPool = (entry: PoolEntry): void => {
-  entry.pool.removeMember(entry);
+const removeFromPool = (pool: CandidatePool, slot: number): void => {
+  pool.removeMember(slot);
 };
 
-const refreshInPool = (entry: PoolEntry): void => {
-  entry.pool.refresh(entry);
+const refreshInPool = (pool: CandidatePool, slot: number): void => {
+  pool.refresh(slot);
 };
