@@ -23,7 +23,12 @@ export class AgentRecord implements AgentView {
   priority: number;
   status: AgentStatus = 'online';
   load = 0;
-  capacity: number;
+  /**
+   * The capacity as a small integer, -1 for unbounded (see `capacity`). A field that has ever
+   * held Infinity, or an 8 computed as a double, is boxed by V8 in a 16-byte HeapNumber for
+   * every agent.
+   */
+  private limit = -1;
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
   stats: Readonly<AgentOutcomeStats> = NO_OUTCOMES;
@@ -58,6 +63,16 @@ export class AgentRecord implements AgentView {
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
     this.lastSeenAt = registeredAt;
+  }
+
+  /** `Infinity` when unbounded. */
+  get capacity(): number {
+    return this.limit === -1 ? Infinity : this.limit;
+  }
+
+  set capacity(value: number) {
+    // `value | 0` is the same integer as a small integer; anything else is kept as it is.
+    this.limit = value === Infinity ? -1 : (value | 0) === value ? value | 0 : value;
   }
 
   /** Ids of tasks assigned to this agent and not yet answered; made on first use, since most of a fleet is idle. */

@@ -170,4 +170,19 @@ describe('AgentRegistry', () => {
     expect(registry.shortfall(['a', 'z'])).toMatchObject({ missingCapabilities: ['z'], capableAgents: 0 });
     expect(registry.shortfall(['a', 'b'])).toEqual({ missingCapabilities: [], capableAgents: 3, offline: 1, draining: 1, full: 1 });
   });
+
+  it('keeps a capacity exactly, whether computed, unbounded or beyond 32 bits', () => {
+    const registry = new AgentRegistry({ maxCandidatePools: 16 });
+    const { agent } = registry.register({ agentId: 'x', capabilities: ['a'], priority: 0, capacity: 2 ** 3 }, 0);
+    expect(agent.capacity).toBe(8);
+    registry.register({ agentId: 'x', capabilities: ['a'], priority: 0 }, 0);
+    expect(agent.capacity).toBe(Infinity);
+    expect(agent.snapshot().capacity).toBeNull();
+    registry.register({ agentId: 'x', capabilities: ['a'], priority: 0, capacity: 2 ** 40 }, 0);
+    expect(agent.capacity).toBe(2 ** 40);
+    registry.setLoad(agent, 2 ** 40 - 1);
+    expect(registry.candidates(['a']).first()?.id).toBe('x');
+    registry.setLoad(agent, 2 ** 40);
+    expect(registry.candidates(['a']).size).toBe(0);
+  });
 });

@@ -24,10 +24,15 @@ export interface CandidateShortfall {
  */
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
-  private readonly agentsByCapability = new Map<string, Set<AgentRecord>>();
   private readonly pools = new Map<string, CandidatePool>();
-  /** One Set per distinct capability list (order kept), shared by the agents that registered it. */
-  private readonly capabilitySets = new Map<string, { readonly set: ReadonlySet<string>; holders: number }>();
+  /**
+   * The agents by capability list (order kept): each agent is in one group, whose Set of
+   * capabilities it shares. Finding capable agents walks the groups, so an agent costs one Set
+   * entry, not one per capability: a fleet has few distinct lists and many agents.
+   */
+  private readonly groups = new Map<string, CapabilityGroup>();
+  /** The groups whose list has each capability. */
+  private readonly groupsByCapability = new Map<string, Set<CapabilityGroup>>();
   /** Pools indexed by the first capability of their sorted signature, to find an agent's pools. */
   private readonly poolsByFirstCapability = new Map<string, Set<CandidatePool>>();
   private nextSequence = 1;
@@ -57,9 +62,10 @@ export class AgentRegistry {
   register(registration: ParsedAgentRegistration, now: number): { agent: AgentRecord; created: boolean } {
     const existing = this.agents.get(registration.agentId);
     if (existing === undefined) {
+      const group = this.groupFor(registration.capabilities);
       const agent = new AgentRecord(
         registration.agentId,
-        this.internCapabilities(registration.capabilities),
+        group.capabilities,
         registration.priority,
         registration.capacity,
         registration.metadata,
@@ -67,7 +73,7 @@ export class AgentRegistry {
         now,
       );
       this.agents.set(agent.id, agent);
-      this.indexCapabilities(agent);
+      group.agents.add(agent);
       this.joinPools(agent);
       return { agent, created: true };
     }
@@ -76,10 +82,10 @@ export class AgentRegistry {
       registration.capabilities.some((capability) => !existing.capabilities.has(capability));
     if (capabilitiesChanged) {
       this.leavePools(existing);
-      this.unindexCapabilities(existing);
-      this.releaseCapabilities(existing.capabilities);
-      existing.capabilities = this.internCapabilities(registration.capabilities);
-      this.indexCapabilities(existing);
+      this.leaveGroup(existing);
+      const group = this.groupFor(registration.capabilities);
+      existing.capabilities = group.capabilities;
+      group.agents.add(existing);
     }
     existing.priority = registration.priority;
     existing.capacity = registration.capacity ?? Infinity;
@@ -94,8 +100,7 @@ export class AgentRegistry {
   unregister(agentId: string): AgentRecord {
     const agent = this.require(agentId);
     this.leavePools(agent);
-    this.unindexCapabilities(agent);
-    this.releaseCapabilities(agent.capabilities);
+    this.leaveGroup(agent);
     this.agents.delete(agentId);
     return agent;
   }
@@ -128,7 +133,7 @@ export class AgentRegistry {
 
   /** Explains an empty candidate set. Scans only the capable agents: it runs on the error path. */
   shortfall(requiredCapabilities: readonly string[]): CandidateShortfall {
-    const missingCapabilities = requiredCapabilities.filter((capability) => (this.agentsByCapability.get(capability)?.size ?? 0) === 0);
+    const missingCapabilities = requiredCapabilities.filter((capability) => !this.groupsByCapability.has(capability));
     const counts = { capableAgents: 0, offline: 0, draining: 0, full: 0 };
     if (missingCapabilities.length === 0) {
       for (const agent of this.capableAgents(requiredCapabilities)) {
@@ -141,20 +146,20 @@ export class AgentRegistry {
     return { missingCapabilities, ...counts };
   }
 
-  /** Agents whose capabilities cover the set, found through the rarest capability's index. */
+  /** Agents whose capabilities cover the set, found through the groups of its rarest capability. */
   private *capableAgents(requiredCapabilities: readonly string[]): Generator<AgentRecord> {
     if (requiredCapabilities.length === 0) {
       yield* this.agents.values();
       return;
     }
-    let smallest: Set<AgentRecord> | undefined;
+    let smallest: Set<CapabilityGroup> | undefined;
     for (const capability of requiredCapabilities) {
-      const holders = this.agentsByCapability.get(capability);
-      if (holders === undefined) return;
-      if (smallest === undefined || holders.size < smallest.size) smallest = holders;
+      const groups = this.groupsByCapability.get(capability);
+      if (groups === undefined) return;
+      if (smallest === undefined || groups.size < smallest.size) smallest = groups;
     }
-    for (const agent of smallest ?? []) {
-      if (requiredCapabilities.every((capability) => agent.capabilities.has(capability))) yield agent;
+    for (const group of smallest ?? []) {
+      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) yield* group.agents;
     }
   }
 
@@ -208,43 +213,48 @@ export class AgentRegistry {
     agent.forEachPool(refreshInPool);
   }
 
-  private internCapabilities(capabilities: readonly string[]): ReadonlySet<string> {
-    // NUL cannot occur in a capability name, so keys never collide.
-    const key = capabilities.join('\u0000');
-    let shared = this.capabilitySets.get(key);
-    if (shared === undefined) {
-      shared = { set: new Set(capabilities), holders: 0 };
-      this.capabilitySets.set(key, shared);
-    }
-    shared.holders++;
-    return shared.set;
-  }
-
-  private releaseCapabilities(capabilities: ReadonlySet<string>): void {
-    const key = [...capabilities].join('\u0000');
-    const shared = this.capabilitySets.get(key);
-    if (shared !== undefined && --shared.holders === 0) this.capabilitySets.delete(key);
-  }
-
-  private indexCapabilities(agent: AgentRecord): void {
-    for (const capability of agent.capabilities) {
-      let holders = this.agentsByCapability.get(capability);
-      if (holders === undefined) {
-        holders = new Set();
-        this.agentsByCapability.set(capability, holders);
+  /** The group of this capability list, created on first use. */
+  private groupFor(capabilities: readonly string[]): CapabilityGroup {
+    const key = groupKey(capabilities);
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      group = { capabilities: new Set(capabilities), agents: new Set() };
+      this.groups.set(key, group);
+      for (const capability of group.capabilities) {
+        let groups = this.groupsByCapability.get(capability);
+        if (groups === undefined) {
+          groups = new Set();
+          this.groupsByCapability.set(capability, groups);
+        }
+        groups.add(group);
       }
-      holders.add(agent);
     }
+    return group;
   }
 
-  private unindexCapabilities(agent: AgentRecord): void {
-    for (const capability of agent.capabilities) {
-      const holders = this.agentsByCapability.get(capability);
-      holders?.delete(agent);
-      if (holders?.size === 0) this.agentsByCapability.delete(capability);
+  private leaveGroup(agent: AgentRecord): void {
+    const key = groupKey([...agent.capabilities]);
+    const group = this.groups.get(key);
+    if (group === undefined) return;
+    group.agents.delete(agent);
+    if (group.agents.size > 0) return;
+    this.groups.delete(key);
+    for (const capability of group.capabilities) {
+      const groups = this.groupsByCapability.get(capability);
+      groups?.delete(group);
+      if (groups?.size === 0) this.groupsByCapability.delete(capability);
     }
   }
 }
+
+/** Agents that registered the same capability list, and the Set of it they share. */
+interface CapabilityGroup {
+  readonly capabilities: ReadonlySet<string>;
+  readonly agents: Set<AgentRecord>;
+}
+
+// NUL cannot occur in a capability name, so keys never collide.
+const groupKey = (capabilities: readonly string[]): string => capabilities.join('\u0000');
 
 const removeFromPool = (pool: CandidatePool, slot: number): void => {
   pool.removeMember(slot);
