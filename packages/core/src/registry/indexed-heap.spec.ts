@@ -58,4 +58,19 @@ describe('IndexedHeap', () => {
       { numRuns: 300 },
     );
   });
+
+  it('orders keys that float32 cannot tell apart exactly', () => {
+    const slots = new PoolSlots();
+    // Above 2^24 float32 holds even integers only: these three round to two values.
+    const sequences = [2 ** 25 + 3, 2 ** 25 + 1, 2 ** 25 + 2];
+    const slotOf = sequences.map((sequence) => slots.allocate(new AgentRecord(`s${String(sequence)}`, new Set(['a']), 0, undefined, undefined, sequence, 0)));
+    const heap = IndexedHeap.from(slots, Int32Array.from(slotOf), slotOf.length, HEAP_BY_REGISTRATION);
+    const order: number[] = [];
+    while (heap.size > 0) {
+      const top = heap.peek();
+      order.push(slots.agent(top).sequence);
+      heap.remove(top);
+    }
+    expect(order).toEqual([2 ** 25 + 1, 2 ** 25 + 2, 2 ** 25 + 3]);
+  });
 });

@@ -20,11 +20,13 @@ function orderOf(heap: number): readonly [number, number, number] {
  * PoolSlots.heapPosition), so a slot whose key changed is moved, or removed, in O(log n) without
  * any lookup table. The heap keeps each item's primary sort key beside it (`primary`, smaller
  * first): most comparisons then read two numbers next to each other instead of two slots far
- * apart in a large pool, and only ties look at the slots' other keys.
+ * apart in a large pool, and only ties look at the slots. The copy is a float32: rounding keeps
+ * order (a < b whenever fround(a) < fround(b)), so equal copies just defer to the exact keys,
+ * and it costs 4 bytes an item instead of 8.
  */
 export class IndexedHeap {
   private items: Int32Array;
-  private primary: Float64Array;
+  private primary: Float32Array;
   private count = 0;
   /** Offsets of the slot keys this heap compares (see orderOf). */
   private readonly first: number;
@@ -38,7 +40,7 @@ export class IndexedHeap {
     capacity: number,
   ) {
     this.items = new Int32Array(Math.max(capacity, 8));
-    this.primary = new Float64Array(this.items.length);
+    this.primary = new Float32Array(this.items.length);
     [this.first, this.second, this.third] = orderOf(heap);
   }
 
@@ -109,7 +111,7 @@ export class IndexedHeap {
     const items = new Int32Array(Math.ceil(this.items.length * 1.5));
     items.set(this.items);
     this.items = items;
-    const primary = new Float64Array(items.length);
+    const primary = new Float32Array(items.length);
     primary.set(this.primary);
     this.primary = primary;
   }
@@ -120,13 +122,17 @@ export class IndexedHeap {
   }
 
   /**
-   * Whether slot a sorts strictly before slot b when their primary keys are equal. Small, so
-   * V8 inlines it into the sift loops; a boolean, not a difference: a fractional difference
-   * returned from a call that is not inlined is a new 16-byte HeapNumber every time.
+   * Whether slot a sorts strictly before slot b when their float32 primary keys are equal,
+   * comparing the exact keys. Small, so V8 inlines it into the sift loops; a boolean, not a
+   * difference: a fractional difference returned from a call that is not inlined is a new
+   * 16-byte HeapNumber every time.
    */
   private tieBefore(keys: Float64Array, a: number, b: number): boolean {
     const baseA = a * STRIDE;
     const baseB = b * STRIDE;
+    const firstA = keys[baseA + this.first] as number;
+    const firstB = keys[baseB + this.first] as number;
+    if (firstA !== firstB) return firstA < firstB;
     const secondA = keys[baseA + this.second] as number;
     const secondB = keys[baseB + this.second] as number;
     if (secondA !== secondB) return secondA < secondB;
