@@ -1,6 +1,7 @@
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
+import { AgentTimes } from './agent-times.js';
 import type { CandidatePool } from './candidate-pool.js';
 import { NO_SLOT } from './pool-slots.js';
 
@@ -43,7 +44,9 @@ export class AgentRecord implements AgentView {
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
   stats: Readonly<AgentOutcomeStats> = NO_OUTCOMES;
-  lastSeenAt: number;
+  /** Its registration and last-seen times: slot `timeSlot` of the registry's store (see AgentTimes). */
+  private times: AgentTimes;
+  private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
   private inFlightTasks: Set<string> | undefined;
@@ -63,13 +66,37 @@ export class AgentRecord implements AgentView {
     capacity: number | undefined,
     metadata: Record<string, JsonValue> | undefined,
     readonly sequence: number,
-    readonly registeredAt: number,
+    registeredAt: number,
+    times?: AgentTimes,
   ) {
     this.capabilities = capabilities;
     this.priority = priority;
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
-    this.lastSeenAt = registeredAt;
+    this.times = times ?? new AgentTimes(1);
+    this.timeSlot = this.times.allocate(registeredAt);
+  }
+
+  get registeredAt(): number {
+    return this.times.registeredAt(this.timeSlot);
+  }
+
+  get lastSeenAt(): number {
+    return this.times.lastSeenAt(this.timeSlot);
+  }
+
+  set lastSeenAt(at: number) {
+    this.times.setLastSeenAt(this.timeSlot, at);
+  }
+
+  /** Moves its times to a store of its own, freeing its slot in the registry's: it is leaving the registry. */
+  detachTimes(): void {
+    const own = new AgentTimes(1);
+    const slot = own.allocate(this.registeredAt);
+    own.setLastSeenAt(slot, this.lastSeenAt);
+    this.times.release(this.timeSlot);
+    this.times = own;
+    this.timeSlot = slot;
   }
 
   get status(): AgentStatus {

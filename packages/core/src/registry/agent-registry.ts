@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import type { AgentStatus } from '../models/agent-status.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
+import { AgentTimes } from './agent-times.js';
 import { CandidatePool } from './candidate-pool.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
@@ -35,6 +36,8 @@ export class AgentRegistry {
   private readonly groupsByCapability = new Map<string, Set<CapabilityGroup>>();
   /** Pools indexed by the first capability of their sorted signature, to find an agent's pools. */
   private readonly poolsByFirstCapability = new Map<string, Set<CandidatePool>>();
+  /** Every registered agent's registration and last-seen times. */
+  private readonly times = new AgentTimes();
   private nextSequence = 1;
   private tick = 0;
 
@@ -71,6 +74,7 @@ export class AgentRegistry {
         registration.metadata,
         this.nextSequence++,
         now,
+        this.times,
       );
       this.agents.set(agent.id, agent);
       group.agents.add(agent);
@@ -102,6 +106,7 @@ export class AgentRegistry {
     this.leavePools(agent);
     this.leaveGroup(agent);
     this.agents.delete(agentId);
+    agent.detachTimes();
     return agent;
   }
 
