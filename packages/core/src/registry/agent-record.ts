@@ -2,6 +2,7 @@ import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
 import { AgentTimes } from './agent-times.js';
+import { CapabilityGroup } from './capability-group.js';
 import type { CandidatePool } from './candidate-pool.js';
 import { NO_SLOT } from './pool-slots.js';
 
@@ -26,8 +27,11 @@ const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is r
 
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
-  /** Shared by every agent with the same capability list (the registry interns them): never mutate it. */
-  capabilities: ReadonlySet<string>;
+  /** The agents with its capability list, whose Set it shares (see `capabilities`). */
+  group: CapabilityGroup;
+  /** Its neighbours in its group: only CapabilityGroup changes them. */
+  groupPrevious: AgentRecord | undefined = undefined;
+  groupNext: AgentRecord | undefined = undefined;
   priority: number;
   /**
    * Its status (STATUSES index, low two bits) and the two flags below, in one small integer: as
@@ -61,7 +65,7 @@ export class AgentRecord implements AgentView {
 
   constructor(
     readonly id: string,
-    capabilities: ReadonlySet<string>,
+    capabilities: ReadonlySet<string> | CapabilityGroup,
     priority: number,
     capacity: number | undefined,
     metadata: Record<string, JsonValue> | undefined,
@@ -69,12 +73,17 @@ export class AgentRecord implements AgentView {
     registeredAt: number,
     times?: AgentTimes,
   ) {
-    this.capabilities = capabilities;
+    this.group = capabilities instanceof CapabilityGroup ? capabilities : new CapabilityGroup(capabilities, '');
     this.priority = priority;
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
     this.times = times ?? new AgentTimes(1);
     this.timeSlot = this.times.allocate(registeredAt);
+  }
+
+  /** Shared by every agent with the same capability list: never mutate it. */
+  get capabilities(): ReadonlySet<string> {
+    return this.group.capabilities;
   }
 
   get registeredAt(): number {

@@ -4,6 +4,7 @@ import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
 import { AgentTimes } from './agent-times.js';
 import { CandidatePool } from './candidate-pool.js';
+import { CapabilityGroup } from './capability-group.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
@@ -28,8 +29,8 @@ export class AgentRegistry {
   private readonly pools = new Map<string, CandidatePool>();
   /**
    * The agents by capability list (order kept): each agent is in one group, whose Set of
-   * capabilities it shares. Finding capable agents walks the groups, so an agent costs one Set
-   * entry, not one per capability: a fleet has few distinct lists and many agents.
+   * capabilities it shares. Finding capable agents walks the groups, so an agent costs two
+   * link fields, not a Set entry per capability: a fleet has few distinct lists and many agents.
    */
   private readonly groups = new Map<string, CapabilityGroup>();
   /** The groups whose list has each capability. */
@@ -68,7 +69,7 @@ export class AgentRegistry {
       const group = this.groupFor(registration.capabilities);
       const agent = new AgentRecord(
         registration.agentId,
-        group.capabilities,
+        group,
         registration.priority,
         registration.capacity,
         registration.metadata,
@@ -77,7 +78,7 @@ export class AgentRegistry {
         this.times,
       );
       this.agents.set(agent.id, agent);
-      group.agents.add(agent);
+      group.add(agent);
       this.joinPools(agent);
       return { agent, created: true };
     }
@@ -88,8 +89,8 @@ export class AgentRegistry {
       this.leavePools(existing);
       this.leaveGroup(existing);
       const group = this.groupFor(registration.capabilities);
-      existing.capabilities = group.capabilities;
-      group.agents.add(existing);
+      existing.group = group;
+      group.add(existing);
     }
     existing.priority = registration.priority;
     existing.capacity = registration.capacity ?? Infinity;
@@ -151,6 +152,16 @@ export class AgentRegistry {
     return { missingCapabilities, ...counts };
   }
 
+  /** How many agents capableAgents() will yield, from the group sizes. */
+  private countCapable(requiredCapabilities: readonly string[]): number {
+    if (requiredCapabilities.length === 0) return this.agents.size;
+    let count = 0;
+    for (const group of this.groupsByCapability.get(requiredCapabilities[0] as string) ?? []) {
+      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) count += group.size;
+    }
+    return count;
+  }
+
   /** Agents whose capabilities cover the set, found through the groups of its rarest capability. */
   private *capableAgents(requiredCapabilities: readonly string[]): Generator<AgentRecord> {
     if (requiredCapabilities.length === 0) {
@@ -164,13 +175,13 @@ export class AgentRegistry {
       if (smallest === undefined || groups.size < smallest.size) smallest = groups;
     }
     for (const group of smallest ?? []) {
-      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) yield* group.agents;
+      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) yield* group.agents();
     }
   }
 
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
-    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId));
+    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId), this.countCapable(capabilities));
     for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool, pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
@@ -223,7 +234,7 @@ export class AgentRegistry {
     const key = groupKey(capabilities);
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { capabilities: new Set(capabilities), agents: new Set() };
+      group = new CapabilityGroup(new Set(capabilities), key);
       this.groups.set(key, group);
       for (const capability of group.capabilities) {
         let groups = this.groupsByCapability.get(capability);
@@ -238,24 +249,16 @@ export class AgentRegistry {
   }
 
   private leaveGroup(agent: AgentRecord): void {
-    const key = groupKey([...agent.capabilities]);
-    const group = this.groups.get(key);
-    if (group === undefined) return;
-    group.agents.delete(agent);
-    if (group.agents.size > 0) return;
-    this.groups.delete(key);
+    const group = agent.group;
+    group.remove(agent);
+    if (group.size > 0 || this.groups.get(group.key) !== group) return;
+    this.groups.delete(group.key);
     for (const capability of group.capabilities) {
       const groups = this.groupsByCapability.get(capability);
       groups?.delete(group);
       if (groups?.size === 0) this.groupsByCapability.delete(capability);
     }
   }
-}
-
-/** Agents that registered the same capability list, and the Set of it they share. */
-interface CapabilityGroup {
-  readonly capabilities: ReadonlySet<string>;
-  readonly agents: Set<AgentRecord>;
 }
 
 // NUL cannot occur in a capability name, so keys never collide.

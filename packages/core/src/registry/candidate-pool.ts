@@ -12,9 +12,9 @@ import { RotationRing } from './rotation-ring.js';
  * incrementally.
  */
 export class CandidatePool implements CandidateView {
-  private readonly slots = new PoolSlots();
+  private readonly slots: PoolSlots;
   /** The available members' slots, dense in [0, availableCount). */
-  private available = new Int32Array(8);
+  private available: Int32Array;
   private availableCount = 0;
   private byRegistration: IndexedHeap | undefined;
   private byLoadRatio: IndexedHeap | undefined;
@@ -28,7 +28,12 @@ export class CandidatePool implements CandidateView {
     readonly key: string,
     readonly requiredCapabilities: readonly string[],
     private readonly lookup: (agentId: string) => AgentRecord | undefined,
-  ) {}
+    /** How many members it will start with, so its storage is sized once. */
+    expectedMembers: number,
+  ) {
+    this.slots = new PoolSlots(expectedMembers);
+    this.available = new Int32Array(Math.max(expectedMembers, 8));
+  }
 
   get size(): number {
     return this.availableCount;
@@ -148,7 +153,8 @@ export class CandidatePool implements CandidateView {
   }
 
   private buildHeap(heap: number): IndexedHeap {
-    return IndexedHeap.from(this.slots, this.available, this.availableCount, heap);
+    // Room for every member: any of them may become available, and growing leaves garbage.
+    return IndexedHeap.from(this.slots, this.available, this.availableCount, heap, this.slots.size);
   }
 
   private makeAvailable(slot: number): void {

@@ -23,7 +23,7 @@ describe('IndexedHeap', () => {
     );
     fc.assert(
       fc.property(fc.array(agentArbitrary, { minLength: 1, maxLength: 60 }), fc.array(stepArbitrary, { maxLength: 200 }), fc.constantFrom(HEAP_BY_REGISTRATION, HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY), (specs, steps, heapKind) => {
-        const slots = new PoolSlots();
+        const slots = new PoolSlots(8);
         const agents = specs.map(({ priority, capacity, load }, index) => {
           const agent = new AgentRecord(`a${String(index)}`, new Set(['a']), priority, capacity, undefined, specs.length - index, 0);
           agent.load = load;
@@ -32,7 +32,7 @@ describe('IndexedHeap', () => {
         const slotOf = agents.map((agent) => slots.allocate(agent));
         // Start from half of them, so pushes grow the heap past its first size.
         const inHeap = new Set(agents.slice(0, Math.ceil(agents.length / 2)));
-        const heap = IndexedHeap.from(slots, Int32Array.from([...inHeap], (agent) => slotOf[agents.indexOf(agent)] ?? NO_SLOT), inHeap.size, heapKind);
+        const heap = IndexedHeap.from(slots, Int32Array.from([...inHeap], (agent) => slotOf[agents.indexOf(agent)] ?? NO_SLOT), inHeap.size, heapKind, inHeap.size);
         const check = (): void => {
           const expected = [...inHeap].sort(ORDERS[heapKind])[0];
           expect(heap.size).toBe(inHeap.size);
@@ -60,11 +60,11 @@ describe('IndexedHeap', () => {
   });
 
   it('orders keys that float32 cannot tell apart exactly', () => {
-    const slots = new PoolSlots();
+    const slots = new PoolSlots(8);
     // Above 2^24 float32 holds even integers only: these three round to two values.
     const sequences = [2 ** 25 + 3, 2 ** 25 + 1, 2 ** 25 + 2];
     const slotOf = sequences.map((sequence) => slots.allocate(new AgentRecord(`s${String(sequence)}`, new Set(['a']), 0, undefined, undefined, sequence, 0)));
-    const heap = IndexedHeap.from(slots, Int32Array.from(slotOf), slotOf.length, HEAP_BY_REGISTRATION);
+    const heap = IndexedHeap.from(slots, Int32Array.from(slotOf), slotOf.length, HEAP_BY_REGISTRATION, slotOf.length);
     const order: number[] = [];
     while (heap.size > 0) {
       const top = heap.peek();

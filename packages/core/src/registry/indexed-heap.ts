@@ -89,8 +89,8 @@ export class IndexedHeap {
   }
 
   /** Builds the heap from scratch in O(n). */
-  static from(slots: PoolSlots, members: ArrayLike<number>, count: number, heap: number): IndexedHeap {
-    const result = new IndexedHeap(slots, heap, count);
+  static from(slots: PoolSlots, members: ArrayLike<number>, count: number, heap: number, capacity: number): IndexedHeap {
+    const result = new IndexedHeap(slots, heap, Math.max(count, capacity));
     const keys = slots.keys;
     for (let index = 0; index < count; index++) {
       const slot = members[index] as number;

@@ -6,7 +6,7 @@ const agent = (sequence: number, priority = 0, capacity?: number): AgentRecord =
 
 describe('PoolSlots', () => {
   it('keeps every slot\'s keys and positions while it grows, and reuses freed slots', () => {
-    const slots = new PoolSlots();
+    const slots = new PoolSlots(8);
     const taken = Array.from({ length: 100 }, (_, index) => slots.allocate(agent(index + 1, index % 7)));
     expect(taken).toEqual(Array.from({ length: 100 }, (_, index) => index));
     for (const slot of taken) slots.setHeapPosition(slot, HEAP_BY_PRIORITY, slot * 3);
@@ -34,7 +34,7 @@ describe('PoolSlots', () => {
   });
 
   it('reads an unbounded capacity as a load ratio of 0', () => {
-    const slots = new PoolSlots();
+    const slots = new PoolSlots(8);
     const unbounded = agent(1);
     unbounded.load = 5;
     const slot = slots.allocate(unbounded);

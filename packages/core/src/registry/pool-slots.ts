@@ -24,7 +24,6 @@ const RING_NEXT = 13;
 /** A slot with nothing in it: a link or position that is not set. */
 export const NO_SLOT = -1;
 
-const INITIAL_SLOTS = 8;
 
 /**
  * Each candidate-pool member's sort keys and positions, kept as numbers in one ArrayBuffer
@@ -34,12 +33,21 @@ const INITIAL_SLOTS = 8;
  * fleet registered. A member is known by its slot number; freed slots are reused.
  */
 export class PoolSlots {
-  private numbers = new Float64Array(INITIAL_SLOTS * STRIDE);
-  private ints = new Int32Array(this.numbers.buffer);
+  private numbers: Float64Array;
+  private ints: Int32Array;
   /** The agent in each slot, undefined for a free slot. */
   private readonly agents: (AgentRecord | undefined)[] = [];
   private readonly free: number[] = [];
   private used = 0;
+
+  /**
+   * Room for `expected` members from the start: every growth copies the storage and leaves the
+   * old buffer to the C allocator, which often keeps its pages (a few MiB at 100,000 agents).
+   */
+  constructor(expected: number) {
+    this.numbers = new Float64Array(Math.max(expected, 8) * STRIDE);
+    this.ints = new Int32Array(this.numbers.buffer);
+  }
 
   /** How many slots hold an agent. */
   get size(): number {
