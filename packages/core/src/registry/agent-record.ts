@@ -48,8 +48,7 @@ export class AgentRecord implements AgentView {
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
   stats: Readonly<AgentOutcomeStats> = NO_OUTCOMES;
-  /** Its registration and last-seen times: slot `timeSlot` of the registry's store (see AgentTimes). */
-  private times: AgentTimes;
+  /** Its registration and last-seen times: this slot of its group's store (see AgentTimes). */
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
@@ -71,14 +70,12 @@ export class AgentRecord implements AgentView {
     metadata: Record<string, JsonValue> | undefined,
     readonly sequence: number,
     registeredAt: number,
-    times?: AgentTimes,
   ) {
     this.group = capabilities instanceof CapabilityGroup ? capabilities : new CapabilityGroup(capabilities, '');
     this.priority = priority;
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
-    this.times = times ?? new AgentTimes(1);
-    this.timeSlot = this.times.allocate(registeredAt);
+    this.timeSlot = this.group.times.allocate(registeredAt);
   }
 
   /** Shared by every agent with the same capability list: never mutate it. */
@@ -87,24 +84,27 @@ export class AgentRecord implements AgentView {
   }
 
   get registeredAt(): number {
-    return this.times.registeredAt(this.timeSlot);
+    return this.group.times.registeredAt(this.timeSlot);
   }
 
   get lastSeenAt(): number {
-    return this.times.lastSeenAt(this.timeSlot);
+    return this.group.times.lastSeenAt(this.timeSlot);
   }
 
   set lastSeenAt(at: number) {
-    this.times.setLastSeenAt(this.timeSlot, at);
+    this.group.times.setLastSeenAt(this.timeSlot, at);
   }
 
-  /** Moves its times to a store of its own, freeing its slot in the registry's: it is leaving the registry. */
+  /**
+   * Leaves the registry's store of times for one of its own (in a group of its own, outside the
+   * registry), so the registry can reuse its slot: call once it has left its registry group.
+   */
   detachTimes(): void {
     const own = new AgentTimes(1);
     const slot = own.allocate(this.registeredAt);
     own.setLastSeenAt(slot, this.lastSeenAt);
-    this.times.release(this.timeSlot);
-    this.times = own;
+    this.group.times.release(this.timeSlot);
+    this.group = new CapabilityGroup(this.group.capabilities, '', own);
     this.timeSlot = slot;
   }
 

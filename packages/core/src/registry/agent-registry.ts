@@ -75,7 +75,6 @@ export class AgentRegistry {
         registration.metadata,
         this.nextSequence++,
         now,
-        this.times,
       );
       this.agents.set(agent.id, agent);
       group.add(agent);
@@ -234,7 +233,7 @@ export class AgentRegistry {
     const key = groupKey(capabilities);
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = new CapabilityGroup(new Set(capabilities), key);
+      group = new CapabilityGroup(new Set(capabilities), key, this.times);
       this.groups.set(key, group);
       for (const capability of group.capabilities) {
         let groups = this.groupsByCapability.get(capability);

@@ -1,4 +1,5 @@
 import type { AgentRecord } from './agent-record.js';
+import { AgentTimes } from './agent-times.js';
 
 /**
  * The agents that registered one capability list, sharing one Set of it. The agents are linked
@@ -14,6 +15,8 @@ export class CapabilityGroup {
     readonly capabilities: ReadonlySet<string>,
     /** The registry's key for this list ('' for a group outside any registry). */
     readonly key: string,
+    /** Where its agents' times are kept: the registry's store, shared by all its groups. */
+    readonly times: AgentTimes = new AgentTimes(1),
   ) {}
 
   get size(): number {
