@@ -197,14 +197,14 @@ export class AgentRecord implements AgentView {
   }
 
   /** Visits each pool it is in, with its slot there (pass a function that captures nothing: this runs on every load change). */
-  forEachPool(visit: (pool: CandidatePool, slot: number) => void): void {
+  forEachPool(visit: (pool: CandidatePool, slot: number, agent: AgentRecord) => void): void {
     const pools = this.pools;
     if (!isPoolList(pools)) {
-      visit(pools, this.poolSlots as number);
+      visit(pools, this.poolSlots as number, this);
       return;
     }
     const slots = this.poolSlots as readonly number[];
-    for (let index = 0; index < pools.length; index++) visit(pools[index] as CandidatePool, slots[index] as number);
+    for (let index = 0; index < pools.length; index++) visit(pools[index] as CandidatePool, slots[index] as number, this);
   }
 
   /** Online and with room for one more task. */

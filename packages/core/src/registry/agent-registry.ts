@@ -267,6 +267,6 @@ const removeFromPool = (pool: CandidatePool, slot: number): void => {
   pool.removeMember(slot);
 };
 
-const refreshInPool = (pool: CandidatePool, slot: number): void => {
-  pool.refresh(slot);
+const refreshInPool = (pool: CandidatePool, slot: number, agent: AgentRecord): void => {
+  pool.refresh(slot, agent);
 };

@@ -20,6 +20,12 @@ export class CandidatePool implements CandidateView {
   private byLoadRatio: IndexedHeap | undefined;
   private byPriority: IndexedHeap | undefined;
   private rotation: RotationRing | undefined;
+  /**
+   * Whether the slots' load and priority keys follow every change. Only the load-ratio and
+   * priority heaps read them, so until one of those is built a change skips them (and the
+   * round_robin and capability_match decisions save the work).
+   */
+  private keysCurrent = false;
   /** Registry clock tick of the last use, for evicting pools nobody asks for. */
   lastUsed = 0;
   membersVersion = 0;
@@ -118,11 +124,11 @@ export class CandidatePool implements CandidateView {
     this.membersVersion++;
   }
 
-  /** Call after the agent's status, load, capacity or priority changed. */
-  refresh(slot: number): void {
-    this.slots.copyKeys(slot);
+  /** Call after the agent's status, load, capacity or priority changed (`slot` is its slot here). */
+  refresh(slot: number, agent: AgentRecord): void {
+    if (this.keysCurrent) this.slots.copyKeys(slot, agent);
     const wasAvailable = this.slots.availableIndex(slot) >= 0;
-    if (!this.slots.agent(slot).isAvailable) {
+    if (!agent.isAvailable) {
       if (wasAvailable) this.makeUnavailable(slot);
       return;
     }
@@ -153,6 +159,12 @@ export class CandidatePool implements CandidateView {
   }
 
   private buildHeap(heap: number): IndexedHeap {
+    if (heap !== HEAP_BY_REGISTRATION && !this.keysCurrent) {
+      this.slots.forEachAgent((agent, slot) => {
+        this.slots.copyKeys(slot, agent);
+      });
+      this.keysCurrent = true;
+    }
     // Room for every member: any of them may become available, and growing leaves garbage.
     return IndexedHeap.from(this.slots, this.available, this.availableCount, heap, this.slots.size);
   }

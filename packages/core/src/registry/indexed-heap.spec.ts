@@ -44,7 +44,7 @@ describe('IndexedHeap', () => {
           const slot = slotOf[agents.indexOf(agent)] as number;
           if (step.kind === 'load') {
             agent.load = step.load;
-            slots.copyKeys(slot);
+            slots.copyKeys(slot, agent);
             heap.update(slot);
           } else if (step.kind === 'remove') {
             expect(heap.remove(slot)).toBe(inHeap.delete(agent));

@@ -66,7 +66,7 @@ export class PoolSlots {
     const base = slot * INT_STRIDE;
     this.ints.fill(NO_SLOT, base + AVAILABLE_INDEX, base + INT_STRIDE);
     this.numbers[slot * STRIDE + SEQUENCE] = agent.sequence;
-    this.copyKeys(slot);
+    this.copyKeys(slot, agent);
     this.used++;
     return slot;
   }
@@ -96,8 +96,7 @@ export class PoolSlots {
   }
 
   /** Re-reads the slot's sort keys from its agent. */
-  copyKeys(slot: number): void {
-    const agent = this.agents[slot] as AgentRecord;
+  copyKeys(slot: number, agent: AgentRecord): void {
     const base = slot * STRIDE;
     this.numbers[base + PRIORITY_RANK] = -agent.priority;
     this.numbers[base + LOAD_RATIO] = agent.load / agent.capacity;
