@@ -14,6 +14,8 @@ export interface ScaleProbeOutput {
   /** RSS and heap with the fleet registered and every strategy's index built, in bytes. */
   readonly rss: number;
   readonly heap: number;
+  /** ArrayBuffer memory (outside the JS heap, inside RSS) with the fleet registered, in bytes. */
+  readonly arrayBuffers: number;
   readonly registerSeconds: number;
   readonly decisionsPerSecond: Record<string, number>;
 }
@@ -49,6 +51,7 @@ const output: ScaleProbeOutput = {
   emptyHeap: empty.heapUsed,
   rss: full.rss,
   heap: full.heapUsed,
+  arrayBuffers: full.arrayBuffers,
   registerSeconds,
   decisionsPerSecond,
 };

@@ -1,7 +1,10 @@
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
-import type { PoolEntry } from './pool-entry.js';
+import { AgentTimes } from './agent-times.js';
+import { CapabilityGroup } from './capability-group.js';
+import type { CandidatePool } from './candidate-pool.js';
+import { NO_SLOT } from './pool-slots.js';
 
 /** Weight of the newest sample in the latency EWMA. */
 const LATENCY_EWMA_WEIGHT = 0.2;
@@ -9,52 +12,136 @@ const LATENCY_EWMA_WEIGHT = 0.2;
 // Shared stand-ins for what most agents of a large fleet never need their own of: each saves
 // tens of bytes per agent (an empty Set alone costs ~100), and 100,000 agents must fit in 150 MB.
 const NO_METADATA: Record<string, JsonValue> = Object.freeze({});
+const NO_POOLS: readonly CandidatePool[] = Object.freeze([]);
 const NO_OUTCOMES: Readonly<AgentOutcomeStats> = Object.freeze({ completed: 0, failed: 0, latencyEwmaMs: null });
-const NO_POOLS: readonly PoolEntry[] = Object.freeze([]);
+
+/** AgentRecord.state: the status is the index of its name, in the two low bits. */
+const STATUSES: readonly AgentStatus[] = ['online', 'offline', 'draining'];
+const ONLINE = 0;
+const STATUS_BITS = 3;
+const EXPECTS_HEARTBEATS = 4;
+const DRAIN_REQUESTED = 8;
 
 /** Array.isArray for the pool membership, keeping the element type (the built-in narrows to any[]). */
-const isEntryList = (pools: PoolEntry | readonly PoolEntry[]): pools is readonly PoolEntry[] => Array.isArray(pools);
+const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is readonly CandidatePool[] => Array.isArray(pools);
 
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
-  /** Shared by every agent with the same capability list (the registry interns them): never mutate it. */
-  capabilities: ReadonlySet<string>;
+  /** The agents with its capability list, whose Set it shares (see `capabilities`). */
+  group: CapabilityGroup;
+  /** Its neighbours in its group: only CapabilityGroup changes them. */
+  groupPrevious: AgentRecord | undefined = undefined;
+  groupNext: AgentRecord | undefined = undefined;
   priority: number;
-  status: AgentStatus = 'online';
+  /**
+   * Its status (STATUSES index, low two bits) and the two flags below, in one small integer: as
+   * three fields they cost 16 bytes more per agent.
+   */
+  private state = 0;
   load = 0;
-  capacity: number;
+  /**
+   * The capacity as a small integer, -1 for unbounded (see `capacity`). A field that has ever
+   * held Infinity, or an 8 computed as a double, is boxed by V8 in a 16-byte HeapNumber for
+   * every agent.
+   */
+  private limit = -1;
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
   stats: Readonly<AgentOutcomeStats> = NO_OUTCOMES;
-  lastSeenAt: number;
-  /** Registered over a transport: it must heartbeat, or it is marked offline. */
-  expectsHeartbeats = false;
+  /** Its registration and last-seen times: this slot of its group's store (see AgentTimes). */
+  private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
-  /** An operator drained it: the agent's own heartbeats ("online") do not lift that. */
-  drainRequested = false;
   private inFlightTasks: Set<string> | undefined;
   /**
-   * Its membership in each candidate pool whose signature its capabilities cover: the entry
-   * itself while it is in one pool (most agents are), else an exact-size array, replaced rather
-   * than grown (a push reserves 17 slots, 152 bytes). A fleet of 100,000 notices either way.
+   * Its membership in each candidate pool whose signature its capabilities cover, as the pool
+   * and its slot there: the pool and the slot number themselves while it is in one pool (most
+   * agents are), else two exact-size arrays, replaced rather than grown (a push reserves 17
+   * slots, 152 bytes). A fleet of 100,000 notices either way.
    */
-  private pools: PoolEntry | readonly PoolEntry[] = NO_POOLS;
+  private pools: CandidatePool | readonly CandidatePool[] = NO_POOLS;
+  private poolSlots: number | readonly number[] = NO_SLOT;
 
   constructor(
     readonly id: string,
-    capabilities: ReadonlySet<string>,
+    capabilities: ReadonlySet<string> | CapabilityGroup,
     priority: number,
     capacity: number | undefined,
     metadata: Record<string, JsonValue> | undefined,
     readonly sequence: number,
-    readonly registeredAt: number,
+    registeredAt: number,
   ) {
-    this.capabilities = capabilities;
+    this.group = capabilities instanceof CapabilityGroup ? capabilities : new CapabilityGroup(capabilities, '');
     this.priority = priority;
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
-    this.lastSeenAt = registeredAt;
+    this.timeSlot = this.group.times.allocate(registeredAt);
+  }
+
+  /** Shared by every agent with the same capability list: never mutate it. */
+  get capabilities(): ReadonlySet<string> {
+    return this.group.capabilities;
+  }
+
+  get registeredAt(): number {
+    return this.group.times.registeredAt(this.timeSlot);
+  }
+
+  get lastSeenAt(): number {
+    return this.group.times.lastSeenAt(this.timeSlot);
+  }
+
+  set lastSeenAt(at: number) {
+    this.group.times.setLastSeenAt(this.timeSlot, at);
+  }
+
+  /**
+   * Leaves the registry's store of times for one of its own (in a group of its own, outside the
+   * registry), so the registry can reuse its slot: call once it has left its registry group.
+   */
+  detachTimes(): void {
+    const own = new AgentTimes(1);
+    const slot = own.allocate(this.registeredAt);
+    own.setLastSeenAt(slot, this.lastSeenAt);
+    this.group.times.release(this.timeSlot);
+    this.group = new CapabilityGroup(this.group.capabilities, '', own);
+    this.timeSlot = slot;
+  }
+
+  get status(): AgentStatus {
+    return STATUSES[this.state & STATUS_BITS] as AgentStatus;
+  }
+
+  set status(value: AgentStatus) {
+    this.state = (this.state & ~STATUS_BITS) | STATUSES.indexOf(value);
+  }
+
+  /** Registered over a transport: it must heartbeat, or it is marked offline. */
+  get expectsHeartbeats(): boolean {
+    return (this.state & EXPECTS_HEARTBEATS) !== 0;
+  }
+
+  set expectsHeartbeats(value: boolean) {
+    this.state = value ? this.state | EXPECTS_HEARTBEATS : this.state & ~EXPECTS_HEARTBEATS;
+  }
+
+  /** An operator drained it: the agent's own heartbeats ("online") do not lift that. */
+  get drainRequested(): boolean {
+    return (this.state & DRAIN_REQUESTED) !== 0;
+  }
+
+  set drainRequested(value: boolean) {
+    this.state = value ? this.state | DRAIN_REQUESTED : this.state & ~DRAIN_REQUESTED;
+  }
+
+  /** `Infinity` when unbounded. */
+  get capacity(): number {
+    return this.limit === -1 ? Infinity : this.limit;
+  }
+
+  set capacity(value: number) {
+    // `value | 0` is the same integer as a small integer; anything else is kept as it is.
+    this.limit = value === Infinity ? -1 : (value | 0) === value ? value | 0 : value;
   }
 
   /** Ids of tasks assigned to this agent and not yet answered; made on first use, since most of a fleet is idle. */
@@ -67,42 +154,62 @@ export class AgentRecord implements AgentView {
     this.metadata = metadata ?? NO_METADATA;
   }
 
-  joinPool(entry: PoolEntry): void {
+  joinPool(pool: CandidatePool, slot: number): void {
     const pools = this.pools;
-    this.pools = isEntryList(pools) ? (pools.length === 0 ? entry : pools.concat(entry)) : [pools, entry];
+    const slots = this.poolSlots;
+    if (!isPoolList(pools)) {
+      this.pools = [pools, pool];
+      this.poolSlots = [slots as number, slot];
+    } else if (pools.length === 0) {
+      this.pools = pool;
+      this.poolSlots = slot;
+    } else {
+      this.pools = pools.concat(pool);
+      this.poolSlots = (slots as readonly number[]).concat(slot);
+    }
   }
 
-  leavePool(entry: PoolEntry): void {
+  leavePool(pool: CandidatePool): void {
     const pools = this.pools;
-    if (!isEntryList(pools)) {
-      if (pools === entry) this.pools = NO_POOLS;
+    if (!isPoolList(pools)) {
+      if (pools === pool) this.leaveAllPools();
       return;
     }
-    const rest = pools.filter((each) => each !== entry);
-    this.pools = rest.length === 1 ? (rest[0] as PoolEntry) : rest;
+    const index = pools.indexOf(pool);
+    if (index < 0) return;
+    const restPools = pools.filter((_, each) => each !== index);
+    const restSlots = (this.poolSlots as readonly number[]).filter((_, each) => each !== index);
+    this.pools = restPools.length === 1 ? (restPools[0] as CandidatePool) : restPools;
+    this.poolSlots = restSlots.length === 1 ? (restSlots[0] as number) : restSlots;
   }
 
   leaveAllPools(): void {
     this.pools = NO_POOLS;
+    this.poolSlots = NO_SLOT;
   }
 
-  /** Its entry in that pool, if it is a member. */
-  entryIn(pool: PoolEntry['pool']): PoolEntry | undefined {
+  /** Its slot in that pool, NO_SLOT if it is not a member. */
+  slotIn(pool: CandidatePool): number {
     const pools = this.pools;
-    if (!isEntryList(pools)) return pools.pool === pool ? pools : undefined;
-    return pools.find((entry) => entry.pool === pool);
+    if (!isPoolList(pools)) return pools === pool ? (this.poolSlots as number) : NO_SLOT;
+    const index = pools.indexOf(pool);
+    return index < 0 ? NO_SLOT : ((this.poolSlots as readonly number[])[index] as number);
   }
 
-  /** Visits each of its pool entries (pass a function that captures nothing: this runs on every load change). */
-  forEachPoolEntry(visit: (entry: PoolEntry) => void): void {
+  /** Visits each pool it is in, with its slot there (pass a function that captures nothing: this runs on every load change). */
+  forEachPool(visit: (pool: CandidatePool, slot: number, agent: AgentRecord) => void): void {
     const pools = this.pools;
-    if (!isEntryList(pools)) visit(pools);
-    else for (const entry of pools) visit(entry);
+    if (!isPoolList(pools)) {
+      visit(pools, this.poolSlots as number, this);
+      return;
+    }
+    const slots = this.poolSlots as readonly number[];
+    for (let index = 0; index < pools.length; index++) visit(pools[index] as CandidatePool, slots[index] as number, this);
   }
 
   /** Online and with room for one more task. */
   get isAvailable(): boolean {
-    return this.status === 'online' && this.load < this.capacity;
+    return (this.state & STATUS_BITS) === ONLINE && this.load < this.capacity;
   }
 
   recordOutcome(succeeded: boolean, latencyMs: number): void {

@@ -170,4 +170,38 @@ describe('AgentRegistry', () => {
     expect(registry.shortfall(['a', 'z'])).toMatchObject({ missingCapabilities: ['z'], capableAgents: 0 });
     expect(registry.shortfall(['a', 'b'])).toEqual({ missingCapabilities: [], capableAgents: 3, offline: 1, draining: 1, full: 1 });
   });
+
+  it('keeps a capacity exactly, whether computed, unbounded or beyond 32 bits', () => {
+    const registry = new AgentRegistry({ maxCandidatePools: 16 });
+    const { agent } = registry.register({ agentId: 'x', capabilities: ['a'], priority: 0, capacity: 2 ** 3 }, 0);
+    expect(agent.capacity).toBe(8);
+    registry.register({ agentId: 'x', capabilities: ['a'], priority: 0 }, 0);
+    expect(agent.capacity).toBe(Infinity);
+    expect(agent.snapshot().capacity).toBeNull();
+    registry.register({ agentId: 'x', capabilities: ['a'], priority: 0, capacity: 2 ** 40 }, 0);
+    expect(agent.capacity).toBe(2 ** 40);
+    registry.setLoad(agent, 2 ** 40 - 1);
+    expect(registry.candidates(['a']).first()?.id).toBe('x');
+    registry.setLoad(agent, 2 ** 40);
+    expect(registry.candidates(['a']).size).toBe(0);
+  });
+
+  it('keeps each agent\'s times apart, also once it has left and its slot is reused', () => {
+    const registry = new AgentRegistry({ maxCandidatePools: 16 });
+    const early = Date.UTC(2026, 0, 1);
+    const { agent: gone } = registry.register({ agentId: 'gone', capabilities: ['a'], priority: 0 }, early);
+    const { agent: stays } = registry.register({ agentId: 'stays', capabilities: ['a'], priority: 0 }, early + 1);
+    gone.lastSeenAt = early + 10;
+    expect(registry.unregister('gone')).toBe(gone);
+    const { agent: next } = registry.register({ agentId: 'next', capabilities: ['a'], priority: 0 }, early + 20);
+    stays.lastSeenAt = early + 30;
+    expect([gone.registeredAt, gone.lastSeenAt]).toEqual([early, early + 10]);
+    expect([stays.registeredAt, stays.lastSeenAt]).toEqual([early + 1, early + 30]);
+    expect([next.registeredAt, next.lastSeenAt]).toEqual([early + 20, early + 20]);
+    expect(gone.snapshot().lastSeenAt).toBe(new Date(early + 10).toISOString());
+    // Many agents make the store grow: earlier times stay put.
+    for (let index = 0; index < 100; index++) registry.register({ agentId: `more-${String(index)}`, capabilities: ['a'], priority: 0 }, early + 100 + index);
+    expect(registry.require('more-7').registeredAt).toBe(early + 107);
+    expect(stays.lastSeenAt).toBe(early + 30);
+  });
 });

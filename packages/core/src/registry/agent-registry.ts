@@ -2,8 +2,9 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import type { AgentStatus } from '../models/agent-status.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import { AgentRecord } from './agent-record.js';
+import { AgentTimes } from './agent-times.js';
 import { CandidatePool } from './candidate-pool.js';
-import type { PoolEntry } from './pool-entry.js';
+import { CapabilityGroup } from './capability-group.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
@@ -25,12 +26,19 @@ export interface CandidateShortfall {
  */
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
-  private readonly agentsByCapability = new Map<string, Set<AgentRecord>>();
   private readonly pools = new Map<string, CandidatePool>();
-  /** One Set per distinct capability list (order kept), shared by the agents that registered it. */
-  private readonly capabilitySets = new Map<string, { readonly set: ReadonlySet<string>; holders: number }>();
+  /**
+   * The agents by capability list (order kept): each agent is in one group, whose Set of
+   * capabilities it shares. Finding capable agents walks the groups, so an agent costs two
+   * link fields, not a Set entry per capability: a fleet has few distinct lists and many agents.
+   */
+  private readonly groups = new Map<string, CapabilityGroup>();
+  /** The groups whose list has each capability. */
+  private readonly groupsByCapability = new Map<string, Set<CapabilityGroup>>();
   /** Pools indexed by the first capability of their sorted signature, to find an agent's pools. */
   private readonly poolsByFirstCapability = new Map<string, Set<CandidatePool>>();
+  /** Every registered agent's registration and last-seen times. */
+  private readonly times = new AgentTimes();
   private nextSequence = 1;
   private tick = 0;
 
@@ -58,9 +66,10 @@ export class AgentRegistry {
   register(registration: ParsedAgentRegistration, now: number): { agent: AgentRecord; created: boolean } {
     const existing = this.agents.get(registration.agentId);
     if (existing === undefined) {
+      const group = this.groupFor(registration.capabilities);
       const agent = new AgentRecord(
         registration.agentId,
-        this.internCapabilities(registration.capabilities),
+        group,
         registration.priority,
         registration.capacity,
         registration.metadata,
@@ -68,7 +77,7 @@ export class AgentRegistry {
         now,
       );
       this.agents.set(agent.id, agent);
-      this.indexCapabilities(agent);
+      group.add(agent);
       this.joinPools(agent);
       return { agent, created: true };
     }
@@ -77,10 +86,10 @@ export class AgentRegistry {
       registration.capabilities.some((capability) => !existing.capabilities.has(capability));
     if (capabilitiesChanged) {
       this.leavePools(existing);
-      this.unindexCapabilities(existing);
-      this.releaseCapabilities(existing.capabilities);
-      existing.capabilities = this.internCapabilities(registration.capabilities);
-      this.indexCapabilities(existing);
+      this.leaveGroup(existing);
+      const group = this.groupFor(registration.capabilities);
+      existing.group = group;
+      group.add(existing);
     }
     existing.priority = registration.priority;
     existing.capacity = registration.capacity ?? Infinity;
@@ -95,9 +104,9 @@ export class AgentRegistry {
   unregister(agentId: string): AgentRecord {
     const agent = this.require(agentId);
     this.leavePools(agent);
-    this.unindexCapabilities(agent);
-    this.releaseCapabilities(agent.capabilities);
+    this.leaveGroup(agent);
     this.agents.delete(agentId);
+    agent.detachTimes();
     return agent;
   }
 
@@ -116,16 +125,20 @@ export class AgentRegistry {
 
   /** The available agents with every one of these capabilities, kept current from now on. */
   candidates(requiredCapabilities: readonly string[]): CandidatePool {
-    const signature = capabilitySignature(requiredCapabilities);
-    let pool = this.pools.get(signature.key);
-    if (pool === undefined) pool = this.createPool(signature.key, signature.capabilities);
+    // One capability is its own pool key: looking it up first lets the usual decision allocate
+    // nothing, and a process that allocates little lets V8 shrink its young generation.
+    let pool = requiredCapabilities.length === 1 ? this.pools.get(requiredCapabilities[0] as string) : undefined;
+    if (pool === undefined) {
+      const signature = capabilitySignature(requiredCapabilities);
+      pool = this.pools.get(signature.key) ?? this.createPool(signature.key, signature.capabilities);
+    }
     pool.lastUsed = ++this.tick;
     return pool;
   }
 
   /** Explains an empty candidate set. Scans only the capable agents: it runs on the error path. */
   shortfall(requiredCapabilities: readonly string[]): CandidateShortfall {
-    const missingCapabilities = requiredCapabilities.filter((capability) => (this.agentsByCapability.get(capability)?.size ?? 0) === 0);
+    const missingCapabilities = requiredCapabilities.filter((capability) => !this.groupsByCapability.has(capability));
     const counts = { capableAgents: 0, offline: 0, draining: 0, full: 0 };
     if (missingCapabilities.length === 0) {
       for (const agent of this.capableAgents(requiredCapabilities)) {
@@ -138,27 +151,37 @@ export class AgentRegistry {
     return { missingCapabilities, ...counts };
   }
 
-  /** Agents whose capabilities cover the set, found through the rarest capability's index. */
+  /** How many agents capableAgents() will yield, from the group sizes. */
+  private countCapable(requiredCapabilities: readonly string[]): number {
+    if (requiredCapabilities.length === 0) return this.agents.size;
+    let count = 0;
+    for (const group of this.groupsByCapability.get(requiredCapabilities[0] as string) ?? []) {
+      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) count += group.size;
+    }
+    return count;
+  }
+
+  /** Agents whose capabilities cover the set, found through the groups of its rarest capability. */
   private *capableAgents(requiredCapabilities: readonly string[]): Generator<AgentRecord> {
     if (requiredCapabilities.length === 0) {
       yield* this.agents.values();
       return;
     }
-    let smallest: Set<AgentRecord> | undefined;
+    let smallest: Set<CapabilityGroup> | undefined;
     for (const capability of requiredCapabilities) {
-      const holders = this.agentsByCapability.get(capability);
-      if (holders === undefined) return;
-      if (smallest === undefined || holders.size < smallest.size) smallest = holders;
+      const groups = this.groupsByCapability.get(capability);
+      if (groups === undefined) return;
+      if (smallest === undefined || groups.size < smallest.size) smallest = groups;
     }
-    for (const agent of smallest ?? []) {
-      if (requiredCapabilities.every((capability) => agent.capabilities.has(capability))) yield agent;
+    for (const group of smallest ?? []) {
+      if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) yield* group.agents();
     }
   }
 
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
-    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId));
-    for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool.addMember(agent));
+    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId), this.countCapable(capabilities));
+    for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool, pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
     let siblings = this.poolsByFirstCapability.get(first);
@@ -176,7 +199,9 @@ export class AgentRegistry {
     if (oldest === undefined) return;
     this.pools.delete(oldest.key);
     this.poolsByFirstCapability.get(oldest.requiredCapabilities[0] ?? '')?.delete(oldest);
-    for (const entry of oldest.memberEntries) entry.agent.leavePool(entry);
+    oldest.forEachMember((agent) => {
+      agent.leavePool(oldest);
+    });
     oldest.dispose();
   }
 
@@ -190,61 +215,58 @@ export class AgentRegistry {
   private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
     if (pools === undefined) return;
     for (const pool of pools) {
-      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool.addMember(agent));
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool, pool.addMember(agent));
     }
   }
 
   private leavePools(agent: AgentRecord): void {
-    agent.forEachPoolEntry(removeFromPool);
+    agent.forEachPool(removeFromPool);
     agent.leaveAllPools();
   }
 
   private refreshPools(agent: AgentRecord): void {
-    agent.forEachPoolEntry(refreshInPool);
+    agent.forEachPool(refreshInPool);
   }
 
-  private internCapabilities(capabilities: readonly string[]): ReadonlySet<string> {
-    // NUL cannot occur in a capability name, so keys never collide.
-    const key = capabilities.join('\u0000');
-    let shared = this.capabilitySets.get(key);
-    if (shared === undefined) {
-      shared = { set: new Set(capabilities), holders: 0 };
-      this.capabilitySets.set(key, shared);
-    }
-    shared.holders++;
-    return shared.set;
-  }
-
-  private releaseCapabilities(capabilities: ReadonlySet<string>): void {
-    const key = [...capabilities].join('\u0000');
-    const shared = this.capabilitySets.get(key);
-    if (shared !== undefined && --shared.holders === 0) this.capabilitySets.delete(key);
-  }
-
-  private indexCapabilities(agent: AgentRecord): void {
-    for (const capability of agent.capabilities) {
-      let holders = this.agentsByCapability.get(capability);
-      if (holders === undefined) {
-        holders = new Set();
-        this.agentsByCapability.set(capability, holders);
+  /** The group of this capability list, created on first use. */
+  private groupFor(capabilities: readonly string[]): CapabilityGroup {
+    const key = groupKey(capabilities);
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      group = new CapabilityGroup(new Set(capabilities), key, this.times);
+      this.groups.set(key, group);
+      for (const capability of group.capabilities) {
+        let groups = this.groupsByCapability.get(capability);
+        if (groups === undefined) {
+          groups = new Set();
+          this.groupsByCapability.set(capability, groups);
+        }
+        groups.add(group);
       }
-      holders.add(agent);
     }
+    return group;
   }
 
-  private unindexCapabilities(agent: AgentRecord): void {
-    for (const capability of agent.capabilities) {
-      const holders = this.agentsByCapability.get(capability);
-      holders?.delete(agent);
-      if (holders?.size === 0) this.agentsByCapability.delete(capability);
+  private leaveGroup(agent: AgentRecord): void {
+    const group = agent.group;
+    group.remove(agent);
+    if (group.size > 0 || this.groups.get(group.key) !== group) return;
+    this.groups.delete(group.key);
+    for (const capability of group.capabilities) {
+      const groups = this.groupsByCapability.get(capability);
+      groups?.delete(group);
+      if (groups?.size === 0) this.groupsByCapability.delete(capability);
     }
   }
 }
 
-const removeFromPool = (entry: PoolEntry): void => {
-  entry.pool.removeMember(entry);
+// NUL cannot occur in a capability name, so keys never collide.
+const groupKey = (capabilities: readonly string[]): string => capabilities.join('\u0000');
+
+const removeFromPool = (pool: CandidatePool, slot: number): void => {
+  pool.removeMember(slot);
 };
 
-const refreshInPool = (entry: PoolEntry): void => {
-  entry.pool.refresh(entry);
+const refreshInPool = (pool: CandidatePool, slot: number, agent: AgentRecord): void => {
+  pool.refresh(slot, agent);
 };

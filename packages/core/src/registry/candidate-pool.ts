@@ -2,30 +2,30 @@ import type { AgentView } from '../models/agent-view.js';
 import type { CandidateView } from '../strategies/candidate-view.js';
 import { AgentRecord } from './agent-record.js';
 import { IndexedHeap } from './indexed-heap.js';
-import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, PoolEntry } from './pool-entry.js';
+import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, NO_SLOT, PoolSlots } from './pool-slots.js';
 import { RotationRing } from './rotation-ring.js';
 
-const byRegistration = (a: PoolEntry, b: PoolEntry): number => a.sequence - b.sequence;
-
-const byLoadRatio = (a: PoolEntry, b: PoolEntry): number =>
-  a.loadRatio - b.loadRatio || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence;
-
-const byPriority = (a: PoolEntry, b: PoolEntry): number =>
-  b.priority - a.priority || a.loadRatio - b.loadRatio || a.load - b.load || a.sequence - b.sequence;
-
 /**
- * The agents that have every capability of one signature (sorted capability set). `members`
- * holds them all; the available ones are kept in a dense array for O(1) sampling, plus whichever
- * ordered indexes strategies have asked for, built on first use and maintained incrementally.
+ * The agents that have every capability of one signature (sorted capability set). Each member
+ * holds a slot (see PoolSlots); the available ones are kept in a dense list for O(1) sampling,
+ * plus whichever ordered indexes strategies have asked for, built on first use and maintained
+ * incrementally.
  */
 export class CandidatePool implements CandidateView {
-  /** Every capable agent's entry, available or not. */
-  readonly memberEntries: PoolEntry[] = [];
-  private readonly available: PoolEntry[] = [];
-  private byRegistration: IndexedHeap<PoolEntry> | undefined;
-  private byLoadRatio: IndexedHeap<PoolEntry> | undefined;
-  private byPriority: IndexedHeap<PoolEntry> | undefined;
-  private rotation: RotationRing<PoolEntry> | undefined;
+  private readonly slots: PoolSlots;
+  /** The available members' slots, dense in [0, availableCount). */
+  private available: Int32Array;
+  private availableCount = 0;
+  private byRegistration: IndexedHeap | undefined;
+  private byLoadRatio: IndexedHeap | undefined;
+  private byPriority: IndexedHeap | undefined;
+  private rotation: RotationRing | undefined;
+  /**
+   * Whether the slots' load and priority keys follow every change. Only the load-ratio and
+   * priority heaps read them, so until one of those is built a change skips them (and the
+   * round_robin and capability_match decisions save the work).
+   */
+  private keysCurrent = false;
   /** Registry clock tick of the last use, for evicting pools nobody asks for. */
   lastUsed = 0;
   membersVersion = 0;
@@ -34,15 +34,22 @@ export class CandidatePool implements CandidateView {
     readonly key: string,
     readonly requiredCapabilities: readonly string[],
     private readonly lookup: (agentId: string) => AgentRecord | undefined,
-  ) {}
+    /** How many members it will start with, so its storage is sized once. */
+    expectedMembers: number,
+  ) {
+    this.slots = new PoolSlots(expectedMembers);
+    this.available = new Int32Array(Math.max(expectedMembers, 8));
+  }
 
   get size(): number {
-    return this.available.length;
+    return this.availableCount;
   }
 
   *[Symbol.iterator](): Iterator<AgentView> {
     // A copy, so a strategy that iterates while the pool changes sees a consistent set.
-    for (const entry of this.available.slice()) yield entry.agent;
+    const agents: AgentRecord[] = [];
+    for (let index = 0; index < this.availableCount; index++) agents.push(this.slots.agent(this.available[index] as number));
+    yield* agents;
   }
 
   has(agentId: string): boolean {
@@ -51,11 +58,18 @@ export class CandidatePool implements CandidateView {
 
   get(agentId: string): AgentView | undefined {
     const agent = this.lookup(agentId);
-    return agent !== undefined && (this.entryOf(agent)?.availableIndex ?? -1) >= 0 ? agent : undefined;
+    return agent !== undefined && this.isAvailable(agent) ? agent : undefined;
   }
 
   *members(): Iterable<AgentView> {
-    for (const entry of this.memberEntries.slice()) yield entry.agent;
+    const agents: AgentRecord[] = [];
+    this.slots.forEachAgent((agent) => agents.push(agent));
+    yield* agents;
+  }
+
+  /** Visits every member, available or not, with its slot. */
+  forEachMember(visit: (agent: AgentRecord, slot: number) => void): void {
+    this.slots.forEachAgent(visit);
   }
 
   /**
@@ -64,114 +78,125 @@ export class CandidatePool implements CandidateView {
    * given, and a look-alike copy is refused.
    */
   availableRecord(choice: AgentView): AgentRecord | undefined {
-    if (!(choice instanceof AgentRecord)) return undefined;
-    return (this.entryOf(choice)?.availableIndex ?? -1) >= 0 ? choice : undefined;
+    return choice instanceof AgentRecord && this.isAvailable(choice) ? choice : undefined;
   }
 
   at(index: number): AgentView | undefined {
-    return this.available[index]?.agent;
+    return index >= 0 && index < this.availableCount ? this.slots.agent(this.available[index] as number) : undefined;
   }
 
   first(): AgentView | undefined {
-    this.byRegistration ??= IndexedHeap.from(this.available, byRegistration, HEAP_BY_REGISTRATION);
-    return this.byRegistration.peek()?.agent;
+    this.byRegistration ??= this.buildHeap(HEAP_BY_REGISTRATION);
+    return this.agentIn(this.byRegistration.peek());
   }
 
   minByLoadRatio(): AgentView | undefined {
-    this.byLoadRatio ??= IndexedHeap.from(this.available, byLoadRatio, HEAP_BY_LOAD_RATIO);
-    return this.byLoadRatio.peek()?.agent;
+    this.byLoadRatio ??= this.buildHeap(HEAP_BY_LOAD_RATIO);
+    return this.agentIn(this.byLoadRatio.peek());
   }
 
   maxByPriority(): AgentView | undefined {
-    this.byPriority ??= IndexedHeap.from(this.available, byPriority, HEAP_BY_PRIORITY);
-    return this.byPriority.peek()?.agent;
+    this.byPriority ??= this.buildHeap(HEAP_BY_PRIORITY);
+    return this.agentIn(this.byPriority.peek());
   }
 
   nextInRotation(): AgentView | undefined {
     if (this.rotation === undefined) {
-      this.rotation = new RotationRing();
-      for (const entry of this.available.slice().sort(byRegistration)) this.rotation.add(entry);
+      this.rotation = new RotationRing(this.slots);
+      const slots = this.slots;
+      const inOrder = Array.from(this.available.subarray(0, this.availableCount)).sort((a, b) => slots.sequence(a) - slots.sequence(b));
+      for (const slot of inOrder) this.rotation.add(slot);
     }
-    return this.rotation.next()?.agent;
+    return this.agentIn(this.rotation.next());
   }
 
-  /** Adds a capable agent; the returned entry is the agent's handle on this pool. */
-  addMember(agent: AgentRecord): PoolEntry {
-    const entry = new PoolEntry(this, agent);
-    entry.memberIndex = this.memberEntries.length;
-    this.memberEntries.push(entry);
+  /** Adds a capable agent; the returned slot is the agent's handle on this pool. */
+  addMember(agent: AgentRecord): number {
+    const slot = this.slots.allocate(agent);
     this.membersVersion++;
-    if (agent.isAvailable) this.makeAvailable(entry);
-    return entry;
+    if (agent.isAvailable) this.makeAvailable(slot);
+    return slot;
   }
 
-  removeMember(entry: PoolEntry): void {
-    this.makeUnavailable(entry);
-    swapRemove(this.memberEntries, entry.memberIndex, (moved, index) => {
-      moved.memberIndex = index;
-    });
-    entry.memberIndex = -1;
+  removeMember(slot: number): void {
+    this.makeUnavailable(slot);
+    this.slots.release(slot);
     this.membersVersion++;
   }
 
-  /** Call after the agent's status, load, capacity or priority changed. */
-  refresh(entry: PoolEntry): void {
-    entry.copyKeys();
-    const wasAvailable = entry.availableIndex >= 0;
-    if (!entry.agent.isAvailable) {
-      if (wasAvailable) this.makeUnavailable(entry);
+  /** Call after the agent's status, load, capacity or priority changed (`slot` is its slot here). */
+  refresh(slot: number, agent: AgentRecord): void {
+    if (this.keysCurrent) this.slots.copyKeys(slot, agent);
+    const wasAvailable = this.slots.availableIndex(slot) >= 0;
+    if (!agent.isAvailable) {
+      if (wasAvailable) this.makeUnavailable(slot);
       return;
     }
     if (!wasAvailable) {
-      this.makeAvailable(entry);
+      this.makeAvailable(slot);
       return;
     }
-    this.byLoadRatio?.update(entry);
-    this.byPriority?.update(entry);
+    this.byLoadRatio?.update(slot);
+    this.byPriority?.update(slot);
   }
 
   /** Drops every index (the pool is being evicted). */
   dispose(): void {
-    for (const entry of this.available) entry.availableIndex = -1;
-    this.available.length = 0;
-    this.byRegistration?.clear();
-    this.byLoadRatio?.clear();
-    this.byPriority?.clear();
-    for (const entry of this.memberEntries) this.rotation?.remove(entry);
+    this.availableCount = 0;
+    this.byRegistration = undefined;
+    this.byLoadRatio = undefined;
+    this.byPriority = undefined;
+    this.rotation = undefined;
   }
 
-  private entryOf(agent: AgentRecord): PoolEntry | undefined {
-    return agent.entryIn(this);
+  private isAvailable(agent: AgentRecord): boolean {
+    const slot = agent.slotIn(this);
+    return slot !== NO_SLOT && this.slots.availableIndex(slot) >= 0;
   }
 
-  private makeAvailable(entry: PoolEntry): void {
-    if (entry.availableIndex >= 0) return;
-    entry.availableIndex = this.available.length;
-    this.available.push(entry);
-    this.byRegistration?.push(entry);
-    this.byLoadRatio?.push(entry);
-    this.byPriority?.push(entry);
-    this.rotation?.add(entry);
+  private agentIn(slot: number): AgentRecord | undefined {
+    return slot === NO_SLOT ? undefined : this.slots.agent(slot);
   }
 
-  private makeUnavailable(entry: PoolEntry): void {
-    if (entry.availableIndex < 0) return;
-    swapRemove(this.available, entry.availableIndex, (moved, index) => {
-      moved.availableIndex = index;
-    });
-    entry.availableIndex = -1;
-    this.byRegistration?.remove(entry);
-    this.byLoadRatio?.remove(entry);
-    this.byPriority?.remove(entry);
-    this.rotation?.remove(entry);
+  private buildHeap(heap: number): IndexedHeap {
+    if (heap !== HEAP_BY_REGISTRATION && !this.keysCurrent) {
+      this.slots.forEachAgent((agent, slot) => {
+        this.slots.copyKeys(slot, agent);
+      });
+      this.keysCurrent = true;
+    }
+    // Room for every member: any of them may become available, and growing leaves garbage.
+    return IndexedHeap.from(this.slots, this.available, this.availableCount, heap, this.slots.size);
   }
-}
 
-/** Removes list[index] by moving the last item into its place (O(1), order not kept). */
-function swapRemove<T>(list: T[], index: number, moved: (item: T, index: number) => void): void {
-  const last = list.pop() as T;
-  if (index < list.length) {
-    list[index] = last;
-    moved(last, index);
+  private makeAvailable(slot: number): void {
+    if (this.slots.availableIndex(slot) >= 0) return;
+    if (this.availableCount === this.available.length) {
+      const grown = new Int32Array(Math.ceil(this.available.length * 1.5));
+      grown.set(this.available);
+      this.available = grown;
+    }
+    this.slots.setAvailableIndex(slot, this.availableCount);
+    this.available[this.availableCount++] = slot;
+    this.byRegistration?.push(slot);
+    this.byLoadRatio?.push(slot);
+    this.byPriority?.push(slot);
+    this.rotation?.add(slot);
+  }
+
+  private makeUnavailable(slot: number): void {
+    const index = this.slots.availableIndex(slot);
+    if (index < 0) return;
+    // Swap-remove: the last available slot takes its place (O(1), order not kept).
+    const last = this.available[--this.availableCount] as number;
+    if (index < this.availableCount) {
+      this.available[index] = last;
+      this.slots.setAvailableIndex(last, index);
+    }
+    this.slots.setAvailableIndex(slot, NO_SLOT);
+    this.byRegistration?.remove(slot);
+    this.byLoadRatio?.remove(slot);
+    this.byPriority?.remove(slot);
+    this.rotation?.remove(slot);
   }
 }

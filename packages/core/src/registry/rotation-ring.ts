@@ -1,65 +1,63 @@
-/** Anything a ring can hold: it carries its own links. */
-export interface RingItem<T> {
-  ringPrevious: T | null;
-  ringNext: T | null;
-}
+import type { PoolSlots } from './pool-slots.js';
+import { NO_SLOT } from './pool-slots.js';
 
 /**
- * A circular list with a cursor: `next()` hands out items in turn. A newcomer is linked in just
- * before the cursor, so it takes its turn after everyone already waiting: nobody is skipped or
- * served twice. Links live on the items themselves, so nothing is looked up.
+ * A circular list of pool slots with a cursor: `next()` hands out slots in turn. A newcomer is
+ * linked in just before the cursor, so it takes its turn after everyone already waiting: nobody
+ * is skipped or served twice. Links live in the slots themselves, so nothing is looked up.
  */
-export class RotationRing<T extends RingItem<T>> {
-  private cursor: T | null = null;
+export class RotationRing {
+  private cursor = NO_SLOT;
   private count = 0;
+
+  constructor(private readonly slots: PoolSlots) {}
 
   get size(): number {
     return this.count;
   }
 
-  has(item: T): boolean {
-    return item.ringNext !== null;
+  has(slot: number): boolean {
+    return this.slots.ringNext(slot) !== NO_SLOT;
   }
 
-  add(item: T): void {
-    if (item.ringNext !== null) return;
+  add(slot: number): void {
+    const slots = this.slots;
+    if (slots.ringNext(slot) !== NO_SLOT) return;
     const cursor = this.cursor;
-    if (cursor === null) {
-      item.ringPrevious = item;
-      item.ringNext = item;
-      this.cursor = item;
+    if (cursor === NO_SLOT) {
+      slots.setRingLinks(slot, slot, slot);
+      this.cursor = slot;
     } else {
-      const previous = cursor.ringPrevious as T;
-      item.ringPrevious = previous;
-      item.ringNext = cursor;
-      previous.ringNext = item;
-      cursor.ringPrevious = item;
+      const previous = slots.ringPrevious(cursor);
+      slots.setRingLinks(slot, previous, cursor);
+      slots.setRingNext(previous, slot);
+      slots.setRingPrevious(cursor, slot);
     }
     this.count++;
   }
 
-  remove(item: T): boolean {
-    const next = item.ringNext;
-    const previous = item.ringPrevious;
-    if (next === null || previous === null) return false;
+  remove(slot: number): boolean {
+    const slots = this.slots;
+    const next = slots.ringNext(slot);
+    const previous = slots.ringPrevious(slot);
+    if (next === NO_SLOT || previous === NO_SLOT) return false;
     this.count--;
     if (this.count === 0) {
-      this.cursor = null;
+      this.cursor = NO_SLOT;
     } else {
-      previous.ringNext = next;
-      next.ringPrevious = previous;
-      if (this.cursor === item) this.cursor = next;
+      slots.setRingNext(previous, next);
+      slots.setRingPrevious(next, previous);
+      if (this.cursor === slot) this.cursor = next;
     }
-    item.ringNext = null;
-    item.ringPrevious = null;
+    slots.setRingLinks(slot, NO_SLOT, NO_SLOT);
     return true;
   }
 
-  /** The item whose turn it is; the cursor moves on. */
-  next(): T | undefined {
+  /** The slot whose turn it is, NO_SLOT when empty; the cursor moves on. */
+  next(): number {
     const cursor = this.cursor;
-    if (cursor === null) return undefined;
-    this.cursor = cursor.ringNext;
+    if (cursor === NO_SLOT) return NO_SLOT;
+    this.cursor = this.slots.ringNext(cursor);
     return cursor;
   }
 }

@@ -26,12 +26,13 @@ export async function runScaleSuite(settings: BenchSettings): Promise<BenchResul
     const output = await runProbe(agents, settings.quick);
     const perAgent = (output.rss - output.emptyRss) / agents;
     settings.log(
-      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent over an empty process)  ` +
+      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent over an empty process; JS heap ${(output.heap / MIB).toFixed(1)} MiB, ArrayBuffers ${(output.arrayBuffers / MIB).toFixed(1)} MiB)  ` +
         STRATEGIES.map((strategy) => `${strategy} ${(output.decisionsPerSecond[strategy] ?? 0).toLocaleString('en-US')}/s`).join(' · '),
     );
     results.push(
       { name: 'scale-rss', params: { agents }, value: Math.round((output.rss / MIB) * 10) / 10, unit: 'MiB', baseline: Math.round((output.emptyRss / MIB) * 10) / 10, ratio: output.rss / output.emptyRss },
       { name: 'scale-heap', params: { agents }, value: Math.round((output.heap / MIB) * 10) / 10, unit: 'MiB' },
+      { name: 'scale-array-buffers', params: { agents }, value: Math.round((output.arrayBuffers / MIB) * 10) / 10, unit: 'MiB' },
       { name: 'scale-bytes-per-agent', params: { agents }, value: Math.round(perAgent), unit: 'B' },
     );
     for (const strategy of STRATEGIES) {
