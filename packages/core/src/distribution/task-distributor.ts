@@ -196,7 +196,7 @@ export class TaskDistributor {
     if (fromAgent && status === 'online' && agent.drainRequested) status = undefined;
     if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
     // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
-    if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.inFlight.size));
+    if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.held));
     if (status !== undefined && status !== agent.status) {
       this.changeStatus(agent, status, { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
     }
@@ -513,7 +513,7 @@ export class TaskDistributor {
     this.store.add(task);
     const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
     if (task.status === 'assigned' && agent !== undefined && agent.status !== 'offline') {
-      agent.inFlight.add(task.id);
+      this.hold(task, agent);
       this.registry.setLoad(agent, agent.load + 1);
       const remainingMs = Math.max(0, (task.assignedAt ?? 0) + task.limits.attemptTimeoutMs - this.clock.now());
       const attempt = task.attempts;
@@ -581,7 +581,7 @@ export class TaskDistributor {
       this.stopTimers(local);
       this.queue.remove(local);
       const agent = local.assignedAgentId === null ? undefined : this.registry.get(local.assignedAgentId);
-      if (agent !== undefined && agent.inFlight.delete(local.id)) this.registry.setLoad(agent, agent.load - 1);
+      if (agent !== undefined && this.release(local, agent)) this.registry.setLoad(agent, agent.load - 1);
       this.store.remove(local.id);
     }
     const settled = TaskRecord.fromJournal(entry);
@@ -799,7 +799,7 @@ export class TaskDistributor {
     task.assignedStrategy = strategy;
     task.retryAt = null;
     task.addAttempt({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
-    agent.inFlight.add(task.id);
+    this.hold(task, agent);
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.
     if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
@@ -879,12 +879,28 @@ export class TaskDistributor {
 
   /** The agent is gone or unreachable: every task it held goes elsewhere at once. */
   private redistributeAll(agent: AgentRecord, error: TaskErrorInfo): void {
-    for (const taskId of [...agent.inFlight]) {
-      const task = this.store.get(taskId);
-      if (task !== undefined && task.status === 'assigned' && task.assignedAgentId === agent.id) this.redistribute(task, agent, 'agent_lost', error);
-      else agent.inFlight.delete(taskId);
+    // A scan of the tasks held here: an agent lost is rare, a per-task index of who holds what is not free.
+    for (const task of this.store.list()) {
+      if (task.heldBy !== agent) continue;
+      if (task.status === 'assigned' && task.assignedAgentId === agent.id) this.redistribute(task, agent, 'agent_lost', error);
+      else this.release(task, agent);
     }
-    this.registry.setLoad(agent, agent.inFlight.size);
+    this.registry.setLoad(agent, agent.held);
+  }
+
+  /** The agent counts the task as its own from here on (until release). */
+  private hold(task: TaskRecord, agent: AgentRecord): void {
+    if (task.heldBy !== undefined) this.release(task, task.heldBy);
+    task.heldBy = agent;
+    agent.held++;
+  }
+
+  /** Takes the task off the agent's count; false when the agent did not hold it (then nothing changes). */
+  private release(task: TaskRecord, agent: AgentRecord): boolean {
+    if (task.heldBy !== agent) return false;
+    task.heldBy = undefined;
+    agent.held--;
+    return true;
   }
 
   private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered', error: TaskErrorInfo): void {
@@ -915,7 +931,7 @@ export class TaskDistributor {
       current.finishedAt = now;
       current.error = error;
     }
-    if (agent === undefined || !agent.inFlight.delete(task.id)) return now;
+    if (agent === undefined || !this.release(task, agent)) return now;
     this.registry.setLoad(agent, agent.load - 1);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
     if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return now;

@@ -5,6 +5,7 @@ import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
+import type { AgentRecord } from '../registry/agent-record.js';
 import type { TaskFinishWatcher } from './task-finish-watcher.js';
 
 /** Per-task limits, resolved from the task's input and the configured defaults. */
@@ -60,6 +61,8 @@ export class TaskRecord implements Task, TimeoutSlot {
   queuePrevious: TaskRecord | null = null;
   queueNext: TaskRecord | null = null;
   queueKey: string | null = null;
+  /** The agent whose count of held tasks includes this one (from hand-over to the attempt's end). */
+  heldBy: AgentRecord | undefined = undefined;
   /** Told when the task finishes here (the engine's runTask caller), then forgotten. */
   finishWatcher: TaskFinishWatcher | undefined = undefined;
   /** InMemoryTaskStore's mark: this record counts against its retention of finished tasks. */

@@ -52,7 +52,11 @@ export class AgentRecord implements AgentView {
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
-  private inFlightTasks: Set<string> | undefined;
+  /**
+   * Tasks this orchestrator handed to the agent and has not closed yet: a count, with each task
+   * pointing back (TaskRecord.heldBy) instead of a Set of ids churning once per task.
+   */
+  held = 0;
   /**
    * Its membership in each candidate pool whose signature its capabilities cover, as the pool
    * and its slot there: the pool and the slot number themselves while it is in one pool (most
@@ -142,11 +146,6 @@ export class AgentRecord implements AgentView {
   set capacity(value: number) {
     // `value | 0` is the same integer as a small integer; anything else is kept as it is.
     this.limit = value === Infinity ? -1 : (value | 0) === value ? value | 0 : value;
-  }
-
-  /** Ids of tasks assigned to this agent and not yet answered; made on first use, since most of a fleet is idle. */
-  get inFlight(): Set<string> {
-    return (this.inFlightTasks ??= new Set());
   }
 
   /** Sets its metadata; none shares one frozen empty object. */

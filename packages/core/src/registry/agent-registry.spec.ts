@@ -149,12 +149,12 @@ describe('AgentRegistry', () => {
   it('keeps load and in-flight tasks when an agent re-registers with new capabilities', () => {
     const registry = new AgentRegistry({ maxCandidatePools: 16 });
     const { agent } = registry.register({ agentId: 'x', capabilities: ['a'], priority: 0 }, 0);
-    agent.inFlight.add('task-1');
+    agent.held = 1;
     registry.setLoad(agent, 1);
     const again = registry.register({ agentId: 'x', capabilities: ['b'], priority: 5 }, 1);
     expect(again.created).toBe(false);
     expect(again.agent.load).toBe(1);
-    expect([...again.agent.inFlight]).toEqual(['task-1']);
+    expect(again.agent.held).toBe(1);
     expect(registry.candidates(['a']).size).toBe(0);
     expect(registry.candidates(['b']).first()?.id).toBe('x');
   });
