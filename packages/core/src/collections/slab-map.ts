@@ -25,10 +25,6 @@ export class SlabMap<V> {
     return slot === undefined ? undefined : this.entries[slot];
   }
 
-  has(key: string): boolean {
-    return this.slots.has(key);
-  }
-
   /** Returns the value it replaced, if any (one lookup for callers that need both). */
   set(key: string, value: V): V | undefined {
     const slot = this.slots.get(key);

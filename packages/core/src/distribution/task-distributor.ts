@@ -237,18 +237,14 @@ export class TaskDistributor {
 
   /** For input already validated (the engine's, by DistributeTaskRequestSchema). */
   distributeParsed(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
+    // Not async: the hand-over's own promise is the answer, without wrapping it in another one per task.
     try {
-      return this.handOverNew(parsed);
+      this.assertNewTaskId(parsed.taskId);
+      const task = this.newTask(parsed.taskId, parsed);
+      return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
     } catch (error) {
       return Promise.reject(asError(error));
     }
-  }
-
-  /** distributeParsed's work: not async, the hand-over's own promise is the answer. */
-  private handOverNew(parsed: ParsedDistributeTaskInput): Promise<TaskAssignment> {
-    this.assertNewTaskId(parsed.taskId);
-    const task = this.newTask(parsed.taskId, parsed);
-    return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
   }
 
   /**
