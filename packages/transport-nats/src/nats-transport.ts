@@ -129,7 +129,7 @@ export class NatsTransport implements Transport {
   private replyPrefix = '';
   private sendCounter = 0;
   /** Envelopes waiting for this tick's end, per subject, in the order they were sent. */
-  private readonly outboxes = new Map<string, Outbox>();
+  private outboxes = new Map<string, Outbox>();
   private flushScheduled = false;
 
   constructor(options: NatsTransportOptionsInput) {
@@ -234,7 +234,10 @@ export class NatsTransport implements Transport {
     this.flushScheduled = false;
     const connection = this.connection;
     const outboxes = [...this.outboxes.values()];
-    this.outboxes.clear();
+    // A new Map rather than clear(): a cleared Map's old table links to its new one, and once the
+    // table is in the old generation that keeps every later batch alive through young
+    // collections (see SlabMap in core).
+    this.outboxes = new Map();
     if (connection === undefined) return;
     for (const outbox of outboxes) this.publishOutbox(connection, outbox);
     void this.confirmOutboxes(connection, outboxes);
