@@ -8,9 +8,10 @@ import { indexedDecider, STRATEGIES } from './suites/strategies-suite.js';
 
 export interface ScaleProbeOutput {
   readonly agents: number;
-  /** RSS and heap before any agent was registered, in bytes. */
+  /** RSS, heap and ArrayBuffer memory before any agent was registered, in bytes. */
   readonly emptyRss: number;
   readonly emptyHeap: number;
+  readonly emptyArrayBuffers: number;
   /** RSS and heap with the fleet registered and every strategy's index built, in bytes. */
   readonly rss: number;
   readonly heap: number;
@@ -49,6 +50,7 @@ const output: ScaleProbeOutput = {
   agents: registry.size,
   emptyRss: empty.rss,
   emptyHeap: empty.heapUsed,
+  emptyArrayBuffers: empty.arrayBuffers,
   rss: full.rss,
   heap: full.heapUsed,
   arrayBuffers: full.arrayBuffers,

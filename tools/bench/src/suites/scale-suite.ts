@@ -24,9 +24,11 @@ export async function runScaleSuite(settings: BenchSettings): Promise<BenchResul
   const results: BenchResult[] = [];
   for (const agents of sizes) {
     const output = await runProbe(agents, settings.quick);
-    const perAgent = (output.rss - output.emptyRss) / agents;
+    // What the registry itself holds per agent: heap and ArrayBuffers after a full GC. RSS growth
+    // is no measure of that for small fleets, where V8's young generation moves RSS by more.
+    const perAgent = (output.heap - output.emptyHeap + output.arrayBuffers - output.emptyArrayBuffers) / agents;
     settings.log(
-      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent over an empty process; JS heap ${(output.heap / MIB).toFixed(1)} MiB, ArrayBuffers ${(output.arrayBuffers / MIB).toFixed(1)} MiB)  ` +
+      `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent of heap and ArrayBuffers; JS heap ${(output.heap / MIB).toFixed(1)} MiB, ArrayBuffers ${(output.arrayBuffers / MIB).toFixed(1)} MiB)  ` +
         STRATEGIES.map((strategy) => `${strategy} ${(output.decisionsPerSecond[strategy] ?? 0).toLocaleString('en-US')}/s`).join(' · '),
     );
     results.push(
