@@ -287,7 +287,8 @@ export class SwitchyardAgent {
       from: this.address,
       to: request.from,
       priority: request.priority,
-      correlationId: request.id,
+      // No correlationId: taskId and attempt name what this answers, and answers without one
+      // can travel as a packed run (docs/protocol.md).
       sentAt: Date.now(),
       payload,
     };

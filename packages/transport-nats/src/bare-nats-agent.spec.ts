@@ -42,6 +42,8 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
   let agent: NatsConnection;
   let envelopeCounter = 0;
   const inbox: Record<string, unknown>[] = [];
+  /** The shape of each message that arrived: one envelope, an array, or one with a packed run in it. */
+  const shapes: ('envelope' | 'array' | 'run')[] = [];
 
   /** Publishes an envelope to the orchestrator (step 2 of the doc). */
   async function toOrchestrator(kind: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
@@ -63,12 +65,23 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     await engine.start();
     agent = await connect({ servers: server.url });
     inbox.length = 0;
+    shapes.length = 0;
     // Step 1 of the doc: subscribe to our subject.
     agent.subscribe(`${PREFIX}.agent.bare-1`, {
       callback: (_error, message: Msg) => {
-        // One envelope, or an array of them (docs/protocol.md, "Payload").
+        // One envelope, a packed run, or an array of those (docs/protocol.md, "Payload").
         const body = JSON.parse(decoder.decode(message.data)) as Record<string, unknown> | Record<string, unknown>[];
-        inbox.push(...(Array.isArray(body) ? body : [body]));
+        // Runs group envelopes of the same millisecond: an array may hold a run and a straggler.
+        const items = Array.isArray(body) ? body : [body];
+        shapes.push(items.some((item) => 'payloads' in item) ? 'run' : Array.isArray(body) ? 'array' : 'envelope');
+        for (const item of items) {
+          if (!('payloads' in item)) {
+            inbox.push(item);
+            continue;
+          }
+          const { payloads, id, ...header } = item as { payloads: unknown[]; id: string };
+          payloads.forEach((payload, index) => inbox.push({ ...header, id: `${id}.${String(index)}`, payload }));
+        }
       },
     });
   });
@@ -130,5 +143,32 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'genuine' });
     await waitUntil(() => distributor.getTask('real').status === 'completed', 'the genuine answer still counts');
     expect(distributor.getTask('real').result).toBe('genuine');
+  });
+
+  it('gets packed runs only once it has sent one, and arrays before', async () => {
+    await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'], capacity: 8 });
+    await waitUntil(() => distributor.listAgents().length === 1, 'registered');
+    const distributeThree = (first: number): Promise<unknown> =>
+      Promise.all([first, first + 1, first + 2].map((n) => distributor.distributeTask({ taskId: `t-${String(n)}`, taskType: 'shout', requiredCapabilities: ['shout'], taskData: n, senderId: 'test' })));
+    const requests = (): { payload: { taskId: string; attempt: number; data: number } }[] =>
+      inbox.filter((envelope) => envelope.kind === 'task_request') as { payload: { taskId: string; attempt: number; data: number } }[];
+
+    await distributeThree(1);
+    await waitUntil(() => requests().length === 3, 'the first three tasks arrive');
+    expect(shapes.at(-1)).toBe('array');
+
+    // Answer all three in one packed run: from now on the orchestrator knows this agent reads them.
+    envelopeCounter++;
+    const payloads = requests().map(({ payload }) => ({ taskId: payload.taskId, attempt: payload.attempt, agentId: 'bare-1', status: 'completed', result: payload.data * 10 }));
+    const run = { id: `bare-${String(envelopeCounter)}`, kind: 'task_response', from: 'agent.bare-1', to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payloads };
+    agent.publish(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(run)));
+    await agent.flush();
+    await waitUntil(() => ['t-1', 't-2', 't-3'].every((id) => distributor.getTask(id).status === 'completed'), 'all three answers count');
+    expect(['t-1', 't-2', 't-3'].map((id) => distributor.getTask(id).result)).toEqual([10, 20, 30]);
+
+    await distributeThree(4);
+    await waitUntil(() => requests().length === 6, 'the next three tasks arrive');
+    expect(shapes.at(-1)).toBe('run');
+    expect(requests().slice(3).map(({ payload }) => payload.taskId)).toEqual(['t-4', 't-5', 't-6']);
   });
 });

@@ -176,3 +176,51 @@ describe('NATS transport when nats-server stops answering', () => {
     await new Promise((resolve) => fake.close(resolve));
   });
 });
+
+describe('NATS transport packing runs', () => {
+  it('packs runs for the orchestrator and for senders of runs, sends arrays to anyone else, and forgets an address nobody listens at', async () => {
+    const prefix = 'runs';
+    const transport = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix });
+    await transport.start();
+    await transport.subscribe('orchestrator', () => undefined);
+    const raw = await connect({ servers: server.url });
+    const shapes: string[] = [];
+    const shapeOf = (message: { data: Uint8Array }): string => {
+      const body = JSON.parse(new TextDecoder().decode(message.data)) as unknown;
+      return Array.isArray(body) ? 'array' : typeof body === 'object' && body !== null && 'payloads' in body ? 'run' : 'envelope';
+    };
+    let agentSubscription = raw.subscribe(`${prefix}.agent.x`, { callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`) });
+    raw.subscribe(`${prefix}.orchestrator`, { callback: (_error, message) => shapes.push(`orchestrator ${shapeOf(message)}`) });
+    await raw.flush();
+    const sentAt = Date.now();
+    const threeTo = (to: string, from = 'agent.x'): Promise<unknown> =>
+      Promise.all([1, 2, 3].map((sequence) => transport.send({ ...taskRequestEnvelope(from, to, sequence), sentAt })));
+
+    await threeTo('agent.x', 'orchestrator');
+    await threeTo('orchestrator');
+    await waitUntil(() => shapes.length === 2, 'both batches arrive');
+    expect(shapes.splice(0)).toEqual(['agent.x array', 'orchestrator run']);
+
+    // agent.x sends a packed run: now it gets them.
+    const run = { id: 'x-1', kind: 'task_request', from: 'agent.x', to: 'orchestrator', priority: 'normal', sentAt, payloads: [1, 2].map((sequence) => taskRequestEnvelope('agent.x', 'orchestrator', sequence).payload) };
+    raw.publish(`${prefix}.orchestrator`, new TextEncoder().encode(JSON.stringify(run)));
+    await raw.flush();
+    await waitUntil(() => shapes.length === 1, 'the run passes by');
+    shapes.length = 0;
+    await threeTo('agent.x', 'orchestrator');
+    await waitUntil(() => shapes.length === 1, 'the batch arrives');
+    expect(shapes.splice(0)).toEqual(['agent.x run']);
+
+    // Whoever listens at agent.x next may not read runs.
+    agentSubscription.unsubscribe();
+    await raw.flush();
+    await expect(transport.send(taskRequestEnvelope('orchestrator', 'agent.x', 9))).rejects.toMatchObject({ code: 'UNKNOWN_ADDRESS' });
+    agentSubscription = raw.subscribe(`${prefix}.agent.x`, { callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`) });
+    await raw.flush();
+    await threeTo('agent.x', 'orchestrator');
+    await waitUntil(() => shapes.length === 1, 'the batch arrives');
+    expect(shapes).toEqual(['agent.x array']);
+    await raw.close();
+    await transport.stop();
+  });
+});

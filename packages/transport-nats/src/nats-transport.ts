@@ -1,5 +1,5 @@
 import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
-import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, parseInput } from '@switchyard/core';
+import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { ChunkedInbox } from './chunked-inbox.js';
@@ -19,6 +19,8 @@ const MAX_BATCH_CHARACTERS = 128 * 1024;
 
 /** Envelopes for one subject waiting to leave together. */
 interface Outbox {
+  /** The receivers' address, and its subject. */
+  readonly address: string;
   readonly subject: string;
   /** Encoded only when the batch leaves: one JSON.stringify for all of them. */
   readonly envelopes: Envelope[];
@@ -58,13 +60,13 @@ const MAX_BATCH_ENVELOPES = 256;
  * be encoded (a cycle, a BigInt); then (rarely) each envelope of that slice is encoded on its
  * own, the unencodable ones go to `refuse`, and the rest are packed greedily.
  */
-function batchBodies(envelopes: readonly Envelope[], refuse: (envelope: Envelope, error: unknown) => void): string[] {
+function batchBodies(envelopes: readonly Envelope[], packRuns: boolean, refuse: (envelope: Envelope, error: unknown) => void): string[] {
   const bodies: string[] = [];
   for (let start = 0; start < envelopes.length; start += MAX_BATCH_ENVELOPES) {
     const slice = envelopes.length <= MAX_BATCH_ENVELOPES ? envelopes : envelopes.slice(start, start + MAX_BATCH_ENVELOPES);
     let whole: string | undefined;
     try {
-      whole = encodeEnvelopeBatch(slice);
+      whole = encodeEnvelopeBatch(slice, packRuns);
     } catch {
       whole = undefined;
     }
@@ -97,6 +99,9 @@ function packEachEnvelope(envelopes: readonly Envelope[], bodies: string[], refu
   if (part.length > 0) bodies.push(part.length === 1 ? (part[0] ?? '') : `[${part.join(',')}]`);
 }
 
+/** Addresses remembered as reading packed runs: a bound, so made-up senders cannot grow it without end. */
+const MAX_RUN_READERS = 65_536;
+
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
 const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set<string>([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired]);
 const CONNECTION_GONE: ReadonlySet<string> = new Set<string>([ErrorCode.ConnectionClosed, ErrorCode.ConnectionDraining, ErrorCode.Disconnect]);
@@ -128,8 +133,14 @@ export class NatsTransport implements Transport {
   private readonly routing = new Map<string, boolean>();
   private replyPrefix = '';
   private sendCounter = 0;
-  /** Envelopes waiting for this tick's end, per subject, in the order they were sent. */
+  /** Envelopes waiting for this tick's end, per address, in the order they were sent. */
   private outboxes = new Map<string, Outbox>();
+  /**
+   * Addresses known to read packed runs: every orchestrator does, and any address that sent us
+   * one (docs/protocol.md). An address that stops listening is forgotten, in case what listens
+   * there next is an agent that does not.
+   */
+  private readonly runReaders = new Set<string>([ORCHESTRATOR_ADDRESS]);
   private flushScheduled = false;
 
   constructor(options: NatsTransportOptionsInput) {
@@ -215,11 +226,12 @@ export class NatsTransport implements Transport {
    * company; under load one message, one parse and one server hop carry many envelopes.
    */
   private enqueue(envelope: Envelope): Outbox {
-    const subject = this.subjectOf(envelope.to);
-    let outbox = this.outboxes.get(subject);
+    // Keyed by address, not subject: the subject would be a new string to hash for every envelope.
+    const address = envelope.to;
+    let outbox = this.outboxes.get(address);
     if (outbox === undefined) {
-      outbox = { subject, envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined };
-      this.outboxes.set(subject, outbox);
+      outbox = { address, subject: this.subjectOf(address), envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined };
+      this.outboxes.set(address, outbox);
     }
     outbox.envelopes.push(envelope);
     if (!this.flushScheduled) {
@@ -247,7 +259,7 @@ export class NatsTransport implements Transport {
     const options = outbox.token === undefined ? undefined : { reply: this.replyPrefix + outbox.token };
     try {
       // Buffer.from encodes a little faster than TextEncoder; nats.js copies it into its outbound buffer.
-      const bodies = batchBodies(outbox.envelopes, (envelope, error) => {
+      const bodies = batchBodies(outbox.envelopes, this.runReaders.has(outbox.address), (envelope, error) => {
         this.refuse(outbox, envelope, error);
       });
       for (const body of bodies) connection.publish(outbox.subject, Buffer.from(body), options);
@@ -279,6 +291,7 @@ export class NatsTransport implements Transport {
       if (outbox.token !== undefined) {
         outbox.nobodyListens = this.routing.get(outbox.token) === true;
         this.routing.delete(outbox.token);
+        if (outbox.nobodyListens && outbox.address !== ORCHESTRATOR_ADDRESS) this.runReaders.delete(outbox.address);
       }
       if (failure === undefined) outbox.routed?.resolve();
       else outbox.routed?.reject(failure);
@@ -353,12 +366,14 @@ export class NatsTransport implements Transport {
   }
 
   /**
-   * Validates each envelope of the message (one, or a JSON array from a coalescing sender) and
-   * queues the valid ones for the handler in order; problems go to onerror, never to the sender.
+   * Validates each envelope of the message (one, a packed run, or a JSON array of those from a
+   * coalescing sender) and queues the valid ones for the handler in order; problems go to
+   * onerror, never to the sender. A sender of packed runs reads them too: its address is noted.
    */
   private receive(message: Msg, inbox: ChunkedInbox): void {
-    const { envelopes, problems } = decodeEnvelopeBatch(decoder.decode(message.data));
+    const { envelopes, problems, runSenders } = decodeEnvelopeBatch(decoder.decode(message.data));
     for (const problem of problems) this.handlerRuns.fail(problem);
+    for (const sender of runSenders) if (this.runReaders.size < MAX_RUN_READERS) this.runReaders.add(sender);
     inbox.receive(envelopes);
   }
 
