@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { TOKENS } from '../di/tokens.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { AckPayload, Envelope, EnvelopeKind, EnvelopeOf } from '../models/envelope.js';
-import { agentAddress, ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
+import { ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Transport, TransportSubscription } from '../ports/transport.js';
@@ -47,12 +47,12 @@ export class CommunicationManager {
   }
 
   /** Hands a task to its assigned agent; resolves once the agent's transport has it. Not async: the transport's promise is the answer, one promise less per task. */
-  sendTaskRequest(agentId: string, task: TaskRecord): Promise<void> {
+  sendTaskRequest(to: string, task: TaskRecord): Promise<void> {
     return this.transport.send({
       id: nextEnvelopeId(),
       kind: 'task_request',
       from: ORCHESTRATOR_ADDRESS,
-      to: agentAddress(agentId),
+      to,
       priority: task.priority,
       // Sent the moment it was assigned: that reading is fresh, no second one per task.
       sentAt: task.assignedAt ?? this.clock.now(),

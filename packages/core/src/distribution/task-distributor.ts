@@ -722,7 +722,7 @@ export class TaskDistributor {
   private send(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number): Promise<TaskAssignment> {
     let sent: Promise<void>;
     try {
-      sent = this.communication.sendTaskRequest(agent.id, task);
+      sent = this.communication.sendTaskRequest(agent.address, task);
     } catch (error) {
       sent = Promise.reject(asError(error));
     }
@@ -744,7 +744,7 @@ export class TaskDistributor {
   private sendQuietly(task: TaskRecord, agent: AgentRecord, attempt: number): void {
     let sent: Promise<void>;
     try {
-      sent = this.communication.sendTaskRequest(agent.id, task);
+      sent = this.communication.sendTaskRequest(agent.address, task);
     } catch (error) {
       sent = Promise.reject(asError(error));
     }

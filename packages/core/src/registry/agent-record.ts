@@ -1,3 +1,4 @@
+import { agentAddress } from '../models/addresses.js';
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
@@ -52,6 +53,8 @@ export class AgentRecord implements AgentView {
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
+  /** `agent.<id>`, made on its first task (see `address`). */
+  private addressString: string | undefined = undefined;
   /**
    * Tasks this orchestrator handed to the agent and has not closed yet: a count, with each task
    * pointing back (TaskRecord.heldBy) instead of a Set of ids churning once per task.
@@ -80,6 +83,14 @@ export class AgentRecord implements AgentView {
     this.capacity = capacity ?? Infinity;
     this.metadata = metadata ?? NO_METADATA;
     this.timeSlot = this.group.times.allocate(registeredAt);
+  }
+
+  /**
+   * Where its task requests go. One string per agent rather than one per request: V8 keeps a
+   * string's hash, so the transport's lookups by address stop hashing a new string every time.
+   */
+  get address(): string {
+    return (this.addressString ??= agentAddress(this.id));
   }
 
   /** Shared by every agent with the same capability list: never mutate it. */
