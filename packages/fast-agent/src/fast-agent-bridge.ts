@@ -79,7 +79,7 @@ class ServerLink {
     let tools: FastAgentTool[];
     try {
       const client = this.client ?? (await this.openClient());
-      tools = fastAgentTools((await client.listTools()).tools);
+      tools = fastAgentTools((await client.listTools(undefined, { timeout: this.options.refreshTimeoutMs })).tools);
     } catch (error) {
       await this.unreachable(error);
       return;
@@ -128,7 +128,7 @@ class ServerLink {
       this.server.url !== undefined
         ? new StreamableHTTPClientTransport(new URL(this.server.url))
         : new StdioClientTransport({ command: this.server.command as string, args: this.server.args, ...(this.server.cwd === undefined ? {} : { cwd: this.server.cwd }), stderr: 'ignore' });
-    await client.connect(transport);
+    await client.connect(transport, { timeout: this.options.refreshTimeoutMs });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       void this.refresh();
     });

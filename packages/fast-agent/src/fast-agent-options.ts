@@ -49,6 +49,11 @@ export const FastAgentOptionsSchema = z.strictObject({
     .prefault({}),
   /** How often each server's tool list is re-read, and its health checked. */
   refreshIntervalMs: z.number().int().positive().default(10_000),
+  /**
+   * How long a refresh waits for a server (connect, tool list) before calling it unreachable: a
+   * server that hangs must not keep its agents online until the SDK's one-minute default.
+   */
+  refreshTimeoutMs: z.number().int().positive().default(5_000),
 });
 
 export type FastAgentOptions = z.output<typeof FastAgentOptionsSchema>;
