@@ -60,6 +60,9 @@ describe('SwitchyardAgent over the in-memory transport', () => {
       start: () => connection.start(),
       stop: () => connection.stop(),
       send: (envelope) => connection.send(envelope),
+      sendDetached: (envelope, onFailure) => {
+        connection.sendDetached(envelope, onFailure);
+      },
       subscribe: (address, handler) => connection.subscribe(address, handler),
       publish: (envelope) => {
         if (envelope.kind === 'task_response' && refusals > 0) {

@@ -43,7 +43,7 @@ export { TaskExecutionError } from './errors/task-execution-error.js';
 export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
 
 // Ports
-export type { Transport, TransportSubscription, EnvelopeHandler } from './ports/transport.js';
+export type { Transport, TransportSubscription, EnvelopeHandler, UndeliveredHandler } from './ports/transport.js';
 export type { TaskStore } from './ports/task-store.js';
 export type { TaskJournal, TaskJournalSink } from './ports/task-journal.js';
 export { JournaledTaskSchema, TaskAttemptSchema } from './models/journaled-task.js';

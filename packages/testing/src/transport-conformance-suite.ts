@@ -108,6 +108,36 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       expect((failure as CommunicationError).code).toBe('UNKNOWN_ADDRESS');
     });
 
+    it('delivers detached sends in order with sends and publishes, and tells their sender only of failures, once and later', async () => {
+      const [sender, receiver] = [await open(), await open()];
+      const sequence: number[] = [];
+      await receiver.subscribe(RECEIVER, (envelope) => {
+        if (envelope.kind === 'task_request') sequence.push((envelope.payload.data as { sequence: number }).sequence);
+      });
+      const failures: { sequence: unknown; code: string }[] = [];
+      const onFailure = (envelope: Envelope, error: Error): void => {
+        failures.push({ sequence: envelope.kind === 'task_request' ? (envelope.payload.data as { sequence: number }).sequence : undefined, code: error instanceof CommunicationError ? error.code : String(error) });
+      };
+      sender.sendDetached(taskRequestEnvelope(SENDER, RECEIVER, 0), onFailure);
+      await sender.send(taskRequestEnvelope(SENDER, RECEIVER, 1));
+      sender.sendDetached(taskRequestEnvelope(SENDER, RECEIVER, 2), onFailure);
+      await sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 3));
+      sender.sendDetached(taskRequestEnvelope(SENDER, 'agent.nobody', 4), onFailure);
+      // Never from inside the call: the caller is not re-entered.
+      expect(failures).toEqual([]);
+      await waitUntil(() => sequence.length === 4 && failures.length === 1, 'the four delivered arrive and the undeliverable one is reported');
+      expect(sequence).toEqual([0, 1, 2, 3]);
+      expect(failures).toEqual([{ sequence: 4, code: 'UNKNOWN_ADDRESS' }]);
+      await sender.stop();
+      sender.sendDetached(taskRequestEnvelope(SENDER, RECEIVER, 5), onFailure);
+      expect(failures).toHaveLength(1);
+      await waitUntil(() => failures.length === 2, 'the refusal after stop is reported');
+      expect(failures[1]).toEqual({ sequence: 5, code: 'TRANSPORT_CLOSED' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(failures).toHaveLength(2);
+      expect(sequence).toEqual([0, 1, 2, 3]);
+    });
+
     it('refuses to send before start and after stop with TRANSPORT_CLOSED', async () => {
       const receiver = await open();
       await receiver.subscribe(RECEIVER, () => undefined);

@@ -1,4 +1,4 @@
-import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core';
 import { AddressSchema, CommunicationError, HandlerRuns, validateEnvelope } from '@switchyard/core';
 import { MemoryBus } from './memory-bus.js';
 
@@ -77,14 +77,32 @@ export class InMemoryTransport implements Transport {
   }
 
   send(envelope: Envelope): Promise<void> {
+    const refusal = this.hand(envelope);
+    return refusal === undefined ? ACCEPTED : Promise.reject(refusal);
+  }
+
+  sendDetached(envelope: Envelope, onFailure: UndeliveredHandler): void {
+    const refusal = this.hand(envelope);
+    if (refusal === undefined) return;
+    queueMicrotask(() => {
+      try {
+        onFailure(envelope, refusal);
+      } catch (error) {
+        this.handlerRuns.fail(error);
+      }
+    });
+  }
+
+  /** Puts the envelope on the bus, or says why it cannot go. */
+  private hand(envelope: Envelope): CommunicationError | undefined {
     // While stopping, handlers still finishing may answer; only a stopped transport refuses.
     if (this.state !== 'running' && this.state !== 'stopping') {
-      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
+      return new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to });
     }
     if (this.bus.publish(envelope.to, envelope) === 0) {
-      return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind }));
+      return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
     }
-    return ACCEPTED;
+    return undefined;
   }
 
   publish(envelope: Envelope): Promise<void> {

@@ -1,4 +1,5 @@
-import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope, SwitchyardError } from '@switchyard/core';
+import { CommunicationError } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { runTransportConformanceSuite, startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';
 import type { AddressInfo } from 'node:net';
@@ -146,8 +147,35 @@ describe('NATS transport encoding a batch', () => {
   });
 });
 
+describe('NATS transport sending detached', () => {
+  it('tells the sender of an envelope that cannot be encoded, once, and delivers the rest of its batch', async () => {
+    const sender = new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: 'detached' });
+    const problems: SwitchyardError[] = [];
+    sender.onerror = (error) => problems.push(error);
+    await sender.start();
+    const raw = await connect({ servers: server.url });
+    const bodies: unknown[] = [];
+    raw.subscribe('detached.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    await raw.flush();
+    const bad = taskRequestEnvelope('orchestrator', 'agent.receiver', 2);
+    if (bad.kind === 'task_request') bad.payload.data = { sequence: 2n } as unknown as { sequence: number };
+    const told: string[] = [];
+    const onFailure = (envelope: Envelope, error: Error): void => {
+      told.push(`${envelope === bad ? 'bad' : 'good'} ${error instanceof CommunicationError ? error.code : String(error)}`);
+    };
+    for (const envelope of [taskRequestEnvelope('orchestrator', 'agent.receiver', 1), bad, taskRequestEnvelope('orchestrator', 'agent.receiver', 3)]) sender.sendDetached(envelope, onFailure);
+    await waitUntil(() => bodies.length === 1 && told.length === 1, 'the batch arrives and the bad envelope is reported');
+    expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
+    await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 4));
+    expect(told).toEqual(['bad DELIVERY_FAILED']);
+    expect(problems.map((problem) => problem.code)).toEqual(['DELIVERY_FAILED']);
+    await raw.close();
+    await sender.stop();
+  });
+});
+
 describe('NATS transport when nats-server stops answering', () => {
-  it('fails each waiting send with TIMEOUT after deliveryTimeoutMs, also sends made later', async () => {
+  it('fails each waiting send with TIMEOUT after deliveryTimeoutMs, also sends made later and detached ones', async () => {
     // Just enough of a NATS server: INFO, then PONG to every PING until muted.
     let muted = false;
     const fake = createServer((socket) => {
@@ -168,9 +196,13 @@ describe('NATS transport when nats-server stops answering', () => {
     const first = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 2));
     await new Promise((resolve) => setTimeout(resolve, 60));
     const second = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3));
+    const detached: string[] = [];
+    sender.sendDetached(taskRequestEnvelope('orchestrator', 'agent.receiver', 4), (_envelope, error) => detached.push(error instanceof CommunicationError ? error.code : String(error)));
     const results = await Promise.allSettled([first.then(() => performance.now() - started), second.then(() => performance.now() - started)]);
     const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as SwitchyardError).code : 'delivered'));
     expect(codes).toEqual(['TIMEOUT', 'TIMEOUT']);
+    await waitUntil(() => detached.length === 1, 'the detached send is told too');
+    expect(detached).toEqual(['TIMEOUT']);
     expect(performance.now() - started).toBeGreaterThanOrEqual(200);
     await sender.stop();
     await new Promise((resolve) => fake.close(resolve));

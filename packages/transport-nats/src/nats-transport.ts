@@ -1,4 +1,4 @@
-import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core';
 import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
@@ -32,6 +32,9 @@ interface Outbox {
   nobodyListens: boolean;
   /** Envelopes of the batch that could not be encoded, with why: their sends fail. */
   unencodable: Map<Envelope, unknown> | undefined;
+  /** The batch's envelopes from sendDetached, and (same index) whom to tell if one is not delivered. */
+  detached: Envelope[] | undefined;
+  onFailure: UndeliveredHandler[] | undefined;
 }
 
 interface Deferred extends Promise<void> {
@@ -119,7 +122,7 @@ function natsCode(error: unknown): string | undefined {
  * (status 503) before the PONG. So after the PONG the envelope has either been routed to a
  * subscriber's connection (delivered) or is known undeliverable (UNKNOWN_ADDRESS) — at the cost
  * of one server round trip shared by every send of the same moment, and no extra message through
- * the receiver. A publish skips the round trip.
+ * the receiver. sendDetached shares that round trip and reports only failures; a publish skips it.
  */
 export class NatsTransport implements Transport {
   onerror?: (error: SwitchyardError) => void;
@@ -197,26 +200,72 @@ export class NatsTransport implements Transport {
   }
 
   async send(envelope: Envelope): Promise<void> {
-    const connection = this.connection;
-    if ((this.state !== 'running' && this.state !== 'stopping') || connection === undefined) {
-      throw new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to });
-    }
-    if (!this.connected) {
-      throw new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
-    }
+    const refusal = this.closedRefusal(envelope);
+    if (refusal !== undefined) throw refusal;
     const outbox = this.enqueue(envelope);
-    if (outbox.token === undefined) {
-      this.sendCounter++;
-      outbox.token = this.sendCounter.toString(36);
-      this.routing.set(outbox.token, false);
-    }
+    this.checkRouting(outbox);
     try {
       await (outbox.routed ??= deferred());
     } catch (error) {
       throw this.deliveryFailure(error, envelope);
     }
     if (outbox.unencodable?.has(envelope) === true) throw this.deliveryFailure(outbox.unencodable.get(envelope), envelope);
-    if (outbox.nobodyListens) throw new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+    if (outbox.nobodyListens) throw this.nobodyListens(envelope);
+  }
+
+  sendDetached(envelope: Envelope, onFailure: UndeliveredHandler): void {
+    const refusal = this.closedRefusal(envelope);
+    if (refusal !== undefined) {
+      queueMicrotask(() => {
+        this.tell(onFailure, envelope, refusal);
+      });
+      return;
+    }
+    const outbox = this.enqueue(envelope);
+    this.checkRouting(outbox);
+    (outbox.detached ??= []).push(envelope);
+    (outbox.onFailure ??= []).push(onFailure);
+  }
+
+  /** TRANSPORT_CLOSED when nothing can be sent now, else undefined. */
+  private closedRefusal(envelope: Envelope): CommunicationError | undefined {
+    if ((this.state !== 'running' && this.state !== 'stopping') || this.connection === undefined) {
+      return new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to });
+    }
+    if (!this.connected) return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
+    return undefined;
+  }
+
+  /** Makes the batch leave with a reply subject, so nats-server says "no responders" if nobody listens. */
+  private checkRouting(outbox: Outbox): void {
+    if (outbox.token !== undefined) return;
+    this.sendCounter++;
+    outbox.token = this.sendCounter.toString(36);
+    this.routing.set(outbox.token, false);
+  }
+
+  private nobodyListens(envelope: Envelope): CommunicationError {
+    return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+  }
+
+  /** Tells a sendDetached caller its envelope was not delivered; a handler that throws is reported, never thrown. */
+  private tell(onFailure: UndeliveredHandler, envelope: Envelope, error: Error): void {
+    try {
+      onFailure(envelope, error);
+    } catch (failure) {
+      this.handlerRuns.fail(failure);
+    }
+  }
+
+  /** Tells every detached envelope of the batch (but those already told they could not be encoded) why it was not delivered. */
+  private failDetached(outbox: Outbox, failure: unknown): void {
+    const { detached, onFailure } = outbox;
+    if (detached === undefined || onFailure === undefined) return;
+    for (let index = 0; index < detached.length; index++) {
+      const envelope = detached[index] as Envelope;
+      if (outbox.unencodable?.has(envelope) === true) continue;
+      this.tell(onFailure[index] as UndeliveredHandler, envelope, failure === undefined ? this.nobodyListens(envelope) : this.deliveryFailure(failure, envelope));
+    }
   }
 
   /**
@@ -230,7 +279,7 @@ export class NatsTransport implements Transport {
     const address = envelope.to;
     let outbox = this.outboxes.get(address);
     if (outbox === undefined) {
-      outbox = { address, subject: this.subjectOf(address), envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined };
+      outbox = { address, subject: this.subjectOf(address), envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined, detached: undefined, onFailure: undefined };
       this.outboxes.set(address, outbox);
     }
     outbox.envelopes.push(envelope);
@@ -267,6 +316,9 @@ export class NatsTransport implements Transport {
       outbox.routed?.reject(error instanceof Error ? error : new Error(String(error)));
       outbox.routed = undefined;
       if (outbox.token !== undefined) this.routing.delete(outbox.token);
+      // Settled here: the round trip has nothing left to confirm for this batch.
+      outbox.token = undefined;
+      this.failDetached(outbox, error);
       this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Could not publish to '${outbox.subject}': ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error }));
     }
   }
@@ -274,12 +326,15 @@ export class NatsTransport implements Transport {
   /** An envelope that cannot be encoded: reported (a publish has nobody else to tell), and its send fails. */
   private refuse(outbox: Outbox, envelope: Envelope, error: unknown): void {
     (outbox.unencodable ??= new Map()).set(envelope, error);
-    this.handlerRuns.fail(this.deliveryFailure(error, envelope));
+    const failure = this.deliveryFailure(error, envelope);
+    this.handlerRuns.fail(failure);
+    const index = outbox.detached?.indexOf(envelope) ?? -1;
+    if (index >= 0) this.tell(outbox.onFailure?.[index] as UndeliveredHandler, envelope, failure);
   }
 
   /** Settles the sends waiting on these batches once nats-server has answered a PING sent after them. */
   private async confirmOutboxes(connection: NatsConnection, outboxes: readonly Outbox[]): Promise<void> {
-    const waiting = outboxes.filter((outbox) => outbox.routed !== undefined);
+    const waiting = outboxes.filter((outbox) => outbox.token !== undefined);
     if (waiting.length === 0) return;
     let failure: Error | undefined;
     try {
@@ -295,6 +350,7 @@ export class NatsTransport implements Transport {
       }
       if (failure === undefined) outbox.routed?.resolve();
       else outbox.routed?.reject(failure);
+      if (failure !== undefined || outbox.nobodyListens) this.failDetached(outbox, failure);
     }
   }
 

@@ -5,7 +5,7 @@ import type { AckPayload, Envelope, EnvelopeKind, EnvelopeOf } from '../models/e
 import { ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Transport, TransportSubscription } from '../ports/transport.js';
+import type { Transport, TransportSubscription, UndeliveredHandler } from '../ports/transport.js';
 import type { TaskRecord } from '../distribution/task-record.js';
 import { nextEnvelopeId } from './envelope-id.js';
 
@@ -48,7 +48,16 @@ export class CommunicationManager {
 
   /** Hands a task to its assigned agent; resolves once the agent's transport has it. Not async: the transport's promise is the answer, one promise less per task. */
   sendTaskRequest(to: string, task: TaskRecord): Promise<void> {
-    return this.transport.send({
+    return this.transport.send(this.taskRequest(to, task));
+  }
+
+  /** Hands a task to its assigned agent without a promise: only a failure comes back, to `onFailure` (see Transport.sendDetached). */
+  sendTaskRequestDetached(to: string, task: TaskRecord, onFailure: UndeliveredHandler): void {
+    this.transport.sendDetached(this.taskRequest(to, task), onFailure);
+  }
+
+  private taskRequest(to: string, task: TaskRecord): Envelope {
+    return {
       id: nextEnvelopeId(),
       kind: 'task_request',
       from: ORCHESTRATOR_ADDRESS,
@@ -65,7 +74,7 @@ export class CommunicationManager {
         senderId: task.senderId,
         priority: task.priority,
       },
-    });
+    };
   }
 
   /** Answers a request envelope (unconfirmed: the answer is the confirmation); a requester that is gone only costs a log line. */

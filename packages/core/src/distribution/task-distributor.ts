@@ -16,6 +16,7 @@ import type { AgentStatus } from '../models/agent-status.js';
 import { AgentStatusUpdateSchema } from '../models/agent-status-update.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
+import type { Envelope } from '../models/envelope.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
 import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
@@ -264,7 +265,10 @@ export class TaskDistributor {
     const strategy = this.strategyFor(task);
     const started = this.decisionStart();
     const agent = this.chooseOrQueue(task, true, strategy);
-    if (agent !== undefined) this.sendQuietly(task, agent, this.book(task, agent, strategy, this.decisionTime(started), task.createdAt));
+    if (agent !== undefined) {
+      this.book(task, agent, strategy, this.decisionTime(started), task.createdAt);
+      this.sendQuietly(task, agent);
+    }
     return undefined;
   }
 
@@ -741,21 +745,25 @@ export class TaskDistributor {
   }
 
   /** send for a caller that wants no assignment: a failed delivery is dealt with all the same, nothing else is built. */
-  private sendQuietly(task: TaskRecord, agent: AgentRecord, attempt: number): void {
-    let sent: Promise<void>;
-    try {
-      sent = this.communication.sendTaskRequest(agent.address, task);
-    } catch (error) {
-      sent = Promise.reject(asError(error));
-    }
-    void sent.then(undefined, (error: unknown) => {
-      try {
-        this.notDelivered(task, agent, attempt, error);
-      } catch (failure) {
-        this.logger.error('dealing with an undelivered task failed unexpectedly', { taskId: task.id, error: String(failure) });
-      }
-    });
+  private sendQuietly(task: TaskRecord, agent: AgentRecord): void {
+    this.communication.sendTaskRequestDetached(agent.address, task, this.taskRequestUndelivered);
   }
+
+  /**
+   * One handler for every task request the transport could not deliver (no closure, no promise
+   * per task): the envelope names the task and the attempt, and the task its agent.
+   */
+  private readonly taskRequestUndelivered = (envelope: Envelope, error: Error): void => {
+    if (envelope.kind !== 'task_request') return;
+    const task = this.store.get(envelope.payload.taskId);
+    const agent = task?.heldBy;
+    if (task === undefined || agent === undefined) return;
+    try {
+      this.notDelivered(task, agent, envelope.payload.attempt, error);
+    } catch (failure) {
+      this.logger.error('dealing with an undelivered task failed unexpectedly', { taskId: task.id, error: String(failure) });
+    }
+  };
 
   /**
    * Durable mode: writes the assignment (compare-and-set) before the agent sees it. When another

@@ -154,6 +154,20 @@ describe('OrchestrationEngine runTask', () => {
     expect(core.distributor.getTask('r1')).toMatchObject({ status: 'completed', senderId: 'client' });
   });
 
+  it('sends the task to another agent when nobody listens at the chosen one, which goes offline', async () => {
+    const core = await withRoles();
+    core.distributor.registerAgent({ agentId: 'agent-gone', capabilities: ['work'], priority: 9 });
+    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    core.transport.unreachable.add(agentAddress('agent-gone'));
+    const run = core.engine.runTask(work('r0'));
+    // The first token check is asynchronous: the task appears a moment later.
+    while (core.distributor.listTasks().find((task) => task.id === 'r0')?.assignedAgentId !== 'agent-a') await new Promise((resolve) => setTimeout(resolve, 1));
+    await answerOver(core, 'r0', { result: 7 });
+    await expect(run).resolves.toMatchObject({ agentId: 'agent-a', result: 7, attempt: 2 });
+    expect(core.distributor.getAgent('agent-gone')).toMatchObject({ status: 'offline', load: 0 });
+    expect(core.distributor.getTask('r0').history).toMatchObject([{ agentId: 'agent-gone', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } }, { agentId: 'agent-a', outcome: 'completed' }]);
+  });
+
   it('rejects with TASK_FAILED when the agent fails the task for good', async () => {
     const core = await withRoles();
     core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });

@@ -4,6 +4,9 @@ import type { Envelope } from '../models/envelope.js';
 /** Receives envelopes in the order each sender sent them. A returned promise is awaited on stop. */
 export type EnvelopeHandler = (envelope: Envelope) => void | Promise<void>;
 
+/** Called by sendDetached when its envelope turns out undeliverable, with the error send would have rejected with. */
+export type UndeliveredHandler = (envelope: Envelope, error: Error) => void;
+
 export interface TransportSubscription {
   readonly address: string;
   /** Stops delivery to this handler; envelopes already handed over still finish. */
@@ -18,6 +21,9 @@ export interface TransportSubscription {
  *   CommunicationError when nobody listens there (`UNKNOWN_ADDRESS`), the transport is not
  *   running (`TRANSPORT_CLOSED`) or hand-over fails. Envelopes are validated on receipt, so a
  *   handler only ever sees a valid Envelope.
+ * - `sendDetached` is `send` for a caller that acts only on failure, as the distributor does for
+ *   every task: no promise and no turn per envelope. `onFailure` is called at most once, never
+ *   from inside the call, with the error `send` would have rejected with; it never throws.
  * - `publish` hands an envelope over without waiting for the receiver: it resolves whether or not
  *   anyone listens, and rejects only when the transport cannot send at all (`TRANSPORT_CLOSED`).
  *   It is for answers whose sender does nothing with a confirmation (task responses, acks), and
@@ -30,6 +36,7 @@ export interface Transport {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(envelope: Envelope): Promise<void>;
+  sendDetached(envelope: Envelope, onFailure: UndeliveredHandler): void;
   publish(envelope: Envelope): Promise<void>;
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription>;
   /** Problems met outside any call: malformed messages (dropped), handlers that threw, connection loss. */

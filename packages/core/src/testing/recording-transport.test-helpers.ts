@@ -1,7 +1,7 @@
 import type { SwitchyardError } from '../errors/switchyard-error.js';
 import { CommunicationError } from '../errors/communication-error.js';
 import type { Envelope } from '../models/envelope.js';
-import type { EnvelopeHandler, Transport, TransportSubscription } from '../ports/transport.js';
+import type { EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '../ports/transport.js';
 
 /**
  * Core's own test double for the Transport port (core may not depend on a real transport):
@@ -30,6 +30,12 @@ export class RecordingTransport implements Transport {
     if (this.unreachable.has(envelope.to)) return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `nobody at ${envelope.to}`));
     this.sent.push(envelope);
     return Promise.resolve();
+  }
+
+  sendDetached(envelope: Envelope, onFailure: UndeliveredHandler): void {
+    this.send(envelope).catch((error: unknown) => {
+      onFailure(envelope, error as Error);
+    });
   }
 
   publish(envelope: Envelope): Promise<void> {
