@@ -356,7 +356,8 @@ export class TaskDistributor {
         currentAttempt: task.attempts,
       });
     }
-    const agent = this.registry.get(response.agentId);
+    // The agent holding the task is the one answering (checked above): no lookup by a new id string.
+    const agent = task.heldBy?.id === response.agentId ? task.heldBy : this.registry.get(response.agentId);
     if (response.status === 'completed') {
       this.finish(task, 'completed', response.result ?? null, null, this.endAttempt(task, agent, 'completed', null));
     } else {

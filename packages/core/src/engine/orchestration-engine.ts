@@ -15,7 +15,7 @@ import { CommunicationError } from '../errors/communication-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { TaskExecutionError } from '../errors/task-execution-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { agentIdFromAddress } from '../models/addresses.js';
+import { isAgentAddress } from '../models/addresses.js';
 import type { AgentRegistration } from '../models/agent-registration.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
@@ -308,7 +308,7 @@ export class OrchestrationEngine {
 
   /** On the transport an agent speaks only for itself: the sender address must be its own. */
   private asSender<T>(envelope: Envelope, agentId: string, value: T): T {
-    if (agentIdFromAddress(envelope.from) !== agentId) {
+    if (!isAgentAddress(envelope.from, agentId)) {
       throw new AuthorizationError('NOT_ASSIGNED_AGENT', `'${envelope.from}' may not act for agent '${agentId}'`, { from: envelope.from, agentId });
     }
     return value;

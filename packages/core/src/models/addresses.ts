@@ -12,3 +12,8 @@ export function agentAddress(agentId: string): string {
 export function agentIdFromAddress(address: string): string | undefined {
   return address.startsWith(AGENT_ADDRESS_PREFIX) ? address.slice(AGENT_ADDRESS_PREFIX.length) : undefined;
 }
+
+/** Whether `address` is `agent.<agentId>`, without building either string (it runs on every answer). */
+export function isAgentAddress(address: string, agentId: string): boolean {
+  return address.length === AGENT_ADDRESS_PREFIX.length + agentId.length && address.startsWith(AGENT_ADDRESS_PREFIX) && address.endsWith(agentId);
+}

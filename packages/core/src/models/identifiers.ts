@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fastPathRegistry } from '../validation/fast-path-registry.js';
+import { identifierShapes } from '../validation/identifier-shapes.js';
 import { IDENTIFIER_PATTERNS } from './identifier-patterns.js';
 
 /**
@@ -8,13 +9,13 @@ import { IDENTIFIER_PATTERNS } from './identifier-patterns.js';
  */
 export const AgentIdSchema = fastPathRegistry.attach(
   z.string().regex(IDENTIFIER_PATTERNS.agentId, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit'),
-  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.agentId.test(value) ? value : undefined),
+  (value) => (identifierShapes.isAgentId(value) ? value : undefined),
 );
 
 /** Checked on every task answer (by id), so parseInput tries the pattern by hand before zod. */
 export const TaskIdSchema = fastPathRegistry.attach(
   z.string().regex(IDENTIFIER_PATTERNS.taskId, 'must be 1-128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit'),
-  (value) => (typeof value === 'string' && IDENTIFIER_PATTERNS.taskId.test(value) ? value : undefined),
+  (value) => (identifierShapes.isTaskId(value) ? value : undefined),
 );
 
 export const CapabilitySchema = z

@@ -1,9 +1,8 @@
-import { IDENTIFIER_PATTERNS } from '../models/identifier-patterns.js';
 import type { MessagePriority } from '../models/message-priority.js';
+import { identifierShapes } from './identifier-shapes.js';
 
 const PRIORITIES: ReadonlySet<unknown> = new Set<MessagePriority>(['low', 'normal', 'high', 'critical']);
 const MAX_CAPABILITIES = 256;
-const MAX_ADDRESS_LENGTH = 256;
 
 /**
  * Building blocks of the hand-written fast paths beside the zod schemas. Each is at least as
@@ -32,9 +31,9 @@ export const fieldChecks = {
     return typeof value === 'string' && pattern.test(value);
   },
 
-  isAddress(value: unknown): value is string {
-    return typeof value === 'string' && value.length <= MAX_ADDRESS_LENGTH && IDENTIFIER_PATTERNS.address.test(value);
-  },
+  isAddress: identifierShapes.isAddress,
+  isAgentId: identifierShapes.isAgentId,
+  isTaskId: identifierShapes.isTaskId,
 
   isPositiveInteger(value: unknown): value is number {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -53,7 +52,7 @@ export const fieldChecks = {
     if (!Array.isArray(value) || value.length > MAX_CAPABILITIES) return false;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      if (typeof item !== 'string' || !IDENTIFIER_PATTERNS.capability.test(item) || value.indexOf(item) !== index) return false;
+      if (!identifierShapes.isCapability(item) || value.indexOf(item) !== index) return false;
     }
     return true;
   },
@@ -65,7 +64,7 @@ export const fieldChecks = {
     let duplicates = false;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      if (typeof item !== 'string' || !IDENTIFIER_PATTERNS.capability.test(item)) return undefined;
+      if (!identifierShapes.isCapability(item)) return undefined;
       if (!duplicates && list.includes(item)) duplicates = true;
       list.push(item);
     }

@@ -53,7 +53,7 @@ export function parseRunTaskRequestFast(input: unknown): ParsedRunTaskInput | un
 function parseFields(input: unknown, allowedKeys: ReadonlySet<string>): ParsedDistributeTaskInput | undefined {
   if (!check.isPlainRecord(input) || !check.hasOnlyKeys(input, allowedKeys)) return undefined;
   const { taskId, taskType, taskData, senderId, strategy, priority } = input;
-  if (!check.matches(taskId, IDENTIFIER_PATTERNS.taskId) || !check.isString(taskType, 1, 256) || !check.isString(senderId, 1, 256)) return undefined;
+  if (!check.isTaskId(taskId) || !check.isString(taskType, 1, 256) || !check.isString(senderId, 1, 256)) return undefined;
   if (strategy !== undefined && !check.matches(strategy, IDENTIFIER_PATTERNS.strategyName)) return undefined;
   if (priority !== undefined && !check.isPriority(priority)) return undefined;
   if (taskData !== undefined && !isJsonValue(taskData)) return undefined;

@@ -1,5 +1,4 @@
 import type { Envelope, TaskRequestPayload, TaskResponsePayload } from '../models/envelope.js';
-import { IDENTIFIER_PATTERNS } from '../models/identifier-patterns.js';
 import { isJsonValue } from '../models/json-value.js';
 import type { TaskErrorInfo } from '../models/task.js';
 import { fieldChecks as check } from './field-checks.js';
@@ -12,7 +11,7 @@ const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_REQUEST_KEYS)) return false;
   const { taskId, attempt, taskType, data, senderId, priority } = value;
-  if (!check.matches(taskId, IDENTIFIER_PATTERNS.taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, 256)) return false;
+  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, 256)) return false;
   if (!check.isString(senderId, 1, 256) || !check.isPriority(priority) || !isJsonValue(data)) return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
@@ -29,7 +28,7 @@ function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
 function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_RESPONSE_KEYS)) return false;
   const { taskId, attempt, agentId, status, result, error } = value;
-  if (!check.matches(taskId, IDENTIFIER_PATTERNS.taskId) || !check.matches(agentId, IDENTIFIER_PATTERNS.agentId)) return false;
+  if (!check.isTaskId(taskId) || !check.isAgentId(agentId)) return false;
   if (status !== 'completed' && status !== 'failed') return false;
   if (attempt !== undefined && !check.isPositiveInteger(attempt)) return false;
   if (result !== undefined && !isJsonValue(result)) return false;
