@@ -758,7 +758,8 @@ export class TaskDistributor {
     if (envelope.kind !== 'task_request') return;
     const task = this.store.get(envelope.payload.taskId);
     const agent = task?.heldBy;
-    if (task === undefined || agent === undefined) return;
+    // The record may by now be another task with the same id, held by another agent.
+    if (task === undefined || agent === undefined || agent.address !== envelope.to) return;
     try {
       this.notDelivered(task, agent, envelope.payload.attempt, error);
     } catch (failure) {
