@@ -16,6 +16,21 @@ const NO_METADATA: Record<string, JsonValue> = Object.freeze({});
 const NO_POOLS: readonly CandidatePool[] = Object.freeze([]);
 const NO_OUTCOMES: Readonly<AgentOutcomeStats> = Object.freeze({ completed: 0, failed: 0, latencyEwmaMs: null });
 
+/**
+ * An agent's own outcome counters, updated in place on every answer: a new object per answer was
+ * two allocations per task (the object and its boxed average). A class of its own keeps the
+ * average a number field V8 can update without boxing.
+ */
+class OutcomeCounters implements AgentOutcomeStats {
+  completed = 0;
+  failed = 0;
+  latencyEwmaMs: number;
+
+  constructor(firstLatencyMs: number) {
+    this.latencyEwmaMs = firstLatencyMs;
+  }
+}
+
 /** AgentRecord.state: the status is the index of its name, in the two low bits. */
 const STATUSES: readonly AgentStatus[] = ['online', 'offline', 'draining'];
 const ONLINE = 0;
@@ -48,7 +63,7 @@ export class AgentRecord implements AgentView {
   private limit = -1;
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
-  stats: Readonly<AgentOutcomeStats> = NO_OUTCOMES;
+  private outcomes: OutcomeCounters | undefined = undefined;
   /** Its registration and last-seen times: this slot of its group's store (see AgentTimes). */
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
@@ -222,13 +237,17 @@ export class AgentRecord implements AgentView {
     return (this.state & STATUS_BITS) === ONLINE && this.load < this.capacity;
   }
 
+  /** Its outcome counters; a shared zero until its first answer. Live: copy to keep. */
+  get stats(): Readonly<AgentOutcomeStats> {
+    return this.outcomes ?? NO_OUTCOMES;
+  }
+
   recordOutcome(succeeded: boolean, latencyMs: number): void {
-    const { completed, failed, latencyEwmaMs: previous } = this.stats;
-    this.stats = {
-      completed: succeeded ? completed + 1 : completed,
-      failed: succeeded ? failed : failed + 1,
-      latencyEwmaMs: previous === null ? latencyMs : previous + LATENCY_EWMA_WEIGHT * (latencyMs - previous),
-    };
+    let outcomes = this.outcomes;
+    if (outcomes === undefined) outcomes = this.outcomes = new OutcomeCounters(latencyMs);
+    else outcomes.latencyEwmaMs += LATENCY_EWMA_WEIGHT * (latencyMs - outcomes.latencyEwmaMs);
+    if (succeeded) outcomes.completed++;
+    else outcomes.failed++;
   }
 
   snapshot(): AgentSnapshot {
