@@ -781,7 +781,7 @@ export class TaskDistributor {
       this.logger.warn('could not journal an assignment: the task waits', { taskId: task.id, error: String(error) });
       this.endAttempt(task, agent, 'not_delivered', errorInfo(error));
       task.attempts--;
-      task.history.pop();
+      task.dropLastAttempt();
       this.sleepThenRequeue(task, SETTLE_RETRY_MS);
       return false;
     }
@@ -804,7 +804,7 @@ export class TaskDistributor {
     task.assignedBy = strategy.name;
     task.assignedStrategy = strategy;
     task.retryAt = null;
-    task.addAttempt({ attempt, agentId: agent.id, assignedAt: now, finishedAt: null, outcome: 'running', error: null });
+    task.openAttempt(attempt, agent.id, now);
     this.hold(task, agent);
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.
@@ -931,12 +931,7 @@ export class TaskDistributor {
   private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): number {
     const now = this.clock.now();
     this.stopTimers(task);
-    const current = task.currentAttempt;
-    if (current !== undefined) {
-      current.outcome = outcome;
-      current.finishedAt = now;
-      current.error = error;
-    }
+    task.endRunningAttempt(outcome, now, error);
     if (agent === undefined || !this.release(task, agent)) return now;
     this.registry.setLoad(agent, agent.load - 1);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);

@@ -25,10 +25,9 @@ export const DEFAULT_TASK_LIMITS: TaskLimits = {
   queueTimeoutMs: CONFIGURED_DEFAULTS.queue.timeoutMs,
 };
 
-/** An attempt while it can still change. */
-type MutableTaskAttempt = {
-  -readonly [K in keyof TaskAttempt]: TaskAttempt[K];
-};
+type AttemptOutcome = TaskAttempt['outcome'];
+
+const NO_ATTEMPTS: readonly TaskAttempt[] = Object.freeze([]);
 
 /** The distributor's own, mutable task. Everyone else gets `snapshot()` or the read-only Task view. */
 export class TaskRecord implements Task, TimeoutSlot {
@@ -38,8 +37,17 @@ export class TaskRecord implements Task, TimeoutSlot {
   failures = 0;
   /** Hand-overs undone because the agent died, left or could not be reached (they do not count as failures). */
   redistributions = 0;
-  /** Replaced, not grown, on a new attempt: a pushed-to empty array reserves 17 slots, and most tasks have one attempt. */
-  history: MutableTaskAttempt[] = [];
+  // The last attempt lives in fields of the record, the ones before it in a list (usually
+  // empty, shared): most tasks have one attempt, and an object and an array per task were ~7 %
+  // of the orchestrator's CPU over NATS, mostly in young collections while finished tasks are
+  // kept (docs/benchmarks.md, fifth round). lastAttempt 0: no attempt yet.
+  private earlierAttempts: readonly TaskAttempt[] = NO_ATTEMPTS;
+  private lastAttempt = 0;
+  private lastAgentId = '';
+  private lastAssignedAt = 0;
+  private lastFinishedAt: number | null = null;
+  private lastOutcome: AttemptOutcome = 'running';
+  private lastError: TaskErrorInfo | null = null;
   result: JsonValue | null = null;
   error: TaskErrorInfo | null = null;
   queuedAt: number | null = null;
@@ -88,20 +96,58 @@ export class TaskRecord implements Task, TimeoutSlot {
     return this.status === 'completed' || this.status === 'failed' || this.status === 'dead_lettered';
   }
 
-  /** The attempt now running, if any. */
-  /** Opens an attempt's history entry. */
-  addAttempt(attempt: MutableTaskAttempt): void {
-    this.history = this.history.length === 0 ? [attempt] : [...this.history, attempt];
+  /** Every attempt so far, oldest first: new objects, so changing them changes nothing here. */
+  get history(): TaskAttempt[] {
+    const attempts = this.earlierAttempts.map((attempt) => ({ ...attempt }));
+    if (this.lastAttempt !== 0) attempts.push(this.lastAttemptEntry());
+    return attempts;
   }
 
-  get currentAttempt(): MutableTaskAttempt | undefined {
-    const last = this.history[this.history.length - 1];
-    return last?.outcome === 'running' ? last : undefined;
+  private lastAttemptEntry(): TaskAttempt {
+    return { attempt: this.lastAttempt, agentId: this.lastAgentId, assignedAt: this.lastAssignedAt, finishedAt: this.lastFinishedAt, outcome: this.lastOutcome, error: this.lastError };
+  }
+
+  /** Starts an attempt's history entry. */
+  openAttempt(attempt: number, agentId: string, assignedAt: number): void {
+    if (this.lastAttempt !== 0) this.earlierAttempts = [...this.earlierAttempts, this.lastAttemptEntry()];
+    this.lastAttempt = attempt;
+    this.lastAgentId = agentId;
+    this.lastAssignedAt = assignedAt;
+    this.lastFinishedAt = null;
+    this.lastOutcome = 'running';
+    this.lastError = null;
+  }
+
+  /** Ends the attempt now running, if there is one. */
+  endRunningAttempt(outcome: AttemptOutcome, finishedAt: number, error: TaskErrorInfo | null): void {
+    if (this.lastAttempt === 0 || this.lastOutcome !== 'running') return;
+    this.lastOutcome = outcome;
+    this.lastFinishedAt = finishedAt;
+    this.lastError = error;
+  }
+
+  /** Forgets the last attempt, for a hand-over that is being undone. */
+  dropLastAttempt(): void {
+    const previous = this.earlierAttempts.at(-1);
+    this.lastAttempt = 0;
+    if (previous === undefined) return;
+    this.earlierAttempts = this.earlierAttempts.length === 1 ? NO_ATTEMPTS : this.earlierAttempts.slice(0, -1);
+    this.restoreLastAttempt(previous);
+  }
+
+  private restoreLastAttempt(attempt: TaskAttempt): void {
+    this.lastAttempt = attempt.attempt;
+    this.lastAgentId = attempt.agentId;
+    this.lastAssignedAt = attempt.assignedAt;
+    this.lastFinishedAt = attempt.finishedAt;
+    this.lastOutcome = attempt.outcome;
+    this.lastError = attempt.error;
   }
 
   /** Agents that already failed this task (a retry prefers someone else). */
   failedOn(agentId: string): boolean {
-    return this.history.some((attempt) => attempt.agentId === agentId && (attempt.outcome === 'failed' || attempt.outcome === 'timed_out'));
+    const failed = (attempt: Pick<TaskAttempt, 'agentId' | 'outcome'>): boolean => attempt.agentId === agentId && (attempt.outcome === 'failed' || attempt.outcome === 'timed_out');
+    return (this.lastAttempt !== 0 && failed({ agentId: this.lastAgentId, outcome: this.lastOutcome })) || this.earlierAttempts.some(failed);
   }
 
   /** Rebuilds a task another orchestrator journaled; its timers and queue links start empty. */
@@ -112,7 +158,11 @@ export class TaskRecord implements Task, TimeoutSlot {
     task.attempts = entry.attempts;
     task.failures = entry.failures;
     task.redistributions = entry.redistributions;
-    task.history = entry.history.map((attempt) => ({ ...attempt }));
+    const last = entry.history.at(-1);
+    if (last !== undefined) {
+      task.earlierAttempts = entry.history.slice(0, -1).map((attempt) => ({ ...attempt }));
+      task.restoreLastAttempt(last);
+    }
     task.result = entry.result;
     task.error = entry.error;
     task.queuedAt = entry.queuedAt;
@@ -125,7 +175,7 @@ export class TaskRecord implements Task, TimeoutSlot {
 
   /** What a durable journal stores, written by `orchestratorId`. */
   toJournal(orchestratorId: string): JournaledTask {
-    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history.map((attempt) => ({ ...attempt })), redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, writtenBy: orchestratorId };
+    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history, redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, writtenBy: orchestratorId };
   }
 
   snapshot(): Task {
@@ -142,7 +192,7 @@ export class TaskRecord implements Task, TimeoutSlot {
       attempts: this.attempts,
       failures: this.failures,
       maxAttempts: this.maxAttempts,
-      history: this.history.map((attempt) => ({ ...attempt })),
+      history: this.history,
       result: this.result,
       error: this.error,
       createdAt: this.createdAt,

@@ -394,7 +394,7 @@ function toTaskResult(task: Task): TaskResult {
     throw new TaskExecutionError(
       deadLettered ? 'TASK_DEAD_LETTERED' : 'TASK_FAILED',
       deadLettered ? `Task '${task.id}' dead-lettered after ${String(task.attempts)} attempt(s); last error: ${reason}` : `Task '${task.id}' failed: ${reason}`,
-      { taskId: task.id, agentId: task.assignedAgentId, error: task.error, attempt: task.attempts, history: task.history.map((attempt) => ({ ...attempt })) },
+      { taskId: task.id, agentId: task.assignedAgentId, error: task.error, attempt: task.attempts, history: task.history },
     );
   }
   return {
