@@ -110,12 +110,7 @@ export class TaskRecord implements Task, TimeoutSlot {
   /** Starts an attempt's history entry. */
   openAttempt(attempt: number, agentId: string, assignedAt: number): void {
     if (this.lastAttempt !== 0) this.earlierAttempts = [...this.earlierAttempts, this.lastAttemptEntry()];
-    this.lastAttempt = attempt;
-    this.lastAgentId = agentId;
-    this.lastAssignedAt = assignedAt;
-    this.lastFinishedAt = null;
-    this.lastOutcome = 'running';
-    this.lastError = null;
+    this.setLastAttempt(attempt, agentId, assignedAt, null, 'running', null);
   }
 
   /** Ends the attempt now running, if there is one. */
@@ -136,18 +131,22 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   private restoreLastAttempt(attempt: TaskAttempt): void {
-    this.lastAttempt = attempt.attempt;
-    this.lastAgentId = attempt.agentId;
-    this.lastAssignedAt = attempt.assignedAt;
-    this.lastFinishedAt = attempt.finishedAt;
-    this.lastOutcome = attempt.outcome;
-    this.lastError = attempt.error;
+    this.setLastAttempt(attempt.attempt, attempt.agentId, attempt.assignedAt, attempt.finishedAt, attempt.outcome, attempt.error);
+  }
+
+  private setLastAttempt(attempt: number, agentId: string, assignedAt: number, finishedAt: number | null, outcome: AttemptOutcome, error: TaskErrorInfo | null): void {
+    this.lastAttempt = attempt;
+    this.lastAgentId = agentId;
+    this.lastAssignedAt = assignedAt;
+    this.lastFinishedAt = finishedAt;
+    this.lastOutcome = outcome;
+    this.lastError = error;
   }
 
   /** Agents that already failed this task (a retry prefers someone else). */
   failedOn(agentId: string): boolean {
-    const failed = (attempt: Pick<TaskAttempt, 'agentId' | 'outcome'>): boolean => attempt.agentId === agentId && (attempt.outcome === 'failed' || attempt.outcome === 'timed_out');
-    return (this.lastAttempt !== 0 && failed({ agentId: this.lastAgentId, outcome: this.lastOutcome })) || this.earlierAttempts.some(failed);
+    const failedHere = (id: string, outcome: AttemptOutcome): boolean => id === agentId && (outcome === 'failed' || outcome === 'timed_out');
+    return (this.lastAttempt !== 0 && failedHere(this.lastAgentId, this.lastOutcome)) || this.earlierAttempts.some((attempt) => failedHere(attempt.agentId, attempt.outcome));
   }
 
   /** Rebuilds a task another orchestrator journaled; its timers and queue links start empty. */
