@@ -1,8 +1,7 @@
-import { TaskFailure } from '@switchyard/agent';
-
 /**
- * Stops calling a server that keeps failing: after `failures` consecutive failures calls fail at
- * once for `openMs`, then one trial call decides whether it closes again.
+ * Counts a server's consecutive failed calls: at `failures` in a row it opens (the server is
+ * treated as down and its agents go offline) until `openMs` have passed, then the next probe
+ * decides. A success closes it and clears the count.
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
@@ -10,26 +9,24 @@ export class CircuitBreaker {
 
   constructor(
     private readonly failures: number,
-    private readonly openMs: number,
+    readonly openMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   get isOpen(): boolean {
-    return this.consecutiveFailures >= this.failures && this.now() < this.openUntil;
+    return this.now() < this.openUntil;
   }
 
-  async run<T>(server: string, call: () => Promise<T>): Promise<T> {
-    if (this.isOpen) {
-      throw new TaskFailure(`fast-agent server '${server}' is failing; not calling it until ${new Date(this.openUntil).toISOString()}`, { code: 'CIRCUIT_OPEN' });
-    }
-    try {
-      const result = await call();
-      this.consecutiveFailures = 0;
-      return result;
-    } catch (error) {
-      this.consecutiveFailures++;
-      if (this.consecutiveFailures >= this.failures) this.openUntil = this.now() + this.openMs;
-      throw error;
-    }
+  /** Books a failure; true when this one opened the circuit. */
+  failed(): boolean {
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures < this.failures || this.isOpen) return false;
+    this.openUntil = this.now() + this.openMs;
+    return true;
+  }
+
+  succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.openUntil = 0;
   }
 }

@@ -62,7 +62,7 @@ describe('FastAgentBridge with a real fast-agent', () => {
       expect(distributor.listAgents().map((agent) => [agent.id, agent.capabilities, agent.priority, agent.capacity]).sort()).toEqual([
         ['backup-summarizer', ['summarize'], 0, null],
         ['fa-summarizer', ['summarize'], 2, 2],
-        ['fa-translator', ['translate'], 0, null],
+        ['fa-translator', ['translate'], 0, 4],
       ]);
       expect(distributor.getAgent('fa-summarizer').metadata).toEqual({ fastAgent: { server: 'fixture', agent: 'summarizer', tool: 'summarizer' } });
 
