@@ -129,8 +129,15 @@ export class SwitchyardAgent {
 
   /** Tells the orchestrator the agent's status (and its current load). */
   async setStatus(status: AgentStatus): Promise<void> {
-    await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load });
+    // Taken at once: a heartbeat sent while this request is on its way must not undo it with the old status.
+    const previous = this.status;
     this.status = status;
+    try {
+      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load });
+    } catch (error) {
+      if (this.status === status) this.status = previous;
+      throw error;
+    }
   }
 
 

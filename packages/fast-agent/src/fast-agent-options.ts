@@ -61,8 +61,8 @@ export const FastAgentOptionsSchema = z
     refreshTimeoutMs: z.number().int().positive().default(5_000),
     /** How long the first connection may take: a stdio server is started then, and fast-agent's cold start takes 12-20 s. */
     startupTimeoutMs: z.number().int().positive().default(30_000),
-    /** Longest pause between health probes of a server that is down (they start at 100 ms and double). */
-    probeMaxIntervalMs: z.number().int().positive().max(60_000).default(1_000),
+    /** Longest pause between health probes of a server that is down (they start at 100 ms and double): a restarted server is back within about this long. */
+    probeMaxIntervalMs: z.number().int().positive().max(60_000).default(500),
   })
   .superRefine((options, context) => {
     const serverNames = new Set<string>();
