@@ -1,9 +1,11 @@
+import { fastAgentConfigWarnings } from '../config/fast-agent-config-warnings.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CommandIo } from './command-io.js';
 
 /** `switchyard config check`: validates a config file (with env overrides) and summarises it. */
 export async function runConfigCheck(options: { config?: string }, io: CommandIo): Promise<number> {
   const { config, source, overrides } = await loadConfig(options.config, io.env);
+  const fastAgent = config.fastAgent;
   io.stdout.write(
     [
       `config OK: ${source}`,
@@ -11,7 +13,9 @@ export async function runConfigCheck(options: { config?: string }, io: CommandIo
       `  default strategy: ${config.distribution.defaultStrategy}`,
       `  tokens:           ${String(config.auth.tokens.length)}`,
       `  demo agents:      ${String(config.demo.agents.length)}`,
+      ...(fastAgent === undefined ? [] : [`  fast-agent:       ${String(fastAgent.servers.length)} server(s), ${String(fastAgent.agents.length)} mapped agent(s)`]),
       ...(overrides.length > 0 ? [`  from env:         ${overrides.join(', ')}`] : []),
+      ...fastAgentConfigWarnings(config).map((warning) => `warning: ${warning}`),
     ].join('\n') + '\n',
   );
   return 0;

@@ -76,8 +76,8 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const http = await serveOrchestratorHttp(orchestrator, config, logger);
   const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
+  const http = await serveOrchestratorHttp(orchestrator, config, logger, fastAgent);
   await fastAgent?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);

@@ -1,4 +1,5 @@
 import type { Logger } from '@switchyard/core';
+import type { FastAgentBridge } from '@switchyard/fast-agent';
 import type { HttpRoute } from '@switchyard/mcp-server';
 import { AgentMailboxes, McpHttpServer } from '@switchyard/mcp-server';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
@@ -20,9 +21,9 @@ export interface ServedHttp {
  * One HTTP server, as config says: the MCP endpoint at /mcp, Prometheus metrics at /metrics and
  * the live dashboard at /dashboard, so an operator opens one port. Undefined when mcp.http is off.
  */
-export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger): Promise<ServedHttp | undefined> {
+export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger, fastAgent?: FastAgentBridge): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
-  const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor) : undefined;
+  const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor, fastAgent === undefined ? undefined : () => fastAgent.serverStats()) : undefined;
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
   const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];

@@ -1,7 +1,9 @@
 import type { DistributionEvent } from '@switchyard/core';
 import { AgentStatusSchema, MessagePrioritySchema } from '@switchyard/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FastAgentServerStats } from '@switchyard/fast-agent';
 import type { DistributionWatch } from './distribution-watch.js';
+import { registerFastAgentMetrics } from './fast-agent-metrics.js';
 
 /** Strategy label of a task that finished without ever being assigned (refused, or dead-lettered from the queue). */
 const UNASSIGNED = 'none';
@@ -23,9 +25,10 @@ export class SwitchyardMetrics {
   private readonly latency: Histogram<'status'>;
   private readonly unsubscribe: () => void;
 
-  constructor(watch: DistributionWatch) {
+  constructor(watch: DistributionWatch, fastAgentStats?: () => readonly FastAgentServerStats[]) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    if (fastAgentStats !== undefined) registerFastAgentMetrics(this.registry, fastAgentStats);
     this.tasks = new Counter({ name: 'switchyard_tasks_total', help: 'Tasks that reached a final state, by status and by the strategy that last assigned them', labelNames: ['status', 'strategy'], registers });
     this.assignments = new Counter({ name: 'switchyard_task_assignments_total', help: 'Hand-overs of a task to an agent (every attempt), by strategy', labelNames: ['strategy'], registers });
     this.retries = new Counter({ name: 'switchyard_task_attempt_failures_total', help: 'Attempts that ended without a result and will be tried again', registers });
