@@ -1,6 +1,7 @@
 import { ValidationError } from '@switchyard/core';
 import { FastAgentBridge } from '@switchyard/fast-agent';
 import { loadConfig } from '../config/load-config.js';
+import { resolveFastAgentPaths } from '../config/resolve-fast-agent-paths.js';
 import { wireTransport } from '../container/transport-wiring.js';
 import type { LogLevel } from '../logging/pino-logger.js';
 import { PinoLogger } from '../logging/pino-logger.js';
@@ -12,7 +13,7 @@ export function describeBridge(bridge: FastAgentBridge): string {
   const agents = bridge.agents().sort((a, b) => a.agentId.localeCompare(b.agentId));
   const servers = bridge.options.servers.map((server) => server.name).join(', ');
   return agents.length === 0
-    ? `no agents yet from ${servers} (retrying every ${String(bridge.options.refreshIntervalMs)} ms)`
+    ? `no agents yet from ${servers} (probing until they answer)`
     : agents.map((agent) => `${agent.agentId} (${agent.server}/${agent.tool})`).join(', ');
 }
 
@@ -21,14 +22,14 @@ export function describeBridge(bridge: FastAgentBridge): string {
  * `fastAgent` section to an orchestrator over a transport that crosses processes (NATS).
  */
 export async function runFastAgentBridge(options: { readonly config?: string; readonly logLevel?: LogLevel }, io: CommandIo): Promise<number> {
-  const { config } = await loadConfig(options.config, io.env);
-  if (config.fastAgent === undefined) throw ValidationError.field('fastAgent', 'required: the fast-agent servers to bridge (see README, "Use your fast-agent agents")', 'config');
+  const { config, baseDir } = await loadConfig(options.config, io.env);
+  if (config.fastAgent === undefined) throw ValidationError.field('fastAgent', 'required: the fast-agent servers to bridge (see docs/fast-agent.md)', 'config');
   const wiring = wireTransport(config.transport);
   if (!wiring.crossesProcesses) {
     throw ValidationError.field('transport.kind', `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }, or put fastAgent in the orchestrator's own config`, 'config');
   }
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const bridge = new FastAgentBridge(config.fastAgent, () => wiring.connect(), logger);
+  const bridge = new FastAgentBridge(resolveFastAgentPaths(config.fastAgent, baseDir), () => wiring.connect(), logger);
   await bridge.start();
   io.stdout.write(`fast-agent bridge over ${wiring.description}: ${describeBridge(bridge)}\n`);
   const signal = await shutdownSignal();

@@ -11,6 +11,7 @@ import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
 import { serveOrchestratorHttp } from '../http/serve-orchestrator-http.js';
 import { FastAgentBridge } from '@switchyard/fast-agent';
+import { resolveFastAgentPaths } from '../config/resolve-fast-agent-paths.js';
 import { describeBridge } from './fast-agent-bridge-command.js';
 
 const TRAFFIC_TICK_MS = 100;
@@ -76,7 +77,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
+  const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(resolveFastAgentPaths(config.fastAgent, baseDir), () => orchestrator.connectAgentTransport(), logger);
   const http = await serveOrchestratorHttp(orchestrator, config, logger, fastAgent);
   await fastAgent?.start();
   const out = (line: string): void => {
