@@ -7,7 +7,7 @@ export { waitUntil } from './wait-until.js';
 export { taskRequestEnvelope, taskResponseEnvelope } from './envelope-builders.js';
 export { startNatsServer, NATS_SERVER_INSTALL_HINT } from './start-nats-server.js';
 export type { NatsServerHandle, NatsServerOptions } from './start-nats-server.js';
-export { startFastAgent, FAST_AGENT_INSTALL_HINT } from './start-fast-agent.js';
+export { fastAgentPython, fastAgentVenv, startFastAgent, FAST_AGENT_INSTALL_HINT } from './start-fast-agent.js';
 export type { FastAgentHandle } from './start-fast-agent.js';
 export { freePort, startListeningProcess } from './start-listening-process.js';
 export type { ListeningProcess, ListeningProcessOptions } from './start-listening-process.js';

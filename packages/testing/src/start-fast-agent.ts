@@ -3,10 +3,14 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startListeningProcess } from './start-listening-process.js';
 
-/** Where `npm run provision` puts fast-agent (outside the repo; SWITCHYARD_FAST_AGENT_VENV moves it). */
-function venvPython(): string {
-  const venv = process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
-  return join(venv, 'bin', 'python');
+/** Where `npm run provision` puts fast-agent's venv (outside the repo; SWITCHYARD_FAST_AGENT_VENV moves it). */
+export function fastAgentVenv(): string {
+  return process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
+}
+
+/** The Python that runs fast-agent: FAST_AGENT_PYTHON, else the venv's. */
+export function fastAgentPython(): string {
+  return process.env.FAST_AGENT_PYTHON ?? join(fastAgentVenv(), 'bin', 'python');
 }
 
 export const FAST_AGENT_INSTALL_HINT =
@@ -22,7 +26,7 @@ export interface FastAgentHandle {
 
 /** Serves the fast-agent agents of `agentFile` (run in its own directory, next to its fastagent.config.yaml) over HTTP. */
 export async function startFastAgent(agentFile: string, options: { readonly port?: number; readonly readyTimeoutMs?: number } = {}): Promise<FastAgentHandle> {
-  const python = process.env.FAST_AGENT_PYTHON ?? venvPython();
+  const python = fastAgentPython();
   if (!existsSync(python)) throw new Error(FAST_AGENT_INSTALL_HINT);
   const port = options.port ?? (await freePort());
   const process_ = await startListeningProcess({
