@@ -102,7 +102,14 @@ describe("README's fast-agent section, run as written", () => {
     try {
       await daemon.waitFor(/Press Ctrl-C to stop/, 90_000);
       expect(daemon.stdout).toContain(banner);
-      expect(await summarizeThroughMcp(daemon, 'over stdio')).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio' } } });
+      // Two at once: a stdio server is one session, so the calls take turns; both complete.
+      const [first, second] = await Promise.all([summarizeThroughMcp(daemon, 'over stdio'), summarizeThroughMcp(daemon, 'over stdio, too')]);
+      expect(first).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio' } } });
+      expect(second).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio, too' } } });
+      const { url, token } = endpoint(daemon);
+      const metrics = await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(metrics).toContain('switchyard_fast_agent_sessions{server="fleet"} 1');
+      expect(metrics).toContain('switchyard_fast_agent_calls_total{server="fleet",outcome="busy"} 0');
     } finally {
       daemon.kill('SIGTERM');
       expect((await daemon.exited).code).toBe(0);

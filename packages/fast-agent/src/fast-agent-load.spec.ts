@@ -66,4 +66,21 @@ describe('a fast-agent fleet under load (default server settings)', () => {
       }
     }, 600_000);
   }
+
+  it('takes parallel calls on one shared session from a server started with --instance-scope request (stateless)', async () => {
+    const stateless = await startFastAgent(fixture, { args: ['--instance-scope', 'request'] });
+    const orchestrator = await startFleetOrchestrator({ kind: 'memory' });
+    const bridge = new FastAgentBridge(readmeConfig(stateless.url), () => orchestrator.connect());
+    await bridge.start();
+    try {
+      const tasks = alternating(40, ['summarize', 'translate']);
+      const ended = await runBatch(orchestrator.engine, tasks, 300_000);
+      expect(ended.filter((task, index) => !echoed(task, tasks[index]?.prompt ?? ''))).toEqual([]);
+      expect(bridge.serverStats()[0]).toMatchObject({ mode: 'stateless', sessionsOpen: 1, calls: { ok: 40, busy: 0 } });
+    } finally {
+      await bridge.stop();
+      await orchestrator.stop();
+      await stateless.stop();
+    }
+  }, 300_000);
 });

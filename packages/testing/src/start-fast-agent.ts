@@ -24,14 +24,18 @@ export interface FastAgentHandle {
   stop(): Promise<void>;
 }
 
-/** Serves the fast-agent agents of `agentFile` (run in its own directory, next to its fastagent.config.yaml) over HTTP. */
-export async function startFastAgent(agentFile: string, options: { readonly port?: number; readonly readyTimeoutMs?: number } = {}): Promise<FastAgentHandle> {
+/**
+ * Serves the fast-agent agents of `agentFile` (run in its own directory, next to its
+ * fastagent.config.yaml) over HTTP; `args` go to fast-agent after the transport and port
+ * (`--instance-scope request`, say).
+ */
+export async function startFastAgent(agentFile: string, options: { readonly port?: number; readonly readyTimeoutMs?: number; readonly args?: readonly string[] } = {}): Promise<FastAgentHandle> {
   const python = fastAgentPython();
   if (!existsSync(python)) throw new Error(FAST_AGENT_INSTALL_HINT);
   const port = options.port ?? (await freePort());
   const process_ = await startListeningProcess({
     command: python,
-    args: [agentFile, '--transport', 'http', '--port', String(port)],
+    args: [agentFile, '--transport', 'http', '--port', String(port), ...(options.args ?? [])],
     cwd: dirname(agentFile),
     port,
     readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
