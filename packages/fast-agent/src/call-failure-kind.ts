@@ -21,7 +21,7 @@ function causeCode(error: unknown): string | undefined {
 
 export function callFailureKind(error: unknown): CallFailureKind {
   if (error instanceof StreamableHTTPError) return error.code === 404 ? 'session_lost' : 'server';
-  if (error instanceof McpError) return error.code === Number(ErrorCode.ConnectionClosed) ? 'connection' : 'server';
+  if (error instanceof McpError) return error.code === (ErrorCode.ConnectionClosed as number) ? 'connection' : 'server';
   const code = causeCode(error);
   if (code !== undefined && CONNECTION_CODES.has(code)) return 'connection';
   // undici's "fetch failed" without a known cause, or a transport that is not connected

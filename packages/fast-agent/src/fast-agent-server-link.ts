@@ -291,7 +291,7 @@ export class FastAgentServerLink {
     for (let delayMs = FIRST_PROBE_DELAY_MS; !stop.aborted; delayMs = Math.min(delayMs * 2, maxDelayMs)) {
       const circuitWaitMs = this.breaker.isOpen ? this.breaker.openMs : 0;
       await sleep(Math.max(delayMs, circuitWaitMs), stop);
-      if (stop.aborted) return;
+      if (this.stopping.signal.aborted) return;
       if (this.server.url !== undefined && !(await answersHttp(this.server.url))) continue;
       if (await this.sync()) return;
     }

@@ -30,7 +30,7 @@ export interface McpSessionEvents {
 export class McpSessionPool {
   private readonly sessions: McpSession[] = [];
   private readonly idle: McpSession[] = [];
-  private readonly waiting: { resolve(session: McpSession): void; reject(error: Error): void; signal: AbortSignal; onAbort(): void }[] = [];
+  private readonly waiting: { resolve: (session: McpSession) => void; reject: (error: Error) => void; signal: AbortSignal; onAbort: () => void }[] = [];
   private opening = 0;
   /** Whether the server keeps sessions (known after the first connection). */
   private stateless = false;

@@ -27,7 +27,9 @@ export class ScriptedMcpServer {
   });
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => {
+      this.http.listen(0, '127.0.0.1', resolve);
+    });
     return `http://127.0.0.1:${String((this.http.address() as AddressInfo).port)}/mcp`;
   }
 
@@ -41,7 +43,11 @@ export class ScriptedMcpServer {
   async stop(): Promise<void> {
     await this.forgetSessions();
     this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.http.close(() => {
+        resolve();
+      });
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
