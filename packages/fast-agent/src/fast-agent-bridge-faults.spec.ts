@@ -46,6 +46,12 @@ describe('FastAgentBridge against a scripted MCP server', () => {
     await server.forgetSessions();
     await expect(echo('after')).resolves.toMatchObject({ status: 'completed', failures: 0, result: { text: 'after' } });
     expect(bridge.serverStats()[0]).toMatchObject({ up: true, downs: 0, calls: { ok: 2, session_lost: 1 } });
+    // With calls in parallel on several sessions: all of them are renewed, none of the tasks fails.
+    const batch = (label: string) => runBatch(orchestrator.engine, Array.from({ length: 6 }, (_, index) => ({ capability: 'echo', prompt: `${label} ${String(index)}` })), 30_000);
+    expect((await batch('first')).map((task) => [task.status, task.failures])).toEqual(Array.from({ length: 6 }, () => ['completed', 0]));
+    await server.forgetSessions();
+    expect((await batch('second')).map((task) => [task.status, task.failures])).toEqual(Array.from({ length: 6 }, () => ['completed', 0]));
+    expect(bridge.serverStats()[0]).toMatchObject({ up: true, downs: 0, calls: { ok: 14 } });
   });
 
   it("fails the task at once on the agent's error answer (FAST_AGENT_ERROR, permanent)", async () => {

@@ -100,7 +100,12 @@ export class McpSessionPool {
 
   /** Gives a session back after a call: to the next waiting call, or to the free list. */
   release(session: McpSession): void {
-    if (this.stateless || !this.sessions.includes(session)) return;
+    if (this.stateless) return;
+    if (!this.sessions.includes(session)) {
+      // Retired by reset() while its call ran: the server has forgotten it too.
+      void session.client.close().catch(() => undefined);
+      return;
+    }
     const next = this.waiting.shift();
     if (next !== undefined) {
       next.signal.removeEventListener('abort', next.onAbort);
@@ -112,20 +117,25 @@ export class McpSessionPool {
     this.idle.push(session);
   }
 
-  /** Forgets every session (a restarted server no longer knows them); calls waiting for one get a new one. */
+  /**
+   * Forgets every session (a restarted server no longer knows them): free ones are closed now,
+   * ones lent to a call when it gives them back (their calls meet the 404 themselves and retry).
+   */
   async reset(): Promise<void> {
-    const sessions = this.sessions.splice(0);
-    this.idle.splice(0);
-    await Promise.all(sessions.map((session) => session.client.close().catch(() => undefined)));
+    this.sessions.splice(0);
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((session) => session.client.close().catch(() => undefined)));
   }
 
-  /** Closes every session and fails the calls waiting for one. */
+  /** Closes every session, lent or not (the server is down), and fails the calls waiting for one. */
   async close(reason: Error): Promise<void> {
     for (const waiter of this.waiting.splice(0)) {
       waiter.signal.removeEventListener('abort', waiter.onAbort);
       waiter.reject(reason);
     }
-    await this.reset();
+    const sessions = this.sessions.splice(0);
+    this.idle.splice(0);
+    await Promise.all(sessions.map((session) => session.client.close().catch(() => undefined)));
   }
 
   /** Hands a waiting call a session of its own when a reset left room. */
