@@ -133,4 +133,37 @@ describe('a fast-agent fleet when servers fail', () => {
       await slow.stop();
     }
   }, 300_000);
+
+  it('a call running when its server dies ends at once: the task is handed back uncounted and runs when the server is back', async () => {
+    let slow = await startFastAgent(join(fixtures, 'slow_agent.py'));
+    const bridge = new FastAgentBridge(
+      {
+        servers: [{ name: 'slow', url: slow.url }],
+        agents: [{ name: 'sleeper', agentId: 'sleeper-2', capabilities: ['sleep-2'], capacity: 1 }],
+        // Far away: whatever notices the death here, it is not the periodic refresh.
+        refreshIntervalMs: 600_000,
+      },
+      () => orchestrator.connect(),
+    );
+    await bridge.start();
+    try {
+      const task = await orchestrator.engine.createTask({ authToken: FLEET_TOKEN, taskType: 'sleep', requiredCapabilities: ['sleep-2'], taskData: { prompt: 'interrupted' } });
+      const finished = orchestrator.engine.executeTask({ authToken: FLEET_TOKEN, taskId: task.id, timeoutMs: 240_000 });
+      await waitUntil(() => orchestrator.distributor.getAgent('sleeper-2').load === 1, 'the agent has the task', 30_000);
+      // Into the model's 3 s, so the call is on the server when it dies.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const port = slow.port;
+      process.kill(slow.pid, 'SIGKILL');
+      await slow.stop();
+      await waitUntil(() => orchestrator.distributor.getAgent('sleeper-2').status === 'offline', 'the agent goes offline', 60_000);
+      await waitUntil(() => orchestrator.distributor.getTask(task.id).status === 'queued', 'the task is handed back to the queue', 30_000);
+      expect(orchestrator.distributor.getTask(task.id)).toMatchObject({ failures: 0, history: [{ outcome: 'agent_lost' }] });
+      slow = await startFastAgent(join(fixtures, 'slow_agent.py'), { port });
+      await expect(finished).resolves.toMatchObject({ status: 'completed', result: { text: 'interrupted' } });
+      expect(orchestrator.distributor.getTask(task.id)).toMatchObject({ failures: 0 });
+    } finally {
+      await bridge.stop();
+      await slow.stop();
+    }
+  }, 300_000);
 });
