@@ -326,9 +326,25 @@ export class FastAgentServerLink {
       await this.offlineReported;
       throw this.unavailable();
     }
-    const deadline = AbortSignal.timeout(this.options.callTimeoutMs);
-    const serverDown = this.generation.signal;
-    const signal = AbortSignal.any([attemptSignal, deadline, serverDown]);
+    const signals = { deadline: AbortSignal.timeout(this.options.callTimeoutMs), serverDown: this.generation.signal, attemptSignal };
+    // One controller fed by the three, unhooked after the call: the attempt's and the server's signals live long.
+    const call = new AbortController();
+    const sources = [signals.attemptSignal, signals.deadline, signals.serverDown];
+    const abort = (): void => {
+      call.abort();
+    };
+    for (const source of sources) {
+      if (source.aborted) call.abort();
+      else source.addEventListener('abort', abort, { once: true });
+    }
+    try {
+      return await this.callUntil(tool, message, call.signal, signals);
+    } finally {
+      for (const source of sources) source.removeEventListener('abort', abort);
+    }
+  }
+
+  private async callUntil(tool: string, message: string, signal: AbortSignal, signals: { deadline: AbortSignal; serverDown: AbortSignal; attemptSignal: AbortSignal }): Promise<JsonValue> {
     let serverFailures = 0;
     let sessionsLost = 0;
     for (;;) {
@@ -336,7 +352,7 @@ export class FastAgentServerLink {
       try {
         session = await this.pool.acquire(signal, this.options.refreshTimeoutMs);
       } catch (error) {
-        throw await this.callEnded(tool, error, { deadline, serverDown, attemptSignal });
+        throw await this.callEnded(tool, error, signals);
       }
       const started = performance.now();
       let reply: CallToolResult;
@@ -345,7 +361,7 @@ export class FastAgentServerLink {
         reply = (await session.client.callTool({ name: tool, arguments: { message } }, undefined, { signal, timeout: this.options.callTimeoutMs + 1_000 })) as CallToolResult;
       } catch (error) {
         this.pool.release(session);
-        if (signal.aborted) throw await this.callEnded(tool, error, { deadline, serverDown, attemptSignal });
+        if (signal.aborted) throw await this.callEnded(tool, error, signals);
         const kind = callFailureKind(error);
         if (kind === 'session_lost' && sessionsLost <= this.options.retries) {
           this.calls.session_lost++;
