@@ -54,6 +54,11 @@ export class AgentMailboxes {
     return this.mailboxes.has(agentId);
   }
 
+  /** Polls waiting for the agent's tasks right now (what an operator or a test can watch). */
+  waitingPolls(agentId: string): number {
+    return this.mailboxes.get(agentId)?.waiters.size ?? 0;
+  }
+
   /** Opens the agent's mailbox (or renews its lease when it is open). */
   async open(agentId: string): Promise<void> {
     const existing = this.mailboxes.get(agentId);

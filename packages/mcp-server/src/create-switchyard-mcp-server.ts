@@ -1,6 +1,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Authenticator, OrchestrationEngine } from '@switchyard/core';
 import { ValidationError } from '@switchyard/core';
 import { z } from 'zod';
@@ -24,6 +25,8 @@ interface RequestExtra {
 }
 
 const SERVER_INFO = { name: 'switchyard', version: '0.1.0' };
+/** One for every session: building an Ajv instance per session cost more than the rest of an initialize. */
+const SHARED_VALIDATOR = new AjvJsonSchemaValidator();
 
 /** The tools as MCP lists them: JSON Schema (draft 7) from each tool's zod schema, enums included. */
 const LISTED_TOOLS = SWITCHYARD_TOOLS.map((tool) => ({
@@ -47,7 +50,7 @@ function signalOf(extra: RequestExtra): AbortSignal | undefined {
  * one is a VALIDATION_FAILED tool error naming the field, like the engine's own.
  */
 export function createSwitchyardMcpServer(parts: SwitchyardMcpServerParts): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { resources: { listChanged: true }, tools: {} } });
+  const server = new McpServer(SERVER_INFO, { capabilities: { resources: { listChanged: true }, tools: {} }, jsonSchemaValidator: SHARED_VALIDATOR });
   const maxResultBytes = parts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
   const tokenOf = (extra: RequestExtra, argument?: unknown): string | undefined =>
     (typeof argument === 'string' && argument.length > 0 ? argument : undefined) ?? extra.authInfo?.token ?? parts.sessionToken;

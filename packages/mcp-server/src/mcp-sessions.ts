@@ -22,6 +22,7 @@ export interface McpSessionLimits {
  */
 export class McpSessions {
   private readonly sessions = new Map<string, McpSession>();
+  private readonly byOwner = new Map<string, Set<McpSession>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -46,7 +47,7 @@ export class McpSessions {
 
   /** Whether the owner may open one more session (false: every one it has is busy). */
   makeRoomFor(owner: string): boolean {
-    const owned = [...this.sessions.values()].filter((session) => session.owner === owner);
+    const owned = [...(this.byOwner.get(owner) ?? [])];
     if (owned.length < this.limits.maxPerOwner) return true;
     const idle = owned.filter((session) => session.open === 0).sort((a, b) => a.lastActiveAt - b.lastActiveAt);
     const evict = idle.slice(0, owned.length - this.limits.maxPerOwner + 1);
@@ -58,11 +59,19 @@ export class McpSessions {
   add(id: string, transport: StreamableHTTPServerTransport, owner: string): McpSession {
     const session: McpSession = { id, transport, owner, lastActiveAt: this.now(), open: 0 };
     this.sessions.set(id, session);
+    const owned = this.byOwner.get(owner);
+    if (owned === undefined) this.byOwner.set(owner, new Set([session]));
+    else owned.add(session);
     return session;
   }
 
   delete(id: string): void {
+    const session = this.sessions.get(id);
+    if (session === undefined) return;
     this.sessions.delete(id);
+    const owned = this.byOwner.get(session.owner);
+    owned?.delete(session);
+    if (owned?.size === 0) this.byOwner.delete(session.owner);
   }
 
   /** Marks a request or stream open on the session until `done` is called. */
@@ -87,11 +96,12 @@ export class McpSessions {
     clearInterval(this.sweeper);
     const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.byOwner.clear();
     await Promise.all(all.map((session) => session.transport.close()));
   }
 
   private close(session: McpSession): void {
-    this.sessions.delete(session.id);
+    this.delete(session.id);
     // Closing drops the session's server and streams; a later request with its id gets 404.
     void session.transport.close().catch(() => undefined);
   }
