@@ -127,6 +127,23 @@ describe('MCP sessions', () => {
   }, 120_000);
 });
 
+describe('MCP sessions at the cap', () => {
+  it('refuses (429) a new session while every session of that token is busy', async () => {
+    const { url, mailboxes, engine } = await serve({ maxSessionsPerPrincipal: 1 });
+    await engine.registerAgentWithDistributor({ authToken: ADMIN, agentId: 'writer', capabilities: ['write'] });
+    await mailboxes.open('writer');
+    const session = await rawSession(url, AGENT);
+    const poll = post(url, AGENT, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'receive_tasks', arguments: { agent_id: 'writer', timeout_ms: 2_000 } } }, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' });
+    await waitUntil(() => mailboxes.waitingPolls('writer') === 1, 'the poll keeps the session busy');
+    const refused = await post(url, AGENT, INITIALIZE);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { data: { code: 'TOO_MANY_SESSIONS' } } });
+    expect((await poll).status).toBe(200);
+    // Idle again: the next initialize replaces it.
+    expect((await post(url, AGENT, INITIALIZE)).status).toBe(200);
+  });
+});
+
 describe('agents over MCP', () => {
   it('a cancelled receive_tasks takes nothing: the task goes to the next live poll', async () => {
     const { connect, mailboxes } = await serve();
