@@ -4,12 +4,14 @@ import { ADMIN_TOKEN, createTestCore } from '../testing/create-test-core.test-he
 const TASK_READER = 'task-reader';
 const AGENT_READER = 'agent-reader';
 const AGENT_A = 'agent-a-token';
+const WATCHER = 'watcher';
 
 async function coreWithTasks() {
   const core = await createTestCore({}, {}, [
     { token: TASK_READER, permissions: ['tasks:read'] },
     { token: AGENT_READER, permissions: ['agents:read'] },
     { token: AGENT_A, permissions: ['tasks:respond', 'agents:register'], agentId: 'agent-a' },
+    { token: WATCHER, permissions: ['ops:read'] },
   ]);
   await core.engine.registerAgentWithDistributor({ authToken: ADMIN_TOKEN, agentId: 'agent-a', capabilities: ['a'] });
   await core.engine.registerAgentWithDistributor({ authToken: ADMIN_TOKEN, agentId: 'agent-b', capabilities: ['b'] });
@@ -29,6 +31,16 @@ describe('read permissions', () => {
     await expect(core.engine.getTask({ authToken: AGENT_READER, taskId: 'for-a' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(core.engine.listTasks({ authToken: AGENT_READER })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(core.engine.createTask({ authToken: TASK_READER, taskType: 't', requiredCapabilities: [] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('ops:read reads tasks, agents and the queue, and acts on nothing', async () => {
+    const core = await coreWithTasks();
+    await expect(core.engine.listTasks({ authToken: WATCHER })).resolves.toHaveLength(2);
+    await expect(core.engine.getTask({ authToken: WATCHER, taskId: 'for-b' })).resolves.toMatchObject({ id: 'for-b' });
+    await expect(core.engine.listAgents({ authToken: WATCHER })).resolves.toHaveLength(2);
+    await expect(core.engine.queueStats({ authToken: WATCHER })).resolves.toMatchObject({ depth: 0 });
+    await expect(core.engine.createTask({ authToken: WATCHER, taskType: 't', requiredCapabilities: [] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(core.engine.updateAgentStatusInDistributor({ authToken: WATCHER, agentId: 'agent-a', status: 'draining' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('a token bound to an agent reads only the tasks assigned to that agent', async () => {
