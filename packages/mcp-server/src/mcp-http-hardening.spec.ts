@@ -84,6 +84,8 @@ async function post(url: string, token: string, body: unknown, headers: Record<s
 async function rawSession(url: string, token: string): Promise<string> {
   const response = await post(url, token, INITIALIZE);
   expect(response.status).toBe(200);
+  // Whole JSON answers, not SSE events.
+  expect(response.headers.get('content-type')).toContain('application/json');
   await response.body?.cancel();
   return response.headers.get('mcp-session-id') ?? '';
 }
@@ -341,6 +343,7 @@ describe('browsers', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://allowed.example');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('mcp-session-id');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE, OPTIONS');
     const initialized = await post(url, ADMIN, INITIALIZE, { origin: 'http://allowed.example' });
     expect(initialized.headers.get('access-control-allow-origin')).toBe('http://allowed.example');
     expect(initialized.headers.get('access-control-expose-headers')).toContain('mcp-session-id');
