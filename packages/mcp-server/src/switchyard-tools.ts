@@ -71,7 +71,7 @@ const TaskOutput = z.looseObject({
   status: TaskStatusSchema,
   assignedAgentId: z.string().nullable(),
   attempts: z.number(),
-  resource: z.string().describe('Read it (resources/read) for the whole task: data, result, history'),
+  resource: z.string().optional().describe('Read it (resources/read) for the whole task: data, result, history'),
 });
 const AgentOutput = z.looseObject({ id: z.string(), capabilities: z.array(z.string()), status: AgentStatusSchema, load: z.number(), capacity: z.number().nullable(), priority: z.number() });
 
