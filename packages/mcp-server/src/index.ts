@@ -6,7 +6,7 @@ export type { SwitchyardTool, ToolContext } from './switchyard-tools.js';
 export { McpHttpServer } from './mcp-http-server.js';
 export type { McpHttpServerOptions } from './mcp-http-server.js';
 export type { AgentMailboxesOptions } from './agent-mailboxes.js';
-export { DEFAULT_MAX_RESULT_BYTES, taskSummary, taskUri } from './switchyard-tools.js';
+export { taskUri } from './switchyard-tools.js';
 export type { HttpRoute } from './http-route.js';
 export { bearerToken } from './bearer-token.js';
 export { McpHttpOptionsSchema } from './mcp-http-options.js';

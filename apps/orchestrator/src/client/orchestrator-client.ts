@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuthenticationError, AuthorizationError, SwitchyardError, ValidationError } from '@switchyard/core';
+import { taskUri } from '@switchyard/mcp-server';
 import { z } from 'zod';
 import type { ClientTarget } from './client-target.js';
 import { OrchestratorUnreachableError } from './orchestrator-unreachable-error.js';
@@ -151,7 +152,7 @@ export class OrchestratorClient {
     const { result } = z.object({ result: TaskResultSchema }).parse(executed);
     if (result.omitted === undefined) return result;
     // Too large for one tool result: the task's resource holds it.
-    const read = await this.client.readResource({ uri: `switchyard://tasks/${taskId}` });
+    const read = await this.client.readResource({ uri: taskUri(taskId) });
     const content = read.contents[0];
     return { ...result, result: z.object({ result: z.unknown() }).parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result };
   }
