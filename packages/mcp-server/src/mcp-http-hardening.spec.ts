@@ -185,7 +185,7 @@ describe('agents over MCP', () => {
   });
 
   it('an MCP agent that stops polling goes offline when its lease lapses; its task goes to another agent; polling again brings it back', async () => {
-    const { connect, distributor } = await serve({}, 500);
+    const { connect, distributor } = await serve({}, 1_500);
     const writer = await connect(AGENT);
     const helper = await connect(OTHER_AGENT);
     const admin = await connect(ADMIN);
