@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 /** The newest fast-agent-mcp in the 0.10 line, the one the fixture is known to work with. */
 const FAST_AGENT_REQUIREMENT = 'fast-agent-mcp>=0.10.48,<0.11';
+/** The official Python MCP SDK the interop test drives Switchyard with (fast-agent brings it; this pins the 2.x API the test speaks). */
+const PYTHON_MCP_REQUIREMENT = 'mcp>=2.3,<3';
 /** Outside the repo, so clean clones share it; @switchyard/testing looks in the same place. */
 const fastAgentVenv =
   process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
@@ -47,10 +49,10 @@ function python312() {
 
 /** The fast-agent venv: made and filled here, since it needs no root and no system packages. */
 function provisionFastAgent() {
-  const ready = () => existsSync(fastAgentPython) && spawnSync(fastAgentPython, ['-c', 'import fast_agent'], { stdio: 'ignore' }).status === 0;
+  const ready = () => existsSync(fastAgentPython) && spawnSync(fastAgentPython, ['-c', 'import fast_agent; from mcp.shared.exceptions import MCPError'], { stdio: 'ignore' }).status === 0;
   if (ready()) return true;
   const python = python312();
-  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install '${FAST_AGENT_REQUIREMENT}'`];
+  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install '${FAST_AGENT_REQUIREMENT}' '${PYTHON_MCP_REQUIREMENT}'`];
   if (python === undefined) {
     // fast-agent-mcp 0.2.36 (the last for Python 3.11) no longer starts: its unpinned dependencies moved on.
     console.error('provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3, pyenv).');
@@ -61,7 +63,7 @@ function provisionFastAgent() {
   console.log(`provision: making ${fastAgentVenv} with ${python} and installing ${FAST_AGENT_REQUIREMENT}`);
   try {
     execFileSync(python, ['-m', 'venv', fastAgentVenv], { stdio: 'inherit' });
-    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', FAST_AGENT_REQUIREMENT], { stdio: 'inherit' });
+    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', FAST_AGENT_REQUIREMENT, PYTHON_MCP_REQUIREMENT], { stdio: 'inherit' });
   } catch {
     console.error('provision: installing fast-agent failed. Run these yourself, then npm test again:');
     for (const command of commands) console.error(`  ${command.replace('python3.12', python)}`);

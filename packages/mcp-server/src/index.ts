@@ -5,6 +5,8 @@ export { SWITCHYARD_TOOLS } from './switchyard-tools.js';
 export type { SwitchyardTool, ToolContext } from './switchyard-tools.js';
 export { McpHttpServer } from './mcp-http-server.js';
 export type { McpHttpServerOptions } from './mcp-http-server.js';
+export type { AgentMailboxesOptions } from './agent-mailboxes.js';
+export { taskUri } from './switchyard-tools.js';
 export type { HttpRoute } from './http-route.js';
 export { bearerToken } from './bearer-token.js';
 export { McpHttpOptionsSchema } from './mcp-http-options.js';

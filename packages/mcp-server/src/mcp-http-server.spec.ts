@@ -34,7 +34,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     engine = container.get(OrchestrationEngine);
     distributor = container.get(TaskDistributor);
     await engine.start();
-    mailboxes = new AgentMailboxes(new InMemoryTransport(container.get(MemoryBus)));
+    mailboxes = new AgentMailboxes(new InMemoryTransport(container.get(MemoryBus)), { leaseMs: 60_000, setStatus: (agentId, status) => distributor.updateAgentStatus({ agentId, status }, true) });
     http = new McpHttpServer({ engine, authenticator: container.get(TOKENS.Authenticator), mailboxes }, { enabled: true, host: '127.0.0.1', port: 0, allowedOrigins: ['http://localhost:5173'], logger: new SilentLogger() });
     url = await http.start();
   });

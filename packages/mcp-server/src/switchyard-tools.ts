@@ -1,5 +1,5 @@
-import type { Authenticator, OrchestrationEngine, Permission } from '@switchyard/core';
-import { authorize, authorizeAgent, ValidationError } from '@switchyard/core';
+import type { AgentSnapshot, Authenticator, OrchestrationEngine, Permission, Task } from '@switchyard/core';
+import { AgentIdSchema, AgentStatusSchema, authorize, authorizeAgent, BUILT_IN_STRATEGY_NAMES, MessagePrioritySchema, TaskErrorInfoSchema, TaskIdSchema, TaskStatusSchema, ValidationError } from '@switchyard/core';
 import { z } from 'zod';
 import type { AgentMailboxes } from './agent-mailboxes.js';
 
@@ -9,6 +9,10 @@ export interface ToolContext {
   readonly authenticator: Authenticator;
   readonly mailboxes: AgentMailboxes;
   readonly authToken: string | undefined;
+  /** Aborts when the call was cancelled or its HTTP connection dropped. */
+  readonly signal?: AbortSignal;
+  /** The most a result may carry (JSON bytes); larger task data is left to the task's resource. */
+  readonly maxResultBytes?: number;
 }
 
 export interface SwitchyardTool {
@@ -18,16 +22,58 @@ export interface SwitchyardTool {
   readonly permissions: readonly Permission[];
   readonly inputSchema: z.ZodObject;
   readonly outputSchema: z.ZodObject;
-  run(context: ToolContext, args: Record<string, unknown>): Promise<{ structured: Record<string, unknown>; summary: string }>;
+  /** `links`: resource URIs the result points at (a task whose data is read there). */
+  run(context: ToolContext, args: Record<string, unknown>): Promise<{ structured: Record<string, unknown>; summary: string; links?: readonly string[] }>;
 }
+
+/** Results stay under the 1 MiB per-event limit of the official Python client by default. */
+export const DEFAULT_MAX_RESULT_BYTES = 768 * 1024;
 
 const authToken = z.string().optional().describe('Auth token, for transports that carry none (stdio); HTTP uses the Authorization header');
 const anyTask: Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
-/** The read-only tools also serve watch-only tokens. */
-const reader: Permission[] = [...anyTask, 'ops:read'];
+/** Reading tasks: anyone who works with tasks, task readers and watch-only operators. */
+const taskReader: Permission[] = [...anyTask, 'tasks:read', 'ops:read'];
+/** Reading agents and the queue. */
+const agentReader: Permission[] = [...taskReader, 'agents:read'];
 
-const TaskOutput = z.looseObject({ id: z.string(), type: z.string(), status: z.string(), assignedAgentId: z.string().nullable(), attempts: z.number() });
-const AgentOutput = z.looseObject({ id: z.string(), capabilities: z.array(z.string()), status: z.string(), load: z.number(), capacity: z.number().nullable(), priority: z.number() });
+const priority = MessagePrioritySchema.optional().describe('Queue order when agents are busy: critical first, low last (default normal)');
+const strategy = z
+  .string()
+  .optional()
+  .describe(`How the agent is picked: ${BUILT_IN_STRATEGY_NAMES.join(', ')} (custom = the configured plugin) or a configured plugin's name; default: distribution.capabilityStrategies, then distribution.defaultStrategy`);
+const taskData = z.unknown().optional().describe('Any JSON the agent needs (at most 128 levels deep)');
+const capabilities = z.array(z.string()).describe('Capabilities an agent needs them all to take the task (letters, digits, "_", ".", ":", "/", "-")');
+
+export function taskUri(taskId: string): string {
+  return `switchyard://tasks/${taskId}`;
+}
+
+/** A task without its data, result and history: what results carry when the whole task would be too large. */
+export function taskSummary(task: Task): Record<string, unknown> {
+  const { data: _data, result: _result, history, ...rest } = task;
+  return { ...rest, attemptsMade: history.length, resource: taskUri(task.id) };
+}
+
+function jsonBytes(value: unknown): number {
+  // undefined (an absent result) serializes to nothing: count it as null.
+  return value === undefined ? 4 : Buffer.byteLength(JSON.stringify(value));
+}
+
+/** The whole task when it fits the result limit, else its summary with `omitted` naming what the resource holds. */
+function taskWithin(task: Task, maxBytes: number): Record<string, unknown> {
+  if (jsonBytes(task) <= maxBytes) return { ...task, resource: taskUri(task.id) };
+  return { ...taskSummary(task), omitted: ['data', 'result', 'history'] };
+}
+
+const TaskOutput = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  status: TaskStatusSchema,
+  assignedAgentId: z.string().nullable(),
+  attempts: z.number(),
+  resource: z.string().optional().describe('Read it (resources/read) for the whole task: data, result, history'),
+});
+const AgentOutput = z.looseObject({ id: z.string(), capabilities: z.array(z.string()), status: AgentStatusSchema, load: z.number(), capacity: z.number().nullable(), priority: z.number() });
 
 function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -37,9 +83,9 @@ const str = (args: Record<string, unknown>, key: string): string => args[key] as
 
 /** Per-task overrides of the configured retry and timeout limits (checked by core's task schema). */
 const taskLimitArgs = {
-  max_attempts: z.number().optional().describe('Failed attempts before the task is dead-lettered (default: tasks.retry.maxAttempts)'),
-  attempt_timeout_ms: z.number().optional().describe('How long one agent may hold the task before the attempt fails (default: tasks.attemptTimeoutMs)'),
-  queue_timeout_ms: z.number().optional().describe('Longest wait for a free agent (default: tasks.queue.timeoutMs)'),
+  max_attempts: z.number().int().min(1).max(100).optional().describe('Failed attempts before the task is dead-lettered (default: tasks.retry.maxAttempts)'),
+  attempt_timeout_ms: z.number().int().positive().optional().describe('How long one agent may hold the task before the attempt fails and it is retried (default: tasks.attemptTimeoutMs)'),
+  queue_timeout_ms: z.number().int().positive().optional().describe('Longest wait for a free agent before the task fails (default: tasks.queue.timeoutMs)'),
 };
 
 function taskLimits(args: Record<string, unknown>): { maxAttempts?: number; attemptTimeoutMs?: number; queueTimeoutMs?: number } {
@@ -50,19 +96,37 @@ function taskLimits(args: Record<string, unknown>): { maxAttempts?: number; atte
   });
 }
 
+/** The first items whose JSON fits in `maxBytes` (at least one, so a page always moves on). */
+function withinBytes<T>(items: readonly T[], maxBytes: number): T[] {
+  const kept: T[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    bytes += jsonBytes(item) + 1;
+    if (kept.length > 0 && bytes > maxBytes) break;
+    kept.push(item);
+  }
+  return kept;
+}
+
+const pageArgs = {
+  limit: z.number().int().min(1).max(1_000).optional().describe('Most items in this page (default 100, at most 1000; a page also stops before its JSON would pass the result size limit)'),
+};
+const PageOutput = { next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null when this was the last') };
+
 export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
     name: 'create_task',
-    description: 'Create a pending task that needs the given capabilities; execute_task hands it to an agent.',
+    description:
+      'Create a task that needs the given capabilities and leave it pending (nothing runs yet); execute_task hands it to an agent. Returns the task without its data (read its resource for all of it).',
     permissions: ['tasks:create'],
     inputSchema: z.strictObject({
-      task_id: z.string().optional(),
-      task_type: z.string(),
-      required_capabilities: z.array(z.string()),
-      task_data: z.unknown().optional(),
-      sender_id: z.string().optional(),
-      strategy: z.string().optional(),
-      priority: z.string().optional(),
+      task_id: z.string().optional().describe('Your id for it (letters, digits, "_", "-", …); a random one when omitted'),
+      task_type: z.string().describe('What kind of work, for the agent and the logs'),
+      required_capabilities: capabilities,
+      task_data: taskData,
+      sender_id: z.string().optional().describe('Who asks (default: mcp)'),
+      strategy,
+      priority,
       ...taskLimitArgs,
       auth_token: authToken,
     }),
@@ -75,32 +139,41 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         ...defined({ taskId: args.task_id as string | undefined, taskData: args.task_data as never, senderId: args.sender_id as string | undefined, strategy: args.strategy as string | undefined, priority: args.priority as never }),
         ...taskLimits(args),
       });
-      return { structured: { task }, summary: `Created task ${task.id} (${task.type}), pending, needs [${task.requiredCapabilities.join(', ')}]` };
+      return { structured: { task: taskSummary(task) }, summary: `Created task ${task.id} (${task.type}), pending, needs [${task.requiredCapabilities.join(', ')}]`, links: [taskUri(task.id)] };
     },
   },
   {
     name: 'execute_task',
-    description: 'Hand a created task to an agent (if still pending) and wait for its result, up to timeout_ms.',
+    description:
+      "Hand a created task to an agent (if still pending; a task already handed over is just awaited) and wait up to timeout_ms for the agent's answer. Fails with TIMEOUT if none comes in time (the task keeps running). A result too large for one response is left to the task's resource.",
     permissions: ['tasks:distribute'],
-    inputSchema: z.strictObject({ task_id: z.string(), timeout_ms: z.number().optional(), auth_token: authToken }),
-    outputSchema: z.object({ result: z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.string() }) }),
-    run: async ({ engine, authToken: token }, args) => {
+    inputSchema: z.strictObject({
+      task_id: z.string().describe('The id create_task returned'),
+      timeout_ms: z.number().int().positive().max(86_400_000).optional().describe('How long to wait for the answer (default: tasks.defaultTimeoutMs)'),
+      auth_token: authToken,
+    }),
+    outputSchema: z.object({ result: z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.enum(['completed', 'failed']), resource: z.string() }) }),
+    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const result = await engine.executeTask({ authToken: token, taskId: str(args, 'task_id'), ...defined({ timeoutMs: args.timeout_ms as number | undefined }) });
-      return { structured: { result }, summary: `Task ${result.taskId} completed by ${result.agentId} in ${String(result.durationMs)} ms: ${JSON.stringify(result.result)}` };
+      const fits = jsonBytes(result) <= maxResultBytes;
+      const structured = fits ? { ...result, resource: taskUri(result.taskId) } : { ...result, result: null, resource: taskUri(result.taskId), omitted: ['result'] };
+      const shown = fits ? JSON.stringify(result.result) : `(${String(jsonBytes(result.result))} bytes: read ${taskUri(result.taskId)})`;
+      return { structured: { result: structured }, summary: `Task ${result.taskId} ${result.status} by ${result.agentId} in ${String(result.durationMs)} ms: ${result.status === 'failed' ? (result.error?.message ?? '') : shown}`, links: [taskUri(result.taskId)] };
     },
   },
   {
     name: 'distribute_task',
-    description: 'Create a task and hand it to an agent chosen by the strategy, or queue it when every capable agent is busy; returns where it went.',
+    description:
+      'Create a task and hand it at once to an agent chosen by the strategy, or queue it (status queued) when every capable agent is busy; returns where it went, not the result (get_task or the task resource shows that). Fails with NO_CAPABLE_AGENT when no registered agent has the capabilities.',
     permissions: ['tasks:distribute'],
     inputSchema: z.strictObject({
-      task_id: z.string(),
-      task_type: z.string(),
-      required_capabilities: z.array(z.string()),
-      task_data: z.unknown().optional(),
-      sender_id: z.string(),
-      strategy: z.string().optional(),
-      priority: z.string().optional(),
+      task_id: z.string().describe('Your id for it (letters, digits, "_", "-", …)'),
+      task_type: z.string().describe('What kind of work, for the agent and the logs'),
+      required_capabilities: capabilities,
+      task_data: taskData,
+      sender_id: z.string().describe('Who asks'),
+      strategy,
+      priority,
       ...taskLimitArgs,
       auth_token: authToken,
     }),
@@ -121,20 +194,21 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         assignment.status === 'queued'
           ? `Task ${assignment.taskId} is queued (${String(assignment.queueDepth)} waiting): every capable agent is busy`
           : `Task ${assignment.taskId} went to ${assignment.agentId} (${assignment.strategy}, attempt ${String(assignment.attempt)})`;
-      return { structured: { assignment }, summary };
+      return { structured: { assignment }, summary, links: [taskUri(assignment.taskId)] };
     },
   },
   {
     name: 'handle_task_response',
-    description: "An agent's answer to a task assigned to it: status completed with a result, or failed with an error.",
+    description:
+      "An agent's answer to a task assigned to it: status completed with a result, or failed with an error (retried on another attempt unless error.permanent or attempts run out, then failed/dead-lettered). Pass the attempt receive_tasks gave, so a late answer to an older attempt is refused.",
     permissions: ['tasks:respond'],
     inputSchema: z.strictObject({
       task_id: z.string(),
-      agent_id: z.string(),
-      status: z.string(),
-      result: z.unknown().optional(),
-      error: z.unknown().optional(),
-      attempt: z.number().optional(),
+      agent_id: z.string().describe('The agent answering; a token bound to an agent answers only as it'),
+      status: z.enum(['completed', 'failed']),
+      result: z.unknown().optional().describe('Any JSON (with status completed)'),
+      error: TaskErrorInfoSchema.optional().describe('Why it failed (needed with status failed)'),
+      attempt: z.number().int().positive().optional().describe('The attempt being answered, as receive_tasks gave it'),
       auth_token: authToken,
     }),
     outputSchema: z.object({ task: TaskOutput }),
@@ -146,19 +220,20 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         status: args.status as 'completed',
         ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined }),
       });
-      return { structured: { task }, summary: `Task ${task.id} is now ${task.status}` };
+      return { structured: { task: taskSummary(task) }, summary: `Task ${task.id} is now ${task.status}`, links: [taskUri(task.id)] };
     },
   },
   {
     name: 'register_agent_with_distributor',
-    description: 'Register (or update) an agent with its capabilities, priority and capacity. An agent registered here receives its tasks through receive_tasks.',
+    description:
+      'Register (or update) an agent with its capabilities, priority and capacity. An agent registered here receives its tasks through receive_tasks and must keep polling it: after agents.mcpLeaseMs without a poll it is marked offline and the tasks it held go to other agents (polling again brings it back online).',
     permissions: ['agents:register'],
     inputSchema: z.strictObject({
-      agent_id: z.string(),
-      capabilities: z.array(z.string()),
-      priority: z.number().optional(),
-      capacity: z.number().optional(),
-      metadata: z.record(z.string(), z.unknown()).optional(),
+      agent_id: z.string().describe('Letters, digits, "_", ".", "-"; a token bound to an agent registers only that agent'),
+      capabilities: z.array(z.string()).describe('What it can do; tasks needing all of a subset of these may go to it'),
+      priority: z.number().optional().describe('Preferred by the priority_based strategy when higher (default 0)'),
+      capacity: z.number().int().positive().optional().describe('Tasks it holds at once (default: no limit)'),
+      metadata: z.record(z.string(), z.unknown()).optional().describe('Any JSON object, shown in agent lists'),
       auth_token: authToken,
     }),
     outputSchema: z.object({ agent: AgentOutput }),
@@ -175,7 +250,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   },
   {
     name: 'unregister_agent_from_distributor',
-    description: 'Remove an agent; tasks it still held fail with AGENT_UNREGISTERED.',
+    description: 'Remove an agent. Tasks it still held are requeued for other capable agents (they do not fail); tasks waiting in its receive_tasks mailbox are dropped and requeued the same way.',
     permissions: ['agents:register'],
     inputSchema: z.strictObject({ agent_id: z.string(), auth_token: authToken }),
     outputSchema: z.object({ agent: AgentOutput }),
@@ -187,9 +262,16 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   },
   {
     name: 'update_agent_status_in_distributor',
-    description: "Report an agent's status (is_online, or status online/offline/draining) and optionally its current load.",
+    description:
+      "Report an agent's status and optionally its current load. offline: its held tasks go to other agents; draining: it finishes what it holds but gets nothing new; online: it gets tasks again. is_online true/false is shorthand for online/offline.",
     permissions: ['agents:update'],
-    inputSchema: z.strictObject({ agent_id: z.string(), is_online: z.boolean().optional(), status: z.string().optional(), current_load: z.number().optional(), auth_token: authToken }),
+    inputSchema: z.strictObject({
+      agent_id: z.string(),
+      is_online: z.boolean().optional(),
+      status: AgentStatusSchema.optional(),
+      current_load: z.number().int().min(0).optional().describe('Tasks it is working on now'),
+      auth_token: authToken,
+    }),
     outputSchema: z.object({ agent: AgentOutput }),
     run: async ({ engine, authToken: token }, args) => {
       const agent = await engine.updateAgentStatusInDistributor({
@@ -202,44 +284,71 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   },
   {
     name: 'get_task',
-    description: "A task's current state, result or error.",
-    permissions: reader,
+    description:
+      "A task's current state, result or error. The whole task when it fits one result; otherwise its summary with omitted naming what to read from its resource (switchyard://tasks/{id}). A token bound to an agent sees only that agent's tasks.",
+    permissions: taskReader,
     inputSchema: z.strictObject({ task_id: z.string(), auth_token: authToken }),
     outputSchema: z.object({ task: TaskOutput }),
-    run: async ({ engine, authToken: token }, args) => {
+    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const task = await engine.getTask({ authToken: token, taskId: str(args, 'task_id') });
-      return { structured: { task }, summary: `Task ${task.id} is ${task.status}${task.assignedAgentId === null ? '' : ` (agent ${task.assignedAgentId})`}` };
+      return {
+        structured: { task: taskWithin(task, maxResultBytes) },
+        summary: `Task ${task.id} is ${task.status}${task.assignedAgentId === null ? '' : ` (agent ${task.assignedAgentId})`}`,
+        links: [taskUri(task.id)],
+      };
     },
   },
   {
     name: 'list_tasks',
-    description: 'Tasks the orchestrator holds (unfinished ones and the most recently finished), oldest first or (order: newest) newest first, optionally only those with one status; up to limit (default 100, at most 10000).',
-    permissions: reader,
-    inputSchema: z.strictObject({ status: z.string().optional(), limit: z.number().optional(), order: z.string().optional(), auth_token: authToken }),
-    outputSchema: z.object({ tasks: z.array(TaskOutput) }),
-    run: async ({ engine, authToken: token }, args) => {
-      const tasks = await engine.listTasks({ authToken: token, ...defined({ status: args.status as never, limit: args.limit as number | undefined, order: args.order as never }) });
+    description:
+      'One page of the tasks the orchestrator holds (unfinished ones and the most recently finished), as summaries without data or result (get_task or the task resource has those): oldest first or (order: newest) newest first, optionally only one status. Pass next_cursor back as cursor for the next page. A token bound to an agent lists only its tasks.',
+    permissions: taskReader,
+    inputSchema: z.strictObject({
+      status: TaskStatusSchema.optional(),
+      order: z.enum(['oldest', 'newest']).optional().describe('default oldest'),
+      cursor: TaskIdSchema.optional().describe('next_cursor of the previous page'),
+      ...pageArgs,
+      auth_token: authToken,
+    }),
+    outputSchema: z.object({ tasks: z.array(TaskOutput), ...PageOutput }),
+    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
+      const limit = (args.limit as number | undefined) ?? 100;
+      const found = await engine.listTasks({ authToken: token, limit: limit + 1, ...defined({ status: args.status as never, order: args.order as never, after: args.cursor as string | undefined }) });
+      const page = withinBytes(found.slice(0, limit).map(taskSummary), maxResultBytes);
+      const nextCursor = page.length < found.length ? String(page[page.length - 1]?.id) : null;
       return {
-        structured: { tasks },
-        summary: tasks.length === 0 ? 'No tasks' : tasks.map((task) => `${task.id} ${task.type} ${task.status}${task.assignedAgentId === null ? '' : ` (agent ${task.assignedAgentId})`}`).join('\n'),
+        structured: { tasks: page, next_cursor: nextCursor },
+        summary:
+          (page.length === 0 ? 'No tasks' : page.map((task) => `${String(task.id)} ${String(task.type)} ${String(task.status)}${typeof task.assignedAgentId === 'string' ? ` (agent ${task.assignedAgentId})` : ''}`).join('\n')) +
+          (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
       };
     },
   },
   {
     name: 'list_agents',
-    description: 'Every registered agent with capabilities, status, load, capacity, priority and outcome stats.',
-    permissions: [...reader, 'agents:register', 'agents:update'],
-    inputSchema: z.strictObject({ auth_token: authToken }),
-    outputSchema: z.object({ agents: z.array(AgentOutput) }),
-    run: async ({ engine, authToken: token }) => {
-      const agents = await engine.listAgents({ authToken: token });
-      return { structured: { agents }, summary: agents.length === 0 ? 'No agents registered' : agents.map((agent) => `${agent.id} [${agent.capabilities.join(', ')}] ${agent.status} ${String(agent.load)}/${agent.capacity === null ? '∞' : String(agent.capacity)}`).join('\n') };
+    description: 'One page of the registered agents with capabilities, status, load, capacity, priority and outcome stats, in registration order. Pass next_cursor back as cursor for the next page.',
+    permissions: [...agentReader, 'agents:register', 'agents:update'],
+    inputSchema: z.strictObject({ cursor: AgentIdSchema.optional().describe('next_cursor of the previous page'), ...pageArgs, auth_token: authToken }),
+    outputSchema: z.object({ agents: z.array(AgentOutput), ...PageOutput }),
+    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
+      const all = await engine.listAgents({ authToken: token });
+      const cursor = args.cursor as string | undefined;
+      const start = cursor === undefined ? 0 : all.findIndex((agent) => agent.id === cursor) + 1;
+      const rest = start === 0 && cursor !== undefined ? [] : all.slice(start);
+      const page: AgentSnapshot[] = withinBytes(rest.slice(0, (args.limit as number | undefined) ?? 100), maxResultBytes);
+      const nextCursor = page.length < rest.length ? (page[page.length - 1]?.id ?? null) : null;
+      return {
+        structured: { agents: page, next_cursor: nextCursor },
+        summary:
+          (page.length === 0 ? 'No agents registered' : page.map((agent) => `${agent.id} [${agent.capabilities.join(', ')}] ${agent.status} ${String(agent.load)}/${agent.capacity === null ? '∞' : String(agent.capacity)}`).join('\n')) +
+          (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
+      };
     },
   },
   {
     name: 'get_queue_stats',
-    description: 'Tasks waiting for a free agent or a retry: total, per priority, and the longest wait.',
-    permissions: [...reader, 'agents:update'],
+    description: 'Tasks waiting for a free agent or a retry: total, per priority, the longest wait and the queue limit (tasks.queue.maxLength).',
+    permissions: [...agentReader, 'agents:update'],
     inputSchema: z.strictObject({ auth_token: authToken }),
     outputSchema: z.object({
       queue: z.object({
@@ -260,25 +369,41 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   },
   {
     name: 'receive_tasks',
-    description: 'For an agent registered through MCP: wait up to timeout_ms for tasks assigned to it (long poll), then answer each with handle_task_response.',
+    description:
+      "For an agent registered through MCP: wait up to timeout_ms for tasks assigned to it (long poll), then answer each with handle_task_response and the attempt given here. Polling keeps the agent's lease (agents.mcpLeaseMs). A cancelled poll, or one whose connection dropped, takes nothing. A task whose data does not fit one result comes with dataOmitted: read its resource.",
     permissions: ['tasks:respond'],
-    inputSchema: z.strictObject({ agent_id: z.string(), timeout_ms: z.number().optional(), max_tasks: z.number().optional(), auth_token: authToken }),
-    outputSchema: z.object({ tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), taskType: z.string() })) }),
-    run: async ({ authenticator, mailboxes, authToken: token }, args) => {
+    inputSchema: z.strictObject({
+      agent_id: z.string(),
+      timeout_ms: z.number().int().min(0).max(300_000).optional().describe('Longest wait for the first task (default 30000; 0 answers at once)'),
+      max_tasks: z.number().int().min(1).max(1_000).optional().describe('Most tasks to take (default 10)'),
+      auth_token: authToken,
+    }),
+    outputSchema: z.object({
+      tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), taskType: z.string(), dataOmitted: z.boolean().optional(), resource: z.string().optional() })),
+    }),
+    run: async ({ authenticator, mailboxes, authToken: token, signal, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const principal = await authenticator.authenticate(token);
       authorize(principal, 'tasks:respond');
       const agentId = str(args, 'agent_id');
       authorizeAgent(principal, agentId);
+      if (!mailboxes.has(agentId)) throw ValidationError.field('agent_id', 'no agent with this id was registered through MCP (call register_agent_with_distributor first)', 'receive_tasks arguments');
       const timeoutMs = (args.timeout_ms as number | undefined) ?? 30_000;
-      const maxTasks = (args.max_tasks as number | undefined) ?? 10;
-      const problems = [
-        ...(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= 300_000 ? [] : [{ field: 'timeoutMs', message: 'must be a whole number of ms from 0 to 300000' }]),
-        ...(Number.isInteger(maxTasks) && maxTasks >= 1 && maxTasks <= 1_000 ? [] : [{ field: 'maxTasks', message: 'must be a whole number from 1 to 1000' }]),
-        ...(mailboxes.has(agentId) ? [] : [{ field: 'agentId', message: 'no agent with this id was registered through MCP' }]),
-      ];
-      if (problems.length > 0) throw new ValidationError(problems, 'receive_tasks arguments');
-      const tasks = await mailboxes.take(agentId, maxTasks, timeoutMs);
-      return { structured: { tasks }, summary: tasks.length === 0 ? `No task for ${agentId} within ${String(timeoutMs)} ms` : tasks.map((task) => `${task.taskId} (${task.taskType}, attempt ${String(task.attempt)}): ${JSON.stringify(task.data)}`).join('\n') };
+      const taken = await mailboxes.take(agentId, (args.max_tasks as number | undefined) ?? 10, timeoutMs, signal);
+      if (signal?.aborted === true) {
+        // Nobody is left to receive them: first in line for the next poll.
+        mailboxes.putBack(agentId, taken);
+        return { structured: { tasks: [] }, summary: 'Cancelled' };
+      }
+      let budget = maxResultBytes;
+      const tasks = taken.map((task) => {
+        budget -= jsonBytes(task);
+        return budget >= 0 ? task : { ...task, data: null, dataOmitted: true, resource: taskUri(task.taskId) };
+      });
+      return {
+        structured: { tasks },
+        summary: tasks.length === 0 ? `No task for ${agentId} within ${String(timeoutMs)} ms` : tasks.map((task) => `${task.taskId} (${task.taskType}, attempt ${String(task.attempt)}): ${'dataOmitted' in task ? `data at ${taskUri(task.taskId)}` : JSON.stringify(task.data)}`).join('\n'),
+        links: tasks.filter((task) => 'dataOmitted' in task).map((task) => taskUri(task.taskId)),
+      };
     },
   },
 ];

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AuthenticationError, AuthorizationError, SwitchyardError, ValidationError } from '@switchyard/core';
+import { taskUri } from '@switchyard/mcp-server';
 import { z } from 'zod';
 import type { ClientTarget } from './client-target.js';
 import { OrchestratorUnreachableError } from './orchestrator-unreachable-error.js';
@@ -30,7 +31,10 @@ const TaskRowSchema = z.looseObject({
   error: z.looseObject({ message: z.string(), code: z.string().optional() }).nullable(),
 });
 
-const TaskResultSchema = z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.string(), result: z.unknown(), durationMs: z.number(), attempt: z.number() });
+const TaskResultSchema = z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.string(), result: z.unknown(), durationMs: z.number(), attempt: z.number(), omitted: z.array(z.string()).optional() });
+
+const AgentPageSchema = z.object({ agents: z.array(AgentRowSchema), next_cursor: z.string().nullable() });
+const TaskPageSchema = z.object({ tasks: z.array(TaskRowSchema), next_cursor: z.string().nullable() });
 
 const ToolFailureSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).default({}) }) });
 
@@ -104,12 +108,29 @@ export class OrchestratorClient {
     await this.client.close();
   }
 
+  /** Every agent, page by page (list_agents answers in bounded pages). */
   async listAgents(): Promise<AgentRow[]> {
-    return z.object({ agents: z.array(AgentRowSchema) }).parse(await this.call('list_agents', {})).agents;
+    const agents: AgentRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = AgentPageSchema.parse(await this.call('list_agents', cursor === null ? {} : { cursor }));
+      agents.push(...page.agents);
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return agents;
   }
 
+  /** Up to `limit` tasks (default 100), page by page. */
   async listTasks(filter: { readonly status?: string; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): Promise<TaskRow[]> {
-    return z.object({ tasks: z.array(TaskRowSchema) }).parse(await this.call('list_tasks', filter)).tasks;
+    const { limit = 100, ...rest } = filter;
+    const tasks: TaskRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = TaskPageSchema.parse(await this.call('list_tasks', { ...rest, limit: Math.min(1_000, limit - tasks.length), ...(cursor === null ? {} : { cursor }) }));
+      tasks.push(...page.tasks);
+      cursor = page.next_cursor;
+    } while (cursor !== null && tasks.length < limit);
+    return tasks;
   }
 
   /** Creates the task and waits for its outcome (execute_task); a failed task rejects with its code. */
@@ -128,7 +149,12 @@ export class OrchestratorClient {
     });
     const taskId = z.object({ task: z.object({ id: z.string() }) }).parse(created).task.id;
     const executed = await this.call('execute_task', { task_id: taskId, timeout_ms: timeoutMs }, timeoutMs + EXECUTE_GRACE_MS);
-    return z.object({ result: TaskResultSchema }).parse(executed).result;
+    const { result } = z.object({ result: TaskResultSchema }).parse(executed);
+    if (result.omitted === undefined) return result;
+    // Too large for one tool result: the task's resource holds it.
+    const read = await this.client.readResource({ uri: taskUri(taskId) });
+    const content = read.contents[0];
+    return { ...result, result: z.object({ result: z.unknown() }).parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result };
   }
 
   /** Sets the agent's status to draining: it gets no new tasks and finishes those it holds. */

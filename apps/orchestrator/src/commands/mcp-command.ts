@@ -1,8 +1,9 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ValidationError } from '@switchyard/core';
-import { AgentMailboxes, createSwitchyardMcpServer } from '@switchyard/mcp-server';
+import { createSwitchyardMcpServer } from '@switchyard/mcp-server';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
+import { createMcpAgentMailboxes } from '../http/create-mcp-agent-mailboxes.js';
 import type { LogLevel } from '../logging/pino-logger.js';
 import { PinoLogger } from '../logging/pino-logger.js';
 import type { CommandIo } from './command-io.js';
@@ -26,7 +27,7 @@ export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());
+  const mailboxes = createMcpAgentMailboxes(orchestrator, config, logger);
   const sessionToken = io.env.SWITCHYARD_TOKEN ?? orchestrator.generatedAdminToken;
   const server = createSwitchyardMcpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes, ...(sessionToken === undefined ? {} : { sessionToken }) });
   const transport = new StdioServerTransport();

@@ -55,6 +55,11 @@ export const StrategyPluginSpecSchema = z.strictObject({
   options: z.unknown().optional(),
 });
 
+/** Core's agent liveness plus the lease of agents that are MCP clients (renewed by polling receive_tasks). */
+export const AgentsOptionsSchema = AgentLivenessOptionsSchema.extend({
+  mcpLeaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
+});
+
 /** The whole config file: each package's own schema, composed. */
 export const OrchestratorConfigSchema = z
   .strictObject({
@@ -63,7 +68,7 @@ export const OrchestratorConfigSchema = z
   distribution: DistributionOptionsSchema.prefault({}),
   strategies: z.array(StrategyPluginSpecSchema).default([]),
   tasks: TaskOptionsSchema.prefault({}),
-  agents: AgentLivenessOptionsSchema.prefault({}),
+  agents: AgentsOptionsSchema.prefault({}),
   auth: AuthOptionsSchema.prefault({}),
   logging: LoggingOptionsSchema.prefault({}),
   demo: DemoOptionsSchema.prefault({}),

@@ -36,13 +36,15 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     generatedAdminToken === undefined ? [] : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
   const transport = wireTransport(config.transport);
   const durability = wireDurability(config);
+  // The MCP lease is the MCP server's; core checks its own options strictly.
+  const { mcpLeaseMs: _mcpLease, ...liveness } = config.agents;
   const container = new Container();
   container.load(
     createCoreModule(
       {
         distribution: config.distribution,
         tasks: config.tasks,
-        agents: config.agents,
+        agents: liveness,
         auth: { tokens: [...config.auth.tokens, ...generatedEntries, internalEntry] },
       },
       { logger, tokenDigest: nodeTokenDigest, strategies },

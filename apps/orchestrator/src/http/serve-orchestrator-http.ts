@@ -1,13 +1,14 @@
 import type { Logger } from '@switchyard/core';
 import type { FastAgentBridge } from '@switchyard/fast-agent';
 import type { HttpRoute } from '@switchyard/mcp-server';
-import { AgentMailboxes, McpHttpServer } from '@switchyard/mcp-server';
+import { McpHttpServer } from '@switchyard/mcp-server';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import type { Orchestrator } from '../container/build-orchestrator.js';
 import { DashboardFeed } from '../ops/dashboard/dashboard-feed.js';
 import { DashboardServer } from '../ops/dashboard/dashboard-server.js';
 import { MetricsRoute } from '../ops/metrics-route.js';
 import { SwitchyardMetrics } from '../ops/switchyard-metrics.js';
+import { createMcpAgentMailboxes } from './create-mcp-agent-mailboxes.js';
 
 /** The orchestrator's HTTP server and where each of its parts is. */
 export interface ServedHttp {
@@ -27,7 +28,7 @@ export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: 
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
   const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];
-  const mailboxes = new AgentMailboxes(orchestrator.connectAgentTransport());
+  const mailboxes = createMcpAgentMailboxes(orchestrator, config, logger);
   const http = new McpHttpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes }, { ...config.mcp.http, logger, routes });
   const stopParts = async (): Promise<void> => {
     feed?.stop();

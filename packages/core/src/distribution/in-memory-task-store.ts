@@ -62,14 +62,20 @@ export class InMemoryTaskStore implements TaskStore {
     this.tasks.delete(taskId);
   }
 
-  list(filter: { readonly status?: TaskStatus; readonly limit?: number; readonly order?: 'oldest' | 'newest' } = {}): TaskRecord[] {
+  /** `after`: resume past this task id (a page cursor); `agentId`: only tasks assigned to that agent. */
+  list(filter: { readonly status?: TaskStatus; readonly limit?: number; readonly order?: 'oldest' | 'newest'; readonly after?: string; readonly agentId?: string } = {}): TaskRecord[] {
     const limit = filter.limit ?? Infinity;
     const found: TaskRecord[] = [];
     // A Map iterates in insertion order only; newest first needs the reversed copy.
     const tasks = filter.order === 'newest' ? [...this.tasks.values()].reverse() : this.tasks.values();
+    let skipping = filter.after !== undefined;
     for (const task of tasks) {
       if (found.length >= limit) break;
-      if (filter.status === undefined || task.status === filter.status) found.push(task);
+      if (skipping) {
+        skipping = task.id !== filter.after;
+        continue;
+      }
+      if ((filter.status === undefined || task.status === filter.status) && (filter.agentId === undefined || task.assignedAgentId === filter.agentId)) found.push(task);
     }
     return found;
   }

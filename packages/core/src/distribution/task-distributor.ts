@@ -406,7 +406,7 @@ export class TaskDistributor {
     await this.journal?.stop();
   }
 
-  listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): Task[] {
+  listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number; readonly order?: 'oldest' | 'newest'; readonly after?: string; readonly agentId?: string }): Task[] {
     return this.store.list(filter).map((task) => task.snapshot());
   }
 
@@ -1027,7 +1027,8 @@ export class TaskDistributor {
     if (task.strategy !== null) return this.strategies.resolve(task.strategy);
     const byCapability = this.options.distribution.capabilityStrategies;
     for (const capability of task.requiredCapabilities) {
-      const mapped = byCapability[capability];
+      // Own properties only: a capability named `valueOf` must not find Object.prototype's.
+      const mapped = Object.hasOwn(byCapability, capability) ? byCapability[capability] : undefined;
       if (mapped !== undefined) return this.strategies.resolve(mapped);
     }
     return this.strategies.resolve(this.options.distribution.defaultStrategy);

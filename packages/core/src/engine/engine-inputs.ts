@@ -31,6 +31,8 @@ export const ListTasksInputSchema = z.strictObject({
   limit: z.number().int().positive().max(10_000).default(100),
   /** `newest` lists the most recently created first (what an operator looking at a busy orchestrator wants). */
   order: z.enum(['oldest', 'newest']).default('oldest'),
+  /** Resume after this task (the last id of the previous page). */
+  after: TaskIdSchema.optional(),
 });
 
 export type ExecuteTaskInput = z.input<typeof ExecuteTaskInputSchema>;

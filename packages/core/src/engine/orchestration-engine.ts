@@ -14,6 +14,7 @@ import { AuthorizationError } from '../errors/authorization-error.js';
 import { CommunicationError } from '../errors/communication-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { TaskExecutionError } from '../errors/task-execution-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { isAgentAddress } from '../models/addresses.js';
 import type { AgentRegistration } from '../models/agent-registration.js';
@@ -75,8 +76,10 @@ class Waiter implements TimeoutSlot, TaskFinishWatcher {
 }
 
 const ANY_TASK_PERMISSION: readonly Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
-/** Reading state: anyone who works with tasks, and watch-only operators (ops:read). */
-const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'ops:read'];
+/** Reading tasks: anyone who works with tasks, readers (tasks:read) and watch-only operators (ops:read). */
+const READ_PERMISSION: readonly Permission[] = [...ANY_TASK_PERMISSION, 'tasks:read', 'ops:read'];
+/** Reading agents and the queue: task readers, agent readers (agents:read). */
+const AGENT_READ_PERMISSION: readonly Permission[] = [...READ_PERMISSION, 'agents:read'];
 
 /**
  * The front door: every operation authenticates the caller's token, checks the permission it
@@ -229,19 +232,23 @@ export class OrchestrationEngine {
     return waiter.result;
   }
 
+  /** A token bound to an agent reads only the tasks assigned to that agent (others are "not found"). */
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
-    const { rest } = await this.authorized(input, ...READ_PERMISSION);
-    return this.distributor.readTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
+    const { principal, rest } = await this.authorized(input, ...READ_PERMISSION);
+    const task = await this.distributor.readTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
+    if (principal.agentId !== undefined && task.assignedAgentId !== principal.agentId) throw NotFoundError.task(task.id);
+    return task;
   }
 
   async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {
-    const { rest } = await this.authorized(input, ...READ_PERMISSION);
-    return this.distributor.listTasks(parseInput(ListTasksInputSchema, rest, 'listTasks input'));
+    const { principal, rest } = await this.authorized(input, ...READ_PERMISSION);
+    const filter = parseInput(ListTasksInputSchema, rest, 'listTasks input');
+    return this.distributor.listTasks(principal.agentId === undefined ? filter : { ...filter, agentId: principal.agentId });
   }
 
   /** Tasks waiting for a free agent or a retry, per priority. */
   async queueStats(input: WithAuth<object>): Promise<QueueStats> {
-    await this.authorized(input, ...READ_PERMISSION, 'agents:update');
+    await this.authorized(input, ...AGENT_READ_PERMISSION, 'agents:update');
     return this.distributor.queueStats();
   }
 
@@ -251,7 +258,7 @@ export class OrchestrationEngine {
   }
 
   async listAgents(input: WithAuth<object>): Promise<AgentSnapshot[]> {
-    await this.authorized(input, ...READ_PERMISSION, 'agents:register', 'agents:update');
+    await this.authorized(input, ...AGENT_READ_PERMISSION, 'agents:register', 'agents:update');
     return this.distributor.listAgents();
   }
 
