@@ -202,6 +202,10 @@ export class TaskDistributor {
     if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
     // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
     if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.held));
+    if (update.stuckTasks !== undefined && update.stuckTasks !== agent.stuckTasks) {
+      if (update.stuckTasks > agent.stuckTasks) this.logger.warn('agent reports handlers that ignored their cancellation (stuck)', { agentId: agent.id, stuckTasks: update.stuckTasks });
+      agent.stuckTasks = update.stuckTasks;
+    }
     if (status !== undefined && status !== agent.status) {
       this.changeStatus(agent, status, { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
     }
