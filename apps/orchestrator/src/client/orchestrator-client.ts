@@ -131,6 +131,11 @@ export class OrchestratorClient {
     return z.object({ result: TaskResultSchema }).parse(executed).result;
   }
 
+  /** Ends a task that has not finished (cancel_task); resolves with the cancelled task. */
+  async cancelTask(taskId: string, reason?: string): Promise<TaskRow> {
+    return z.object({ task: TaskRowSchema }).parse(await this.call('cancel_task', { task_id: taskId, ...(reason === undefined ? {} : { reason }) })).task;
+  }
+
   /** Sets the agent's status to draining: it gets no new tasks and finishes those it holds. */
   async drainAgent(agentId: string): Promise<AgentRow> {
     return this.setAgentStatus(agentId, 'draining');
