@@ -11,7 +11,7 @@ import { NatsTransport } from './nats-transport.js';
 
 const TOKEN = 'cancel-spec';
 /** Generous: the attempt must outlast a loaded machine's hand-over, and nothing here waits for it to pass idly. */
-const ATTEMPT_TIMEOUT_MS = 1_500;
+const ATTEMPT_TIMEOUT_MS = 3_000;
 
 class RecordingLogger implements Logger {
   readonly warnings: { message: string; fields: LogFields | undefined }[] = [];
@@ -39,7 +39,7 @@ async function orchestrator(options: CoreOptionsInput = {}): Promise<Orchestrati
   const container = new Container();
   const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
   container.load(
-    createCoreModule({ tasks: { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, retry: { maxAttempts: 1 } }, agents: { heartbeatIntervalMs: 100 }, ...options }, { authenticator }),
+    createCoreModule({ tasks: { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, retry: { maxAttempts: 1 } }, agents: { heartbeatIntervalMs: 250, missedHeartbeats: 40 }, ...options }, { authenticator }),
     createNatsTransportModule({ kind: 'nats', servers: [server.url] }),
   );
   const engine = container.get(OrchestrationEngine);
