@@ -43,7 +43,11 @@ export class SwitchyardAgent {
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
   private whenIdle: (() => void) | undefined;
-  /** Tasks whose handlers returned a promise and have not settled, by runKey: what task_cancel and stop() abort. */
+  /**
+   * Tasks whose handlers returned a promise and have not settled, by task id: what task_cancel
+   * and stop() abort. A later attempt of the same task takes the entry over (the earlier one was
+   * cancelled before it was sent again).
+   */
   private readonly running = new Map<string, TaskRun>();
   /** Running tasks whose handlers ignored their cancellation past cancelGraceMs. */
   private stuck = 0;
@@ -278,7 +282,7 @@ export class SwitchyardAgent {
       return undefined;
     }
     if (produced instanceof Promise) {
-      this.running.set(runKey(payload.taskId, payload.attempt), run);
+      this.running.set(payload.taskId, run);
       return this.settleLater(envelope, produced, run);
     }
     // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
@@ -293,7 +297,7 @@ export class SwitchyardAgent {
     } catch (error) {
       payload = this.failure(envelope, error);
     }
-    this.running.delete(runKey(run.taskId, run.attempt));
+    if (this.running.get(run.taskId) === run) this.running.delete(run.taskId);
     clearTimeout(run.graceTimer);
     if (run.stuck) {
       this.stuck--;
@@ -309,13 +313,13 @@ export class SwitchyardAgent {
    * still running after cancelGraceMs is reported stuck (and keeps its slot: the work may go on).
    */
   private cancel(taskId: string, attempt: number, reason: { code: string; message: string }): void {
-    const run = this.running.get(runKey(taskId, attempt));
-    if (run === undefined || run.cancelled) return;
+    const run = this.running.get(taskId);
+    if (run?.attempt !== attempt || run.cancelled) return;
     this.logger.info('the orchestrator cancelled a task: aborting its handler', { agentId: this.agentId, taskId, attempt, code: reason.code });
     run.abort(new Error(`${reason.code}: ${reason.message}`), true);
     run.graceTimer = setTimeout(() => {
       run.graceTimer = undefined;
-      if (this.running.get(runKey(taskId, attempt)) !== run) return;
+      if (this.running.get(taskId) !== run) return;
       run.stuck = true;
       this.stuck++;
       this.logger.warn('a handler ignored its cancellation: task stuck, its slot stays taken', { agentId: this.agentId, taskId, attempt, graceMs: this.options.cancelGraceMs, stuckTasks: this.stuck });
@@ -414,10 +418,6 @@ export class SwitchyardAgent {
       });
     });
   }
-}
-
-function runKey(taskId: string, attempt: number): string {
-  return `${taskId}#${String(attempt)}`;
 }
 
 function failed(request: EnvelopeOf<'task_request'>, agentId: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {

@@ -439,12 +439,13 @@ export class TaskDistributor {
   /**
    * The agent turned the hand-over down without starting it: the task goes back to the queue,
    * counting against maxRedistributions, not maxAttempts. This orchestrator's view of the agent
-   * was wrong (another orchestrator filled it, or it is not online yet): it is taken as full, or
-   * as not accepting, until its next report says otherwise.
+   * was wrong (another orchestrator filled it, or it is not online yet): a heartbeating agent is
+   * taken as full, or as not accepting, until its next report says otherwise (one without
+   * heartbeats would never say so, and is only sent its tasks again).
    */
   private refused(task: TaskRecord, agent: AgentRecord | undefined, error: TaskErrorInfo): void {
     this.redistribute(task, agent, 'refused', error);
-    if (agent === undefined || this.registry.get(agent.id) !== agent) return;
+    if (agent === undefined || !agent.expectsHeartbeats || this.registry.get(agent.id) !== agent) return;
     if (error.code === 'AGENT_AT_CAPACITY' && Number.isFinite(agent.capacity)) {
       this.registry.setLoad(agent, Math.max(agent.load, agent.capacity));
     } else if (agent.status === 'online') {

@@ -46,7 +46,7 @@ function answerEnvelope(agentId: string, payload: EnvelopeOf<'task_response'>['p
 describe('refusals are not attempts', () => {
   it('puts a task an agent refused back in the queue without using an attempt, and counts it as a redistribution', async () => {
     const core = await createTestCore({ tasks: { retry: { maxAttempts: 1 } } });
-    core.distributor.registerAgent({ agentId: 'full', capabilities: ['work'], capacity: 2 });
+    core.distributor.registerAgent({ agentId: 'full', capabilities: ['work'], capacity: 2 }, true);
     await core.distributor.distributeTask(task('t1'));
     const [request] = core.transport.taskRequests();
     refuse(core, request!, 'full', 'AGENT_AT_CAPACITY');
@@ -111,6 +111,15 @@ describe('refusals are not attempts', () => {
     expect(core.distributor.getAgent('starting').status).toBe('draining');
     core.distributor.updateAgentStatus({ agentId: 'starting', status: 'online', currentLoad: 0 }, true);
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', attempts: 2, failures: 0 });
+  });
+
+  it('sends again at once to an agent without heartbeats, which would never report itself free', async () => {
+    const core = await createTestCore({ tasks: { retry: { maxAttempts: 1 } } });
+    core.distributor.registerAgent({ agentId: 'mcp-agent', capabilities: ['work'], capacity: 1 });
+    await core.distributor.distributeTask(task('t1'));
+    refuse(core, core.transport.taskRequests()[0]!, 'mcp-agent', 'AGENT_AT_CAPACITY');
+    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', attempts: 2, failures: 0 });
+    expect(core.distributor.getAgent('mcp-agent')).toMatchObject({ status: 'online', load: 1 });
   });
 
   it('dead-letters a task refused more than maxRedistributions times', async () => {
