@@ -50,6 +50,7 @@ describe('the MCP server from the switchyard CLI', () => {
     cleanups.push(() => client.close());
     const tools = await client.listTools();
     expect(tools.tools.map((tool) => tool.name).sort()).toEqual([
+      'cancel_task',
       'create_task',
       'distribute_task',
       'execute_task',

@@ -79,6 +79,9 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     expect(summary).toMatchObject({ total: 11, completed: 10, failed: 1, failures: { NO_CAPABLE_AGENT: 1 } });
     expect(Object.values(summary.perAgent).reduce((sum, count) => sum + count, 0)).toBe(10);
     expect(summary.tasks.find((task) => task.line === 11)).toMatchObject({ status: 'failed', code: 'NO_CAPABLE_AGENT' });
+    // The refused task keeps nothing: no pending task is left behind.
+    const pending = await switchyard(['tasks', '--status', 'pending', '--json'], admin);
+    expect(JSON.parse(pending.stdout)).toEqual([]);
 
     await writeFile(file, `${lines.map((line) => line.replace('batch-', 'again-')).join('\n')}\n`);
     const text = await switchyard(['submit', '--file', file], admin);
@@ -169,5 +172,30 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     const unknown = await switchyard(['drain', 'no-such-agent'], admin);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('AGENT_NOT_FOUND');
-  });
+  }, 120_000);
+
+  it('cancel ends a waiting task: the submitter gets TASK_CANCELLED, tasks lists it cancelled, a second cancel is refused', async () => {
+    // Only coder-1 has both capabilities: drained, it leaves the task waiting in the queue.
+    expect((await switchyard(['drain', 'coder-1'], admin)).code).toBe(0);
+    const submitter = new CliProcess(['submit', '--id', 'e2e-cancel', '--type', 'review', '--capabilities', 'code,review', '--timeout', '60000'], admin);
+    const status = async (): Promise<string | undefined> =>
+      (JSON.parse((await switchyard(['tasks', '--json', '--limit', '10000'], admin)).stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-cancel')?.status;
+    for (let attempt = 0; attempt < 30 && (await status()) === undefined; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await status()).toBe('queued');
+    const cancelled = await switchyard(['cancel', 'e2e-cancel', '--reason', 'operator changed plans', '--json'], admin);
+    expect(cancelled.code).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toEqual({ task: 'e2e-cancel', status: 'cancelled', reason: 'operator changed plans' });
+    const { code } = await submitter.exited;
+    expect(code).toBe(1);
+    expect(submitter.stderr).toContain('TASK_CANCELLED');
+    const listed = await switchyard(['tasks', '--status', 'cancelled', '--json'], admin);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((task) => task.id)).toEqual(['e2e-cancel']);
+    const again = await switchyard(['cancel', 'e2e-cancel'], admin);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('TASK_ALREADY_FINISHED');
+    const watcher = await switchyard(['cancel', 'e2e-cancel', '--token', VIEWER, '--url', url]);
+    expect(watcher.code).toBe(4);
+    const undrained = await switchyard(['undrain', 'coder-1'], admin);
+    expect({ code: undrained.code, stderr: undrained.stderr }).toEqual({ code: 0, stderr: '' });
+  }, 120_000);
 });

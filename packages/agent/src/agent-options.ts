@@ -16,6 +16,12 @@ export const AgentOptionsSchema = z.strictObject({
   /** How long stop() lets running tasks finish before aborting them. */
   drainTimeoutMs: z.number().int().nonnegative().default(10_000),
   /**
+   * How long a handler whose task was cancelled (task_cancel, or stop() aborting it) may take to
+   * settle after its signal aborted; past it the task is reported stuck (a warning, and
+   * `stuckTasks` in the agent's status reports). Its slot stays taken until it does settle.
+   */
+  cancelGraceMs: z.number().int().nonnegative().default(5_000),
+  /**
    * How long an answer that could not be sent (the connection is down: NATS restarting) is
    * retried before it is given up. The orchestrator's attempt timeout retries the task anyway.
    */

@@ -14,7 +14,11 @@ export interface AgentTask {
 
 export interface TaskContext {
   readonly agentId: string;
-  /** Aborted when the agent is stopped without time to finish. */
+  /**
+   * This task's own signal: aborted when the orchestrator no longer wants the work (task_cancel:
+   * the attempt timed out, went elsewhere, or the task was cancelled) or the agent is stopped
+   * without time to finish. A handler should stop soon after; its answer is then not sent.
+   */
   readonly signal: AbortSignal;
 }
 

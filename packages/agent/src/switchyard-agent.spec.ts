@@ -207,4 +207,42 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await returning.stop();
     await liveEngine.stop();
   });
+
+  it('is online before the orchestrator hears of it: a task sent right after registration is taken, using no extra attempt', async () => {
+    // One placeholder slot holds a task, so the next one waits in the queue for the agent that starts.
+    distributor.registerAgent({ agentId: 'placeholder', capabilities: ['work'], capacity: 1 });
+    await distributor.distributeTask({ taskId: 'first', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec' });
+    await distributor.distributeTask({ taskId: 'waiting', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec', maxAttempts: 1 });
+    const waiting = engine.executeTask({ authToken: TOKEN, taskId: 'waiting' });
+    expect(distributor.getTask('waiting').status).toBe('queued');
+    // Dispatched the moment the registration is booked, before the agent has its ack.
+    await agent('fresh', ['work'], () => 'taken').start();
+    await expect(waiting).resolves.toMatchObject({ agentId: 'fresh', result: 'taken', attempt: 1 });
+    expect(distributor.getTask('waiting').history.map((attempt) => attempt.outcome)).toEqual(['completed']);
+  });
+
+  it('learns through answer_refused that an answer was not booked, and aborts a task the orchestrator cancelled', async () => {
+    const started: string[] = [];
+    const worker = agent('worker', ['work'], (task, context) =>
+      new Promise((resolve) => {
+        started.push(task.id);
+        context.signal.addEventListener('abort', () => {
+          resolve('aborted');
+        });
+      }),
+    );
+    await worker.start();
+    await distributor.distributeTask({ taskId: 'job', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec' });
+    await waitUntil(() => worker.load === 1, 'the handler runs');
+    distributor.cancelTask('job', 'no longer needed');
+    await waitUntil(() => worker.load === 0, 'the cancelled handler settled and freed its slot');
+    // Its answer was not sent (the task is cancelled): a forged stale answer from its address is refused and told.
+    expect(worker.refusedAnswers).toBe(0);
+    const wire = new InMemoryTransport(bus);
+    await wire.start();
+    await wire.publish({ id: nextEnvelopeId(), kind: 'task_response', from: 'agent.worker', to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), payload: { taskId: 'job', attempt: 1, agentId: 'worker', status: 'completed', result: 1 } });
+    await waitUntil(() => worker.refusedAnswers === 1, 'the agent was told its answer was refused');
+    await wire.stop();
+    expect(distributor.getTask('job').status).toBe('cancelled');
+  });
 });

@@ -12,9 +12,10 @@ import {
 } from '@switchyard/core';
 import type { AgentOptions } from './agent-options.js';
 import { AgentOptionsSchema } from './agent-options.js';
-import type { AgentTask, TaskContext, TaskHandler } from './agent-task.js';
+import type { AgentTask, TaskHandler } from './agent-task.js';
 import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 import { TaskFailure } from './task-failure.js';
+import { TaskRun } from './task-run.js';
 
 type OkAck = Extract<AckPayload, { ok: true }>;
 
@@ -42,14 +43,21 @@ export class SwitchyardAgent {
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
   private whenIdle: (() => void) | undefined;
-  private readonly abort = new AbortController();
+  /**
+   * Tasks whose handlers returned a promise and have not settled, by task id: what task_cancel
+   * and stop() abort. A later attempt of the same task takes the entry over (the earlier one was
+   * cancelled before it was sent again).
+   */
+  private readonly running = new Map<string, TaskRun>();
+  /** Running tasks whose handlers ignored their cancellation past cancelGraceMs. */
+  private stuck = 0;
+  /** Answers the orchestrator told us it refused (answer_refused). */
+  private refused = 0;
   private subscription: TransportSubscription | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   /** This run of the agent: a restarted agent gets a new one, so the orchestrator re-sends what the old run held. */
   private readonly instanceId = globalThis.crypto.randomUUID();
   private status: AgentStatus = 'offline';
-  /** What every handler call gets; the same for every task, so made once. */
-  private readonly context: TaskContext;
 
   constructor(
     options: AgentOptions,
@@ -59,7 +67,6 @@ export class SwitchyardAgent {
   ) {
     this.options = parseInput(AgentOptionsSchema, options, 'agent options');
     this.address = agentAddress(this.options.agentId);
-    this.context = { agentId: this.options.agentId, signal: this.abort.signal };
   }
 
   get agentId(): string {
@@ -75,19 +82,31 @@ export class SwitchyardAgent {
     return this.subscription !== undefined;
   }
 
+  /** Tasks whose handlers ignored their cancellation past cancelGraceMs (still counted in load). */
+  get stuckTasks(): number {
+    return this.stuck;
+  }
+
+  /** Answers the orchestrator said it refused (stale attempt, task finished or taken away). */
+  get refusedAnswers(): number {
+    return this.refused;
+  }
+
   /** Connects, listens at its address and registers; rejects if the orchestrator refuses or does not answer. */
   async start(): Promise<void> {
     if (this.subscription !== undefined) return;
     await this.transport.start();
     this.subscription = await this.transport.subscribe(this.address, (envelope) => this.receive(envelope));
     let ack: OkAck;
+    // Online here before the orchestrator hears of it: a task it sends right after the ack is taken, not refused.
+    this.status = 'online';
     try {
       ack = await this.register();
     } catch (error) {
+      this.status = 'offline';
       await this.disconnect();
       throw error;
     }
-    this.status = 'online';
     const interval = this.options.heartbeatIntervalMs ?? ack.heartbeatIntervalMs ?? 0;
     if (interval > 0) {
       this.heartbeat = setInterval(() => {
@@ -129,26 +148,26 @@ export class SwitchyardAgent {
 
   /** Tells the orchestrator the agent's status (and its current load). */
   async setStatus(status: AgentStatus): Promise<void> {
-    // Taken at once: a heartbeat sent while this request is on its way must not undo it with the old status.
+    // Applied here first: going online, the agent must take what the orchestrator sends once it knows;
+    // going draining, it refuses (without using the task's attempts) what was sent before it knew.
     const previous = this.status;
     this.status = status;
     try {
-      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load });
+      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load, stuckTasks: this.stuck });
     } catch (error) {
       if (this.status === status) this.status = previous;
       throw error;
     }
   }
 
-
   /** Sends the agent's own count of tasks in hand, correcting the orchestrator's. */
   async reportLoad(): Promise<void> {
-    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load });
+    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load, stuckTasks: this.stuck });
   }
 
   /** A heartbeat is a status report; an orchestrator that no longer knows us (it restarted) gets a new registration. */
   private sendHeartbeat(): void {
-    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load })
+    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load, stuckTasks: this.stuck })
       .catch(async (error: unknown) => {
         if (error instanceof OrchestratorRejectedError && error.code === 'AGENT_NOT_FOUND') {
           this.logger.info('the orchestrator forgot this agent: registering again', { agentId: this.agentId });
@@ -179,8 +198,18 @@ export class SwitchyardAgent {
     clearTimeout(timer);
     if (outcome === 'timeout') {
       // Handlers that honour the signal end now; their answers still go out.
-      this.abort.abort(new Error('agent stopped'));
-      await idle;
+      const stopped = new Error('agent stopped');
+      for (const run of this.running.values()) run.abort(stopped, false);
+      let graceTimer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<'timeout'>((resolve) => {
+        graceTimer = setTimeout(() => {
+          resolve('timeout');
+        }, this.options.cancelGraceMs);
+      });
+      const settled = await Promise.race([idle, grace]);
+      clearTimeout(graceTimer);
+      // A handler that ignores its signal must not keep the agent from leaving.
+      if (settled === 'timeout') this.logger.warn('handlers ignored the stop and are left running', { agentId: this.agentId, tasks: [...this.running.values()].map((run) => run.taskId) });
     }
   }
 
@@ -202,6 +231,16 @@ export class SwitchyardAgent {
       return undefined;
     }
     if (envelope.kind === 'task_request') return this.run(envelope);
+    if (envelope.kind === 'task_cancel' && envelope.from === ORCHESTRATOR_ADDRESS) {
+      this.cancel(envelope.payload.taskId, envelope.payload.attempt, envelope.payload.reason);
+      return undefined;
+    }
+    if (envelope.kind === 'answer_refused' && envelope.from === ORCHESTRATOR_ADDRESS) {
+      this.refused++;
+      const { taskId, attempt, code, message } = envelope.payload;
+      this.logger.warn('the orchestrator refused an answer', { agentId: this.agentId, taskId, attempt, code, message });
+      return undefined;
+    }
     this.logger.warn('ignored an envelope an agent does not take', { agentId: this.agentId, kind: envelope.kind, from: envelope.from });
     return undefined;
   }
@@ -234,27 +273,58 @@ export class SwitchyardAgent {
       attempt: payload.attempt,
     };
     this.inHand++;
+    const run = new TaskRun(this.agentId, payload.taskId, payload.attempt);
     let produced: ReturnType<TaskHandler>;
     try {
-      produced = this.handler(task, this.context);
+      produced = this.handler(task, run);
     } catch (error) {
       this.answer(envelope, this.failure(envelope, error), this.release);
       return undefined;
     }
-    if (produced instanceof Promise) return this.settleLater(envelope, produced);
+    if (produced instanceof Promise) {
+      this.running.set(payload.taskId, run);
+      return this.settleLater(envelope, produced, run);
+    }
     // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
     this.answer(envelope, this.outcome(envelope, produced), this.release);
     return undefined;
   }
 
-  private async settleLater(envelope: EnvelopeOf<'task_request'>, produced: Promise<JsonValue | undefined>): Promise<void> {
+  private async settleLater(envelope: EnvelopeOf<'task_request'>, produced: Promise<JsonValue | undefined>, run: TaskRun): Promise<void> {
     let payload: TaskResponsePayload;
     try {
       payload = this.outcome(envelope, await produced);
     } catch (error) {
       payload = this.failure(envelope, error);
     }
-    this.answer(envelope, payload, this.release);
+    if (this.running.get(run.taskId) === run) this.running.delete(run.taskId);
+    clearTimeout(run.graceTimer);
+    if (run.stuck) {
+      this.stuck--;
+      this.logger.info('a stuck handler settled at last: its slot is free', { agentId: this.agentId, taskId: run.taskId, attempt: run.attempt });
+    }
+    // Nobody wants the answer of a cancelled attempt: the orchestrator would only refuse it.
+    if (run.cancelled) this.release();
+    else this.answer(envelope, payload, this.release);
+  }
+
+  /**
+   * task_cancel: aborts that attempt's signal. The slot is freed when the handler settles; one
+   * still running after cancelGraceMs is reported stuck (and keeps its slot: the work may go on).
+   */
+  private cancel(taskId: string, attempt: number, reason: { code: string; message: string }): void {
+    const run = this.running.get(taskId);
+    if (run?.attempt !== attempt || run.cancelled) return;
+    this.logger.info('the orchestrator cancelled a task: aborting its handler', { agentId: this.agentId, taskId, attempt, code: reason.code });
+    run.abort(new Error(`${reason.code}: ${reason.message}`), true);
+    run.graceTimer = setTimeout(() => {
+      run.graceTimer = undefined;
+      if (this.running.get(taskId) !== run) return;
+      run.stuck = true;
+      this.stuck++;
+      this.logger.warn('a handler ignored its cancellation: task stuck, its slot stays taken', { agentId: this.agentId, taskId, attempt, graceMs: this.options.cancelGraceMs, stuckTasks: this.stuck });
+    }, this.options.cancelGraceMs);
+    run.graceTimer.unref();
   }
 
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */

@@ -3,8 +3,8 @@
 import 'reflect-metadata';
 
 // Models and their schemas
-export { AddressSchema, EnvelopeSchema, AckPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
-export type { AckPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
+export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AnswerRefusedPayloadSchema, TaskCancelPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
+export type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskCancelPayload, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
 export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
 export { AgentRegistrationSchema } from './models/agent-registration.js';
 export type { AgentRegistration, ParsedAgentRegistration } from './models/agent-registration.js';

@@ -105,6 +105,22 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(text(stats)).toContain('1 waiting');
   });
 
+  it('cancels a queued task through cancel_task, for a caller that may distribute tasks', async () => {
+    const admin = await connect(ADMIN);
+    const agent = await connect(AGENT);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'], capacity: 1 });
+    await call(admin, 'distribute_task', { task_id: 'c-1', task_type: 'poem', required_capabilities: ['write'], sender_id: 'spec' });
+    await call(admin, 'distribute_task', { task_id: 'c-2', task_type: 'poem', required_capabilities: ['write'], sender_id: 'spec' });
+    await expect(call(agent, 'cancel_task', { task_id: 'c-2' })).rejects.toThrow(/lacks the permission tasks:distribute/);
+    expect(distributor.getTask('c-2').status).toBe('queued');
+    const cancelled = await call(admin, 'cancel_task', { task_id: 'c-2', reason: 'not wanted' });
+    expect(cancelled.structuredContent).toMatchObject({ task: { id: 'c-2', status: 'cancelled' } });
+    expect(text(cancelled)).toContain('not wanted');
+    expect(distributor.queueStats().depth).toBe(0);
+    const listed = await call(admin, 'list_tasks', { status: 'cancelled' });
+    expect(listed.structuredContent).toMatchObject({ tasks: [{ id: 'c-2', status: 'cancelled' }] });
+  });
+
   it('serves the agent list and each task as resources', async () => {
     const admin = await connect(ADMIN);
     await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });
@@ -224,6 +240,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     const malformed: Record<string, { args: Record<string, unknown>; field: RegExp }> = {
       create_task: { args: { task_type: 'poem', required_capabilities: ['write'], max_attempts: 0 }, field: /max_attempts: / },
       execute_task: { args: { task_id: 'no such task!' }, field: /task_id/ },
+      cancel_task: { args: { task_id: 'q-1', reason: '' }, field: /reason/ },
       distribute_task: { args: { task_id: 'd1', task_type: 't', required_capabilities: ['bad capability!'], sender_id: 's' }, field: /required_capabilities\.0/ },
       handle_task_response: { args: { task_id: 't', agent_id: 'writer', status: 'done' }, field: /status/ },
       register_agent_with_distributor: { args: { agent_id: 'has space', capabilities: ['a'] }, field: /agent_id/ },

@@ -162,6 +162,17 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     },
   },
   {
+    name: 'cancel_task',
+    description: "End a task that has not finished: it leaves the queue, or its agent is told to stop (task_cancel); its status becomes cancelled and anyone waiting for it gets TASK_CANCELLED.",
+    permissions: ['tasks:distribute'],
+    inputSchema: z.strictObject({ task_id: z.string(), reason: z.string().optional(), auth_token: authToken }),
+    outputSchema: z.object({ task: TaskOutput }),
+    run: async ({ engine, authToken: token }, args) => {
+      const task = await engine.cancelTask({ authToken: token, taskId: str(args, 'task_id'), ...defined({ reason: args.reason as string | undefined }) });
+      return { structured: { task }, summary: `Task ${task.id} cancelled: ${task.error?.message ?? ''}` };
+    },
+  },
+  {
     name: 'distribute_task',
     description:
       'Create a task and hand it at once to an agent chosen by the strategy, or queue it (status queued) when every capable agent is busy; returns where it went, not the result (get_task or the task resource shows that). Fails with NO_CAPABLE_AGENT when no registered agent has the capabilities.',

@@ -5,6 +5,8 @@ import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
 import { runAgents } from '../commands/agents-command.js';
 import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
+import { runCancel } from '../commands/cancel-command.js';
+import type { CancelOptions } from '../commands/cancel-command.js';
 import { runDrain } from '../commands/drain-command.js';
 import { runUndrain } from '../commands/undrain-command.js';
 import type { DrainOptions } from '../commands/drain-command.js';
@@ -140,6 +142,13 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
     .action(async (options: SubmitOptions) => {
       onExit(await runSubmit(options, io));
+    });
+
+  clientCommand('cancel', 'cancel a task that has not finished: it leaves the queue, or its agent is told to stop')
+    .argument('<task>', 'task id')
+    .option('--reason <text>', 'why (kept as the task error; default: who cancelled it)')
+    .action(async (task: string, options: CancelOptions) => {
+      onExit(await runCancel(task, options, io));
     });
 
   clientCommand('drain', 'set an agent to draining: it gets no new tasks and finishes those it holds')

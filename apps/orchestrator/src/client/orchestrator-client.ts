@@ -1,10 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AuthenticationError, AuthorizationError, SwitchyardError, ValidationError } from '@switchyard/core';
 import { taskUri } from '@switchyard/mcp-server';
 import { z } from 'zod';
 import type { ClientTarget } from './client-target.js';
+import { fetchWithOwnSignal } from './fetch-with-own-signal.js';
 import { OrchestratorUnreachableError } from './orchestrator-unreachable-error.js';
 import { RemoteError } from './remote-error.js';
 
@@ -93,7 +95,7 @@ export class OrchestratorClient {
 
   static async connect(target: ClientTarget): Promise<OrchestratorClient> {
     const client = new Client({ name: 'switchyard-cli', version: '0.1.0' });
-    const transport = new StreamableHTTPClientTransport(target.url, { requestInit: { headers: { Authorization: `Bearer ${target.token}` } } });
+    const transport = new StreamableHTTPClientTransport(target.url, { requestInit: { headers: { Authorization: `Bearer ${target.token}` } }, fetch: fetchWithOwnSignal() });
     const connected = new OrchestratorClient(client, target.url.href);
     try {
       await client.connect(transport);
@@ -135,6 +137,11 @@ export class OrchestratorClient {
 
   /** Creates the task and waits for its outcome (execute_task); a failed task rejects with its code. */
   async runTask(request: TaskRequest, timeoutMs: number): Promise<RemoteTaskResult> {
+    return this.executeTask(await this.createTask(request), timeoutMs);
+  }
+
+  /** Creates a pending task (create_task); resolves with its id. */
+  async createTask(request: TaskRequest): Promise<string> {
     const created = await this.call('create_task', {
       task_type: request.type,
       required_capabilities: request.capabilities,
@@ -147,7 +154,11 @@ export class OrchestratorClient {
       ...(request.queueTimeoutMs === undefined ? {} : { queue_timeout_ms: request.queueTimeoutMs }),
       sender_id: 'switchyard-cli',
     });
-    const taskId = z.object({ task: z.object({ id: z.string() }) }).parse(created).task.id;
+    return z.object({ task: z.object({ id: z.string() }) }).parse(created).task.id;
+  }
+
+  /** Hands a created task over if still pending and waits for its outcome (execute_task); a finished task answers at once. */
+  async executeTask(taskId: string, timeoutMs: number): Promise<RemoteTaskResult> {
     const executed = await this.call('execute_task', { task_id: taskId, timeout_ms: timeoutMs }, timeoutMs + EXECUTE_GRACE_MS);
     const { result } = z.object({ result: TaskResultSchema }).parse(executed);
     if (result.omitted === undefined) return result;
@@ -155,6 +166,11 @@ export class OrchestratorClient {
     const read = await this.client.readResource({ uri: taskUri(taskId) });
     const content = read.contents[0];
     return { ...result, result: z.object({ result: z.unknown() }).parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result };
+  }
+
+  /** Ends a task that has not finished (cancel_task); resolves with the cancelled task. */
+  async cancelTask(taskId: string, reason?: string): Promise<TaskRow> {
+    return z.object({ task: TaskRowSchema }).parse(await this.call('cancel_task', { task_id: taskId, ...(reason === undefined ? {} : { reason }) })).task;
   }
 
   /** Sets the agent's status to draining: it gets no new tasks and finishes those it holds. */
@@ -189,6 +205,8 @@ export class OrchestratorClient {
       if (error.code === 403) return new AuthorizationError('FORBIDDEN', `The orchestrator at ${this.url} refused: ${error.message}`);
       return new OrchestratorUnreachableError(this.url, error.message);
     }
+    // The server went away in the middle of a call (its response stream broke off).
+    if (error instanceof McpError && error.code === (ErrorCode.ConnectionClosed as number)) return new OrchestratorUnreachableError(this.url, error.message);
     if (error instanceof TypeError && error.message === 'fetch failed') {
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
       return new OrchestratorUnreachableError(this.url, cause);

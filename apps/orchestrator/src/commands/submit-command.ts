@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthenticationError, AuthorizationError, parseInput, SwitchyardError, ValidationError } from '@switchyard/core';
 import { EXIT } from '../cli/exit-codes.js';
-import type { OrchestratorClient } from '../client/orchestrator-client.js';
+import { resolveClientTarget } from '../client/client-target.js';
+import { OrchestratorClient } from '../client/orchestrator-client.js';
 import { OrchestratorUnreachableError } from '../client/orchestrator-unreachable-error.js';
 import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
 import { withOrchestratorClient } from '../client/with-orchestrator-client.js';
+import { loadConfig } from '../config/load-config.js';
 import { summarizeLatencies } from '../demo/latency-summary.js';
 import { ProgressBar } from '../render/progress-bar.js';
 import { renderTable } from '../render/render-table.js';
@@ -16,6 +19,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONCURRENCY = 8;
 /** Failed tasks listed by line in the text summary; --json has them all. */
 const LISTED_FAILURES = 20;
+/** How long a batch keeps trying to reach the orchestrator again after losing it, before it gives up. */
+const RECONNECT_WINDOW_MS = 60_000;
+const RECONNECT_PAUSE_MS = 500;
+/** Times one task is resumed after lost connections before it is reported failed. */
+const RESUMES_PER_TASK = 5;
 
 export interface SubmitOptions extends ClientCommandOptions {
   readonly file?: string;
@@ -49,29 +57,124 @@ function parseData(raw: string | undefined): unknown {
 
 /** A failure that ends the whole batch: every other task would fail the same way. */
 function isFatal(error: unknown): boolean {
-  return error instanceof OrchestratorUnreachableError || error instanceof AuthenticationError || error instanceof AuthorizationError;
+  return error instanceof AuthenticationError || error instanceof AuthorizationError;
 }
 
-/** Runs every request, `concurrency` at a time, reporting each outcome as it comes. */
-async function runBatch(client: OrchestratorClient, batch: readonly NumberedRequest[], concurrency: number, timeoutMs: number, onOutcome: () => void): Promise<Outcome[]> {
+/**
+ * The batch's connection to the orchestrator. A worker whose call met a lost connection asks for
+ * a new one; workers that lost the same connection share one reconnect, which keeps trying for
+ * RECONNECT_WINDOW_MS (the orchestrator restarting) before the batch gives up.
+ */
+class BatchConnection {
+  private current: Promise<OrchestratorClient>;
+
+  constructor(
+    first: OrchestratorClient,
+    private readonly connect: () => Promise<OrchestratorClient>,
+  ) {
+    this.current = Promise.resolve(first);
+  }
+
+  client(): Promise<OrchestratorClient> {
+    return this.current;
+  }
+
+  async replace(lost: OrchestratorClient): Promise<void> {
+    if ((await this.current) === lost) {
+      this.current = this.reconnect();
+      // The old session is gone with its server; closing it only frees what this process holds.
+      void lost.close().catch(() => undefined);
+    }
+    await this.current;
+  }
+
+  async close(): Promise<void> {
+    await (await this.current.catch(() => undefined))?.close();
+  }
+
+  private async reconnect(): Promise<OrchestratorClient> {
+    const giveUpAt = performance.now() + RECONNECT_WINDOW_MS;
+    for (;;) {
+      try {
+        return await this.connect();
+      } catch (error) {
+        if (!(error instanceof OrchestratorUnreachableError) || performance.now() > giveUpAt) throw error;
+        await sleep(RECONNECT_PAUSE_MS);
+      }
+    }
+  }
+}
+
+/** Everything but an auth refusal and a lost connection is this task's own outcome. */
+function failedOutcome(line: number, taskId: string | null, error: unknown): Outcome {
+  if (error instanceof SwitchyardError) return { line, status: 'failed', taskId: typeof error.details.taskId === 'string' ? error.details.taskId : taskId, code: error.code, message: error.message };
+  return { line, status: 'failed', taskId, code: 'CLIENT_ERROR', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * One task of the batch, resumed across lost connections: its id is chosen here (when the line
+ * names none), so a create retried after a lost connection cannot make a second task, and an
+ * execute retried waits for the same one. A task the orchestrator no longer knows after a
+ * reconnect (it restarted without a journal) is created again.
+ */
+async function runOne(connection: BatchConnection, item: NumberedRequest, timeoutMs: number): Promise<Outcome> {
+  const taskId = item.request.id ?? globalThis.crypto.randomUUID();
+  const started = performance.now();
+  let created = false;
+  let resumes = 0;
+  for (;;) {
+    const client = await connection.client();
+    try {
+      if (!created) {
+        await client.createTask({ ...item.request, id: taskId }).catch((error: unknown) => {
+          // Our own create, sent again after its answer was lost.
+          if (!(resumes > 0 && error instanceof SwitchyardError && error.code === 'TASK_ALREADY_EXISTS')) throw error;
+        });
+        created = true;
+      }
+      const result = await client.executeTask(taskId, timeoutMs);
+      return { line: item.line, status: 'completed', taskId: result.taskId, agentId: result.agentId, latencyMs: performance.now() - started, result: result.result };
+    } catch (error) {
+      const lost = error instanceof OrchestratorUnreachableError;
+      if (isFatal(error) || (lost && resumes >= RESUMES_PER_TASK)) throw error;
+      if (lost) {
+        resumes++;
+        await connection.replace(client);
+        continue;
+      }
+      if (resumes > 0 && error instanceof SwitchyardError && error.code === 'TASK_NOT_FOUND' && resumes < RESUMES_PER_TASK) {
+        resumes++;
+        created = false;
+        continue;
+      }
+      return failedOutcome(item.line, created ? taskId : (item.request.id ?? null), error);
+    }
+  }
+}
+
+/**
+ * Runs every request, `concurrency` at a time, reporting each outcome as it comes. A batch that
+ * must stop (the token refused, the orchestrator gone for good) still returns what it has, with
+ * `stoppedBy` saying why; tasks it did not get to are not in the outcomes.
+ */
+async function runBatch(connection: BatchConnection, batch: readonly NumberedRequest[], concurrency: number, timeoutMs: number, onOutcome: () => void): Promise<{ outcomes: Outcome[]; stoppedBy?: Error }> {
   const outcomes: Outcome[] = [];
   let next = 0;
+  let stoppedBy: Error | undefined;
   const worker = async (): Promise<void> => {
-    for (let item = batch[next++]; item !== undefined; item = batch[next++]) {
-      const started = performance.now();
+    for (let item = batch[next++]; item !== undefined && stoppedBy === undefined; item = batch[next++]) {
       try {
-        const result = await client.runTask(item.request, timeoutMs);
-        outcomes.push({ line: item.line, status: 'completed', taskId: result.taskId, agentId: result.agentId, latencyMs: performance.now() - started, result: result.result });
+        outcomes.push(await runOne(connection, item, timeoutMs));
       } catch (error) {
-        if (isFatal(error) || !(error instanceof SwitchyardError)) throw error;
-        const taskId = typeof error.details.taskId === 'string' ? error.details.taskId : (item.request.id ?? null);
-        outcomes.push({ line: item.line, status: 'failed', taskId, code: error.code, message: error.message });
+        stoppedBy ??= error instanceof Error ? error : new Error(String(error));
+        outcomes.push(failedOutcome(item.line, item.request.id ?? null, error));
       }
       onOutcome();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
-  return outcomes.sort((a, b) => a.line - b.line);
+  outcomes.sort((a, b) => a.line - b.line);
+  return stoppedBy === undefined ? { outcomes } : { outcomes, stoppedBy };
 }
 
 function summarize(outcomes: readonly Outcome[], elapsedMs: number) {
@@ -113,19 +216,26 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
     const single = (['id', 'type', 'capabilities', 'data', 'priority', 'strategy', 'maxAttempts', 'attemptTimeout', 'queueTimeout'] as const).filter((flag) => options[flag] !== undefined);
     if (single.length > 0) throw ValidationError.field('file', `--file takes the tasks (and their limits) from the file; drop ${single.join(', ')}`, 'arguments');
     const batch = parseSubmitBatch(await readBatch(options.file, io));
-    return withOrchestratorClient(options, io.env, async (client) => {
+    const { config } = await loadConfig(options.config, io.env);
+    const target = resolveClientTarget(options, io.env, config);
+    const connection = new BatchConnection(await OrchestratorClient.connect(target), () => OrchestratorClient.connect(target));
+    try {
       const bar = new ProgressBar(batch.length, 'submit', io.stderr);
       let done = 0;
       const started = performance.now();
-      const outcomes = await runBatch(client, batch, options.concurrency ?? DEFAULT_CONCURRENCY, timeoutMs, () => {
+      const { outcomes, stoppedBy } = await runBatch(connection, batch, options.concurrency ?? DEFAULT_CONCURRENCY, timeoutMs, () => {
         bar.update(++done);
       });
       bar.finish();
       const summary = summarize(outcomes, performance.now() - started);
+      // Printed even when the batch had to stop: what was created is reported, failed or not.
       if (options.json === true) io.stdout.write(`${JSON.stringify({ ...summary, tasks: outcomes }, null, 2)}\n`);
       else printSummary(io, outcomes, summary);
+      if (stoppedBy !== undefined) throw stoppedBy;
       return summary.failed === 0 ? EXIT.ok : EXIT.failed;
-    });
+    } finally {
+      await connection.close();
+    }
   }
   const request: SubmitRequest = parseInput(
     SubmitRequestSchema,

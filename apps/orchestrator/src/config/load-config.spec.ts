@@ -26,7 +26,7 @@ describe('config', () => {
     const { config } = resolveConfig({});
     expect(config.transport).toEqual({ kind: 'memory' });
     expect(config.distribution.defaultStrategy).toBe('capability_match');
-    expect(config.tasks).toMatchObject({ defaultTimeoutMs: 30_000, attemptTimeoutMs: 60_000, retainFinished: 10_000, queue: { maxLength: 100_000 }, retry: { maxAttempts: 3 } });
+    expect(config.tasks).toMatchObject({ defaultTimeoutMs: 30_000, attemptTimeoutMs: 60_000, retainFinished: 10_000, pendingTtlMs: 3_600_000, queue: { maxLength: 100_000 }, retry: { maxAttempts: 3 } });
     expect(config.auth.tokens).toEqual([]);
   });
 
@@ -75,6 +75,8 @@ describe('config', () => {
 
   it('checks overridden values like any other', () => {
     expect(problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
+    expect(problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual(['tasks.pendingTtlMs']);
+    expect(resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '5000' }).config.tasks.pendingTtlMs).toBe(5_000);
   });
 
   it('reads YAML and JSON files', async () => {

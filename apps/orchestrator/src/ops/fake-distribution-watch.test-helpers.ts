@@ -2,7 +2,7 @@ import type { AgentSnapshot, AgentStatus, DistributionEvent, DistributionEventLi
 import type { DistributionWatch } from './distribution-watch.js';
 
 export function agentSnapshot(id: string, status: AgentStatus = 'online', capacity: number | null = 4): AgentSnapshot {
-  return { id, capabilities: ['write'], priority: 0, status, load: 1, capacity, metadata: {}, stats: { completed: 2, failed: 1, latencyEwmaMs: 12 }, registeredAt: '', lastSeenAt: '' };
+  return { id, capabilities: ['write'], priority: 0, status, load: 1, capacity, metadata: {}, stats: { completed: 2, failed: 1, latencyEwmaMs: 12 }, registeredAt: '', lastSeenAt: '', stuckTasks: 0 };
 }
 
 /** A task as events carry it, `status` as given and finished at `at` when final. */

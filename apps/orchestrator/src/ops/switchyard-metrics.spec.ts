@@ -57,4 +57,16 @@ describe('SwitchyardMetrics', () => {
     expect(sampleSum(second, 'switchyard_agent_capacity', { agent: 'writer-1' })).toBe(Infinity);
     metrics.stop();
   });
+
+  it('counts cancelled tasks and shows the stuck handlers each agent reports', async () => {
+    const watch = new FakeDistributionWatch();
+    const metrics = new SwitchyardMetrics(watch);
+    watch.emit(finishedEvent('a', 'cancelled', 30, 1_000));
+    watch.agents = [{ ...agentSnapshot('writer-1'), stuckTasks: 2 }, agentSnapshot('writer-2')];
+    const samples = await scrape(metrics);
+    expect(sampleSum(samples, 'switchyard_tasks_total', { status: 'cancelled' })).toBe(1);
+    expect(sampleSum(samples, 'switchyard_agent_stuck_tasks', { agent: 'writer-1' })).toBe(2);
+    expect(samples.filter((sample) => sample.name === 'switchyard_agent_stuck_tasks').map((sample) => sample.labels.agent)).toEqual(['writer-1']);
+    metrics.stop();
+  });
 });

@@ -98,6 +98,16 @@ export class SwitchyardMetrics {
         for (const agent of watch.listAgents()) this.set({ agent: agent.id }, agent.capacity ?? Infinity);
       },
     });
+    new Gauge({
+      name: 'switchyard_agent_stuck_tasks',
+      help: 'Tasks whose handlers ignored a task_cancel past the agent grace period (still counted in its load), as the agent reports',
+      labelNames: ['agent'],
+      registers,
+      collect() {
+        this.reset();
+        for (const agent of watch.listAgents()) if (agent.stuckTasks > 0) this.set({ agent: agent.id }, agent.stuckTasks);
+      },
+    });
     this.unsubscribe = watch.onEvent((event) => {
       this.record(event);
     });

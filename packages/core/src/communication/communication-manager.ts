@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { TOKENS } from '../di/tokens.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
-import type { AckPayload, Envelope, EnvelopeKind, EnvelopeOf } from '../models/envelope.js';
+import type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeKind, EnvelopeOf, TaskCancelPayload } from '../models/envelope.js';
 import { ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -75,6 +75,29 @@ export class CommunicationManager {
         priority: task.priority,
       },
     };
+  }
+
+  /** Tells an agent an attempt ended without its answer (task_cancel). Unconfirmed and best effort: an agent that is gone only costs a log line. */
+  sendTaskCancel(to: string, payload: TaskCancelPayload): void {
+    this.tellAgent(to, 'task_cancel', payload);
+  }
+
+  /** Tells an agent its answer was not booked (answer_refused); best effort, as sendTaskCancel. */
+  sendAnswerRefused(to: string, payload: AnswerRefusedPayload): void {
+    this.tellAgent(to, 'answer_refused', payload);
+  }
+
+  private tellAgent<K extends 'task_cancel' | 'answer_refused'>(to: string, kind: K, payload: EnvelopeOf<K>['payload']): void {
+    const envelope = { id: nextEnvelopeId(), kind, from: ORCHESTRATOR_ADDRESS, to, priority: 'high', sentAt: this.clock.now(), payload } as Envelope;
+    let published: Promise<void>;
+    try {
+      published = this.transport.publish(envelope);
+    } catch (error) {
+      published = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    published.catch((error: unknown) => {
+      this.logger.debug(`could not send ${kind}`, { to, taskId: payload.taskId, error: String(error) });
+    });
   }
 
   /** Answers a request envelope (unconfirmed: the answer is the confirmation); a requester that is gone only costs a log line. */

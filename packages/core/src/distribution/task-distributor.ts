@@ -17,6 +17,7 @@ import { AgentStatusUpdateSchema } from '../models/agent-status-update.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
 import type { Envelope } from '../models/envelope.js';
+import { agentAddress } from '../models/addresses.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
 import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
@@ -54,6 +55,9 @@ const ORPHAN_ANSWER_LIMIT = 10_000;
 const SETTLE_RETRY_MS = 250;
 
 type AttemptEnd = Exclude<TaskAttempt['outcome'], 'running'>;
+
+/** Answers by which an agent turns a hand-over down without starting it: not the task's fault, so not a failed attempt. */
+const REFUSAL_CODES: ReadonlySet<string> = new Set(['AGENT_AT_CAPACITY', 'AGENT_NOT_ACCEPTING']);
 
 /**
  * Registers agents, picks an agent for each task through its strategy, hands the task over and
@@ -198,6 +202,10 @@ export class TaskDistributor {
     if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
     // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
     if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.held));
+    if (update.stuckTasks !== undefined && update.stuckTasks !== agent.stuckTasks) {
+      if (update.stuckTasks > agent.stuckTasks) this.logger.warn('agent reports handlers that ignored their cancellation (stuck)', { agentId: agent.id, stuckTasks: update.stuckTasks });
+      agent.stuckTasks = update.stuckTasks;
+    }
     if (status !== undefined && status !== agent.status) {
       this.changeStatus(agent, status, { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
     }
@@ -221,6 +229,46 @@ export class TaskDistributor {
     if (parsed.strategy !== undefined) this.strategies.resolve(parsed.strategy);
     const task = this.newTask(taskId, parsed);
     this.store.add(task);
+    const ttlMs = this.options.tasks.pendingTtlMs;
+    task.timer = unrefTimer(
+      setTimeout(() => {
+        this.pendingExpired(task, ttlMs);
+      }, ttlMs),
+    );
+    return task.snapshot();
+  }
+
+  /** A created task nobody executed: it ends rather than being kept for ever. */
+  private pendingExpired(task: TaskRecord, ttlMs: number): void {
+    task.timer = undefined;
+    if (task.status !== 'pending' || this.store.get(task.id) !== task) return;
+    this.finish(task, 'failed', null, { code: 'PENDING_EXPIRED', message: `task '${task.id}' was created but not executed within ${String(ttlMs)} ms (tasks.pendingTtlMs)` });
+  }
+
+  /**
+   * Ends a task that has not finished: a waiting one leaves the queue, a running attempt ends and
+   * its agent is told to stop (task_cancel). Callers waiting for the task get TASK_CANCELLED.
+   */
+  cancelTask(taskId: string, reason: string): Task {
+    const task = this.requireTask(taskId);
+    if (task.isFinished) {
+      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
+    }
+    const error = { code: 'TASK_CANCELLED', message: reason };
+    if (task.status === 'queued' && !this.queue.remove(task) && task.retryAt !== null) {
+      // Sleeping through a retry back-off: its timer (stopped by finish) would have uncounted it.
+      const rank = PRIORITY_RANKS.indexOf(task.priority);
+      this.retryWaiting[rank] = (this.retryWaiting[rank] ?? 1) - 1;
+    }
+    let now: number | undefined;
+    if (task.status === 'assigned' && task.assignedAgentId !== null) {
+      const agentId = task.assignedAgentId;
+      const attempt = task.attempts;
+      now = this.endAttempt(task, task.heldBy, 'cancelled', error);
+      this.tellAgentToStop(task.id, agentId, attempt, error);
+    }
+    this.finish(task, 'cancelled', null, error, now);
+    this.pump();
     return task.snapshot();
   }
 
@@ -301,10 +349,24 @@ export class TaskDistributor {
       if (task.status !== 'pending') {
         throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
       }
-      return this.journal === undefined ? this.admit(task, false) : this.submitDurably(task, this.journal, false);
+      this.stopTimers(task);
+      if (this.journal !== undefined) return this.submitDurably(task, this.journal, false);
+      try {
+        return this.admit(task, false);
+      } catch (error) {
+        this.refusedAtDispatch(task, error);
+        throw error;
+      }
     } catch (error) {
       return Promise.reject(asError(error));
     }
+  }
+
+  /** A call that throws keeps nothing: a refused task is dropped, one whose strategy broke fails with that error. */
+  private refusedAtDispatch(task: TaskRecord, error: unknown): void {
+    if (task.status !== 'pending') return;
+    if (error instanceof TaskDistributionError && error.code === 'STRATEGY_FAILED') this.finish(task, 'failed', null, errorInfo(error));
+    else this.store.remove(task.id);
   }
 
   /**
@@ -362,7 +424,9 @@ export class TaskDistributor {
       this.finish(task, 'completed', response.result ?? null, null, this.endAttempt(task, agent, 'completed', null));
     } else {
       const error = response.error ?? { message: 'failed without a reason' };
-      if (error.permanent === true) {
+      if (error.code !== undefined && REFUSAL_CODES.has(error.code)) {
+        this.refused(task, agent, error);
+      } else if (error.permanent === true) {
         this.finish(task, 'failed', null, error, this.endAttempt(task, agent, 'failed', error));
       } else {
         this.attemptFailed(task, agent, 'failed', error);
@@ -370,6 +434,24 @@ export class TaskDistributor {
     }
     this.pump();
     return task;
+  }
+
+  /**
+   * The agent turned the hand-over down without starting it: the task goes back to the queue,
+   * counting against maxRedistributions, not maxAttempts. This orchestrator's view of the agent
+   * was wrong (another orchestrator filled it, or it is not online yet): a heartbeating agent is
+   * taken as full, or as not accepting, until its next report says otherwise (one without
+   * heartbeats would never say so, and is only sent its tasks again).
+   */
+  private refused(task: TaskRecord, agent: AgentRecord | undefined, error: TaskErrorInfo): void {
+    this.redistribute(task, agent, 'refused', error);
+    if (agent === undefined || !agent.expectsHeartbeats || this.registry.get(agent.id) !== agent) return;
+    if (error.code === 'AGENT_AT_CAPACITY' && Number.isFinite(agent.capacity)) {
+      this.registry.setLoad(agent, Math.max(agent.load, agent.capacity));
+    } else if (agent.status === 'online') {
+      this.registry.setStatus(agent, 'draining');
+      this.emit({ type: 'agent_status_changed', agent });
+    }
   }
 
   getTask(taskId: string): Task {
@@ -683,12 +765,21 @@ export class TaskDistributor {
 
   /** Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the task. */
   private choose(task: TaskRecord, strategy: RegisteredStrategy, pool: CandidatePool): AgentRecord | undefined {
-    const chosen = strategy.strategy.select(pool, task);
+    let chosen: ReturnType<typeof strategy.strategy.select>;
+    try {
+      chosen = strategy.strategy.select(pool, task);
+    } catch (error) {
+      throw new TaskDistributionError('STRATEGY_FAILED', `Strategy '${strategy.name}' threw while choosing an agent for task '${task.id}': ${asError(error).message}`, {
+        taskId: task.id,
+        requiredCapabilities: task.requiredCapabilities,
+        strategy: strategy.name,
+      });
+    }
     if (chosen === undefined) return undefined;
     const agent = pool.availableRecord(chosen);
     if (agent === undefined) {
       throw new TaskDistributionError(
-        'STRATEGY_INVALID_CHOICE',
+        'STRATEGY_FAILED',
         `Strategy '${strategy.name}' chose '${chosen.id}', which is not an available candidate for task '${task.id}'`,
         { taskId: task.id, requiredCapabilities: task.requiredCapabilities, strategy: strategy.name },
       );
@@ -841,12 +932,18 @@ export class TaskDistributor {
   private attemptTimedOut(task: TaskRecord, attempt: number): void {
     if (task.status !== 'assigned' || task.attempts !== attempt) return;
     task.timer = undefined;
-    const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
-    this.attemptFailed(task, agent, 'timed_out', {
-      code: 'ATTEMPT_TIMEOUT',
-      message: `agent '${task.assignedAgentId ?? ''}' did not answer attempt ${String(attempt)} within ${String(task.limits.attemptTimeoutMs)} ms`,
-    });
+    const agentId = task.assignedAgentId ?? '';
+    const agent = this.registry.get(agentId);
+    const error = { code: 'ATTEMPT_TIMEOUT', message: `agent '${agentId}' did not answer attempt ${String(attempt)} within ${String(task.limits.attemptTimeoutMs)} ms` };
+    this.attemptFailed(task, agent, 'timed_out', error);
+    this.tellAgentToStop(task.id, agentId, attempt, error);
     this.pump();
+  }
+
+  /** The attempt ended without the agent's answer: nobody wants its work any more (best effort; an agent may ignore it). */
+  private tellAgentToStop(taskId: string, agentId: string, attempt: number, reason: TaskErrorInfo): void {
+    if (agentId === '') return;
+    this.communication.sendTaskCancel(agentAddress(agentId), { taskId, attempt, reason: { code: reason.code ?? 'ATTEMPT_ENDED', message: reason.message } });
   }
 
   /** An attempt failed through the task (a failed answer or a timeout): retry after a back-off, or dead-letter. */
@@ -909,9 +1006,11 @@ export class TaskDistributor {
     return true;
   }
 
-  private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered', error: TaskErrorInfo): void {
+  private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered' | 'refused', error: TaskErrorInfo): void {
     const agentId = task.assignedAgentId ?? '';
     this.endAttempt(task, agent, outcome, error);
+    // An agent marked lost may still be running the task (a stall, a partition): it should stop.
+    if (outcome === 'agent_lost') this.tellAgentToStop(task.id, agentId, task.attempts, error);
     task.redistributions++;
     if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
       this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });
@@ -947,7 +1046,7 @@ export class TaskDistributor {
   }
 
   /** `now`: the clock reading of the attempt that just ended, if any (one read per task instead of two). */
-  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered', result: TaskRecord['result'], error: TaskErrorInfo | null, now = this.clock.now()): void {
+  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered' | 'cancelled', result: TaskRecord['result'], error: TaskErrorInfo | null, now = this.clock.now()): void {
     this.stopTimers(task);
     task.status = status;
     task.result = status === 'completed' ? result : null;

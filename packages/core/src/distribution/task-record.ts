@@ -93,7 +93,7 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   get isFinished(): boolean {
-    return this.status === 'completed' || this.status === 'failed' || this.status === 'dead_lettered';
+    return this.status === 'completed' || this.status === 'failed' || this.status === 'dead_lettered' || this.status === 'cancelled';
   }
 
   /** Every attempt so far, oldest first: new objects, so changing them changes nothing here. */

@@ -51,6 +51,8 @@ export const TaskOptionsSchema = z.strictObject({
   attemptTimeoutMs: DurationMsSchema.default(60_000),
   /** Finished tasks kept readable (oldest dropped first); unfinished tasks are always kept. */
   retainFinished: z.number().int().nonnegative().default(10_000),
+  /** How long a created task may wait for executeTask; then it fails with PENDING_EXPIRED (so nothing is kept for ever). */
+  pendingTtlMs: DurationMsSchema.default(3_600_000),
   queue: QueueOptionsSchema.prefault({}),
   retry: RetryOptionsSchema.prefault({}),
 });

@@ -26,6 +26,12 @@ export const RunTaskRequestSchema = fastPathRegistry.attach(
 
 export const TaskIdInputSchema = z.strictObject({ taskId: TaskIdSchema });
 
+export const CancelTaskInputSchema = z.strictObject({
+  taskId: TaskIdSchema,
+  /** Why, for the task's error and the agent's task_cancel; by default who cancelled it. */
+  reason: z.string().min(1).max(1_000).optional(),
+});
+
 export const ListTasksInputSchema = z.strictObject({
   status: TaskStatusSchema.optional(),
   limit: z.number().int().positive().max(10_000).default(100),
@@ -39,3 +45,4 @@ export type ExecuteTaskInput = z.input<typeof ExecuteTaskInputSchema>;
 /** A new task and how long to wait for its answer (the configured default when omitted). */
 export type RunTaskInput = DistributeTaskInput & { readonly timeoutMs?: number };
 export type ListTasksInput = z.input<typeof ListTasksInputSchema>;
+export type CancelTaskInput = z.input<typeof CancelTaskInputSchema>;

@@ -112,12 +112,14 @@ describe('OrchestrationEngine tasks', () => {
     await expect(core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id })).resolves.toMatchObject({ result: 'late but fine' });
   });
 
-  it('leaves a task pending when no agent can take it, so executeTask can be retried', async () => {
+  it('keeps nothing of a task refused with NO_CAPABLE_AGENT: the caller submits it again', async () => {
     const core = await withRoles();
-    const task = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 't', requiredCapabilities: ['work'] });
-    await expect(core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id })).rejects.toMatchObject({ code: 'NO_CAPABLE_AGENT' });
-    expect(core.distributor.getTask(task.id).status).toBe('pending');
+    const refused = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 't', requiredCapabilities: ['work'] });
+    await expect(core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: refused.id })).rejects.toMatchObject({ code: 'NO_CAPABLE_AGENT' });
+    expect(() => core.distributor.getTask(refused.id)).toThrow(expect.objectContaining({ code: 'TASK_NOT_FOUND' }));
+    expect(core.distributor.listTasks()).toEqual([]);
     core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const task = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskId: refused.id, taskType: 't', requiredCapabilities: ['work'] });
     const execution = core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id });
     await assignmentOf(core, task.id);
     core.distributor.handleTaskResponse({ taskId: task.id, agentId: 'agent-a', status: 'completed', result: 'ok' });

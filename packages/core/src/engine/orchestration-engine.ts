@@ -31,8 +31,9 @@ import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
-import type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
-import { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
+import type { CancelTaskInput, ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
+import { AnswerRefusals } from './answer-refusals.js';
+import { CancelTaskInputSchema, ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
 
 /**
  * A caller of executeTask or runTask, waiting for one task's answer (and timed by
@@ -101,6 +102,8 @@ export class OrchestrationEngine {
     );
   }, false);
   private unsubscribeFinished: (() => void) | undefined;
+  /** Refused answers are told to their agent, a bounded number per agent and second. */
+  private readonly refusals = new AnswerRefusals();
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -128,7 +131,12 @@ export class OrchestrationEngine {
       agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
       agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true)),
       task_response: (envelope) => {
-        this.distributor.acceptAgentAnswer(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
+        try {
+          this.distributor.acceptAgentAnswer(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
+        } catch (error) {
+          this.refuseAnswer(envelope, error);
+          throw error;
+        }
       },
     });
     const { heartbeatIntervalMs, missedHeartbeats } = this.options.agents;
@@ -180,7 +188,9 @@ export class OrchestrationEngine {
         // Sent to an agent or queued; either way the answer comes through the waiter.
         await this.distributor.dispatchTask(taskId);
       } catch (error) {
-        // Nobody can ever run it (or the queue is full): the task stays pending, this caller stops waiting.
+        // Nobody can ever run it (or the queue is full): the task is dropped (or failed, STRATEGY_FAILED), this caller stops waiting.
+        // A failed task already woke the waiter: its rejection is this same error, answered below.
+        waiter.result.catch(() => undefined);
         this.cancel(waiter);
         throw error;
       }
@@ -230,6 +240,17 @@ export class OrchestrationEngine {
       waiter.fail(error instanceof Error ? error : new Error(String(error)));
     });
     return waiter.result;
+  }
+
+  /**
+   * Ends a task that has not finished (status `cancelled`): a queued one leaves the queue, a
+   * running attempt's agent gets a task_cancel, and callers waiting for it get TASK_CANCELLED.
+   * Needs `tasks:distribute` (who may hand tasks out may call them back).
+   */
+  async cancelTask(input: WithAuth<CancelTaskInput>): Promise<Task> {
+    const { principal, rest } = await this.authorized(input, 'tasks:distribute');
+    const { taskId, reason } = parseInput(CancelTaskInputSchema, rest, 'cancelTask input');
+    return this.distributor.cancelTask(taskId, reason ?? `cancelled by ${principal.name}`);
   }
 
   /** A token bound to an agent reads only the tasks assigned to that agent (others are "not found"). */
@@ -321,6 +342,13 @@ export class OrchestrationEngine {
     return value;
   }
 
+  /** An answer from the transport was not booked: its agent learns why (answer_refused), so it stops work nobody wants. */
+  private refuseAnswer(envelope: EnvelopeOf<'task_response'>, error: unknown): void {
+    if (!(error instanceof SwitchyardError) || !this.refusals.mayTell(envelope.from, this.clock.now())) return;
+    const { taskId, attempt } = envelope.payload;
+    this.communication.sendAnswerRefused(envelope.from, { taskId, ...(attempt === undefined ? {} : { attempt }), code: error.code, message: error.message });
+  }
+
   private async answer(
     envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>,
     action: () => unknown,
@@ -395,6 +423,15 @@ function tokenOf(input: unknown): unknown {
 
 /** The caller's view of a finished task; a failed or dead-lettered task becomes a TaskExecutionError. */
 function toTaskResult(task: Task): TaskResult {
+  if (task.status === 'cancelled') {
+    throw new TaskExecutionError('TASK_CANCELLED', `Task '${task.id}' was cancelled: ${task.error?.message ?? 'no reason given'}`, {
+      taskId: task.id,
+      agentId: task.assignedAgentId,
+      error: task.error,
+      attempt: task.attempts,
+      history: task.history,
+    });
+  }
   if (task.status !== 'completed') {
     const deadLettered = task.status === 'dead_lettered';
     const reason = task.error?.message ?? 'no reason given';

@@ -5,8 +5,8 @@ export type TaskDistributionErrorCode =
   | 'NO_CAPABLE_AGENT'
   /** Capable agents are busy and the queue already holds tasks.queue.maxLength tasks. */
   | 'QUEUE_FULL'
-  /** The chosen strategy returned an agent that was not among the candidates. */
-  | 'STRATEGY_INVALID_CHOICE';
+  /** The strategy's select threw, or returned an agent that was not among the candidates (details.strategy names it). */
+  | 'STRATEGY_FAILED';
 
 export type TaskDistributionDetails = {
   readonly taskId: string;

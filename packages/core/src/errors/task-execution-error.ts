@@ -5,6 +5,8 @@ export type TaskExecutionErrorCode =
   | 'TASK_FAILED'
   /** Every allowed attempt failed; the task keeps each attempt's error in its history. */
   | 'TASK_DEAD_LETTERED'
+  /** Someone cancelled the task (cancelTask); details.error.message holds their reason. */
+  | 'TASK_CANCELLED'
   /** No answer within the caller's timeout; the task keeps running and its result stays readable. */
   | 'TASK_TIMEOUT';
 

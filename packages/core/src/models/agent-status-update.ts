@@ -9,6 +9,8 @@ export const AgentStatusUpdateSchema = z
     isOnline: z.boolean().optional(),
     status: AgentStatusSchema.optional(),
     currentLoad: z.number().int().nonnegative().optional(),
+    /** Tasks whose handlers ignored a task_cancel past the agent's grace period (counted in currentLoad). */
+    stuckTasks: z.number().int().nonnegative().optional(),
   })
   .refine((update) => !(update.isOnline !== undefined && update.status !== undefined), {
     message: 'give either isOnline or status, not both',

@@ -38,4 +38,6 @@ export interface AgentSnapshot {
   readonly stats: AgentOutcomeStats;
   readonly registeredAt: string;
   readonly lastSeenAt: string;
+  /** Tasks whose handlers ignored a task_cancel past the agent's grace period (the agent's last report). */
+  readonly stuckTasks: number;
 }

@@ -33,6 +33,24 @@ export const TaskResponsePayloadSchema = z.strictObject({
   error: TaskErrorInfoSchema.optional(),
 });
 
+/**
+ * Orchestrator to agent: the attempt ended without the agent's answer (timed out, handed
+ * elsewhere, the task was cancelled or finished elsewhere). Nobody wants its work any more.
+ */
+export const TaskCancelPayloadSchema = z.strictObject({
+  taskId: TaskIdSchema,
+  attempt: z.number().int().positive(),
+  reason: z.strictObject({ code: z.string().min(1).max(128), message: z.string().max(10_000) }),
+});
+
+/** Orchestrator to agent: its answer was not booked, and why (STALE_ATTEMPT, NOT_ASSIGNED_AGENT, TASK_ALREADY_FINISHED, ...). */
+export const AnswerRefusedPayloadSchema = z.strictObject({
+  taskId: TaskIdSchema,
+  attempt: z.number().int().positive().optional(),
+  code: z.string().min(1).max(128),
+  message: z.string().max(10_000),
+});
+
 export const AgentUnregisterPayloadSchema = z.strictObject({ agentId: AgentIdSchema });
 
 /** The answer to a request envelope (register, unregister, status): correlationId names the request. */
@@ -66,6 +84,8 @@ export const EnvelopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...envelopeFields, kind: z.literal('agent_unregister'), payload: AgentUnregisterPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('agent_status'), payload: AgentStatusUpdateSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('ack'), payload: AckPayloadSchema }),
+  z.strictObject({ ...envelopeFields, kind: z.literal('task_cancel'), payload: TaskCancelPayloadSchema }),
+  z.strictObject({ ...envelopeFields, kind: z.literal('answer_refused'), payload: AnswerRefusedPayloadSchema }),
 ]);
 
 export type Envelope = z.output<typeof EnvelopeSchema>;
@@ -75,3 +95,5 @@ export type EnvelopeOf<K extends EnvelopeKind> = Extract<Envelope, { kind: K }>;
 export type TaskRequestPayload = z.output<typeof TaskRequestPayloadSchema>;
 export type TaskResponsePayload = z.output<typeof TaskResponsePayloadSchema>;
 export type AckPayload = z.output<typeof AckPayloadSchema>;
+export type TaskCancelPayload = z.output<typeof TaskCancelPayloadSchema>;
+export type AnswerRefusedPayload = z.output<typeof AnswerRefusedPayloadSchema>;

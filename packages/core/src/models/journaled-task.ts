@@ -11,7 +11,7 @@ export const TaskAttemptSchema = z.strictObject({
   agentId: AgentIdSchema,
   assignedAt: EpochMsSchema,
   finishedAt: EpochMsSchema.nullable(),
-  outcome: z.enum(['running', 'completed', 'failed', 'timed_out', 'agent_lost', 'not_delivered', 'cancelled']),
+  outcome: z.enum(['running', 'completed', 'failed', 'timed_out', 'agent_lost', 'not_delivered', 'refused', 'cancelled']),
   error: TaskErrorInfoSchema.nullable(),
 });
 

@@ -4,9 +4,10 @@ import type { MessagePriority } from './message-priority.js';
 
 /**
  * pending: created, not yet handed over (createTask); queued: waiting for a free capable agent
- * or for its retry back-off; assigned: at an agent; completed | failed | dead_lettered: final.
+ * or for its retry back-off; assigned: at an agent; completed | failed | dead_lettered |
+ * cancelled (someone called cancelTask): final.
  */
-export const TaskStatusSchema = z.enum(['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered']);
+export const TaskStatusSchema = z.enum(['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered', 'cancelled']);
 
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
@@ -26,7 +27,8 @@ export interface TaskAttempt {
   readonly agentId: string;
   readonly assignedAt: number;
   readonly finishedAt: number | null;
-  readonly outcome: 'running' | 'completed' | 'failed' | 'timed_out' | 'agent_lost' | 'not_delivered' | 'cancelled';
+  /** refused: the agent turned the hand-over down without starting it (at capacity, not accepting). */
+  readonly outcome: 'running' | 'completed' | 'failed' | 'timed_out' | 'agent_lost' | 'not_delivered' | 'refused' | 'cancelled';
   readonly error: TaskErrorInfo | null;
 }
 
@@ -60,4 +62,4 @@ export interface Task {
   readonly finishedAt: number | null;
 }
 
-export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'dead_lettered']);
+export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'dead_lettered', 'cancelled']);

@@ -68,6 +68,8 @@ export class AgentRecord implements AgentView {
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
+  /** Tasks whose handlers ignored a task_cancel, as the agent last reported (they stay in its load). */
+  stuckTasks = 0;
   /** `agent.<id>`, made on its first task (see `address`). */
   private addressString: string | undefined = undefined;
   /**
@@ -262,6 +264,7 @@ export class AgentRecord implements AgentView {
       stats: { ...this.stats } satisfies AgentOutcomeStats,
       registeredAt: new Date(this.registeredAt).toISOString(),
       lastSeenAt: new Date(this.lastSeenAt).toISOString(),
+      stuckTasks: this.stuckTasks,
     };
   }
 }

@@ -27,8 +27,9 @@ describe('DashboardFeed', () => {
     watch.emit(finishedEvent('c', 'failed', 50, now));
     now += 5_000;
     watch.emit(finishedEvent('d', 'completed', 20, now));
+    watch.emit(finishedEvent('e', 'cancelled', 20, now));
     const snapshot = feed.snapshot();
-    expect(snapshot.totals).toEqual({ completed: 3, failed: 1 });
+    expect(snapshot.totals).toEqual({ completed: 3, failed: 1, cancelled: 1 });
     expect(snapshot.series).toHaveLength(120);
     expect(snapshot.series.slice(-2)).toEqual([
       { at: 1_000_000, completed: 2, failed: 1, p50Ms: 30, p99Ms: 50, queueDepth: 0 },

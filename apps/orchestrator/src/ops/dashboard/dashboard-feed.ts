@@ -107,7 +107,8 @@ export class DashboardFeed {
     this.totals.set(task.status, (this.totals.get(task.status) ?? 0) + 1);
     const bucket = this.bucket(this.now());
     if (task.status === 'completed') bucket.completed++;
-    else bucket.failed++;
+    // A cancelled task did not fail: it counts in the totals only.
+    else if (task.status !== 'cancelled') bucket.failed++;
     bucket.seen++;
     if (bucket.samples.length < SAMPLES_PER_BUCKET) bucket.samples.push(latencyMs);
     else {
