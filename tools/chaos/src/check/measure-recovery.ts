@@ -58,3 +58,54 @@ export function measureRecovery(kill: AgentKill, tasks: Iterable<TaskSnapshot>):
   }
   return { ...kill, inFlight, recoveryMs: unrecovered ? null : worst, slowestTaskId };
 }
+
+/** One orchestrator's death: a SIGKILL from the harness, or its own SIGKILL between journal write and send. */
+export interface OrchestratorLoss {
+  readonly orchestratorId: string;
+  readonly how: 'sigkill' | 'crash_before_send';
+  /** Just before the SIGKILL, or (for its own) when its exit was seen. */
+  readonly killedAt: number;
+}
+
+export interface OrchestratorRecovery extends OrchestratorLoss {
+  /** Hand-overs (by any orchestrator) made before the death and not finished then. */
+  readonly inFlight: number;
+  /** Until the last of them was answered, handed over again or its task finished; null when one never was. */
+  readonly recoveryMs: number | null;
+  readonly slowestTaskId: string | null;
+}
+
+/**
+ * How long the fleet took to get over one orchestrator's death, from the tasks' own histories.
+ * In flight were every hand-over made before the death and not finished by then (the dead one's
+ * and the survivor's alike: the survivor's finish within milliseconds, so the longest is the
+ * dead one's). Each is recovered when its attempt was answered, the task's next attempt was
+ * handed over, or the task finished. The attempt claimed in the journal but never sent by an
+ * orchestrator that crashed between write and send is one of them.
+ */
+export function measureOrchestratorRecovery(loss: OrchestratorLoss, tasks: Iterable<TaskSnapshot>): OrchestratorRecovery {
+  let inFlight = 0;
+  let worst = 0;
+  let slowestTaskId: string | null = null;
+  let unrecovered = false;
+  for (const task of tasks) {
+    for (const attempt of task.history) {
+      if (attempt.assignedAt >= loss.killedAt) continue;
+      if (attempt.finishedAt !== null && attempt.finishedAt <= loss.killedAt) continue;
+      inFlight++;
+      const next = task.history.find((candidate) => candidate.attempt === attempt.attempt + 1);
+      const recoveredAt = next?.assignedAt ?? attempt.finishedAt ?? (isFinal(task) ? task.finishedAt : null);
+      if (recoveredAt === null) {
+        if (!unrecovered) slowestTaskId = task.id;
+        unrecovered = true;
+        continue;
+      }
+      const took = Math.max(0, recoveredAt - loss.killedAt);
+      if (!unrecovered && (slowestTaskId === null || took > worst)) {
+        worst = took;
+        slowestTaskId = task.id;
+      }
+    }
+  }
+  return { ...loss, inFlight, recoveryMs: unrecovered ? null : worst, slowestTaskId };
+}

@@ -14,6 +14,14 @@ export interface TaskTrack {
   finalRevisions: number;
   /** Revisions (of any kind) written after the first final one. */
   revisionsAfterFinal: number;
+  /** The status of the first final revision seen. */
+  firstFinalStatus: string | undefined;
+  /** Revisions after the first final one that put another status or deleted the task: a final state overwritten. */
+  finalRewrites: number;
+  /** Revisions written with status completed. */
+  completedRevisions: number;
+  /** Attempt numbers any revision's history shows completed (catches a completion whose revision was replaced before it was read). */
+  readonly completedAttempts: Set<number>;
 }
 
 export type TaskChange = { readonly kind: 'put'; readonly task: TaskSnapshot } | { readonly kind: 'delete'; readonly taskId: string };
@@ -39,7 +47,7 @@ export class TaskLedger {
     const id = change.kind === 'put' ? change.task.id : change.taskId;
     let track = this.tracks.get(id);
     if (track === undefined) {
-      track = { id, revisions: 0, lastRevision: 0, latest: undefined, finalRevisions: 0, revisionsAfterFinal: 0 };
+      track = { id, revisions: 0, lastRevision: 0, latest: undefined, finalRevisions: 0, revisionsAfterFinal: 0, firstFinalStatus: undefined, finalRewrites: 0, completedRevisions: 0, completedAttempts: new Set() };
       this.tracks.set(id, track);
     }
     if (revision <= track.lastRevision) return false;
@@ -51,7 +59,13 @@ export class TaskLedger {
     track.latest = change.kind === 'put' ? change.task : undefined;
     this.countAssigned(track.latest, 1);
     if (wasFinal) track.revisionsAfterFinal++;
-    if (isFinal(track.latest)) track.finalRevisions++;
+    if (wasFinal && track.latest?.status !== track.firstFinalStatus) track.finalRewrites++;
+    if (isFinal(track.latest)) {
+      track.finalRevisions++;
+      track.firstFinalStatus ??= track.latest?.status;
+    }
+    if (track.latest?.status === 'completed') track.completedRevisions++;
+    for (const attempt of track.latest?.history ?? []) if (attempt.outcome === 'completed') track.completedAttempts.add(attempt.attempt);
     if (!wasFinalNow && isFinal(track.latest)) {
       this.finished++;
       for (const listener of this.finalListeners) listener(id);

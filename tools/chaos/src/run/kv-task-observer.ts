@@ -34,7 +34,7 @@ export class KvTaskObserver {
   private readonly counts = { revisions: 0, unobservedRevisions: 0, watchRestarts: 0, malformedValues: 0 };
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly bucket: string,
     private readonly ledger: TaskLedger,
     private readonly log: (line: string) => void,
@@ -42,7 +42,7 @@ export class KvTaskObserver {
 
   /** Connects (reconnecting for ever), waits for the orchestrators' bucket and starts watching it. */
   async start(timeoutMs: number): Promise<void> {
-    const connection = await connect({ servers: this.url, name: 'switchyard-chaos-observer', maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    const connection = await connect({ servers: [...this.urls], name: 'switchyard-chaos-observer', maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     this.connection = connection;
     this.manager = await connection.jetstreamManager();
     const deadline = Date.now() + timeoutMs;
