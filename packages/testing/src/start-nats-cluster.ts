@@ -35,7 +35,7 @@ export interface NatsClusterHandle {
   readonly clusterName: string;
   /** Resolves when every running node reports a JetStream meta leader; rejects after timeoutMs. */
   waitForMetaLeader(timeoutMs?: number): Promise<string>;
-  /** Stops every node and removes every store. */
+  /** Stops every node and removes every store (unless the caller gave storeRoot). */
   stop(): Promise<void>;
 }
 
@@ -44,6 +44,8 @@ export interface NatsClusterOptions {
   readonly nodes?: number;
   /** How long to wait for a node to listen and for the cluster to elect a meta leader (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** Where the nodes' stores go (one dir per node, created if missing): kept on stop. Default: a temp dir, removed on stop. */
+  readonly storeRoot?: string;
 }
 
 interface JszMeta {
@@ -72,7 +74,8 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   const size = options.nodes ?? 3;
   if (!Number.isInteger(size) || size < 1) throw new Error(`nodes must be a whole number of at least 1, not ${String(size)}`);
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-  const baseDir = await mkdtemp(join(tmpdir(), 'switchyard-nats-cluster-'));
+  const ownsStores = options.storeRoot === undefined;
+  const baseDir = options.storeRoot ?? (await mkdtemp(join(tmpdir(), 'switchyard-nats-cluster-')));
   const clusterName = 'switchyard-test';
   const layout = await Promise.all(
     Array.from({ length: size }, async (_, index) => ({
@@ -125,7 +128,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   };
   const stopAll = async (): Promise<void> => {
     await Promise.all(layout.map((node) => takeDown(node, 'stop')));
-    await rm(baseDir, { recursive: true, force: true });
+    if (ownsStores) await rm(baseDir, { recursive: true, force: true });
   };
 
   try {

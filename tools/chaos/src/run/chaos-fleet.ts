@@ -114,7 +114,7 @@ export class ChaosFleet {
     await mkdir(logsDir, { recursive: true });
     let nats: NatsBackend;
     if (settings.natsNodes > 1) {
-      const cluster = await startNatsCluster({ nodes: settings.natsNodes });
+      const cluster = await startNatsCluster({ nodes: settings.natsNodes, storeRoot: join(workDir, 'nats') });
       teardown.add('stop the nats cluster', () => cluster.stop());
       for (const node of cluster.nodes) if (node.pid !== undefined) teardown.trackPid(node.pid);
       nats = { kind: 'cluster', cluster };

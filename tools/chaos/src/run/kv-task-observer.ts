@@ -31,6 +31,7 @@ export class KvTaskObserver {
   private watching = false;
   private lastRevision = 0;
   private revisionAtLastCheck = 0;
+  private checkFailing = false;
   private readonly counts = { revisions: 0, unobservedRevisions: 0, watchRestarts: 0, malformedValues: 0 };
 
   constructor(
@@ -61,9 +62,16 @@ export class KvTaskObserver {
       this.log(`observer: stopped following the connection's status (${error instanceof Error ? error.message : String(error)})`);
     });
     this.watchdog = setInterval(() => {
-      this.checkWatch().catch((error: unknown) => {
-        this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)})`);
-      });
+      this.checkWatch().then(
+        () => {
+          this.checkFailing = false;
+        },
+        (error: unknown) => {
+          // Once per outage: while a cluster elects a stream leader, every check times out.
+          if (!this.checkFailing) this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`);
+          this.checkFailing = true;
+        },
+      );
     }, WATCHDOG_MS);
   }
 

@@ -63,9 +63,12 @@ export class TaskSubmitter {
   async submitAll(tasks: readonly PlannedTask[], beforeTask: (index: number) => Promise<void>, signal: AbortSignal): Promise<void> {
     const running = new Set<Promise<void>>();
     const startedAt = Date.now();
+    // Narrow tasks come in pairs that go out at the same moment, one to each orchestrator, to overfill their agent.
+    let burstStart = 0;
     for (const [index, task] of tasks.entries()) {
       await beforeTask(index);
-      const due = startedAt + (index * 1_000) / this.settings.tasksPerSecond - Date.now();
+      if (task.kind !== 'narrow' || tasks[index - 1]?.kind !== 'narrow' || index - burstStart >= 2) burstStart = index;
+      const due = startedAt + (burstStart * 1_000) / this.settings.tasksPerSecond - Date.now();
       if (due > 0) await delay(due, undefined, { signal });
       await this.slot(signal);
       this.started++;
