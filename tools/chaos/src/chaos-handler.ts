@@ -29,7 +29,14 @@ const chaosHandler: TaskHandler = async (task, context) => {
   if (task.attempt === 1 && hang === 'until_aborted') {
     await new Promise<void>((resolve) => {
       if (context.signal.aborted) resolve();
-      else context.signal.addEventListener('abort', () => resolve(), { once: true });
+      else
+        context.signal.addEventListener(
+          'abort',
+          () => {
+            resolve();
+          },
+          { once: true },
+        );
     });
     record('aborted', task, context.agentId);
     throw new Error(`attempt ${String(task.attempt)} of ${task.id} was cancelled`);

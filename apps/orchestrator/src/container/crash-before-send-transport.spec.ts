@@ -36,7 +36,7 @@ describe('CrashBeforeSendTransport', () => {
       await transport.send(taskRequestEnvelope('orchestrator', 'agent.a', 1));
       expect(transport.armed).toBe(false);
       await writeFile(file, '2\n');
-      await waitUntil(() => transport.armed, 5_000);
+      await waitUntil(() => transport.armed, 'the file armed it', 10_000);
       await transport.send(taskRequestEnvelope('orchestrator', 'agent.a', 2));
       expect(crashes).toBe(0);
       // The crash comes before the envelope is handed on: the journal has the claim, the agent never hears of it.
@@ -45,7 +45,7 @@ describe('CrashBeforeSendTransport', () => {
       }).toThrow('crashed');
       expect(crashes).toBe(1);
       await transport.send(taskRequestEnvelope('orchestrator', 'agent.a', 4));
-      await waitUntil(() => received.length >= 3, 5_000);
+      await waitUntil(() => received.length >= 3, 'task-1, task-2 and task-4 arrived', 10_000);
       expect(received.map((envelope) => (envelope.kind === 'task_request' ? envelope.payload.taskId : envelope.kind))).toEqual(['task-1', 'task-2', 'task-4']);
       expect(crashes).toBe(1);
     } finally {
@@ -61,7 +61,7 @@ describe('CrashBeforeSendTransport', () => {
     const transport = new CrashBeforeSendTransport(new InMemoryTransport(new MemoryBus()), file, () => undefined, (line) => lines.push(line));
     await transport.start();
     try {
-      await waitUntil(() => lines.length > 0, 5_000);
+      await waitUntil(() => lines.length > 0, 'it complained', 10_000);
       expect(lines[0]).toContain(`${CRASH_BEFORE_SEND_FILE_ENV}: ${file} holds 'soon', not a whole number of at least 1`);
       expect(transport.armed).toBe(false);
     } finally {
