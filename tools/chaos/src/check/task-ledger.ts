@@ -86,6 +86,13 @@ export class TaskLedger {
     return this.finished;
   }
 
+  /** Tasks the bucket shows assigned now, to any agent. */
+  get assignedCount(): number {
+    let total = 0;
+    for (const count of this.assigned.values()) total += count;
+    return total;
+  }
+
   /** Tasks the bucket shows assigned to the agent now. */
   assignedTo(agentId: string): number {
     return this.assigned.get(agentId) ?? 0;

@@ -117,6 +117,9 @@ export class ChaosDriver {
 
   private async restartOrchestrator(index: number, downMs: number): Promise<void> {
     const name = this.fleet.orchestratorId(index);
+    // Strike while the KV shows work handed out (the bucket does not say which orchestrator owns it).
+    const busyBy = Date.now() + BUSY_WAIT_MS;
+    while (this.ledger.assignedCount === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
     const killedAt = await this.fleet.killOrchestrator(index);
     this.orchestratorLosses.push({ orchestratorId: name, how: 'sigkill', killedAt });
     this.quietUntil = Math.max(this.quietUntil, killedAt + this.settings.ackWaitMs + 1_000);
