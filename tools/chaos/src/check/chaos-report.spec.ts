@@ -101,6 +101,14 @@ describe('buildChaosReport', () => {
     expect(report.details.chaos.crashesBeforeSend).toBe(1);
     expect(report.details.orchestratorRecoveries).toEqual([{ orchestratorId: 'orch-2', how: 'crash_before_send', atMs: 1_000, inFlight: 1, recoveryMs: 10_000, slowestTaskId: 't1' }]);
     expect(report.details.goals.misses).toContain('orchestrator loss recovery took 10000 ms (goal ≤ 7000 ms)');
+    expect(report.details.byKind.plain).toMatchObject({ extraAttempts: 1, endedAttempts: { timed_out: 1 } });
+  });
+
+  it('counts how the attempts that did not complete ended, per kind, with the error code', () => {
+    const refused = { ...attempt(1, 'agent-narrow', 1_001, 'failed', 1_002), error: { code: 'AGENT_AT_CAPACITY', message: 'full' } };
+    const task = snapshot('t1', { status: 'completed', attempts: 2, finishedAt: 1_030, history: [refused, attempt(2, 'agent-narrow', 1_010, 'completed', 1_030)] });
+    const report = buildChaosReport(facts([task], ['t1']));
+    expect(report.details.byKind.plain.endedAttempts).toEqual({ 'failed AGENT_AT_CAPACITY': 1 });
   });
 
   it('misses the recovery goal when an agent death took too long, or was never recovered from', () => {

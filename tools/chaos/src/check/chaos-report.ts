@@ -127,8 +127,13 @@ export interface ChaosReport {
     readonly latencyMs: { readonly p50: number | null; readonly p99: number | null; readonly max: number | null };
     readonly byPriority: Readonly<Record<MessagePriority, PriorityLine>>;
     readonly nats: NatsSetup;
-    /** Per kind of task; `extraAttempts`: attempts beyond the first, summed (refusals and timeouts show here). */
-    readonly byKind: Readonly<Record<PlannedTaskKind, { readonly planned: number; readonly completed: number; readonly extraAttempts: number; readonly p99LatencyMs: number | null }>>;
+    /**
+     * Per kind of task. `extraAttempts`: attempts beyond the first, summed; `endedAttempts`: how the
+     * attempts that did not complete ended, by outcome and error code (refusals and timeouts show here).
+     */
+    readonly byKind: Readonly<
+      Record<PlannedTaskKind, { readonly planned: number; readonly completed: number; readonly extraAttempts: number; readonly endedAttempts: Readonly<Record<string, number>>; readonly p99LatencyMs: number | null }>
+    >;
     readonly chaos: { readonly agentKills: number; readonly orchestratorKills: number; readonly crashesBeforeSend: number; readonly natsKills: number };
     readonly recoveries: readonly { readonly agentId: string; readonly atMs: number; readonly inFlight: number; readonly recoveryMs: number | null; readonly slowestTaskId: string | null }[];
     readonly orchestratorRecoveries: readonly { readonly orchestratorId: string; readonly how: OrchestratorLoss['how']; readonly atMs: number; readonly inFlight: number; readonly recoveryMs: number | null; readonly slowestTaskId: string | null }[];
@@ -177,7 +182,10 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
   const counts = { completed: 0, failed: 0, deadLettered: 0 };
   const latencies: number[] = [];
   const byPriority: Record<MessagePriority, number[]> = { low: [], normal: [], high: [], critical: [] };
-  const byKind = Object.fromEntries(KINDS.map((kind) => [kind, { planned: 0, extraAttempts: 0, latencies: [] as number[] }])) as Record<PlannedTaskKind, { planned: number; extraAttempts: number; latencies: number[] }>;
+  const byKind = Object.fromEntries(KINDS.map((kind) => [kind, { planned: 0, extraAttempts: 0, endedAttempts: {}, latencies: [] as number[] }])) as Record<
+    PlannedTaskKind,
+    { planned: number; extraAttempts: number; endedAttempts: Record<string, number>; latencies: number[] }
+  >;
   const lostTasks: TaskProblem[] = [];
   const stuckTasks: TaskProblem[] = [];
   const duplicatedTasks: { id: string; why: string }[] = [];
@@ -205,6 +213,12 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
     }
     const problem = { id, kind, status, attempts: latest?.attempts ?? 0, assignedAgentId: latest?.assignedAgentId ?? null };
     byKind[kind].extraAttempts += Math.max(0, (latest?.attempts ?? 0) - 1);
+    for (const attempt of latest?.history ?? []) {
+      if (attempt.outcome === 'completed') continue;
+      const code = attempt.error?.code;
+      const key = code === undefined ? attempt.outcome : `${attempt.outcome} ${code}`;
+      byKind[kind].endedAttempts[key] = (byKind[kind].endedAttempts[key] ?? 0) + 1;
+    }
     if (latest === undefined) {
       lostTasks.push(problem);
       continue;
@@ -276,7 +290,7 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
       nats: facts.nats,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
       byPriority: { critical: line(byPriority.critical), high: line(byPriority.high), normal: line(byPriority.normal), low: line(byPriority.low) },
-      byKind: Object.fromEntries(KINDS.map((kind) => [kind, { planned: byKind[kind].planned, completed: byKind[kind].latencies.length, extraAttempts: byKind[kind].extraAttempts, p99LatencyMs: percentile(byKind[kind].latencies, 99) }])) as ChaosReport['details']['byKind'],
+      byKind: Object.fromEntries(KINDS.map((kind) => [kind, { planned: byKind[kind].planned, completed: byKind[kind].latencies.length, extraAttempts: byKind[kind].extraAttempts, endedAttempts: byKind[kind].endedAttempts, p99LatencyMs: percentile(byKind[kind].latencies, 99) }])) as ChaosReport['details']['byKind'],
       chaos: {
         agentKills: facts.kills.length,
         orchestratorKills: facts.orchestratorLosses.filter((loss) => loss.how === 'sigkill').length,

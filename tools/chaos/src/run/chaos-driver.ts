@@ -129,6 +129,9 @@ export class ChaosDriver {
   }
 
   private async crashBeforeSend(index: number, atSend: number, downMs: number): Promise<void> {
+    // Not while an earlier death's work items still wait for ackWaitMs: each death's recovery is measured on its own.
+    const wait = this.quietUntil - Date.now();
+    if (wait > 0) await delay(wait, undefined, { signal: this.signal });
     const name = this.fleet.orchestratorId(index);
     this.log(`chaos: ${name} armed to SIGKILL itself at its ${String(atSend)}th task_request from now (after the journal write, before the send)`);
     let crashedAt: number;
