@@ -15,10 +15,12 @@ export interface DriverSettings {
   readonly holdFrom: number;
   /**
    * An orchestrator that dies keeps its tasks' work items until JetStream redelivers them, after
-   * ackWaitMs. No agent is killed before then, so that an agent's recovery time measures agent
-   * failover and not that wait.
+   * ackWaitMs. No agent is killed (and no orchestrator armed to crash) before then plus the
+   * orchestrator recovery goal's margin, so that an agent's recovery time measures agent failover
+   * and not that wait, and an agent's death cannot move a dead orchestrator's task on in its place.
    */
   readonly ackWaitMs: number;
+  readonly orchestratorRecoveryMarginMs: number;
   readonly startedAt: number;
 }
 
@@ -122,7 +124,7 @@ export class ChaosDriver {
     while (this.ledger.assignedCount === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
     const killedAt = await this.fleet.killOrchestrator(index);
     this.orchestratorLosses.push({ orchestratorId: name, how: 'sigkill', killedAt });
-    this.quietUntil = Math.max(this.quietUntil, killedAt + this.settings.ackWaitMs + 1_000);
+    this.quietUntil = Math.max(this.quietUntil, killedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000);
     await delay(downMs, undefined, { signal: this.signal });
     await this.fleet.startOrchestrator(index);
     this.log(`chaos: SIGKILL ${name}; back after ${String(Date.now() - killedAt)} ms`);
@@ -144,7 +146,7 @@ export class ChaosDriver {
       throw error;
     }
     this.orchestratorLosses.push({ orchestratorId: name, how: 'crash_before_send', killedAt: crashedAt });
-    this.quietUntil = Math.max(this.quietUntil, crashedAt + this.settings.ackWaitMs + 1_000);
+    this.quietUntil = Math.max(this.quietUntil, crashedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000);
     await delay(downMs, undefined, { signal: this.signal });
     await this.fleet.startOrchestrator(index);
     this.log(`chaos: ${name} crashed between journal write and send; back after ${String(Date.now() - crashedAt)} ms`);

@@ -32,6 +32,8 @@ export class KvTaskObserver {
   private lastRevision = 0;
   private revisionAtLastCheck = 0;
   private checkFailing = false;
+  /** The revision the watch last stalled at. */
+  private stalledAt = -1;
   private readonly counts = { revisions: 0, unobservedRevisions: 0, watchRestarts: 0, malformedValues: 0 };
 
   constructor(
@@ -151,7 +153,9 @@ export class KvTaskObserver {
     if (manager === undefined || !this.watching || progressed) return;
     const info = await manager.streams.info(`KV_${this.bucket}`);
     if (info.state.last_seq > before && this.lastRevision === before) {
-      this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
+      // Said once per stall: while its server is down, it is reopened every check until it moves.
+      if (this.stalledAt !== before) this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
+      this.stalledAt = before;
       this.watch?.stop();
     }
   }

@@ -140,7 +140,7 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
       ledger,
     );
     teardown.add('close the MCP clients', () => submitter.close());
-    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, startedAt }, say, signal);
+    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, orchestratorRecoveryMarginMs: settings.goalOrchestratorRecoveryMarginMs, startedAt }, say, signal);
     const progress = setInterval(() => {
       say(`submitted ${String(submitter.submitted)}/${String(settings.tasks)} · final ${String(ledger.finishedCount)} · KV revisions ${String(observer.stats().revisions)} · faults ${driver.progress}`);
     }, PROGRESS_MS);
