@@ -64,16 +64,11 @@ export class KvTaskObserver {
       this.log(`observer: stopped following the connection's status (${error instanceof Error ? error.message : String(error)})`);
     });
     this.watchdog = setInterval(() => {
-      this.checkWatch().then(
-        () => {
-          this.checkFailing = false;
-        },
-        (error: unknown) => {
-          // Once per outage: while a cluster elects a stream leader, every check times out.
-          if (!this.checkFailing) this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`);
-          this.checkFailing = true;
-        },
-      );
+      this.checkWatch().catch((error: unknown) => {
+        // Once per outage: while a cluster elects a stream leader, every check times out.
+        if (!this.checkFailing) this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`);
+        this.checkFailing = true;
+      });
     }, WATCHDOG_MS);
   }
 
@@ -152,6 +147,7 @@ export class KvTaskObserver {
     this.revisionAtLastCheck = before;
     if (manager === undefined || !this.watching || progressed) return;
     const info = await manager.streams.info(`KV_${this.bucket}`);
+    this.checkFailing = false;
     if (info.state.last_seq > before && this.lastRevision === before) {
       // Said once per stall: while its server is down, it is reopened every check until it moves.
       if (this.stalledAt !== before) this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
