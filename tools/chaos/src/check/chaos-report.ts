@@ -243,12 +243,12 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
 
   const snapshots = [...ledger.all()].flatMap((track) => (track.latest === undefined ? [] : [track.latest]));
   // A hung first attempt ends only at its attempt timeout, whoever owns it: it says nothing about failover.
-  const failoverSnapshots = snapshots.filter((task) => {
-    const kind = kindOf.get(task.id);
+  const failoverTracks = [...ledger.all()].filter((track) => {
+    const kind = kindOf.get(track.id);
     return kind === 'plain' || kind === 'narrow';
   });
   const recoveries = facts.kills.map((kill) => measureRecovery(kill, snapshots));
-  const orchestratorRecoveries = facts.orchestratorLosses.map((loss) => measureOrchestratorRecovery(loss, failoverSnapshots));
+  const orchestratorRecoveries = facts.orchestratorLosses.map((loss) => measureOrchestratorRecovery(loss, failoverTracks));
   const longest = (values: readonly { recoveryMs: number | null }[]): number | null =>
     values.length === 0 || values.some((value) => value.recoveryMs === null) ? null : Math.max(0, ...values.map((value) => value.recoveryMs ?? 0));
   const agentLoss = longest(recoveries);

@@ -168,7 +168,7 @@ export class KvTaskObserver {
     } else {
       change = { kind: 'delete', taskId: Buffer.from(entry.key, 'base64url').toString('utf8') };
     }
-    if (this.ledger.observe(entry.revision, change)) this.counts.revisions++;
+    if (this.ledger.observe(entry.revision, change, entry.created.getTime())) this.counts.revisions++;
   }
 
   private require(): KV {
