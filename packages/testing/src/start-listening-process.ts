@@ -7,6 +7,8 @@ export interface ListeningProcess {
   output(): string;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would; resolves when it has exited. */
+  kill(): Promise<void>;
 }
 
 export interface ListeningProcessOptions {
@@ -75,6 +77,11 @@ export async function startListeningProcess(options: ListeningProcessOptions): P
     await exited;
     clearTimeout(timer);
   };
+  const kill = async (): Promise<void> => {
+    if (finished !== undefined) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
   const deadline = Date.now() + options.readyTimeoutMs;
   while (!(await accepts(options.port))) {
     if (finished !== undefined) {
@@ -88,5 +95,5 @@ export async function startListeningProcess(options: ListeningProcessOptions): P
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (child.pid === undefined) throw new Error(`${options.command} started without a PID`);
-  return { pid: child.pid, output: () => output, stop };
+  return { pid: child.pid, output: () => output, stop, kill };
 }

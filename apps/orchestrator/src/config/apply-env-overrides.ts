@@ -4,9 +4,9 @@ export const ENV_PREFIX = 'SWITCHYARD_';
 /**
  * SWITCHYARD_* variables that are not config values: the config file's path, the client
  * commands' orchestrator URL and token (SWITCHYARD_TOKEN is also the stdio session's token), and
- * the test helpers' fast-agent venv. Read as overrides, they would be refused as unknown keys.
+ * the test helpers' fast-agent venv, nats-server choice and bin dir. Read as overrides, they would be refused as unknown keys.
  */
-const NOT_CONFIG = new Set(['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV'].map((name) => `${ENV_PREFIX}${name}`));
+const NOT_CONFIG = new Set(['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR'].map((name) => `${ENV_PREFIX}${name}`));
 
 function camelCase(segment: string): string {
   return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

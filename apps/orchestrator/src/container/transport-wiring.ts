@@ -1,8 +1,10 @@
 import type { Transport } from '@switchyard/core';
+import { TOKENS } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
-import { createJetStreamDurabilityModule, createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
-import type { ContainerModule } from 'inversify';
+import { createJetStreamDurabilityModule, NatsTransport } from '@switchyard/transport-nats';
+import { ContainerModule } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { crashBeforeSendFromEnv } from './crash-before-send-transport.js';
 
 /** The transport config chose: its container module (for the orchestrator) and how agents connect to the same medium. */
 export interface TransportWiring {
@@ -24,14 +26,19 @@ export function wireTransport(options: TransportOptions): TransportWiring {
       const bus = new MemoryBus();
       return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus), crossesProcesses: false, description: 'memory (this process only)' };
     }
-    case 'nats':
+    case 'nats': {
+      // The orchestrator's own connection; the chaos run may arm it to crash between journal write and send.
+      const transport = crashBeforeSendFromEnv(new NatsTransport(options), process.env);
       return {
         kind: 'nats',
-        module: createNatsTransportModule(options),
+        module: new ContainerModule(({ bind }) => {
+          bind(TOKENS.Transport).toConstantValue(transport);
+        }),
         connect: () => new NatsTransport(options),
         crossesProcesses: true,
         description: `nats ${options.servers.join(', ')} (subjects ${options.subjectPrefix}.*)`,
       };
+    }
   }
 }
 

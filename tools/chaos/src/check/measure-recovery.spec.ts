@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureRecovery } from './measure-recovery.js';
+import { measureOrchestratorRecovery, measureRecovery } from './measure-recovery.js';
+import { TaskLedger } from './task-ledger.js';
 import { attempt, snapshot } from './task-snapshot.test-helpers.js';
 
 const kill = { agentId: 'agent-1', killedAt: 10_000, replacedAt: 11_000 };
@@ -42,5 +43,26 @@ describe('measureRecovery', () => {
       snapshot('b', { status: 'queued', history: [attempt(1, 'agent-1', 9_990, 'agent_lost', 10_700)] }),
     ];
     expect(measureRecovery(kill, tasks)).toMatchObject({ inFlight: 2, recoveryMs: null, slowestTaskId: 'b' });
+  });
+});
+
+describe('measureOrchestratorRecovery', () => {
+  const loss = { orchestratorId: 'orch-1', how: 'sigkill' as const, killedAt: 1_000 };
+
+  it('times an answer that came while the owner was dead by when the journal got it, not when the agent sent it', () => {
+    const ledger = new TaskLedger();
+    ledger.observe(1, { kind: 'put', task: snapshot('a', { status: 'assigned', attempts: 1, history: [attempt(1, 'agent-1', 990, 'running', null)] }) }, 990);
+    // The agent answered at 1,050; the adopter wrote it down at 9,000.
+    ledger.observe(2, { kind: 'put', task: snapshot('a', { status: 'completed', attempts: 1, finishedAt: 1_050, history: [attempt(1, 'agent-1', 990, 'completed', 1_050)] }) }, 9_000);
+    // The survivor's own task, done at once.
+    ledger.observe(3, { kind: 'put', task: snapshot('b', { status: 'assigned', attempts: 1, history: [attempt(1, 'agent-2', 995, 'running', null)] }) }, 995);
+    ledger.observe(4, { kind: 'put', task: snapshot('b', { status: 'completed', attempts: 1, finishedAt: 1_010, history: [attempt(1, 'agent-2', 995, 'completed', 1_010)] }) }, 1_012);
+    expect(measureOrchestratorRecovery(loss, ledger.all())).toEqual({ ...loss, inFlight: 2, recoveryMs: 8_000, slowestTaskId: 'a' });
+  });
+
+  it('counts an attempt claimed before the death and never ended as never recovered', () => {
+    const ledger = new TaskLedger();
+    ledger.observe(1, { kind: 'put', task: snapshot('a', { status: 'assigned', attempts: 1, history: [attempt(1, 'agent-1', 999, 'running', null)] }) }, 999);
+    expect(measureOrchestratorRecovery(loss, ledger.all())).toMatchObject({ inFlight: 1, recoveryMs: null, slowestTaskId: 'a' });
   });
 });

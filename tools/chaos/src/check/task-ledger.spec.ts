@@ -47,6 +47,7 @@ describe('TaskLedger', () => {
     expect(ledger.assignedTo('agent-1')).toBe(2);
     expect(ledger.assignedTo('agent-2')).toBe(0);
     expect(ledger.assignedTo('agent-3')).toBe(0);
+    expect(ledger.assignedCount).toBe(2);
   });
 
   it('forgets the value of a deleted task', () => {

@@ -14,6 +14,20 @@ export interface TaskTrack {
   finalRevisions: number;
   /** Revisions (of any kind) written after the first final one. */
   revisionsAfterFinal: number;
+  /** The status of the first final revision seen. */
+  firstFinalStatus: string | undefined;
+  /** Revisions after the first final one that put another status or deleted the task: a final state overwritten. */
+  finalRewrites: number;
+  /** Revisions written with status completed. */
+  completedRevisions: number;
+  /** Attempt numbers any revision's history shows completed (catches a completion whose revision was replaced before it was read). */
+  readonly completedAttempts: Set<number>;
+  /** When the journal got it (the KV write time of the first revision seen showing it): per attempt, handed over. */
+  readonly attemptWrittenAt: Map<number, number>;
+  /** Per attempt, ended (its finishedAt set). */
+  readonly attemptEndedWrittenAt: Map<number, number>;
+  /** The first final state. */
+  finalWrittenAt: number | undefined;
 }
 
 export type TaskChange = { readonly kind: 'put'; readonly task: TaskSnapshot } | { readonly kind: 'delete'; readonly taskId: string };
@@ -34,12 +48,16 @@ export class TaskLedger {
   private readonly assigned = new Map<string, number>();
   private finished = 0;
 
-  /** Folds in one revision; false when this task already had it (or a newer one). */
-  observe(revision: number, change: TaskChange): boolean {
+  /**
+   * Folds in one revision; false when this task already had it (or a newer one). `writtenAt` is
+   * when the revision was written (the KV entry's time): the journal's own clock for when a state
+   * became durable, which the task's timestamps (when the event happened) cannot show.
+   */
+  observe(revision: number, change: TaskChange, writtenAt?: number): boolean {
     const id = change.kind === 'put' ? change.task.id : change.taskId;
     let track = this.tracks.get(id);
     if (track === undefined) {
-      track = { id, revisions: 0, lastRevision: 0, latest: undefined, finalRevisions: 0, revisionsAfterFinal: 0 };
+      track = { id, revisions: 0, lastRevision: 0, latest: undefined, finalRevisions: 0, revisionsAfterFinal: 0, firstFinalStatus: undefined, finalRewrites: 0, completedRevisions: 0, completedAttempts: new Set(), attemptWrittenAt: new Map(), attemptEndedWrittenAt: new Map(), finalWrittenAt: undefined };
       this.tracks.set(id, track);
     }
     if (revision <= track.lastRevision) return false;
@@ -51,7 +69,20 @@ export class TaskLedger {
     track.latest = change.kind === 'put' ? change.task : undefined;
     this.countAssigned(track.latest, 1);
     if (wasFinal) track.revisionsAfterFinal++;
-    if (isFinal(track.latest)) track.finalRevisions++;
+    if (wasFinal && track.latest?.status !== track.firstFinalStatus) track.finalRewrites++;
+    if (isFinal(track.latest)) {
+      track.finalRevisions++;
+      track.firstFinalStatus ??= track.latest?.status;
+    }
+    if (track.latest?.status === 'completed') track.completedRevisions++;
+    for (const attempt of track.latest?.history ?? []) if (attempt.outcome === 'completed') track.completedAttempts.add(attempt.attempt);
+    if (writtenAt !== undefined) {
+      for (const attempt of track.latest?.history ?? []) {
+        if (!track.attemptWrittenAt.has(attempt.attempt)) track.attemptWrittenAt.set(attempt.attempt, writtenAt);
+        if (attempt.finishedAt !== null && !track.attemptEndedWrittenAt.has(attempt.attempt)) track.attemptEndedWrittenAt.set(attempt.attempt, writtenAt);
+      }
+      if (isFinal(track.latest)) track.finalWrittenAt ??= writtenAt;
+    }
     if (!wasFinalNow && isFinal(track.latest)) {
       this.finished++;
       for (const listener of this.finalListeners) listener(id);
@@ -70,6 +101,13 @@ export class TaskLedger {
   /** Tasks whose newest revision is final. */
   get finishedCount(): number {
     return this.finished;
+  }
+
+  /** Tasks the bucket shows assigned now, to any agent. */
+  get assignedCount(): number {
+    let total = 0;
+    for (const count of this.assigned.values()) total += count;
+    return total;
   }
 
   /** Tasks the bucket shows assigned to the agent now. */

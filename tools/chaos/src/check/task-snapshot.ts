@@ -18,6 +18,8 @@ export const TaskSnapshotSchema = z.looseObject({
       assignedAt: z.number(),
       finishedAt: z.number().nullable(),
       outcome: z.string(),
+      // Why an attempt failed, when it did (e.g. AGENT_AT_CAPACITY); kept loose, read only for counting.
+      error: z.looseObject({ code: z.string().optional() }).nullable().optional(),
     }),
   ),
   createdAt: z.number(),

@@ -4,8 +4,11 @@ import type { ChaosEvent } from './chaos-plan.js';
 function overheadMs(event: ChaosEvent, ackWaitMs: number): number {
   if (event.kind === 'kill_agent') return 1_000;
   // The driver kills no agent until a dead orchestrator's work items have been handed on.
-  if (event.kind === 'restart_orchestrator') return 1_500 + ackWaitMs + 1_000;
-  return 500 + 2_000;
+  if (event.kind === 'restart_orchestrator') return 1_500 + ackWaitMs + 3_000;
+  // Waiting for the armed orchestrator to reach its crashing send, then as above.
+  if (event.kind === 'crash_before_send') return 3_000 + 1_500 + ackWaitMs + 3_000;
+  // A cluster node also waits for a JetStream meta leader before the quiet after it.
+  return 1_500 + 2_000;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface FleetProcessSpec {
   readonly ready: RegExp;
   /** Where its output goes (appended across restarts). */
   readonly logFile: string;
+  /** An orchestrator's CHAOS_CRASH_BEFORE_SEND_FILE: writing N there arms its crash. */
+  readonly crashFile?: string;
 }
 
 /** How a run of the process ended that nobody asked to end. */

@@ -40,7 +40,7 @@ describe('KvTaskObserver', () => {
     await tasks.put(snapshot('task:1', { status: 'assigned', attempts: 1, assignedAgentId: 'agent-1' }));
 
     const ledger = new TaskLedger();
-    const observer = new KvTaskObserver(server.url, bucket, ledger, () => undefined);
+    const observer = new KvTaskObserver([server.url], bucket, ledger, () => undefined);
     cleanups.push(() => observer.stop());
     await observer.start(5_000);
     // A revision is read only if it is still there when the server sends it: wait before replacing it.
@@ -62,7 +62,7 @@ describe('KvTaskObserver', () => {
     const tasks = await writer(server.url);
     cleanups.push(() => tasks.connection.close());
     const ledger = new TaskLedger();
-    const observer = new KvTaskObserver(server.url, bucket, ledger, () => undefined);
+    const observer = new KvTaskObserver([server.url], bucket, ledger, () => undefined);
     cleanups.push(() => observer.stop());
     await observer.start(5_000);
     await tasks.put(snapshot('a'));

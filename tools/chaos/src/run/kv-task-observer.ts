@@ -31,10 +31,13 @@ export class KvTaskObserver {
   private watching = false;
   private lastRevision = 0;
   private revisionAtLastCheck = 0;
+  private checkFailing = false;
+  /** The revision the watch last stalled at. */
+  private stalledAt = -1;
   private readonly counts = { revisions: 0, unobservedRevisions: 0, watchRestarts: 0, malformedValues: 0 };
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly bucket: string,
     private readonly ledger: TaskLedger,
     private readonly log: (line: string) => void,
@@ -42,7 +45,7 @@ export class KvTaskObserver {
 
   /** Connects (reconnecting for ever), waits for the orchestrators' bucket and starts watching it. */
   async start(timeoutMs: number): Promise<void> {
-    const connection = await connect({ servers: this.url, name: 'switchyard-chaos-observer', maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    const connection = await connect({ servers: [...this.urls], name: 'switchyard-chaos-observer', maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     this.connection = connection;
     this.manager = await connection.jetstreamManager();
     const deadline = Date.now() + timeoutMs;
@@ -62,7 +65,9 @@ export class KvTaskObserver {
     });
     this.watchdog = setInterval(() => {
       this.checkWatch().catch((error: unknown) => {
-        this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)})`);
+        // Once per outage: while a cluster elects a stream leader, every check times out.
+        if (!this.checkFailing) this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`);
+        this.checkFailing = true;
       });
     }, WATCHDOG_MS);
   }
@@ -142,8 +147,11 @@ export class KvTaskObserver {
     this.revisionAtLastCheck = before;
     if (manager === undefined || !this.watching || progressed) return;
     const info = await manager.streams.info(`KV_${this.bucket}`);
+    this.checkFailing = false;
     if (info.state.last_seq > before && this.lastRevision === before) {
-      this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
+      // Said once per stall: while its server is down, it is reopened every check until it moves.
+      if (this.stalledAt !== before) this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
+      this.stalledAt = before;
       this.watch?.stop();
     }
   }
@@ -160,7 +168,7 @@ export class KvTaskObserver {
     } else {
       change = { kind: 'delete', taskId: Buffer.from(entry.key, 'base64url').toString('utf8') };
     }
-    if (this.ledger.observe(entry.revision, change)) this.counts.revisions++;
+    if (this.ledger.observe(entry.revision, change, entry.created.getTime())) this.counts.revisions++;
   }
 
   private require(): KV {

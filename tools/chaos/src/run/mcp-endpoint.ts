@@ -34,7 +34,9 @@ const postWithoutSharedSignal: FetchLike = (url, init) => fetch(url, init?.metho
 export interface TaskToDistribute {
   readonly taskId: string;
   readonly priority: string;
-  readonly data: Record<string, number>;
+  /** The one capability it requires (also its task type). */
+  readonly capability: string;
+  readonly data: Record<string, number | string>;
 }
 
 /**
@@ -48,7 +50,6 @@ export class McpEndpoint {
   constructor(
     readonly url: string,
     private readonly token: string,
-    private readonly capability: string,
   ) {}
 
   /**
@@ -63,7 +64,7 @@ export class McpEndpoint {
       result = (await client.callTool(
         {
           name: 'distribute_task',
-          arguments: { task_id: task.taskId, task_type: this.capability, required_capabilities: [this.capability], task_data: task.data, sender_id: 'chaos', priority: task.priority },
+          arguments: { task_id: task.taskId, task_type: task.capability, required_capabilities: [task.capability], task_data: task.data, sender_id: 'chaos', priority: task.priority },
         },
         undefined,
         { timeout: timeoutMs },

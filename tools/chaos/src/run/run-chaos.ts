@@ -9,7 +9,7 @@ import { planChaos } from '../plan/chaos-plan.js';
 import { seededRandom } from '../plan/seeded-random.js';
 import { submissionRate } from '../plan/submission-rate.js';
 import { ChaosDriver } from './chaos-driver.js';
-import { ChaosFleet } from './chaos-fleet.js';
+import { capabilityOf, ChaosFleet } from './chaos-fleet.js';
 import { KvTaskObserver, tasksBucket } from './kv-task-observer.js';
 import { readExecutions } from './read-executions.js';
 import { TaskSubmitter } from './task-submitter.js';
@@ -22,6 +22,20 @@ export interface ChaosSettings {
   readonly agents: number;
   readonly agentKills: number;
   readonly agentCapacity: number;
+  /** nats-server nodes: 3 is a JetStream cluster with replicas 3; 1 a single server. */
+  readonly natsNodes: number;
+  /** nats-server SIGKILLs (of a random node of the cluster), spread over 55–75 % of the run. */
+  readonly natsKills: number;
+  /** Whether one orchestrator crashes between a journal write and its send. */
+  readonly crashBeforeSend: boolean;
+  /** Share of the tasks only the narrow agent serves (in pairs, one to each orchestrator). */
+  readonly narrowShare: number;
+  readonly narrowCapacity: number;
+  /** Tasks whose first attempt hangs until it is cancelled (on the hang agent, of hangCapacity). */
+  readonly hangUntilAborted: number;
+  readonly hangCapacity: number;
+  /** Tasks whose first attempt never returns, even when cancelled (on an ordinary agent). */
+  readonly hangForever: number;
   /** Most tasks submitted and not yet final at once. */
   readonly window: number;
   readonly ackWaitMs: number;
@@ -37,6 +51,8 @@ export interface ChaosSettings {
   /** After the last submission, how long every accepted task has to become final. */
   readonly drainTimeoutMs: number;
   readonly goalMaxRecoveryMs: number;
+  /** Beyond ackWaitMs: how long an orchestrator's death may hold its in-flight work. */
+  readonly goalOrchestratorRecoveryMarginMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Keep the work dir (configs, logs, execution files, nats store) instead of removing it. */
   readonly keepWorkDir: boolean;
@@ -48,6 +64,14 @@ export const DEFAULT_CHAOS_SETTINGS: Omit<ChaosSettings, 'seed'> = {
   agents: 5,
   agentKills: 12,
   agentCapacity: 16,
+  natsNodes: 3,
+  natsKills: 2,
+  crashBeforeSend: true,
+  narrowShare: 0.04,
+  narrowCapacity: 1,
+  hangUntilAborted: 6,
+  hangCapacity: 2,
+  hangForever: 3,
   window: 200,
   ackWaitMs: 5_000,
   heartbeatIntervalMs: 250,
@@ -56,6 +80,7 @@ export const DEFAULT_CHAOS_SETTINGS: Omit<ChaosSettings, 'seed'> = {
   attemptTimeoutMs: 10_000,
   drainTimeoutMs: 120_000,
   goalMaxRecoveryMs: 2_000,
+  goalOrchestratorRecoveryMarginMs: 2_000,
   logLevel: 'warn',
   keepWorkDir: false,
 };
@@ -67,12 +92,13 @@ export interface ChaosOutcome {
 }
 
 const SUBJECT_PREFIX = 'chaos';
-const CAPABILITY = 'chaos';
 const PROGRESS_MS = 2_000;
 
 /**
- * The chaos run: a real nats-server, orchestrators and agent processes; the planned tasks
- * submitted through MCP while agents, one orchestrator and nats-server are killed and restarted;
+ * The chaos run: a real nats-server cluster (or one server), orchestrators and agent processes;
+ * the planned tasks submitted through MCP while agents, orchestrators and nats-server nodes are
+ * SIGKILLed and started again, an orchestrator crashes between journal write and send, two
+ * orchestrators overfill a small agent and some handlers hang;
  * then, once every accepted task is final (or the drain time is up), the verdict from the KV
  * bucket. Every process and the work dir are gone when it returns or throws (and if `signal`
  * aborts it).
@@ -99,21 +125,22 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
       teardown.add('remove the work dir', () => rm(workDir, { recursive: true, force: true }));
     }
     const plan = planChaos(settings, seededRandom(settings.seed));
-    say(`seed ${String(settings.seed)}: ${String(settings.tasks)} tasks, ${String(plan.events.length)} faults; starting nats-server, ${String(settings.orchestrators)} orchestrators and ${String(settings.agents)} agents in ${workDir}`);
+    say(`seed ${String(settings.seed)}: ${String(settings.tasks)} tasks, ${String(plan.events.length)} faults; starting ${settings.natsNodes > 1 ? `a ${String(settings.natsNodes)}-node nats-server cluster` : 'nats-server'}, ${String(settings.orchestrators)} orchestrators and ${String(settings.agents)} + 2 agents in ${workDir}`);
     const fleet = await Promise.race([ChaosFleet.start({ ...settings, workDir, subjectPrefix: SUBJECT_PREFIX, startedAt }, teardown, say), abortedNow]);
+    say(`nats-server ${fleet.natsSetup.version}, ${String(fleet.natsSetup.nodes)} node(s), replicas ${String(fleet.natsSetup.replicas)}`);
 
     const ledger = new TaskLedger();
-    const observer = new KvTaskObserver(fleet.natsUrl, tasksBucket(SUBJECT_PREFIX), ledger, say);
+    const observer = new KvTaskObserver(fleet.natsUrls, tasksBucket(SUBJECT_PREFIX), ledger, say);
     teardown.add('stop the observer', () => observer.stop());
     await Promise.race([observer.start(30_000), abortedNow]);
 
     const tasksPerSecond = submissionRate(plan.events, settings.tasks, settings.ackWaitMs);
     const submitter = new TaskSubmitter(
-      { urls: fleet.mcpUrls, token: fleet.token, capability: CAPABILITY, window: settings.window, tasksPerSecond, callTimeoutMs: 10_000, giveUpAfterMs: 120_000, windowPatienceMs: 10_000 },
+      { urls: fleet.mcpUrls, token: fleet.token, capabilityOf: (task) => capabilityOf(task.kind), window: settings.window, tasksPerSecond, callTimeoutMs: 10_000, giveUpAfterMs: 120_000, windowPatienceMs: 10_000 },
       ledger,
     );
     teardown.add('close the MCP clients', () => submitter.close());
-    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, startedAt }, say, signal);
+    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, orchestratorRecoveryMarginMs: settings.goalOrchestratorRecoveryMarginMs, startedAt }, say, signal);
     const progress = setInterval(() => {
       say(`submitted ${String(submitter.submitted)}/${String(settings.tasks)} · final ${String(ledger.finishedCount)} · KV revisions ${String(observer.stats().revisions)} · faults ${driver.progress}`);
     }, PROGRESS_MS);
@@ -134,6 +161,7 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
     await observer.readAll();
     clearInterval(progress);
     const durationMs = Date.now() - startedAt;
+    const executions = await readExecutions(fleet.executionsDir);
     const report = buildChaosReport({
       seed: settings.seed,
       plan,
@@ -143,11 +171,14 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
       submission: submitter.stats(),
       observer: observer.stats(),
       kills: driver.kills,
-      orchestratorRestarts: driver.orchestratorRestarts,
-      natsRestarts: driver.natsRestarts,
-      executions: await readExecutions(fleet.executionsDir),
+      orchestratorLosses: driver.orchestratorLosses,
+      natsKills: driver.natsKills,
+      nats: fleet.natsSetup,
+      executions: executions.counts,
+      executionsPerTask: executions.perTask,
       incidents: [...fleet.incidents, ...driver.incidents].sort((a, b) => a.atMs - b.atMs),
       goalMaxRecoveryMs: settings.goalMaxRecoveryMs,
+      goalMaxOrchestratorRecoveryMs: settings.ackWaitMs + settings.goalOrchestratorRecoveryMarginMs,
     });
     return { report, workDir: settings.keepWorkDir ? workDir : undefined };
   } finally {

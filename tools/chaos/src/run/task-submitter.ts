@@ -7,7 +7,8 @@ import { McpEndpoint, SubmissionError } from './mcp-endpoint.js';
 export interface SubmitterSettings {
   readonly urls: readonly string[];
   readonly token: string;
-  readonly capability: string;
+  /** The capability each kind of task requires. */
+  readonly capabilityOf: (task: PlannedTask) => string;
   /** Most tasks submitted and not yet final at once. */
   readonly window: number;
   /** Submission pace: task i is not submitted before i / tasksPerSecond seconds in. */
@@ -18,6 +19,13 @@ export interface SubmitterSettings {
   readonly giveUpAfterMs: number;
   /** With no task becoming final for this long, the window stops waiting (lost tasks must not stall the run). */
   readonly windowPatienceMs: number;
+}
+
+/** What the handler gets: the task's number, and for the hung kinds how to hang. */
+function dataOf(task: PlannedTask, index: number): Record<string, number | string> {
+  if (task.kind === 'hang_until_aborted') return { n: index + 1, hang: 'until_aborted' };
+  if (task.kind === 'hang_forever') return { n: index + 1, hang: 'forever' };
+  return { n: index + 1 };
 }
 
 /**
@@ -40,7 +48,7 @@ export class TaskSubmitter {
     private readonly settings: SubmitterSettings,
     private readonly ledger: TaskLedger,
   ) {
-    this.endpoints = settings.urls.map((url) => new McpEndpoint(url, settings.token, settings.capability));
+    this.endpoints = settings.urls.map((url) => new McpEndpoint(url, settings.token));
   }
 
   get submitted(): number {
@@ -55,9 +63,12 @@ export class TaskSubmitter {
   async submitAll(tasks: readonly PlannedTask[], beforeTask: (index: number) => Promise<void>, signal: AbortSignal): Promise<void> {
     const running = new Set<Promise<void>>();
     const startedAt = Date.now();
+    // Narrow tasks come in pairs that go out at the same moment, one to each orchestrator, to overfill their agent.
+    let burstStart = 0;
     for (const [index, task] of tasks.entries()) {
       await beforeTask(index);
-      const due = startedAt + (index * 1_000) / this.settings.tasksPerSecond - Date.now();
+      if (task.kind !== 'narrow' || tasks[index - 1]?.kind !== 'narrow' || index - burstStart >= 2) burstStart = index;
+      const due = startedAt + (burstStart * 1_000) / this.settings.tasksPerSecond - Date.now();
       if (due > 0) await delay(due, undefined, { signal });
       await this.slot(signal);
       this.started++;
@@ -91,7 +102,7 @@ export class TaskSubmitter {
     for (let attempt = 0; !signal.aborted; attempt++) {
       const endpoint = this.endpoints[(index + attempt) % this.endpoints.length] as McpEndpoint;
       try {
-        const outcome = await endpoint.distribute({ taskId: task.id, priority: task.priority, data: { n: index + 1 } }, this.settings.callTimeoutMs);
+        const outcome = await endpoint.distribute({ taskId: task.id, priority: task.priority, capability: this.settings.capabilityOf(task), data: dataOf(task, index) }, this.settings.callTimeoutMs);
         this.accepted.add(task.id);
         if (outcome === 'exists') this.alreadyExisted++;
         return;
