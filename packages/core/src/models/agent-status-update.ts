@@ -9,6 +9,8 @@ export const AgentStatusUpdateSchema = z
     isOnline: z.boolean().optional(),
     status: AgentStatusSchema.optional(),
     currentLoad: z.number().int().nonnegative().optional(),
+    /** From an agent on a transport: its session (see AgentSessionSchema); ignored elsewhere. */
+    session: z.string().min(16).max(64).optional(),
   })
   .refine((update) => !(update.isOnline !== undefined && update.status !== undefined), {
     message: 'give either isOnline or status, not both',

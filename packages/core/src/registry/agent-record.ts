@@ -68,6 +68,10 @@ export class AgentRecord implements AgentView {
   private timeSlot: number;
   /** The agent process's run, from its registration (see AgentRegistration.instanceId). */
   instanceId: string | undefined = undefined;
+  /** The session its transport registration was granted (checked on every later envelope); none for agents registered otherwise. */
+  session: string | undefined = undefined;
+  /** The principal that registered it through the engine; another may not take the id over. */
+  owner: string | undefined = undefined;
   /** `agent.<id>`, made on its first task (see `address`). */
   private addressString: string | undefined = undefined;
   /**
