@@ -20,8 +20,8 @@ const NAMED_IN_SUMMARY = 20;
 
 /**
  * Keeps a flood of warnings from becoming a flood of log lines: per warning message and
- * interval, one line per sender (the envelope's `from`, else the agent id, else the error code)
- * for the first `sendersPerInterval` senders; every further warning is counted, and when the
+ * interval, one line per sender and error code (the envelope's `from`, else the agent id; a
+ * sender that sent junk is unknown, so junk counts per code) for the first `sendersPerInterval`; every further warning is counted, and when the
  * interval ends one summary line per message says how many were held back and from whom. So a
  * junk flood costs at most `sendersPerInterval + 1` lines per message per interval. debug, info
  * and error lines pass through untouched.
@@ -99,7 +99,9 @@ export class SummarizingLogger implements Logger {
   }
 }
 
+/** The sender and what it got wrong: one line each per interval. */
 function senderOf(fields: LogFields | undefined): string {
-  const sender = fields?.from ?? fields?.agentId ?? fields?.code;
-  return typeof sender === 'string' ? sender : '';
+  const sender = fields?.from ?? fields?.agentId;
+  const code = fields?.code;
+  return `${typeof sender === 'string' ? sender : '?'} ${typeof code === 'string' ? code : ''}`.trimEnd();
 }
