@@ -3,7 +3,9 @@ import { AuthorizationError } from '../errors/authorization-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { LogFields, Logger } from '../ports/logger.js';
 import { SummarizingLogger } from '../ports/summarizing-logger.js';
+import { AgentBreaker } from '../registry/agent-breaker.js';
 import { TRANSPORT_OWNER } from '../registry/agent-claims.js';
+import type { AgentRecord } from '../registry/agent-record.js';
 import { LoopLag } from '../timers/loop-lag.js';
 import { createTestCore } from '../testing/create-test-core.test-helpers.js';
 import { CoreOptionsSchema } from '../engine/core-options.js';
@@ -171,5 +173,26 @@ describe('LoopLag', () => {
     lag.tick(1_900);
     lag.tick(2_000);
     expect(lag.recentMaxMs).toBe(0);
+  });
+});
+
+describe('AgentBreaker', () => {
+  it('doubles each further quarantine up to the maximum, and an answer outside quarantine closes it', () => {
+    const breaker = new AgentBreaker({ afterFailures: 2, initialMs: 1_000, maxMs: 3_000 });
+    const agent = { capacity: 4 } as AgentRecord;
+    expect(breaker.strike(agent, 0)).toBeUndefined();
+    expect(breaker.strike(agent, 0)).toBe(1_000);
+    expect(breaker.strike(agent, 500)).toBeUndefined();
+    expect(breaker.endQuarantines(999)).toEqual([]);
+    expect(breaker.endQuarantines(1_000)).toEqual([agent]);
+    // On probation one failure is enough.
+    expect(breaker.strike(agent, 1_100)).toBe(2_000);
+    breaker.endQuarantines(3_100);
+    expect(breaker.strike(agent, 3_200)).toBe(3_000);
+    expect(breaker.close(agent, 4_000)).toBeUndefined();
+    expect(breaker.isQuarantined(agent, 4_000)).toBe(true);
+    breaker.endQuarantines(6_200);
+    expect(breaker.close(agent, 6_300)).toBe(4);
+    expect(breaker.size).toBe(0);
   });
 });
