@@ -95,7 +95,7 @@ async function setUp(options: CoreOptionsInput = {}): Promise<Fixture> {
 async function honestAgent(
   f: Fixture,
   agentId: string,
-  handler: (taskId: string) => Promise<unknown> | unknown,
+  handler: (taskId: string) => unknown,
   extra: { priority?: number; authToken?: string } = {},
 ): Promise<{ agent: SwitchyardAgent; runs: Map<string, number> }> {
   const runs = new Map<string, number>();

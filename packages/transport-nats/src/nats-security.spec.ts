@@ -4,7 +4,7 @@ import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';
 import { SwitchyardAgent } from '@switchyard/agent';
 import { Container } from 'inversify';
-import { connect } from 'nats';
+import { connect, Events } from 'nats';
 import { createUser } from 'nkeys.js';
 import type { KeyPair } from 'nkeys.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -142,7 +142,7 @@ describe('NATS credentials', () => {
     void (async () => {
       for await (const status of intruder.status()) {
         const context = (status as { permissionContext?: { operation: string; subject: string } }).permissionContext;
-        if (status.type === 'error' && context !== undefined) violations.push(`${String(status.data)} ${context.operation} ${context.subject}`);
+        if (status.type === Events.Error && context !== undefined) violations.push(`${typeof status.data === 'string' ? status.data : ''} ${context.operation} ${context.subject}`);
       }
     })();
     const send = (subject: string, kind: string, payload: Record<string, unknown>): void => {

@@ -4,7 +4,7 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 export function newAgentSession(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(22));
   let session = '';
-  for (const byte of bytes) session += BASE64URL[byte & 63];
+  for (const byte of bytes) session += BASE64URL.charAt(byte & 63);
   return session;
 }
 

@@ -5,7 +5,7 @@ import type { LogFields, Logger } from '../ports/logger.js';
 import { SummarizingLogger } from '../ports/summarizing-logger.js';
 import { AgentBreaker } from '../registry/agent-breaker.js';
 import { TRANSPORT_OWNER } from '../registry/agent-claims.js';
-import type { AgentRecord } from '../registry/agent-record.js';
+import { AgentRecord } from '../registry/agent-record.js';
 import { LoopLag } from '../timers/loop-lag.js';
 import { createTestCore } from '../testing/create-test-core.test-helpers.js';
 import { CoreOptionsSchema } from '../engine/core-options.js';
@@ -179,7 +179,7 @@ describe('LoopLag', () => {
 describe('AgentBreaker', () => {
   it('doubles each further quarantine up to the maximum, and an answer outside quarantine closes it', () => {
     const breaker = new AgentBreaker({ afterFailures: 2, initialMs: 1_000, maxMs: 3_000 });
-    const agent = { capacity: 4 } as AgentRecord;
+    const agent = new AgentRecord('a', new Set(['work']), 0, 4, undefined, 1, 0);
     expect(breaker.strike(agent, 0)).toBeUndefined();
     expect(breaker.strike(agent, 0)).toBe(1_000);
     expect(breaker.strike(agent, 500)).toBeUndefined();

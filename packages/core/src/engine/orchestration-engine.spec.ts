@@ -35,7 +35,7 @@ const sessions = new WeakMap<TestCore, Map<string, string>>();
 
 /** Registers an agent the way one on the wire does, and returns the session its ack grants. */
 async function registerOver(core: TestCore, payload: { agentId: string; capabilities: string[]; priority?: number }): Promise<string> {
-  const register = fromAgent(payload.agentId, { kind: 'agent_register', payload } as Pick<Envelope, 'kind' | 'payload'>);
+  const register = fromAgent(payload.agentId, { kind: 'agent_register', payload });
   await core.transport.inject(register);
   const ack = core.transport.sent.find((envelope) => envelope.kind === 'ack' && envelope.correlationId === register.id);
   const session = ack?.kind === 'ack' && ack.payload.ok ? ack.payload.session : undefined;
