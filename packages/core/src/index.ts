@@ -7,7 +7,8 @@ export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AgentRegisterPayloadSc
 export type { AckPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
 export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
 export { AgentRegistrationSchema } from './models/agent-registration.js';
-export type { AgentRegistration, ParsedAgentRegistration } from './models/agent-registration.js';
+export type { AgentRegistration, JournaledAgent, ParsedAgentRegistration } from './models/agent-registration.js';
+export { JournaledAgentSchema } from './models/agent-registration.js';
 export { AgentStatusSchema } from './models/agent-status.js';
 export type { AgentStatus } from './models/agent-status.js';
 export { AgentStatusUpdateSchema } from './models/agent-status-update.js';

@@ -143,9 +143,10 @@ export class TaskDistributor {
   registerAgent(input: AgentRegistration, overTransport = false, claim?: AgentClaim): AgentSnapshot {
     const registration = parseInput(AgentRegistrationSchema, input, 'agent registration');
     if (claim !== undefined) this.checkClaim(registration, claim);
-    // Other orchestrators learn transport agents from the journal (they reach every replica anyway).
+    // Other orchestrators learn transport agents from the journal (they reach every replica anyway),
+    // with the session: a replica that never heard the registration accepts the agent's answers too.
     if (overTransport && this.journal !== undefined) {
-      this.journal.recordAgent(registration).catch((error: unknown) => {
+      this.journal.recordAgent(claim === undefined ? registration : { ...registration, ...claim }).catch((error: unknown) => {
         this.logger.warn('could not journal an agent registration', { agentId: registration.agentId, error: String(error) });
       });
     }
@@ -532,9 +533,11 @@ export class TaskDistributor {
       settled: (entry) => {
         this.settledElsewhere(entry);
       },
-      agentRegistered: (registration) => {
+      agentRegistered: (journaled) => {
+        const { owner, session, ...registration } = journaled;
         const known = this.registry.get(registration.agentId);
-        if (known === undefined || known.instanceId !== registration.instanceId) this.applyRegistration(registration, true);
+        if (known !== undefined && known.instanceId === registration.instanceId && known.session === session) return;
+        this.applyRegistration(registration, true, owner === undefined ? undefined : { owner, ...(session === undefined ? {} : { session }) });
       },
       agentUnregistered: (agentId) => {
         if (this.registry.get(agentId) !== undefined) this.unregisterAgent(agentId);
