@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashToken } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,40 @@ describe('a fleet of agent processes over NATS', () => {
     expect((await textA.exited).code).toBe(0);
     expect((await orchestrator.exited).code).toBe(0);
     expect(orchestrator.stdout).toContain('Switchyard stopped cleanly.');
+  });
+
+  it('with agents.requireToken lets in the demo fleet and an agent with its token, and turns away one without', async () => {
+    const transport = `transport:\n  kind: nats\n  servers: ["${server.url}"]\n  subjectPrefix: guarded\n`;
+    const agentToken = 'fleet-text-a-token';
+    const orchestratorConfig = join(configDir, 'guarded.yaml');
+    await writeFile(
+      orchestratorConfig,
+      `${transport}agents:\n  requireToken: true\nauth:\n  tokens:\n` +
+        `    - { name: text-a, sha256: "${await hashToken(agentToken)}", permissions: [agents:register, agents:update, tasks:respond], agentId: text-a }\n` +
+        `logging:\n  level: info\ndemo:\n  agents:\n    - { id: demo-1, capabilities: [text] }\n`,
+    );
+    const orchestrator = new CliProcess(['start', '--config', orchestratorConfig]);
+    processes.push(orchestrator);
+    await orchestrator.waitFor(/Press Ctrl-C to stop/);
+    await orchestrator.waitFor(/agent registered agentId=demo-1/);
+
+    const withToken = join(configDir, 'agent-with-token.yaml');
+    await writeFile(withToken, `${transport}logging:\n  level: warn\nagent:\n  handler: ${handler}\n  token: ${agentToken}\n`);
+    const admitted = new CliProcess(['agent', '--config', withToken, '--id', 'text-a', '--capabilities', 'text']);
+    processes.push(admitted);
+    await admitted.waitFor(/agent text-a registered: \[text\] over nats/);
+
+    const withoutToken = join(configDir, 'agent-without-token.yaml');
+    await writeFile(withoutToken, `${transport}logging:\n  level: warn\nagent:\n  handler: ${handler}\n`);
+    const refused = new CliProcess(['agent', '--config', withoutToken, '--id', 'text-b', '--capabilities', 'text']);
+    const { code } = await refused.exited;
+    expect(code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('UNAUTHENTICATED');
+
+    admitted.kill('SIGTERM');
+    expect((await admitted.exited).code).toBe(0);
+    orchestrator.kill('SIGTERM');
+    expect((await orchestrator.exited).code).toBe(0);
   });
 
   it('refuses to run an agent on the in-memory transport, which cannot reach another process', async () => {

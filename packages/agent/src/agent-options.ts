@@ -26,6 +26,13 @@ export const AgentOptionsSchema = z.strictObject({
    * retried before it is given up. The orchestrator's attempt timeout retries the task anyway.
    */
   answerRetryMs: z.number().int().nonnegative().default(60_000),
+  /** Sent with the registration when the orchestrator asks agents for a token (an agent-bound one with agents:register). */
+  authToken: z.string().min(1).max(4096).optional(),
+  /**
+   * How long start() keeps trying while the orchestrator says the id is still held by a live
+   * agent (AGENT_ID_IN_USE: a previous run of this agent that has not yet missed its heartbeats).
+   */
+  registerWaitMs: z.number().int().nonnegative().default(15_000),
 });
 
 export type AgentOptions = z.input<typeof AgentOptionsSchema>;

@@ -246,3 +246,47 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect(distributor.getTask('job').status).toBe('cancelled');
   });
 });
+
+describe('SwitchyardAgent restarting under the same id', () => {
+  it('waits while its previous run still holds the id, then takes it over once that run missed its heartbeats', async () => {
+    const container = new Container();
+    container.load(
+      createCoreModule({ agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createMemoryTransportModule(),
+    );
+    const engine = container.get(OrchestrationEngine);
+    const distributor = container.get(TaskDistributor);
+    const bus = container.get(MemoryBus);
+    await engine.start();
+    const crashedTransport = new InMemoryTransport(bus);
+    const first = new SwitchyardAgent({ agentId: 'phoenix', capabilities: ['work'] }, crashedTransport, () => 'first run');
+    await first.start();
+    // The process dies: no unregister, no more heartbeats.
+    await crashedTransport.stop();
+    const second = new SwitchyardAgent({ agentId: 'phoenix', capabilities: ['work'] }, new InMemoryTransport(bus), () => 'second run');
+    await second.start();
+    expect(distributor.getAgent('phoenix').status).toBe('online');
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['work'] });
+    await expect(engine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({ result: 'second run' });
+    await second.stop();
+    await engine.stop();
+  });
+
+  it('gives up when the id stays held for longer than registerWaitMs', async () => {
+    const container = new Container();
+    container.load(
+      createCoreModule({ agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createMemoryTransportModule(),
+    );
+    const engine = container.get(OrchestrationEngine);
+    const bus = container.get(MemoryBus);
+    await engine.start();
+    const holder = new SwitchyardAgent({ agentId: 'held', capabilities: ['work'] }, new InMemoryTransport(bus), () => 'holder');
+    await holder.start();
+    const latecomer = new SwitchyardAgent({ agentId: 'held', capabilities: ['work'], registerWaitMs: 500 }, new InMemoryTransport(bus), () => 'latecomer');
+    await expect(latecomer.start()).rejects.toMatchObject({ code: 'AGENT_ID_IN_USE' });
+    expect(latecomer.isRunning).toBe(false);
+    await holder.stop();
+    await engine.stop();
+  });
+});

@@ -4,6 +4,7 @@ import {
   CommunicationError,
   isJsonValue,
   JsonValueSchema,
+  newAgentSession,
   nextEnvelopeId,
   ORCHESTRATOR_ADDRESS,
   parseInput,
@@ -57,6 +58,11 @@ export class SwitchyardAgent {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   /** This run of the agent: a restarted agent gets a new one, so the orchestrator re-sends what the old run held. */
   private readonly instanceId = globalThis.crypto.randomUUID();
+  /**
+   * The session this run asks for at registration, and then carries on every envelope: made here
+   * (not by the orchestrator) so that several orchestrators hearing one registration agree on it.
+   */
+  private session = newAgentSession();
   private status: AgentStatus = 'offline';
 
   constructor(
@@ -101,7 +107,7 @@ export class SwitchyardAgent {
     // Online here before the orchestrator hears of it: a task it sends right after the ack is taken, not refused.
     this.status = 'online';
     try {
-      ack = await this.register();
+      ack = await this.registerWhenFree();
     } catch (error) {
       this.status = 'offline';
       await this.disconnect();
@@ -116,15 +122,34 @@ export class SwitchyardAgent {
     }
   }
 
-  private register(): Promise<OkAck> {
-    return this.request('agent_register', {
+  private async register(): Promise<OkAck> {
+    const ack = await this.request('agent_register', {
       agentId: this.options.agentId,
       capabilities: this.options.capabilities,
       priority: this.options.priority,
       ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
       ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
       instanceId: this.instanceId,
+      session: this.session,
+      ...(this.options.authToken === undefined ? {} : { authToken: this.options.authToken }),
     });
+    if (ack.session !== undefined) this.session = ack.session;
+    return ack;
+  }
+
+  /** Registers; while a previous run of this agent still holds the id (it has not missed its heartbeats yet), waits as the orchestrator says and tries again. */
+  private async registerWhenFree(): Promise<OkAck> {
+    const giveUpAt = Date.now() + this.options.registerWaitMs;
+    for (;;) {
+      try {
+        return await this.register();
+      } catch (error) {
+        const retryAfterMs = error instanceof OrchestratorRejectedError && error.code === 'AGENT_ID_IN_USE' ? error.details.retryAfterMs : undefined;
+        if (typeof retryAfterMs !== 'number' || Date.now() + retryAfterMs > giveUpAt) throw error;
+        this.logger.info('agent id still held by a previous run: waiting for it to lapse', { agentId: this.agentId, retryAfterMs });
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
+      }
+    }
   }
 
   /**
@@ -139,7 +164,7 @@ export class SwitchyardAgent {
       this.logger.warn('could not announce draining', { agentId: this.agentId, error: String(error) });
     });
     await this.drain();
-    await this.request('agent_unregister', { agentId: this.agentId }).catch((error: unknown) => {
+    await this.request('agent_unregister', { agentId: this.agentId, session: this.session }).catch((error: unknown) => {
       this.logger.warn('could not unregister', { agentId: this.agentId, error: String(error) });
     });
     await this.disconnect();
@@ -153,7 +178,7 @@ export class SwitchyardAgent {
     const previous = this.status;
     this.status = status;
     try {
-      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load, stuckTasks: this.stuck });
+      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load, stuckTasks: this.stuck, session: this.session });
     } catch (error) {
       if (this.status === status) this.status = previous;
       throw error;
@@ -162,14 +187,17 @@ export class SwitchyardAgent {
 
   /** Sends the agent's own count of tasks in hand, correcting the orchestrator's. */
   async reportLoad(): Promise<void> {
-    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load, stuckTasks: this.stuck });
+    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load, stuckTasks: this.stuck, session: this.session });
   }
 
-  /** A heartbeat is a status report; an orchestrator that no longer knows us (it restarted) gets a new registration. */
+  /**
+   * A heartbeat is a status report. An orchestrator that no longer knows us (it restarted, or
+   * forgot us after a long absence) or knows our id under another session gets a new registration.
+   */
   private sendHeartbeat(): void {
-    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load, stuckTasks: this.stuck })
+    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load, stuckTasks: this.stuck, session: this.session })
       .catch(async (error: unknown) => {
-        if (error instanceof OrchestratorRejectedError && error.code === 'AGENT_NOT_FOUND') {
+        if (error instanceof OrchestratorRejectedError && (error.code === 'AGENT_NOT_FOUND' || error.code === 'SESSION_INVALID')) {
           this.logger.info('the orchestrator forgot this agent: registering again', { agentId: this.agentId });
           await this.register();
           return;
@@ -260,7 +288,7 @@ export class SwitchyardAgent {
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
-      this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
+      this.answer(envelope, failed(envelope, this.agentId, this.session, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
       return undefined;
     }
     const task: AgentTask = {
@@ -335,16 +363,17 @@ export class SwitchyardAgent {
 
   private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
     const result = value ?? null;
-    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, agentId: this.agentId, status: 'completed', result };
+    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, agentId: this.agentId, status: 'completed', result, session: this.session };
     const checked = JsonValueSchema.safeParse(result);
     const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
-    return failed(envelope, this.agentId, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
+    return failed(envelope, this.agentId, this.session, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
   }
 
   private failure(envelope: EnvelopeOf<'task_request'>, error: unknown): TaskResponsePayload {
     return failed(
       envelope,
       this.agentId,
+      this.session,
       error instanceof TaskFailure
         ? { code: error.code, message: error.message, permanent: error.permanent }
         : { code: 'HANDLER_ERROR', message: error instanceof Error ? error.message : String(error) },
@@ -420,6 +449,6 @@ export class SwitchyardAgent {
   }
 }
 
-function failed(request: EnvelopeOf<'task_request'>, agentId: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
-  return { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error };
+function failed(request: EnvelopeOf<'task_request'>, agentId: string, session: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
+  return { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error, session };
 }

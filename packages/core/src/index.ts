@@ -3,11 +3,12 @@
 import 'reflect-metadata';
 
 // Models and their schemas
-export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AnswerRefusedPayloadSchema, TaskCancelPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
+export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AgentRegisterPayloadSchema, AgentSessionSchema, AnswerRefusedPayloadSchema, TaskCancelPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
 export type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskCancelPayload, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
 export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
 export { AgentRegistrationSchema } from './models/agent-registration.js';
-export type { AgentRegistration, ParsedAgentRegistration } from './models/agent-registration.js';
+export type { AgentRegistration, JournaledAgent, ParsedAgentRegistration } from './models/agent-registration.js';
+export { JournaledAgentSchema } from './models/agent-registration.js';
 export { AgentStatusSchema } from './models/agent-status.js';
 export type { AgentStatus } from './models/agent-status.js';
 export { AgentStatusUpdateSchema } from './models/agent-status-update.js';
@@ -52,6 +53,10 @@ export type { Clock } from './ports/clock.js';
 export { SystemClock } from './ports/system-clock.js';
 export type { Logger, LogFields } from './ports/logger.js';
 export { SilentLogger } from './ports/silent-logger.js';
+export { SummarizingLogger } from './ports/summarizing-logger.js';
+export type { SummarizingLoggerOptions } from './ports/summarizing-logger.js';
+export { TRANSPORT_OWNER } from './registry/agent-claims.js';
+export { isSameSession, newAgentSession } from './auth/agent-session.js';
 
 // Registry and strategies
 export { AgentRegistry } from './registry/agent-registry.js';

@@ -41,9 +41,19 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
   let logger: RecordingLogger;
   let agent: NatsConnection;
   let envelopeCounter = 0;
+  /** The session from our registration's ack: every later envelope carries it (docs/protocol.md, "Sessions"). */
+  let session = '';
   const inbox: Record<string, unknown>[] = [];
   /** The shape of each message that arrived: one envelope, an array, or one with a packed run in it. */
   const shapes: ('envelope' | 'array' | 'run')[] = [];
+
+  /** Registers and keeps the session the ack grants. */
+  async function register(payload: Record<string, unknown>): Promise<void> {
+    const registration = await toOrchestrator('agent_register', payload);
+    await waitUntil(() => inbox.some((envelope) => envelope.correlationId === registration), 'the registration is acknowledged');
+    const ack = inbox.find((envelope) => envelope.correlationId === registration) as { payload: { ok: boolean; session?: string } };
+    session = ack.payload.session ?? '';
+  }
 
   /** Publishes an envelope to the orchestrator (step 2 of the doc). */
   async function toOrchestrator(kind: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
@@ -94,7 +104,8 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
   it('registers, receives a task and answers it', async () => {
     const registration = await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'], priority: 2, capacity: 4 });
     await waitUntil(() => inbox.some((envelope) => envelope.correlationId === registration), 'the registration is acknowledged');
-    expect(inbox.find((envelope) => envelope.correlationId === registration)).toMatchObject({ kind: 'ack', payload: { ok: true, heartbeatIntervalMs: 1_000 } });
+    expect(inbox.find((envelope) => envelope.correlationId === registration)).toMatchObject({ kind: 'ack', payload: { ok: true, heartbeatIntervalMs: 1_000, session: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as unknown } });
+    session = (inbox.find((envelope) => envelope.correlationId === registration) as { payload: { session: string } }).payload.session;
     expect(distributor.getAgent('bare-1')).toMatchObject({ capabilities: ['shout'], priority: 2, capacity: 4, status: 'online' });
 
     const task = await engine.createTask({ authToken: TOKEN, taskType: 'shout', requiredCapabilities: ['shout'], taskData: { text: 'hello' } });
@@ -104,22 +115,21 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     expect(request.payload).toMatchObject({ taskId: task.id, attempt: 1, data: { text: 'hello' } });
     await toOrchestrator(
       'task_response',
-      { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: 'bare-1', status: 'completed', result: request.payload.data.text.toUpperCase() },
+      { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: 'bare-1', status: 'completed', result: request.payload.data.text.toUpperCase(), session },
       { correlationId: request.id },
     );
     await expect(execution).resolves.toMatchObject({ agentId: 'bare-1', status: 'completed', result: 'HELLO' });
 
-    const status = await toOrchestrator('agent_status', { agentId: 'bare-1', status: 'draining', currentLoad: 0 });
+    const status = await toOrchestrator('agent_status', { agentId: 'bare-1', status: 'draining', currentLoad: 0, session });
     await waitUntil(() => inbox.some((envelope) => envelope.correlationId === status), 'the status is acknowledged');
     expect(distributor.getAgent('bare-1').status).toBe('draining');
-    const leave = await toOrchestrator('agent_unregister', { agentId: 'bare-1' });
+    const leave = await toOrchestrator('agent_unregister', { agentId: 'bare-1', session });
     await waitUntil(() => inbox.some((envelope) => envelope.correlationId === leave), 'the unregistration is acknowledged');
     expect(distributor.listAgents()).toEqual([]);
   });
 
   it('has malformed or foreign messages rejected, logged, and without effect; the orchestrator keeps working', async () => {
-    await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'] });
-    await waitUntil(() => distributor.listAgents().length === 1, 'registered');
+    await register({ agentId: 'bare-1', capabilities: ['shout'] });
     await distributor.distributeTask({ taskId: 'real', taskType: 'shout', requiredCapabilities: ['shout'], taskData: null, senderId: 'test' });
     const before = { agents: distributor.listAgents(), tasks: distributor.listTasks() };
 
@@ -129,25 +139,26 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     };
     await raw('this is not json');
     await raw(JSON.stringify({ kind: 'task_response', payload: { taskId: 'real' } }));
-    await toOrchestrator('task_response', { taskId: 'no-such-task', attempt: 1, agentId: 'bare-1', status: 'completed', result: 1 });
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'someone-else', status: 'completed', result: 'stolen' });
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 7, agentId: 'bare-1', status: 'completed', result: 'stale' });
+    await toOrchestrator('task_response', { taskId: 'no-such-task', attempt: 1, agentId: 'bare-1', status: 'completed', result: 1, session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'someone-else', status: 'completed', result: 'stolen', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 7, agentId: 'bare-1', status: 'completed', result: 'stale', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'no session' });
     await toOrchestrator('agent_register', { agentId: 'victim', capabilities: ['shout'] });
 
-    await waitUntil(() => logger.warnings.length >= 6, 'each one is logged');
+    // One line per sender and code (repeats are summarised later): the two junk messages share one.
+    await waitUntil(() => logger.warnings.length >= 6, 'each kind of refusal is logged');
     const reasons = logger.warnings.map((warning) => String(warning.fields.code));
-    expect(reasons.filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(2);
-    expect(reasons).toEqual(expect.arrayContaining(['TASK_NOT_FOUND', 'NOT_ASSIGNED_AGENT', 'STALE_ATTEMPT']));
+    expect(reasons.filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(1);
+    expect(reasons).toEqual(expect.arrayContaining(['TASK_NOT_FOUND', 'NOT_ASSIGNED_AGENT', 'STALE_ATTEMPT', 'SESSION_INVALID']));
     expect({ agents: distributor.listAgents(), tasks: distributor.listTasks() }).toEqual(before);
 
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'genuine' });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'genuine', session });
     await waitUntil(() => distributor.getTask('real').status === 'completed', 'the genuine answer still counts');
     expect(distributor.getTask('real').result).toBe('genuine');
   });
 
   it('gets packed runs only once it has sent one, and arrays before', async () => {
-    await toOrchestrator('agent_register', { agentId: 'bare-1', capabilities: ['shout'], capacity: 8 });
-    await waitUntil(() => distributor.listAgents().length === 1, 'registered');
+    await register({ agentId: 'bare-1', capabilities: ['shout'], capacity: 8 });
     const distributeThree = (first: number): Promise<unknown> =>
       Promise.all([first, first + 1, first + 2].map((n) => distributor.distributeTask({ taskId: `t-${String(n)}`, taskType: 'shout', requiredCapabilities: ['shout'], taskData: n, senderId: 'test' })));
     const requests = (): { payload: { taskId: string; attempt: number; data: number } }[] =>
@@ -159,7 +170,7 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
 
     // Answer all three in one packed run: from now on the orchestrator knows this agent reads them.
     envelopeCounter++;
-    const payloads = requests().map(({ payload }) => ({ taskId: payload.taskId, attempt: payload.attempt, agentId: 'bare-1', status: 'completed', result: payload.data * 10 }));
+    const payloads = requests().map(({ payload }) => ({ taskId: payload.taskId, attempt: payload.attempt, agentId: 'bare-1', status: 'completed', result: payload.data * 10, session }));
     const run = { id: `bare-${String(envelopeCounter)}`, kind: 'task_response', from: 'agent.bare-1', to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payloads };
     agent.publish(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(run)));
     await agent.flush();

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { JournaledTask, Logger, MessagePriority, ParsedAgentRegistration, ParsedTaskResponse, TaskJournal, TaskJournalSink } from '@switchyard/core';
-import { AgentRegistrationSchema, CommunicationError, FINISHED_TASK_STATUSES, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskResponseInputSchema } from '@switchyard/core';
+import type { JournaledAgent, JournaledTask, Logger, MessagePriority, ParsedTaskResponse, TaskJournal, TaskJournalSink } from '@switchyard/core';
+import { CommunicationError, FINISHED_TASK_STATUSES, JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskResponseInputSchema } from '@switchyard/core';
 import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator, Status } from 'nats';
 import { AckPolicy, connect, DeliverPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
 import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';
@@ -227,7 +227,7 @@ export class JetStreamTaskJournal implements TaskJournal {
     }
   }
 
-  async recordAgent(registration: ParsedAgentRegistration): Promise<void> {
+  async recordAgent(registration: JournaledAgent): Promise<void> {
     try {
       await this.require().agents.put(registration.agentId, encoder.encode(JSON.stringify(registration)));
     } catch (error) {
@@ -326,7 +326,7 @@ export class JetStreamTaskJournal implements TaskJournal {
         sink.agentUnregistered(entry.key);
         continue;
       }
-      const parsed = AgentRegistrationSchema.safeParse(parseJson(entry.value));
+      const parsed = JournaledAgentSchema.safeParse(parseJson(entry.value));
       if (parsed.success) sink.agentRegistered(parsed.data);
       else this.logger.warn('ignored a malformed agent in the journal', { key: entry.key });
     }

@@ -48,6 +48,7 @@ export async function runAgent(options: AgentCommandOptions, io: CommandIo): Pro
       ...(priority === undefined ? {} : { priority }),
       ...(capacity === undefined ? {} : { capacity }),
       ...(config.agent.metadata === undefined ? {} : { metadata: config.agent.metadata }),
+      ...(config.agent.token === undefined ? {} : { authToken: config.agent.token }),
     },
     wiring.connect(),
     handler,

@@ -44,6 +44,8 @@ export const AgentProcessOptionsSchema = z.strictObject({
   metadata: JsonObjectSchema.optional(),
   /** Path of a module whose default export (or `handler` export) is the task handler. */
   handler: z.string().min(1).optional(),
+  /** Sent with the registration (needed where the orchestrator sets agents.requireToken): a token with agents:register, best bound to this agent's id. */
+  token: z.string().min(1).max(4096).optional(),
 });
 
 /** A strategy plugin: an npm package (or a path, relative to the config file) whose default export is defineStrategy(...). */

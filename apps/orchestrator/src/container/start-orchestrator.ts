@@ -19,7 +19,7 @@ export async function startOrchestrator(config: OrchestratorConfig, logger: Logg
   const orchestrator = await buildOrchestrator(config, logger, baseDir);
   const stopLogging = logDistributionEvents(orchestrator.distributor, logger);
   await orchestrator.engine.start();
-  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger);
+  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger, orchestrator.internalToken);
   return {
     orchestrator,
     fleet,

@@ -28,8 +28,11 @@ export function demoHandler(agent: DemoAgent) {
   };
 }
 
-/** Starts the configured demo agents in this process, each on its own transport connection. */
-export async function startDemoFleet(agents: readonly DemoAgent[], connect: () => Transport, logger: Logger): Promise<SwitchyardAgent[]> {
+/**
+ * Starts the configured demo agents in this process, each on its own transport connection.
+ * `authToken`: what they register with (the daemon's own token, so agents.requireToken holds for them too).
+ */
+export async function startDemoFleet(agents: readonly DemoAgent[], connect: () => Transport, logger: Logger, authToken?: string): Promise<SwitchyardAgent[]> {
   const started: SwitchyardAgent[] = [];
   try {
     for (const agent of agents) {
@@ -40,6 +43,7 @@ export async function startDemoFleet(agents: readonly DemoAgent[], connect: () =
           priority: agent.priority,
           ...(agent.capacity === undefined ? {} : { capacity: agent.capacity }),
           metadata: { demo: true, latencyMs: agent.latencyMs },
+          ...(authToken === undefined ? {} : { authToken }),
         },
         connect(),
         demoHandler(agent),

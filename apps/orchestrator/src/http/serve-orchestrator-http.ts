@@ -24,7 +24,9 @@ export interface ServedHttp {
  */
 export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger, fastAgent?: FastAgentBridge): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
-  const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor, fastAgent === undefined ? undefined : () => fastAgent.serverStats()) : undefined;
+  const metrics = config.metrics.enabled
+    ? new SwitchyardMetrics(orchestrator.distributor, { guard: orchestrator.engine, fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats() })
+    : undefined;
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
   const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];

@@ -16,7 +16,7 @@ describe('fast-agent metrics on /metrics', () => {
       stats('fleet', { sessionsOpen: 8, calls: { ...stats('x').calls, ok: 40, timeout: 3, busy: 2 }, answeredCount: 40, answeredSecondsSum: 2.5 }),
       stats('backup', { up: false, circuit: 'open', downs: 2 }),
     ];
-    const metrics = new SwitchyardMetrics(new FakeDistributionWatch(), () => servers);
+    const metrics = new SwitchyardMetrics(new FakeDistributionWatch(), { fastAgentStats: () => servers });
     let samples = parsePrometheusText(await metrics.text());
     expect(sampleSum(samples, 'switchyard_fast_agent_server_up', { server: 'fleet' })).toBe(1);
     expect(sampleSum(samples, 'switchyard_fast_agent_server_up', { server: 'backup' })).toBe(0);

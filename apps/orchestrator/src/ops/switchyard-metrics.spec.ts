@@ -69,4 +69,16 @@ describe('SwitchyardMetrics', () => {
     expect(samples.filter((sample) => sample.name === 'switchyard_agent_stuck_tasks').map((sample) => sample.labels.agent)).toEqual(['writer-1']);
     metrics.stop();
   });
+
+  it('counts refused agent envelopes by kind and code, and shows the liveness loop lag', async () => {
+    const watch = new FakeDistributionWatch();
+    const refused = [{ kind: 'task_response', code: 'SESSION_INVALID', count: 3 }];
+    const metrics = new SwitchyardMetrics(watch, { guard: { refusedAgentEnvelopes: () => refused, recentLoopLagMs: 250 } });
+    const samples = await scrape(metrics);
+    expect(sampleSum(samples, 'switchyard_agent_envelopes_refused_total', { kind: 'task_response', code: 'SESSION_INVALID' })).toBe(3);
+    expect(sampleSum(samples, 'switchyard_liveness_loop_lag_seconds')).toBe(0.25);
+    refused.push({ kind: 'agent_register', code: 'AGENT_ID_IN_USE', count: 1 });
+    expect(sampleSum(await scrape(metrics), 'switchyard_agent_envelopes_refused_total')).toBe(4);
+    metrics.stop();
+  });
 });

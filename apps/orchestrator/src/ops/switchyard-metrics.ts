@@ -5,6 +5,18 @@ import type { FastAgentServerStats } from '@switchyard/fast-agent';
 import type { DistributionWatch } from './distribution-watch.js';
 import { registerFastAgentMetrics } from './fast-agent-metrics.js';
 
+/** What the engine knows about agents' envelopes and its own event loop (OrchestrationEngine). */
+export interface AgentGuardWatch {
+  refusedAgentEnvelopes(): readonly { readonly kind: string; readonly code: string; readonly count: number }[];
+  readonly recentLoopLagMs: number;
+}
+
+/** Optional sources beyond the distributor: the engine's agent guard, the fast-agent bridge's servers. */
+export interface SwitchyardMetricsSources {
+  readonly guard?: AgentGuardWatch;
+  readonly fastAgentStats?: () => readonly FastAgentServerStats[];
+}
+
 /** Strategy label of a task that finished without ever being assigned (refused, or dead-lettered from the queue). */
 const UNASSIGNED = 'none';
 
@@ -25,10 +37,31 @@ export class SwitchyardMetrics {
   private readonly latency: Histogram<'status'>;
   private readonly unsubscribe: () => void;
 
-  constructor(watch: DistributionWatch, fastAgentStats?: () => readonly FastAgentServerStats[]) {
+  constructor(watch: DistributionWatch, sources: SwitchyardMetricsSources = {}) {
+    const { guard, fastAgentStats } = sources;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     if (fastAgentStats !== undefined) registerFastAgentMetrics(this.registry, fastAgentStats);
+    if (guard !== undefined) {
+      new Counter({
+        name: 'switchyard_agent_envelopes_refused_total',
+        help: 'Envelopes from agents that the orchestrator refused (no valid session, id in use, over a limit, ...), by kind and code',
+        labelNames: ['kind', 'code'],
+        registers,
+        collect() {
+          this.reset();
+          for (const { kind, code, count } of guard.refusedAgentEnvelopes()) this.inc({ kind, code }, count);
+        },
+      });
+      new Gauge({
+        name: 'switchyard_liveness_loop_lag_seconds',
+        help: "How late the agents' liveness check fired lately (event-loop lag); it extends every agent's heartbeat grace",
+        registers,
+        collect() {
+          this.set(guard.recentLoopLagMs / 1000);
+        },
+      });
+    }
     this.tasks = new Counter({ name: 'switchyard_tasks_total', help: 'Tasks that reached a final state, by status and by the strategy that last assigned them', labelNames: ['status', 'strategy'], registers });
     this.assignments = new Counter({ name: 'switchyard_task_assignments_total', help: 'Hand-overs of a task to an agent (every attempt), by strategy', labelNames: ['strategy'], registers });
     this.retries = new Counter({ name: 'switchyard_task_attempt_failures_total', help: 'Attempts that ended without a result and will be tried again', registers });

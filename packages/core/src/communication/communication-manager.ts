@@ -1,10 +1,12 @@
 import { inject, injectable } from 'inversify';
 import { TOKENS } from '../di/tokens.js';
+import type { CoreOptions } from '../engine/core-options.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeKind, EnvelopeOf, TaskCancelPayload } from '../models/envelope.js';
 import { ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { SummarizingLogger } from '../ports/summarizing-logger.js';
 import type { Transport, TransportSubscription, UndeliveredHandler } from '../ports/transport.js';
 import type { TaskRecord } from '../distribution/task-record.js';
 import { nextEnvelopeId } from './envelope-id.js';
@@ -18,12 +20,17 @@ export type InboundHandlers = {
 export class CommunicationManager {
   private subscription: TransportSubscription | undefined;
   private handlers: InboundHandlers = {};
+  /** Warnings about what senders got wrong: per sender and interval, then summarised, so a junk flood cannot flood the log. */
+  private readonly logger: SummarizingLogger;
 
   constructor(
     @inject(TOKENS.Transport) private readonly transport: Transport,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(TOKENS.Logger) logger: Logger,
+    @inject(TOKENS.CoreOptions) options: CoreOptions,
+  ) {
+    this.logger = new SummarizingLogger(logger, clock, { intervalMs: options.agents.warningIntervalMs, sendersPerInterval: options.agents.warningSendersPerInterval });
+  }
 
   get isRunning(): boolean {
     return this.subscription !== undefined;

@@ -27,6 +27,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { TaskJournal, TaskJournalSink } from '../ports/task-journal.js';
 import type { TaskStore } from '../ports/task-store.js';
+import { AgentBreaker } from '../registry/agent-breaker.js';
+import type { AgentClaim } from '../registry/agent-claims.js';
+import { AgentClaims } from '../registry/agent-claims.js';
 import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
 import type { CandidatePool } from '../registry/candidate-pool.js';
@@ -81,6 +84,10 @@ export class TaskDistributor {
   private readonly orphanAnswers = new Map<string, ParsedTaskResponse>();
   /** The limits of every task that overrides none: one shared object instead of one per task. */
   private readonly defaultLimits: TaskLimits;
+  /** One live registration per agent id, and per-principal limits (registrations through the engine). */
+  private readonly claims: AgentClaims;
+  /** Quarantines agents whose tasks keep getting lost or timing out. */
+  private readonly breaker: AgentBreaker;
   /** Attempt timeouts, batched: the per-task path sets one and clears one on every attempt. */
   private readonly attemptTimeouts = new BatchedTimeouts<TaskRecord>((task) => {
     this.attemptTimedOut(task, task.attempts);
@@ -100,6 +107,9 @@ export class TaskDistributor {
     this.queue = new TaskQueue(options.tasks.queue.agingMs);
     const { tasks } = options;
     this.defaultLimits = { maxAttempts: tasks.retry.maxAttempts, attemptTimeoutMs: tasks.attemptTimeoutMs, queueTimeoutMs: tasks.queue.timeoutMs };
+    const agents = options.agents;
+    this.claims = new AgentClaims(agents);
+    this.breaker = new AgentBreaker({ afterFailures: agents.quarantineAfterFailures, initialMs: agents.quarantineInitialMs, maxMs: agents.quarantineMaxMs });
   }
 
   /** Listens to everything the distributor does; returns the way to stop listening. */
@@ -129,25 +139,50 @@ export class TaskDistributor {
     this.pump();
   }
 
-  /** `overTransport`: the agent joined through the transport and so must keep heartbeating. */
-  registerAgent(input: AgentRegistration, overTransport = false): AgentSnapshot {
+  /**
+   * `overTransport`: the agent joined through the transport and so must keep heartbeating.
+   * `claim`: registered on a principal's behalf (the engine's transport and MCP paths), which
+   * AgentClaims checks: one live registration per id, per-principal limits.
+   */
+  registerAgent(input: AgentRegistration, overTransport = false, claim?: AgentClaim): AgentSnapshot {
     const registration = parseInput(AgentRegistrationSchema, input, 'agent registration');
-    // Other orchestrators learn transport agents from the journal (they reach every replica anyway).
+    if (claim !== undefined) this.checkClaim(registration, claim);
+    // Other orchestrators learn transport agents from the journal (they reach every replica anyway),
+    // with the session: a replica that never heard the registration accepts the agent's answers too.
     if (overTransport && this.journal !== undefined) {
-      this.journal.recordAgent(registration).catch((error: unknown) => {
+      this.journal.recordAgent(claim === undefined ? registration : { ...registration, ...claim }).catch((error: unknown) => {
         this.logger.warn('could not journal an agent registration', { agentId: registration.agentId, error: String(error) });
       });
     }
-    return this.applyRegistration(registration, overTransport);
+    return this.applyRegistration(registration, overTransport, claim);
   }
 
-  private applyRegistration(registration: ParsedAgentRegistration, overTransport: boolean): AgentSnapshot {
+  /** The session the agent's transport registration was granted; undefined for an unknown agent or one registered otherwise. */
+  sessionOf(agentId: string): string | undefined {
+    return this.registry.get(agentId)?.session;
+  }
+
+  /** Whether the agent is registered here. */
+  hasAgent(agentId: string): boolean {
+    return this.registry.get(agentId) !== undefined;
+  }
+
+  private checkClaim(registration: ParsedAgentRegistration, claim: AgentClaim): void {
+    const existing = this.registry.get(registration.agentId);
+    const { heartbeatIntervalMs, missedHeartbeats } = this.options.agents;
+    const goneAt = existing === undefined ? 0 : existing.lastSeenAt + heartbeatIntervalMs * missedHeartbeats;
+    this.claims.check(existing, registration, claim, goneAt - this.clock.now());
+  }
+
+  private applyRegistration(registration: ParsedAgentRegistration, overTransport: boolean, claim?: AgentClaim): AgentSnapshot {
     const previous = this.registry.get(registration.agentId);
     const restarted = previous?.instanceId !== undefined && registration.instanceId !== undefined && previous.instanceId !== registration.instanceId;
     const { agent, created } = this.registry.register(registration, this.clock.now());
     agent.expectsHeartbeats = overTransport;
     agent.instanceId = registration.instanceId;
     agent.drainRequested = false;
+    if (claim !== undefined) this.claims.grant(agent, claim);
+    this.keepQuarantine(agent);
     this.logger.info(created ? 'agent registered' : 'agent re-registered', { agentId: agent.id, capabilities: [...agent.capabilities] });
     if (restarted) {
       this.redistributeAll(agent, { code: 'AGENT_RESTARTED', message: `agent '${agent.id}' restarted; its previous run's tasks are lost` });
@@ -161,6 +196,8 @@ export class TaskDistributor {
   unregisterAgent(agentId: string): AgentSnapshot {
     const id = parseInput(AgentIdSchema, agentId, 'agentId');
     const agent = this.registry.unregister(id);
+    this.claims.release(agent);
+    this.breaker.forget(agent);
     if (agent.expectsHeartbeats && this.journal !== undefined) {
       this.journal.forgetAgent(id).catch((error: unknown) => {
         this.logger.warn('could not journal an agent leaving', { agentId: id, error: String(error) });
@@ -198,7 +235,7 @@ export class TaskDistributor {
     const agent = this.registry.require(update.agentId);
     agent.lastSeenAt = this.clock.now();
     let status = update.status ?? (update.isOnline === undefined ? undefined : update.isOnline ? 'online' : 'offline');
-    if (fromAgent && status === 'online' && agent.drainRequested) status = undefined;
+    if (fromAgent && status === 'online' && (agent.drainRequested || this.breaker.isQuarantined(agent, agent.lastSeenAt))) status = undefined;
     if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
     // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
     if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.held));
@@ -378,9 +415,9 @@ export class TaskDistributor {
     if (journal !== undefined && this.store.get(response.taskId) === undefined) {
       if (this.orphanAnswers.size >= ORPHAN_ANSWER_LIMIT) this.orphanAnswers.delete(this.orphanAnswers.keys().next().value as string);
       this.orphanAnswers.set(response.taskId, response);
-      const { attempt } = response;
+      const { attempt, session: _session, ...answer } = response;
       if (attempt !== undefined) {
-        journal.recordAnswer({ ...response, attempt }).catch((error: unknown) => {
+        journal.recordAnswer({ ...answer, attempt }).catch((error: unknown) => {
           this.logger.warn('could not journal an overheard answer', { taskId: response.taskId, error: String(error) });
         });
       }
@@ -578,9 +615,11 @@ export class TaskDistributor {
       settled: (entry) => {
         this.settledElsewhere(entry);
       },
-      agentRegistered: (registration) => {
+      agentRegistered: (journaled) => {
+        const { owner, session, ...registration } = journaled;
         const known = this.registry.get(registration.agentId);
-        if (known === undefined || known.instanceId !== registration.instanceId) this.applyRegistration(registration, true);
+        if (known !== undefined && known.instanceId === registration.instanceId && known.session === session) return;
+        this.applyRegistration(registration, true, owner === undefined ? undefined : { owner, ...(session === undefined ? {} : { session }) });
       },
       agentUnregistered: (agentId) => {
         if (this.registry.get(agentId) !== undefined) this.unregisterAgent(agentId);
@@ -1020,6 +1059,60 @@ export class TaskDistributor {
     this.enqueue(task, 'retry');
   }
 
+  /** A task the agent held was lost or timed out: one more strike for its circuit breaker. */
+  private struck(agent: AgentRecord, now: number): void {
+    if (this.registry.get(agent.id) !== agent) return;
+    const forMs = this.breaker.strike(agent, now);
+    if (forMs === undefined) return;
+    this.logger.warn('agent quarantined: tasks it took were lost or timed out in a row', { agentId: agent.id, forMs });
+    if (agent.status === 'online') {
+      this.registry.setStatus(agent, 'draining');
+      this.emit({ type: 'agent_status_changed', agent });
+    }
+  }
+
+  /** The agent answered a task: its circuit breaker closes (and a probation's one-task limit ends). */
+  private answered(agent: AgentRecord, now: number): void {
+    const capacity = this.breaker.close(agent, now);
+    if (capacity !== undefined) this.registry.setCapacity(agent, capacity);
+  }
+
+  /** A registration does not end a quarantine or a probation (a black hole would just register again). */
+  private keepQuarantine(agent: AgentRecord): void {
+    if (this.breaker.size === 0) return;
+    if (this.breaker.isProbing(agent)) {
+      this.breaker.declareCapacity(agent, agent.capacity);
+      this.registry.setCapacity(agent, 1);
+    }
+    if (this.breaker.isQuarantined(agent, this.clock.now())) this.registry.setStatus(agent, 'draining');
+  }
+
+  /**
+   * Periodic upkeep (the engine runs it with the liveness check): quarantines that ran out end in
+   * probation (online, one task at a time until an answer), and agents offline for longer than
+   * `agents.forgetAfterMs` are removed. Returns the ids removed.
+   */
+  maintainFleet(now: number): string[] {
+    for (const agent of this.breaker.endQuarantines(now)) {
+      if (this.registry.get(agent.id) !== agent) {
+        this.breaker.forget(agent);
+        continue;
+      }
+      this.registry.setCapacity(agent, 1);
+      this.logger.info('agent quarantine ended: on probation, one task at a time', { agentId: agent.id });
+      if (agent.status === 'draining' && !agent.drainRequested) this.changeStatus(agent, 'online', { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
+    }
+    const forgetBefore = now - this.options.agents.forgetAfterMs;
+    const forgotten: string[] = [];
+    for (const agent of this.registry.all()) if (agent.status === 'offline' && agent.lastSeenAt < forgetBefore) forgotten.push(agent.id);
+    for (const agentId of forgotten) {
+      this.logger.info('agent offline too long: forgotten', { agentId });
+      this.unregisterAgent(agentId);
+    }
+    this.pump();
+    return forgotten;
+  }
+
   private changeStatus(agent: AgentRecord, status: AgentStatus, lostError: TaskErrorInfo): void {
     this.registry.setStatus(agent, status);
     if (status === 'offline') this.redistributeAll(agent, lostError);
@@ -1034,6 +1127,8 @@ export class TaskDistributor {
     if (agent === undefined || !this.release(task, agent)) return now;
     this.registry.setLoad(agent, agent.load - 1);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
+    if (outcome !== 'completed' && outcome !== 'failed') this.struck(agent, now);
+    else if (this.breaker.size > 0) this.answered(agent, now);
     if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return now;
     const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
     agent.recordOutcome(outcome === 'completed', latencyMs);

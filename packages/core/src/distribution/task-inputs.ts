@@ -47,6 +47,8 @@ export const TaskResponseInputSchema = z
     error: TaskErrorInfoSchema.optional(),
     /** The attempt being answered; when given, an answer to an older attempt is refused. */
     attempt: z.number().int().positive().optional(),
+    /** Required when the agent joined over a transport: the session from its registration ack. */
+    session: z.string().min(16).max(64).optional(),
   })
   .refine((response) => response.status === 'completed' || response.error !== undefined, {
     message: 'a failed task needs an error',

@@ -31,6 +31,21 @@ function fromAgent(agentId: string, envelope: Pick<Envelope, 'kind' | 'payload'>
   return { id: `env-${String(envelopeCounter)}`, from: sender, to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), ...envelope } as Envelope;
 }
 
+const sessions = new WeakMap<TestCore, Map<string, string>>();
+
+/** Registers an agent the way one on the wire does, and returns the session its ack grants. */
+async function registerOver(core: TestCore, payload: { agentId: string; capabilities: string[]; priority?: number }): Promise<string> {
+  const register = fromAgent(payload.agentId, { kind: 'agent_register', payload });
+  await core.transport.inject(register);
+  const ack = core.transport.sent.find((envelope) => envelope.kind === 'ack' && envelope.correlationId === register.id);
+  const session = ack?.kind === 'ack' && ack.payload.ok ? ack.payload.session : undefined;
+  if (session === undefined) throw new Error(`registration of ${payload.agentId} refused: ${JSON.stringify(ack?.payload)}`);
+  const known = sessions.get(core) ?? new Map<string, string>();
+  known.set(payload.agentId, session);
+  sessions.set(core, known);
+  return session;
+}
+
 describe('OrchestrationEngine auth', () => {
   it('refuses a call without a token, or with an unknown one, and changes nothing', async () => {
     const core = await withRoles();
@@ -74,13 +89,13 @@ describe('OrchestrationEngine auth', () => {
 describe('OrchestrationEngine tasks', () => {
   it('creates a task, executes it, and resolves with the agent answer arriving over the transport', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    const session = await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     const task = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 'sum', requiredCapabilities: ['work'], taskData: [1, 2] });
     expect(task.status).toBe('pending');
     const execution = core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id });
     await assignmentOf(core, task.id);
     const [request] = core.transport.taskRequests();
-    await core.transport.inject(fromAgent('agent-a', { kind: 'task_response', payload: { taskId: task.id, attempt: request!.payload.attempt, agentId: 'agent-a', status: 'completed', result: 3 } }));
+    await core.transport.inject(fromAgent('agent-a', { kind: 'task_response', payload: { taskId: task.id, attempt: request!.payload.attempt, agentId: 'agent-a', status: 'completed', result: 3, session } }));
     await expect(execution).resolves.toMatchObject({ taskId: task.id, agentId: 'agent-a', status: 'completed', result: 3, attempt: 1 });
     await expect(core.engine.getTask({ authToken: CLIENT_TOKEN, taskId: task.id })).resolves.toMatchObject({ status: 'completed', result: 3 });
   });
@@ -144,12 +159,12 @@ describe('OrchestrationEngine runTask', () => {
     await assignmentOf(core, taskId);
     const request = core.transport.taskRequests().find((each) => each.payload.taskId === taskId);
     const status = 'result' in outcome ? 'completed' : 'failed';
-    await core.transport.inject(fromAgent('agent-a', { kind: 'task_response', payload: { taskId, attempt: request?.payload.attempt, agentId: 'agent-a', status, ...outcome } }));
+    await core.transport.inject(fromAgent('agent-a', { kind: 'task_response', payload: { taskId, attempt: request?.payload.attempt, agentId: 'agent-a', status, ...outcome, session: sessions.get(core)?.get('agent-a') } }));
   }
 
   it('hands a new task over and resolves with the answer, in one call', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     const run = core.engine.runTask(work('r1'));
     await answerOver(core, 'r1', { result: 3 });
     await expect(run).resolves.toMatchObject({ taskId: 'r1', agentId: 'agent-a', status: 'completed', result: 3, attempt: 1 });
@@ -159,7 +174,7 @@ describe('OrchestrationEngine runTask', () => {
   it('sends the task to another agent when nobody listens at the chosen one, which goes offline', async () => {
     const core = await withRoles();
     core.distributor.registerAgent({ agentId: 'agent-gone', capabilities: ['work'], priority: 9 });
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     core.transport.unreachable.add(agentAddress('agent-gone'));
     const run = core.engine.runTask(work('r0'));
     // The first token check is asynchronous: the task appears a moment later.
@@ -172,7 +187,7 @@ describe('OrchestrationEngine runTask', () => {
 
   it('rejects with TASK_FAILED when the agent fails the task for good', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     const run = core.engine.runTask(work('r2'));
     await answerOver(core, 'r2', { error: { message: 'no disk', permanent: true } });
     await expect(run).rejects.toMatchObject({ code: 'TASK_FAILED', details: { taskId: 'r2', error: { message: 'no disk' } } });
@@ -180,14 +195,14 @@ describe('OrchestrationEngine runTask', () => {
 
   it('rejects with TASK_TIMEOUT after timeoutMs and leaves the task running', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     await expect(core.engine.runTask(work('r3', { timeoutMs: 20 }))).rejects.toMatchObject({ code: 'TASK_TIMEOUT', details: { taskId: 'r3', timeoutMs: 20 } });
     expect(core.distributor.getTask('r3').status).toBe('assigned');
   });
 
   it('refuses bad input naming the field, an unknown token, a missing permission, and keeps nothing', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     const before = state(core);
     for (const timeoutMs of [0, -5, 1.5, 86_400_001, '10']) {
       const failure = await core.engine.runTask(work('bad', { timeoutMs }) as never).catch((error: unknown) => error);
@@ -206,7 +221,7 @@ describe('OrchestrationEngine runTask', () => {
     const core = await withRoles();
     await expect(core.engine.runTask({ ...work('r4'), requiredCapabilities: ['gpu'] })).rejects.toMatchObject({ code: 'NO_CAPABLE_AGENT' });
     expect(core.distributor.listTasks()).toEqual([]);
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     const first = core.engine.runTask(work('r5'));
     await expect(core.engine.runTask(work('r5'))).rejects.toMatchObject({ code: 'TASK_ALREADY_EXISTS' });
     await answerOver(core, 'r5', { result: 5 });
@@ -215,7 +230,7 @@ describe('OrchestrationEngine runTask', () => {
 
   it('rejects callers still waiting when the engine stops, and forgets a caller that timed out', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     await expect(core.engine.runTask(work('gave-up', { timeoutMs: 10 }))).rejects.toMatchObject({ code: 'TASK_TIMEOUT' });
     // The late answer finds nobody waiting, and must not throw or resolve anything.
     await answerOver(core, 'gave-up', { result: 1 });
@@ -228,7 +243,7 @@ describe('OrchestrationEngine runTask', () => {
 
   it('is answered the same whether the token was verified before or not', async () => {
     const core = await withRoles();
-    core.distributor.registerAgent({ agentId: 'agent-a', capabilities: ['work'] });
+    await registerOver(core, { agentId: 'agent-a', capabilities: ['work'] });
     // The first call verifies the token; the second finds it remembered (the synchronous path).
     const runs = [core.engine.runTask(work('r6')), core.engine.runTask(work('r7'))];
     await answerOver(core, 'r6', { result: 6 });
@@ -240,14 +255,15 @@ describe('OrchestrationEngine runTask', () => {
 describe('OrchestrationEngine over the transport', () => {
   it('registers, updates and unregisters agents that speak for themselves, acknowledging each', async () => {
     const core = await withRoles();
-    await core.transport.inject(fromAgent('remote', { kind: 'agent_register', payload: { agentId: 'remote', capabilities: ['work'], priority: 1 } }));
-    await core.transport.inject(fromAgent('remote', { kind: 'agent_status', payload: { agentId: 'remote', status: 'draining', currentLoad: 2 } }));
+    const session = await registerOver(core, { agentId: 'remote', capabilities: ['work'], priority: 1 });
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await core.transport.inject(fromAgent('remote', { kind: 'agent_status', payload: { agentId: 'remote', status: 'draining', currentLoad: 2, session } }));
     expect(core.distributor.getAgent('remote')).toMatchObject({ status: 'draining', load: 2, priority: 1 });
-    await core.transport.inject(fromAgent('remote', { kind: 'agent_unregister', payload: { agentId: 'remote' } }));
+    await core.transport.inject(fromAgent('remote', { kind: 'agent_unregister', payload: { agentId: 'remote', session } }));
     expect(core.distributor.listAgents()).toEqual([]);
     const acks = core.transport.sent.filter((envelope) => envelope.kind === 'ack');
     expect(acks.map((ack) => [ack.to, ack.payload])).toEqual([
-      [agentAddress('remote'), { ok: true, heartbeatIntervalMs: 1_000 }],
+      [agentAddress('remote'), { ok: true, heartbeatIntervalMs: 1_000, session }],
       [agentAddress('remote'), { ok: true }],
       [agentAddress('remote'), { ok: true }],
     ]);

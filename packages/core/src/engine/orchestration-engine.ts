@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { isSameSession, newAgentSession } from '../auth/agent-session.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { authorize, authorizeAgent } from '../auth/authorize.js';
 import type { Permission } from '../auth/permission.js';
@@ -10,13 +11,15 @@ import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponse
 import { DistributeTaskRequestSchema } from '../distribution/task-inputs.js';
 import type { TaskFinishWatcher } from '../distribution/task-finish-watcher.js';
 import { TaskDistributor } from '../distribution/task-distributor.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
 import { AuthorizationError } from '../errors/authorization-error.js';
 import { CommunicationError } from '../errors/communication-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { TaskExecutionError } from '../errors/task-execution-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { isAgentAddress } from '../models/addresses.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { isAgentAddress, ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { AgentRegistration } from '../models/agent-registration.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
@@ -27,6 +30,9 @@ import type { Task } from '../models/task.js';
 import type { TaskResult } from '../models/task-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { SummarizingLogger } from '../ports/summarizing-logger.js';
+import { TRANSPORT_OWNER } from '../registry/agent-claims.js';
+import { LoopLag } from '../timers/loop-lag.js';
 import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -105,6 +111,12 @@ export class OrchestrationEngine {
   /** Refused answers are told to their agent, a bounded number per agent and second. */
   private readonly refusals = new AnswerRefusals();
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
+  /** The liveness timer's drift: how long the event loop could not read heartbeats lately. */
+  private loopLag: LoopLag | undefined;
+  /** Agent envelopes refused, by kind and code (a metric). */
+  private readonly refused = new Map<string, number>();
+  /** Refusals are logged per sender and interval, then summarised: a flood costs a bounded number of lines. */
+  private readonly warnings: SummarizingLogger;
 
   constructor(
     @inject(TaskDistributor) private readonly distributor: TaskDistributor,
@@ -112,8 +124,10 @@ export class OrchestrationEngine {
     @inject(TOKENS.Authenticator) private readonly authenticator: Authenticator,
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    this.warnings = new SummarizingLogger(logger, clock, { intervalMs: options.agents.warningIntervalMs, sendersPerInterval: options.agents.warningSendersPerInterval });
+  }
 
   /** Starts listening for agents on the transport. */
   async start(): Promise<void> {
@@ -122,17 +136,30 @@ export class OrchestrationEngine {
       this.wake(task);
     });
     await this.communication.start({
-      agent_register: (envelope) =>
-        this.answer(
-          envelope,
-          () => this.distributor.registerAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true),
-          { heartbeatIntervalMs: this.options.agents.heartbeatIntervalMs },
-        ),
-      agent_unregister: (envelope) => this.answer(envelope, () => this.distributor.unregisterAgent(this.asSender(envelope, envelope.payload.agentId, envelope.payload.agentId))),
-      agent_status: (envelope) => this.answer(envelope, () => this.distributor.updateAgentStatus(this.asSender(envelope, envelope.payload.agentId, envelope.payload), true)),
+      agent_register: (envelope) => this.answer(envelope, () => this.registerOverTransport(envelope)),
+      agent_unregister: (envelope) =>
+        this.answer(envelope, () => {
+          this.checkSession(envelope, envelope.payload.agentId, envelope.payload.session);
+          this.distributor.unregisterAgent(envelope.payload.agentId);
+          return {};
+        }),
+      agent_status: (envelope) =>
+        this.answer(envelope, () => {
+          const { session, ...update } = envelope.payload;
+          this.checkSession(envelope, update.agentId, session);
+          this.distributor.updateAgentStatus(update, true);
+          return {};
+        }),
       task_response: (envelope) => {
         try {
-          this.distributor.acceptAgentAnswer(this.asSender(envelope, envelope.payload.agentId, envelope.payload));
+          this.checkSession(envelope, envelope.payload.agentId, envelope.payload.session);
+        } catch (error) {
+          this.count(envelope.kind, error);
+          throw error;
+        }
+        // Only an agent that proved its session learns why its answer was not booked.
+        try {
+          this.distributor.acceptAgentAnswer(envelope.payload);
         } catch (error) {
           this.refuseAnswer(envelope, error);
           throw error;
@@ -140,8 +167,15 @@ export class OrchestrationEngine {
       },
     });
     const { heartbeatIntervalMs, missedHeartbeats } = this.options.agents;
+    const loopLag = (this.loopLag = new LoopLag(heartbeatIntervalMs, missedHeartbeats + 1, this.clock.now()));
     this.livenessTimer = setInterval(() => {
-      this.distributor.expireSilentAgents(this.clock.now() - heartbeatIntervalMs * missedHeartbeats);
+      const now = this.clock.now();
+      const lagMs = loopLag.tick(now);
+      this.distributor.maintainFleet(now);
+      // Late by more than half a beat: the loop was stalled, and heartbeats that arrived on time
+      // may still wait in the socket behind this timer. The next tick judges, once they are read.
+      if (lagMs > heartbeatIntervalMs / 2) return;
+      this.distributor.expireSilentAgents(now - heartbeatIntervalMs * missedHeartbeats - loopLag.recentMaxMs);
     }, heartbeatIntervalMs);
     this.livenessTimer.unref();
     await this.distributor.startJournal();
@@ -293,13 +327,16 @@ export class OrchestrationEngine {
   async handleTaskResponse(input: WithAuth<TaskResponseInput>): Promise<Task> {
     const { principal, rest } = await this.authorized(input, 'tasks:respond');
     authorizeAgent(principal, String(rest.agentId));
+    // An agent that joined over a transport answers with its session, whichever way the answer comes.
+    const expected = this.distributor.sessionOf(String(rest.agentId));
+    if (expected !== undefined && !isSameSession(expected, typeof rest.session === 'string' ? rest.session : undefined)) throw sessionRefused(String(rest.agentId));
     return this.distributor.handleTaskResponse(rest as TaskResponseInput);
   }
 
   async registerAgentWithDistributor(input: WithAuth<AgentRegistration>): Promise<AgentSnapshot> {
     const { principal, rest } = await this.authorized(input, 'agents:register');
     authorizeAgent(principal, String(rest.agentId));
-    return this.distributor.registerAgent(rest as AgentRegistration);
+    return this.distributor.registerAgent(rest as AgentRegistration, false, { owner: principal.name });
   }
 
   async unregisterAgentFromDistributor(input: WithAuth<{ agentId: string }>): Promise<AgentSnapshot> {
@@ -334,6 +371,57 @@ export class OrchestrationEngine {
     return this.authenticator.authenticate(authToken);
   }
 
+  /** Refused agent envelopes so far, by kind and code (for metrics). */
+  refusedAgentEnvelopes(): { kind: string; code: string; count: number }[] {
+    return Array.from(this.refused, ([key, count]) => {
+      const [kind = '', code = ''] = key.split(' ');
+      return { kind, code, count };
+    });
+  }
+
+  /** How late the liveness check fired lately (the event loop's lag), which extends every agent's heartbeat grace. */
+  get recentLoopLagMs(): number {
+    return this.loopLag?.recentMaxMs ?? 0;
+  }
+
+  /**
+   * A registration over the transport: authenticated by its token when it carries one (required
+   * with agents.requireToken), checked by the registry's claims (one live registration per id,
+   * per-principal limits), answered with the session every later envelope must carry.
+   */
+  private async registerOverTransport(envelope: EnvelopeOf<'agent_register'>): Promise<AckExtras> {
+    assertToOrchestrator(envelope);
+    const { authToken, session: proposed, ...registration } = envelope.payload;
+    this.asSender(envelope, registration.agentId, undefined);
+    let owner = TRANSPORT_OWNER;
+    if (authToken !== undefined) {
+      const principal = await this.authenticator.authenticate(authToken);
+      authorize(principal, 'agents:register');
+      authorizeAgent(principal, registration.agentId);
+      owner = principal.name;
+    } else if (this.options.agents.requireToken) {
+      throw new AuthenticationError('agent_register needs an authToken here (agents.requireToken)');
+    }
+    const session = proposed ?? newAgentSession();
+    this.distributor.registerAgent(registration, true, { owner, session });
+    return { heartbeatIntervalMs: this.options.agents.heartbeatIntervalMs, session };
+  }
+
+  /** Every envelope after the registration: addressed to the orchestrator, from the agent it names, with its session. */
+  private checkSession(envelope: Envelope, agentId: string, session: string | undefined): void {
+    assertToOrchestrator(envelope);
+    this.asSender(envelope, agentId, undefined);
+    const expected = this.distributor.sessionOf(agentId);
+    if (expected !== undefined && isSameSession(expected, session)) return;
+    if (expected === undefined && !this.distributor.hasAgent(agentId)) throw NotFoundError.agent(agentId);
+    throw sessionRefused(agentId);
+  }
+
+  private count(kind: string, error: unknown): void {
+    const key = `${kind} ${error instanceof SwitchyardError ? error.code : 'INTERNAL'}`;
+    this.refused.set(key, (this.refused.get(key) ?? 0) + 1);
+  }
+
   /** On the transport an agent speaks only for itself: the sender address must be its own. */
   private asSender<T>(envelope: Envelope, agentId: string, value: T): T {
     if (!isAgentAddress(envelope.from, agentId)) {
@@ -349,20 +437,17 @@ export class OrchestrationEngine {
     this.communication.sendAnswerRefused(envelope.from, { taskId, ...(attempt === undefined ? {} : { attempt }), code: error.code, message: error.message });
   }
 
-  private async answer(
-    envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>,
-    action: () => unknown,
-    extra: { heartbeatIntervalMs?: number } = {},
-  ): Promise<void> {
+  private async answer(envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>, action: () => AckExtras | Promise<AckExtras>): Promise<void> {
     try {
-      action();
+      const extra = await action();
       await this.communication.sendAck(envelope, { ok: true, ...extra });
     } catch (error) {
       const failure =
         error instanceof SwitchyardError
           ? { code: error.code, message: error.message, details: { ...error.details } }
           : { code: 'INTERNAL', message: String(error) };
-      this.logger.warn('rejected an agent request', { kind: envelope.kind, from: envelope.from, code: failure.code });
+      this.count(envelope.kind, error);
+      this.warnings.warn('rejected an agent request', { kind: envelope.kind, from: envelope.from, code: failure.code });
       await this.communication.sendAck(envelope, { ok: false, error: failure });
     }
   }
@@ -414,6 +499,21 @@ export class OrchestrationEngine {
     }
     for (const each of waiting) each.taskFinished(task);
   }
+}
+
+/** What an ok ack adds for the request it answers. */
+interface AckExtras {
+  readonly heartbeatIntervalMs?: number;
+  readonly session?: string;
+}
+
+/** An agent's envelopes go to the orchestrator; one addressed elsewhere (another agent) is refused. */
+function assertToOrchestrator(envelope: Envelope): void {
+  if (envelope.to !== ORCHESTRATOR_ADDRESS) throw ValidationError.field('to', `must be '${ORCHESTRATOR_ADDRESS}': an agent's envelopes are for the orchestrator`, envelope.kind);
+}
+
+function sessionRefused(agentId: string): AuthorizationError {
+  return new AuthorizationError('SESSION_INVALID', `The envelope does not carry the session of agent '${agentId}''s registration: register again`, { agentId });
 }
 
 /** The token an input carries, whatever the input is (callers from plain JavaScript pass anything). */

@@ -18,5 +18,15 @@ export const AgentRegistrationSchema = z.strictObject({
   instanceId: z.string().min(1).max(128).optional(),
 });
 
+/**
+ * A transport agent's registration as orchestrators share it through a journal: with the
+ * principal that registered it and its session, so every replica accepts the agent's envelopes.
+ */
+export const JournaledAgentSchema = AgentRegistrationSchema.extend({
+  owner: z.string().min(1).max(256).optional(),
+  session: z.string().min(16).max(64).optional(),
+});
+
 export type AgentRegistration = z.input<typeof AgentRegistrationSchema>;
+export type JournaledAgent = z.output<typeof JournaledAgentSchema>;
 export type ParsedAgentRegistration = z.output<typeof AgentRegistrationSchema>;

@@ -11,6 +11,8 @@ export const AgentStatusUpdateSchema = z
     currentLoad: z.number().int().nonnegative().optional(),
     /** Tasks whose handlers ignored a task_cancel past the agent's grace period (counted in currentLoad). */
     stuckTasks: z.number().int().nonnegative().optional(),
+    /** From an agent on a transport: its session (see AgentSessionSchema); ignored elsewhere. */
+    session: z.string().min(16).max(64).optional(),
   })
   .refine((update) => !(update.isOnline !== undefined && update.status !== undefined), {
     message: 'give either isOnline or status, not both',

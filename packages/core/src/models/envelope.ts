@@ -24,6 +24,12 @@ export const TaskRequestPayloadSchema = z.strictObject({
   priority: MessagePrioritySchema,
 });
 
+/**
+ * The secret the orchestrator hands an agent in its registration ack; every later envelope from
+ * that agent carries it (docs/protocol.md, "Sessions").
+ */
+export const AgentSessionSchema = z.string().min(16).max(64);
+
 export const TaskResponsePayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   attempt: z.number().int().positive().optional(),
@@ -31,6 +37,7 @@ export const TaskResponsePayloadSchema = z.strictObject({
   status: z.enum(['completed', 'failed']),
   result: JsonValueSchema.optional(),
   error: TaskErrorInfoSchema.optional(),
+  session: AgentSessionSchema.optional(),
 });
 
 /**
@@ -51,7 +58,14 @@ export const AnswerRefusedPayloadSchema = z.strictObject({
   message: z.string().max(10_000),
 });
 
-export const AgentUnregisterPayloadSchema = z.strictObject({ agentId: AgentIdSchema });
+export const AgentUnregisterPayloadSchema = z.strictObject({ agentId: AgentIdSchema, session: AgentSessionSchema.optional() });
+
+/** A registration on the wire: the agent's own description, and the token it authenticates with. */
+export const AgentRegisterPayloadSchema = AgentRegistrationSchema.extend({
+  authToken: z.string().min(1).max(4096).optional(),
+  /** The session the agent asks for (an unguessable string it made); the orchestrator makes one when absent. */
+  session: AgentSessionSchema.optional(),
+});
 
 /** The answer to a request envelope (register, unregister, status): correlationId names the request. */
 export const AckPayloadSchema = z.discriminatedUnion('ok', [
@@ -59,6 +73,8 @@ export const AckPayloadSchema = z.discriminatedUnion('ok', [
     ok: z.literal(true),
     /** On a registration: how often the orchestrator expects this agent's heartbeat. */
     heartbeatIntervalMs: z.number().int().positive().optional(),
+    /** On a registration over a transport: the session every later envelope of this agent must carry. */
+    session: AgentSessionSchema.optional(),
   }),
   z.strictObject({
     ok: z.literal(false),
@@ -80,7 +96,7 @@ const envelopeFields = {
 export const EnvelopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...envelopeFields, kind: z.literal('task_request'), payload: TaskRequestPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('task_response'), payload: TaskResponsePayloadSchema }),
-  z.strictObject({ ...envelopeFields, kind: z.literal('agent_register'), payload: AgentRegistrationSchema }),
+  z.strictObject({ ...envelopeFields, kind: z.literal('agent_register'), payload: AgentRegisterPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('agent_unregister'), payload: AgentUnregisterPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('agent_status'), payload: AgentStatusUpdateSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('ack'), payload: AckPayloadSchema }),

@@ -1,6 +1,6 @@
 import type { ParsedTaskResponse } from '../distribution/task-inputs.js';
 import type { JournaledTask } from '../models/journaled-task.js';
-import type { ParsedAgentRegistration } from '../models/agent-registration.js';
+import type { JournaledAgent } from '../models/agent-registration.js';
 
 /** What a journal tells the distributor. */
 export interface TaskJournalSink {
@@ -9,7 +9,7 @@ export interface TaskJournalSink {
   /** A task reached its final state, here or on another orchestrator. */
   settled(task: JournaledTask): void;
   /** An agent some orchestrator registered (so a restarted one knows the fleet before it hears from it). */
-  agentRegistered(registration: ParsedAgentRegistration): void;
+  agentRegistered(registration: JournaledAgent): void;
   agentUnregistered(agentId: string): void;
 }
 
@@ -41,6 +41,6 @@ export interface TaskJournal {
    */
   recordAnswer(answer: ParsedTaskResponse & { readonly attempt: number }): Promise<void>;
   readAnswer(taskId: string, attempt: number): Promise<ParsedTaskResponse | undefined>;
-  recordAgent(registration: ParsedAgentRegistration): Promise<void>;
+  recordAgent(registration: JournaledAgent): Promise<void>;
   forgetAgent(agentId: string): Promise<void>;
 }

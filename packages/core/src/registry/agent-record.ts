@@ -70,6 +70,10 @@ export class AgentRecord implements AgentView {
   instanceId: string | undefined = undefined;
   /** Tasks whose handlers ignored a task_cancel, as the agent last reported (they stay in its load). */
   stuckTasks = 0;
+  /** The session its transport registration was granted (checked on every later envelope); none for agents registered otherwise. */
+  session: string | undefined = undefined;
+  /** The principal that registered it through the engine; another may not take the id over. */
+  owner: string | undefined = undefined;
   /** `agent.<id>`, made on its first task (see `address`). */
   private addressString: string | undefined = undefined;
   /**

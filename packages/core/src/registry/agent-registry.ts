@@ -116,6 +116,12 @@ export class AgentRegistry {
     this.refreshPools(agent);
   }
 
+  setCapacity(agent: AgentRecord, capacity: number): void {
+    if (agent.capacity === capacity) return;
+    agent.capacity = capacity;
+    this.refreshPools(agent);
+  }
+
   setLoad(agent: AgentRecord, load: number): void {
     const next = Math.max(0, load);
     if (agent.load === next) return;

@@ -5,7 +5,7 @@ import { fieldChecks as check } from './field-checks.js';
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'kind', 'from', 'to', 'priority', 'correlationId', 'sentAt', 'payload']);
 const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
-const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'agentId', 'status', 'result', 'error']);
+const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'agentId', 'status', 'result', 'error', 'session']);
 const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']);
 
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
@@ -27,8 +27,9 @@ function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
 
 function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_RESPONSE_KEYS)) return false;
-  const { taskId, attempt, agentId, status, result, error } = value;
+  const { taskId, attempt, agentId, status, result, error, session } = value;
   if (!check.isTaskId(taskId) || !check.isAgentId(agentId)) return false;
+  if (session !== undefined && !check.isString(session, 16, 64)) return false;
   if (status !== 'completed' && status !== 'failed') return false;
   if (attempt !== undefined && !check.isPositiveInteger(attempt)) return false;
   if (result !== undefined && !isJsonValue(result)) return false;
