@@ -38,7 +38,7 @@ describe('agent ids cannot be hijacked through MCP', () => {
     distributor = container.get(TaskDistributor);
     await engine.start();
     const bus = container.get(MemoryBus);
-    mailboxes = new AgentMailboxes(new InMemoryTransport(bus));
+    mailboxes = new AgentMailboxes(new InMemoryTransport(bus), { leaseMs: 60_000, setStatus: (agentId, status) => distributor.updateAgentStatus({ agentId, status }, true) });
     http = new McpHttpServer({ engine, authenticator: container.get(TOKENS.Authenticator), mailboxes }, { enabled: true, host: '127.0.0.1', port: 0, allowedOrigins: [], logger: new SilentLogger() });
     url = await http.start();
     // An agent on the transport, speaking envelopes: the id an MCP client will try to take.

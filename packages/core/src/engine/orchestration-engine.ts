@@ -18,7 +18,6 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import { TaskExecutionError } from '../errors/task-execution-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { NotFoundError } from '../errors/not-found-error.js';
 import { isAgentAddress, ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { AgentRegistration } from '../models/agent-registration.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
