@@ -42,7 +42,7 @@ describe('fast-agent agents in Switchyard', () => {
   beforeAll(async () => {
     fastAgent = await startFastAgent(fixture);
     configDir = await mkdtemp(join(tmpdir(), 'switchyard-fast-agent-'));
-  }, 90_000);
+  }, 300_000);
   afterAll(async () => {
     await fastAgent.stop();
   });
@@ -52,14 +52,14 @@ describe('fast-agent agents in Switchyard', () => {
     await writeFile(config, `logging:\n  level: warn\n${fastAgentSection(fastAgent.url)}`);
     const daemon = new CliProcess(['start', '--config', config]);
     try {
-      await daemon.waitFor(/Press Ctrl-C to stop/, 30_000);
+      await daemon.waitFor(/Press Ctrl-C to stop/);
       expect(daemon.stdout).toContain('fast-agent:        fa-summarizer (fixture/summarizer), fa-translator (fixture/translator)');
       expect(await summarizeThroughMcp(daemon, 'route me to fast-agent')).toMatchObject({ result: { agentId: 'fa-summarizer', status: 'completed', result: { text: 'route me to fast-agent' } } });
     } finally {
       daemon.kill('SIGTERM');
       expect((await daemon.exited).code).toBe(0);
     }
-  }, 60_000);
+  }, 300_000);
 
   it('join an orchestrator in another process through switchyard fast-agent-bridge over NATS', async () => {
     const nats: NatsServerHandle = await startNatsServer();
@@ -71,7 +71,7 @@ describe('fast-agent agents in Switchyard', () => {
     const daemon = new CliProcess(['start', '--config', orchestratorConfig]);
     let bridge: CliProcess | undefined;
     try {
-      await daemon.waitFor(/Press Ctrl-C to stop/, 30_000);
+      await daemon.waitFor(/Press Ctrl-C to stop/);
       bridge = new CliProcess(['fast-agent-bridge', '--config', bridgeConfig]);
       await bridge.waitFor(/fast-agent bridge over nats .*: fa-summarizer \(fixture\/summarizer\), fa-translator \(fixture\/translator\)/, 30_000);
       expect(await summarizeThroughMcp(daemon, 'across processes')).toMatchObject({ result: { agentId: 'fa-summarizer', result: { text: 'across processes' } } });
@@ -84,5 +84,5 @@ describe('fast-agent agents in Switchyard', () => {
       await daemon.exited;
       await nats.stop();
     }
-  }, 90_000);
+  }, 300_000);
 });

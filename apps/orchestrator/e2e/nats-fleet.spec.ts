@@ -38,7 +38,7 @@ describe('a fleet of agent processes over NATS', () => {
     const orchestratorConfig = join(configDir, 'orchestrator.yaml');
     await writeFile(
       orchestratorConfig,
-      `${transport}agents:\n  heartbeatIntervalMs: 200\n  missedHeartbeats: 3\nlogging:\n  level: info\ndemo:\n  tasksPerSecond: 60\n  reportIntervalMs: 60000\n  taskTypes:\n` +
+      `${transport}agents:\n  heartbeatIntervalMs: 1000\n  missedHeartbeats: 3\nlogging:\n  level: info\ndemo:\n  tasksPerSecond: 60\n  reportIntervalMs: 60000\n  taskTypes:\n` +
         `    - { type: cm-text, requiredCapabilities: [text], strategy: capability_match }\n` +
         `    - { type: rr-text, requiredCapabilities: [text], strategy: round_robin }\n` +
         `    - { type: pb-text, requiredCapabilities: [text], strategy: priority_based }\n` +
@@ -66,7 +66,7 @@ describe('a fleet of agent processes over NATS', () => {
     await waitUntil(
       () => count(handled(textA, marks.textA), 'rr-text') >= 3 && count(handled(textB, marks.textB), 'rr-text') >= 3 && count(handled(coder, marks.coder), 'lb-code') >= 3,
       'every strategy has routed a few tasks',
-      15_000,
+      120_000,
     );
     const a = handled(textA, marks.textA);
     const b = handled(textB, marks.textB);
@@ -83,9 +83,9 @@ describe('a fleet of agent processes over NATS', () => {
     // The highest-priority text agent dies without a word: it must be marked offline and routed around.
     textB.kill('SIGKILL');
     // Found by its silence, or sooner by a task that finds nobody listening at its address.
-    await orchestrator.waitFor(/(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/, 10_000);
+    await orchestrator.waitFor(/(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/, 120_000);
     const afterKill = textA.stdout.length;
-    await waitUntil(() => count(handled(textA, afterKill), 'pb-text') >= 2, 'priority_based tasks now reach text-a', 10_000);
+    await waitUntil(() => count(handled(textA, afterKill), 'pb-text') >= 2, 'priority_based tasks now reach text-a', 120_000);
 
     // A graceful stop unregisters.
     coder.kill('SIGTERM');

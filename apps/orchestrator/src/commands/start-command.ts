@@ -9,9 +9,8 @@ import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
-import { serveOrchestratorHttp } from '../http/serve-orchestrator-http.js';
-import { FastAgentBridge } from '@switchyard/fast-agent';
 import { describeBridge } from './fast-agent-bridge-command.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 
 const TRAFFIC_TICK_MS = 100;
 
@@ -76,8 +75,9 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const http = await serveOrchestratorHttp(orchestrator, config, logger);
-  const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
+  // Imported only when on: it needs the optional MCP server package, which the config check found.
+  const http = config.mcp.http.enabled ? await (await import('../http/serve-orchestrator-http.js')).serveOrchestratorHttp(orchestrator, config, logger) : undefined;
+  const fastAgent = config.fastAgent === undefined ? undefined : new (optionalPackage('fastAgent', 'fastAgent').FastAgentBridge)(config.fastAgent, () => orchestrator.connectAgentTransport(), logger);
   await fastAgent?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);

@@ -1,8 +1,8 @@
 import type { Transport } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
-import { createJetStreamDurabilityModule, createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
 import type { ContainerModule } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 
 /** The transport config chose: its container module (for the orchestrator) and how agents connect to the same medium. */
 export interface TransportWiring {
@@ -24,7 +24,8 @@ export function wireTransport(options: TransportOptions): TransportWiring {
       const bus = new MemoryBus();
       return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus), crossesProcesses: false, description: 'memory (this process only)' };
     }
-    case 'nats':
+    case 'nats': {
+      const { createNatsTransportModule, NatsTransport } = optionalPackage('nats', 'transport.kind');
       return {
         kind: 'nats',
         module: createNatsTransportModule(options),
@@ -32,6 +33,7 @@ export function wireTransport(options: TransportOptions): TransportWiring {
         crossesProcesses: true,
         description: `nats ${options.servers.join(', ')} (subjects ${options.subjectPrefix}.*)`,
       };
+    }
   }
 }
 
@@ -40,7 +42,7 @@ export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'd
   const { durability, transport } = config;
   if (durability.kind === 'memory' || transport.kind !== 'nats') return { module: undefined, description: 'memory (tasks live in this process)' };
   return {
-    module: createJetStreamDurabilityModule(transport, durability),
+    module: optionalPackage('nats', 'durability.kind').createJetStreamDurabilityModule(transport, durability),
     description: `jetstream on ${transport.servers.join(', ')} (stream ${transport.subjectPrefix.replace(/\./g, '_')}_work, orchestrator ${durability.orchestratorId ?? 'named after host and pid'})`,
   };
 }

@@ -1,8 +1,8 @@
 import type { Logger } from '@switchyard/core';
 import type { HttpRoute } from '@switchyard/mcp-server';
-import { AgentMailboxes, McpHttpServer } from '@switchyard/mcp-server';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import type { Orchestrator } from '../container/build-orchestrator.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 import { DashboardFeed } from '../ops/dashboard/dashboard-feed.js';
 import { DashboardServer } from '../ops/dashboard/dashboard-server.js';
 import { MetricsRoute } from '../ops/metrics-route.js';
@@ -22,6 +22,7 @@ export interface ServedHttp {
  */
 export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
+  const { AgentMailboxes, McpHttpServer } = optionalPackage('mcp', 'mcp.http.enabled');
   const metrics = config.metrics.enabled ? new SwitchyardMetrics(orchestrator.distributor) : undefined;
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
