@@ -48,7 +48,7 @@ const packages = publishablePackages();
 const siblings = new Set(packages.map(({ manifest }) => manifest.name));
 const projects = packages.map(({ manifest }) => manifest.nx?.name ?? manifest.name);
 process.stderr.write(`release:pack ${version}: building ${projects.join(', ')}\n`);
-execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 2, 2] });
 
 const staging = join(out, '.staging');
 rmSync(staging, { recursive: true, force: true });

@@ -1,16 +1,12 @@
-import type { ChildProcessByStdio } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { NatsServerHandle } from '@switchyard/testing';
-import { startNatsServer, waitUntil } from '@switchyard/testing';
+import { startNatsServer } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from './cli-process.js';
+import { runToEnd, Shell } from './shell-process.js';
 
 const workspaceRoot = join(appRoot, '..', '..');
-/** Generous: `npm start` checks the (cached) build first, and the machine may be busy. */
-const READY_MS = 180_000;
 
 /** Every line of README's ```sh blocks, with `\` continuations joined and trailing `# comments` cut. */
 function shellLines(readme: string): string[] {
@@ -31,64 +27,6 @@ function codeBlock(readme: string, lang: string, firstLine: string): string {
     if ((block[1] ?? '').startsWith(firstLine)) return block[1] ?? '';
   }
   throw new Error(`README.md has no ${lang} block starting with ${firstLine}`);
-}
-
-interface ShellRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** A README line run by a shell in the repository root, exactly as a reader pastes it. */
-class Shell {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<ShellRun>;
-  private readonly child: ChildProcessByStdio<null, Readable, Readable>;
-
-  constructor(
-    readonly line: string,
-    env: NodeJS.ProcessEnv,
-  ) {
-    // Its own process group, so stopping it stops npm/npx and the node process they start.
-    this.child = spawn('sh', ['-c', line], { cwd: workspaceRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => {
-      this.child.once('close', (code) => {
-        resolve({ code, stdout: this.stdout, stderr: this.stderr });
-      });
-    });
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = READY_MS): Promise<RegExpExecArray> {
-    await waitUntil(() => pattern.test(this.stdout), `\`${this.line}\` prints ${String(pattern)}`, timeoutMs).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
-    });
-    return pattern.exec(this.stdout) as RegExpExecArray;
-  }
-
-  /** SIGTERM to the whole group, SIGKILL if it has not ended after a generous grace. */
-  async stop(): Promise<void> {
-    const pid = this.child.pid;
-    if (pid === undefined || this.child.exitCode !== null) return;
-    process.kill(-pid, 'SIGTERM');
-    const killer = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, 60_000);
-    await this.exited;
-    clearTimeout(killer);
-  }
-}
-
-async function runToEnd(line: string, env: NodeJS.ProcessEnv): Promise<ShellRun> {
-  const run = await new Shell(line, env).exited;
-  if (run.code !== 0) throw new Error(`\`${line}\` exited ${String(run.code)}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
-  return run;
 }
 
 describe("README's commands, run the way README shows them", () => {
@@ -115,7 +53,7 @@ describe("README's commands, run the way README shows them", () => {
 
   it('npm start, then the operator commands of "From the command line" and the token lines, against it', async () => {
     expect(lines).toContain('npm ci && npm start');
-    const daemon = new Shell('npm start', { SWITCHYARD_MCP__HTTP__PORT: '0' });
+    const daemon = new Shell('npm start', { SWITCHYARD_MCP__HTTP__PORT: '0' }, workspaceRoot);
     started.push(daemon);
     // The status line counts the example traffic: the fleet is up and tasks complete.
     await daemon.waitFor(/tasks completed [1-9]/);
@@ -131,7 +69,7 @@ describe("README's commands, run the way README shows them", () => {
     written.push(join(workspaceRoot, 'tasks.jsonl'));
     await writeFile(join(workspaceRoot, 'tasks.jsonl'), `${JSON.stringify({ type: 'summarize', capabilities: ['summarize'], data: { prompt: 'one' } })}\n${JSON.stringify({ type: 'draft', capabilities: ['write'] })}\n`);
     const outputs = new Map<string, string>();
-    for (const line of operatorLines) outputs.set(line, (await runToEnd(`${session}\n${line}`, {})).stdout);
+    for (const line of operatorLines) outputs.set(line, (await runToEnd(`${session}\n${line}`, {}, workspaceRoot)).stdout);
     const outputOf = (start: string): string => [...outputs].find(([line]) => line.startsWith(start))?.[1] ?? '';
     expect(outputOf('npx @switchyard/cli agents')).toMatch(/^writer-1\s+online\s/m);
     expect(outputOf('npx @switchyard/cli submit --type')).toMatch(/completed/);
@@ -140,7 +78,7 @@ describe("README's commands, run the way README shows them", () => {
 
     const tokenLines = lines.filter((line) => line.startsWith('npx @switchyard/cli token create'));
     expect(tokenLines).toHaveLength(2);
-    for (const line of tokenLines) expect((await runToEnd(line, {})).stdout).toMatch(/sha256/);
+    for (const line of tokenLines) expect((await runToEnd(line, {}, workspaceRoot)).stdout).toMatch(/sha256/);
   }, 600_000);
 
   let nats: NatsServerHandle | undefined;
@@ -160,16 +98,16 @@ describe("README's commands, run the way README shows them", () => {
     await writeFile(handlerPath, codeBlock(readme, 'js', '// my-handler.mjs'));
     expect(agentLine).toContain('--handler ./my-handler.mjs');
 
-    const orchestrator = new Shell(startLine ?? '', env);
+    const orchestrator = new Shell(startLine ?? '', env, workspaceRoot);
     started.push(orchestrator);
     const url = (await orchestrator.waitFor(/MCP \(HTTP\):\s+(\S+)/))[1] ?? '';
     const token = (await orchestrator.waitFor(/admin token:\s+(\S+)/))[1] ?? '';
-    const agent = new Shell(agentLine ?? '', env);
+    const agent = new Shell(agentLine ?? '', env, workspaceRoot);
     started.push(agent);
     // The config's example traffic (summarize, 2/s) reaches the agent process and completes.
     await orchestrator.waitFor(/agents 1\/1 online · tasks completed [1-9]/);
 
-    const submitted = await runToEnd(`npx @switchyard/cli submit --type summarize --capabilities summarize --data '{"prompt":"hi"}' --json`, { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token });
+    const submitted = await runToEnd(`npx @switchyard/cli submit --type summarize --capabilities summarize --data '{"prompt":"hi"}' --json`, { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token }, workspaceRoot);
     expect(JSON.parse(submitted.stdout)).toMatchObject({ status: 'completed', result: { handledBy: 'summarizer-1', echo: { prompt: 'hi' } } });
   }, 600_000);
 });

@@ -9,6 +9,7 @@ import { DemoOptionsSchema } from './demo-options.js';
  * Stands in for a section whose schema lives in an optional package that is not installed: the
  * section is refused with how to install it. The cast only types the refusal, which yields no value.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the schema it stands in for, so the config's type stays exact
 function missingPackageSection<Schema extends z.ZodType>(kind: string | undefined, packageName: OptionalPackage): Schema {
   const shape = kind === undefined ? z.unknown() : z.looseObject({ kind: z.literal(kind) });
   return shape.superRefine((_value, context) => {

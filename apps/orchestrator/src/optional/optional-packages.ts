@@ -30,7 +30,7 @@ export function missingPackageMessage(key: OptionalPackage): string {
 /** Imports the package, or null when it is not installed; any other failure (a broken install) is thrown. */
 async function importIfInstalled<Key extends OptionalPackage>(key: Key): Promise<OptionalPackages[Key] | null> {
   const known = loaded[key];
-  if (known !== undefined) return known as OptionalPackages[Key] | null;
+  if (known !== undefined) return known;
   const name = OPTIONAL_PACKAGE_NAMES[key];
   let imported: OptionalPackages[Key] | null;
   try {
@@ -70,8 +70,8 @@ export async function importOptionalPackages(raw: Record<string, unknown>): Prom
 /** A package the config validated with (so already imported); `field` names the config path that asked for it. */
 export function optionalPackage<Key extends OptionalPackage>(key: Key, field: string): OptionalPackages[Key] {
   const imported = loaded[key];
-  if (imported === undefined || imported === null) throw ValidationError.field(field, missingPackageMessage(key), 'config');
-  return imported as OptionalPackages[Key];
+  if (imported == null) throw ValidationError.field(field, missingPackageMessage(key), 'config');
+  return imported;
 }
 
 /** A package a command needs whatever the config says (e.g. `mcp --stdio`), imported now if need be. */
