@@ -132,7 +132,8 @@ export class OrchestrationEngine {
     this.livenessTimer = setInterval(() => {
       this.distributor.expireSilentAgents(this.clock.now() - heartbeatIntervalMs * missedHeartbeats);
     }, heartbeatIntervalMs);
-    this.livenessTimer.unref();
+    // Never keeps a process alive on its own where the runtime can say so (Node); elsewhere there is no unref.
+    (this.livenessTimer as { unref?: () => void }).unref?.();
     await this.distributor.startJournal();
     this.distributor.resume();
   }
