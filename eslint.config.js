@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-/** Who may import whom (DESIGN.md): dependencies point inwards, core imports no runtime, transport or MCP library. */
+/** Who may import whom (docs/architecture.md): dependencies point inwards, core imports no runtime, transport or MCP library. */
 const dependencyRules = (extraAllowed) => [
   {
     sourceTag: 'type:core',
