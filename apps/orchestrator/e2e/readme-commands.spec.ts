@@ -29,6 +29,9 @@ function codeBlock(readme: string, lang: string, firstLine: string): string {
   throw new Error(`README.md has no ${lang} block starting with ${firstLine}`);
 }
 
+/** The pages whose commands this test runs: the README and the reference pages it sends readers to. */
+const PAGES = ['README.md', 'docs/operations.md', 'docs/configuration.md', 'docs/install.md', 'docs/development.md'];
+
 describe("README's commands, run the way README shows them", () => {
   let readme: string;
   let lines: string[];
@@ -37,7 +40,8 @@ describe("README's commands, run the way README shows them", () => {
 
   beforeAll(async () => {
     readme = await readFile(join(workspaceRoot, 'README.md'), 'utf8');
-    lines = shellLines(readme);
+    const pages = await Promise.all(PAGES.map((page) => readFile(join(workspaceRoot, page), 'utf8')));
+    lines = pages.flatMap((page) => shellLines(page));
   });
 
   afterEach(async () => {
