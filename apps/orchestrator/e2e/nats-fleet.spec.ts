@@ -51,6 +51,7 @@ describe('a fleet of agent processes over NATS', () => {
     processes.push(orchestrator);
     await orchestrator.waitFor(/Press Ctrl-C to stop/);
     expect(orchestrator.stdout).toContain(`transport:         nats ${server.url} (subjects fleet.*)`);
+    expect(orchestrator.stdout).toContain('agents:            no in-process demo agents; agents join over the transport');
 
     const startAgent = async (id: string, capabilities: string, priority: number): Promise<CliProcess> => {
       const agent = new CliProcess(['agent', '--config', agentConfig, '--id', id, '--capabilities', capabilities, '--priority', String(priority)]);
