@@ -21,7 +21,8 @@ const dependencyRules = (extraAllowed) => [
 const boundaries = (extraAllowed) => ['error', { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) }];
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**'] },
+  // runtime-globals.d.ts only declares globals for core's Node-free build (its own tsconfig.lib.json).
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**', 'packages/core/runtime-globals.d.ts'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

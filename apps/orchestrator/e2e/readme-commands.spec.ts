@@ -60,7 +60,7 @@ describe("README's commands, run the way README shows them", () => {
     const daemon = new Shell('npm start', { SWITCHYARD_MCP__HTTP__PORT: '0' }, workspaceRoot);
     started.push(daemon);
     // The status line counts the example traffic: the fleet is up and tasks complete.
-    await daemon.waitFor(/tasks completed [1-9]/);
+    await daemon.waitFor(/tasks completed [1-9]/, 480_000);
     const url = (await daemon.waitFor(/MCP \(HTTP\):\s+(\S+)/))[1] ?? '';
     const token = (await daemon.waitFor(/admin token:\s+(\S+)/))[1] ?? '';
 
