@@ -62,7 +62,8 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
     const readme = await readFile(join(workspaceRoot, 'README.md'), 'utf8');
     const quickstart = /<!-- quickstart:[^\n]*-->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     await writeFile(join(project, 'quickstart.mjs'), quickstart);
-    const { stdout } = await run(process.execPath, ['quickstart.mjs'], { cwd: project, timeout: 120_000 });
+    // Plain output: under a runner that forces colour, console.log would colour the values.
+    const { stdout } = await run(process.execPath, ['quickstart.mjs'], { cwd: project, timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
     expect(stdout).toMatch(/agentId: 'summarizer'/);
     expect(stdout).toMatch(/status: 'completed'/);
     expect(stdout).toMatch(/summary: 'Switchyard routes tasks '/);
