@@ -124,6 +124,8 @@ demo:
     const orchestrator = new Shell('npx @switchyard/cli start --config nats.yaml', {}, project);
     started.push(orchestrator);
     await orchestrator.waitFor(/Press Ctrl-C to stop/);
+    // Without @switchyard/mcp-server the orchestrator serves no HTTP endpoint, and says nothing of one.
+    expect(orchestrator.stdout).not.toContain('MCP (HTTP):');
     const agent = new Shell('npx @switchyard/cli agent --config nats.yaml --id worker-1 --capabilities work --handler ./handler.mjs', {}, project);
     started.push(agent);
     await orchestrator.waitFor(/agents 1\/1 online · tasks completed [1-9]/);
