@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-/** Who may import whom (DESIGN.md): dependencies point inwards, core imports no runtime, transport or MCP library. */
+/** Who may import whom (docs/architecture.md): dependencies point inwards, core imports no runtime, transport or MCP library. */
 const dependencyRules = (extraAllowed) => [
   {
     sourceTag: 'type:core',
@@ -21,7 +21,8 @@ const dependencyRules = (extraAllowed) => [
 const boundaries = (extraAllowed) => ['error', { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) }];
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**'] },
+  // runtime-globals.d.ts only declares globals for core's Node-free build (its own tsconfig.lib.json).
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**', 'packages/core/runtime-globals.d.ts'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -6,8 +6,10 @@ export const sharedVitestConfig = defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'e2e/**/*.spec.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Ceilings, not expectations: tests wait on events, and on a loaded machine (SWITCHYARD_TEST_STRESS=1)
+    // an e2e that starts several processes may legitimately need minutes.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     reporters: ['default'],
   },

@@ -36,7 +36,7 @@ export class CliProcess {
   }
 
   /** Waits until stdout+stderr match; fails with both streams in the message. */
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<void> {
     await waitUntil(() => pattern.test(this.stdout) || pattern.test(this.stderr), `output matches ${String(pattern)}`, timeoutMs).catch((error: unknown) => {
       throw new Error(`${String(error)}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
     });

@@ -40,8 +40,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}, whileRunning?: (out
 describe('switchyard CLI', () => {
   it('start runs the daemon with the demo fleet, routes example traffic, and stops cleanly on SIGTERM', async () => {
     const run = await runCli(['start', '--config', exampleConfig], { SWITCHYARD_DEMO__REPORT_INTERVAL_MS: '300', SWITCHYARD_LOGGING__LEVEL: 'warn' }, async (output, kill) => {
-      await waitUntil(() => output().includes('Press Ctrl-C to stop.'), 'the daemon is up', 15_000);
-      await waitUntil(() => /tasks completed [1-9]\d*/.test(output()), 'a status line reports completed tasks', 15_000);
+      await waitUntil(() => output().includes('Press Ctrl-C to stop.'), 'the daemon is up', 90_000);
+      await waitUntil(() => /tasks completed [1-9]\d*/.test(output()), 'a status line reports completed tasks', 90_000);
       kill('SIGTERM');
     });
     expect(run.stdout).toContain('transport:         memory');

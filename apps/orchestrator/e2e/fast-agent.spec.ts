@@ -60,7 +60,7 @@ describe("README's fast-agent section, run as written", () => {
     fastAgent = await startFastAgent(join(fleetDir, 'agents.py'), { port });
     httpConfig = (await readmeBlock('switchyard.yaml')).replace('127.0.0.1:8080', `127.0.0.1:${String(port)}`);
     await writeFile(join(fleetDir, 'switchyard.yaml'), httpConfig);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await fastAgent.stop();
@@ -76,7 +76,7 @@ describe("README's fast-agent section, run as written", () => {
   it('HTTP: the agents join the orchestrator, answer tasks, and the server shows on /metrics', async () => {
     const daemon = new CliProcess(['start', '--config', join(fleetDir, 'switchyard.yaml')]);
     try {
-      await daemon.waitFor(/Press Ctrl-C to stop/, 60_000);
+      await daemon.waitFor(/Press Ctrl-C to stop/);
       expect(daemon.stdout).toContain(banner);
       expect(await summarizeThroughMcp(daemon, 'route me to fast-agent')).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'route me to fast-agent' } } });
       const { url, token } = endpoint(daemon);
@@ -88,7 +88,7 @@ describe("README's fast-agent section, run as written", () => {
       daemon.kill('SIGTERM');
       expect((await daemon.exited).code).toBe(0);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('stdio: Switchyard starts the agents itself (fast-agent cold start included) and they answer tasks', async () => {
     const stdioServer = await readmeBlock('stdio');
@@ -126,7 +126,7 @@ describe("README's fast-agent section, run as written", () => {
     const daemon = new CliProcess(['start', '--config', orchestratorConfig]);
     let bridge: CliProcess | undefined;
     try {
-      await daemon.waitFor(/Press Ctrl-C to stop/, 30_000);
+      await daemon.waitFor(/Press Ctrl-C to stop/);
       bridge = new CliProcess(['fast-agent-bridge', '--config', bridgeConfig]);
       await bridge.waitFor(/fast-agent bridge over nats .*: summarizer-1 \(fleet\/summarizer\), translator-1 \(fleet\/translator\)/, 60_000);
       expect(await summarizeThroughMcp(daemon, 'across processes')).toMatchObject({ result: { agentId: 'summarizer-1', result: { text: 'across processes' } } });
@@ -139,5 +139,5 @@ describe("README's fast-agent section, run as written", () => {
       await daemon.exited;
       await nats.stop();
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -39,7 +39,7 @@ describe('a fleet of agent processes over NATS', () => {
     const orchestratorConfig = join(configDir, 'orchestrator.yaml');
     await writeFile(
       orchestratorConfig,
-      `${transport}agents:\n  heartbeatIntervalMs: 200\n  missedHeartbeats: 3\nlogging:\n  level: info\ndemo:\n  tasksPerSecond: 60\n  reportIntervalMs: 60000\n  taskTypes:\n` +
+      `${transport}agents:\n  heartbeatIntervalMs: 1000\n  missedHeartbeats: 3\nlogging:\n  level: info\ndemo:\n  tasksPerSecond: 60\n  reportIntervalMs: 60000\n  taskTypes:\n` +
         `    - { type: cm-text, requiredCapabilities: [text], strategy: capability_match }\n` +
         `    - { type: rr-text, requiredCapabilities: [text], strategy: round_robin }\n` +
         `    - { type: pb-text, requiredCapabilities: [text], strategy: priority_based }\n` +
@@ -52,6 +52,7 @@ describe('a fleet of agent processes over NATS', () => {
     processes.push(orchestrator);
     await orchestrator.waitFor(/Press Ctrl-C to stop/);
     expect(orchestrator.stdout).toContain(`transport:         nats ${server.url} (subjects fleet.*)`);
+    expect(orchestrator.stdout).toContain('agents:            no in-process demo agents; agents join over the transport');
 
     const startAgent = async (id: string, capabilities: string, priority: number): Promise<CliProcess> => {
       const agent = new CliProcess(['agent', '--config', agentConfig, '--id', id, '--capabilities', capabilities, '--priority', String(priority)]);
@@ -67,7 +68,7 @@ describe('a fleet of agent processes over NATS', () => {
     await waitUntil(
       () => count(handled(textA, marks.textA), 'rr-text') >= 3 && count(handled(textB, marks.textB), 'rr-text') >= 3 && count(handled(coder, marks.coder), 'lb-code') >= 3,
       'every strategy has routed a few tasks',
-      15_000,
+      120_000,
     );
     const a = handled(textA, marks.textA);
     const b = handled(textB, marks.textB);
@@ -84,9 +85,9 @@ describe('a fleet of agent processes over NATS', () => {
     // The highest-priority text agent dies without a word: it must be marked offline and routed around.
     textB.kill('SIGKILL');
     // Found by its silence, or sooner by a task that finds nobody listening at its address.
-    await orchestrator.waitFor(/(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/, 10_000);
+    await orchestrator.waitFor(/(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/, 120_000);
     const afterKill = textA.stdout.length;
-    await waitUntil(() => count(handled(textA, afterKill), 'pb-text') >= 2, 'priority_based tasks now reach text-a', 10_000);
+    await waitUntil(() => count(handled(textA, afterKill), 'pb-text') >= 2, 'priority_based tasks now reach text-a', 120_000);
 
     // A graceful stop unregisters.
     coder.kill('SIGTERM');

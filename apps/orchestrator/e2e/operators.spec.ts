@@ -66,6 +66,8 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     expect((JSON.parse(completed.stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-one')).toMatchObject({ status: 'completed' });
     const table = await switchyard(['tasks', '--status', 'completed'], admin);
     expect(table.stdout).toMatch(/^e2e-one\s+summarize\s+completed\s+\S+\s+normal\s+1\/\d+\s/m);
+    // The daemon sends no example traffic here: the status line counts the task submitted from outside.
+    await daemon.process.waitFor(/tasks completed [1-9]/);
   });
 
   it('submit --file runs a JSONL batch with a progress bar, summarizes it, and exits 1 when a task failed', async () => {

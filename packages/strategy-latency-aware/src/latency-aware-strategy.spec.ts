@@ -1,9 +1,9 @@
 import type { AgentView, DistributionStrategy } from '@switchyard/core';
-import { AgentRegistry, TaskRecord } from '@switchyard/core';
+import { buildTask, CandidateFleet } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { latencyAwareStrategy } from './latency-aware-strategy.js';
 
-const task = new TaskRecord('t', 't', ['w'], null, 's', 'normal', null, 0);
+const task = buildTask();
 
 function seeded(seed: number): () => number {
   let state = seed;
@@ -14,10 +14,10 @@ function seeded(seed: number): () => number {
 }
 
 /** Runs decisions; each chosen agent answers with its own latency (and failure chance). */
-function simulate(strategy: DistributionStrategy, registry: AgentRegistry, behaviour: Record<string, { latencyMs: number; fails?: boolean }>, decisions: number): Record<string, number> {
+function simulate(strategy: DistributionStrategy, fleet: CandidateFleet, behaviour: Record<string, { latencyMs: number; fails?: boolean }>, decisions: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (let decision = 0; decision < decisions; decision++) {
-    const agent = strategy.select(registry.candidates(['w']), task) as AgentView;
+    const agent = strategy.select(fleet.candidates(), task) as AgentView;
     counts[agent.id] = (counts[agent.id] ?? 0) + 1;
     const { latencyMs, fails } = behaviour[agent.id] ?? { latencyMs: 50 };
     if (fails === true) strategy.onFailed?.({ agent, task, latencyMs, error: { message: 'no' } });
@@ -28,21 +28,19 @@ function simulate(strategy: DistributionStrategy, registry: AgentRegistry, behav
 
 describe('latency_aware strategy', () => {
   it('tries every agent during warm-up, then sends most work to the fastest', () => {
-    const registry = new AgentRegistry({ maxCandidatePools: 8 });
-    for (const id of ['slow', 'fast', 'medium']) registry.register({ agentId: id, capabilities: ['w'], priority: 0 }, 0);
+    const fleet = new CandidateFleet([{ id: 'slow' }, { id: 'fast' }, { id: 'medium' }]);
     const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0.05, warmUp: 3 }), { now: () => 0, random: seeded(7) });
-    const warmUp = simulate(strategy, registry, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 9);
+    const warmUp = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 9);
     expect(warmUp).toEqual({ slow: 3, fast: 3, medium: 3 });
-    const after = simulate(strategy, registry, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 1_000);
+    const after = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 1_000);
     expect(after.fast).toBeGreaterThan(900);
     expect((after.slow ?? 0) + (after.medium ?? 0)).toBeGreaterThan(0);
   });
 
   it('counts failures against an agent even when it is fast', () => {
-    const registry = new AgentRegistry({ maxCandidatePools: 8 });
-    for (const id of ['flaky', 'steady']) registry.register({ agentId: id, capabilities: ['w'], priority: 0 }, 0);
+    const fleet = new CandidateFleet([{ id: 'flaky' }, { id: 'steady' }]);
     const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0 }), { now: () => 0, random: seeded(3) });
-    const counts = simulate(strategy, registry, { flaky: { latencyMs: 20, fails: true }, steady: { latencyMs: 30 } }, 500);
+    const counts = simulate(strategy, fleet, { flaky: { latencyMs: 20, fails: true }, steady: { latencyMs: 30 } }, 500);
     expect(counts.steady).toBeGreaterThan(450);
   });
 

@@ -1,14 +1,10 @@
-import { AgentRegistry, TaskRecord } from '@switchyard/core';
+import { buildTask, CandidateFleet } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { powerOfTwoChoicesStrategy } from './power-of-two-choices-strategy.js';
 
 describe('p2c strategy', () => {
   it('never picks the more loaded of its two samples', () => {
-    const registry = new AgentRegistry({ maxCandidatePools: 8 });
-    for (let index = 0; index < 50; index++) {
-      const { agent } = registry.register({ agentId: `a${String(index)}`, capabilities: ['w'], priority: 0, capacity: 10 }, 0);
-      registry.setLoad(agent, (index * 7) % 10);
-    }
+    const fleet = new CandidateFleet(Array.from({ length: 50 }, (_, index) => ({ id: `a${String(index)}`, capacity: 10, load: (index * 7) % 10 })));
     let seed = 42;
     const draws: number[] = [];
     const random = (): number => {
@@ -18,8 +14,8 @@ describe('p2c strategy', () => {
       return value;
     };
     const strategy = powerOfTwoChoicesStrategy.create({}, { now: () => 0, random });
-    const task = new TaskRecord('t', 't', ['w'], null, 's', 'normal', null, 0);
-    const pool = registry.candidates(['w']);
+    const task = buildTask();
+    const pool = fleet.candidates();
     for (let decision = 0; decision < 2_000; decision++) {
       draws.length = 0;
       const chosen = strategy.select(pool, task);
@@ -36,11 +32,11 @@ describe('p2c strategy', () => {
   });
 
   it('takes the only candidate, and declines when there is none', () => {
-    const registry = new AgentRegistry({ maxCandidatePools: 8 });
+    const fleet = new CandidateFleet();
     const strategy = powerOfTwoChoicesStrategy.create({}, { now: () => 0, random: Math.random });
-    const task = new TaskRecord('t', 't', ['w'], null, 's', 'normal', null, 0);
-    expect(strategy.select(registry.candidates(['w']), task)).toBeUndefined();
-    registry.register({ agentId: 'solo', capabilities: ['w'], priority: 0 }, 0);
-    expect(strategy.select(registry.candidates(['w']), task)?.id).toBe('solo');
+    const task = buildTask();
+    expect(strategy.select(fleet.candidates(), task)).toBeUndefined();
+    fleet.add({ id: 'solo' });
+    expect(strategy.select(fleet.candidates(), task)?.id).toBe('solo');
   });
 });

@@ -15,3 +15,7 @@ export { fastAgentPython, fastAgentVenv, startFastAgent, FAST_AGENT_INSTALL_HINT
 export type { FastAgentHandle } from './start-fast-agent.js';
 export { freePort, startListeningProcess } from './start-listening-process.js';
 export type { ListeningProcess, ListeningProcessOptions } from './start-listening-process.js';
+export { CandidateFleet } from './candidate-fleet.js';
+export type { FleetAgent } from './candidate-fleet.js';
+export { buildTask } from './build-task.js';
+export type { TaskSpec } from './build-task.js';

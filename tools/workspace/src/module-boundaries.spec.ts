@@ -23,7 +23,7 @@ async function boundaryProblems(path: string, source: string): Promise<string[]>
   return (result?.messages ?? []).filter((message) => message.ruleId !== null && boundaryRules.has(message.ruleId)).map((message) => message.message);
 }
 
-describe('module boundaries (DESIGN.md: dependencies point inwards)', () => {
+describe('module boundaries (docs/architecture.md: dependencies point inwards)', () => {
   it('make core importing any other package of ours a lint error', async () => {
     // Every package depends on core, so the rule reports such an import as a cycle.
     const problems = await boundaryProblems('packages/core/src/probe.ts', "import { InMemoryTransport } from '@switchyard/transport-memory';\nexport const probe = InMemoryTransport;\n");

@@ -1,6 +1,7 @@
 import { MessagePrioritySchema, PermissionSchema, TaskStatusSchema } from '@switchyard/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { processIo } from '../commands/command-io.js';
+import { CLI_VERSION } from './cli-version.js';
 import type { CommandIo } from '../commands/command-io.js';
 import { runAgent } from '../commands/agent-command.js';
 import { runAgents } from '../commands/agents-command.js';
@@ -43,7 +44,7 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export function createProgram(onExit: (code: number) => void, io: CommandIo = processIo): Command {
   const program = new Command('switchyard')
     .description('Task distribution for fleets of AI agents')
-    .version('0.1.0')
+    .version(CLI_VERSION)
     .showHelpAfterError()
     // Argument errors reach main as CommanderError (exit 2) instead of commander exiting with 1.
     .exitOverride();

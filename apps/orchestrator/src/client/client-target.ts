@@ -12,8 +12,9 @@ export interface ClientFlags {
   readonly token?: string;
 }
 
-/** The MCP endpoint `switchyard start` serves with this config (a wildcard listen address is reached on loopback). */
-function servedUrl(config: OrchestratorConfig): string {
+/** The MCP endpoint `switchyard start` serves with this config (a wildcard listen address is reached on loopback); none without the MCP server package. */
+function servedUrl(config: OrchestratorConfig): string | undefined {
+  if (!('host' in config.mcp.http)) return undefined;
   const { host, port } = config.mcp.http;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${String(port)}/mcp`;
@@ -27,9 +28,13 @@ export function resolveClientTarget(flags: ClientFlags, env: NodeJS.ProcessEnv, 
   const url = flags.url ?? env.SWITCHYARD_URL ?? config.client.url ?? servedUrl(config);
   const token = flags.token ?? env.SWITCHYARD_TOKEN ?? config.client.token;
   const issues = [
-    ...(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol) ? [] : [{ field: 'url', message: `'${url}' is not an http(s) URL` }]),
+    ...(url === undefined
+      ? [{ field: 'url', message: 'required: give --url, set SWITCHYARD_URL, or set client.url in the config' }]
+      : URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
+        ? []
+        : [{ field: 'url', message: `'${url}' is not an http(s) URL` }]),
     ...(token === undefined || token.trim() === '' ? [{ field: 'token', message: 'required: give --token, set SWITCHYARD_TOKEN, or set client.token in the config' }] : []),
   ];
   if (issues.length > 0) throw new ValidationError(issues, 'orchestrator connection');
-  return { url: new URL(url), token: (token as string).trim() };
+  return { url: new URL(url as string), token: (token as string).trim() };
 }

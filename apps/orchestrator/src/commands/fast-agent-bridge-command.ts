@@ -1,10 +1,11 @@
 import { ValidationError } from '@switchyard/core';
-import { FastAgentBridge } from '@switchyard/fast-agent';
+import type { FastAgentBridge } from '@switchyard/fast-agent';
 import { loadConfig } from '../config/load-config.js';
 import { resolveFastAgentPaths } from '../config/resolve-fast-agent-paths.js';
 import { wireTransport } from '../container/transport-wiring.js';
 import type { LogLevel } from '../logging/pino-logger.js';
 import { PinoLogger } from '../logging/pino-logger.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 import type { CommandIo } from './command-io.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
@@ -29,7 +30,8 @@ export async function runFastAgentBridge(options: { readonly config?: string; re
     throw ValidationError.field('transport.kind', `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }, or put fastAgent in the orchestrator's own config`, 'config');
   }
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
-  const bridge = new FastAgentBridge(resolveFastAgentPaths(config.fastAgent, baseDir), () => wiring.connect(), logger);
+  const { FastAgentBridge: Bridge } = optionalPackage('fastAgent', 'fastAgent');
+  const bridge = new Bridge(resolveFastAgentPaths(config.fastAgent, baseDir), () => wiring.connect(), logger);
   await bridge.start();
   io.stdout.write(`fast-agent bridge over ${wiring.description}: ${describeBridge(bridge)}\n`);
   const signal = await shutdownSignal();

@@ -1,7 +1,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ValidationError } from '@switchyard/core';
-import { createSwitchyardMcpServer } from '@switchyard/mcp-server';
 import { loadConfig } from '../config/load-config.js';
+import { requireOptionalPackage } from '../optional/optional-packages.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
 import { createMcpAgentMailboxes } from '../http/create-mcp-agent-mailboxes.js';
 import type { LogLevel } from '../logging/pino-logger.js';
@@ -24,6 +24,7 @@ export interface McpCommandOptions {
 export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise<number> {
   if (options.stdio !== true) throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
   const { config, baseDir } = await loadConfig(options.config, io.env);
+  const { createSwitchyardMcpServer } = await requireOptionalPackage('mcp', 'mcp');
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;

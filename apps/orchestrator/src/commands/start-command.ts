@@ -4,15 +4,13 @@ import type { LogLevel } from '../logging/pino-logger.js';
 import { PinoLogger } from '../logging/pino-logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';
-import { summarizeLatencies } from '../demo/latency-summary.js';
-import type { DemoTaskOutcome } from '../demo/run-demo-task.js';
 import { runDemoTask } from '../demo/run-demo-task.js';
 import type { CommandIo } from './command-io.js';
+import { TaskTally } from './task-tally.js';
 import { shutdownSignal } from './shutdown-signal.js';
-import { serveOrchestratorHttp } from '../http/serve-orchestrator-http.js';
-import { FastAgentBridge } from '@switchyard/fast-agent';
 import { resolveFastAgentPaths } from '../config/resolve-fast-agent-paths.js';
 import { describeBridge } from './fast-agent-bridge-command.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 
 const TRAFFIC_TICK_MS = 100;
 
@@ -21,10 +19,9 @@ export interface StartOptions {
   readonly logLevel?: LogLevel;
 }
 
-/** Sends the configured example traffic and keeps the numbers for the status line. */
+/** Sends the configured example traffic (the status line counts it with every other task). */
 class DemoTraffic {
   private readonly inFlight = new Set<Promise<void>>();
-  private outcomes: DemoTaskOutcome[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private owed = 0;
   private sequence = 0;
@@ -44,17 +41,6 @@ class DemoTraffic {
     }, TRAFFIC_TICK_MS);
   }
 
-  /** Outcomes since the last call. */
-  drainOutcomes(): DemoTaskOutcome[] {
-    const outcomes = this.outcomes;
-    this.outcomes = [];
-    return outcomes;
-  }
-
-  get pending(): number {
-    return this.inFlight.size;
-  }
-
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
@@ -63,8 +49,7 @@ class DemoTraffic {
   private send(): void {
     const taskType = this.taskTypes[this.sequence % this.taskTypes.length] as DemoTaskType;
     this.sequence++;
-    const running: Promise<void> = runDemoTask(this.engine, this.token, taskType, this.sequence).then((outcome) => {
-      this.outcomes.push(outcome);
+    const running: Promise<void> = runDemoTask(this.engine, this.token, taskType, this.sequence).then(() => {
       this.inFlight.delete(running);
     });
     this.inFlight.add(running);
@@ -77,8 +62,11 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
-  const fastAgent = config.fastAgent === undefined ? undefined : new FastAgentBridge(resolveFastAgentPaths(config.fastAgent, baseDir), () => orchestrator.connectAgentTransport(), logger);
-  const http = await serveOrchestratorHttp(orchestrator, config, logger, fastAgent);
+  // The bridge exists before HTTP is served, so /metrics can show its servers.
+  const fastAgent =
+    config.fastAgent === undefined ? undefined : new (optionalPackage('fastAgent', 'fastAgent').FastAgentBridge)(resolveFastAgentPaths(config.fastAgent, baseDir), () => orchestrator.connectAgentTransport(), logger);
+  // Imported only when on: it needs the optional MCP server package, which the config check found.
+  const http = config.mcp.http.enabled ? await (await import('../http/serve-orchestrator-http.js')).serveOrchestratorHttp(orchestrator, config, logger, fastAgent) : undefined;
   await fastAgent?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
@@ -89,8 +77,10 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`  transport:         ${orchestrator.transportDescription}`);
   out(`  durability:        ${orchestrator.durabilityDescription}`);
   out(`  default strategy:  ${config.distribution.defaultStrategy}`);
-  out(`  agents:            ${String(fleet.length)} in-process demo agent(s)`);
-  for (const agent of orchestrator.distributor.listAgents()) {
+  // Only the demo fleet is in this process; fast-agent agents have their own line, others join over the transport.
+  const demoAgents = new Set(fleet.map((agent) => agent.agentId));
+  out(fleet.length > 0 ? `  agents:            ${String(fleet.length)} in-process demo agent(s)` : '  agents:            no in-process demo agents; agents join over the transport');
+  for (const agent of orchestrator.distributor.listAgents().filter((candidate) => demoAgents.has(candidate.id))) {
     out(`    ${agent.id.padEnd(18)} [${agent.capabilities.join(', ')}]  priority ${String(agent.priority)}  capacity ${agent.capacity === null ? '∞' : String(agent.capacity)}`);
   }
   const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
@@ -107,22 +97,23 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(config.demo.tasksPerSecond > 0 ? `  example traffic:   ${String(config.demo.tasksPerSecond)} task(s)/s across ${String(config.demo.taskTypes.length)} task type(s)` : '  example traffic:   off');
   out('Press Ctrl-C to stop.');
 
+  const tally = new TaskTally(orchestrator.distributor);
   const report = setInterval(() => {
-    const outcomes = traffic.drainOutcomes();
-    const completed = outcomes.filter((outcome) => outcome.ok);
-    const failed = outcomes.filter((outcome): outcome is Extract<DemoTaskOutcome, { ok: false }> => !outcome.ok);
-    const latency = summarizeLatencies(completed.map((outcome) => outcome.latencyMs));
+    const { completed, failed, failureCodes, latency } = tally.drain();
     const agents = orchestrator.distributor.listAgents();
     const online = agents.filter((agent) => agent.status === 'online').length;
-    const failures = [...new Set(failed.map((outcome) => outcome.code))].join(', ');
+    // In flight: the tasks agents hold now, whoever sent them.
+    const held = agents.reduce((sum, agent) => sum + agent.load, 0);
+    const failures = failureCodes.join(', ');
     out(
-      `[${new Date().toISOString().slice(11, 19)}] agents ${String(online)}/${String(agents.length)} online · tasks completed ${String(completed.length)}, failed ${String(failed.length)}${failures === '' ? '' : ` (${failures})`} · in flight ${String(traffic.pending)} · p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
+      `[${new Date().toISOString().slice(11, 19)}] agents ${String(online)}/${String(agents.length)} online · tasks completed ${String(completed)}, failed ${String(failed)}${failures === '' ? '' : ` (${failures})`} · in flight ${String(held)} · p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
     );
   }, config.demo.reportIntervalMs);
 
   const signal = await shutdownSignal();
   out(`${signal}: shutting down — finishing tasks in flight`);
   clearInterval(report);
+  tally.stop();
   await traffic.stop();
   await http?.stop();
   await fastAgent?.stop();

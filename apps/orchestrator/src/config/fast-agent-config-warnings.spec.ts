@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { fastAgentConfigWarnings } from './fast-agent-config-warnings.js';
-import { OrchestratorConfigSchema } from './orchestrator-config.js';
+import { resolveConfig } from './load-config.js';
 
-const parse = (input: unknown) => OrchestratorConfigSchema.parse(input);
+const parse = async (input: unknown) => (await resolveConfig(input)).config;
 
-describe('fastAgentConfigWarnings', () => {
-  it('is quiet for the defaults and for a stdio server started with --transport stdio', () => {
-    expect(fastAgentConfigWarnings(parse({}))).toEqual([]);
-    expect(fastAgentConfigWarnings(parse({ fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } }))).toEqual([]);
-    expect(fastAgentConfigWarnings(parse({ fastAgent: { servers: [{ name: 'fleet', command: 'python', args: ['agents.py', '--transport', 'stdio'] }] } }))).toEqual([]);
+describe('fastAgentConfigWarnings', async () => {
+  it('is quiet for the defaults and for a stdio server started with --transport stdio', async () => {
+    expect(fastAgentConfigWarnings(await parse({}))).toEqual([]);
+    expect(fastAgentConfigWarnings(await parse({ fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } }))).toEqual([]);
+    expect(fastAgentConfigWarnings(await parse({ fastAgent: { servers: [{ name: 'fleet', command: 'python', args: ['agents.py', '--transport', 'stdio'] }] } }))).toEqual([]);
   });
 
-  it('warns when a call may outlast the attempt, and when a stdio server would start interactive mode', () => {
+  it('warns when a call may outlast the attempt, and when a stdio server would start interactive mode', async () => {
     const warnings = fastAgentConfigWarnings(
-      parse({
+      await parse({
         tasks: { attemptTimeoutMs: 30_000 },
         fastAgent: { servers: [{ name: 'fleet', command: 'python', args: ['agents.py'] }], callTimeoutMs: 45_000 },
       }),

@@ -11,9 +11,9 @@ async function tempFile(name: string, text: string): Promise<string> {
   return path;
 }
 
-function problems(run: () => unknown): string[] {
+async function problems(run: () => Promise<unknown>): Promise<string[]> {
   try {
-    run();
+    await run();
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).issues.map((issue) => issue.field).sort();
@@ -22,17 +22,17 @@ function problems(run: () => unknown): string[] {
 }
 
 describe('config', () => {
-  it('fills every section with defaults when nothing is given', () => {
-    const { config } = resolveConfig({});
+  it('fills every section with defaults when nothing is given', async () => {
+    const { config } = await resolveConfig({});
     expect(config.transport).toEqual({ kind: 'memory' });
     expect(config.distribution.defaultStrategy).toBe('capability_match');
     expect(config.tasks).toMatchObject({ defaultTimeoutMs: 30_000, attemptTimeoutMs: 60_000, retainFinished: 10_000, pendingTtlMs: 3_600_000, queue: { maxLength: 100_000 }, retry: { maxAttempts: 3 } });
     expect(config.auth.tokens).toEqual([]);
   });
 
-  it('lists every problem of a bad config at once', () => {
+  it('lists every problem of a bad config at once', async () => {
     expect(
-      problems(() =>
+      await problems(() =>
         resolveConfig({
           transport: { kind: 'carrier-pigeon' },
           distribution: { defaultStrategy: 'Fast!' },
@@ -44,18 +44,18 @@ describe('config', () => {
     ).toEqual(['', 'demo.agents.0.id', 'distribution.defaultStrategy', 'tasks.defaultTimeoutMs', 'transport.kind']);
   });
 
-  it('refuses jetstream durability without a NATS transport, and bad durability fields, by name', () => {
-    expect(problems(() => resolveConfig({ durability: { kind: 'jetstream' } }))).toEqual(['durability.kind']);
-    expect(problems(() => resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', ackWaitMs: 10, orchestratorId: 'has space' } }))).toEqual([
+  it('refuses jetstream durability without a NATS transport, and bad durability fields, by name', async () => {
+    expect(await problems(() => resolveConfig({ durability: { kind: 'jetstream' } }))).toEqual(['durability.kind']);
+    expect(await problems(() => resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', ackWaitMs: 10, orchestratorId: 'has space' } }))).toEqual([
       'durability.ackWaitMs',
       'durability.orchestratorId',
     ]);
-    const { config } = resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', orchestratorId: 'orch-1' } });
+    const { config } = await resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', orchestratorId: 'orch-1' } });
     expect(config.durability).toMatchObject({ kind: 'jetstream', orchestratorId: 'orch-1', ackWaitMs: 10_000 });
   });
 
-  it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse, and skips the variables that are not config', () => {
-    const { config, overrides } = resolveConfig(
+  it('takes SWITCHYARD_* environment overrides, nested with __, values as JSON where they parse, and skips the variables that are not config', async () => {
+    const { config, overrides } = await resolveConfig(
       { distribution: { defaultStrategy: 'round_robin' } },
       {
         SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY: 'priority_based',
@@ -73,10 +73,10 @@ describe('config', () => {
     expect(overrides.sort()).toEqual(['distribution.defaultStrategy', 'logging.level', 'tasks.defaultTimeoutMs']);
   });
 
-  it('checks overridden values like any other', () => {
-    expect(problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
-    expect(problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual(['tasks.pendingTtlMs']);
-    expect(resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '5000' }).config.tasks.pendingTtlMs).toBe(5_000);
+  it('checks overridden values like any other', async () => {
+    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
+    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual(['tasks.pendingTtlMs']);
+    expect((await resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '5000' })).config.tasks.pendingTtlMs).toBe(5_000);
   });
 
   it('reads YAML and JSON files', async () => {

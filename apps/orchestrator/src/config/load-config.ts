@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { ValidationError } from '@switchyard/core';
 import { parse as parseYaml } from 'yaml';
+import { importOptionalPackages } from '../optional/optional-packages.js';
 import { applyEnvOverrides } from './apply-env-overrides.js';
 import type { OrchestratorConfig } from './orchestrator-config.js';
-import { OrchestratorConfigSchema } from './orchestrator-config.js';
+import { createOrchestratorConfigSchema } from './orchestrator-config.js';
 
 export interface LoadedConfig {
   readonly config: OrchestratorConfig;
@@ -24,13 +25,16 @@ export function parseConfigText(text: string, path: string): unknown {
   }
 }
 
-/** Validates a raw config (after env overrides); every problem is listed in one ValidationError. */
-export function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): { config: OrchestratorConfig; overrides: string[] } {
+/**
+ * Validates a raw config (after env overrides); every problem is listed in one ValidationError.
+ * Async because sections may need an optional package (NATS, fast-agent), imported first.
+ */
+export async function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Promise<{ config: OrchestratorConfig; overrides: string[] }> {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw ValidationError.field('', 'the config must be a mapping of sections', 'config');
   }
   const { config, applied } = applyEnvOverrides((raw ?? {}) as Record<string, unknown>, env);
-  const parsed = OrchestratorConfigSchema.safeParse(config);
+  const parsed = createOrchestratorConfigSchema(await importOptionalPackages(config)).safeParse(config);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, 'config');
   return { config: parsed.data, overrides: applied };
 }
@@ -38,7 +42,7 @@ export function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): { conf
 /** Reads the config file (or none: all defaults), applies SWITCHYARD_* overrides, validates. */
 export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   if (path === undefined) {
-    const { config, overrides } = resolveConfig({}, env);
+    const { config, overrides } = await resolveConfig({}, env);
     return { config, source: '(defaults)', baseDir: process.cwd(), overrides };
   }
   let text: string;
@@ -47,6 +51,6 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   } catch (error) {
     throw ValidationError.field('', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, 'config');
   }
-  const { config, overrides } = resolveConfig(parseConfigText(text, path), env);
+  const { config, overrides } = await resolveConfig(parseConfigText(text, path), env);
   return { config, source: path, baseDir: dirname(resolve(path)), overrides };
 }

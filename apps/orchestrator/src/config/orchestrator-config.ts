@@ -1,16 +1,21 @@
 import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, StrategyNameSchema, TaskOptionsSchema } from '@switchyard/core';
-import { FastAgentOptionsSchema } from '@switchyard/fast-agent';
-import { McpHttpOptionsSchema } from '@switchyard/mcp-server';
-import { JetStreamDurabilityOptionsSchema, NatsTransportOptionsSchema } from '@switchyard/transport-nats';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
 import { z } from 'zod';
+import type { OptionalPackage, OptionalPackages } from '../optional/optional-packages.js';
+import { missingPackageMessage } from '../optional/optional-packages.js';
 import { DemoOptionsSchema } from './demo-options.js';
 
-/** Every transport the app can wire, chosen by `transport.kind`. */
-export const TransportOptionsSchema = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema, NatsTransportOptionsSchema]);
-
-/** Where tasks live: this process (memory, the default) or JetStream on the NATS transport's servers. */
-export const DurabilityOptionsSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('memory') }), JetStreamDurabilityOptionsSchema]);
+/**
+ * Stands in for a section whose schema lives in an optional package that is not installed: the
+ * section is refused with how to install it. The cast only types the refusal, which yields no value.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the schema it stands in for, so the config's type stays exact
+function missingPackageSection<Schema extends z.ZodType>(kind: string | undefined, packageName: OptionalPackage): Schema {
+  const shape = kind === undefined ? z.unknown() : z.looseObject({ kind: z.literal(kind) });
+  return shape.superRefine((_value, context) => {
+    context.addIssue({ code: 'custom', path: kind === undefined ? [] : ['kind'], message: missingPackageMessage(packageName) });
+  }) as unknown as Schema;
+}
 
 export const LoggingOptionsSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -62,31 +67,47 @@ export const AgentsOptionsSchema = AgentLivenessOptionsSchema.extend({
   mcpLeaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
 });
 
-/** The whole config file: each package's own schema, composed. */
-export const OrchestratorConfigSchema = z
-  .strictObject({
-  transport: TransportOptionsSchema.default({ kind: 'memory' }),
-  durability: DurabilityOptionsSchema.default({ kind: 'memory' }),
-  distribution: DistributionOptionsSchema.prefault({}),
-  strategies: z.array(StrategyPluginSpecSchema).default([]),
-  tasks: TaskOptionsSchema.prefault({}),
-  agents: AgentsOptionsSchema.prefault({}),
-  auth: AuthOptionsSchema.prefault({}),
-  logging: LoggingOptionsSchema.prefault({}),
-  demo: DemoOptionsSchema.prefault({}),
-  mcp: z.strictObject({ http: McpHttpOptionsSchema.prefault({}) }).prefault({}),
-  metrics: MetricsOptionsSchema.prefault({}),
-  dashboard: DashboardOptionsSchema.prefault({}),
-  client: ClientOptionsSchema.prefault({}),
-  /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
-  fastAgent: FastAgentOptionsSchema.optional(),
-  agent: AgentProcessOptionsSchema.prefault({}),
-  })
-  .superRefine((config, context) => {
-    if (config.durability.kind === 'jetstream' && config.transport.kind !== 'nats') {
-      context.addIssue({ code: 'custom', path: ['durability', 'kind'], message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)' });
-    }
-  });
+/**
+ * The whole config file: each package's own schema, composed. Built per load, because NATS and
+ * fast-agent sections are checked by their optional packages' schemas when those are installed.
+ */
+export function createOrchestratorConfigSchema(packages: Partial<OptionalPackages>) {
+  /** Every transport the app can wire, chosen by `transport.kind`. */
+  const transport = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema, packages.nats?.NatsTransportOptionsSchema ?? missingPackageSection<OptionalPackages['nats']['NatsTransportOptionsSchema']>('nats', 'nats')]);
+  /** Where tasks live: this process (memory, the default) or JetStream on the NATS transport's servers. */
+  const durability = z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('memory') }),
+    packages.nats?.JetStreamDurabilityOptionsSchema ?? missingPackageSection<OptionalPackages['nats']['JetStreamDurabilityOptionsSchema']>('jetstream', 'nats'),
+  ]);
+  const fastAgent = packages.fastAgent?.FastAgentOptionsSchema ?? missingPackageSection<OptionalPackages['fastAgent']['FastAgentOptionsSchema']>(undefined, 'fastAgent');
+  /** The HTTP endpoint (MCP, metrics, dashboard) needs the MCP server package; without it, it is off and may only be said to be off. */
+  const mcpHttp =
+    packages.mcp?.McpHttpOptionsSchema.prefault({}) ?? z.object({ enabled: z.literal(false, { error: `${missingPackageMessage('mcp')} (or set mcp.http.enabled: false)` }).default(false) }).prefault({});
+  return z
+    .strictObject({
+    transport: transport.default({ kind: 'memory' }),
+    durability: durability.default({ kind: 'memory' }),
+    distribution: DistributionOptionsSchema.prefault({}),
+    strategies: z.array(StrategyPluginSpecSchema).default([]),
+    tasks: TaskOptionsSchema.prefault({}),
+    agents: AgentsOptionsSchema.prefault({}),
+    auth: AuthOptionsSchema.prefault({}),
+    logging: LoggingOptionsSchema.prefault({}),
+    demo: DemoOptionsSchema.prefault({}),
+    mcp: z.strictObject({ http: mcpHttp }).prefault({}),
+    metrics: MetricsOptionsSchema.prefault({}),
+    dashboard: DashboardOptionsSchema.prefault({}),
+    client: ClientOptionsSchema.prefault({}),
+    /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
+    fastAgent: fastAgent.optional(),
+    agent: AgentProcessOptionsSchema.prefault({}),
+    })
+    .superRefine((config, context) => {
+      if (config.durability.kind === 'jetstream' && config.transport.kind !== 'nats') {
+        context.addIssue({ code: 'custom', path: ['durability', 'kind'], message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)' });
+      }
+    });
+}
 
-export type OrchestratorConfig = z.output<typeof OrchestratorConfigSchema>;
-export type OrchestratorConfigInput = z.input<typeof OrchestratorConfigSchema>;
+export type OrchestratorConfig = z.output<ReturnType<typeof createOrchestratorConfigSchema>>;
+export type OrchestratorConfigInput = z.input<ReturnType<typeof createOrchestratorConfigSchema>>;

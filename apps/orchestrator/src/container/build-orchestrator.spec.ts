@@ -8,7 +8,7 @@ import { buildOrchestrator } from './build-orchestrator.js';
 
 describe('buildOrchestrator', () => {
   it('builds a working container from config: distribute → demo agent → result over the in-memory transport', async () => {
-    const { config } = resolveConfig({
+    const { config } = await resolveConfig({
       distribution: { defaultStrategy: 'round_robin' },
       demo: {
         agents: [
@@ -30,7 +30,7 @@ describe('buildOrchestrator', () => {
   });
 
   it('keeps the in-process token out of reach of configured tokens', async () => {
-    const { config } = resolveConfig({});
+    const { config } = await resolveConfig({});
     const first = await buildOrchestrator(config, new SilentLogger());
     const second = await buildOrchestrator(config, new SilentLogger());
     expect(first.internalToken).not.toBe(second.internalToken);

@@ -1,9 +1,9 @@
 import type { Transport } from '@switchyard/core';
 import { TOKENS } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
-import { createJetStreamDurabilityModule, NatsTransport } from '@switchyard/transport-nats';
 import { ContainerModule } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 import { crashBeforeSendFromEnv } from './crash-before-send-transport.js';
 
 /** The transport config chose: its container module (for the orchestrator) and how agents connect to the same medium. */
@@ -27,6 +27,7 @@ export function wireTransport(options: TransportOptions): TransportWiring {
       return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus), crossesProcesses: false, description: 'memory (this process only)' };
     }
     case 'nats': {
+      const { NatsTransport } = optionalPackage('nats', 'transport.kind');
       // The orchestrator's own connection; the chaos run may arm it to crash between journal write and send.
       const transport = crashBeforeSendFromEnv(new NatsTransport(options), process.env);
       return {
@@ -47,7 +48,7 @@ export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'd
   const { durability, transport } = config;
   if (durability.kind === 'memory' || transport.kind !== 'nats') return { module: undefined, description: 'memory (tasks live in this process)' };
   return {
-    module: createJetStreamDurabilityModule(transport, durability),
+    module: optionalPackage('nats', 'durability.kind').createJetStreamDurabilityModule(transport, durability),
     description: `jetstream on ${transport.servers.join(', ')} (stream ${transport.subjectPrefix.replace(/\./g, '_')}_work, orchestrator ${durability.orchestratorId ?? 'named after host and pid'})`,
   };
 }

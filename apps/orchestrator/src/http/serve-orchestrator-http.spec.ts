@@ -12,7 +12,7 @@ const VIEWER = 'viewer-token';
 const CLIENT = 'client-token';
 
 async function serve(overrides: Record<string, unknown> = {}): Promise<{ running: RunningOrchestrator; http: ServedHttp }> {
-  const { config } = resolveConfig({
+  const { config } = await resolveConfig({
     auth: {
       tokens: [
         { name: 'viewer', sha256: await hashToken(VIEWER), permissions: ['ops:read'] },

@@ -1,9 +1,9 @@
 import type { Logger } from '@switchyard/core';
 import type { FastAgentBridge } from '@switchyard/fast-agent';
 import type { HttpRoute } from '@switchyard/mcp-server';
-import { McpHttpServer } from '@switchyard/mcp-server';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import type { Orchestrator } from '../container/build-orchestrator.js';
+import { optionalPackage } from '../optional/optional-packages.js';
 import { DashboardFeed } from '../ops/dashboard/dashboard-feed.js';
 import { DashboardServer } from '../ops/dashboard/dashboard-server.js';
 import { MetricsRoute } from '../ops/metrics-route.js';
@@ -24,6 +24,7 @@ export interface ServedHttp {
  */
 export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger, fastAgent?: FastAgentBridge): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
+  const { McpHttpServer } = optionalPackage('mcp', 'mcp.http.enabled');
   const metrics = config.metrics.enabled
     ? new SwitchyardMetrics(orchestrator.distributor, { guard: orchestrator.engine, fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats() })
     : undefined;

@@ -1,5 +1,4 @@
-import type { FastAgentServerStats } from '@switchyard/fast-agent';
-import { CALL_OUTCOMES } from '@switchyard/fast-agent';
+import type { CallOutcome, FastAgentServerStats } from '@switchyard/fast-agent';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 
@@ -7,6 +6,7 @@ import { Counter, Gauge } from 'prom-client';
  * Per fast-agent server, read from the bridge at each scrape: up or down, the circuit, open MCP
  * sessions, tool calls by outcome, the answered calls' summed duration, and times it went down.
  */
+// Types only from @switchyard/fast-agent: it is an optional package, imported when the config names it.
 export function registerFastAgentMetrics(registry: Registry, serverStats: () => readonly FastAgentServerStats[]): void {
   const registers = [registry];
   new Gauge({
@@ -46,7 +46,7 @@ export function registerFastAgentMetrics(registry: Registry, serverStats: () => 
     registers,
     collect() {
       this.reset();
-      for (const stats of serverStats()) for (const outcome of CALL_OUTCOMES) this.inc({ server: stats.server, outcome }, stats.calls[outcome]);
+      for (const stats of serverStats()) for (const outcome of Object.keys(stats.calls) as CallOutcome[]) this.inc({ server: stats.server, outcome }, stats.calls[outcome]);
     },
   });
   new Counter({

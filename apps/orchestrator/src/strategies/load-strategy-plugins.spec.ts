@@ -57,7 +57,7 @@ describe('strategy plugins from config', () => {
   });
 
   it('registers a plugin from a path, and it makes the decisions', async () => {
-    const { config } = resolveConfig({
+    const { config } = await resolveConfig({
       strategies: [{ package: './last-registered.mjs' }],
       distribution: { defaultStrategy: 'last-registered' },
       demo: { agents: [{ id: 'early', capabilities: ['w'], latencyMs: 0 }, { id: 'late', capabilities: ['w'], latencyMs: 0 }] },

@@ -5,11 +5,12 @@ import { MessagePrioritySchema } from '../models/message-priority.js';
 import { TaskErrorInfoSchema } from '../models/task.js';
 import { fastPathRegistry } from '../validation/fast-path-registry.js';
 import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
+import { LIMITS } from '../models/limits.js';
 
 /** A new task; the id is generated when omitted. */
 export const CreateTaskInputSchema = z.strictObject({
   taskId: TaskIdSchema.optional(),
-  taskType: z.string().min(1).max(256),
+  taskType: z.string().min(1).max(LIMITS.nameLength),
   requiredCapabilities: CapabilityListSchema,
   taskData: JsonValueSchema.default(null),
   senderId: SenderIdSchema.default('anonymous'),
@@ -18,9 +19,9 @@ export const CreateTaskInputSchema = z.strictObject({
   /** Overrides tasks.retry.maxAttempts for this task. */
   maxAttempts: z.number().int().positive().max(1_000).optional(),
   /** Overrides tasks.attemptTimeoutMs for this task. */
-  attemptTimeoutMs: z.number().int().positive().max(86_400_000).optional(),
+  attemptTimeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
   /** Overrides tasks.queue.timeoutMs for this task. */
-  queueTimeoutMs: z.number().int().positive().max(86_400_000).optional(),
+  queueTimeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
 });
 
 /** The seed's distributeTask: create and hand over in one call, with the caller's id. Checked once per task, so by hand first. */

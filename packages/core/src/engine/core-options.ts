@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuthOptionsSchema } from '../auth/auth-options.js';
 import { CapabilitySchema, StrategyNameSchema } from '../models/identifiers.js';
+import { LIMITS } from '../models/limits.js';
 
 export const DistributionOptionsSchema = z.strictObject({
   /** Used when a task names no strategy. */
@@ -16,7 +17,7 @@ export const DistributionOptionsSchema = z.strictObject({
   maxCandidatePools: z.number().int().positive().default(4096),
 });
 
-const DurationMsSchema = z.number().int().positive().max(86_400_000);
+const DurationMsSchema = z.number().int().positive().max(LIMITS.durationMs);
 
 export const QueueOptionsSchema = z.strictObject({
   /** Most tasks waiting at once (for capacity or a retry); beyond it new tasks are refused with QUEUE_FULL. */
@@ -24,7 +25,7 @@ export const QueueOptionsSchema = z.strictObject({
   /** Longest continuous wait for capacity before a task fails with QUEUE_TIMEOUT; null waits as long as it takes. */
   timeoutMs: DurationMsSchema.nullable().default(600_000),
   /** A waiting task climbs one priority level per agingMs waited, so low never starves; 0 turns aging off. */
-  agingMs: z.number().int().nonnegative().max(86_400_000).default(30_000),
+  agingMs: z.number().int().nonnegative().max(LIMITS.durationMs).default(30_000),
 });
 
 export const RetryOptionsSchema = z

@@ -5,6 +5,7 @@ import { fastPathRegistry } from '../validation/fast-path-registry.js';
 import { parseRunTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
 import { TaskIdSchema } from '../models/identifiers.js';
 import { TaskStatusSchema } from '../models/task.js';
+import { LIMITS } from '../models/limits.js';
 
 /** Every engine call carries the caller's token next to the operation's own fields. */
 export type WithAuth<T> = T & { readonly authToken?: string };
@@ -12,7 +13,7 @@ export type WithAuth<T> = T & { readonly authToken?: string };
 export const ExecuteTaskInputSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** How long to wait for the answer; the configured default when omitted. */
-  timeoutMs: z.number().int().positive().max(86_400_000).optional(),
+  timeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
 });
 
 /**

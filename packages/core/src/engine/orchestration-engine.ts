@@ -176,7 +176,8 @@ export class OrchestrationEngine {
       if (lagMs > heartbeatIntervalMs / 2) return;
       this.distributor.expireSilentAgents(now - heartbeatIntervalMs * missedHeartbeats - loopLag.recentMaxMs);
     }, heartbeatIntervalMs);
-    this.livenessTimer.unref();
+    // Never keeps a process alive on its own where the runtime can say so (Node); elsewhere there is no unref.
+    (this.livenessTimer as { unref?: () => void }).unref?.();
     await this.distributor.startJournal();
     this.distributor.resume();
   }

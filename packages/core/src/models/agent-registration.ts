@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentIdSchema, CapabilityListSchema } from './identifiers.js';
 import { JsonObjectSchema } from './json-value.js';
+import { LIMITS } from './limits.js';
 
 /** What an agent says about itself when it joins. Re-registering the same id updates it. */
 export const AgentRegistrationSchema = z.strictObject({
@@ -15,7 +16,7 @@ export const AgentRegistrationSchema = z.strictObject({
    * Names this run of the agent's process. When an agent re-registers with another instanceId it
    * restarted, so the tasks its old process held are redistributed at once.
    */
-  instanceId: z.string().min(1).max(128).optional(),
+  instanceId: z.string().min(1).max(LIMITS.identifierLength).optional(),
 });
 
 /**

@@ -6,18 +6,19 @@ import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, TaskIdSchema } fro
 import { JsonValueSchema } from './json-value.js';
 import { MessagePrioritySchema } from './message-priority.js';
 import { TaskErrorInfoSchema } from './task.js';
+import { LIMITS } from './limits.js';
 
 /** Addresses are dot-separated tokens (`orchestrator`, `agent.<id>`); NATS maps them to subjects. */
 export const AddressSchema = z
   .string()
-  .max(256)
+  .max(LIMITS.nameLength)
   .regex(IDENTIFIER_PATTERNS.address, 'must be dot-separated tokens of letters, digits, "_" or "-"');
 
 export const TaskRequestPayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** Attempt number; the answer must carry the same one. */
   attempt: z.number().int().positive(),
-  taskType: z.string().min(1).max(256),
+  taskType: z.string().min(1).max(LIMITS.nameLength),
   requiredCapabilities: CapabilityListSchema,
   data: JsonValueSchema,
   senderId: SenderIdSchema,
@@ -83,11 +84,11 @@ export const AckPayloadSchema = z.discriminatedUnion('ok', [
 ]);
 
 const envelopeFields = {
-  id: z.string().min(1).max(128),
+  id: z.string().min(1).max(LIMITS.identifierLength),
   from: AddressSchema,
   to: AddressSchema,
   priority: MessagePrioritySchema,
-  correlationId: z.string().min(1).max(128).optional(),
+  correlationId: z.string().min(1).max(LIMITS.identifierLength).optional(),
   /** Epoch milliseconds at the sender. */
   sentAt: z.number().nonnegative(),
 };

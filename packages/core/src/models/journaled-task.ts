@@ -3,6 +3,7 @@ import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, StrategyNameSchema
 import { JsonValueSchema } from './json-value.js';
 import { MessagePrioritySchema } from './message-priority.js';
 import { TaskErrorInfoSchema, TaskStatusSchema } from './task.js';
+import { LIMITS } from './limits.js';
 
 const EpochMsSchema = z.number().nonnegative();
 
@@ -22,7 +23,7 @@ export const TaskAttemptSchema = z.strictObject({
  */
 export const JournaledTaskSchema = z.strictObject({
   id: TaskIdSchema,
-  type: z.string().min(1).max(256),
+  type: z.string().min(1).max(LIMITS.nameLength),
   requiredCapabilities: CapabilityListSchema,
   data: JsonValueSchema,
   senderId: SenderIdSchema,
@@ -50,7 +51,7 @@ export const JournaledTaskSchema = z.strictObject({
   /** The strategy that made the current assignment. */
   assignedBy: StrategyNameSchema.nullable(),
   /** The orchestrator that wrote this revision. */
-  writtenBy: z.string().min(1).max(256),
+  writtenBy: z.string().min(1).max(LIMITS.nameLength),
 });
 
 export type JournaledTask = z.output<typeof JournaledTaskSchema>;

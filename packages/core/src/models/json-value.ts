@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Deeper nesting is refused: it protects the recursion, and no sane task needs it. */
-const MAX_JSON_DEPTH = 128;
+const MAX_JSON_DEPTH = LIMITS.jsonDepth;
 
 /**
  * True for values JSON carries unchanged: null, booleans, finite numbers, strings, arrays and

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from './json-value.js';
 import type { MessagePriority } from './message-priority.js';
+import { LIMITS } from './limits.js';
 
 /**
  * pending: created, not yet handed over (createTask); queued: waiting for a free capable agent
@@ -13,8 +14,8 @@ export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** Why a task failed, as the agent (or Switchyard) said it. */
 export const TaskErrorInfoSchema = z.strictObject({
-  message: z.string().max(10_000),
-  code: z.string().max(128).optional(),
+  message: z.string().max(LIMITS.errorMessageLength),
+  code: z.string().max(LIMITS.errorCodeLength).optional(),
   /** The agent says retrying will not help. */
   permanent: z.boolean().optional(),
 });

@@ -1,8 +1,9 @@
 import type { MessagePriority } from '../models/message-priority.js';
 import { identifierShapes } from './identifier-shapes.js';
+import { LIMITS } from '../models/limits.js';
 
 const PRIORITIES: ReadonlySet<unknown> = new Set<MessagePriority>(['low', 'normal', 'high', 'critical']);
-const MAX_CAPABILITIES = 256;
+const MAX_CAPABILITIES = LIMITS.capabilities;
 
 /**
  * Building blocks of the hand-written fast paths beside the zod schemas. Each is at least as

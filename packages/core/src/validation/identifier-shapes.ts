@@ -3,6 +3,7 @@
  * fresh id cost ~140 ns (flattening the string first), this loop ~15. The regexes stay the
  * definition; identifier-shapes.spec.ts holds the two to the same answer on random strings.
  */
+import { LIMITS } from '../models/limits.js';
 
 const LETTER_OR_DIGIT = 1;
 const UNDERSCORE_OR_DASH = 2;
@@ -21,10 +22,10 @@ for (let code = 0; code < 128; code++) {
   else if (character === '/') CLASSES[code] = SLASH;
 }
 
-const MAX_ID_LENGTH = 128;
-const MAX_ADDRESS_LENGTH = 256;
+const MAX_ID_LENGTH = LIMITS.identifierLength;
+const MAX_ADDRESS_LENGTH = LIMITS.nameLength;
 
-/** A letter or digit, then up to 127 characters of the classes in `rest`. */
+/** A letter or digit, then characters of the classes in `rest`, LIMITS.identifierLength in all at most. */
 function isIdentifier(value: unknown, rest: number): value is string {
   if (typeof value !== 'string') return false;
   const length = value.length;
@@ -46,7 +47,7 @@ export const identifierShapes = {
   /** IDENTIFIER_PATTERNS.capability */
   isCapability: (value: unknown): value is string => isIdentifier(value, TOKEN | DOT | COLON | SLASH),
 
-  /** IDENTIFIER_PATTERNS.address, at most 256 characters: tokens of letters, digits, "_", "-", one dot between each two. */
+  /** IDENTIFIER_PATTERNS.address, at most LIMITS.nameLength characters: tokens of letters, digits, "_", "-", one dot between each two. */
   isAddress: (value: unknown): value is string => {
     if (typeof value !== 'string') return false;
     const length = value.length;

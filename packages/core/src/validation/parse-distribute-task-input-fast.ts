@@ -3,12 +3,13 @@ import { isJsonValue } from '../models/json-value.js';
 import { IDENTIFIER_PATTERNS } from '../models/identifier-patterns.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import { fieldChecks as check } from './field-checks.js';
+import { LIMITS } from '../models/limits.js';
 
 const KEYS: ReadonlySet<string> = new Set(['taskId', 'taskType', 'requiredCapabilities', 'taskData', 'senderId', 'strategy', 'priority']);
 const KEYS_WITH_TOKEN: ReadonlySet<string> = new Set([...KEYS, 'authToken']);
 const RUN_KEYS: ReadonlySet<string> = new Set([...KEYS_WITH_TOKEN, 'timeoutMs']);
 /** ExecuteTaskInputSchema's bound on a wait. */
-const MAX_WAIT_MS = 86_400_000;
+const MAX_WAIT_MS = LIMITS.durationMs;
 
 /** What DistributeTaskInputSchema outputs. */
 export interface ParsedDistributeTaskInput {
@@ -53,7 +54,7 @@ export function parseRunTaskRequestFast(input: unknown): ParsedRunTaskInput | un
 function parseFields(input: unknown, allowedKeys: ReadonlySet<string>): ParsedDistributeTaskInput | undefined {
   if (!check.isPlainRecord(input) || !check.hasOnlyKeys(input, allowedKeys)) return undefined;
   const { taskId, taskType, taskData, senderId, strategy, priority } = input;
-  if (!check.isTaskId(taskId) || !check.isString(taskType, 1, 256) || !check.isString(senderId, 1, 256)) return undefined;
+  if (!check.isTaskId(taskId) || !check.isString(taskType, 1, LIMITS.nameLength) || !check.isString(senderId, 1, LIMITS.nameLength)) return undefined;
   if (strategy !== undefined && !check.matches(strategy, IDENTIFIER_PATTERNS.strategyName)) return undefined;
   if (priority !== undefined && !check.isPriority(priority)) return undefined;
   if (taskData !== undefined && !isJsonValue(taskData)) return undefined;

@@ -2,6 +2,7 @@ import type { Envelope, TaskRequestPayload, TaskResponsePayload } from '../model
 import { isJsonValue } from '../models/json-value.js';
 import type { TaskErrorInfo } from '../models/task.js';
 import { fieldChecks as check } from './field-checks.js';
+import { LIMITS } from '../models/limits.js';
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'kind', 'from', 'to', 'priority', 'correlationId', 'sentAt', 'payload']);
 const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
@@ -11,8 +12,8 @@ const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_REQUEST_KEYS)) return false;
   const { taskId, attempt, taskType, data, senderId, priority } = value;
-  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, 256)) return false;
-  if (!check.isString(senderId, 1, 256) || !check.isPriority(priority) || !isJsonValue(data)) return false;
+  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, LIMITS.nameLength)) return false;
+  if (!check.isString(senderId, 1, LIMITS.nameLength) || !check.isPriority(priority) || !isJsonValue(data)) return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
 }
@@ -20,8 +21,8 @@ function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
 function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, ERROR_KEYS)) return false;
   const { message, code, permanent } = value;
-  if (!check.isString(message, 0, 10_000)) return false;
-  if (code !== undefined && !check.isString(code, 0, 128)) return false;
+  if (!check.isString(message, 0, LIMITS.errorMessageLength)) return false;
+  if (code !== undefined && !check.isString(code, 0, LIMITS.errorCodeLength)) return false;
   return permanent === undefined || typeof permanent === 'boolean';
 }
 
@@ -58,7 +59,7 @@ export function isHotPayloadFast(kind: unknown, payload: unknown): boolean {
 export function parseEnvelopeFast(value: unknown): Envelope | undefined {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, ENVELOPE_KEYS)) return undefined;
   const { id, kind, from, to, priority, correlationId, sentAt, payload } = value;
-  if (!check.isString(id, 1, 128) || !check.isAddress(from) || !check.isAddress(to) || !check.isPriority(priority) || !check.isNonNegativeNumber(sentAt)) return undefined;
-  if (correlationId !== undefined && !check.isString(correlationId, 1, 128)) return undefined;
+  if (!check.isString(id, 1, LIMITS.identifierLength) || !check.isAddress(from) || !check.isAddress(to) || !check.isPriority(priority) || !check.isNonNegativeNumber(sentAt)) return undefined;
+  if (correlationId !== undefined && !check.isString(correlationId, 1, LIMITS.identifierLength)) return undefined;
   return isHotPayloadFast(kind, payload) ? (value as unknown as Envelope) : undefined;
 }

@@ -1,0 +1,19 @@
+/**
+ * Every size bound on input, in one place: the zod schemas and the hand-written fast validators of
+ * the hot paths both read them, so the two refuse exactly the same inputs.
+ */
+export const LIMITS = {
+  /** Agent, task and envelope ids, capabilities, correlation and instance ids: characters at most. */
+  identifierLength: 128,
+  /** Task types, sender ids and addresses: characters at most. */
+  nameLength: 256,
+  /** Capabilities one task may require. */
+  capabilities: 256,
+  /** An error's message and code in a task answer: characters at most. */
+  errorMessageLength: 10_000,
+  errorCodeLength: 128,
+  /** Longest timeout or wait a caller may ask for on one task: a day. */
+  durationMs: 86_400_000,
+  /** Nesting of task data and results. */
+  jsonDepth: 128,
+} as const;
