@@ -20,5 +20,6 @@ declare class TextEncoder {
 
 declare var crypto: {
   randomUUID(): string;
+  getRandomValues<T extends Uint8Array | Uint16Array | Uint32Array>(array: T): T;
   readonly subtle: { digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer> };
 };

@@ -18,7 +18,7 @@ describe('OrchestratorClient against a served orchestrator with small MCP result
   });
 
   async function serve(overrides: Record<string, unknown> = {}) {
-    const { config } = resolveConfig({
+    const { config } = await resolveConfig({
       auth: { tokens: [{ name: 'admin', sha256: await hashToken(ADMIN), permissions: ['admin'] }] },
       demo: { agents: Array.from({ length: 6 }, (_, index) => ({ id: `writer-${String(index)}`, capabilities: ['write'], latencyMs: 1 })), tasksPerSecond: 0 },
       // About three agents fit one list_agents page: the client must follow the cursor.
