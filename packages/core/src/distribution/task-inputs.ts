@@ -47,6 +47,8 @@ export const TaskResponseInputSchema = z
     error: TaskErrorInfoSchema.optional(),
     /** The attempt being answered; when given, an answer to an older attempt is refused. */
     attempt: z.number().int().positive().optional(),
+    /** The fence of the task request being answered, verbatim; when given, an answer with another one is refused. */
+    fence: z.string().min(1).max(128).optional(),
   })
   .refine((response) => response.status === 'completed' || response.error !== undefined, {
     message: 'a failed task needs an error',
