@@ -26,6 +26,10 @@ interface PendingRequest {
 
 /** The `settled` of an answer for a task the agent never took (a refusal): nothing to let go of. */
 const NOTHING_HELD = (): void => undefined;
+/** An attempt (by fence) being run: a resent request for it is ignored. */
+const RUNNING = null;
+/** Attempts remembered for resent requests; the oldest is forgotten beyond this. */
+const RECENT_ATTEMPT_LIMIT = 4_096;
 
 /** Pause between attempts to send an answer while the connection is down. */
 const ANSWER_RETRY_STEP_MS = 250;
@@ -38,6 +42,8 @@ export class SwitchyardAgent {
   private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
   private readonly address: string;
   private readonly pending = new Map<string, PendingRequest>();
+  /** Recent attempts by fence: RUNNING, or the answer sent (resent if the request comes again). */
+  private readonly recentAttempts = new Map<string, TaskResponsePayload | typeof RUNNING>();
   /** Tasks in hand; a counter, not a collection: it is touched twice per task. */
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
@@ -211,12 +217,21 @@ export class SwitchyardAgent {
 
   private run(envelope: EnvelopeOf<'task_request'>): Promise<void> | undefined {
     const { payload } = envelope;
+    // The same attempt sent again (an orchestrator took the task over after its owner died):
+    // never run twice; a finished one gets its answer again, in case the first was lost.
+    const seen = this.recentAttempts.get(payload.fence);
+    if (seen !== undefined) {
+      if (seen !== RUNNING) this.answer(envelope, seen, NOTHING_HELD);
+      return undefined;
+    }
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
       return undefined;
     }
+    if (this.recentAttempts.size >= RECENT_ATTEMPT_LIMIT) this.recentAttempts.delete(this.recentAttempts.keys().next().value ?? '');
+    this.recentAttempts.set(payload.fence, RUNNING);
     const task: AgentTask = {
       id: payload.taskId,
       type: payload.taskType,
@@ -258,7 +273,7 @@ export class SwitchyardAgent {
 
   private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
     const result = value ?? null;
-    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, agentId: this.agentId, status: 'completed', result };
+    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, fence: envelope.payload.fence, agentId: this.agentId, status: 'completed', result };
     const checked = JsonValueSchema.safeParse(result);
     const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
     return failed(envelope, this.agentId, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
@@ -281,6 +296,8 @@ export class SwitchyardAgent {
    * connection goes to answerAgain, which keeps it until the connection is back.
    */
   private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
+    // Refusals were never remembered: only a run attempt's answer is kept for a resent request.
+    if (this.recentAttempts.has(payload.fence)) this.recentAttempts.set(payload.fence, payload);
     const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',
@@ -344,5 +361,5 @@ export class SwitchyardAgent {
 }
 
 function failed(request: EnvelopeOf<'task_request'>, agentId: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
-  return { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error };
+  return { taskId: request.payload.taskId, attempt: request.payload.attempt, fence: request.payload.fence, agentId, status: 'failed', error };
 }

@@ -17,6 +17,8 @@ export const TaskRequestPayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** Attempt number; the answer must carry the same one. */
   attempt: z.number().int().positive(),
+  /** This attempt's fence: opaque and unguessable; the answer must echo it verbatim. */
+  fence: z.string().min(1).max(128),
   taskType: z.string().min(1).max(256),
   requiredCapabilities: CapabilityListSchema,
   data: JsonValueSchema,
@@ -27,6 +29,8 @@ export const TaskRequestPayloadSchema = z.strictObject({
 export const TaskResponsePayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   attempt: z.number().int().positive().optional(),
+  /** The fence of the task request answered, verbatim: an answer without the current one is refused. */
+  fence: z.string().min(1).max(128),
   agentId: AgentIdSchema,
   status: z.enum(['completed', 'failed']),
   result: JsonValueSchema.optional(),

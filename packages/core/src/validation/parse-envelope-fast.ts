@@ -4,14 +4,14 @@ import type { TaskErrorInfo } from '../models/task.js';
 import { fieldChecks as check } from './field-checks.js';
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'kind', 'from', 'to', 'priority', 'correlationId', 'sentAt', 'payload']);
-const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
-const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'agentId', 'status', 'result', 'error']);
+const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
+const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'agentId', 'status', 'result', 'error']);
 const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']);
 
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_REQUEST_KEYS)) return false;
-  const { taskId, attempt, taskType, data, senderId, priority } = value;
-  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, 256)) return false;
+  const { taskId, attempt, fence, taskType, data, senderId, priority } = value;
+  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(fence, 1, 128) || !check.isString(taskType, 1, 256)) return false;
   if (!check.isString(senderId, 1, 256) || !check.isPriority(priority) || !isJsonValue(data)) return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
@@ -27,8 +27,8 @@ function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
 
 function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_RESPONSE_KEYS)) return false;
-  const { taskId, attempt, agentId, status, result, error } = value;
-  if (!check.isTaskId(taskId) || !check.isAgentId(agentId)) return false;
+  const { taskId, attempt, fence, agentId, status, result, error } = value;
+  if (!check.isTaskId(taskId) || !check.isAgentId(agentId) || !check.isString(fence, 1, 128)) return false;
   if (status !== 'completed' && status !== 'failed') return false;
   if (attempt !== undefined && !check.isPositiveInteger(attempt)) return false;
   if (result !== undefined && !isJsonValue(result)) return false;
