@@ -135,6 +135,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       result: z.unknown().optional(),
       error: z.unknown().optional(),
       attempt: z.number().optional(),
+      fence: z.string().optional().describe('The fence receive_tasks gave with the task, verbatim: an answer with another one is refused'),
       auth_token: authToken,
     }),
     outputSchema: z.object({ task: TaskOutput }),
@@ -144,7 +145,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         taskId: str(args, 'task_id'),
         agentId: str(args, 'agent_id'),
         status: args.status as 'completed',
-        ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined }),
+        ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined, fence: args.fence as string | undefined }),
       });
       return { structured: { task }, summary: `Task ${task.id} is now ${task.status}` };
     },
@@ -263,7 +264,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     description: 'For an agent registered through MCP: wait up to timeout_ms for tasks assigned to it (long poll), then answer each with handle_task_response.',
     permissions: ['tasks:respond'],
     inputSchema: z.strictObject({ agent_id: z.string(), timeout_ms: z.number().optional(), max_tasks: z.number().optional(), auth_token: authToken }),
-    outputSchema: z.object({ tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), taskType: z.string() })) }),
+    outputSchema: z.object({ tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), fence: z.string(), taskType: z.string() })) }),
     run: async ({ authenticator, mailboxes, authToken: token }, args) => {
       const principal = await authenticator.authenticate(token);
       authorize(principal, 'tasks:respond');

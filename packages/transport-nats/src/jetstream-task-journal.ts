@@ -44,6 +44,8 @@ export class JetStreamTaskJournal implements TaskJournal {
   private answers: KV | undefined;
   /** The newest task revision seen: after a reconnect the watch resumes right after it. */
   private lastTaskRevision = 0;
+  /** Likewise for answers: one kept while this orchestrator reconnected is still heard of. */
+  private lastAnswerRevision = 0;
   private js: JetStreamClient | undefined;
   /** Work items of the tasks this orchestrator runs, by task id. */
   private readonly held = new Map<string, JsMsg>();
@@ -85,6 +87,8 @@ export class JetStreamTaskJournal implements TaskJournal {
     this.tasks = await this.js.views.kv(this.names.tasks, { history: 1, replicas, ttl: retainFinishedMs, storage: StorageType.File });
     this.agents = await this.js.views.kv(this.names.agents, { history: 1, replicas, storage: StorageType.File });
     this.answers = await this.js.views.kv(this.names.answers, { history: 1, replicas, ttl: ANSWER_TTL_MS, storage: StorageType.File });
+    // Answers kept before this start are read when a task is adopted; the watch resumes after them on a reconnect.
+    this.lastAnswerRevision = (await this.answers.status()).streamInfo.state.last_seq;
     await this.open(sink, undefined);
     // Typed as a plain AsyncIterable, it is a QueuedIterator (with stop) in this nats.js release.
     const statuses = connection.status() as QueuedIterator<Status>;
@@ -103,8 +107,8 @@ export class JetStreamTaskJournal implements TaskJournal {
     const { tasks, agents, answers, js } = this.require();
     const agentWatch = await agents.watch();
     const taskWatch = await tasks.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: resumeFrom });
-    // Answers kept while this one reconnected are read when it adopts; from here on, as they come.
-    const answerWatch = await answers.watch({ include: KvWatchInclude.UpdatesOnly });
+    // From the first open on, every answer is heard of, those kept while this one reconnected included.
+    const answerWatch = await answers.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: this.lastAnswerRevision + 1 });
     this.iterators.push(agentWatch, taskWatch, answerWatch);
     this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink), this.followAnswers(answerWatch, sink));
     for (const priority of [...PRIORITY_RANKS].reverse()) {
@@ -330,6 +334,7 @@ export class JetStreamTaskJournal implements TaskJournal {
 
   private async followAnswers(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
     for await (const entry of watch) {
+      this.lastAnswerRevision = Math.max(this.lastAnswerRevision, entry.revision);
       if (entry.operation !== 'PUT') continue;
       const answer = parseAnswer(entry.value);
       if (answer !== undefined) sink.answerRecorded(answer);
