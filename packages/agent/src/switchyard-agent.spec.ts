@@ -79,7 +79,7 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect(refusals).toBe(0);
   });
 
-  it('runs an attempt sent again (same fence) once: ignored while running, answered again once finished', async () => {
+  it('ignores an attempt sent again (same fence) while it runs, even when full; once answered, a resend runs it again', async () => {
     const connection = new InMemoryTransport(bus);
     let deliver: ((envelope: Envelope) => unknown) | undefined;
     const requests: Envelope[] = [];
@@ -105,7 +105,7 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     };
     const release = deferred<string>();
     let runs = 0;
-    const slow = new SwitchyardAgent({ agentId: 'slow', capabilities: ['slow'] }, watched, () => {
+    const slow = new SwitchyardAgent({ agentId: 'slow', capabilities: ['slow'], capacity: 1 }, watched, () => {
       runs++;
       return release.promise;
     });
@@ -116,20 +116,19 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await waitUntil(() => runs === 1, 'the first run');
     const [request] = requests;
     if (request === undefined || deliver === undefined) throw new Error('no request');
-    // An orchestrator that took the task over sends the same attempt again while it runs.
+    // An orchestrator that took the task over sends the same attempt again while it runs (the agent is full: no refusal either).
     await deliver(request);
     expect(runs).toBe(1);
+    expect(answers).toHaveLength(0);
     release.resolve('once');
     expect((await outcome).result).toBe('once');
     await waitUntil(() => answers.length === 1, 'the answer');
-    // ...and once more after it finished (its answer may have been lost): the answer goes again, nothing runs.
+    // After its answer went out (and may have been lost), a resend runs it again and answers with the same fence.
     await deliver(request);
-    await waitUntil(() => answers.length === 2, 'the answer again');
-    expect(runs).toBe(1);
-    expect(answers.map((answer) => (answer.kind === 'task_response' ? [answer.payload.fence, answer.payload.result] : []))).toEqual([
-      [request.kind === 'task_request' ? request.payload.fence : '', 'once'],
-      [request.kind === 'task_request' ? request.payload.fence : '', 'once'],
-    ]);
+    await waitUntil(() => answers.length === 2, 'the second answer');
+    expect(runs).toBe(2);
+    const fence = request.kind === 'task_request' ? request.payload.fence : '';
+    expect(answers.map((answer) => (answer.kind === 'task_response' ? answer.payload.fence : ''))).toEqual([fence, fence]);
   });
 
   it('fails the task with the code and permanence a handler gives through TaskFailure', async () => {

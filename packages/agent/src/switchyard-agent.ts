@@ -26,10 +26,6 @@ interface PendingRequest {
 
 /** The `settled` of an answer for a task the agent never took (a refusal): nothing to let go of. */
 const NOTHING_HELD = (): void => undefined;
-/** An attempt (by fence) being run: a resent request for it is ignored. */
-const RUNNING = null;
-/** Attempts remembered for resent requests (far above any agent's capacity); the oldest is forgotten beyond this. */
-const RECENT_ATTEMPT_LIMIT = 4_096;
 
 /** Pause between attempts to send an answer while the connection is down. */
 const ANSWER_RETRY_STEP_MS = 250;
@@ -42,14 +38,13 @@ export class SwitchyardAgent {
   private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
   private readonly address: string;
   private readonly pending = new Map<string, PendingRequest>();
-  /** Recent attempts by fence: RUNNING, or the answer sent (resent if the request comes again). */
-  private readonly recentAttempts = new Map<string, TaskResponsePayload | typeof RUNNING>();
   /**
-   * The same fences in arrival order, a ring: evicting through it costs ~0.2 µs a task, where
-   * taking the Map's oldest key through an iterator cost ~2 µs (deleted entries are skipped one by one).
+   * Fences of the attempts in hand. Only those: remembering finished attempts (and their
+   * answers) would keep every answer alive past the young generation at tens of thousands of
+   * tasks a second; an attempt resent after its answer went out runs again, and its answer
+   * (same fence) is booked once.
    */
-  private readonly recentOrder: (string | undefined)[] = new Array<string | undefined>(RECENT_ATTEMPT_LIMIT).fill(undefined);
-  private recentNext = 0;
+  private readonly runningAttempts = new Set<string>();
   /** Tasks in hand; a counter, not a collection: it is touched twice per task. */
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
@@ -223,20 +218,16 @@ export class SwitchyardAgent {
 
   private run(envelope: EnvelopeOf<'task_request'>): Promise<void> | undefined {
     const { payload } = envelope;
-    // The same attempt sent again (an orchestrator took the task over after its owner died):
-    // never run twice; a finished one gets its answer again, in case the first was lost.
-    const seen = this.recentAttempts.get(payload.fence);
-    if (seen !== undefined) {
-      if (seen !== RUNNING) this.answer(envelope, seen, NOTHING_HELD);
-      return undefined;
-    }
+    // The same attempt sent again while it runs (an orchestrator took the task over after its
+    // owner died): it is not run twice, and never refused as if the agent were full.
+    if (this.runningAttempts.has(payload.fence)) return undefined;
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       this.answer(envelope, failed(envelope, this.agentId, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
       return undefined;
     }
-    this.remember(payload.fence);
+    this.runningAttempts.add(payload.fence);
     const task: AgentTask = {
       id: payload.taskId,
       type: payload.taskType,
@@ -270,14 +261,6 @@ export class SwitchyardAgent {
     this.answer(envelope, payload, this.release);
   }
 
-  private remember(fence: string): void {
-    const evicted = this.recentOrder[this.recentNext];
-    if (evicted !== undefined) this.recentAttempts.delete(evicted);
-    this.recentOrder[this.recentNext] = fence;
-    this.recentNext = (this.recentNext + 1) % RECENT_ATTEMPT_LIMIT;
-    this.recentAttempts.set(fence, RUNNING);
-  }
-
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
   private readonly release = (): void => {
     this.inHand--;
@@ -309,8 +292,8 @@ export class SwitchyardAgent {
    * connection goes to answerAgain, which keeps it until the connection is back.
    */
   private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
-    // Refusals were never remembered: only a run attempt's answer is kept for a resent request.
-    if (this.recentAttempts.has(payload.fence)) this.recentAttempts.set(payload.fence, payload);
+    // The attempt leaves the agent's hands (a refusal was never in them).
+    if (settled === this.release) this.runningAttempts.delete(payload.fence);
     const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',
