@@ -300,7 +300,7 @@ export class TaskDistributor {
 
   /**
    * An answer from the transport. In durable mode an answer for a task another orchestrator
-   * holds is kept for a while: should that orchestrator die, the one adopting the task uses it.
+   * holds goes to the journal, where that one hears of it at once (and a later owner finds it).
    */
   acceptAgentAnswer(response: ParsedTaskResponse): void {
     if (this.durable?.answerForAnotherOwner(response) === true) return;
