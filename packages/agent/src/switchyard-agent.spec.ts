@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import type { Task, Transport } from '@switchyard/core';
+import type { Envelope, Task, Transport } from '@switchyard/core';
 import { CommunicationError, createCoreModule, hashToken, nextEnvelopeId, ORCHESTRATOR_ADDRESS, OrchestrationEngine, TaskDistributor, TaskExecutionError } from '@switchyard/core';
-import { waitUntil } from '@switchyard/testing';
+import { deferred, waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,58 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await patient.start();
     expect(await run(['wait'], null)).toBe('worth the wait');
     expect(refusals).toBe(0);
+  });
+
+  it('ignores an attempt sent again (same fence) while it runs, even when full, and after it answered', async () => {
+    const connection = new InMemoryTransport(bus);
+    let deliver: ((envelope: Envelope) => unknown) | undefined;
+    const requests: Envelope[] = [];
+    const answers: Envelope[] = [];
+    const watched: Transport = {
+      start: () => connection.start(),
+      stop: () => connection.stop(),
+      send: (envelope) => connection.send(envelope),
+      sendDetached: (envelope, onFailure) => {
+        connection.sendDetached(envelope, onFailure);
+      },
+      subscribe: (address, handler) => {
+        deliver = handler;
+        return connection.subscribe(address, (envelope) => {
+          if (envelope.kind === 'task_request') requests.push(envelope);
+          return handler(envelope);
+        });
+      },
+      publish: (envelope) => {
+        if (envelope.kind === 'task_response') answers.push(envelope);
+        return connection.publish(envelope);
+      },
+    };
+    const release = deferred<string>();
+    let runs = 0;
+    const slow = new SwitchyardAgent({ agentId: 'slow', capabilities: ['slow'], capacity: 1 }, watched, () => {
+      runs++;
+      return release.promise;
+    });
+    agents.push(slow);
+    await slow.start();
+    const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['slow'], taskData: null });
+    const outcome = engine.executeTask({ authToken: TOKEN, taskId: task.id });
+    await waitUntil(() => runs === 1, 'the first run');
+    const [request] = requests;
+    if (request === undefined || deliver === undefined) throw new Error('no request');
+    // An orchestrator that took the task over sends the same attempt again while it runs (the agent is full: no refusal either).
+    await deliver(request);
+    expect(runs).toBe(1);
+    expect(answers).toHaveLength(0);
+    release.resolve('once');
+    expect((await outcome).result).toBe('once');
+    await waitUntil(() => answers.length === 1, 'the answer');
+    // After its answer went out: the orchestrators heard it; the copy is not run again.
+    await deliver(request);
+    // A fresh task after the copy shows the copy was handled (in order) without a run.
+    expect(await run(['slow'], null)).toBe('once');
+    expect(runs).toBe(2);
+    expect(answers.filter((answer) => answer.kind === 'task_response' && answer.payload.taskId === task.id)).toHaveLength(1);
   });
 
   it('fails the task with the code and permanence a handler gives through TaskFailure', async () => {

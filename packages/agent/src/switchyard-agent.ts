@@ -28,6 +28,8 @@ interface PendingRequest {
 
 /** The `settled` of an answer for a task the agent never took (a refusal): nothing to let go of. */
 const NOTHING_HELD = (): void => undefined;
+/** Answered attempts remembered, so a resent request for one is not run again; the oldest is forgotten beyond this. */
+const ANSWERED_ATTEMPT_LIMIT = 4_096;
 
 /** Pause between attempts to send an answer while the connection is down. */
 const ANSWER_RETRY_STEP_MS = 250;
@@ -40,6 +42,16 @@ export class SwitchyardAgent {
   private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
   private readonly address: string;
   private readonly pending = new Map<string, PendingRequest>();
+  /** Fences of the attempts in hand. */
+  private readonly runningAttempts = new Set<string>();
+  /**
+   * Fences of the last answered attempts, and the same in answer order (a ring, so forgetting
+   * the oldest costs no Map iteration). Fences only: keeping the answers themselves would hold
+   * every result past the young generation at tens of thousands of tasks a second.
+   */
+  private readonly answeredAttempts = new Set<string>();
+  private readonly answeredOrder: (string | undefined)[] = new Array<string | undefined>(ANSWERED_ATTEMPT_LIMIT).fill(undefined);
+  private answeredNext = 0;
   /** Tasks in hand; a counter, not a collection: it is touched twice per task. */
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
@@ -285,12 +297,17 @@ export class SwitchyardAgent {
 
   private run(envelope: EnvelopeOf<'task_request'>): Promise<void> | undefined {
     const { payload } = envelope;
+    // The same attempt sent again (an orchestrator took the task over after its owner died):
+    // not run twice, and never refused as if the agent were full. Its answer, if it went out
+    // already, reached every orchestrator, and the one now holding the task books it.
+    if (this.runningAttempts.has(payload.fence) || this.answeredAttempts.has(payload.fence)) return undefined;
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       this.answer(envelope, failed(envelope, this.agentId, this.session, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
       return undefined;
     }
+    this.runningAttempts.add(payload.fence);
     const task: AgentTask = {
       id: payload.taskId,
       type: payload.taskType,
@@ -355,6 +372,15 @@ export class SwitchyardAgent {
     run.graceTimer.unref();
   }
 
+  private answered(fence: string): void {
+    this.runningAttempts.delete(fence);
+    const forgotten = this.answeredOrder[this.answeredNext];
+    if (forgotten !== undefined) this.answeredAttempts.delete(forgotten);
+    this.answeredOrder[this.answeredNext] = fence;
+    this.answeredNext = (this.answeredNext + 1) % ANSWERED_ATTEMPT_LIMIT;
+    this.answeredAttempts.add(fence);
+  }
+
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
   private readonly release = (): void => {
     this.inHand--;
@@ -363,7 +389,7 @@ export class SwitchyardAgent {
 
   private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
     const result = value ?? null;
-    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, agentId: this.agentId, status: 'completed', result, session: this.session };
+    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, fence: envelope.payload.fence, agentId: this.agentId, status: 'completed', result, session: this.session };
     const checked = JsonValueSchema.safeParse(result);
     const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
     return failed(envelope, this.agentId, this.session, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
@@ -387,6 +413,8 @@ export class SwitchyardAgent {
    * connection goes to answerAgain, which keeps it until the connection is back.
    */
   private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
+    // The attempt leaves the agent's hands (a refusal was never in them).
+    if (settled === this.release) this.answered(payload.fence);
     const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',
@@ -450,5 +478,5 @@ export class SwitchyardAgent {
 }
 
 function failed(request: EnvelopeOf<'task_request'>, agentId: string, session: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
-  return { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error, session };
+  return { taskId: request.payload.taskId, attempt: request.payload.attempt, fence: request.payload.fence, agentId, status: 'failed', error, session };
 }

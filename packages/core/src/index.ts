@@ -46,7 +46,8 @@ export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
 // Ports
 export type { Transport, TransportSubscription, EnvelopeHandler, UndeliveredHandler } from './ports/transport.js';
 export type { TaskStore } from './ports/task-store.js';
-export type { TaskJournal, TaskJournalSink } from './ports/task-journal.js';
+export type { JournaledAnswer, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from './ports/task-journal.js';
+export { InMemoryJournalStore, InMemoryTaskJournal } from './distribution/in-memory-task-journal.js';
 export { JournaledTaskSchema, TaskAttemptSchema } from './models/journaled-task.js';
 export type { JournaledTask } from './models/journaled-task.js';
 export type { Clock } from './ports/clock.js';

@@ -220,6 +220,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       result: z.unknown().optional().describe('Any JSON (with status completed)'),
       error: TaskErrorInfoSchema.optional().describe('Why it failed (needed with status failed)'),
       attempt: z.number().int().positive().optional().describe('The attempt being answered, as receive_tasks gave it'),
+      fence: z.string().optional().describe('The fence receive_tasks gave with the task, verbatim: an answer with another one is refused'),
       auth_token: authToken,
     }),
     outputSchema: z.object({ task: TaskOutput }),
@@ -229,7 +230,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         taskId: str(args, 'task_id'),
         agentId: str(args, 'agent_id'),
         status: args.status as 'completed',
-        ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined }),
+        ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined, fence: args.fence as string | undefined }),
       });
       return { structured: { task: taskSummary(task) }, summary: `Task ${task.id} is now ${task.status}`, links: [taskUri(task.id)] };
     },
@@ -381,7 +382,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
     name: 'receive_tasks',
     description:
-      "For an agent registered through MCP: wait up to timeout_ms for tasks assigned to it (long poll), then answer each with handle_task_response and the attempt given here. Polling keeps the agent's lease (agents.mcpLeaseMs). A cancelled poll, or one whose connection dropped, takes nothing. A task whose data does not fit one result comes with dataOmitted: read its resource.",
+      "For an agent registered through MCP: wait up to timeout_ms for tasks assigned to it (long poll), then answer each with handle_task_response and the attempt and fence given here. Polling keeps the agent's lease (agents.mcpLeaseMs). A cancelled poll, or one whose connection dropped, takes nothing. A task whose data does not fit one result comes with dataOmitted: read its resource.",
     permissions: ['tasks:respond'],
     inputSchema: z.strictObject({
       agent_id: z.string(),
@@ -390,7 +391,7 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       auth_token: authToken,
     }),
     outputSchema: z.object({
-      tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), taskType: z.string(), dataOmitted: z.boolean().optional(), resource: z.string().optional() })),
+      tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), fence: z.string(), taskType: z.string(), dataOmitted: z.boolean().optional(), resource: z.string().optional() })),
     }),
     run: async ({ authenticator, mailboxes, authToken: token, signal, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const principal = await authenticator.authenticate(token);

@@ -14,6 +14,7 @@ export function taskRequestEnvelope(from: string, to: string, sequence: number, 
     payload: {
       taskId: `task-${String(sequence)}`,
       attempt: 1,
+      fence: `fence-${String(sequence)}`,
       taskType: 'conformance',
       requiredCapabilities: ['test'],
       data: { sequence },
@@ -35,6 +36,7 @@ export function taskResponseEnvelope(request: Envelope, agentId: string): Envelo
     sentAt: Date.now(),
     payload: {
       taskId: request.kind === 'task_request' ? request.payload.taskId : 'unknown',
+      fence: request.kind === 'task_request' ? request.payload.fence : 'unknown',
       agentId,
       status: 'completed',
       result: { answered: request.id },

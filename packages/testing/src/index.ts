@@ -1,6 +1,8 @@
 // Shared test helpers: never shipped, never imported by production code.
 export { runTransportConformanceSuite } from './transport-conformance-suite.js';
 export type { TransportFixture } from './transport-fixture.js';
+export { runTaskJournalContractSuite } from './task-journal-contract-suite.js';
+export type { TaskJournalFixture } from './task-journal-contract-suite.js';
 export { deferred } from './deferred.js';
 export type { Deferred } from './deferred.js';
 export { waitUntil } from './wait-until.js';

@@ -111,11 +111,12 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     const task = await engine.createTask({ authToken: TOKEN, taskType: 'shout', requiredCapabilities: ['shout'], taskData: { text: 'hello' } });
     const execution = engine.executeTask({ authToken: TOKEN, taskId: task.id });
     await waitUntil(() => inbox.some((envelope) => envelope.kind === 'task_request'), 'the task arrives');
-    const request = inbox.find((envelope) => envelope.kind === 'task_request') as { id: string; payload: { taskId: string; attempt: number; data: { text: string } } };
+    const request = inbox.find((envelope) => envelope.kind === 'task_request') as { id: string; payload: { taskId: string; attempt: number; fence: string; data: { text: string } } };
     expect(request.payload).toMatchObject({ taskId: task.id, attempt: 1, data: { text: 'hello' } });
+    expect(request.payload.fence).toMatch(/^[A-Za-z0-9_-]{16}$/);
     await toOrchestrator(
       'task_response',
-      { taskId: request.payload.taskId, attempt: request.payload.attempt, agentId: 'bare-1', status: 'completed', result: request.payload.data.text.toUpperCase(), session },
+      { taskId: request.payload.taskId, attempt: request.payload.attempt, fence: request.payload.fence, agentId: 'bare-1', status: 'completed', result: request.payload.data.text.toUpperCase(), session },
       { correlationId: request.id },
     );
     await expect(execution).resolves.toMatchObject({ agentId: 'bare-1', status: 'completed', result: 'HELLO' });
@@ -132,6 +133,8 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     await register({ agentId: 'bare-1', capabilities: ['shout'] });
     await distributor.distributeTask({ taskId: 'real', taskType: 'shout', requiredCapabilities: ['shout'], taskData: null, senderId: 'test' });
     const before = { agents: distributor.listAgents(), tasks: distributor.listTasks() };
+    await waitUntil(() => inbox.some((envelope) => envelope.kind === 'task_request'), 'the task request');
+    const { fence } = (inbox.find((envelope) => envelope.kind === 'task_request') as { payload: { fence: string } }).payload;
 
     const raw = async (body: string): Promise<void> => {
       agent.publish(`${PREFIX}.orchestrator`, encoder.encode(body));
@@ -139,20 +142,23 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     };
     await raw('this is not json');
     await raw(JSON.stringify({ kind: 'task_response', payload: { taskId: 'real' } }));
-    await toOrchestrator('task_response', { taskId: 'no-such-task', attempt: 1, agentId: 'bare-1', status: 'completed', result: 1, session });
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'someone-else', status: 'completed', result: 'stolen', session });
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 7, agentId: 'bare-1', status: 'completed', result: 'stale', session });
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'no session' });
+    await toOrchestrator('task_response', { taskId: 'no-such-task', attempt: 1, fence, agentId: 'bare-1', status: 'completed', result: 1, session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, fence, agentId: 'someone-else', status: 'completed', result: 'stolen', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 7, fence, agentId: 'bare-1', status: 'completed', result: 'stale', session });
+    // Knowing the task id and attempt is not enough: without this attempt's fence the answer is refused.
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, fence: 'guessed-fence', agentId: 'bare-1', status: 'completed', result: 'forged', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'no fence', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, fence, agentId: 'bare-1', status: 'completed', result: 'no session' });
     await toOrchestrator('agent_register', { agentId: 'victim', capabilities: ['shout'] });
 
-    // One line per sender and code (repeats are summarised later): the two junk messages share one.
+    // One line per sender and code (repeats are summarised later): the junk and the answer without a fence share one.
     await waitUntil(() => logger.warnings.length >= 6, 'each kind of refusal is logged');
     const reasons = logger.warnings.map((warning) => String(warning.fields.code));
     expect(reasons.filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(1);
     expect(reasons).toEqual(expect.arrayContaining(['TASK_NOT_FOUND', 'NOT_ASSIGNED_AGENT', 'STALE_ATTEMPT', 'SESSION_INVALID']));
     expect({ agents: distributor.listAgents(), tasks: distributor.listTasks() }).toEqual(before);
 
-    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, agentId: 'bare-1', status: 'completed', result: 'genuine', session });
+    await toOrchestrator('task_response', { taskId: 'real', attempt: 1, fence, agentId: 'bare-1', status: 'completed', result: 'genuine', session });
     await waitUntil(() => distributor.getTask('real').status === 'completed', 'the genuine answer still counts');
     expect(distributor.getTask('real').result).toBe('genuine');
   });
@@ -161,8 +167,8 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
     await register({ agentId: 'bare-1', capabilities: ['shout'], capacity: 8 });
     const distributeThree = (first: number): Promise<unknown> =>
       Promise.all([first, first + 1, first + 2].map((n) => distributor.distributeTask({ taskId: `t-${String(n)}`, taskType: 'shout', requiredCapabilities: ['shout'], taskData: n, senderId: 'test' })));
-    const requests = (): { payload: { taskId: string; attempt: number; data: number } }[] =>
-      inbox.filter((envelope) => envelope.kind === 'task_request') as { payload: { taskId: string; attempt: number; data: number } }[];
+    const requests = (): { payload: { taskId: string; attempt: number; fence: string; data: number } }[] =>
+      inbox.filter((envelope) => envelope.kind === 'task_request') as { payload: { taskId: string; attempt: number; fence: string; data: number } }[];
 
     await distributeThree(1);
     await waitUntil(() => requests().length === 3, 'the first three tasks arrive');
@@ -170,7 +176,7 @@ describe('an agent that speaks the documented NATS protocol with a plain nats cl
 
     // Answer all three in one packed run: from now on the orchestrator knows this agent reads them.
     envelopeCounter++;
-    const payloads = requests().map(({ payload }) => ({ taskId: payload.taskId, attempt: payload.attempt, agentId: 'bare-1', status: 'completed', result: payload.data * 10, session }));
+    const payloads = requests().map(({ payload }) => ({ taskId: payload.taskId, attempt: payload.attempt, fence: payload.fence, agentId: 'bare-1', status: 'completed', result: payload.data * 10, session }));
     const run = { id: `bare-${String(envelopeCounter)}`, kind: 'task_response', from: 'agent.bare-1', to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payloads };
     agent.publish(`${PREFIX}.orchestrator`, encoder.encode(JSON.stringify(run)));
     await agent.flush();

@@ -22,6 +22,12 @@ export const JetStreamDurabilityOptionsSchema = z.strictObject({
   replicas: z.number().int().min(1).max(5).default(1),
   /** How long finished tasks stay readable in the journal. */
   retainFinishedMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+  /**
+   * Tasks the work stream holds at most, waiting or running on any orchestrator (the app sets it
+   * to tasks.queue.maxLength); a submission beyond it is refused with QUEUE_FULL, keeping nothing.
+   * Unset: unbounded.
+   */
+  maxWorkItems: z.number().int().positive().optional(),
   /** The work queue refuses the same task id twice within this window (JetStream's duplicate window). */
   duplicateWindowMs: z.number().int().min(1_000).default(120_000),
 });

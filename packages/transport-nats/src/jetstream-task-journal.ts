@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import type { JournaledAgent, JournaledTask, Logger, MessagePriority, ParsedTaskResponse, TaskJournal, TaskJournalSink } from '@switchyard/core';
-import { CommunicationError, FINISHED_TASK_STATUSES, JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskResponseInputSchema } from '@switchyard/core';
+import type { JournaledAgent, JournaledAnswer, JournaledTask, JournalEntry, JournalWrite, Logger, MessagePriority, TaskJournal, TaskJournalSink } from '@switchyard/core';
+import { CommunicationError, FINISHED_TASK_STATUSES, JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskDistributionError, TaskResponseInputSchema } from '@switchyard/core';
 import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator, Status } from 'nats';
-import { AckPolicy, connect, DeliverPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, DiscardPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
 import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';
 import { JetStreamDurabilityOptionsSchema } from './jetstream-durability-options.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
@@ -13,8 +13,12 @@ import { NatsTransportOptionsSchema } from './nats-transport-options.js';
 const WRONG_LAST_SEQUENCE = 10071;
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
+/** JetStream's error code for a publish refused by a stream at its max_msgs with discard new. */
+const MAXIMUM_MESSAGES_EXCEEDED = 10077;
 
 const encoder = new TextEncoder();
+/** Fences as orchestrators make them: letters, digits, "-", "_" and ".", so they fit in a KV key. */
+const KEY_SAFE_FENCE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/;
 
 /** Pause between attempts to reopen the watches and the work queue after NATS came back. */
 const REOPEN_RETRY_MS = 500;
@@ -40,13 +44,13 @@ export class JetStreamTaskJournal implements TaskJournal {
   private answers: KV | undefined;
   /** The newest task revision seen: after a reconnect the watch resumes right after it. */
   private lastTaskRevision = 0;
+  /** Likewise for answers: one kept while this orchestrator reconnected is still heard of. */
+  private lastAnswerRevision = 0;
   private js: JetStreamClient | undefined;
   /** Work items of the tasks this orchestrator runs, by task id. */
   private readonly held = new Map<string, JsMsg>();
-  /** The KV revision of each held task as this orchestrator last wrote or read it: the compare-and-set base. */
-  private readonly revisions = new Map<string, number>();
-  /** Per task, the write in progress: writes for one task are applied in call order. */
-  private readonly writes = new Map<string, Promise<unknown>>();
+  /** Writes in progress, so stop lets them land before handing work items back. */
+  private readonly writes = new Set<Promise<unknown>>();
   private readonly loops: Promise<void>[] = [];
   private readonly iterators: (ConsumerMessages | QueuedIterator<KvEntry>)[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
@@ -83,6 +87,8 @@ export class JetStreamTaskJournal implements TaskJournal {
     this.tasks = await this.js.views.kv(this.names.tasks, { history: 1, replicas, ttl: retainFinishedMs, storage: StorageType.File });
     this.agents = await this.js.views.kv(this.names.agents, { history: 1, replicas, storage: StorageType.File });
     this.answers = await this.js.views.kv(this.names.answers, { history: 1, replicas, ttl: ANSWER_TTL_MS, storage: StorageType.File });
+    // Answers kept before this start are read when a task is adopted; the watch resumes after them on a reconnect.
+    this.lastAnswerRevision = (await this.answers.status()).streamInfo.state.last_seq;
     await this.open(sink, undefined);
     // Typed as a plain AsyncIterable, it is a QueuedIterator (with stop) in this nats.js release.
     const statuses = connection.status() as QueuedIterator<Status>;
@@ -98,11 +104,13 @@ export class JetStreamTaskJournal implements TaskJournal {
 
   /** Opens the watches and the work-queue consumers; `resumeFrom` picks the task watch up where it left off. */
   private async open(sink: TaskJournalSink, resumeFrom: number | undefined): Promise<void> {
-    const { tasks, agents, js } = this.require();
+    const { tasks, agents, answers, js } = this.require();
     const agentWatch = await agents.watch();
     const taskWatch = await tasks.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: resumeFrom });
-    this.iterators.push(agentWatch, taskWatch);
-    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink));
+    // From the first open on, every answer is heard of, those kept while this one reconnected included.
+    const answerWatch = await answers.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: this.lastAnswerRevision + 1 });
+    this.iterators.push(agentWatch, taskWatch, answerWatch);
+    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink), this.followAnswers(answerWatch, sink));
     for (const priority of [...PRIORITY_RANKS].reverse()) {
       const consumer = await js.consumers.get(this.names.stream, this.names.consumer(priority));
       const messages = await consumer.consume({ max_messages: Math.min(this.options.maxTasksHeld, 256) });
@@ -143,11 +151,11 @@ export class JetStreamTaskJournal implements TaskJournal {
     this.stopStatuses?.();
     for (const iterator of this.iterators) iterator.stop();
     this.iterators.length = 0;
-    await Promise.allSettled([...this.writes.values()]);
+    await Promise.allSettled([...this.writes]);
     for (const message of this.held.values()) message.nak();
     this.held.clear();
-    this.revisions.clear();
-    await connection.drain().catch(() => undefined);
+    // drain waits for the server, which may be gone: close at once when not connected.
+    await (connection.isClosed() ? Promise.resolve() : connection.drain()).catch(() => undefined);
     await Promise.allSettled(this.loops);
     this.loops.length = 0;
   }
@@ -169,59 +177,72 @@ export class JetStreamTaskJournal implements TaskJournal {
       if (!isWrongRevision(error)) throw error;
       // Known id. If nobody has taken it yet, it may be that the first submission never reached
       // the work queue: publish again; the duplicate window drops it if it did.
-      const stored = await this.read(task.id);
+      const stored = (await this.read(task.id))?.task;
       if (stored?.status === 'queued' && stored.attempts === 0) await js.publish(this.names.subject(stored.priority), encoder.encode(JSON.stringify(stored)), { msgID: stored.id });
       return 'exists';
     }
-    await js.publish(this.names.subject(task.priority), data, { msgID: task.id });
+    try {
+      await js.publish(this.names.subject(task.priority), data, { msgID: task.id });
+    } catch (error) {
+      if (apiErrorCode(error) !== MAXIMUM_MESSAGES_EXCEEDED && !(error instanceof Error && error.message.includes('maximum messages exceeded'))) throw error;
+      // The work stream is full: keep nothing of the task.
+      await tasks.delete(keyOf(task.id)).catch(() => undefined);
+      await tasks.purge(keyOf(task.id)).catch(() => undefined);
+      throw new TaskDistributionError('QUEUE_FULL', `The shared work queue holds its maximum of ${String(this.options.maxWorkItems ?? 0)} tasks (task '${task.id}')`, {
+        taskId: task.id,
+        requiredCapabilities: task.requiredCapabilities,
+        missingCapabilities: [],
+      });
+    }
     return 'accepted';
   }
 
-  record(task: JournaledTask): Promise<boolean> {
-    const previous = this.writes.get(task.id) ?? Promise.resolve();
-    const write = previous.then(
-      () => this.write(task),
-      () => this.write(task),
-    );
-    // The chain link swallows the outcome (callers get it from `write`); nothing is left unhandled.
-    const tracked: Promise<unknown> = write.then(
+  record(task: JournaledTask, revision: number): Promise<JournalWrite> {
+    const write = this.write(task, revision);
+    const tracked = write.then(
       () => undefined,
       () => undefined,
     );
-    void tracked.then(() => {
-      if (this.writes.get(task.id) === tracked) this.writes.delete(task.id);
-    });
-    this.writes.set(task.id, tracked);
+    this.writes.add(tracked);
+    void tracked.then(() => this.writes.delete(tracked));
     return write.catch((error: unknown) => {
       throw typed(error, `writing task '${task.id}'`);
     });
   }
 
-  async read(taskId: string): Promise<JournaledTask | undefined> {
+  async read(taskId: string): Promise<JournalEntry | undefined> {
     try {
-      const entry = await this.require().tasks.get(keyOf(taskId));
-      if (entry === null || entry.operation !== 'PUT') return undefined;
-      return this.parseTask(entry.value);
+      return await this.readEntry(taskId);
     } catch (error) {
       throw typed(error, `reading task '${taskId}'`);
     }
   }
 
-  async recordAnswer(answer: ParsedTaskResponse & { readonly attempt: number }): Promise<void> {
+  private async readEntry(taskId: string): Promise<JournalEntry | undefined> {
+    const entry = await this.require().tasks.get(keyOf(taskId));
+    if (entry === null || entry.operation !== 'PUT') return undefined;
+    const task = this.parseTask(entry.value);
+    return task === undefined ? undefined : { task, revision: entry.revision };
+  }
+
+  async recordAnswer(answer: JournaledAnswer): Promise<void> {
     try {
-      await this.require().answers.create(`${keyOf(answer.taskId)}.${String(answer.attempt)}`, encoder.encode(JSON.stringify(answer)));
+      // Our fences are key-safe; one that is not was never sent by an orchestrator.
+      if (!KEY_SAFE_FENCE.test(answer.fence)) return;
+      await this.require().answers.create(`${keyOf(answer.taskId)}.${answer.fence}`, encoder.encode(JSON.stringify(answer)));
     } catch (error) {
       // Another orchestrator kept the same answer first: one copy is enough.
       if (!isWrongRevision(error)) throw typed(error, `keeping an answer to task '${answer.taskId}'`);
     }
   }
 
-  async readAnswer(taskId: string, attempt: number): Promise<ParsedTaskResponse | undefined> {
+  async readAnswer(taskId: string, fence: string): Promise<JournaledAnswer | undefined> {
+    if (!KEY_SAFE_FENCE.test(fence)) return undefined;
     try {
-      const entry = await this.require().answers.get(`${keyOf(taskId)}.${String(attempt)}`);
+      const entry = await this.require().answers.get(`${keyOf(taskId)}.${fence}`);
       if (entry === null || entry.operation !== 'PUT') return undefined;
-      const parsed = TaskResponseInputSchema.safeParse(parseJson(entry.value));
-      return parsed.success && parsed.data.taskId === taskId ? parsed.data : undefined;
+      const answer = parseAnswer(entry.value);
+      return answer?.taskId === taskId && answer.fence === fence ? answer : undefined;
     } catch (error) {
       throw typed(error, `reading an answer to task '${taskId}'`);
     }
@@ -243,31 +264,23 @@ export class JetStreamTaskJournal implements TaskJournal {
     }
   }
 
-  private async write(task: JournaledTask): Promise<boolean> {
+  private async write(task: JournaledTask, revision: number): Promise<JournalWrite> {
     const { tasks } = this.require();
-    const key = keyOf(task.id);
-    let revision = this.revisions.get(task.id);
-    if (revision === undefined) {
-      const current = await tasks.get(key);
-      if (current === null || current.operation !== 'PUT') return false;
-      revision = current.revision;
-    }
+    let written: number;
     try {
-      this.revisions.set(task.id, await tasks.update(key, encoder.encode(JSON.stringify(task)), revision));
+      written = await tasks.update(keyOf(task.id), encoder.encode(JSON.stringify(task)), revision);
     } catch (error) {
       if (!isWrongRevision(error)) throw error;
       // Another orchestrator moved the task: let go without acking; JetStream keeps its work item for whoever holds it.
-      this.revisions.delete(task.id);
       this.held.delete(task.id);
-      return false;
+      return { written: false, current: await this.readEntry(task.id) };
     }
     if (FINISHED_TASK_STATUSES.has(task.status)) {
-      this.revisions.delete(task.id);
       const message = this.held.get(task.id);
       this.held.delete(task.id);
       message?.ack();
     }
-    return true;
+    return { written: true, revision: written };
   }
 
   /** One work item: adopt the task unless its KV state says it is already final. */
@@ -307,8 +320,7 @@ export class JetStreamTaskJournal implements TaskJournal {
       return;
     }
     this.held.set(stored.id, message);
-    if (revision !== undefined) this.revisions.set(stored.id, revision);
-    sink.adopt(stored);
+    sink.adopt({ task: stored, revision: revision ?? 0 });
   }
 
   private async followSettlements(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
@@ -317,6 +329,15 @@ export class JetStreamTaskJournal implements TaskJournal {
       if (entry.operation !== 'PUT') continue;
       const task = this.parseTask(entry.value);
       if (task !== undefined && FINISHED_TASK_STATUSES.has(task.status)) sink.settled(task);
+    }
+  }
+
+  private async followAnswers(watch: QueuedIterator<KvEntry>, sink: TaskJournalSink): Promise<void> {
+    for await (const entry of watch) {
+      this.lastAnswerRevision = Math.max(this.lastAnswerRevision, entry.revision);
+      if (entry.operation !== 'PUT') continue;
+      const answer = parseAnswer(entry.value);
+      if (answer !== undefined) sink.answerRecorded(answer);
     }
   }
 
@@ -348,11 +369,18 @@ export class JetStreamTaskJournal implements TaskJournal {
       await manager.streams.add({
         name: stream,
         subjects: [`${this.transport.subjectPrefix}.work.*`],
+        ...this.workStreamBounds(),
         retention: RetentionPolicy.Workqueue,
         storage: StorageType.File,
         num_replicas: this.options.replicas,
         duplicate_window: nanos(this.options.duplicateWindowMs),
       });
+    }
+    const info = await manager.streams.info(stream);
+    const bounds = this.workStreamBounds();
+    if (info.config.max_msgs !== bounds.max_msgs || info.config.discard !== bounds.discard) {
+      // A stream made by an earlier release (or with another maxLength): the configured bound applies.
+      await manager.streams.update(stream, { ...info.config, ...bounds });
     }
     for (const priority of PRIORITY_RANKS) {
       const name = this.names.consumer(priority);
@@ -373,6 +401,11 @@ export class JetStreamTaskJournal implements TaskJournal {
     }
   }
 
+  /** Waiting and running tasks of every orchestrator are the work stream's messages: the bound is on them. */
+  private workStreamBounds(): { max_msgs: number; discard: DiscardPolicy } {
+    return { max_msgs: this.options.maxWorkItems ?? -1, discard: DiscardPolicy.New };
+  }
+
   private require(): { tasks: KV; agents: KV; answers: KV; js: JetStreamClient } {
     if (this.tasks === undefined || this.agents === undefined || this.answers === undefined || this.js === undefined || this.connection === undefined) {
       throw new CommunicationError('TRANSPORT_CLOSED', 'The JetStream task journal is not running');
@@ -384,6 +417,14 @@ export class JetStreamTaskJournal implements TaskJournal {
 /** KV keys allow fewer characters than task ids (":"): base64url maps every id to a valid, distinct key. */
 function keyOf(taskId: string): string {
   return Buffer.from(taskId, 'utf8').toString('base64url');
+}
+
+/** An answer as the answers bucket keeps it: untrusted, parsed like a wire message; attempt and fence are required. */
+function parseAnswer(data: Uint8Array): JournaledAnswer | undefined {
+  const parsed = TaskResponseInputSchema.safeParse(parseJson(data));
+  if (!parsed.success) return undefined;
+  const { attempt, fence } = parsed.data;
+  return attempt === undefined || fence === undefined ? undefined : { ...parsed.data, attempt, fence };
 }
 
 function parseJson(data: Uint8Array): unknown {

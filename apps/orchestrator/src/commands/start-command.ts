@@ -111,13 +111,31 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   }, config.demo.reportIntervalMs);
 
   const signal = await shutdownSignal();
-  out(`${signal}: shutting down — finishing tasks in flight`);
+  out(`${signal}: shutting down — finishing tasks in flight (at most ${String(config.shutdownTimeoutMs)} ms)`);
   clearInterval(report);
   tally.stop();
-  await traffic.stop();
-  await http?.stop();
-  await fastAgent?.stop();
-  await running.stop();
-  out('Switchyard stopped cleanly.');
-  return 0;
+  const stopped = (async () => {
+    await traffic.stop();
+    await http?.stop();
+    await fastAgent?.stop();
+    await running.stop();
+  })();
+  const outcome = await Promise.race([stopped.then(() => 'stopped' as const), delay(config.shutdownTimeoutMs)]);
+  // A NATS client still retrying an unreachable server keeps timers alive: they must not keep the process past its shutdown.
+  setTimeout(() => process.exit(), 0).unref();
+  if (outcome === 'stopped') {
+    out('Switchyard stopped cleanly.');
+    return 0;
+  }
+  io.stderr.write(`Shutdown did not finish within shutdownTimeoutMs (${String(config.shutdownTimeoutMs)} ms): exiting with work unfinished (durable tasks go to another orchestrator)\n`);
+  return 1;
+}
+
+/** Resolves after `ms`; never keeps the process alive on its own. */
+function delay(ms: number): Promise<'timed_out'> {
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      resolve('timed_out');
+    }, ms).unref();
+  });
 }

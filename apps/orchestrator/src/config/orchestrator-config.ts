@@ -101,6 +101,8 @@ export function createOrchestratorConfigSchema(packages: Partial<OptionalPackage
     /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
     fastAgent: fastAgent.optional(),
     agent: AgentProcessOptionsSchema.prefault({}),
+    /** After SIGTERM/SIGINT, how long `switchyard start` lets work in flight finish before it exits anyway (NATS unreachable, a handler stuck). */
+    shutdownTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
     })
     .superRefine((config, context) => {
       if (config.durability.kind === 'jetstream' && config.transport.kind !== 'nats') {

@@ -75,6 +75,7 @@ export class CommunicationManager {
       payload: {
         taskId: task.id,
         attempt: task.attempts,
+        fence: task.fence,
         taskType: task.type,
         requiredCapabilities: task.requiredCapabilities as string[],
         data: task.data,

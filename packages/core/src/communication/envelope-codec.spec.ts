@@ -9,7 +9,7 @@ const request = (sequence: number): Envelope => ({
   to: 'agent.a',
   priority: 'normal',
   sentAt: 1,
-  payload: { taskId: `t-${String(sequence)}`, attempt: 1, taskType: 'echo', requiredCapabilities: ['echo'], data: { sequence }, senderId: 's', priority: 'normal' },
+  payload: { taskId: `t-${String(sequence)}`, attempt: 1, fence: 'f', taskType: 'echo', requiredCapabilities: ['echo'], data: { sequence }, senderId: 's', priority: 'normal' },
 });
 
 describe('encodeEnvelopeBatch', () => {

@@ -34,6 +34,31 @@ describe('TaskDistributor', () => {
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'worker', attempts: 1 });
   });
 
+  it('fences each attempt: an answer with the right task, agent and attempt but another fence is refused and changes nothing', async () => {
+    const core = await createTestCore({ tasks: { retry: { initialDelayMs: 0 } } });
+    core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
+    await core.distributor.distributeTask(task('fenced'));
+    const [first] = core.transport.taskRequests();
+    const fence = first?.payload.fence ?? '';
+    expect(fence).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const before = state(core);
+    expect(() => core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 1, fence: 'guessed', status: 'completed', result: 'forged' })).toThrow(
+      expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error,
+    );
+    expect(state(core)).toEqual(before);
+    // A failed attempt's retry gets a new fence: the old one no longer answers.
+    core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 1, fence, status: 'failed', error: { message: 'try again' } });
+    for (let waited = 0; core.transport.taskRequests().length < 2 && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = core.transport.taskRequests()[1];
+    expect(second?.payload.attempt).toBe(2);
+    expect(second?.payload.fence).not.toBe(fence);
+    expect(() => core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 2, fence, status: 'completed', result: 'stale' })).toThrow(
+      expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error,
+    );
+    core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 2, fence: second?.payload.fence ?? '', status: 'completed', result: 'genuine' });
+    expect(core.distributor.getTask('fenced')).toMatchObject({ status: 'completed', result: 'genuine' });
+  });
+
   it('says NO_CAPABLE_AGENT and lists the capabilities nobody has, storing nothing', async () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });

@@ -19,13 +19,12 @@ import type { AgentSnapshot } from '../models/agent-view.js';
 import type { Envelope } from '../models/envelope.js';
 import { agentAddress } from '../models/addresses.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
-import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
 import type { JournaledTask } from '../models/journaled-task.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { TaskJournal, TaskJournalSink } from '../ports/task-journal.js';
+import type { TaskJournal } from '../ports/task-journal.js';
 import type { TaskStore } from '../ports/task-store.js';
 import { AgentBreaker } from '../registry/agent-breaker.js';
 import type { AgentClaim } from '../registry/agent-claims.js';
@@ -38,6 +37,9 @@ import type { StrategyServices } from '../strategies/define-strategy.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
+import { DurableDistribution } from './durable-distribution.js';
+import type { DurableHost } from './durable-distribution.js';
+import { newFence } from './new-fence.js';
 import { retryDelay } from './retry-delay.js';
 import type { CreateTaskInput, DistributeTaskInput, ParsedDistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
@@ -51,11 +53,8 @@ import type { TaskLimits } from './task-record.js';
 /** How many candidates a retry looks through for an agent that has not failed the task yet. */
 const ALTERNATIVE_SEARCH_LIMIT = 32;
 
-/** Answers to tasks another orchestrator holds, kept in case this one adopts the task (durable mode). */
-const ORPHAN_ANSWER_LIMIT = 10_000;
-
-/** Pause between attempts to write a final state while the journal is unreachable. */
-const SETTLE_RETRY_MS = 250;
+/** Pause before a task whose assignment could not be journaled is tried again. */
+const UNWRITTEN_RETRY_MS = 250;
 
 type AttemptEnd = Exclude<TaskAttempt['outcome'], 'running'>;
 
@@ -80,8 +79,8 @@ export class TaskDistributor {
   private pumping = false;
   private pumpAgain = false;
   private paused = false;
-  /** Durable mode: answers that arrived for tasks this orchestrator does not hold (yet). */
-  private readonly orphanAnswers = new Map<string, ParsedTaskResponse>();
+  /** Durable mode (a journal shared with other orchestrators); undefined: tasks live in this process. */
+  private readonly durable: DurableDistribution | undefined;
   /** The limits of every task that overrides none: one shared object instead of one per task. */
   private readonly defaultLimits: TaskLimits;
   /** One live registration per agent id, and per-principal limits (registrations through the engine). */
@@ -102,8 +101,9 @@ export class TaskDistributor {
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.StrategyServices) private readonly services: StrategyServices,
-    @inject(TOKENS.TaskJournal) @optional() private readonly journal?: TaskJournal,
+    @inject(TOKENS.TaskJournal) @optional() journal?: TaskJournal,
   ) {
+    this.durable = journal === undefined ? undefined : new DurableDistribution(journal, this.durableHost(), logger);
     this.queue = new TaskQueue(options.tasks.queue.agingMs);
     const { tasks } = options;
     this.defaultLimits = { maxAttempts: tasks.retry.maxAttempts, attemptTimeoutMs: tasks.attemptTimeoutMs, queueTimeoutMs: tasks.queue.timeoutMs };
@@ -149,11 +149,7 @@ export class TaskDistributor {
     if (claim !== undefined) this.checkClaim(registration, claim);
     // Other orchestrators learn transport agents from the journal (they reach every replica anyway),
     // with the session: a replica that never heard the registration accepts the agent's answers too.
-    if (overTransport && this.journal !== undefined) {
-      this.journal.recordAgent(claim === undefined ? registration : { ...registration, ...claim }).catch((error: unknown) => {
-        this.logger.warn('could not journal an agent registration', { agentId: registration.agentId, error: String(error) });
-      });
-    }
+    if (overTransport) this.durable?.agentJoined(claim === undefined ? registration : { ...registration, ...claim });
     return this.applyRegistration(registration, overTransport, claim);
   }
 
@@ -198,11 +194,7 @@ export class TaskDistributor {
     const agent = this.registry.unregister(id);
     this.claims.release(agent);
     this.breaker.forget(agent);
-    if (agent.expectsHeartbeats && this.journal !== undefined) {
-      this.journal.forgetAgent(id).catch((error: unknown) => {
-        this.logger.warn('could not journal an agent leaving', { agentId: id, error: String(error) });
-      });
-    }
+    if (agent.expectsHeartbeats) this.durable?.agentLeft(id);
     this.redistributeAll(agent, { code: 'AGENT_UNREGISTERED', message: `agent '${id}' unregistered before answering` });
     this.logger.info('agent unregistered', { agentId: id });
     this.emit({ type: 'agent_unregistered', agent });
@@ -327,7 +319,7 @@ export class TaskDistributor {
     try {
       this.assertNewTaskId(parsed.taskId);
       const task = this.newTask(parsed.taskId, parsed);
-      return this.journal === undefined ? this.admit(task, true) : this.submitDurably(task, this.journal, true);
+      return this.durable === undefined ? this.admit(task, true) : this.submitDurably(task, this.durable, true);
     } catch (error) {
       return Promise.reject(asError(error));
     }
@@ -345,7 +337,7 @@ export class TaskDistributor {
   launch(parsed: ParsedDistributeTaskInput, watcher?: TaskFinishWatcher): Promise<unknown> | undefined {
     this.assertNewTaskId(parsed.taskId);
     const task = this.newTask(parsed.taskId, parsed);
-    if (this.journal !== undefined) return this.submitDurably(task, this.journal, true);
+    if (this.durable !== undefined) return this.submitDurably(task, this.durable, true);
     task.finishWatcher = watcher;
     const strategy = this.strategyFor(task);
     const started = this.decisionStart();
@@ -359,7 +351,7 @@ export class TaskDistributor {
 
   /** With a journal, tasks may run and finish on other orchestrators too. */
   get isDurable(): boolean {
-    return this.journal !== undefined;
+    return this.durable !== undefined;
   }
 
   /** Forgets the watcher of a task that has not finished yet (its caller gave up waiting). */
@@ -387,7 +379,7 @@ export class TaskDistributor {
         throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
       }
       this.stopTimers(task);
-      if (this.journal !== undefined) return this.submitDurably(task, this.journal, false);
+      if (this.durable !== undefined) return this.submitDurably(task, this.durable, false);
       try {
         return this.admit(task, false);
       } catch (error) {
@@ -408,21 +400,10 @@ export class TaskDistributor {
 
   /**
    * An answer from the transport. In durable mode an answer for a task another orchestrator
-   * holds is kept for a while: should that orchestrator die, the one adopting the task uses it.
+   * holds goes to the journal, where that one hears of it at once (and a later owner finds it).
    */
   acceptAgentAnswer(response: ParsedTaskResponse): void {
-    const journal = this.journal;
-    if (journal !== undefined && this.store.get(response.taskId) === undefined) {
-      if (this.orphanAnswers.size >= ORPHAN_ANSWER_LIMIT) this.orphanAnswers.delete(this.orphanAnswers.keys().next().value as string);
-      this.orphanAnswers.set(response.taskId, response);
-      const { attempt, session: _session, ...answer } = response;
-      if (attempt !== undefined) {
-        journal.recordAnswer({ ...answer, attempt }).catch((error: unknown) => {
-          this.logger.warn('could not journal an overheard answer', { taskId: response.taskId, error: String(error) });
-        });
-      }
-      return;
-    }
+    if (this.durable?.answerForAnotherOwner(response) === true) return;
     this.applyTaskResponse(response);
   }
 
@@ -454,6 +435,9 @@ export class TaskDistributor {
         attempt: response.attempt,
         currentAttempt: task.attempts,
       });
+    }
+    if (response.fence !== undefined && response.fence !== task.fence) {
+      throw new TaskStateError('STALE_ATTEMPT', `Answer for task '${task.id}' carries the fence of another attempt`, { taskId: task.id, attempt: task.attempts });
     }
     // The agent holding the task is the one answering (checked above): no lookup by a new id string.
     const agent = task.heldBy?.id === response.agentId ? task.heldBy : this.registry.get(response.agentId);
@@ -499,30 +483,27 @@ export class TaskDistributor {
   async readTask(taskId: string): Promise<Task> {
     const id = parseInput(TaskIdSchema, taskId, 'taskId');
     const local = this.store.get(id);
-    if (local !== undefined || this.journal === undefined) return this.requireTask(id).snapshot();
-    const stored = await this.journal.read(id);
+    if (local !== undefined || this.durable === undefined) return this.requireTask(id).snapshot();
+    const stored = await this.durable.read(id);
     if (stored === undefined) throw NotFoundError.task(id);
     return TaskRecord.fromJournal(stored).snapshot();
   }
 
   /** Starts taking tasks from the durable journal (nothing to do without one). */
   async startJournal(): Promise<void> {
-    const journal = this.journal;
-    if (journal === undefined) return;
-    await journal.start(this.journalSink());
-    // Agents that registered while the journal was starting.
-    for (const agent of this.registry.all()) {
-      if (!agent.expectsHeartbeats) continue;
-      journal
-        .recordAgent({ agentId: agent.id, capabilities: [...agent.capabilities], priority: agent.priority, ...(Number.isFinite(agent.capacity) ? { capacity: agent.capacity } : {}), metadata: { ...agent.metadata }, ...(agent.instanceId === undefined ? {} : { instanceId: agent.instanceId }) })
-        .catch((error: unknown) => {
-          this.logger.warn('could not journal an agent registration', { agentId: agent.id, error: String(error) });
-        });
-    }
+    await this.durable?.start(
+      [...this.registry.all()]
+        .filter((agent) => agent.expectsHeartbeats)
+        .map((agent) => ({ agentId: agent.id, capabilities: [...agent.capabilities], priority: agent.priority, ...(Number.isFinite(agent.capacity) ? { capacity: agent.capacity } : {}), metadata: { ...agent.metadata }, ...(agent.instanceId === undefined ? {} : { instanceId: agent.instanceId }),
+          // The claim too: a replica that never heard the registration accepts the agent's envelopes.
+          ...(agent.owner === undefined ? {} : { owner: agent.owner }),
+          ...(agent.session === undefined ? {} : { session: agent.session }),
+        })),
+    );
   }
 
   async stopJournal(): Promise<void> {
-    await this.journal?.stop();
+    await this.durable?.stop();
   }
 
   listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number; readonly order?: 'oldest' | 'newest'; readonly after?: string; readonly agentId?: string }): Task[] {
@@ -585,35 +566,46 @@ export class TaskDistributor {
 
   /**
    * Durable mode: the task goes to the shared work queue and runs on whichever orchestrator takes
-   * it (adopt). Refused, keeping nothing, when nobody has the capabilities or the queue is full.
+   * it. Refused, keeping nothing, when nobody has the capabilities or the queue is full.
    */
-  private async submitDurably(task: TaskRecord, journal: TaskJournal, isNew: boolean): Promise<TaskAssignment> {
+  private async submitDurably(task: TaskRecord, durable: DurableDistribution, isNew: boolean): Promise<TaskAssignment> {
     this.assertMayWait(task, this.registry.candidates(task.requiredCapabilities));
     // Whoever adopts it keeps the record from here on (possibly this orchestrator, possibly before submit resolves).
     if (!isNew) this.store.remove(task.id);
-    let outcome: 'accepted' | 'exists';
-    // Accepted means queued: waiting for whichever orchestrator takes it.
-    const submitted = { ...task.toJournal(journal.orchestratorId), status: 'queued' as const, queuedAt: this.clock.now() };
     try {
-      outcome = await journal.submit(submitted);
+      return await durable.submit(task, isNew, this.clock.now());
     } catch (error) {
-      if (!isNew) this.store.add(task);
+      if (!isNew && this.store.get(task.id) === undefined) this.store.add(task);
       throw error;
     }
-    if (outcome === 'exists') {
-      if (!isNew) this.store.add(task);
-      throw new TaskStateError('TASK_ALREADY_EXISTS', `A task with id '${task.id}' already exists`, { taskId: task.id });
-    }
-    return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: 0, queueDepth: this.waitingCount() + 1 };
   }
 
-  private journalSink(): TaskJournalSink {
+  /** The distributor's side of durable mode: local bookkeeping DurableDistribution asks for. */
+  private durableHost(): DurableHost {
     return {
-      adopt: (entry) => {
-        this.adopt(entry);
+      local: (taskId) => this.store.get(taskId),
+      resume: (task) => {
+        this.resumeAdopted(task);
       },
-      settled: (entry) => {
+      forget: (task) => {
+        this.dropLocal(task);
+        this.pump();
+      },
+      finishedElsewhere: (entry) => {
         this.settledElsewhere(entry);
+      },
+      announceFinished: (task) => {
+        this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, (task.finishedAt ?? task.createdAt) - task.createdAt) });
+      },
+      applyAnswer: (answer) => {
+        this.applyTaskResponse(answer);
+      },
+      assignmentUnwritten: (task, error) => {
+        const agent = task.heldBy;
+        this.endAttempt(task, agent, 'not_delivered', errorInfo(error));
+        task.attempts--;
+        task.dropLastAttempt();
+        this.sleepThenRequeue(task, UNWRITTEN_RETRY_MS);
       },
       agentRegistered: (journaled) => {
         const { owner, session, ...registration } = journaled;
@@ -624,17 +616,22 @@ export class TaskDistributor {
       agentUnregistered: (agentId) => {
         if (this.registry.get(agentId) !== undefined) this.unregisterAgent(agentId);
       },
+      waitingCount: () => this.waitingCount(),
     };
   }
 
-  /** A task this orchestrator now runs. One another orchestrator left assigned resumes if its agent is still here. */
-  private adopt(entry: JournaledTask): void {
-    const held = this.store.get(entry.id);
-    if (held !== undefined && held.status !== 'pending' && !held.isFinished) return;
-    const task = TaskRecord.fromJournal(entry);
+  /**
+   * A task this orchestrator now runs. An attempt another orchestrator left open resumes if its
+   * agent is still here, and is sent again at once with the same attempt and fence: the first
+   * owner may have died between writing the assignment and sending it, and an agent that has it
+   * already ignores the copy.
+   */
+  private resumeAdopted(task: TaskRecord): void {
+    const held = this.store.get(task.id);
+    if (held !== undefined) this.dropLocal(held);
     this.store.add(task);
     const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
-    if (task.status === 'assigned' && agent !== undefined && agent.status !== 'offline') {
+    if (task.status === 'assigned' && task.fence !== '' && agent !== undefined && agent.status !== 'offline') {
       this.hold(task, agent);
       this.registry.setLoad(agent, agent.load + 1);
       const remainingMs = Math.max(0, (task.assignedAt ?? 0) + task.limits.attemptTimeoutMs - this.clock.now());
@@ -644,10 +641,7 @@ export class TaskDistributor {
           this.attemptTimedOut(task, attempt);
         }, remainingMs),
       );
-      const answer = this.orphanAnswers.get(task.id);
-      this.orphanAnswers.delete(task.id);
-      if (answer?.agentId === agent.id && (answer.attempt === undefined || answer.attempt === attempt)) this.applyTaskResponse(answer);
-      else this.recoverJournaledAnswer(task, agent.id, attempt);
+      this.sendQuietly(task, agent);
       return;
     }
     if (task.status === 'assigned') {
@@ -659,18 +653,17 @@ export class TaskDistributor {
     this.pump();
   }
 
-  /** An answer another orchestrator overheard and journaled (this one may have been down when it came). */
-  private recoverJournaledAnswer(task: TaskRecord, agentId: string, attempt: number): void {
-    this.journal
-      ?.readAnswer(task.id, attempt)
-      .then((answer) => {
-        if (answer === undefined || answer.agentId !== agentId || !isCurrentAttempt(task, agentId, attempt)) return;
-        this.applyTaskResponse(answer);
-        this.pump();
-      })
-      .catch((error: unknown) => {
-        this.logger.warn('could not read a journaled answer; the attempt runs on', { taskId: task.id, error: String(error) });
-      });
+  /** Forgets a task here without sending or booking anything: timers, queue place and the agent's slot go. */
+  private dropLocal(task: TaskRecord): void {
+    if (task.status === 'queued' && task.retryAt !== null && task.timer !== undefined) {
+      const rank = PRIORITY_RANKS.indexOf(task.priority);
+      this.retryWaiting[rank] = (this.retryWaiting[rank] ?? 1) - 1;
+    }
+    this.stopTimers(task);
+    this.queue.remove(task);
+    const agent = task.heldBy;
+    if (agent !== undefined && this.release(task, agent)) this.registry.setLoad(agent, agent.load - 1);
+    if (this.store.get(task.id) === task) this.store.remove(task.id);
   }
 
   /** Sends a task this orchestrator holds to a free capable agent, or queues it. */
@@ -697,15 +690,9 @@ export class TaskDistributor {
   /** Some orchestrator wrote a final state: wake callers here, and drop a stale copy this one may hold. */
   private settledElsewhere(entry: JournaledTask): void {
     const local = this.store.get(entry.id);
-    if (local?.isFinished === true) return;
-    this.orphanAnswers.delete(entry.id);
-    if (local !== undefined) {
-      this.stopTimers(local);
-      this.queue.remove(local);
-      const agent = local.assignedAgentId === null ? undefined : this.registry.get(local.assignedAgentId);
-      if (agent !== undefined && this.release(local, agent)) this.registry.setLoad(agent, agent.load - 1);
-      this.store.remove(local.id);
-    }
+    // Written here: announced when the write came back.
+    if (local?.isFinished === true && entry.writtenBy === this.durable?.orchestratorId) return;
+    if (local !== undefined) this.dropLocal(local);
     const settled = TaskRecord.fromJournal(entry);
     this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt), elsewhere: true });
     this.pump();
@@ -844,11 +831,11 @@ export class TaskDistributor {
   private handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now?: number): Promise<TaskAssignment> {
     const attempt = this.book(task, agent, strategy, decisionMs, now ?? this.clock.now());
     // Without a journal no await is needed before the send: no async function, one promise less per task.
-    return this.journal === undefined ? this.send(task, agent, strategy, attempt) : this.claimThenSend(task, agent, strategy, attempt, this.journal);
+    return this.durable === undefined ? this.send(task, agent, strategy, attempt) : this.claimThenSend(task, agent, strategy, attempt, this.durable);
   }
 
-  private async claimThenSend(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number, journal: TaskJournal): Promise<TaskAssignment> {
-    if (!(await this.claim(task, agent, attempt, journal))) {
+  private async claimThenSend(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number, durable: DurableDistribution): Promise<TaskAssignment> {
+    if (!(await durable.claim(task, attempt))) {
       return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
     }
     return this.send(task, agent, strategy, attempt);
@@ -897,37 +884,12 @@ export class TaskDistributor {
     }
   };
 
-  /**
-   * Durable mode: writes the assignment (compare-and-set) before the agent sees it. When another
-   * orchestrator moved the task meanwhile, this one lets go of it; when the journal cannot be
-   * reached the task waits here for capacity again.
-   */
-  private async claim(task: TaskRecord, agent: AgentRecord, attempt: number, journal: TaskJournal): Promise<boolean> {
-    let claimed: boolean;
-    try {
-      claimed = await journal.record(task.toJournal(journal.orchestratorId));
-    } catch (error) {
-      if (!isCurrentAttempt(task, agent.id, attempt)) return false;
-      this.logger.warn('could not journal an assignment: the task waits', { taskId: task.id, error: String(error) });
-      this.endAttempt(task, agent, 'not_delivered', errorInfo(error));
-      task.attempts--;
-      task.dropLastAttempt();
-      this.sleepThenRequeue(task, SETTLE_RETRY_MS);
-      return false;
-    }
-    if (claimed || !isCurrentAttempt(task, agent.id, attempt)) return claimed && isCurrentAttempt(task, agent.id, attempt);
-    this.logger.info('another orchestrator holds this task: letting go', { taskId: task.id });
-    this.endAttempt(task, agent, 'cancelled', null);
-    this.store.remove(task.id);
-    this.pump();
-    return false;
-  }
-
   /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
   private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now: number): number {
     this.stopTimers(task);
     task.attempts++;
     const attempt = task.attempts;
+    task.fence = newFence();
     task.status = 'assigned';
     task.assignedAgentId = agent.id;
     task.assignedAt = now;
@@ -1150,8 +1112,8 @@ export class TaskDistributor {
     task.finishedAt = now;
     if (status !== 'completed') this.logger.warn(`task ${status.replace('_', '-')}`, { taskId: task.id, attempts: task.attempts, code: error?.code });
     this.store.finished(task);
-    if (this.journal !== undefined) {
-      void this.settleDurably(task, this.journal);
+    if (this.durable !== undefined) {
+      void this.durable.settle(task);
       return;
     }
     const watcher = task.finishWatcher;
@@ -1163,38 +1125,9 @@ export class TaskDistributor {
     if (this.listeners.size > 0) this.tellListeners({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
   }
 
-  /**
-   * Durable mode: callers learn the outcome once the journal has it. When another orchestrator
-   * wrote a final state first, that one is the outcome (a task completes once, everywhere).
-   */
-  private async settleDurably(task: TaskRecord, journal: TaskJournal): Promise<void> {
-    for (;;) {
-      try {
-        if (await journal.record(task.toJournal(journal.orchestratorId))) {
-          this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, (task.finishedAt ?? task.createdAt) - task.createdAt) });
-          return;
-        }
-        const stored = await journal.read(task.id);
-        if (stored !== undefined && FINISHED_TASK_STATUSES.has(stored.status)) {
-          this.store.remove(task.id);
-          this.settledElsewhere(stored);
-        }
-        return;
-      } catch (error) {
-        if (this.paused) return;
-        this.logger.warn('could not journal a final state: retrying', { taskId: task.id, error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS));
-      }
-    }
-  }
-
-  /** Durable mode: writes an intermediate state (the final one goes through settleDurably). */
+  /** Durable mode: writes an intermediate state (the final one goes through settle). */
   private persist(task: TaskRecord): void {
-    const journal = this.journal;
-    if (journal === undefined) return;
-    journal.record(task.toJournal(journal.orchestratorId)).catch((error: unknown) => {
-      this.logger.warn('could not journal a task state', { taskId: task.id, status: task.status, error: String(error) });
-    });
+    this.durable?.persist(task);
   }
 
   private emit(event: DistributionEvent): void {

@@ -49,7 +49,9 @@ export const TaskResponseInputSchema = z
     /** The attempt being answered; when given, an answer to an older attempt is refused. */
     attempt: z.number().int().positive().optional(),
     /** Required when the agent joined over a transport: the session from its registration ack. */
-    session: z.string().min(16).max(64).optional(),
+    session: z.string().min(LIMITS.sessionMinLength).max(LIMITS.sessionMaxLength).optional(),
+    /** The fence of the task request being answered, verbatim; when given, an answer with another one is refused. */
+    fence: z.string().min(1).max(LIMITS.fenceLength).optional(),
   })
   .refine((response) => response.status === 'completed' || response.error !== undefined, {
     message: 'a failed task needs an error',

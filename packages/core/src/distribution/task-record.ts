@@ -34,6 +34,12 @@ export class TaskRecord implements Task, TimeoutSlot {
   status: TaskStatus = 'pending';
   assignedAgentId: string | null = null;
   attempts = 0;
+  /**
+   * The current attempt's fence: unguessable, sent with the task request and echoed in the
+   * answer, so knowing a task id and attempt number is not enough to answer (nor is an answer
+   * to another orchestrator's attempt with the same number). '' before the first attempt.
+   */
+  fence = '';
   failures = 0;
   /** Hand-overs undone because the agent died, left or could not be reached (they do not count as failures). */
   redistributions = 0;
@@ -155,6 +161,7 @@ export class TaskRecord implements Task, TimeoutSlot {
     task.status = entry.status;
     task.assignedAgentId = entry.assignedAgentId;
     task.attempts = entry.attempts;
+    task.fence = entry.fence ?? '';
     task.failures = entry.failures;
     task.redistributions = entry.redistributions;
     const last = entry.history.at(-1);
@@ -174,7 +181,7 @@ export class TaskRecord implements Task, TimeoutSlot {
 
   /** What a durable journal stores, written by `orchestratorId`. */
   toJournal(orchestratorId: string): JournaledTask {
-    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history, redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, writtenBy: orchestratorId };
+    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history, redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, fence: this.fence === '' ? null : this.fence, writtenBy: orchestratorId };
   }
 
   snapshot(): Task {

@@ -25,7 +25,7 @@ export const AgentRegistrationSchema = z.strictObject({
  */
 export const JournaledAgentSchema = AgentRegistrationSchema.extend({
   owner: z.string().min(1).max(256).optional(),
-  session: z.string().min(16).max(64).optional(),
+  session: z.string().min(LIMITS.sessionMinLength).max(LIMITS.sessionMaxLength).optional(),
 });
 
 export type AgentRegistration = z.input<typeof AgentRegistrationSchema>;

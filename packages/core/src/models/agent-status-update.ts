@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { AgentIdSchema } from './identifiers.js';
 import { AgentStatusSchema } from './agent-status.js';
 
@@ -12,7 +13,7 @@ export const AgentStatusUpdateSchema = z
     /** Tasks whose handlers ignored a task_cancel past the agent's grace period (counted in currentLoad). */
     stuckTasks: z.number().int().nonnegative().optional(),
     /** From an agent on a transport: its session (see AgentSessionSchema); ignored elsewhere. */
-    session: z.string().min(16).max(64).optional(),
+    session: z.string().min(LIMITS.sessionMinLength).max(LIMITS.sessionMaxLength).optional(),
   })
   .refine((update) => !(update.isOnline !== undefined && update.status !== undefined), {
     message: 'give either isOnline or status, not both',

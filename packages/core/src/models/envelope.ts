@@ -18,6 +18,8 @@ export const TaskRequestPayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** Attempt number; the answer must carry the same one. */
   attempt: z.number().int().positive(),
+  /** This attempt's fence: opaque and unguessable; the answer must echo it verbatim. */
+  fence: z.string().min(1).max(LIMITS.fenceLength),
   taskType: z.string().min(1).max(LIMITS.nameLength),
   requiredCapabilities: CapabilityListSchema,
   data: JsonValueSchema,
@@ -29,11 +31,13 @@ export const TaskRequestPayloadSchema = z.strictObject({
  * The secret the orchestrator hands an agent in its registration ack; every later envelope from
  * that agent carries it (docs/protocol.md, "Sessions").
  */
-export const AgentSessionSchema = z.string().min(16).max(64);
+export const AgentSessionSchema = z.string().min(LIMITS.sessionMinLength).max(LIMITS.sessionMaxLength);
 
 export const TaskResponsePayloadSchema = z.strictObject({
   taskId: TaskIdSchema,
   attempt: z.number().int().positive().optional(),
+  /** The fence of the task request answered, verbatim: an answer without the current one is refused. */
+  fence: z.string().min(1).max(LIMITS.fenceLength),
   agentId: AgentIdSchema,
   status: z.enum(['completed', 'failed']),
   result: JsonValueSchema.optional(),

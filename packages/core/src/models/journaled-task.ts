@@ -50,6 +50,8 @@ export const JournaledTaskSchema = z.strictObject({
   }),
   /** The strategy that made the current assignment. */
   assignedBy: StrategyNameSchema.nullable(),
+  /** The current attempt's fence (see TaskRecord.fence); null before the first attempt and in journals older than fences. */
+  fence: z.string().min(1).max(128).nullable().default(null),
   /** The orchestrator that wrote this revision. */
   writtenBy: z.string().min(1).max(LIMITS.nameLength),
 });

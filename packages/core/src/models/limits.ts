@@ -14,6 +14,11 @@ export const LIMITS = {
   errorCodeLength: 128,
   /** Longest timeout or wait a caller may ask for on one task: a day. */
   durationMs: 86_400_000,
+  /** An attempt's fence (task_request, echoed by task_response): characters at most. */
+  fenceLength: 128,
+  /** An agent's session (register ack, then every envelope of that agent): characters. */
+  sessionMinLength: 16,
+  sessionMaxLength: 64,
   /** Nesting of task data and results. */
   jsonDepth: 128,
 } as const;

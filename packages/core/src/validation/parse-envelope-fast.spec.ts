@@ -13,7 +13,7 @@ const taskRequest = (): Json => ({
   to: 'agent.echo-1',
   priority: 'normal',
   sentAt: 1_764_140_000_000,
-  payload: { taskId: 'task-1', attempt: 1, taskType: 'echo', requiredCapabilities: ['echo', 'text'], data: { prompt: 'hi', n: [1, 2, { deep: null }] }, senderId: 'bench', priority: 'normal' },
+  payload: { taskId: 'task-1', attempt: 1, fence: '2.AbCdEfGhIjKlMnOp', taskType: 'echo', requiredCapabilities: ['echo', 'text'], data: { prompt: 'hi', n: [1, 2, { deep: null }] }, senderId: 'bench', priority: 'normal' },
 });
 
 const taskResponse = (): Json => ({
@@ -24,7 +24,7 @@ const taskResponse = (): Json => ({
   priority: 'high',
   correlationId: 'a1b2c3d4-1',
   sentAt: 0,
-  payload: { taskId: 'task-1', attempt: 2, agentId: 'echo-1', status: 'failed', result: null, error: { message: 'boom', code: 'X', permanent: true } },
+  payload: { taskId: 'task-1', attempt: 2, fence: 'AbCdEfGhIjKlMnOp', agentId: 'echo-1', status: 'failed', result: null, error: { message: 'boom', code: 'X', permanent: true } },
 });
 
 /** A copy of `base` with `value` at `path` (undefined deletes the key). */
@@ -60,6 +60,7 @@ const BAD_VALUES: Record<string, unknown[]> = {
 const REQUEST_PAYLOAD_BAD_VALUES: Record<string, unknown[]> = {
   taskId: [undefined, '', '-leading-dash', 'has space', long(129), 12],
   attempt: [undefined, 0, -1, 1.5, 2 ** 53, Number.NaN, '1', null],
+  fence: [undefined, '', long(129), 7, null],
   taskType: [undefined, '', long(257), 3],
   requiredCapabilities: [undefined, 'echo', [''], ['ok', 'bad cap'], [1], Array.from({ length: 257 }, (_, index) => `c${String(index)}`), { 0: 'echo' }],
   data: [undefined, Number.NaN, Infinity, { nested: [1, Infinity] }, deep(200), new Date(0), new Map(), { f: () => 1 }],
@@ -71,6 +72,7 @@ const REQUEST_PAYLOAD_BAD_VALUES: Record<string, unknown[]> = {
 const RESPONSE_PAYLOAD_BAD_VALUES: Record<string, unknown[]> = {
   taskId: [undefined, '', 'a b'],
   attempt: [0, -3, 2.5, '2'],
+  fence: [undefined, '', long(129), 7, null],
   agentId: [undefined, '', 'a.b', 'x'.repeat(129), '_leading'],
   status: [undefined, 'done', 'COMPLETED'],
   result: [Number.NaN, { when: new Date(0) }, [undefined]],
@@ -135,7 +137,7 @@ describe('parseEnvelopeFast', () => {
   it('never accepts what the schema refuses, and outputs what the schema outputs, on random mutations', () => {
     const paths = [
       ['id'], ['kind'], ['from'], ['to'], ['priority'], ['correlationId'], ['sentAt'], ['payload'],
-      ['payload', 'taskId'], ['payload', 'attempt'], ['payload', 'taskType'], ['payload', 'requiredCapabilities'], ['payload', 'data'], ['payload', 'senderId'],
+      ['payload', 'taskId'], ['payload', 'attempt'], ['payload', 'fence'], ['payload', 'taskType'], ['payload', 'requiredCapabilities'], ['payload', 'data'], ['payload', 'senderId'],
       ['payload', 'priority'], ['payload', 'agentId'], ['payload', 'status'], ['payload', 'result'], ['payload', 'error'], ['payload', 'extra'], ['extra'],
     ];
     const anyValue = fc.oneof(

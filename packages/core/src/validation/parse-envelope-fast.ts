@@ -5,14 +5,14 @@ import { fieldChecks as check } from './field-checks.js';
 import { LIMITS } from '../models/limits.js';
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'kind', 'from', 'to', 'priority', 'correlationId', 'sentAt', 'payload']);
-const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
-const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'agentId', 'status', 'result', 'error', 'session']);
+const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
+const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'agentId', 'status', 'result', 'error', 'session']);
 const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']);
 
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_REQUEST_KEYS)) return false;
-  const { taskId, attempt, taskType, data, senderId, priority } = value;
-  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(taskType, 1, LIMITS.nameLength)) return false;
+  const { taskId, attempt, fence, taskType, data, senderId, priority } = value;
+  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(fence, 1, LIMITS.fenceLength) || !check.isString(taskType, 1, LIMITS.nameLength)) return false;
   if (!check.isString(senderId, 1, LIMITS.nameLength) || !check.isPriority(priority) || !isJsonValue(data)) return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
@@ -28,9 +28,9 @@ function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
 
 function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_RESPONSE_KEYS)) return false;
-  const { taskId, attempt, agentId, status, result, error, session } = value;
-  if (!check.isTaskId(taskId) || !check.isAgentId(agentId)) return false;
-  if (session !== undefined && !check.isString(session, 16, 64)) return false;
+  const { taskId, attempt, fence, agentId, status, result, error, session } = value;
+  if (!check.isTaskId(taskId) || !check.isAgentId(agentId) || !check.isString(fence, 1, LIMITS.fenceLength)) return false;
+  if (session !== undefined && !check.isString(session, LIMITS.sessionMinLength, LIMITS.sessionMaxLength)) return false;
   if (status !== 'completed' && status !== 'failed') return false;
   if (attempt !== undefined && !check.isPositiveInteger(attempt)) return false;
   if (result !== undefined && !isJsonValue(result)) return false;
