@@ -23,3 +23,4 @@ declare var crypto: {
   getRandomValues<T extends Uint8Array | Uint16Array | Uint32Array>(array: T): T;
   readonly subtle: { digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer> };
 };
+declare function queueMicrotask(callback: () => void): void;

@@ -288,11 +288,11 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await waitUntil(() => worker.load === 1, 'the handler runs');
     distributor.cancelTask('job', 'no longer needed');
     await waitUntil(() => worker.load === 0, 'the cancelled handler settled and freed its slot');
-    // Its answer was not sent (the task is cancelled): a forged stale answer from its address is refused and told.
+    // Its answer was not sent (the task is cancelled): a late answer in its session is refused and told.
     expect(worker.refusedAnswers).toBe(0);
     const wire = new InMemoryTransport(bus);
     await wire.start();
-    await wire.publish({ id: nextEnvelopeId(), kind: 'task_response', from: 'agent.worker', to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), payload: { taskId: 'job', attempt: 1, agentId: 'worker', status: 'completed', result: 1 } });
+    await wire.publish({ id: nextEnvelopeId(), kind: 'task_response', from: 'agent.worker', to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), payload: { taskId: 'job', attempt: 1, fence: 'a-late-fence', agentId: 'worker', status: 'completed', result: 1, session: distributor.sessionOf('worker') } });
     await waitUntil(() => worker.refusedAnswers === 1, 'the agent was told its answer was refused');
     await wire.stop();
     expect(distributor.getTask('job').status).toBe('cancelled');

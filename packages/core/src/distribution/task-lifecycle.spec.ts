@@ -216,15 +216,17 @@ describe('cancelTask', () => {
 });
 
 describe('answer_refused', () => {
+  const LATE_SESSION = 'late-agent-session-0001';
   it('tells the agent why its answer was not booked, at most 20 times a second per agent', async () => {
     const core = await createTestCore();
-    core.distributor.registerAgent({ agentId: 'late', capabilities: ['work'] }, true);
+    // Over a transport, with the session its answers must carry (a stranger's answers are not told why).
+    core.distributor.registerAgent({ agentId: 'late', capabilities: ['work'] }, true, { owner: 'test', session: LATE_SESSION });
     await core.distributor.distributeTask(task('t1'));
-    await core.transport.inject(answerEnvelope('late', { taskId: 't1', attempt: 7, agentId: 'late', status: 'completed', result: null }));
+    await core.transport.inject(answerEnvelope('late', { taskId: 't1', attempt: 7, fence: 'not-this-attempts', agentId: 'late', status: 'completed', result: null, session: LATE_SESSION }));
     expect(sentOf(core, 'answer_refused')).toHaveLength(1);
     expect(sentOf(core, 'answer_refused')).toMatchObject([{ to: agentAddress('late'), payload: { taskId: 't1', attempt: 7, code: 'STALE_ATTEMPT' } }]);
     expect(core.distributor.getTask('t1').status).toBe('assigned');
-    for (let n = 0; n < 100; n++) await core.transport.inject(answerEnvelope('late', { taskId: `gone-${String(n)}`, attempt: 1, agentId: 'late', status: 'completed', result: null }));
+    for (let n = 0; n < 100; n++) await core.transport.inject(answerEnvelope('late', { taskId: `gone-${String(n)}`, attempt: 1, fence: 'not-this-attempts', agentId: 'late', status: 'completed', result: null, session: LATE_SESSION }));
     const refusals = sentOf(core, 'answer_refused');
     expect(refusals.length).toBeLessThanOrEqual(40);
     expect(refusals.at(1)).toMatchObject({ payload: { code: 'TASK_NOT_FOUND' } });
