@@ -96,7 +96,7 @@ describe('the official Python MCP SDK against `switchyard start`', () => {
       await daemon.exited;
       daemon = await startDaemon(config, port);
       child.stdin.write('go\n');
-      expect(await waitForStep('recovered')).toMatchObject({ tools: 12, isError: false });
+      expect(await waitForStep('recovered')).toMatchObject({ tools: 13, isError: false });
       expect(step('old-session')?.error).toMatch(/Session not found/);
       expect(await exited).toBe(0);
     },

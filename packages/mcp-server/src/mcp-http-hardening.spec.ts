@@ -267,7 +267,7 @@ describe('tool schemas and results', () => {
     expect(property('create_task', 'priority')).toMatchObject({ enum: ['low', 'normal', 'high', 'critical'] });
     expect(property('distribute_task', 'priority')).toMatchObject({ enum: ['low', 'normal', 'high', 'critical'] });
     expect(property('handle_task_response', 'status')).toMatchObject({ enum: ['completed', 'failed'] });
-    expect(property('list_tasks', 'status')).toMatchObject({ enum: ['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered'] });
+    expect(property('list_tasks', 'status')).toMatchObject({ enum: ['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered', 'cancelled'] });
     expect(property('list_tasks', 'order')).toMatchObject({ enum: ['oldest', 'newest'] });
     expect(property('update_agent_status_in_distributor', 'status')).toMatchObject({ enum: ['online', 'offline', 'draining'] });
     expect(property('handle_task_response', 'error')).toMatchObject({ type: 'object', required: ['message'], additionalProperties: false, properties: { message: { type: 'string' }, code: { type: 'string' }, permanent: { type: 'boolean' } } });

@@ -133,8 +133,8 @@ describe('attacks on agent identity over NATS, from a client with no NATS permis
     await honestAgent(f, 'worker', () => gate.promise);
     const run = f.engine.runTask({ authToken: CLIENT, taskId: 'report', taskType: 'w', requiredCapabilities: ['work'], taskData: null, senderId: 'spec' });
     await waitUntil(() => f.overheard.some((envelope) => envelope.kind === 'task_request'), 'the task reaches the worker');
-    await forge(f, 'worker', 'task_response', { taskId: 'report', attempt: 1, agentId: 'worker', status: 'completed', result: 'forged' });
-    await forge(f, 'worker', 'task_response', { taskId: 'report', attempt: 1, agentId: 'worker', status: 'failed', error: { message: 'forged', permanent: true }, session: 'a-guessed-session-string' });
+    await forge(f, 'worker', 'task_response', { taskId: 'report', attempt: 1, fence: 'a-guessed-fence', agentId: 'worker', status: 'completed', result: 'forged' });
+    await forge(f, 'worker', 'task_response', { taskId: 'report', attempt: 1, fence: 'a-guessed-fence', agentId: 'worker', status: 'failed', error: { message: 'forged', permanent: true }, session: 'a-guessed-session-string' });
     await waitUntil(() => refusals(f, 'task_response', 'SESSION_INVALID') === 2, 'both forgeries are refused and counted', 20_000);
     expect(f.distributor.getTask('report')).toMatchObject({ status: 'assigned', result: null });
     gate.resolve('genuine');
@@ -224,7 +224,7 @@ describe('attacks on agent identity over NATS, from a client with no NATS permis
     const junk = [
       (n: number) => `not json ${String(n)}`,
       (n: number) => JSON.stringify({ kind: 'task_response', payload: { taskId: `t${String(n)}` } }),
-      (n: number) => JSON.stringify({ id: `j${String(n)}`, kind: 'task_response', from: 'agent.worker', to: 'orchestrator', priority: 'normal', sentAt: 0, payload: { taskId: `t${String(n)}`, attempt: 1, agentId: 'worker', status: 'completed', result: n } }),
+      (n: number) => JSON.stringify({ id: `j${String(n)}`, kind: 'task_response', from: 'agent.worker', to: 'orchestrator', priority: 'normal', sentAt: 0, payload: { taskId: `t${String(n)}`, attempt: 1, fence: 'a-guessed-fence', agentId: 'worker', status: 'completed', result: n } }),
       (n: number) => JSON.stringify({ id: `j${String(n)}`, kind: 'agent_status', from: 'agent.worker', to: 'orchestrator', priority: 'normal', sentAt: 0, payload: { agentId: 'worker', status: 'offline' } }),
       (n: number) => JSON.stringify({ id: `j${String(n)}`, kind: 'agent_register', from: `agent.junk-${String(n)}`, to: 'orchestrator', priority: 'normal', sentAt: 0, payload: { agentId: `junk-${String(n)}`, capabilities: ['x'.repeat(300)] } }),
     ];

@@ -154,7 +154,7 @@ describe('NATS credentials', () => {
     await waitUntil(() => violations.length >= 2, 'nats-server refuses both', 10_000);
     expect(violations.sort()).toEqual(['PERMISSIONS_VIOLATION publish switchyard.agent.agent-a', 'PERMISSIONS_VIOLATION subscription switchyard.agent.agent-a']);
     // What NATS allows (publishing to the orchestrator, claiming agent-a in `from`), the orchestrator refuses.
-    send('switchyard.orchestrator', 'task_response', { taskId: 'secret-work', attempt: 1, agentId: 'agent-a', status: 'completed', result: 'forged' });
+    send('switchyard.orchestrator', 'task_response', { taskId: 'secret-work', attempt: 1, fence: 'a-guessed-fence', agentId: 'agent-a', status: 'completed', result: 'forged' });
     send('switchyard.orchestrator', 'agent_unregister', { agentId: 'agent-a' });
     send('switchyard.orchestrator', 'agent_register', { agentId: 'agent-a', capabilities: ['work'], authToken: 'token-b' });
     send('switchyard.orchestrator', 'agent_register', { agentId: 'agent-a', capabilities: ['work'] });

@@ -3,7 +3,6 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { AuthenticationError, AuthorizationError, SwitchyardError, ValidationError } from '@switchyard/core';
-import { taskUri } from '@switchyard/mcp-server';
 import { z } from 'zod';
 import type { ClientTarget } from './client-target.js';
 import { fetchWithOwnSignal } from './fetch-with-own-signal.js';
@@ -163,7 +162,8 @@ export class OrchestratorClient {
     const { result } = z.object({ result: TaskResultSchema }).parse(executed);
     if (result.omitted === undefined) return result;
     // Too large for one tool result: the task's resource holds it.
-    const read = await this.client.readResource({ uri: taskUri(taskId) });
+    // The task resource's documented URI (docs/mcp.md): the client needs no server package to name it.
+    const read = await this.client.readResource({ uri: `switchyard://tasks/${taskId}` });
     const content = read.contents[0];
     return { ...result, result: z.object({ result: z.unknown() }).parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result };
   }

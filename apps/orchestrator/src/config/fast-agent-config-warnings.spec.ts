@@ -4,7 +4,7 @@ import { resolveConfig } from './load-config.js';
 
 const parse = async (input: unknown) => (await resolveConfig(input)).config;
 
-describe('fastAgentConfigWarnings', async () => {
+describe('fastAgentConfigWarnings', () => {
   it('is quiet for the defaults and for a stdio server started with --transport stdio', async () => {
     expect(fastAgentConfigWarnings(await parse({}))).toEqual([]);
     expect(fastAgentConfigWarnings(await parse({ fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } }))).toEqual([]);

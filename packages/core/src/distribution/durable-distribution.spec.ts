@@ -20,6 +20,8 @@ interface Orchestrator {
 
 type TaskRequest = Extract<Envelope, { kind: 'task_request' }>;
 
+const X_SESSION = 'agent-x-session-0000001';
+
 const running: OrchestrationEngine[] = [];
 
 afterEach(async () => {
@@ -38,7 +40,8 @@ async function orchestrator(store: InMemoryJournalStore, orchestratorId: string)
   await engine.start();
   running.push(engine);
   const distributor = container.get(TaskDistributor);
-  distributor.registerAgent({ agentId: 'x', capabilities: ['work'] });
+  // Over the transport, with the session its answers carry: every orchestrator hears the registration.
+  distributor.registerAgent({ agentId: 'x', capabilities: ['work'] }, true, { owner: 'spec', session: X_SESSION });
   return { engine, distributor, transport, journal };
 }
 
@@ -63,7 +66,7 @@ function answerVia(orchestrator: Orchestrator, request: TaskRequest, fence = req
     to: ORCHESTRATOR_ADDRESS,
     priority: 'normal',
     sentAt: Date.now(),
-    payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, fence, agentId: 'x', status: 'completed', result: 'done' },
+    payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, fence, agentId: 'x', status: 'completed', result: 'done', session: X_SESSION },
   });
 }
 

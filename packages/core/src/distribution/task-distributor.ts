@@ -1089,8 +1089,10 @@ export class TaskDistributor {
     if (agent === undefined || !this.release(task, agent)) return now;
     this.registry.setLoad(agent, agent.load - 1);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
-    if (outcome !== 'completed' && outcome !== 'failed') this.struck(agent, now);
-    else if (this.breaker.size > 0) this.answered(agent, now);
+    // Only work the agent took and lost counts against it: a refusal (it was full or not accepting
+    // yet) or a cancellation says nothing about its health.
+    if (outcome === 'timed_out' || outcome === 'agent_lost' || outcome === 'not_delivered') this.struck(agent, now);
+    else if (outcome !== 'refused' && outcome !== 'cancelled' && this.breaker.size > 0) this.answered(agent, now);
     if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'timed_out') return now;
     const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
     agent.recordOutcome(outcome === 'completed', latencyMs);
