@@ -33,6 +33,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     void stopBurners().then(() => process.exit(130));
   });
 }
-const code = await run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'lint', 'typecheck', 'build', 'test', '--output-style=stream']);
+// Everything is built before any test starts: e2e tests run the CLI from dist, and a build still
+// running beside them (another project's tsc -b touching its references, or a nested nx build)
+// rewrote dist under them on a fresh clone with an empty cache.
+const nx = join(root, 'node_modules', '.bin', 'nx');
+const built = await run(nx, ['run-many', '-t', 'lint', 'typecheck', 'build', '--output-style=stream']);
+const code = built !== 0 ? built : await run(nx, ['run-many', '-t', 'test', '--output-style=stream']);
 await stopBurners();
 process.exit(code);
