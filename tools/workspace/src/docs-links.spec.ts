@@ -21,7 +21,9 @@ describe('documents cite only documents in the repository', () => {
   });
 
   it('no source, config or document names a design file that is not in the repository', () => {
-    const citing = tracked.filter((path) => /\.(ts|js|mjs|cjs|md|json|ya?ml)$/.test(path) && !path.endsWith('docs-links.spec.ts') && readFileSync(join(workspaceRoot, path), 'utf8').includes('DESIGN.md'));
+    // Built from parts so this guard does not itself name the file it forbids.
+    const outsideDesignFile = ['DESIGN', 'md'].join('.');
+    const citing = tracked.filter((path) => /\.(ts|js|mjs|cjs|md|json|ya?ml)$/.test(path) && readFileSync(join(workspaceRoot, path), 'utf8').includes(outsideDesignFile));
     expect(citing).toEqual([]);
   });
 });
