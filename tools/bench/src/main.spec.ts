@@ -33,9 +33,13 @@ function expectWellFormed(result: BenchResult): void {
   expect(result.unit.length).toBeGreaterThan(0);
   if (result.ratio !== undefined) {
     expect(result.baseline).toBeGreaterThan(0);
-    // value and baseline are rounded for reading; the ratio is taken from the unrounded numbers.
-    const rounded = result.unit === 'ratio' ? result.value : result.value / (result.baseline ?? Number.NaN);
-    expect(result.ratio).toBeCloseTo(rounded, result.unit === 'ratio' ? 6 : 0);
+    if (result.unit === 'ratio') expect(result.ratio).toBeCloseTo(result.value, 6);
+    else {
+      // value and baseline are rounded (to at most 0.5) for reading; the ratio r = v/b is taken from the
+      // unrounded v and b, so |r·baseline − value| ≤ r·|baseline − b| + |v − value| ≤ 0.5·r + 0.5.
+      const baseline = result.baseline ?? Number.NaN;
+      expect(Math.abs(result.ratio * baseline - result.value)).toBeLessThanOrEqual(0.5 * result.ratio + 0.5 + 1e-9);
+    }
   }
 }
 
