@@ -13,7 +13,7 @@ export const JetStreamDurabilityOptionsSchema = z.strictObject({
     .optional(),
   /**
    * How long a task taken from the work queue stays with an orchestrator that stopped confirming
-   * it (it confirms every ackWaitMs / 3). An orchestrator that dies hands its tasks over after this.
+   * it (it confirms every ackWaitMs / 5, at most every second). An orchestrator that dies hands its tasks over after this.
    */
   ackWaitMs: z.number().int().min(1_000).max(3_600_000).default(10_000),
   /** Tasks one orchestrator takes from the work queue at once, per priority level. */

@@ -22,6 +22,15 @@ const KEY_SAFE_FENCE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/;
 
 /** Pause between attempts to reopen the watches and the work queue after NATS came back. */
 const REOPEN_RETRY_MS = 500;
+/**
+ * How often held work items are confirmed as in progress, at most. JetStream hands a dead
+ * orchestrator's items over ackWaitMs after their last confirmation, so the interval adds to the
+ * take-over time: short enough to keep that small, long enough to stay cheap with many held.
+ */
+const KEEP_ALIVE_MAX_INTERVAL_MS = 1_000;
+/** Work items adopted side by side: a dead orchestrator's whole backlog comes back at once. */
+const MAX_CONCURRENT_ADOPTIONS = 64;
+
 /** Overheard answers are needed only until the task is adopted (ackWaitMs); kept longer for slow restarts. */
 const ANSWER_TTL_MS = 3_600_000;
 
@@ -30,7 +39,7 @@ const ANSWER_TTL_MS = 3_600_000;
  * durable consumer per priority, so urgent work never queues behind routine work); every task's
  * state is a KV entry written with compare-and-set; transport agents are a second KV bucket.
  * An orchestrator holds the work item of each task it runs (un-acked, confirmed as in progress
- * every ackWaitMs / 3) and acks it once the final state is written; if it dies, JetStream hands
+ * every ackWaitMs / 5, at most every second) and acks it once the final state is written; if it dies, JetStream hands
  * the item to another orchestrator, which carries the task on from its KV state.
  */
 export class JetStreamTaskJournal implements TaskJournal {
@@ -49,6 +58,8 @@ export class JetStreamTaskJournal implements TaskJournal {
   private js: JetStreamClient | undefined;
   /** Work items of the tasks this orchestrator runs, by task id. */
   private readonly held = new Map<string, JsMsg>();
+  /** Work items being adopted (their KV state is being read), by task id. */
+  private readonly adopting = new Map<string, JsMsg>();
   /** Writes in progress, so stop lets them land before handing work items back. */
   private readonly writes = new Set<Promise<unknown>>();
   private readonly loops: Promise<void>[] = [];
@@ -96,9 +107,12 @@ export class JetStreamTaskJournal implements TaskJournal {
       statuses.stop();
     };
     this.loops.push(this.followConnection(connection, statuses, sink));
-    this.keepAlive = setInterval(() => {
-      for (const message of this.held.values()) message.working();
-    }, Math.floor(this.options.ackWaitMs / 3));
+    this.keepAlive = setInterval(
+      () => {
+        for (const message of this.held.values()) message.working();
+      },
+      Math.min(Math.floor(this.options.ackWaitMs / 5), KEEP_ALIVE_MAX_INTERVAL_MS),
+    );
     this.keepAlive.unref();
   }
 
@@ -283,16 +297,27 @@ export class JetStreamTaskJournal implements TaskJournal {
     return { written: true, revision: written };
   }
 
-  /** One work item: adopt the task unless its KV state says it is already final. */
+  /**
+   * Adopts work items as they come, several at once: one KV read after another made the last of a
+   * dead orchestrator's tasks wait for all the others' round trips (seconds on a loaded cluster).
+   */
   private async takeWork(messages: ConsumerMessages, sink: TaskJournalSink): Promise<void> {
+    const adoptions = new Set<Promise<void>>();
     for await (const message of messages) {
       if (this.connection === undefined) break;
-      try {
-        await this.adopt(message, sink);
-      } catch (error) {
-        this.logger.warn('could not take a task from the work queue; it will come back', { error: String(error) });
-        message.nak(1_000);
-      }
+      const adoption: Promise<void> = this.adoptOrHandBack(message, sink).finally(() => adoptions.delete(adoption));
+      adoptions.add(adoption);
+      if (adoptions.size >= MAX_CONCURRENT_ADOPTIONS) await Promise.race(adoptions);
+    }
+    await Promise.allSettled(adoptions);
+  }
+
+  private async adoptOrHandBack(message: JsMsg, sink: TaskJournalSink): Promise<void> {
+    try {
+      await this.adopt(message, sink);
+    } catch (error) {
+      this.logger.warn('could not take a task from the work queue; it will come back', { error: String(error) });
+      message.nak(1_000);
     }
   }
 
@@ -302,19 +327,32 @@ export class JetStreamTaskJournal implements TaskJournal {
       message.term();
       return;
     }
-    if (this.held.has(submitted.id)) {
+    if (this.held.has(submitted.id) || this.adopting.has(submitted.id)) {
       // Redelivered to us while we still hold it (a late confirmation): keep the newer handle.
-      this.held.set(submitted.id, message);
+      if (this.adopting.has(submitted.id)) this.adopting.set(submitted.id, message);
+      else this.held.set(submitted.id, message);
       return;
     }
+    this.adopting.set(submitted.id, message);
+    try {
+      await this.adoptFromStore(submitted, message.data, sink);
+    } finally {
+      this.adopting.delete(submitted.id);
+    }
+  }
+
+  /** Adopts a task from its KV state; the work item is the newest handle of it seen meanwhile. */
+  private async adoptFromStore(submitted: JournaledTask, submittedData: Uint8Array, sink: TaskJournalSink): Promise<void> {
     const { tasks } = this.require();
     const entry = await tasks.get(keyOf(submitted.id));
     let stored = entry === null || entry.operation !== 'PUT' ? undefined : this.parseTask(entry.value);
     let revision = entry?.revision;
     if (stored === undefined) {
-      revision = await tasks.put(keyOf(submitted.id), message.data);
+      revision = await tasks.put(keyOf(submitted.id), submittedData);
       stored = submitted;
     }
+    const message = this.adopting.get(submitted.id);
+    if (message === undefined) return;
     if (FINISHED_TASK_STATUSES.has(stored.status)) {
       message.ack();
       return;
