@@ -302,6 +302,16 @@ export class TaskDistributor {
   }
 
   /**
+   * cancelTask for the engine: in durable mode a task this orchestrator does not hold (another
+   * orchestrator runs it, or nobody has taken it yet) is cancelled through the journal.
+   */
+  async cancelAnywhere(taskId: string, reason: string): Promise<Task> {
+    const id = parseInput(TaskIdSchema, taskId, 'taskId');
+    if (this.durable === undefined || this.store.get(id) !== undefined) return this.cancelTask(id, reason);
+    return (await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now())).snapshot();
+  }
+
+  /**
    * Creates a task and hands it to an agent, or queues it when capable agents exist but none is
    * free. Refused (and not kept) when no agent has the capabilities or the queue is full.
    */
@@ -692,10 +702,28 @@ export class TaskDistributor {
     const local = this.store.get(entry.id);
     // Written here: announced when the write came back.
     if (local?.isFinished === true && entry.writtenBy === this.durable?.orchestratorId) return;
-    if (local !== undefined) this.dropLocal(local);
+    if (local !== undefined) {
+      this.stopAbandonedAttempt(local, entry);
+      this.dropLocal(local);
+    }
     const settled = TaskRecord.fromJournal(entry);
     this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt), elsewhere: true });
     this.pump();
+  }
+
+  /**
+   * The task finished on another orchestrator (cancelled there, or a later attempt answered)
+   * while this one still had an attempt out: its agent should stop. Not when the final state
+   * is that very attempt's answer.
+   */
+  private stopAbandonedAttempt(local: TaskRecord, entry: JournaledTask): void {
+    if (local.status !== 'assigned' || local.assignedAgentId === null) return;
+    if (entry.status !== 'cancelled' && entry.fence === local.fence && entry.assignedAgentId === local.assignedAgentId) return;
+    const reason =
+      entry.status === 'cancelled'
+        ? { code: 'TASK_CANCELLED', message: entry.error?.message ?? 'cancelled' }
+        : { code: 'TASK_FINISHED_ELSEWHERE', message: `task '${entry.id}' ${entry.status} on orchestrator '${entry.writtenBy}'` };
+    this.tellAgentToStop(local.id, local.assignedAgentId, local.attempts, reason);
   }
 
   /** Dispatches queued tasks while capable agents are free, best effective priority first. */
