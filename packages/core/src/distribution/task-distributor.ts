@@ -1038,8 +1038,9 @@ export class TaskDistributor {
   private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered' | 'refused', error: TaskErrorInfo): void {
     const agentId = task.assignedAgentId ?? '';
     this.endAttempt(task, agent, outcome, error);
-    // An agent marked lost may still be running the task (a stall, a partition): it should stop.
-    if (outcome === 'agent_lost') this.tellAgentToStop(task.id, agentId, task.attempts, error);
+    // An agent marked lost may still be running the task (a stall, a partition), and one whose
+    // hand-over was not confirmed (a delivery timeout) may have it: it should stop.
+    if (outcome !== 'refused') this.tellAgentToStop(task.id, agentId, task.attempts, error);
     task.redistributions++;
     if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
       this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });
