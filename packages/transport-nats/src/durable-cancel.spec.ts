@@ -144,6 +144,13 @@ describe('cancelling a durable task through the orchestrator that does not run i
     const waitingOnOwner = owner.engine.executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 }).catch((error: unknown) => error);
     const waitingOnOther = other.engine.executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 }).catch((error: unknown) => error);
     const writes = await watchWrites('running');
+    // What metrics and logs count: each orchestrator counts the final states it wrote, none it heard of.
+    const counted: string[] = [];
+    for (const [name, orchestrator] of [['owner', owner], ['other', other]] as const) {
+      orchestrator.engine.onEvent((event) => {
+        if (event.type === 'task_finished' && event.elsewhere !== true) counted.push(`${name} ${event.task.id} ${event.task.status}`);
+      });
+    }
 
     const cancelled = await other.engine.cancelTask({ authToken: TOKEN, taskId: 'running', reason: 'user pressed stop' });
     expect(cancelled).toMatchObject({ status: 'cancelled', error: { code: 'TASK_CANCELLED', message: 'user pressed stop' } });
@@ -165,6 +172,7 @@ describe('cancelling a durable task through the orchestrator that does not run i
     // Exactly one write after the cancel: the final state; nobody rewrote it.
     expect(writes.statuses).toEqual(['cancelled']);
     expect(started).toEqual(['running']);
+    expect(counted).toEqual(['other running cancelled']);
   });
 
   it('cancels a task waiting in its owner\'s queue: it never reaches the agent', async () => {

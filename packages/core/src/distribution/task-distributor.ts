@@ -308,7 +308,10 @@ export class TaskDistributor {
   async cancelAnywhere(taskId: string, reason: string): Promise<Task> {
     const id = parseInput(TaskIdSchema, taskId, 'taskId');
     if (this.durable === undefined || this.store.get(id) !== undefined) return this.cancelTask(id, reason);
-    return (await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now())).snapshot();
+    const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now());
+    // Written here: counted and announced here (the owner hears it as finished elsewhere).
+    this.emit({ type: 'task_finished', task: cancelled, latencyMs: Math.max(0, (cancelled.finishedAt ?? cancelled.createdAt) - cancelled.createdAt) });
+    return cancelled.snapshot();
   }
 
   /**
@@ -700,8 +703,8 @@ export class TaskDistributor {
   /** Some orchestrator wrote a final state: wake callers here, and drop a stale copy this one may hold. */
   private settledElsewhere(entry: JournaledTask): void {
     const local = this.store.get(entry.id);
-    // Written here: announced when the write came back.
-    if (local?.isFinished === true && entry.writtenBy === this.durable?.orchestratorId) return;
+    // Written here: announced when the write came back (a cancellation of a task held elsewhere holds no copy here).
+    if (local?.isFinished !== false && entry.writtenBy === this.durable?.orchestratorId) return;
     if (local !== undefined) {
       this.stopAbandonedAttempt(local, entry);
       this.dropLocal(local);
