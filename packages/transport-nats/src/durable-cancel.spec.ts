@@ -173,6 +173,8 @@ describe('cancelling a durable task through the orchestrator that does not run i
     expect(writes.statuses).toEqual(['cancelled']);
     expect(started).toEqual(['running']);
     expect(counted).toEqual(['other running cancelled']);
+    // The orchestrator it was cancelled through lists it among its cancelled tasks.
+    expect((await other.engine.listTasks({ authToken: TOKEN, status: 'cancelled' })).map((task) => task.id)).toEqual(['running']);
   });
 
   it('cancels a task waiting in its owner\'s queue: it never reaches the agent', async () => {

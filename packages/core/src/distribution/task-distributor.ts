@@ -309,6 +309,11 @@ export class TaskDistributor {
     const id = parseInput(TaskIdSchema, taskId, 'taskId');
     if (this.durable === undefined || this.store.get(id) !== undefined) return this.cancelTask(id, reason);
     const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now());
+    // Kept here as finished, so this orchestrator lists what it cancelled (unless it took the task meanwhile).
+    if (this.store.get(id) === undefined) {
+      this.store.add(cancelled);
+      this.store.finished(cancelled);
+    }
     // Written here: counted and announced here (the owner hears it as finished elsewhere).
     this.emit({ type: 'task_finished', task: cancelled, latencyMs: Math.max(0, (cancelled.finishedAt ?? cancelled.createdAt) - cancelled.createdAt) });
     return cancelled.snapshot();
