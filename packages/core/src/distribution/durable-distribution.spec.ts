@@ -203,6 +203,27 @@ describe('durable distribution: several orchestrators on one journal', () => {
     expect(finalWrites(store, 't5')).toEqual(['completed']);
   });
 
+  it('a cancel on the owner that loses to a final state written elsewhere is refused, and the stored outcome stands', async () => {
+    const store = new InMemoryJournalStore();
+    const a = await orchestrator(store, 'a');
+    const b = await orchestrator(store, 'b');
+    await a.distributor.distributeTask(task('t6'));
+    await until(() => requestsFor(a, 't6').length + requestsFor(b, 't6').length === 1, 'the send');
+    const [owner, other] = requestsFor(a, 't6').length === 1 ? [a, b] : [b, a];
+    // The owner stalls past its ack wait: the other resends the attempt, and the agent answers it there first.
+    store.redeliver('t6', other.journal);
+    await until(() => requestsFor(other, 't6').length === 1, 'the take-over resend');
+    const [resent] = requestsFor(other, 't6');
+    if (resent === undefined) throw new Error('no request');
+    store.pauseWrites();
+    await answerVia(other, resent);
+    const cancelling = owner.distributor.cancelAnywhere('t6', 'too late').catch((error: unknown) => error);
+    store.resumeWrites();
+    expect(await cancelling).toMatchObject({ code: 'TASK_ALREADY_FINISHED', details: { taskId: 't6', status: 'completed' } });
+    expect(finalWrites(store, 't6')).toEqual(['completed']);
+    expect((await owner.distributor.readTask('t6')).status).toBe('completed');
+  });
+
   it('refuses with QUEUE_FULL when the shared work queue is full, keeping nothing', async () => {
     const store = new InMemoryJournalStore(1);
     const a = await orchestrator(store, 'a');

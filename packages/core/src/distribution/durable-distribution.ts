@@ -50,6 +50,8 @@ export class DurableDistribution {
   private readonly revisions = new Map<string, number>();
   /** Per task, the write in progress: a task's writes are applied in call order. */
   private readonly writes = new Map<string, Promise<unknown>>();
+  /** Final states being written, by task id: true once stored, false when another one was stored first. */
+  private readonly settling = new Map<string, Promise<boolean>>();
   private stopped = true;
 
   constructor(
@@ -153,13 +155,29 @@ export class DurableDistribution {
    * Callers learn the outcome once the journal has it. When another orchestrator wrote a final
    * state first, that one is the outcome (a task completes once, everywhere).
    */
-  async settle(task: TaskRecord): Promise<void> {
+  settle(task: TaskRecord): Promise<boolean> {
+    const settling = this.settleNow(task);
+    this.settling.set(task.id, settling);
+    void settling.then(() => {
+      if (this.settling.get(task.id) === settling) this.settling.delete(task.id);
+    });
+    return settling;
+  }
+
+  /** Whether the final state this orchestrator is writing for the task is the stored one (true when it writes none). */
+  settled(taskId: string): Promise<boolean> {
+    return this.settling.get(taskId) ?? Promise.resolve(true);
+  }
+
+  /** True when this final state is the stored one. */
+  private async settleNow(task: TaskRecord): Promise<boolean> {
     for (;;) {
       try {
-        if ((await this.write(task)) === 'written') this.host.announceFinished(task);
-        return;
+        if ((await this.write(task)) !== 'written') return false;
+        this.host.announceFinished(task);
+        return true;
       } catch (error) {
-        if (this.stopped) return;
+        if (this.stopped) return false;
         this.logger.warn('could not journal a final state: retrying', { taskId: task.id, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS));
       }

@@ -307,7 +307,14 @@ export class TaskDistributor {
    */
   async cancelAnywhere(taskId: string, reason: string): Promise<Task> {
     const id = parseInput(TaskIdSchema, taskId, 'taskId');
-    if (this.durable === undefined || this.store.get(id) !== undefined) return this.cancelTask(id, reason);
+    if (this.durable === undefined) return this.cancelTask(id, reason);
+    if (this.store.get(id) !== undefined) {
+      const cancelled = this.cancelTask(id, reason);
+      // Another orchestrator may have written a final state first (it took the task over): that one stands.
+      if (await this.durable.settled(id)) return cancelled;
+      const stored = await this.durable.read(id);
+      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${id}' already ${stored?.status ?? 'finished'} on another orchestrator`, { taskId: id, status: stored?.status });
+    }
     const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now());
     // Kept here as finished, so this orchestrator lists what it cancelled (unless it took the task meanwhile).
     if (this.store.get(id) === undefined) {
