@@ -72,14 +72,13 @@ function submit(orchestrator: Orchestrator, taskId: string): Promise<unknown> {
 }
 
 /** Every write of the task's KV entry from now on, as a raw watch sees it (the bucket keeps one revision). */
-async function watchWrites(taskId: string): Promise<{ statuses: string[]; revisions: number[]; stop(): void }> {
+async function watchWrites(taskId: string): Promise<{ statuses: string[]; stop(): void }> {
   const connection: NatsConnection = await connect({ servers: server.url });
   cleanups.push(() => connection.close());
   const kv = await connection.jetstream().views.kv(`${prefix}_tasks`);
   const watch: QueuedIterator<KvEntry> = await kv.watch({ key: Buffer.from(taskId, 'utf8').toString('base64url'), include: KvWatchInclude.UpdatesOnly });
   const writes = {
     statuses: [] as string[],
-    revisions: [] as number[],
     stop: () => {
       watch.stop();
     },
@@ -87,7 +86,6 @@ async function watchWrites(taskId: string): Promise<{ statuses: string[]; revisi
   void (async () => {
     for await (const entry of watch) {
       if (entry.operation !== 'PUT') continue;
-      writes.revisions.push(entry.revision);
       writes.statuses.push((entry.json<{ status: string }>()).status);
     }
   })();
