@@ -366,7 +366,12 @@ export class JetStreamTaskJournal implements TaskJournal {
       this.lastTaskRevision = Math.max(this.lastTaskRevision, entry.revision);
       if (entry.operation !== 'PUT') continue;
       const task = this.parseTask(entry.value);
-      if (task !== undefined && FINISHED_TASK_STATUSES.has(task.status)) sink.settled(task);
+      if (task === undefined || !FINISHED_TASK_STATUSES.has(task.status)) continue;
+      // Finished by another writer (a cancellation through another orchestrator): the item held here is done too.
+      const message = this.held.get(task.id);
+      this.held.delete(task.id);
+      message?.ack();
+      sink.settled(task);
     }
   }
 

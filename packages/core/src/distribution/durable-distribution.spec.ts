@@ -127,6 +127,8 @@ describe('durable distribution: several orchestrators on one journal', () => {
     await until(() => store.writesOf('t2').at(-1)?.status === 'completed', 'the final state');
     expect(finalWrites(store, 't2')).toEqual(['completed']);
     expect(store.writesOf('t2').at(-1)?.status).toBe('completed');
+    // The final state is the agent's answer to the attempt both held: nobody tells the agent to stop.
+    expect([...owner.transport.sent, ...other.transport.sent].filter((envelope) => envelope.kind === 'task_cancel')).toEqual([]);
     expect((await b.distributor.readTask('t2')).status).toBe('completed');
   });
 
@@ -175,6 +177,51 @@ describe('durable distribution: several orchestrators on one journal', () => {
     await answerVia(survivor, request);
     await until(() => survivor.distributor.getTask('t4').status === 'completed', 'completion');
     expect(finalWrites(store, 't4')).toEqual(['completed']);
+  });
+
+  it('a later attempt completed on another orchestrator: the old owner tells its agent to stop the attempt it still had out', async () => {
+    const store = new InMemoryJournalStore();
+    const a = await orchestrator(store, 'a');
+    const b = await orchestrator(store, 'b');
+    await a.distributor.distributeTask(task('t5'));
+    await until(() => requestsFor(a, 't5').length + requestsFor(b, 't5').length === 1, 'the send');
+    const [owner, other] = requestsFor(a, 't5').length === 1 ? [a, b] : [b, a];
+    // The owner stalls past its ack wait; the other, which takes x for gone, runs attempt 2 on its own agent y.
+    other.distributor.updateAgentStatus({ agentId: 'x', status: 'offline' });
+    other.distributor.registerAgent({ agentId: 'y', capabilities: ['work'] });
+    store.redeliver('t5', other.journal);
+    await until(() => requestsFor(other, 't5').length === 1, 'attempt 2 to go out');
+    const [second] = requestsFor(other, 't5');
+    if (second === undefined) throw new Error('no request');
+    expect(second).toMatchObject({ to: 'agent.y', payload: { attempt: 2 } });
+    other.distributor.handleTaskResponse({ taskId: 't5', attempt: 2, fence: second.payload.fence, agentId: 'y', status: 'completed', result: 'by y' });
+    await until(() => !owner.distributor.listTasks().some((entry) => entry.id === 't5'), 'the old owner to let go');
+    expect(owner.transport.sent.filter((envelope) => envelope.kind === 'task_cancel')).toMatchObject([
+      { to: 'agent.x', payload: { taskId: 't5', attempt: 1, reason: { code: 'TASK_FINISHED_ELSEWHERE', message: `task 't5' completed on orchestrator '${other.journal.orchestratorId}'` } } },
+    ]);
+    expect(owner.distributor.getAgent('x').load).toBe(0);
+    expect(finalWrites(store, 't5')).toEqual(['completed']);
+  });
+
+  it('a cancel on the owner that loses to a final state written elsewhere is refused, and the stored outcome stands', async () => {
+    const store = new InMemoryJournalStore();
+    const a = await orchestrator(store, 'a');
+    const b = await orchestrator(store, 'b');
+    await a.distributor.distributeTask(task('t6'));
+    await until(() => requestsFor(a, 't6').length + requestsFor(b, 't6').length === 1, 'the send');
+    const [owner, other] = requestsFor(a, 't6').length === 1 ? [a, b] : [b, a];
+    // The owner stalls past its ack wait: the other resends the attempt, and the agent answers it there first.
+    store.redeliver('t6', other.journal);
+    await until(() => requestsFor(other, 't6').length === 1, 'the take-over resend');
+    const [resent] = requestsFor(other, 't6');
+    if (resent === undefined) throw new Error('no request');
+    store.pauseWrites();
+    await answerVia(other, resent);
+    const cancelling = owner.distributor.cancelAnywhere('t6', 'too late').catch((error: unknown) => error);
+    store.resumeWrites();
+    expect(await cancelling).toMatchObject({ code: 'TASK_ALREADY_FINISHED', details: { taskId: 't6', status: 'completed' } });
+    expect(finalWrites(store, 't6')).toEqual(['completed']);
+    expect((await owner.distributor.readTask('t6')).status).toBe('completed');
   });
 
   it('refuses with QUEUE_FULL when the shared work queue is full, keeping nothing', async () => {

@@ -1,7 +1,10 @@
+import { CommunicationError } from '../errors/communication-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { TaskStateError } from '../errors/task-state-error.js';
 import type { JournaledAgent } from '../models/agent-registration.js';
 import type { JournaledTask } from '../models/journaled-task.js';
 import { FINISHED_TASK_STATUSES } from '../models/task.js';
+import type { TaskErrorInfo } from '../models/task.js';
 import type { Logger } from '../ports/logger.js';
 import type { JournaledAnswer, JournalEntry, TaskJournal } from '../ports/task-journal.js';
 import type { ParsedTaskResponse, TaskAssignment } from './task-inputs.js';
@@ -9,6 +12,8 @@ import { TaskRecord } from './task-record.js';
 
 /** Pause between attempts to write a final state while the journal is unreachable. */
 const SETTLE_RETRY_MS = 250;
+/** Compare-and-sets a cancellation may lose to other writers before it gives up (each loss means the task moved on). */
+const CANCEL_WRITE_TRIES = 16;
 
 /** What DurableDistribution needs of the distributor: its local bookkeeping, never a journal call. */
 export interface DurableHost {
@@ -45,6 +50,8 @@ export class DurableDistribution {
   private readonly revisions = new Map<string, number>();
   /** Per task, the write in progress: a task's writes are applied in call order. */
   private readonly writes = new Map<string, Promise<unknown>>();
+  /** Final states being written, by task id: true once stored, false when another one was stored first. */
+  private readonly settling = new Map<string, Promise<boolean>>();
   private stopped = true;
 
   constructor(
@@ -148,13 +155,29 @@ export class DurableDistribution {
    * Callers learn the outcome once the journal has it. When another orchestrator wrote a final
    * state first, that one is the outcome (a task completes once, everywhere).
    */
-  async settle(task: TaskRecord): Promise<void> {
+  settle(task: TaskRecord): Promise<boolean> {
+    const settling = this.settleNow(task);
+    this.settling.set(task.id, settling);
+    void settling.then(() => {
+      if (this.settling.get(task.id) === settling) this.settling.delete(task.id);
+    });
+    return settling;
+  }
+
+  /** Whether the final state this orchestrator is writing for the task is the stored one (true when it writes none). */
+  settled(taskId: string): Promise<boolean> {
+    return this.settling.get(taskId) ?? Promise.resolve(true);
+  }
+
+  /** True when this final state is the stored one. */
+  private async settleNow(task: TaskRecord): Promise<boolean> {
     for (;;) {
       try {
-        if ((await this.write(task)) === 'written') this.host.announceFinished(task);
-        return;
+        if ((await this.write(task)) !== 'written') return false;
+        this.host.announceFinished(task);
+        return true;
       } catch (error) {
-        if (this.stopped) return;
+        if (this.stopped) return false;
         this.logger.warn('could not journal a final state: retrying', { taskId: task.id, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, SETTLE_RETRY_MS));
       }
@@ -177,6 +200,30 @@ export class DurableDistribution {
       this.logger.warn('could not journal an overheard answer', { taskId: response.taskId, error: String(error) });
     });
     return true;
+  }
+
+  /**
+   * Cancels a task this orchestrator does not hold, through the journal: its final state is
+   * written with compare-and-set on the revision just read. The orchestrator running it hears of
+   * that final state (settled), drops its copy and tells the agent. A task that finished first
+   * is refused (TASK_ALREADY_FINISHED) and nothing is written.
+   */
+  async cancel(taskId: string, error: TaskErrorInfo, now: () => number): Promise<TaskRecord> {
+    for (let tries = 0; tries < CANCEL_WRITE_TRIES; tries++) {
+      const entry = await this.journal.read(taskId);
+      if (entry === undefined) throw NotFoundError.task(taskId);
+      const task = TaskRecord.fromJournal(entry.task);
+      if (task.isFinished) throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
+      const at = now();
+      task.endRunningAttempt('cancelled', at, error);
+      task.status = 'cancelled';
+      task.result = null;
+      task.error = error;
+      task.retryAt = null;
+      task.finishedAt = at;
+      if ((await this.journal.record(task.toJournal(this.journal.orchestratorId), entry.revision)).written) return task;
+    }
+    throw new CommunicationError('TIMEOUT', `Task '${taskId}' kept changing: the cancellation lost ${String(CANCEL_WRITE_TRIES)} writes in a row; try again`, { taskId });
   }
 
   async read(taskId: string): Promise<JournaledTask | undefined> {

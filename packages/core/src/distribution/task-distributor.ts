@@ -302,6 +302,31 @@ export class TaskDistributor {
   }
 
   /**
+   * cancelTask for the engine: in durable mode a task this orchestrator does not hold (another
+   * orchestrator runs it, or nobody has taken it yet) is cancelled through the journal.
+   */
+  async cancelAnywhere(taskId: string, reason: string): Promise<Task> {
+    const id = parseInput(TaskIdSchema, taskId, 'taskId');
+    if (this.durable === undefined) return this.cancelTask(id, reason);
+    if (this.store.get(id) !== undefined) {
+      const cancelled = this.cancelTask(id, reason);
+      // Another orchestrator may have written a final state first (it took the task over): that one stands.
+      if (await this.durable.settled(id)) return cancelled;
+      const stored = await this.durable.read(id);
+      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${id}' already ${stored?.status ?? 'finished'} on another orchestrator`, { taskId: id, status: stored?.status });
+    }
+    const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now());
+    // Kept here as finished, so this orchestrator lists what it cancelled (unless it took the task meanwhile).
+    if (this.store.get(id) === undefined) {
+      this.store.add(cancelled);
+      this.store.finished(cancelled);
+    }
+    // Written here: counted and announced here (the owner hears it as finished elsewhere).
+    this.emit({ type: 'task_finished', task: cancelled, latencyMs: Math.max(0, (cancelled.finishedAt ?? cancelled.createdAt) - cancelled.createdAt) });
+    return cancelled.snapshot();
+  }
+
+  /**
    * Creates a task and hands it to an agent, or queues it when capable agents exist but none is
    * free. Refused (and not kept) when no agent has the capabilities or the queue is full.
    */
@@ -690,12 +715,30 @@ export class TaskDistributor {
   /** Some orchestrator wrote a final state: wake callers here, and drop a stale copy this one may hold. */
   private settledElsewhere(entry: JournaledTask): void {
     const local = this.store.get(entry.id);
-    // Written here: announced when the write came back.
-    if (local?.isFinished === true && entry.writtenBy === this.durable?.orchestratorId) return;
-    if (local !== undefined) this.dropLocal(local);
+    // Written here: announced when the write came back (a cancellation of a task held elsewhere holds no copy here).
+    if (local?.isFinished !== false && entry.writtenBy === this.durable?.orchestratorId) return;
+    if (local !== undefined) {
+      this.stopAbandonedAttempt(local, entry);
+      this.dropLocal(local);
+    }
     const settled = TaskRecord.fromJournal(entry);
     this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt), elsewhere: true });
     this.pump();
+  }
+
+  /**
+   * The task finished on another orchestrator (cancelled there, or a later attempt answered)
+   * while this one still had an attempt out: its agent should stop. Not when the final state
+   * is that very attempt's answer.
+   */
+  private stopAbandonedAttempt(local: TaskRecord, entry: JournaledTask): void {
+    if (local.status !== 'assigned' || local.assignedAgentId === null) return;
+    if (entry.status !== 'cancelled' && entry.fence === local.fence && entry.assignedAgentId === local.assignedAgentId) return;
+    const reason =
+      entry.status === 'cancelled'
+        ? { code: 'TASK_CANCELLED', message: entry.error?.message ?? 'cancelled' }
+        : { code: 'TASK_FINISHED_ELSEWHERE', message: `task '${entry.id}' ${entry.status} on orchestrator '${entry.writtenBy}'` };
+    this.tellAgentToStop(local.id, local.assignedAgentId, local.attempts, reason);
   }
 
   /** Dispatches queued tasks while capable agents are free, best effective priority first. */
@@ -1010,8 +1053,9 @@ export class TaskDistributor {
   private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered' | 'refused', error: TaskErrorInfo): void {
     const agentId = task.assignedAgentId ?? '';
     this.endAttempt(task, agent, outcome, error);
-    // An agent marked lost may still be running the task (a stall, a partition): it should stop.
-    if (outcome === 'agent_lost') this.tellAgentToStop(task.id, agentId, task.attempts, error);
+    // An agent marked lost may still be running the task (a stall, a partition), and one whose
+    // hand-over was not confirmed (a delivery timeout) may have it: it should stop.
+    if (outcome !== 'refused') this.tellAgentToStop(task.id, agentId, task.attempts, error);
     task.redistributions++;
     if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
       this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });

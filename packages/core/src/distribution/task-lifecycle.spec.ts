@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AuthorizationError } from '../errors/authorization-error.js';
+import { CommunicationError } from '../errors/communication-error.js';
 import { TaskDistributionError } from '../errors/task-distribution-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { DistributionEvent } from '../events/distribution-event.js';
@@ -151,6 +152,19 @@ describe('task_cancel', () => {
     core.distributor.expireSilentAgents(Date.now() + 1);
     expect(sentOf(core, 'task_cancel')).toHaveLength(1);
     expect(sentOf(core, 'task_cancel')).toMatchObject([{ to: agentAddress('silent'), payload: { taskId: 't1', attempt: 1, reason: { code: 'AGENT_LOST' } } }]);
+  });
+});
+
+describe('task_cancel when a hand-over could not be confirmed', () => {
+  it('tells the agent: it may have the task, which went elsewhere', async () => {
+    const core = await createTestCore({ tasks: { retry: { maxRedistributions: 0 } } });
+    core.distributor.registerAgent({ agentId: 'unsure', capabilities: ['work'] }, true);
+    core.transport.failing.set(agentAddress('unsure'), new CommunicationError('TIMEOUT', 'nats-server did not answer'));
+    const handedOver = core.distributor.distributeTask(task('t1')).catch((error: unknown) => error);
+    await eventually(() => sentOf(core, 'task_cancel').length > 0, 'a task_cancel');
+    expect(sentOf(core, 'task_cancel')).toMatchObject([{ to: agentAddress('unsure'), payload: { taskId: 't1', attempt: 1, reason: { code: 'TIMEOUT', message: 'nats-server did not answer' } } }]);
+    expect(core.distributor.getTask('t1')).toMatchObject({ failures: 0, history: [{ outcome: 'not_delivered', error: { code: 'TIMEOUT' } }] });
+    await handedOver;
   });
 });
 

@@ -284,7 +284,7 @@ export class OrchestrationEngine {
   async cancelTask(input: WithAuth<CancelTaskInput>): Promise<Task> {
     const { principal, rest } = await this.authorized(input, 'tasks:distribute');
     const { taskId, reason } = parseInput(CancelTaskInputSchema, rest, 'cancelTask input');
-    return this.distributor.cancelTask(taskId, reason ?? `cancelled by ${principal.name}`);
+    return this.distributor.cancelAnywhere(taskId, reason ?? `cancelled by ${principal.name}`);
   }
 
   /** A token bound to an agent reads only the tasks assigned to that agent (others are "not found"). */

@@ -12,6 +12,8 @@ export class RecordingTransport implements Transport {
   onerror?: (error: SwitchyardError) => void;
   readonly sent: Envelope[] = [];
   readonly unreachable = new Set<string>();
+  /** Addresses whose sends fail with the given error (as a transport that could not confirm the hand-over). */
+  readonly failing = new Map<string, CommunicationError>();
   private readonly handlers = new Map<string, EnvelopeHandler>();
   private running = false;
 
@@ -28,6 +30,8 @@ export class RecordingTransport implements Transport {
   send(envelope: Envelope): Promise<void> {
     if (!this.running) return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'not running'));
     if (this.unreachable.has(envelope.to)) return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `nobody at ${envelope.to}`));
+    const failure = this.failing.get(envelope.to);
+    if (failure !== undefined) return Promise.reject(failure);
     this.sent.push(envelope);
     return Promise.resolve();
   }
