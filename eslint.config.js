@@ -55,6 +55,14 @@ export default defineConfig(
     },
   },
   {
+    // Strategy plugins (and the generator's template, which lands here) build on core's public
+    // API only: `@switchyard/core/internal` has no stability promise, a plugin on it breaks unannounced.
+    files: ['packages/strategy-*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@switchyard/core/internal', '@switchyard/core/internal/*'], message: 'a strategy plugin imports only from @switchyard/core (docs/plugins.md)' }] }],
+    },
+  },
+  {
     // Tests may use the shared test helpers, transports and the agent SDK to wire real scenarios.
     files: ['**/*.spec.ts', '**/e2e/**/*.ts', '**/*.test-helpers.ts'],
     rules: {

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-import type { Envelope, Task, Transport } from '@switchyard/core';
-import { CommunicationError, createCoreModule, hashToken, nextEnvelopeId, ORCHESTRATOR_ADDRESS, OrchestrationEngine, TaskDistributor, TaskExecutionError } from '@switchyard/core';
+import type { Task } from '@switchyard/core';
+import type { Envelope, Transport } from '@switchyard/core/internal';
+import { CommunicationError, createCoreModule, hashToken, OrchestrationEngine, TaskExecutionError } from '@switchyard/core';
+import { nextEnvelopeId, ORCHESTRATOR_ADDRESS, TaskDistributor } from '@switchyard/core/internal';
 import { deferred, waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';

@@ -1,16 +1,7 @@
-import type { AckPayload, AgentStatus, Envelope, EnvelopeOf, JsonValue, Logger, TaskResponsePayload, Transport, TransportSubscription } from '@switchyard/core';
-import {
-  agentAddress,
-  CommunicationError,
-  isJsonValue,
-  JsonValueSchema,
-  newAgentSession,
-  nextEnvelopeId,
-  ORCHESTRATOR_ADDRESS,
-  parseInput,
-  SilentLogger,
-  ValidationError,
-} from '@switchyard/core';
+import type { AgentStatus, JsonValue, Logger } from '@switchyard/core';
+import type { AckPayload, Envelope, EnvelopeOf, TaskResponsePayload, Transport, TransportSubscription } from '@switchyard/core/internal';
+import { CommunicationError, isJsonValue, JsonValueSchema, SilentLogger, ValidationError } from '@switchyard/core';
+import { agentAddress, newAgentSession, nextEnvelopeId, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core/internal';
 import type { AgentOptions } from './agent-options.js';
 import { AgentOptionsSchema } from './agent-options.js';
 import type { AgentTask, TaskHandler } from './agent-task.js';

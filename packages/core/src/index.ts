@@ -1,14 +1,12 @@
-// The only public door of @switchyard/core.
+// The public door of @switchyard/core: what an application embedding Switchyard and a strategy
+// plugin use. Its export list is pinned by tools/workspace/src/core-public-api.spec.ts; everything
+// else the sibling packages share lives in ./internal.ts (`@switchyard/core/internal`).
 // Core's injectable classes need the Reflect metadata API; loading it here spares every user the import.
 import 'reflect-metadata';
 
-// Models and their schemas
-export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AgentRegisterPayloadSchema, AgentSessionSchema, AnswerRefusedPayloadSchema, TaskCancelPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
-export type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskCancelPayload, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
-export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
+// Models a caller sees, and their schemas
 export { AgentRegistrationSchema } from './models/agent-registration.js';
-export type { AgentRegistration, JournaledAgent, ParsedAgentRegistration } from './models/agent-registration.js';
-export { JournaledAgentSchema } from './models/agent-registration.js';
+export type { AgentRegistration } from './models/agent-registration.js';
 export { AgentStatusSchema } from './models/agent-status.js';
 export type { AgentStatus } from './models/agent-status.js';
 export { AgentStatusUpdateSchema } from './models/agent-status-update.js';
@@ -25,7 +23,7 @@ export { FINISHED_TASK_STATUSES, TaskErrorInfoSchema, TaskStatusSchema } from '.
 export type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from './models/task.js';
 export type { TaskResult } from './models/task-result.js';
 
-// Errors
+// Errors and their codes
 export { SwitchyardError } from './errors/switchyard-error.js';
 export { ValidationError } from './errors/validation-error.js';
 export type { ValidationIssue } from './errors/validation-error.js';
@@ -43,63 +41,21 @@ export type { TaskStateErrorCode } from './errors/task-state-error.js';
 export { TaskExecutionError } from './errors/task-execution-error.js';
 export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
 
-// Ports
-export type { Transport, TransportSubscription, EnvelopeHandler, UndeliveredHandler } from './ports/transport.js';
-export type { TaskStore } from './ports/task-store.js';
-export type { JournaledAnswer, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from './ports/task-journal.js';
-export { InMemoryJournalStore, InMemoryTaskJournal } from './distribution/in-memory-task-journal.js';
-export { JournaledTaskSchema, TaskAttemptSchema } from './models/journaled-task.js';
-export type { JournaledTask } from './models/journaled-task.js';
+// The engine, its options and inputs, and the events it reports
+export { OrchestrationEngine } from './engine/orchestration-engine.js';
+export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, QueueOptionsSchema, RetryOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
+export type { CoreOptions, CoreOptionsInput, RetryOptions } from './engine/core-options.js';
+export { CancelTaskInputSchema, ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema } from './engine/engine-inputs.js';
+export type { CancelTaskInput, ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine/engine-inputs.js';
+export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
+export type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
+export type { DistributionEvent, DistributionEventListener, QueueStats } from './events/distribution-event.js';
+
+// What an application may hand to createCoreModule: clock, logger, authenticator
 export type { Clock } from './ports/clock.js';
 export { SystemClock } from './ports/system-clock.js';
 export type { Logger, LogFields } from './ports/logger.js';
 export { SilentLogger } from './ports/silent-logger.js';
-export { SummarizingLogger } from './ports/summarizing-logger.js';
-export type { SummarizingLoggerOptions } from './ports/summarizing-logger.js';
-export { TRANSPORT_OWNER } from './registry/agent-claims.js';
-export { isSameSession, newAgentSession } from './auth/agent-session.js';
-
-// Registry and strategies
-export { AgentRegistry } from './registry/agent-registry.js';
-export type { CandidateShortfall } from './registry/agent-registry.js';
-export type { AgentRecord } from './registry/agent-record.js';
-export type { CandidatePool } from './registry/candidate-pool.js';
-export type { CandidateView } from './strategies/candidate-view.js';
-export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
-export { defineStrategy, isStrategyDefinition } from './strategies/define-strategy.js';
-export type { StrategyDefinition, StrategyDefinitionInput, StrategyServices } from './strategies/define-strategy.js';
-export { STRATEGY_API_VERSION } from './strategies/strategy-api-version.js';
-export { StrategyRegistry } from './strategies/strategy-registry.js';
-export type { RegisteredStrategy } from './strategies/strategy-registry.js';
-export { BUILT_IN_STRATEGIES } from './strategies/built-in/built-in-strategies.js';
-export { capabilityMatchStrategy } from './strategies/built-in/capability-match-strategy.js';
-export { roundRobinStrategy } from './strategies/built-in/round-robin-strategy.js';
-export { loadBalancedStrategy } from './strategies/built-in/load-balanced-strategy.js';
-export { priorityBasedStrategy } from './strategies/built-in/priority-based-strategy.js';
-
-// Distribution, communication, engine
-export { TaskDistributor } from './distribution/task-distributor.js';
-export type { DistributionEvent, DistributionEventListener, QueueStats } from './events/distribution-event.js';
-export { PRIORITY_RANKS } from './distribution/task-queue.js';
-export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
-export type { CreateTaskInput, DistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
-export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
-export { TaskRecord } from './distribution/task-record.js';
-export { CommunicationManager } from './communication/communication-manager.js';
-export type { InboundHandlers } from './communication/communication-manager.js';
-export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, validateEnvelope } from './communication/envelope-codec.js';
-export type { DecodedBatch } from './communication/expand-packed-run.js';
-export { PackedRunSchema } from './models/packed-run.js';
-export type { PackedRun } from './models/packed-run.js';
-export { nextEnvelopeId } from './communication/envelope-id.js';
-export { HandlerRuns } from './communication/handler-runs.js';
-export { OrchestrationEngine } from './engine/orchestration-engine.js';
-export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, QueueOptionsSchema, RetryOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
-export type { CoreOptions, CoreOptionsInput, RetryOptions } from './engine/core-options.js';
-export { ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema } from './engine/engine-inputs.js';
-export type { ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine/engine-inputs.js';
-
-// Auth
 export { PermissionSchema } from './auth/permission.js';
 export type { Permission } from './auth/permission.js';
 export type { Principal } from './auth/principal.js';
@@ -110,12 +66,15 @@ export type { AuthOptions, TokenEntry } from './auth/auth-options.js';
 export { hashToken } from './auth/hash-token.js';
 export { webCryptoDigest } from './auth/token-digest.js';
 export type { TokenDigest } from './auth/token-digest.js';
-export { authorize, authorizeAgent } from './auth/authorize.js';
 
 // Dependency injection
 export { TOKENS } from './di/tokens.js';
 export { createCoreModule } from './di/create-core-module.js';
 export type { CoreModuleParts, StrategyRegistration } from './di/create-core-module.js';
 
-// Validation helper for packages that share core's boundary rules
-export { parseInput } from './validation/parse-input.js';
+// The strategy plugin API (docs/plugins.md)
+export { defineStrategy } from './strategies/define-strategy.js';
+export type { StrategyDefinition, StrategyDefinitionInput, StrategyServices } from './strategies/define-strategy.js';
+export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
+export type { CandidateView } from './strategies/candidate-view.js';
+export { STRATEGY_API_VERSION } from './strategies/strategy-api-version.js';

@@ -1,7 +1,8 @@
 // Against a real fast-agent process serving the fixture's two passthrough agents over HTTP.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCoreModule, OrchestrationEngine, TaskDistributionError, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TaskDistributionError, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { FastAgentHandle } from '@switchyard/testing';
 import { FAST_AGENT_INSTALL_HINT, startFastAgent, waitUntil } from '@switchyard/testing';

@@ -1,5 +1,7 @@
-import type { Logger, Transport } from '@switchyard/core';
-import { parseInput, SilentLogger } from '@switchyard/core';
+import type { Logger } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
+import { SilentLogger } from '@switchyard/core';
+import { parseInput } from '@switchyard/core/internal';
 import type { FastAgentOptions, FastAgentOptionsInput } from './fast-agent-options.js';
 import { FastAgentOptionsSchema } from './fast-agent-options.js';
 import type { BridgedAgentState } from './fast-agent-server-link.js';

@@ -1,8 +1,10 @@
 // Helpers for the fast-agent fleet tests: an orchestrator over memory or NATS, batches of tasks, a direct MCP baseline.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CoreOptionsInput, JsonValue, Task, Transport } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import type { CoreOptionsInput, JsonValue, Task } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { createNatsTransportModule, NatsTransport } from '@switchyard/transport-nats';
 import { Container } from 'inversify';

@@ -1,7 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentTask } from '@switchyard/agent';
 import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
-import type { JsonValue, Logger, Transport } from '@switchyard/core';
+import type { JsonValue, Logger } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
 import { callFailureKind } from './call-failure-kind.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { FastAgentOptions, FastAgentServer } from './fast-agent-options.js';

@@ -1,5 +1,5 @@
-import type { TaskRequestPayload, Transport, TransportSubscription } from '@switchyard/core';
-import { agentAddress } from '@switchyard/core';
+import type { TaskRequestPayload, Transport, TransportSubscription } from '@switchyard/core/internal';
+import { agentAddress } from '@switchyard/core/internal';
 
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;

@@ -3,8 +3,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Envelope } from '@switchyard/core';
-import { agentAddress, createCoreModule, OrchestrationEngine, SilentLogger, TaskDistributor, TokenAuthenticator, TOKENS } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
+import { createCoreModule, OrchestrationEngine, SilentLogger, TokenAuthenticator, TOKENS } from '@switchyard/core';
+import { agentAddress, TaskDistributor } from '@switchyard/core/internal';
 import { waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';

@@ -3,7 +3,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { waitUntil } from '@switchyard/testing';
-import { createCoreModule, OrchestrationEngine, SilentLogger, TaskDistributor, TokenAuthenticator, TOKENS } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, SilentLogger, TokenAuthenticator, TOKENS } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import type { AgentSnapshot, Authenticator, OrchestrationEngine, Permission, Task } from '@switchyard/core';
-import { AgentIdSchema, AgentStatusSchema, authorize, authorizeAgent, BUILT_IN_STRATEGY_NAMES, MessagePrioritySchema, TaskErrorInfoSchema, TaskIdSchema, TaskStatusSchema, ValidationError } from '@switchyard/core';
+import { AgentIdSchema, AgentStatusSchema, BUILT_IN_STRATEGY_NAMES, MessagePrioritySchema, TaskErrorInfoSchema, TaskIdSchema, TaskStatusSchema, ValidationError } from '@switchyard/core';
+import { authorize, authorizeAgent } from '@switchyard/core/internal';
 import { z } from 'zod';
 import type { AgentMailboxes } from './agent-mailboxes.js';
 

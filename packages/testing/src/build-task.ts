@@ -1,5 +1,5 @@
 import type { JsonValue, MessagePriority, Task } from '@switchyard/core';
-import { TaskRecord } from '@switchyard/core';
+import { TaskRecord } from '@switchyard/core/internal';
 
 /** The fields of a task a strategy reads; each has a plain default. */
 export interface TaskSpec {

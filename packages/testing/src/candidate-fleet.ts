@@ -1,5 +1,5 @@
 import type { AgentStatus, AgentView, CandidateView, JsonValue } from '@switchyard/core';
-import { AgentRegistry } from '@switchyard/core';
+import { AgentRegistry } from '@switchyard/core/internal';
 
 /** An agent of a test fleet; unset fields take the orchestrator's defaults (priority 0, unbounded, load 0). */
 export interface FleetAgent {

@@ -1,5 +1,5 @@
-import type { Envelope } from '@switchyard/core';
-import { agentAddress, nextEnvelopeId } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
+import { agentAddress, nextEnvelopeId } from '@switchyard/core/internal';
 
 /** A valid task_request envelope, for tests that need traffic. */
 export function taskRequestEnvelope(from: string, to: string, sequence: number, correlationId?: string): Envelope {

@@ -1,4 +1,4 @@
-import { InMemoryJournalStore } from '@switchyard/core';
+import { InMemoryJournalStore } from '@switchyard/core/internal';
 import { runTaskJournalContractSuite } from './task-journal-contract-suite.js';
 
 runTaskJournalContractSuite('in-memory', () => {

@@ -1,4 +1,4 @@
-import type { JournaledAnswer, JournaledTask, JournalEntry, TaskJournal, TaskJournalSink } from '@switchyard/core';
+import type { JournaledAnswer, JournaledTask, JournalEntry, TaskJournal, TaskJournalSink } from '@switchyard/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitUntil } from './wait-until.js';
 

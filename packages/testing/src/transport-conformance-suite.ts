@@ -1,4 +1,5 @@
-import type { Envelope, SwitchyardError, Transport } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope, Transport } from '@switchyard/core/internal';
 import { CommunicationError } from '@switchyard/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred } from './deferred.js';

@@ -1,4 +1,4 @@
-import type { Transport } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
 
 /** What the conformance suite needs from a transport implementation under test. */
 export interface TransportFixture {

@@ -1,5 +1,7 @@
-import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core';
-import { AddressSchema, CommunicationError, HandlerRuns, validateEnvelope } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
+import { CommunicationError } from '@switchyard/core';
+import { AddressSchema, HandlerRuns, validateEnvelope } from '@switchyard/core/internal';
 import { MemoryBus } from './memory-bus.js';
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';

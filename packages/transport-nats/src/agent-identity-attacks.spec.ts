@@ -2,7 +2,8 @@
 // (no NATS permissions at all): each must be refused by the orchestrator itself. The honest
 // agents are the SDK's, over the NATS transport.
 import type { CoreOptionsInput, DistributionEvent, LogFields, Logger } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { deferred, startNatsServer, waitUntil } from '@switchyard/testing';

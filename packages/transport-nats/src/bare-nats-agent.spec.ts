@@ -1,7 +1,8 @@
 // An agent written with the bare `nats` client and docs/protocol.md only: no Switchyard package
 // on the agent side. The orchestrator side is the real engine over the NATS transport.
 import type { LogFields, Logger } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';
 import { Container } from 'inversify';

@@ -1,4 +1,4 @@
-import type { Envelope } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
 import { taskRequestEnvelope } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { ChunkedInbox } from './chunked-inbox.js';

@@ -1,4 +1,4 @@
-import type { Envelope, EnvelopeHandler } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler } from '@switchyard/core/internal';
 
 /**
  * Envelopes handed to the handler in one turn of the event loop; the rest of a coalesced

@@ -1,4 +1,4 @@
-import type { JournaledTask, JournalEntry } from '@switchyard/core';
+import type { JournaledTask, JournalEntry } from '@switchyard/core/internal';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { runTaskJournalContractSuite, startNatsServer, waitUntil } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

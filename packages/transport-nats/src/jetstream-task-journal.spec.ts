@@ -1,7 +1,8 @@
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { Container } from 'inversify';
 import { connect } from 'nats';
 import { mkdtemp, rm } from 'node:fs/promises';

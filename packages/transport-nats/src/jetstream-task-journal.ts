@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
-import type { JournaledAgent, JournaledAnswer, JournaledTask, JournalEntry, JournalWrite, Logger, MessagePriority, TaskJournal, TaskJournalSink } from '@switchyard/core';
-import { CommunicationError, FINISHED_TASK_STATUSES, JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS, SilentLogger, SwitchyardError, TaskDistributionError, TaskResponseInputSchema } from '@switchyard/core';
+import type { Logger, MessagePriority } from '@switchyard/core';
+import type { JournaledAgent, JournaledAnswer, JournaledTask, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from '@switchyard/core/internal';
+import { CommunicationError, FINISHED_TASK_STATUSES, SilentLogger, SwitchyardError, TaskDistributionError, TaskResponseInputSchema } from '@switchyard/core';
+import { JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS } from '@switchyard/core/internal';
 import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator, Status } from 'nats';
 import { AckPolicy, connect, DeliverPolicy, DiscardPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
 import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';

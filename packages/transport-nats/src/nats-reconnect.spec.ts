@@ -1,4 +1,5 @@
-import type { Envelope, SwitchyardError } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
 import { startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { NatsTransport } from './nats-transport.js';

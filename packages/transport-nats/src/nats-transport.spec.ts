@@ -1,4 +1,5 @@
-import type { Envelope, SwitchyardError } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
 import { CommunicationError } from '@switchyard/core';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { runTransportConformanceSuite, startNatsServer, taskRequestEnvelope, waitUntil } from '@switchyard/testing';

@@ -1,5 +1,7 @@
-import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core';
-import { AddressSchema, CommunicationError, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
+import { CommunicationError } from '@switchyard/core';
+import { AddressSchema, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core/internal';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { ChunkedInbox } from './chunked-inbox.js';

@@ -1,7 +1,7 @@
 // One fleet size per process, so its RSS is that fleet's alone: registers N agents, measures
 // decisions/s for every built-in strategy (which builds every index a pool can have), then
 // prints the measurements as one JSON line. Run with --expose-gc.
-import { AgentRegistry } from '@switchyard/core';
+import { AgentRegistry } from '@switchyard/core/internal';
 import { measureRate } from './measure-rate.js';
 import { fleetAgents } from './suites/fleet-agents.js';
 import { indexedDecider, STRATEGIES } from './suites/strategies-suite.js';

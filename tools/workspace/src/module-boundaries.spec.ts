@@ -51,10 +51,19 @@ describe('module boundaries (docs/architecture.md: dependencies point inwards)',
     expect(test).toEqual([]);
   });
 
+  it('keep strategy plugins, their tests included, on the public API of core', async () => {
+    const internal = await boundaryProblems('packages/strategy-probe/src/probe-strategy.ts', "import { TaskRecord } from '@switchyard/core/internal';\nexport const probe = TaskRecord;\n");
+    expect(internal.join('\n')).toMatch(/a strategy plugin imports only from @switchyard\/core/);
+    const spec = await boundaryProblems('packages/strategy-probe/src/probe-strategy.spec.ts', "import { AgentRegistry } from '@switchyard/core/internal';\nexport const probe = AgentRegistry;\n");
+    expect(spec.join('\n')).toMatch(/a strategy plugin imports only from @switchyard\/core/);
+    const root = await boundaryProblems('packages/strategy-probe/src/probe-strategy.ts', "import { defineStrategy } from '@switchyard/core';\nexport const probe = defineStrategy;\n");
+    expect(root).toEqual([]);
+  });
+
   it('let the app wire core and transports', async () => {
     const problems = await boundaryProblems(
       'apps/orchestrator/src/probe.ts',
-      "import { TaskDistributor } from '@switchyard/core';\nimport { InMemoryTransport } from '@switchyard/transport-memory';\nexport const probe = [TaskDistributor, InMemoryTransport];\n",
+      "import { TaskDistributor } from '@switchyard/core/internal';\nimport { InMemoryTransport } from '@switchyard/transport-memory';\nexport const probe = [TaskDistributor, InMemoryTransport];\n",
     );
     expect(problems).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { StrategyRegistry } from '@switchyard/core';
+import { StrategyRegistry } from '@switchyard/core/internal';
 import type { DemoTaskType } from '../config/demo-options.js';
 import { loadConfig } from '../config/load-config.js';
 import { startOrchestrator } from '../container/start-orchestrator.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthenticationError, AuthorizationError, parseInput, SwitchyardError, ValidationError } from '@switchyard/core';
+import { AuthenticationError, AuthorizationError, SwitchyardError, ValidationError } from '@switchyard/core';
+import { parseInput } from '@switchyard/core/internal';
 import { EXIT } from '../cli/exit-codes.js';
 import { resolveClientTarget } from '../client/client-target.js';
 import { OrchestratorClient } from '../client/orchestrator-client.js';

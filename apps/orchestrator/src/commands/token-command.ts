@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Permission } from '@switchyard/core';
-import { AgentIdSchema, hashToken, parseInput, PermissionSchema } from '@switchyard/core';
+import { AgentIdSchema, hashToken, PermissionSchema } from '@switchyard/core';
+import { parseInput } from '@switchyard/core/internal';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { CommandIo } from './command-io.js';

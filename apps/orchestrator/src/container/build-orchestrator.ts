@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Authenticator, Logger, Transport } from '@switchyard/core';
-import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor, TOKENS } from '@switchyard/core';
+import type { Authenticator, Logger } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
+import { createCoreModule, hashToken, OrchestrationEngine, TOKENS } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';

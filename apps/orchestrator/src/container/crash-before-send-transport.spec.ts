@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Envelope } from '@switchyard/core';
+import type { Envelope } from '@switchyard/core/internal';
 import { InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { taskRequestEnvelope, waitUntil } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

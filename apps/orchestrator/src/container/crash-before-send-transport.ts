@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Envelope, EnvelopeHandler, SwitchyardError, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core';
+import type { SwitchyardError } from '@switchyard/core';
+import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
 
 /**
  * Fault injection for the chaos run (tools/chaos), off unless this variable names a file: once

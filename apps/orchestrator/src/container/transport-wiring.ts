@@ -1,4 +1,4 @@
-import type { Transport } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
 import { TOKENS } from '@switchyard/core';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { ContainerModule } from 'inversify';

@@ -1,4 +1,5 @@
-import type { Logger, Transport } from '@switchyard/core';
+import type { Logger } from '@switchyard/core';
+import type { Transport } from '@switchyard/core/internal';
 import type { AgentTask, TaskContext } from '@switchyard/agent';
 import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { DemoAgent } from '../config/demo-options.js';

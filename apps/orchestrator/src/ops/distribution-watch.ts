@@ -1,4 +1,4 @@
-import type { TaskDistributor } from '@switchyard/core';
+import type { TaskDistributor } from '@switchyard/core/internal';
 
 /**
  * What the operators' views (metrics, dashboard, event logs) read from the distributor: its

@@ -1,7 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StrategyRegistration, ValidationIssue } from '@switchyard/core';
-import { isStrategyDefinition, StrategyRegistry, ValidationError } from '@switchyard/core';
+import { ValidationError } from '@switchyard/core';
+import { isStrategyDefinition, StrategyRegistry } from '@switchyard/core/internal';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 
 type PluginSpec = OrchestratorConfig['strategies'][number];

@@ -1,5 +1,5 @@
-import type { AgentRecord } from '@switchyard/core';
-import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core';
+import type { AgentRecord } from '@switchyard/core/internal';
+import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core/internal';
 import type { BenchResult, BenchSettings } from '../bench-result.js';
 import { measureRate } from '../measure-rate.js';
 import type { NaiveAgent } from './naive-selection.js';
