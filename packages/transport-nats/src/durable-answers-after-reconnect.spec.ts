@@ -1,5 +1,7 @@
-import type { JournaledAnswer, JsonValue } from '@switchyard/core';
-import { createCoreModule, JournaledTaskSchema, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import type { JsonValue } from '@switchyard/core';
+import type { JournaledAnswer } from '@switchyard/core/internal';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { JournaledTaskSchema, TaskDistributor } from '@switchyard/core/internal';
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';

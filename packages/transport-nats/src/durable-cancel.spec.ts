@@ -1,5 +1,6 @@
 import type { CoreOptionsInput, JsonValue } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import type { AgentTask, TaskContext } from '@switchyard/agent';
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { NatsServerHandle } from '@switchyard/testing';

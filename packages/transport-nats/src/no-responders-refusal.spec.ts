@@ -2,7 +2,8 @@
 // never reached the agent, so the hand-over is not a failed attempt: it goes back to the queue,
 // counting against maxRedistributions, not maxAttempts.
 import type { CoreOptionsInput } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import { SwitchyardAgent } from '@switchyard/agent';
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer, waitUntil } from '@switchyard/testing';
