@@ -18,7 +18,7 @@ export class Arm {
   ) {}
 }
 
-/** Every agent's arm for one task type, the type's typical latency and its best arms so far. */
+/** Every agent's arm for one task type (a key and a size bucket), the type's typical latency and its best arms so far. */
 export class TaskTypeArms {
   readonly arms = new Map<string, Arm>();
   /** Discounted mean latency over every agent: the prior for an agent not seen yet. */
@@ -27,7 +27,10 @@ export class TaskTypeArms {
   /** The arms with the best expected successes per millisecond (at most `elite` of them). */
   readonly elite: Arm[] = [];
 
-  constructor(readonly key: string) {}
+  constructor(
+    readonly key: string,
+    readonly bucket: number,
+  ) {}
 }
 
 export interface ArmTableLimits {
@@ -45,7 +48,9 @@ export interface ArmTableLimits {
  * bounded however many agents and task types come and go.
  */
 export class ArmTable {
-  private readonly taskTypes = new Map<string, TaskTypeArms>();
+  /** Task types by key, then by size bucket: no key string is built per decision. */
+  private readonly taskTypes = new Map<string, (TaskTypeArms | undefined)[]>();
+  private taskTypeTotal = 0;
   private readonly discount: number;
   private readonly decayPerMs: number;
   private oldest: Arm | undefined = undefined;
@@ -62,11 +67,11 @@ export class ArmTable {
   }
 
   get taskTypeCount(): number {
-    return this.taskTypes.size;
+    return this.taskTypeTotal;
   }
 
-  taskType(key: string): TaskTypeArms | undefined {
-    return this.taskTypes.get(key);
+  taskType(key: string, bucket: number): TaskTypeArms | undefined {
+    return this.taskTypes.get(key)?.[bucket];
   }
 
   /** How much of an arm's evidence still counts at `now` (1 when just updated, ½ after a half-life). */
@@ -75,11 +80,17 @@ export class ArmTable {
     return idle <= 0 ? 1 : Math.exp(-idle * this.decayPerMs);
   }
 
-  observe(key: string, agentId: string, succeeded: boolean, latencyMs: number, now: number): void {
-    let taskType = this.taskTypes.get(key);
+  observe(key: string, bucket: number, agentId: string, succeeded: boolean, latencyMs: number, now: number): void {
+    let buckets = this.taskTypes.get(key);
+    if (buckets === undefined) {
+      buckets = [];
+      this.taskTypes.set(key, buckets);
+    }
+    let taskType = buckets[bucket];
     if (taskType === undefined) {
-      taskType = new TaskTypeArms(key);
-      this.taskTypes.set(key, taskType);
+      taskType = new TaskTypeArms(key, bucket);
+      buckets[bucket] = taskType;
+      this.taskTypeTotal++;
     }
     let arm = taskType.arms.get(agentId);
     if (arm === undefined) {
@@ -139,7 +150,12 @@ export class ArmTable {
     taskType.arms.delete(arm.agentId);
     const eliteIndex = taskType.elite.indexOf(arm);
     if (eliteIndex >= 0) taskType.elite.splice(eliteIndex, 1);
-    if (taskType.arms.size === 0) this.taskTypes.delete(taskType.key);
+    if (taskType.arms.size > 0) return;
+    this.taskTypeTotal--;
+    const buckets = this.taskTypes.get(taskType.key);
+    if (buckets === undefined) return;
+    buckets[taskType.bucket] = undefined;
+    if (buckets.every((each) => each === undefined)) this.taskTypes.delete(taskType.key);
   }
 
   private append(arm: Arm): void {

@@ -3,7 +3,7 @@ import type { Arm, TaskTypeArms } from './arm-table.js';
 import { ArmTable } from './arm-table.js';
 import type { LearnedOptions } from './learned-options.js';
 import { PosteriorSampler } from './posterior-sampler.js';
-import { taskKeyReader } from './task-key-reader.js';
+import { TaskKeyReader } from './task-key-reader.js';
 
 const NO_ARMS: readonly Arm[] = [];
 /** A latency draw never goes below this share of its mean, so one lucky draw cannot make a score infinite. */
@@ -19,7 +19,7 @@ const LATENCY_FLOOR = 0.05;
 export class LearnedDistributionStrategy implements DistributionStrategy {
   private readonly table: ArmTable;
   private readonly sampler: PosteriorSampler;
-  private readonly keyOf: (task: Task) => string;
+  private readonly keys: TaskKeyReader;
 
   constructor(
     private readonly options: LearnedOptions,
@@ -27,7 +27,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   ) {
     this.table = new ArmTable(options);
     this.sampler = new PosteriorSampler(services.random);
-    this.keyOf = taskKeyReader(options);
+    this.keys = new TaskKeyReader(options);
   }
 
   /** (agent, task type) records held now: never more than `maxArms`. */
@@ -43,7 +43,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const size = candidates.size;
     if (size === 0) return undefined;
     const now = this.services.now();
-    const taskType = this.table.taskType(this.keyOf(task));
+    const taskType = this.table.taskType(this.keys.key(task), this.keys.bucket(task));
     const elite = taskType?.elite ?? NO_ARMS;
     let best: AgentView | undefined;
     let bestScore = -1;
@@ -80,7 +80,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   }
 
   private learn({ agent, task, latencyMs }: StrategyOutcome, succeeded: boolean): void {
-    this.table.observe(this.keyOf(task), agent.id, succeeded, Math.max(0, latencyMs), this.services.now());
+    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent.id, succeeded, Math.max(0, latencyMs), this.services.now());
   }
 
   /** One Thompson draw of successes per millisecond for this agent on this task type, discounted by its load. */

@@ -16,20 +16,31 @@ function sizeBucket(size: JsonValue | undefined): number {
   return typeof size === 'number' && size > 0 && Number.isFinite(size) ? Math.max(0, Math.floor(Math.log2(size)) + 1) : 0;
 }
 
-/** The task type a task's outcomes are learned under, as the options define it. */
-export function taskKeyReader(options: Pick<LearnedOptions, 'key' | 'keyPath' | 'featurePath'>): (task: Task) => string {
-  const keyPath = options.keyPath?.split('.') ?? [];
-  const featurePath = options.featurePath?.split('.');
-  const baseKey = (task: Task): string => {
+/** Reads the task type a task's outcomes are learned under, as the options define it: a key, and a size bucket. */
+export class TaskKeyReader {
+  private readonly keyPath: readonly string[];
+  private readonly featurePath: readonly string[] | undefined;
+
+  constructor(private readonly options: Pick<LearnedOptions, 'key' | 'keyPath' | 'featurePath'>) {
+    this.keyPath = options.keyPath?.split('.') ?? [];
+    this.featurePath = options.featurePath?.split('.');
+  }
+
+  /** The key (strings the task already holds, so reading one allocates nothing unless several capabilities must be sorted). */
+  key(task: Task): string {
+    const options = this.options;
     if (options.key === 'type') return task.type;
     if (options.key === 'data') {
-      const value = valueAt(task.data, keyPath);
+      const value = valueAt(task.data, this.keyPath);
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
     }
     const capabilities = task.requiredCapabilities;
     // [a, b] and [b, a] are one task type, as they are one candidate pool.
     return capabilities.length <= 1 ? (capabilities[0] ?? '') : [...capabilities].sort().join('\u0001');
-  };
-  if (featurePath === undefined) return baseKey;
-  return (task) => `${baseKey(task)}\u0000${String(sizeBucket(valueAt(task.data, featurePath)))}`;
+  }
+
+  /** 0 without a featurePath, else the power-of-two bucket of the declared size. */
+  bucket(task: Task): number {
+    return this.featurePath === undefined ? 0 : sizeBucket(valueAt(task.data, this.featurePath));
+  }
 }
