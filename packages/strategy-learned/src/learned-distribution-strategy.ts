@@ -104,7 +104,8 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       latencySpread = Math.sqrt((0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight));
     }
     const latency = Math.max(LATENCY_FLOOR * latencyMean, latencyMean + latencySpread * this.sampler.normal());
-    const utilisation = Number.isFinite(agent.capacity) && agent.capacity > 0 ? agent.load / agent.capacity : 0;
+    const capacity = agent.capacity;
+    const utilisation = capacity > 0 && capacity !== Infinity ? agent.load / capacity : 0;
     return (successChance / latency) * (1 - this.options.loadWeight * utilisation);
   }
 }

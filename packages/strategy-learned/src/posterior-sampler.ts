@@ -3,24 +3,30 @@
  * (seeded in tests and benchmarks) and allocating nothing.
  */
 export class PosteriorSampler {
-  /** Box–Muller makes normals in pairs; the second waits here. */
+  /** Normals come in pairs; the second waits here. */
   private spareNormal = 0;
   private hasSpareNormal = false;
 
   constructor(private readonly random: () => number) {}
 
-  /** Standard normal. */
+  /** Standard normal (Marsaglia's polar method: no trigonometry, about 1.27 pairs of uniforms per pair of normals). */
   normal(): number {
     if (this.hasSpareNormal) {
       this.hasSpareNormal = false;
       return this.spareNormal;
     }
-    // 1 - random() is in (0, 1], so the logarithm is finite.
-    const radius = Math.sqrt(-2 * Math.log(1 - this.random()));
-    const angle = 2 * Math.PI * this.random();
-    this.spareNormal = radius * Math.sin(angle);
+    let u: number;
+    let v: number;
+    let radiusSquared: number;
+    do {
+      u = 2 * this.random() - 1;
+      v = 2 * this.random() - 1;
+      radiusSquared = u * u + v * v;
+    } while (radiusSquared >= 1 || radiusSquared === 0);
+    const scale = Math.sqrt((-2 * Math.log(radiusSquared)) / radiusSquared);
+    this.spareNormal = v * scale;
     this.hasSpareNormal = true;
-    return radius * Math.cos(angle);
+    return u * scale;
   }
 
   /** Gamma(shape, 1) for shape ≥ 1 (Marsaglia and Tsang): every shape here is a prior of 1 plus evidence. */

@@ -109,13 +109,13 @@ function learningCharts(results: readonly BenchResult[]): ChartFile[] {
   const strategies = [...new Set(results.filter((result) => result.name === 'learning-goodput').map((result) => String(result.params.strategy)))];
   if (strategies.length === 0) return [];
   const goodput = renderBarChart({
-    title: 'Learning: goodput and mean latency per strategy (simulated fleet, one agent degrades halfway)',
-    yLabel: 'successful tasks/s (simulated time) · ms',
+    title: 'Learned distribution: goodput and latency',
+    yLabel: 'tasks/s (simulated time) · ms',
     xLabel: 'strategy',
     groups: strategies,
     series: [
-      { name: 'goodput, tasks/s (higher is better)', values: strategies.map((strategy) => pick(results, 'learning-goodput', { strategy })) },
-      { name: 'mean latency, ms (lower is better)', values: strategies.map((strategy) => pick(results, 'learning-latency-mean', { strategy })) },
+      { name: 'goodput, tasks/s', values: strategies.map((strategy) => pick(results, 'learning-goodput', { strategy })) },
+      { name: 'mean latency, ms', values: strategies.map((strategy) => pick(results, 'learning-latency-mean', { strategy })) },
     ],
   });
   return [{ file: 'learning-goodput.svg', svg: goodput }];
