@@ -43,7 +43,7 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
 
   it('packs every publishable package at one version, with sibling dependencies at that version and no build leftovers', async () => {
     const version = (JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8')) as { version: string }).version;
-    expect([...tarballs.keys()].sort()).toEqual(['agent', 'cli', 'core', 'fast-agent', 'mcp-server', 'strategy-affinity', 'strategy-latency-aware', 'strategy-p2c', 'testing', 'transport-memory', 'transport-nats']);
+    expect([...tarballs.keys()].sort()).toEqual(['agent', 'cli', 'core', 'fast-agent', 'mcp-server', 'strategy-affinity', 'strategy-latency-aware', 'strategy-learned', 'strategy-p2c', 'testing', 'transport-memory', 'transport-nats']);
     for (const [name, tarball] of tarballs) {
       const { stdout: listing } = await run('tar', ['tzf', tarball]);
       expect(listing, name).not.toMatch(/tsbuildinfo|\.spec\.|test-helpers|\/src\//);

@@ -57,7 +57,7 @@ describe('npm run bench', () => {
     const { results } = JSON.parse(stdout) as { results: BenchResult[] };
     for (const result of results) expectWellFormed(result);
     const names = new Set(results.map((result) => result.name));
-    for (const name of ['strategy-decisions', 'memory-throughput', 'memory-latency-p50', 'nats-throughput', 'nats-latency-p50', 'scale-rss', 'scale-decisions']) expect(names).toContain(name);
+    for (const name of ['strategy-decisions', 'memory-throughput', 'memory-latency-p50', 'nats-throughput', 'nats-latency-p50', 'scale-rss', 'scale-decisions', 'learning-goodput', 'learning-decisions']) expect(names).toContain(name);
     const systems = (name: string): Set<unknown> => new Set(results.filter((result) => result.name === name).map((result) => result.params.system));
     expect(systems('memory-throughput')).toEqual(new Set(['switchyard', 'moleculer-fake']));
     expect(systems('nats-throughput')).toEqual(new Set(['raw', 'switchyard', 'moleculer']));
@@ -69,7 +69,7 @@ describe('npm run bench', () => {
     expect(memoryHeadline?.value).toBeCloseTo((switchyard?.value ?? 0) / (memoryHeadline?.baseline ?? 1), 6);
     expect(results.filter((result) => result.name === 'scale-rss').map((result) => result.params.agents)).toEqual([1_000, 10_000]);
     const files = (await readdir(chartsDir)).sort();
-    expect(files).toEqual(['decision-cost-vs-fleet-size.svg', 'memory-vs-fleet-size.svg', 'switchyard-vs-moleculer-vs-nats.svg', 'throughput-vs-concurrency.svg']);
+    expect(files).toEqual(['decision-cost-vs-fleet-size.svg', 'learning-goodput.svg', 'memory-vs-fleet-size.svg', 'switchyard-vs-moleculer-vs-nats.svg', 'throughput-vs-concurrency.svg']);
     for (const file of files) expect(SyntaxValidator.validate(await readFile(join(chartsDir, file), 'utf8'))).toBe(true);
   }, 180_000);
 

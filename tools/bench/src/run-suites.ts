@@ -2,6 +2,7 @@ import type { BenchResult, BenchSettings } from './bench-result.js';
 import { runMemorySuite } from './suites/memory-suite.js';
 import { moleculerRatios } from './suites/moleculer-suite.js';
 import { runNatsSuite } from './suites/nats-suite.js';
+import { runLearningSuite } from './suites/learning-suite.js';
 import { runScaleSuite } from './suites/scale-suite.js';
 import { runStrategiesSuite } from './suites/strategies-suite.js';
 
@@ -11,7 +12,7 @@ interface Suite {
   readonly run: (settings: BenchSettings, needed: readonly BenchResult[]) => BenchResult[] | Promise<BenchResult[]>;
 }
 
-export const SUITE_NAMES = ['strategies', 'memory', 'nats', 'moleculer', 'scale'] as const;
+export const SUITE_NAMES = ['strategies', 'memory', 'nats', 'moleculer', 'scale', 'learning'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 const SUITES: Record<SuiteName, Suite> = {
@@ -20,6 +21,7 @@ const SUITES: Record<SuiteName, Suite> = {
   nats: { needs: [], run: runNatsSuite },
   moleculer: { needs: ['memory', 'nats'], run: (_settings, needed) => moleculerRatios(needed) },
   scale: { needs: [], run: runScaleSuite },
+  learning: { needs: [], run: runLearningSuite },
 };
 
 export function isSuiteName(name: string): name is SuiteName {

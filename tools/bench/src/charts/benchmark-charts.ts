@@ -104,7 +104,24 @@ function fleetCharts(results: readonly BenchResult[]): ChartFile[] {
   return charts;
 }
 
+/** Goodput and mean latency of each strategy next to the oracle's, from the learning suite. */
+function learningCharts(results: readonly BenchResult[]): ChartFile[] {
+  const strategies = [...new Set(results.filter((result) => result.name === 'learning-goodput').map((result) => String(result.params.strategy)))];
+  if (strategies.length === 0) return [];
+  const goodput = renderBarChart({
+    title: 'Learned distribution: goodput and latency',
+    yLabel: 'tasks/s (simulated time) · ms',
+    xLabel: 'strategy',
+    groups: strategies,
+    series: [
+      { name: 'goodput, tasks/s', values: strategies.map((strategy) => pick(results, 'learning-goodput', { strategy })) },
+      { name: 'mean latency, ms', values: strategies.map((strategy) => pick(results, 'learning-latency-mean', { strategy })) },
+    ],
+  });
+  return [{ file: 'learning-goodput.svg', svg: goodput }];
+}
+
 /** The charts docs/benchmarks.md shows, for whichever suites the results came from. */
 export function benchmarkCharts(results: readonly BenchResult[]): ChartFile[] {
-  return [...systemCharts(results), ...fleetCharts(results)];
+  return [...systemCharts(results), ...fleetCharts(results), ...learningCharts(results)];
 }

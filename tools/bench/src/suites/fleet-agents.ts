@@ -1,16 +1,6 @@
-const EXTRA_CAPABILITIES = ['summarize', 'code', 'review', 'translate', 'vision', 'audio', 'search', 'plan'];
+import { seededRandom } from '../seeded-random.js';
 
-/** A deterministic pseudo-random sequence, so every run builds the same fleet. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const EXTRA_CAPABILITIES = ['summarize', 'code', 'review', 'translate', 'vision', 'audio', 'search', 'plan'];
 
 export interface FleetAgent {
   readonly agentId: string;

@@ -1,0 +1,116 @@
+import type { AgentView, CandidateView, DistributionStrategy, StrategyOutcome, StrategyServices, Task } from '@switchyard/core';
+import type { Arm, TaskTypeArms } from './arm-table.js';
+import { ArmTable } from './arm-table.js';
+import type { LearnedOptions } from './learned-options.js';
+import { PosteriorSampler } from './posterior-sampler.js';
+import { TaskKeyReader } from './task-key-reader.js';
+
+const NO_ARMS: readonly Arm[] = [];
+/** A latency draw never goes below this share of its mean, so one lucky draw cannot make a score infinite. */
+const LATENCY_FLOOR = 0.05;
+
+/**
+ * Thompson sampling over (agent, task type) arms. Each decision scores the task type's best
+ * known agents that are candidates now plus a bounded random sample of the others: a success
+ * chance drawn from the Beta posterior, divided by a mean latency drawn from its posterior,
+ * times a load discount. The best score wins, so uncertain agents get tried in proportion to
+ * the chance that they are better, and well-known bad ones almost never.
+ */
+export class LearnedDistributionStrategy implements DistributionStrategy {
+  private readonly table: ArmTable;
+  private readonly sampler: PosteriorSampler;
+  private readonly keys: TaskKeyReader;
+
+  constructor(
+    private readonly options: LearnedOptions,
+    private readonly services: StrategyServices,
+  ) {
+    this.table = new ArmTable(options);
+    this.sampler = new PosteriorSampler(services.random);
+    this.keys = new TaskKeyReader(options);
+  }
+
+  /** (agent, task type) records held now: never more than `maxArms`. */
+  get armCount(): number {
+    return this.table.size;
+  }
+
+  get taskTypeCount(): number {
+    return this.table.taskTypeCount;
+  }
+
+  select(candidates: CandidateView, task: Task): AgentView | undefined {
+    const size = candidates.size;
+    if (size === 0) return undefined;
+    const now = this.services.now();
+    const taskType = this.table.taskType(this.keys.key(task), this.keys.bucket(task));
+    const elite = taskType?.elite ?? NO_ARMS;
+    let best: AgentView | undefined;
+    let bestScore = -1;
+    for (const arm of elite) {
+      const agent = candidates.get(arm.agentId);
+      if (agent === undefined) continue;
+      const score = this.score(taskType, agent, now);
+      if (score > bestScore) {
+        bestScore = score;
+        best = agent;
+      }
+    }
+    const sample = this.options.sample;
+    const everyone = size <= sample;
+    const draws = everyone ? size : sample;
+    for (let draw = 0; draw < draws; draw++) {
+      const agent = candidates.at(everyone ? draw : Math.floor(this.services.random() * size));
+      if (agent === undefined || isElite(elite, agent.id)) continue;
+      const score = this.score(taskType, agent, now);
+      if (score > bestScore) {
+        bestScore = score;
+        best = agent;
+      }
+    }
+    return best;
+  }
+
+  onCompleted(outcome: StrategyOutcome): void {
+    this.learn(outcome, true);
+  }
+
+  onFailed(outcome: StrategyOutcome): void {
+    this.learn(outcome, false);
+  }
+
+  private learn({ agent, task, latencyMs }: StrategyOutcome, succeeded: boolean): void {
+    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent.id, succeeded, Math.max(0, latencyMs), this.services.now());
+  }
+
+  /** One Thompson draw of successes per millisecond for this agent on this task type, discounted by its load. */
+  private score(taskType: TaskTypeArms | undefined, agent: AgentView, now: number): number {
+    const arm = taskType?.arms.get(agent.id);
+    // Before anything is known about the task type every agent has the same latency prior; 1 ms stands for it.
+    const priorLatency = taskType === undefined || taskType.latencyWeight === 0 ? 1 : Math.max(taskType.latencyMean, Number.MIN_VALUE);
+    let successChance: number;
+    let latencyMean = priorLatency;
+    let latencySpread = 0.5 * priorLatency;
+    if (arm === undefined) {
+      successChance = this.services.random();
+    } else {
+      const kept = this.table.decay(arm, now);
+      successChance = this.sampler.beta(1 + arm.successes * kept, 1 + arm.failures * kept);
+      const weight = arm.latencyWeight * kept;
+      const observedMean = arm.latencySum / arm.latencyWeight;
+      const observedVariance = Math.max(0, arm.latencySquares / arm.latencyWeight - observedMean * observedMean);
+      // The type's mean acts as one prior observation with a spread of half of it.
+      latencyMean = (priorLatency + weight * observedMean) / (1 + weight);
+      latencySpread = Math.sqrt((0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight));
+    }
+    const latency = Math.max(LATENCY_FLOOR * latencyMean, latencyMean + latencySpread * this.sampler.normal());
+    const capacity = agent.capacity;
+    const utilisation = capacity > 0 && capacity !== Infinity ? agent.load / capacity : 0;
+    return (successChance / latency) * (1 - this.options.loadWeight * utilisation);
+  }
+}
+
+function isElite(elite: readonly Arm[], agentId: string): boolean {
+  for (const arm of elite) if (arm.agentId === agentId) return true;
+  return false;
+}
