@@ -1,5 +1,8 @@
 import type { AgentView, DistributionStrategy, JsonValue } from '@switchyard/core';
-import { StrategyRegistry, ValidationError } from '@switchyard/core';
+import 'reflect-metadata';
+import { createCoreModule, OrchestrationEngine, ValidationError } from '@switchyard/core';
+import { createMemoryTransportModule } from '@switchyard/transport-memory';
+import { Container } from 'inversify';
 import { buildTask, CandidateFleet } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { LearnedDistributionStrategy } from './learned-distribution-strategy.js';
@@ -170,11 +173,15 @@ describe('learned strategy', () => {
     expect(strategy.select(new CandidateFleet([]).candidates(), buildTask())).toBeUndefined();
   });
 
-  it('refuses bad options with a ValidationError naming each field, and registers nothing', () => {
-    const registry = new StrategyRegistry({ now: () => 0, random: Math.random });
+  it('refuses bad options with a ValidationError naming each field, through the core an orchestrator builds', () => {
+    const engineWith = (options: unknown): OrchestrationEngine => {
+      const container = new Container();
+      container.load(createCoreModule({ distribution: { defaultStrategy: 'learned' } }, { strategies: [{ definition: learnedStrategy, options }] }), createMemoryTransportModule());
+      return container.get(OrchestrationEngine);
+    };
     const refused = (options: unknown): string[] => {
       try {
-        registry.register(learnedStrategy, options);
+        engineWith(options);
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
         return (error as ValidationError).issues.map((issue) => issue.field).sort();
@@ -187,7 +194,6 @@ describe('learned strategy', () => {
     expect(refused({ maxArms: 0.5, window: 1, halfLifeMs: -1 })).toEqual(['options.halfLifeMs', 'options.maxArms', 'options.window']);
     expect(refused({ featurePath: 'a..b' })).toEqual(['options.featurePath']);
     expect(refused({ exploration: 0.1 })).toEqual(['options']);
-    expect(registry.find('learned')).toBeUndefined();
-    expect(registry.register(learnedStrategy, { key: 'data', keyPath: 'kind' }).name).toBe('learned');
+    expect(engineWith({ key: 'data', keyPath: 'kind' })).toBeInstanceOf(OrchestrationEngine);
   });
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor } from '@switchyard/core';
+import { createCoreModule, hashToken, OrchestrationEngine } from '@switchyard/core';
 import type { AgentTask } from '@switchyard/agent';
 import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
@@ -32,7 +32,6 @@ describe('learned strategy in a real orchestrator core', () => {
       createMemoryTransportModule(),
     );
     engine = container.get(OrchestrationEngine);
-    const distributor = container.get(TaskDistributor);
     const bus = container.get(MemoryBus);
     await engine.start();
     // Each agent succeeds only at its own kind of task.
@@ -48,7 +47,8 @@ describe('learned strategy in a real orchestrator core', () => {
       const created = await engine?.createTask({ authToken: TOKEN, taskType: 'job', requiredCapabilities: ['work'], taskData: { kind } });
       if (created === undefined) return null;
       await engine?.executeTask({ authToken: TOKEN, taskId: created.id }).catch(() => undefined);
-      return distributor.getTask(created.id).history[0]?.agentId ?? null;
+      const task = await engine?.getTask({ authToken: TOKEN, taskId: created.id });
+      return task?.history[0]?.agentId ?? null;
     };
     for (let round = 0; round < 60; round++) {
       await run('summarise');

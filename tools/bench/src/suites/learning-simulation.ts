@@ -1,5 +1,6 @@
-import type { AgentRecord, AgentView, DistributionStrategy, StrategyServices, Task } from '@switchyard/core';
-import { AgentRegistry, TaskRecord } from '@switchyard/core';
+import type { AgentView, DistributionStrategy, StrategyServices, Task } from '@switchyard/core';
+import type { AgentRecord } from '@switchyard/core/internal';
+import { AgentRegistry, TaskRecord } from '@switchyard/core/internal';
 import { seededRandom } from '../seeded-random.js';
 import { LearningFleet, TASK_KINDS } from './learning-fleet.js';
 

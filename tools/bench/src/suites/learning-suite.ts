@@ -1,5 +1,6 @@
-import type { AgentRecord, DistributionStrategy, StrategyServices } from '@switchyard/core';
-import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core';
+import type { DistributionStrategy, StrategyServices } from '@switchyard/core';
+import type { AgentRecord } from '@switchyard/core/internal';
+import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core/internal';
 import { latencyAwareStrategy } from '@switchyard/strategy-latency-aware';
 import { learnedStrategy } from '@switchyard/strategy-learned';
 import { powerOfTwoChoicesStrategy } from '@switchyard/strategy-p2c';
