@@ -8,6 +8,7 @@ import type { AgentTask, TaskHandler } from './agent-task.js';
 import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 import { TaskFailure } from './task-failure.js';
 import { TaskRun } from './task-run.js';
+import { AttemptFences } from './attempt-fences.js';
 
 type OkAck = Extract<AckPayload, { ok: true }>;
 
@@ -33,16 +34,8 @@ export class SwitchyardAgent {
   private readonly options: ReturnType<typeof AgentOptionsSchema.parse>;
   private readonly address: string;
   private readonly pending = new Map<string, PendingRequest>();
-  /** Fences of the attempts in hand. */
-  private readonly runningAttempts = new Set<string>();
-  /**
-   * Fences of the last answered attempts, and the same in answer order (a ring, so forgetting
-   * the oldest costs no Map iteration). Fences only: keeping the answers themselves would hold
-   * every result past the young generation at tens of thousands of tasks a second.
-   */
-  private readonly answeredAttempts = new Set<string>();
-  private readonly answeredOrder: (string | undefined)[] = new Array<string | undefined>(ANSWERED_ATTEMPT_LIMIT).fill(undefined);
-  private answeredNext = 0;
+  /** Fences of the attempts in hand and of the last ones answered: a resent attempt is not run twice. */
+  private readonly attempts = new AttemptFences(ANSWERED_ATTEMPT_LIMIT);
   /** Tasks in hand; a counter, not a collection: it is touched twice per task. */
   private inHand = 0;
   /** Resolves drain() once inHand reaches 0. */
@@ -291,14 +284,13 @@ export class SwitchyardAgent {
     // The same attempt sent again (an orchestrator took the task over after its owner died):
     // not run twice, and never refused as if the agent were full. Its answer, if it went out
     // already, reached every orchestrator, and the one now holding the task books it.
-    if (this.runningAttempts.has(payload.fence) || this.answeredAttempts.has(payload.fence)) return undefined;
+    if (this.attempts.has(payload.fence)) return undefined;
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       this.answer(envelope, failed(envelope, this.agentId, this.session, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
       return undefined;
     }
-    this.runningAttempts.add(payload.fence);
     const task: AgentTask = {
       id: payload.taskId,
       type: payload.taskType,
@@ -318,6 +310,7 @@ export class SwitchyardAgent {
       return undefined;
     }
     if (produced instanceof Promise) {
+      this.attempts.hold(payload.fence);
       this.running.set(payload.taskId, run);
       return this.settleLater(envelope, produced, run);
     }
@@ -340,8 +333,10 @@ export class SwitchyardAgent {
       this.logger.info('a stuck handler settled at last: its slot is free', { agentId: this.agentId, taskId: run.taskId, attempt: run.attempt });
     }
     // Nobody wants the answer of a cancelled attempt: the orchestrator would only refuse it.
-    if (run.cancelled) this.release();
-    else this.answer(envelope, payload, this.release);
+    if (run.cancelled) {
+      this.attempts.finish(envelope.payload.fence);
+      this.release();
+    } else this.answer(envelope, payload, this.release);
   }
 
   /**
@@ -361,15 +356,6 @@ export class SwitchyardAgent {
       this.logger.warn('a handler ignored its cancellation: task stuck, its slot stays taken', { agentId: this.agentId, taskId, attempt, graceMs: this.options.cancelGraceMs, stuckTasks: this.stuck });
     }, this.options.cancelGraceMs);
     run.graceTimer.unref();
-  }
-
-  private answered(fence: string): void {
-    this.runningAttempts.delete(fence);
-    const forgotten = this.answeredOrder[this.answeredNext];
-    if (forgotten !== undefined) this.answeredAttempts.delete(forgotten);
-    this.answeredOrder[this.answeredNext] = fence;
-    this.answeredNext = (this.answeredNext + 1) % ANSWERED_ATTEMPT_LIMIT;
-    this.answeredAttempts.add(fence);
   }
 
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
@@ -405,7 +391,7 @@ export class SwitchyardAgent {
    */
   private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
     // The attempt leaves the agent's hands (a refusal was never in them).
-    if (settled === this.release) this.answered(payload.fence);
+    if (settled === this.release) this.attempts.finish(payload.fence);
     const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',

@@ -57,6 +57,13 @@ describe('fast-agent options', () => {
     expect(refusal({ servers: [twoServers[0] as { name: string; url: string }, { name: 'a', url: 'http://127.0.0.1:3/mcp' }] })).toMatch(/servers\.1\.name: server 'a' is listed twice/);
     expect(refusal({ servers: twoServers, callTimeoutMs: 0 })).toMatch(/callTimeoutMs/);
   });
+
+  it('refuses empty registration tokens, naming the field', () => {
+    const server = twoServers[0] as { name: string; url: string };
+    expect(refusal({ servers: [server], token: '' })).toMatch(/(^|[ ,;:])token: /);
+    expect(refusal({ servers: [server], agents: [{ name: 'x', agentId: 'x-1', capabilities: ['x'], token: '' }] })).toMatch(/agents\.0\.token/);
+    expect(FastAgentOptionsSchema.parse({ servers: [server], token: 'bridge', agents: [{ name: 'x', agentId: 'x-1', capabilities: ['x'], token: 'own' }] })).toMatchObject({ token: 'bridge', agents: [{ token: 'own' }] });
+  });
 });
 
 describe('callFailureKind', () => {

@@ -25,12 +25,19 @@ export const FastAgentMappingSchema = z.strictObject({
   capabilities: CapabilityListSchema,
   priority: z.number().default(0),
   capacity: z.number().int().positive().default(DEFAULT_FAST_AGENT_CAPACITY),
+  /** This agent's registration token (one bound to its agentId, best), instead of the bridge's `token`. */
+  token: z.string().min(1).max(4096).optional(),
 });
 
 export const FastAgentOptionsSchema = z
   .strictObject({
     servers: z.array(FastAgentServerSchema).min(1),
     agents: z.array(FastAgentMappingSchema).default([]),
+    /**
+     * Sent with each agent's registration (needed where the orchestrator sets agents.requireToken):
+     * a token with agents:register. A mapping's own `token` comes first.
+     */
+    token: z.string().min(1).max(4096).optional(),
     /** Agents found on a server but not listed: registered with these capabilities, or ignored. */
     unlisted: z
       .strictObject({

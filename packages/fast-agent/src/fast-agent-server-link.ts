@@ -194,12 +194,12 @@ export class FastAgentServerLink {
     return true;
   }
 
-  private wantedAgents(tools: readonly FastAgentTool[]): Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number }> {
-    const wanted = new Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number }>();
+  private wantedAgents(tools: readonly FastAgentTool[]): Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number; token: string | undefined }> {
+    const wanted = new Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number; token: string | undefined }>();
     for (const tool of tools) {
       const mapping = this.options.agents.find((entry) => entry.name === tool.agent && (entry.server === undefined || entry.server === this.server.name));
       if (mapping !== undefined) {
-        wanted.set(tool.tool, { tool, agentId: mapping.agentId, capabilities: mapping.capabilities, priority: mapping.priority, capacity: mapping.capacity });
+        wanted.set(tool.tool, { tool, agentId: mapping.agentId, capabilities: mapping.capabilities, priority: mapping.priority, capacity: mapping.capacity, token: mapping.token ?? this.options.token });
         continue;
       }
       if (!this.options.unlisted.register) continue;
@@ -208,7 +208,7 @@ export class FastAgentServerLink {
         this.logger.error('fast-agent agent not registered: its id is taken by another agent', { server: this.server.name, agent: tool.agent, agentId });
         continue;
       }
-      wanted.set(tool.tool, { tool, agentId, capabilities: this.options.unlisted.capabilities, priority: 0, capacity: this.options.unlisted.capacity });
+      wanted.set(tool.tool, { tool, agentId, capabilities: this.options.unlisted.capabilities, priority: 0, capacity: this.options.unlisted.capacity, token: this.options.token });
     }
     return wanted;
   }
@@ -237,7 +237,7 @@ export class FastAgentServerLink {
         continue;
       }
       const agent = new SwitchyardAgent(
-        { agentId: want.agentId, capabilities: want.capabilities, priority: want.priority, capacity: want.capacity, metadata: { fastAgent: { server: this.server.name, agent: want.tool.agent, tool: toolName } } },
+        { agentId: want.agentId, capabilities: want.capabilities, priority: want.priority, capacity: want.capacity, metadata: { fastAgent: { server: this.server.name, agent: want.tool.agent, tool: toolName } }, ...(want.token === undefined ? {} : { authToken: want.token }) },
         this.connect(),
         (task, context) => this.call(toolName, promptOf(task), context.signal),
         this.logger,

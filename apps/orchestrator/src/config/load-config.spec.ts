@@ -73,6 +73,11 @@ describe('config', () => {
     expect(overrides.sort()).toEqual(['distribution.defaultStrategy', 'logging.level', 'tasks.defaultTimeoutMs']);
   });
 
+  it('takes the fast-agent bridge token from SWITCHYARD_FAST_AGENT__TOKEN, so it need not sit in the file', async () => {
+    const { config } = await resolveConfig({ fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } }, { SWITCHYARD_FAST_AGENT__TOKEN: 'bridge-token' });
+    expect(config.fastAgent?.token).toBe('bridge-token');
+  });
+
   it('checks overridden values like any other', async () => {
     expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
     expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual(['tasks.pendingTtlMs']);
