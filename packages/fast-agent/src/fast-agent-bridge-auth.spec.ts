@@ -2,7 +2,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TaskDistributor, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
 import type { FastAgentHandle } from '@switchyard/testing';
 import { startFastAgent, waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
