@@ -42,6 +42,8 @@ export { TaskStateError } from './errors/task-state-error.js';
 export type { TaskStateErrorCode } from './errors/task-state-error.js';
 export { TaskExecutionError } from './errors/task-execution-error.js';
 export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
+export { StrategyError } from './errors/strategy-error.js';
+export type { StrategyErrorCode } from './errors/strategy-error.js';
 
 // Ports
 export type { Transport, TransportSubscription, EnvelopeHandler, UndeliveredHandler } from './ports/transport.js';
@@ -61,16 +63,22 @@ export { isSameSession, newAgentSession } from './auth/agent-session.js';
 
 // Registry and strategies
 export { AgentRegistry } from './registry/agent-registry.js';
-export type { CandidateShortfall } from './registry/agent-registry.js';
+export type { AgentAttribute, AgentChange, CandidateShortfall } from './registry/agent-registry.js';
 export type { AgentRecord } from './registry/agent-record.js';
 export type { CandidatePool } from './registry/candidate-pool.js';
 export type { CandidateView } from './strategies/candidate-view.js';
 export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
 export { defineStrategy, isStrategyDefinition } from './strategies/define-strategy.js';
-export type { StrategyDefinition, StrategyDefinitionInput, StrategyServices } from './strategies/define-strategy.js';
-export { STRATEGY_API_VERSION } from './strategies/strategy-api-version.js';
+export type { StrategyDefinition, StrategyDefinitionInput } from './strategies/define-strategy.js';
+export type { AgentAttributeName, AgentEvent, AgentEvents, StrategyMetrics, StrategyServices } from './strategies/strategy-services.js';
+export { decline, isDecline } from './strategies/strategy-decline.js';
+export type { StrategyDecline } from './strategies/strategy-decline.js';
+export { seededRandom } from './strategies/seeded-random.js';
+export type { StrategyHost } from './strategies/strategy-host.js';
+export type { StrategyMetricSample } from './strategies/strategy-metrics-recorder.js';
+export { STRATEGY_API_VERSION, SUPPORTED_STRATEGY_API_VERSIONS } from './strategies/strategy-api-version.js';
 export { StrategyRegistry } from './strategies/strategy-registry.js';
-export type { RegisteredStrategy } from './strategies/strategy-registry.js';
+export type { CheckedStrategy, RegisteredStrategy } from './strategies/strategy-registry.js';
 export { BUILT_IN_STRATEGIES } from './strategies/built-in/built-in-strategies.js';
 export { capabilityMatchStrategy } from './strategies/built-in/capability-match-strategy.js';
 export { roundRobinStrategy } from './strategies/built-in/round-robin-strategy.js';

@@ -1,14 +1,7 @@
 import type { z } from 'zod';
 import type { DistributionStrategy } from './distribution-strategy.js';
 import { STRATEGY_API_VERSION } from './strategy-api-version.js';
-
-/** What a strategy may use besides its options: time and randomness, both replaceable in tests. */
-export interface StrategyServices {
-  /** Epoch milliseconds. Plain functions, so a strategy may destructure them. */
-  readonly now: () => number;
-  /** Uniform in [0, 1). */
-  readonly random: () => number;
-}
+import type { StrategyServices } from './strategy-services.js';
 
 /** A strategy as a package exports it: a name, an options schema and a factory. */
 export interface StrategyDefinition<Options = unknown> {

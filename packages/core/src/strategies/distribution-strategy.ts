@@ -1,6 +1,7 @@
 import type { AgentView } from '../models/agent-view.js';
 import type { Task, TaskErrorInfo } from '../models/task.js';
 import type { CandidateView } from './candidate-view.js';
+import type { StrategyDecline } from './strategy-decline.js';
 
 /** What a strategy learns when an agent answers. */
 export interface StrategyOutcome {
@@ -14,13 +15,15 @@ export interface StrategyOutcome {
 
 /**
  * Picks one agent for a task. `select` must be synchronous, must return one of the candidate
- * objects it was given (not a copy) or undefined to decline, and must not change anything but
- * the strategy's own state. Hooks are optional and let a
- * strategy learn from what happened; they must not throw (a throwing hook is logged and ignored).
+ * views it was given (not a copy), or undefined / decline(reason) to turn the task down for now,
+ * and must not change anything but the strategy's own state. Hooks are optional and let a
+ * strategy learn from what happened; a throwing hook is logged and ignored. `dispose` runs once
+ * when the orchestrator stops (or the strategies are rebuilt): stop timers, close connections.
  */
 export interface DistributionStrategy {
-  select(candidates: CandidateView, task: Task): AgentView | undefined;
+  select(candidates: CandidateView, task: Task): AgentView | StrategyDecline | undefined;
   onAssigned?(agent: AgentView, task: Task): void;
   onCompleted?(outcome: StrategyOutcome): void;
   onFailed?(outcome: StrategyOutcome): void;
+  dispose?(): void;
 }
