@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Authenticator, Logger, Transport } from '@switchyard/core';
-import { createCoreModule, hashToken, OrchestrationEngine, TaskDistributor, TOKENS } from '@switchyard/core';
+import { createCoreModule, hashToken, OrchestrationEngine, StrategyRegistry, TaskDistributor, TOKENS } from '@switchyard/core';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
@@ -12,6 +12,8 @@ export interface Orchestrator {
   readonly container: Container;
   readonly engine: OrchestrationEngine;
   readonly distributor: TaskDistributor;
+  /** Every strategy, created once; dispose() them when the orchestrator stops. */
+  readonly strategies: StrategyRegistry;
   /** The transport config chose, described for the start-up banner. */
   readonly transportDescription: string;
   /** Where tasks live, for the banner. */
@@ -56,6 +58,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     container,
     engine: container.get(OrchestrationEngine),
     distributor: container.get(TaskDistributor),
+    strategies: container.get(StrategyRegistry),
     transportDescription: transport.description,
     durabilityDescription: durability.description,
     connectAgentTransport: () => transport.connect(),
