@@ -67,7 +67,7 @@ export type { AgentAttribute, AgentChange, CandidateShortfall } from './registry
 export type { AgentRecord } from './registry/agent-record.js';
 export type { CandidatePool } from './registry/candidate-pool.js';
 export type { CandidateView } from './strategies/candidate-view.js';
-export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
+export type { DistributionStrategy, StrategyChoice, StrategyOutcome } from './strategies/distribution-strategy.js';
 export { defineStrategy, isStrategyDefinition } from './strategies/define-strategy.js';
 export type { StrategyDefinition, StrategyDefinitionInput } from './strategies/define-strategy.js';
 export type { AgentAttributeName, AgentEvent, AgentEvents, StrategyMetrics, StrategyServices } from './strategies/strategy-services.js';

@@ -7,7 +7,7 @@ import type { AgentChange } from '../registry/agent-registry.js';
 import { BUILT_IN_STRATEGIES } from './built-in/built-in-strategies.js';
 import type { StrategyDefinition } from './define-strategy.js';
 import { isStrategyDefinition } from './define-strategy.js';
-import type { DistributionStrategy } from './distribution-strategy.js';
+import type { DistributionStrategy, StrategyChoice } from './distribution-strategy.js';
 import { ScopedLogger } from './scoped-logger.js';
 import { seededRandom } from './seeded-random.js';
 import { STRATEGY_API_VERSION, SUPPORTED_STRATEGY_API_VERSIONS } from './strategy-api-version.js';
@@ -21,7 +21,7 @@ const CUSTOM_STRATEGY_ALIAS = 'custom';
 
 export interface RegisteredStrategy {
   readonly name: string;
-  readonly strategy: DistributionStrategy;
+  readonly strategy: DistributionStrategy<StrategyChoice>;
   readonly definition: StrategyDefinition;
   /** Its services' logger: the distributor reports the strategy's faults there. */
   readonly logger: Logger;
@@ -99,7 +99,7 @@ export class StrategyRegistry {
     const state: StrategyState = { metrics: new StrategyMetricsRecorder(checked.name), listeners: new Set() };
     const logger = new ScopedLogger(this.logger, checked.name);
     const where = source === undefined ? '' : ` (${source})`;
-    let strategy: DistributionStrategy;
+    let strategy: DistributionStrategy<StrategyChoice>;
     try {
       strategy = checked.definition.create(checked.options, this.servicesFor(checked.name, state, logger));
     } catch (error) {
