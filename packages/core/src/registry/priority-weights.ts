@@ -8,6 +8,8 @@ export class PriorityWeights {
   private weights: Float64Array;
   /** Fenwick sums, 1-based. */
   private tree: Float64Array;
+  /** The highest power of two within the tree: where find's descent starts. */
+  private topStep: number;
   private sum = 0;
   /** Updates since the sums were last rebuilt from the weights (floating-point drift is bounded by rebuilding). */
   private updates = 0;
@@ -15,6 +17,7 @@ export class PriorityWeights {
   constructor(capacity: number) {
     this.weights = new Float64Array(Math.max(capacity, 8));
     this.tree = new Float64Array(this.weights.length + 1);
+    this.topStep = highestPowerOfTwo(this.weights.length);
   }
 
   /** The weight an agent of this priority carries. */
@@ -48,7 +51,7 @@ export class PriorityWeights {
     const tree = this.tree;
     let position = 0;
     let remaining = point;
-    for (let step = highestPowerOfTwo(tree.length - 1); step > 0; step >>= 1) {
+    for (let step = this.topStep; step > 0; step >>= 1) {
       const next = position + step;
       if (next < tree.length && (tree[next] as number) <= remaining) {
         position = next;
@@ -85,6 +88,7 @@ export class PriorityWeights {
       if (parent <= length) tree[parent] = (tree[parent] as number) + (tree[index] as number);
     }
     this.tree = tree;
+    this.topStep = highestPowerOfTwo(length);
     this.sum = sum;
     this.updates = 0;
   }
