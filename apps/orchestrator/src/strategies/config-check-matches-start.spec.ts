@@ -147,6 +147,19 @@ describe('plugin packages', () => {
     expect(registration).toMatchObject({ definition: { name: 'lonely' }, source: 'strategies.0: @acme/strategy-lonely' });
   });
 
+  it('resolve from the current folder when the config folder has none', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'switchyard-config-home-'));
+    const previous = process.cwd();
+    process.chdir(outside);
+    try {
+      const [registration] = await loadStrategyPlugins([{ package: '@acme/strategy-lonely' }], elsewhere);
+      expect(registration).toMatchObject({ definition: { name: 'lonely' } });
+    } finally {
+      process.chdir(previous);
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('say where to install a package that is found nowhere', async () => {
     const failure = await loadStrategyPlugins([{ package: '@acme/strategy-elsewhere' }], outside).catch((error: unknown) => error);
     expect((failure as ValidationError).issues).toEqual([

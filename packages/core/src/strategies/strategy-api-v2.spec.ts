@@ -303,7 +303,10 @@ describe('weighted picks on the candidate view', () => {
     expect(step()).toBe(true);
     registry.register({ agentId: 'one', capabilities: ['work', 'gpu'], priority: 2, capacity: 3 }, 1);
     expect(step()).toBe(true);
+    const events: string[] = [];
+    registry.watch((change) => events.push(change.type === 'changed' ? change.changes.join('+') : change.type));
     registry.setCapacity(agent, 5);
     expect(step()).toBe(true);
+    expect(events).toEqual(['capacity']);
   });
 });
