@@ -71,7 +71,7 @@ export class AgentReadView implements AgentView {
   }
 
   static {
-    recordBehind = (view) => (typeof view === 'object' && view !== null && #record in view ? (view as AgentReadView).#record : undefined);
+    recordBehind = (view) => (typeof view === 'object' && view !== null && #record in view ? view.#record : undefined);
   }
 }
 

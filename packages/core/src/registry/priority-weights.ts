@@ -85,7 +85,7 @@ export class PriorityWeights {
       const index = slot + 1;
       tree[index] = (tree[index] as number) + weight;
       const parent = index + (index & -index);
-      if (parent <= length) tree[parent] = (tree[parent] as number) + (tree[index] as number);
+      if (parent <= length) tree[parent] = (tree[parent] as number) + tree[index];
     }
     this.tree = tree;
     this.topStep = highestPowerOfTwo(length);

@@ -9,6 +9,7 @@ import { AgentRegistry } from '../registry/agent-registry.js';
 import { createTestCore } from '../testing/create-test-core.test-helpers.js';
 import { StrategyRegistry } from './strategy-registry.js';
 import { defineStrategy } from './define-strategy.js';
+import type { DistributionStrategy } from './distribution-strategy.js';
 import { decline } from './strategy-decline.js';
 import type { AgentEvent, StrategyServices } from './strategy-services.js';
 
@@ -112,7 +113,12 @@ describe('the strategy lifecycle', () => {
       optionsSchema: NO_OPTIONS,
       create: () => {
         created++;
-        return { select: (candidates) => candidates.first(), dispose: () => void disposed++ };
+        return {
+          select: (candidates) => candidates.first(),
+          dispose: () => {
+            disposed++;
+          },
+        };
       },
     });
     const core = await createTestCore({}, { strategies: [{ definition: counted }, { definition: counted, name: 'counted-again' }] });
@@ -125,7 +131,13 @@ describe('the strategy lifecycle', () => {
 
   it('turns a throwing create() into STRATEGY_CREATE_FAILED naming the strategy, and disposes the ones created before', async () => {
     let disposed = 0;
-    const fine = defineStrategy({ name: 'fine', optionsSchema: NO_OPTIONS, create: () => ({ select: () => undefined, dispose: () => void disposed++ }) });
+    const fine = defineStrategy({ name: 'fine', optionsSchema: NO_OPTIONS, create: () => ({
+        select: () => undefined,
+        dispose: () => {
+          disposed++;
+        },
+      }),
+    });
     const broken = defineStrategy({
       name: 'broken',
       optionsSchema: NO_OPTIONS,
@@ -141,8 +153,7 @@ describe('the strategy lifecycle', () => {
   });
 
   it('refuses at load a create() that returns no select function', () => {
-    const hollow = defineStrategy({ name: 'hollow', optionsSchema: NO_OPTIONS, create: () => ({}) as unknown as ReturnType<typeof fine.create> });
-    const fine = defineStrategy({ name: 'fine', optionsSchema: NO_OPTIONS, create: () => ({ select: () => undefined }) });
+    const hollow = defineStrategy({ name: 'hollow', optionsSchema: NO_OPTIONS, create: () => ({}) as unknown as DistributionStrategy });
     const registry = new StrategyRegistry({ now: () => 0 });
     const failure = (() => {
       try {
@@ -216,9 +227,15 @@ describe('services', () => {
       { strategy: 'watched', name: 'picks', kind: 'counter', value: 3 },
       { strategy: 'watched', name: 'ring_size', kind: 'gauge', value: 12 },
     ]);
-    expect(() => services.metrics.increment('Bad Name')).toThrow(ValidationError);
-    expect(() => services.metrics.increment('picks', -1)).toThrow(ValidationError);
-    expect(() => services.metrics.set('picks', 1)).toThrow(/is a counter/);
+    expect(() => {
+      services.metrics.increment('Bad Name');
+    }).toThrow(ValidationError);
+    expect(() => {
+      services.metrics.increment('picks', -1);
+    }).toThrow(ValidationError);
+    expect(() => {
+      services.metrics.set('picks', 1);
+    }).toThrow(/is a counter/);
   });
 
   it('give a random seeded from distribution.randomSeed and the strategy name', async () => {

@@ -9,7 +9,7 @@ export interface StrategyDecline {
  * changes; the reason is logged and, should the task time out in the queue, ends its error message.
  */
 export function decline(reason: string): StrategyDecline {
-  return Object.freeze({ declined: true, reason: String(reason) });
+  return Object.freeze({ declined: true, reason });
 }
 
 /** True for what decline() made (also from another copy of @switchyard/core). */

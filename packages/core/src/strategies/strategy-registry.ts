@@ -107,7 +107,9 @@ export class StrategyRegistry {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StrategyError('STRATEGY_CREATE_FAILED', `Strategy '${checked.name}'${where}: create() threw: ${reason}`, { strategy: checked.name, ...(source === undefined ? {} : { source }) });
     }
-    if (typeof strategy !== 'object' || strategy === null || typeof (strategy as Partial<DistributionStrategy>).select !== 'function') {
+    // Plugins are someone else's JavaScript: the type says an object with select, the value may be anything.
+    const returned: unknown = strategy;
+    if (typeof returned !== 'object' || returned === null || typeof (returned as Partial<DistributionStrategy>).select !== 'function') {
       state.listeners.clear();
       disposeQuietly(strategy, logger);
       throw ValidationError.field('create', `create() must return an object with a select(candidates, task) function${where}`, `strategy '${checked.name}'`);
