@@ -40,6 +40,8 @@ export { TaskStateError } from './errors/task-state-error.js';
 export type { TaskStateErrorCode } from './errors/task-state-error.js';
 export { TaskExecutionError } from './errors/task-execution-error.js';
 export type { TaskExecutionErrorCode } from './errors/task-execution-error.js';
+export { StrategyError } from './errors/strategy-error.js';
+export type { StrategyErrorCode } from './errors/strategy-error.js';
 
 // The engine, its options and inputs, and the events it reports
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
@@ -74,7 +76,11 @@ export type { CoreModuleParts, StrategyRegistration } from './di/create-core-mod
 
 // The strategy plugin API (docs/plugins.md)
 export { defineStrategy } from './strategies/define-strategy.js';
-export type { StrategyDefinition, StrategyDefinitionInput, StrategyServices } from './strategies/define-strategy.js';
-export type { DistributionStrategy, StrategyOutcome } from './strategies/distribution-strategy.js';
+export type { StrategyDefinition, StrategyDefinitionInput } from './strategies/define-strategy.js';
+export type { AgentAttributeName, AgentEvent, AgentEvents, StrategyMetrics, StrategyServices } from './strategies/strategy-services.js';
+export type { DistributionStrategy, StrategyChoice, StrategyOutcome } from './strategies/distribution-strategy.js';
+export { decline, isDecline } from './strategies/strategy-decline.js';
+export type { StrategyDecline } from './strategies/strategy-decline.js';
+export { seededRandom } from './strategies/seeded-random.js';
 export type { CandidateView } from './strategies/candidate-view.js';
-export { STRATEGY_API_VERSION } from './strategies/strategy-api-version.js';
+export { STRATEGY_API_VERSION, SUPPORTED_STRATEGY_API_VERSIONS } from './strategies/strategy-api-version.js';

@@ -36,12 +36,14 @@ export { authorize, authorizeAgent } from './auth/authorize.js';
 
 // Registry, strategies as the engine keeps them
 export { AgentRegistry } from './registry/agent-registry.js';
-export type { CandidateShortfall } from './registry/agent-registry.js';
+export type { AgentAttribute, AgentChange, CandidateShortfall } from './registry/agent-registry.js';
 export type { AgentRecord } from './registry/agent-record.js';
 export type { CandidatePool } from './registry/candidate-pool.js';
 export { isStrategyDefinition } from './strategies/define-strategy.js';
 export { StrategyRegistry } from './strategies/strategy-registry.js';
-export type { RegisteredStrategy } from './strategies/strategy-registry.js';
+export type { CheckedStrategy, RegisteredStrategy } from './strategies/strategy-registry.js';
+export type { StrategyHost } from './strategies/strategy-host.js';
+export type { StrategyMetricSample } from './strategies/strategy-metrics-recorder.js';
 export { BUILT_IN_STRATEGIES } from './strategies/built-in/built-in-strategies.js';
 export { capabilityMatchStrategy } from './strategies/built-in/capability-match-strategy.js';
 export { roundRobinStrategy } from './strategies/built-in/round-robin-strategy.js';

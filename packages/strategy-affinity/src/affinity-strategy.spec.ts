@@ -1,5 +1,5 @@
 import type { DistributionStrategy, Task } from '@switchyard/core';
-import { buildTask, CandidateFleet } from '@switchyard/testing';
+import { buildTask, CandidateFleet, TestStrategyServices } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { affinityStrategy } from './affinity-strategy.js';
 
@@ -16,7 +16,7 @@ describe('affinity strategy', () => {
 
   it('keeps a key on one agent, and moves only about 1/n of the keys, all to the newcomer, when an agent joins', () => {
     const fleet = new CandidateFleet(Array.from({ length: 10 }, (_, index) => ({ id: `agent-${String(index)}` })));
-    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({}), { now: () => 0, random: Math.random });
+    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({}), new TestStrategyServices());
     const before = placement(strategy, fleet, keys);
     expect(placement(strategy, fleet, keys)).toEqual(before);
     const perAgent = new Map<string, number>();
@@ -34,7 +34,7 @@ describe('affinity strategy', () => {
 
   it('sends a key elsewhere while its agent is full, and back when it frees up', () => {
     const fleet = new CandidateFleet(Array.from({ length: 4 }, (_, index) => ({ id: `agent-${String(index)}`, capacity: 2 })));
-    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({}), { now: () => 0, random: Math.random });
+    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({}), new TestStrategyServices());
     const home = strategy.select(fleet.candidates(), taskFor('k'))!.id;
     fleet.setLoad(home, 2);
     const elsewhere = strategy.select(fleet.candidates(), taskFor('k'))!.id;
@@ -45,7 +45,7 @@ describe('affinity strategy', () => {
 
   it('uses the sender as the key when the data has none', () => {
     const fleet = new CandidateFleet(Array.from({ length: 5 }, (_, index) => ({ id: `agent-${String(index)}` })));
-    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({ keyPath: 'user.id' }), { now: () => 0, random: Math.random });
+    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({ keyPath: 'user.id' }), new TestStrategyServices());
     const bySender = (sender: string, data: unknown): string | undefined => strategy.select(fleet.candidates(), buildTask({ senderId: sender, data: data as never }))?.id;
     expect(bySender('alice', null)).toBe(bySender('alice', { other: 1 }));
     expect(bySender('x', { user: { id: 42 } })).toBe(bySender('y', { user: { id: 42 } }));

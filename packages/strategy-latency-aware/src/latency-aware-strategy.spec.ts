@@ -1,5 +1,5 @@
 import type { AgentView, DistributionStrategy } from '@switchyard/core';
-import { buildTask, CandidateFleet } from '@switchyard/testing';
+import { buildTask, CandidateFleet, TestStrategyServices } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { latencyAwareStrategy } from './latency-aware-strategy.js';
 
@@ -29,7 +29,7 @@ function simulate(strategy: DistributionStrategy, fleet: CandidateFleet, behavio
 describe('latency_aware strategy', () => {
   it('tries every agent during warm-up, then sends most work to the fastest', () => {
     const fleet = new CandidateFleet([{ id: 'slow' }, { id: 'fast' }, { id: 'medium' }]);
-    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0.05, warmUp: 3 }), { now: () => 0, random: seeded(7) });
+    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0.05, warmUp: 3 }), new TestStrategyServices({ random: seeded(7) }));
     const warmUp = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 9);
     expect(warmUp).toEqual({ slow: 3, fast: 3, medium: 3 });
     const after = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 1_000);
@@ -39,7 +39,7 @@ describe('latency_aware strategy', () => {
 
   it('counts failures against an agent even when it is fast', () => {
     const fleet = new CandidateFleet([{ id: 'flaky' }, { id: 'steady' }]);
-    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0 }), { now: () => 0, random: seeded(3) });
+    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0 }), new TestStrategyServices({ random: seeded(3) }));
     const counts = simulate(strategy, fleet, { flaky: { latencyMs: 20, fails: true }, steady: { latencyMs: 30 } }, 500);
     expect(counts.steady).toBeGreaterThan(450);
   });

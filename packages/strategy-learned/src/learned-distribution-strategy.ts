@@ -23,7 +23,8 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
 
   constructor(
     private readonly options: LearnedOptions,
-    private readonly services: StrategyServices,
+    // Only the clock and randomness: tests and simulations drive it without an orchestrator.
+    private readonly services: Pick<StrategyServices, 'now' | 'random'>,
   ) {
     this.table = new ArmTable(options);
     this.sampler = new PosteriorSampler(services.random);

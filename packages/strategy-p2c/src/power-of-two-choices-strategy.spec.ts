@@ -1,4 +1,4 @@
-import { buildTask, CandidateFleet } from '@switchyard/testing';
+import { buildTask, CandidateFleet, TestStrategyServices } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { powerOfTwoChoicesStrategy } from './power-of-two-choices-strategy.js';
 
@@ -13,7 +13,7 @@ describe('p2c strategy', () => {
       draws.push(value);
       return value;
     };
-    const strategy = powerOfTwoChoicesStrategy.create({}, { now: () => 0, random });
+    const strategy = powerOfTwoChoicesStrategy.create({}, new TestStrategyServices({ random }));
     const task = buildTask();
     const pool = fleet.candidates();
     for (let decision = 0; decision < 2_000; decision++) {
@@ -33,7 +33,7 @@ describe('p2c strategy', () => {
 
   it('takes the only candidate, and declines when there is none', () => {
     const fleet = new CandidateFleet();
-    const strategy = powerOfTwoChoicesStrategy.create({}, { now: () => 0, random: Math.random });
+    const strategy = powerOfTwoChoicesStrategy.create({}, new TestStrategyServices());
     const task = buildTask();
     expect(strategy.select(fleet.candidates(), task)).toBeUndefined();
     fleet.add({ id: 'solo' });

@@ -1,4 +1,4 @@
-import type { AgentStatus, AgentView, CandidateView, JsonValue } from '@switchyard/core';
+import type { AgentEvent, AgentStatus, AgentView, CandidateView, JsonValue } from '@switchyard/core';
 import { AgentRegistry } from '@switchyard/core/internal';
 
 /** An agent of a test fleet; unset fields take the orchestrator's defaults (priority 0, unbounded, load 0). */
@@ -42,7 +42,7 @@ export class CandidateFleet {
       this.registrations++,
     );
     if (agent.load !== undefined) this.registry.setLoad(record, agent.load);
-    return record;
+    return record.view;
   }
 
   setLoad(agentId: string, load: number): void {
@@ -55,6 +55,13 @@ export class CandidateFleet {
 
   remove(agentId: string): void {
     this.registry.unregister(agentId);
+  }
+
+  /** Tells the listener of every join, leave and attribute change, as services.agents does (see TestStrategyServices). */
+  onAgentEvent(listener: (event: AgentEvent) => void): () => void {
+    return this.registry.watch((change) => {
+      listener(change.type === 'changed' ? { type: 'changed', agent: change.agent.view, changes: [...change.changes] } : { type: change.type, agent: change.agent.view });
+    });
   }
 
   /** The candidates for a task needing these capabilities (the fleet's by default): online, with free capacity. */

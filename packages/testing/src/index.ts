@@ -21,3 +21,5 @@ export { CandidateFleet } from './candidate-fleet.js';
 export type { FleetAgent } from './candidate-fleet.js';
 export { buildTask } from './build-task.js';
 export type { TaskSpec } from './build-task.js';
+export { TestStrategyServices } from './test-strategy-services.js';
+export type { AgentEventSource, LoggedEntry, TestStrategyServicesOptions } from './test-strategy-services.js';

@@ -29,6 +29,9 @@ const PUBLIC_API = [
   'type TaskExecutionErrorCode', 'TaskIdSchema', 'TaskOptionsSchema', 'type TaskResponseInput', 'TaskResponseInputSchema', 'type TaskResult', 'TaskStateError',
   'type TaskStateErrorCode', 'type TaskStatus', 'TaskStatusSchema', 'TokenAuthenticator', 'type TokenDigest', 'type TokenEntry', 'TokenEntrySchema', 'TOKENS',
   'ValidationError', 'type ValidationIssue', 'webCryptoDigest', 'type WithAuth',
+  // Strategy plugin API v2
+  'type AgentAttributeName', 'type AgentEvent', 'type AgentEvents', 'decline', 'isDecline', 'seededRandom', 'type StrategyChoice', 'type StrategyDecline',
+  'StrategyError', 'type StrategyErrorCode', 'type StrategyMetrics', 'SUPPORTED_STRATEGY_API_VERSIONS',
 ];
 
 /** Every name an entry point exports, values as `Name` and type-only exports as `type Name`, as the compiler sees them. */

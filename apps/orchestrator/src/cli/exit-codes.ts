@@ -1,4 +1,4 @@
-import { AuthenticationError, AuthorizationError, ValidationError } from '@switchyard/core';
+import { AuthenticationError, AuthorizationError, StrategyError, ValidationError } from '@switchyard/core';
 import { CommanderError } from 'commander';
 import { OrchestratorUnreachableError } from '../client/orchestrator-unreachable-error.js';
 
@@ -7,7 +7,7 @@ export const EXIT = {
   ok: 0,
   /** Failed while running: a task failed, the orchestrator refused the operation, a drain did not finish in time. */
   failed: 1,
-  /** Bad config, arguments or input (a JSONL line, a tool argument): nothing was done. */
+  /** Bad config, arguments or input (a JSONL line, a tool argument), or a strategy plugin whose create() threw: nothing was done. */
   badInput: 2,
   /** The orchestrator could not be reached. */
   unreachable: 3,
@@ -18,7 +18,7 @@ export const EXIT = {
 export function exitCodeFor(error: unknown): number {
   // Commander has printed the problem (or the help / version, which exit 0).
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-  if (error instanceof ValidationError) return EXIT.badInput;
+  if (error instanceof ValidationError || error instanceof StrategyError) return EXIT.badInput;
   if (error instanceof OrchestratorUnreachableError) return EXIT.unreachable;
   if (error instanceof AuthenticationError || error instanceof AuthorizationError) return EXIT.refused;
   return EXIT.failed;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Authenticator, Logger } from '@switchyard/core';
 import type { Transport } from '@switchyard/core/internal';
 import { createCoreModule, hashToken, OrchestrationEngine, TOKENS } from '@switchyard/core';
-import { TaskDistributor } from '@switchyard/core/internal';
+import { StrategyRegistry, TaskDistributor } from '@switchyard/core/internal';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
@@ -14,6 +14,8 @@ export interface Orchestrator {
   readonly container: Container;
   readonly engine: OrchestrationEngine;
   readonly distributor: TaskDistributor;
+  /** Every strategy, created once; dispose() them when the orchestrator stops. */
+  readonly strategies: StrategyRegistry;
   /** The transport config chose, described for the start-up banner. */
   readonly transportDescription: string;
   /** Where tasks live, for the banner. */
@@ -58,6 +60,7 @@ export async function buildOrchestrator(config: OrchestratorConfig, logger: Logg
     container,
     engine: container.get(OrchestrationEngine),
     distributor: container.get(TaskDistributor),
+    strategies: container.get(StrategyRegistry),
     transportDescription: transport.description,
     durabilityDescription: durability.description,
     connectAgentTransport: () => transport.connect(),

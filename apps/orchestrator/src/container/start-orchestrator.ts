@@ -10,7 +10,7 @@ import { buildOrchestrator } from './build-orchestrator.js';
 export interface RunningOrchestrator {
   readonly orchestrator: Orchestrator;
   readonly fleet: readonly SwitchyardAgent[];
-  /** The fleet leaves (draining its tasks), then the engine stops. */
+  /** The fleet leaves (draining its tasks), then the engine stops and the strategies are disposed. */
   stop(): Promise<void>;
 }
 
@@ -26,6 +26,7 @@ export async function startOrchestrator(config: OrchestratorConfig, logger: Logg
     stop: async () => {
       await stopDemoFleet(fleet);
       await orchestrator.engine.stop();
+      orchestrator.strategies.dispose();
       stopLogging();
     },
   };

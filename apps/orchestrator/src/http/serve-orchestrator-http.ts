@@ -26,7 +26,7 @@ export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: 
   if (!config.mcp.http.enabled) return undefined;
   const { McpHttpServer } = optionalPackage('mcp', 'mcp.http.enabled');
   const metrics = config.metrics.enabled
-    ? new SwitchyardMetrics(orchestrator.distributor, { guard: orchestrator.engine, fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats() })
+    ? new SwitchyardMetrics(orchestrator.distributor, { guard: orchestrator.engine, fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats(), strategyMetrics: () => orchestrator.strategies.metrics() })
     : undefined;
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);

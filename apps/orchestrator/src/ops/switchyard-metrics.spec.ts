@@ -81,4 +81,16 @@ describe('SwitchyardMetrics', () => {
     expect(sampleSum(await scrape(metrics), 'switchyard_agent_envelopes_refused_total')).toBe(4);
     metrics.stop();
   });
+
+  it("serves each strategy's own counters and gauges, by strategy and name", async () => {
+    const samples = [
+      { strategy: 'weighted', name: 'picks', kind: 'counter' as const, value: 7 },
+      { strategy: 'weighted', name: 'total_weight', kind: 'gauge' as const, value: 120 },
+    ];
+    const metrics = new SwitchyardMetrics(new FakeDistributionWatch(), { strategyMetrics: () => samples });
+    const scraped = await scrape(metrics);
+    expect(sampleSum(scraped, 'switchyard_strategy_counter', { strategy: 'weighted', name: 'picks' })).toBe(7);
+    expect(sampleSum(scraped, 'switchyard_strategy_gauge', { strategy: 'weighted', name: 'total_weight' })).toBe(120);
+    metrics.stop();
+  });
 });

@@ -1,4 +1,5 @@
 import type { DistributionEvent } from '@switchyard/core';
+import type { StrategyMetricSample } from '@switchyard/core/internal';
 import { AgentStatusSchema, MessagePrioritySchema } from '@switchyard/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastAgentServerStats } from '@switchyard/fast-agent';
@@ -15,6 +16,8 @@ export interface AgentGuardWatch {
 export interface SwitchyardMetricsSources {
   readonly guard?: AgentGuardWatch;
   readonly fastAgentStats?: () => readonly FastAgentServerStats[];
+  /** What strategies count through services.metrics (StrategyRegistry.metrics). */
+  readonly strategyMetrics?: () => readonly StrategyMetricSample[];
 }
 
 /** Strategy label of a task that finished without ever being assigned (refused, or dead-lettered from the queue). */
@@ -38,7 +41,7 @@ export class SwitchyardMetrics {
   private readonly unsubscribe: () => void;
 
   constructor(watch: DistributionWatch, sources: SwitchyardMetricsSources = {}) {
-    const { guard, fastAgentStats } = sources;
+    const { guard, fastAgentStats, strategyMetrics } = sources;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     if (fastAgentStats !== undefined) registerFastAgentMetrics(this.registry, fastAgentStats);
@@ -59,6 +62,29 @@ export class SwitchyardMetrics {
         registers,
         collect() {
           this.set(guard.recentLoopLagMs / 1000);
+        },
+      });
+    }
+    if (strategyMetrics !== undefined) {
+      // Gauges that copy the strategies' own numbers at each scrape (a counter's value only grows).
+      new Gauge({
+        name: 'switchyard_strategy_counter',
+        help: "A strategy plugin's own counter (services.metrics.increment), by strategy and name",
+        labelNames: ['strategy', 'name'],
+        registers,
+        collect() {
+          this.reset();
+          for (const sample of strategyMetrics()) if (sample.kind === 'counter') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
+        },
+      });
+      new Gauge({
+        name: 'switchyard_strategy_gauge',
+        help: "A strategy plugin's own gauge (services.metrics.set), by strategy and name",
+        labelNames: ['strategy', 'name'],
+        registers,
+        collect() {
+          this.reset();
+          for (const sample of strategyMetrics()) if (sample.kind === 'gauge') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
         },
       });
     }

@@ -47,10 +47,10 @@ describe('strategy plugins from config', () => {
     expect(failure).toBeInstanceOf(ValidationError);
     const issues = (failure as ValidationError).issues.map((issue) => `${issue.field}: ${issue.message}`);
     expect(issues).toEqual([
-      "strategies.0.package: cannot find the package '@acme/strategy-nope': install it where switchyard runs (npm install @acme/strategy-nope), or give a path",
+      `strategies.0.package: cannot find the package '@acme/strategy-nope': install it beside the config file (npm install @acme/strategy-nope in ${pluginDir}), or give a path`,
       `strategies.1.package: no file at ${join(pluginDir, 'missing.mjs')}`,
       "strategies.2.package: './not-a-strategy.mjs' must export default defineStrategy({ name, optionsSchema, create }) from @switchyard/core",
-      expect.stringMatching(/^strategies\.3\.apiVersion: \.\/old-api\.mjs: strategy API version 99 is not supported \(this Switchyard speaks 1\)/) as unknown as string,
+      expect.stringMatching(/^strategies\.3\.apiVersion: \.\/old-api\.mjs: strategy API version 99 is not supported \(this Switchyard speaks 1 and 2, newest 2\)/) as unknown as string,
       expect.stringMatching(/^strategies\.4\.options\.skip: \.\/last-registered\.mjs: /) as unknown as string,
       "strategies.5.name: ./last-registered.mjs: a strategy named 'round_robin' is already registered",
     ]);

@@ -4,12 +4,27 @@ import type { StrategyRegistration, ValidationIssue } from '@switchyard/core';
 import { ValidationError } from '@switchyard/core';
 import { isStrategyDefinition, StrategyRegistry } from '@switchyard/core/internal';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { findInstalledPackage } from './find-installed-package.js';
 
 type PluginSpec = OrchestratorConfig['strategies'][number];
 
+/**
+ * A package name resolves from the config file's folder first, then the current folder, then
+ * next to switchyard's own install: a plugin installed beside the config is found even when
+ * switchyard is installed elsewhere (globally, or through npx).
+ */
+async function specifierFor(spec: PluginSpec, baseDir: string): Promise<string> {
+  if (spec.package.startsWith('.') || isAbsolute(spec.package)) return pathToFileURL(resolve(baseDir, spec.package)).href;
+  for (const dir of new Set([baseDir, process.cwd()])) {
+    const entry = await findInstalledPackage(spec.package, dir);
+    if (entry !== undefined) return pathToFileURL(entry).href;
+  }
+  return spec.package;
+}
+
 async function importPlugin(spec: PluginSpec, baseDir: string): Promise<{ module?: Record<string, unknown>; problem?: string }> {
   const isPath = spec.package.startsWith('.') || isAbsolute(spec.package);
-  const specifier = isPath ? pathToFileURL(resolve(baseDir, spec.package)).href : spec.package;
+  const specifier = await specifierFor(spec, baseDir);
   try {
     return { module: (await import(specifier)) as Record<string, unknown> };
   } catch (error) {
@@ -18,7 +33,7 @@ async function importPlugin(spec: PluginSpec, baseDir: string): Promise<{ module
       return {
         problem: isPath
           ? `no file at ${resolve(baseDir, spec.package)}`
-          : `cannot find the package '${spec.package}': install it where switchyard runs (npm install ${spec.package}), or give a path`,
+          : `cannot find the package '${spec.package}': install it beside the config file (npm install ${spec.package} in ${baseDir}), or give a path`,
       };
     }
     return { problem: `cannot load '${spec.package}': ${error instanceof Error ? error.message : String(error)}` };
@@ -26,15 +41,18 @@ async function importPlugin(spec: PluginSpec, baseDir: string): Promise<{ module
 }
 
 /**
- * Imports the strategy plugins config names (package names resolve like any import from the
- * app; paths are relative to the config file) and checks each the way core will register it, so
- * every problem names its entry: not found, not a strategy, another API version, options its own
- * schema refuses, a name already taken. All problems come in one ValidationError.
+ * Imports the strategy plugins config names (see specifierFor; paths are relative to the config
+ * file) and checks each the way core will register it, so every problem names its entry: not
+ * found, not a strategy, an API version this Switchyard does not speak, options its own schema
+ * refuses, a name already taken. None of a plugin's code but its options schema runs here:
+ * core's StrategyRegistry creates each strategy once. All problems come in one ValidationError.
  */
 export async function loadStrategyPlugins(specs: readonly PluginSpec[], baseDir: string): Promise<StrategyRegistration[]> {
   const issues: ValidationIssue[] = [];
   const registrations: StrategyRegistration[] = [];
-  const probe = new StrategyRegistry({ now: () => Date.now(), random: Math.random });
+  // Built-ins only: tells taken names and runs the same checks as the real registration.
+  const names = new StrategyRegistry({ now: () => 0, random: () => 0 });
+  const taken = new Set(names.names());
   for (const [index, spec] of specs.entries()) {
     const field = `strategies.${String(index)}`;
     const { module, problem } = await importPlugin(spec, baseDir);
@@ -46,9 +64,16 @@ export async function loadStrategyPlugins(specs: readonly PluginSpec[], baseDir:
       issues.push({ field: `${field}.package`, message: `'${spec.package}' must export default defineStrategy({ name, optionsSchema, create }) from @switchyard/core` });
       continue;
     }
-    const registration: StrategyRegistration = { definition: module.default, options: spec.options ?? {}, ...(spec.name === undefined ? {} : { name: spec.name }) };
+    const registration: StrategyRegistration = {
+      definition: module.default,
+      options: spec.options ?? {},
+      source: `${field}: ${spec.package}`,
+      ...(spec.name === undefined ? {} : { name: spec.name }),
+    };
     try {
-      probe.register(registration.definition, registration.options, registration.name);
+      const checked = names.check(registration.definition, registration.options, registration.name);
+      if (taken.has(checked.name)) throw ValidationError.field('name', `a strategy named '${checked.name}' is already registered`, `strategy '${checked.name}'`);
+      taken.add(checked.name);
       registrations.push(registration);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

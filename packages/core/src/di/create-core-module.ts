@@ -15,7 +15,7 @@ import { SilentLogger } from '../ports/silent-logger.js';
 import { SystemClock } from '../ports/system-clock.js';
 import type { TaskStore } from '../ports/task-store.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
-import type { StrategyServices } from '../strategies/define-strategy.js';
+import type { StrategyServices } from '../strategies/strategy-services.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
 import { TOKENS } from './tokens.js';
@@ -26,6 +26,8 @@ export interface StrategyRegistration {
   readonly options?: unknown;
   /** Registers the plugin under another name (to run it twice with different options). */
   readonly name?: string;
+  /** Where it came from (a config entry and package), for messages. */
+  readonly source?: string;
 }
 
 export interface CoreModuleParts {
@@ -36,7 +38,10 @@ export interface CoreModuleParts {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly taskStore?: TaskStore;
-  /** Randomness for strategies, uniform in [0, 1). */
+  /**
+   * Randomness for every strategy and for retry jitter, uniform in [0, 1). When absent each
+   * strategy gets a generator of its own, seeded from distribution.randomSeed and its name.
+   */
   readonly random?: () => number;
 }
 
@@ -48,22 +53,35 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
   const coreOptions = parseInput(CoreOptionsSchema, options, 'core options');
   return new ContainerModule(({ bind }) => {
     const clock = parts.clock ?? new SystemClock();
-    const random = parts.random ?? Math.random;
+    const random = parts.random;
     bind(TOKENS.CoreOptions).toConstantValue(coreOptions);
     bind(TOKENS.Clock).toConstantValue(clock);
     bind(TOKENS.Logger).toConstantValue(parts.logger ?? new SilentLogger());
     bind(TOKENS.TaskStore).toConstantValue(parts.taskStore ?? new InMemoryTaskStore(coreOptions.tasks.retainFinished));
     bind(TOKENS.Authenticator).toConstantValue(parts.authenticator ?? new TokenAuthenticator(coreOptions.auth.tokens, parts.tokenDigest));
-    bind(TOKENS.StrategyServices).toConstantValue({ now: () => clock.now(), random } satisfies StrategyServices);
+    const now = (): number => clock.now();
+    bind(TOKENS.StrategyServices).toConstantValue({ now, random: random ?? Math.random } satisfies Pick<StrategyServices, 'now' | 'random'>);
     bind(AgentRegistry)
       .toDynamicValue(() => new AgentRegistry({ maxCandidatePools: coreOptions.distribution.maxCandidatePools }))
       .inSingletonScope();
     bind(StrategyRegistry)
       .toDynamicValue((context) => {
-        const registry = new StrategyRegistry(context.get(TOKENS.StrategyServices));
-        for (const plugin of parts.strategies ?? []) registry.register(plugin.definition, plugin.options ?? {}, plugin.name);
-        const { defaultStrategy, customStrategy, capabilityStrategies } = coreOptions.distribution;
-        if (customStrategy !== undefined) registry.setCustomStrategy(customStrategy);
+        const { defaultStrategy, customStrategy, capabilityStrategies, randomSeed } = coreOptions.distribution;
+        const registry = new StrategyRegistry({
+          now,
+          ...(random === undefined ? {} : { random }),
+          ...(randomSeed === undefined ? {} : { seed: randomSeed }),
+          logger: context.get(TOKENS.Logger),
+          agents: context.get(AgentRegistry),
+        });
+        try {
+          for (const plugin of parts.strategies ?? []) registry.register(plugin.definition, plugin.options ?? {}, plugin.name, plugin.source);
+          if (customStrategy !== undefined) registry.setCustomStrategy(customStrategy);
+        } catch (error) {
+          // The ones already created may hold timers or connections.
+          registry.dispose();
+          throw error;
+        }
         const named: [field: string, strategy: string][] = [
           ['distribution.defaultStrategy', defaultStrategy],
           ...Object.entries(capabilityStrategies).map(([capability, name]): [string, string] => [`distribution.capabilityStrategies.${capability}`, name]),
@@ -72,7 +90,10 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
           if (name === 'custom') return customStrategy === undefined ? [{ field: 'distribution.customStrategy', message: `is required when ${field} is 'custom'` }] : [];
           return registry.find(name) === undefined ? [{ field, message: `unknown strategy '${name}' (known: ${registry.names().join(', ')}, custom)` }] : [];
         });
-        if (problems.length > 0) throw new ValidationError(problems, 'core options');
+        if (problems.length > 0) {
+          registry.dispose();
+          throw new ValidationError(problems, 'core options');
+        }
         return registry;
       })
       .inSingletonScope();

@@ -6,7 +6,7 @@ import type { Logger } from '../ports/logger.js';
 import type { TaskJournal } from '../ports/task-journal.js';
 import type { TaskStore } from '../ports/task-store.js';
 import type { Transport } from '../ports/transport.js';
-import type { StrategyServices } from '../strategies/define-strategy.js';
+import type { StrategyServices } from '../strategies/strategy-services.js';
 
 /** Injection tokens for the ports and options; concrete classes are their own tokens. */
 export const TOKENS = {
@@ -18,5 +18,5 @@ export const TOKENS = {
   Logger: Symbol.for('switchyard.Logger') as ServiceIdentifier<Logger>,
   Authenticator: Symbol.for('switchyard.Authenticator') as ServiceIdentifier<Authenticator>,
   CoreOptions: Symbol.for('switchyard.CoreOptions') as ServiceIdentifier<CoreOptions>,
-  StrategyServices: Symbol.for('switchyard.StrategyServices') as ServiceIdentifier<StrategyServices>,
+  StrategyServices: Symbol.for('switchyard.StrategyServices') as ServiceIdentifier<Pick<StrategyServices, 'now' | 'random'>>,
 } as const;

@@ -33,7 +33,8 @@ import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
 import type { CandidatePool } from '../registry/candidate-pool.js';
 import { capabilitySignature } from '../registry/capability-signature.js';
-import type { StrategyServices } from '../strategies/define-strategy.js';
+import { isDecline } from '../strategies/strategy-decline.js';
+import type { StrategyServices } from '../strategies/strategy-services.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -100,7 +101,7 @@ export class TaskDistributor {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.CoreOptions) private readonly options: CoreOptions,
     @inject(TOKENS.Logger) private readonly logger: Logger,
-    @inject(TOKENS.StrategyServices) private readonly services: StrategyServices,
+    @inject(TOKENS.StrategyServices) private readonly services: Pick<StrategyServices, 'now' | 'random'>,
     @inject(TOKENS.TaskJournal) @optional() journal?: TaskJournal,
   ) {
     this.durable = journal === undefined ? undefined : new DurableDistribution(journal, this.durableHost(), logger);
@@ -419,7 +420,7 @@ export class TaskDistributor {
   /** A call that throws keeps nothing: a refused task is dropped, one whose strategy broke fails with that error. */
   private refusedAtDispatch(task: TaskRecord, error: unknown): void {
     if (task.status !== 'pending') return;
-    if (error instanceof TaskDistributionError && error.code === 'STRATEGY_FAILED') this.finish(task, 'failed', null, errorInfo(error));
+    if (error instanceof TaskDistributionError && (error.code === 'STRATEGY_FAILED' || error.code === 'STRATEGY_INVALID_CHOICE')) this.finish(task, 'failed', null, errorInfo(error));
     else this.store.remove(task.id);
   }
 
@@ -829,7 +830,8 @@ export class TaskDistributor {
     if (!this.queue.remove(task)) return;
     task.timer = undefined;
     const waitedMs = this.clock.now() - (task.queuedAt ?? task.createdAt);
-    this.finish(task, 'failed', null, { code: 'QUEUE_TIMEOUT', message: `no capable agent was free for ${String(waitedMs)} ms` });
+    const declined = task.declinedBecause === null ? '' : `; ${task.declinedBecause}`;
+    this.finish(task, 'failed', null, { code: 'QUEUE_TIMEOUT', message: `no capable agent was free for ${String(waitedMs)} ms${declined}` });
   }
 
   /** Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the task. */
@@ -845,11 +847,16 @@ export class TaskDistributor {
       });
     }
     if (chosen === undefined) return undefined;
+    if (isDecline(chosen)) {
+      task.declinedBecause = `strategy '${strategy.name}' declined it: ${chosen.reason}`;
+      strategy.logger.debug('declined a task', { taskId: task.id, reason: chosen.reason });
+      return undefined;
+    }
     const agent = pool.availableRecord(chosen);
     if (agent === undefined) {
       throw new TaskDistributionError(
-        'STRATEGY_FAILED',
-        `Strategy '${strategy.name}' chose '${chosen.id}', which is not an available candidate for task '${task.id}'`,
+        'STRATEGY_INVALID_CHOICE',
+        `Strategy '${strategy.name}' chose ${describeChoice(chosen)}, which is not an available candidate for task '${task.id}'`,
         { taskId: task.id, requiredCapabilities: task.requiredCapabilities, strategy: strategy.name },
       );
     }
@@ -938,12 +945,13 @@ export class TaskDistributor {
     task.assignedAt = now;
     task.assignedBy = strategy.name;
     task.assignedStrategy = strategy;
+    task.declinedBecause = null;
     task.retryAt = null;
     task.openAttempt(attempt, agent.id, now);
     this.hold(task, agent);
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.
-    if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent, task), strategy);
+    if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent.view, task), strategy);
     this.attemptTimeouts.start(task, task.limits.attemptTimeoutMs);
     if (this.listeners.size > 0) this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
     return attempt;
@@ -1143,7 +1151,7 @@ export class TaskDistributor {
     // A task adopted from a journal knows its strategy by name only.
     const strategy = task.assignedStrategy ?? (task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy));
     if (strategy === undefined || (outcome === 'completed' ? strategy.strategy.onCompleted === undefined : strategy.strategy.onFailed === undefined)) return now;
-    const result = { agent, task, latencyMs, ...(error === null ? {} : { error }) };
+    const result = { agent: agent.view, task, latencyMs, ...(error === null ? {} : { error }) };
     this.notify(() => (outcome === 'completed' ? strategy.strategy.onCompleted?.(result) : strategy.strategy.onFailed?.(result)), strategy);
     return now;
   }
@@ -1266,6 +1274,12 @@ export class TaskDistributor {
 
 function isCurrentAttempt(task: TaskRecord, agentId: string, attempt: number): boolean {
   return task.status === 'assigned' && task.attempts === attempt && task.assignedAgentId === agentId;
+}
+
+/** A strategy's wrong answer, named for the message without trusting its shape. */
+function describeChoice(choice: unknown): string {
+  const id = typeof choice === 'object' && choice !== null ? (choice as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? `'${id}'` : `a ${choice === null ? 'null' : typeof choice}`;
 }
 
 function asError(error: unknown): Error {

@@ -64,6 +64,8 @@ export class TaskRecord implements Task, TimeoutSlot {
   assignedBy: string | null = null;
   /** The strategy object behind assignedBy, so ending an attempt needs no lookup by name (null when adopted from a journal). */
   assignedStrategy: RegisteredStrategy | null = null;
+  /** The last reason a strategy gave for declining it (see decline()), for the queue-timeout message. */
+  declinedBecause: string | null = null;
   /** The task's timer for a retry back-off, a queue timeout, or an adopted attempt's remaining time. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   // The attempt timeout's links (BatchedTimeouts): no Timeout object per attempt.

@@ -15,6 +15,8 @@ export const DistributionOptionsSchema = z.strictObject({
   customStrategy: StrategyNameSchema.optional(),
   /** Most distinct capability sets indexed at once (least recently used dropped beyond). */
   maxCandidatePools: z.number().int().positive().default(4096),
+  /** Seeds each strategy's `random` (with its name), so a run repeats its choices; random per start when unset. */
+  randomSeed: z.number().int().min(0).max(0xffff_ffff).optional(),
 });
 
 const DurationMsSchema = z.number().int().positive().max(LIMITS.durationMs);

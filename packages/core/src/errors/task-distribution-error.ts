@@ -5,8 +5,10 @@ export type TaskDistributionErrorCode =
   | 'NO_CAPABLE_AGENT'
   /** Capable agents are busy and the queue already holds tasks.queue.maxLength tasks. */
   | 'QUEUE_FULL'
-  /** The strategy's select threw, or returned an agent that was not among the candidates (details.strategy names it). */
-  | 'STRATEGY_FAILED';
+  /** The strategy's select threw (details.strategy names it). */
+  | 'STRATEGY_FAILED'
+  /** The strategy's select returned something that is not one of the available candidates it was given (details.strategy names it). */
+  | 'STRATEGY_INVALID_CHOICE';
 
 export type TaskDistributionDetails = {
   readonly taskId: string;

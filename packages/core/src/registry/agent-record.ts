@@ -2,6 +2,7 @@ import { agentAddress } from '../models/addresses.js';
 import type { AgentStatus } from '../models/agent-status.js';
 import type { AgentOutcomeStats, AgentSnapshot, AgentView } from '../models/agent-view.js';
 import type { JsonValue } from '../models/json-value.js';
+import { AgentReadView } from './agent-read-view.js';
 import { AgentTimes } from './agent-times.js';
 import { CapabilityGroup } from './capability-group.js';
 import type { CandidatePool } from './candidate-pool.js';
@@ -19,16 +20,50 @@ const NO_OUTCOMES: Readonly<AgentOutcomeStats> = Object.freeze({ completed: 0, f
 /**
  * An agent's own outcome counters, updated in place on every answer: a new object per answer was
  * two allocations per task (the object and its boxed average). A class of its own keeps the
- * average a number field V8 can update without boxing.
+ * average a number field V8 can update without boxing. The fields are private, so the object a
+ * strategy reads (`agent.stats`) cannot be written through.
  */
 class OutcomeCounters implements AgentOutcomeStats {
-  completed = 0;
-  failed = 0;
-  latencyEwmaMs: number;
+  #completed = 0;
+  #failed = 0;
+  #latencyEwmaMs: number;
 
   constructor(firstLatencyMs: number) {
-    this.latencyEwmaMs = firstLatencyMs;
+    this.#latencyEwmaMs = firstLatencyMs;
   }
+
+  get completed(): number {
+    return this.#completed;
+  }
+
+  get failed(): number {
+    return this.#failed;
+  }
+
+  get latencyEwmaMs(): number {
+    return this.#latencyEwmaMs;
+  }
+
+  record(succeeded: boolean, latencyMs: number, first: boolean): void {
+    if (!first) this.#latencyEwmaMs += LATENCY_EWMA_WEIGHT * (latencyMs - this.#latencyEwmaMs);
+    if (succeeded) this.#completed++;
+    else this.#failed++;
+  }
+
+  toJSON(): AgentOutcomeStats {
+    return { completed: this.#completed, failed: this.#failed, latencyEwmaMs: this.#latencyEwmaMs };
+  }
+}
+
+/**
+ * A frozen copy of registration metadata, all the way down: strategies read it through agent
+ * views, and the caller's own object stays the caller's.
+ */
+function frozenCopy<Value extends JsonValue>(value: Value): Value {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map((item) => frozenCopy(item))) as Value;
+  // fromEntries defines own properties, so a "__proto__" key stays a key.
+  return Object.freeze(Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as Value;
 }
 
 /** AgentRecord.state: the status is the index of its name, in the two low bits. */
@@ -76,6 +111,8 @@ export class AgentRecord implements AgentView {
   owner: string | undefined = undefined;
   /** `agent.<id>`, made on its first task (see `address`). */
   private addressString: string | undefined = undefined;
+  /** What strategies get instead of the record, made on first use (see `view`). */
+  private readView: AgentReadView | undefined = undefined;
   /**
    * Tasks this orchestrator handed to the agent and has not closed yet: a count, with each task
    * pointing back (TaskRecord.heldBy) instead of a Set of ids churning once per task.
@@ -102,7 +139,8 @@ export class AgentRecord implements AgentView {
     this.group = capabilities instanceof CapabilityGroup ? capabilities : new CapabilityGroup(capabilities, '');
     this.priority = priority;
     this.capacity = capacity ?? Infinity;
-    this.metadata = metadata ?? NO_METADATA;
+    this.metadata = NO_METADATA;
+    this.setMetadata(metadata);
     this.timeSlot = this.group.times.allocate(registeredAt);
   }
 
@@ -180,9 +218,14 @@ export class AgentRecord implements AgentView {
     this.limit = value === Infinity ? -1 : (value | 0) === value ? value | 0 : value;
   }
 
-  /** Sets its metadata; none shares one frozen empty object. */
+  /** Sets its metadata, frozen (strategies read it); none shares one frozen empty object. */
   setMetadata(metadata: Record<string, JsonValue> | undefined): void {
-    this.metadata = metadata ?? NO_METADATA;
+    this.metadata = metadata === undefined ? NO_METADATA : frozenCopy(metadata);
+  }
+
+  /** The read-only face strategies get: one per agent, so a view kept by a plugin stays comparable by identity. */
+  get view(): AgentReadView {
+    return (this.readView ??= new AgentReadView(this));
   }
 
   joinPool(pool: CandidatePool, slot: number): void {
@@ -249,11 +292,9 @@ export class AgentRecord implements AgentView {
   }
 
   recordOutcome(succeeded: boolean, latencyMs: number): void {
-    let outcomes = this.outcomes;
-    if (outcomes === undefined) outcomes = this.outcomes = new OutcomeCounters(latencyMs);
-    else outcomes.latencyEwmaMs += LATENCY_EWMA_WEIGHT * (latencyMs - outcomes.latencyEwmaMs);
-    if (succeeded) outcomes.completed++;
-    else outcomes.failed++;
+    const first = this.outcomes === undefined;
+    const outcomes = (this.outcomes ??= new OutcomeCounters(latencyMs));
+    outcomes.record(succeeded, latencyMs, first);
   }
 
   snapshot(): AgentSnapshot {
@@ -265,7 +306,7 @@ export class AgentRecord implements AgentView {
       load: this.load,
       capacity: Number.isFinite(this.capacity) ? this.capacity : null,
       metadata: { ...this.metadata },
-      stats: { ...this.stats } satisfies AgentOutcomeStats,
+      stats: { completed: this.stats.completed, failed: this.stats.failed, latencyEwmaMs: this.stats.latencyEwmaMs } satisfies AgentOutcomeStats,
       registeredAt: new Date(this.registeredAt).toISOString(),
       lastSeenAt: new Date(this.lastSeenAt).toISOString(),
       stuckTasks: this.stuckTasks,

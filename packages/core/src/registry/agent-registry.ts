@@ -8,6 +8,15 @@ import { CapabilityGroup } from './capability-group.js';
 import { capabilitySignature } from './capability-signature.js';
 import type { RegistryOptions } from './registry-options.js';
 
+/** An attribute of an agent that strategies may have derived something from. */
+export type AgentAttribute = 'priority' | 'capacity' | 'capabilities' | 'metadata';
+
+/** What happened to an agent, for whoever watches the registry (strategies, through their services). */
+export type AgentChange =
+  | { readonly type: 'joined'; readonly agent: AgentRecord }
+  | { readonly type: 'left'; readonly agent: AgentRecord }
+  | { readonly type: 'changed'; readonly agent: AgentRecord; readonly changes: readonly AgentAttribute[] };
+
 /** Why capable agents could not take a task, for TaskDistributionError. */
 export interface CandidateShortfall {
   /** Required capabilities that no registered agent has. */
@@ -41,6 +50,8 @@ export class AgentRegistry {
   private readonly times = new AgentTimes();
   private nextSequence = 1;
   private tick = 0;
+  /** Told of every join, leave and attribute change; empty in most processes, so nothing is built then. */
+  private readonly watchers = new Set<(change: AgentChange) => void>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -62,6 +73,12 @@ export class AgentRegistry {
     return this.agents.values();
   }
 
+  /** Hears of every agent that joins, leaves or changes an attribute; returns the way to stop. The watcher must not throw. */
+  watch(watcher: (change: AgentChange) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   /** Adds an agent, or updates one with the same id while keeping its load and in-flight tasks. */
   register(registration: ParsedAgentRegistration, now: number): { agent: AgentRecord; created: boolean } {
     const existing = this.agents.get(registration.agentId);
@@ -79,6 +96,7 @@ export class AgentRegistry {
       this.agents.set(agent.id, agent);
       group.add(agent);
       this.joinPools(agent);
+      if (this.watchers.size > 0) this.announce({ type: 'joined', agent });
       return { agent, created: true };
     }
     const capabilitiesChanged =
@@ -91,6 +109,10 @@ export class AgentRegistry {
       existing.group = group;
       group.add(existing);
     }
+    const changes: AgentAttribute[] = capabilitiesChanged ? ['capabilities'] : [];
+    if (existing.priority !== registration.priority) changes.push('priority');
+    if (existing.capacity !== (registration.capacity ?? Infinity)) changes.push('capacity');
+    if (JSON.stringify(existing.metadata) !== JSON.stringify(registration.metadata ?? {})) changes.push('metadata');
     existing.priority = registration.priority;
     existing.capacity = registration.capacity ?? Infinity;
     existing.setMetadata(registration.metadata);
@@ -98,6 +120,9 @@ export class AgentRegistry {
     existing.lastSeenAt = now;
     if (capabilitiesChanged) this.joinPools(existing);
     else this.refreshPools(existing);
+    // Joining pools anew moved their versions already; otherwise they move here.
+    if (changes.length > 0 && !capabilitiesChanged) existing.forEachPool(touchPool);
+    if (changes.length > 0 && this.watchers.size > 0) this.announce({ type: 'changed', agent: existing, changes });
     return { agent: existing, created: false };
   }
 
@@ -107,6 +132,7 @@ export class AgentRegistry {
     this.leaveGroup(agent);
     this.agents.delete(agentId);
     agent.detachTimes();
+    if (this.watchers.size > 0) this.announce({ type: 'left', agent });
     return agent;
   }
 
@@ -120,6 +146,8 @@ export class AgentRegistry {
     if (agent.capacity === capacity) return;
     agent.capacity = capacity;
     this.refreshPools(agent);
+    agent.forEachPool(touchPool);
+    if (this.watchers.size > 0) this.announce({ type: 'changed', agent, changes: ['capacity'] });
   }
 
   setLoad(agent: AgentRecord, load: number): void {
@@ -182,6 +210,10 @@ export class AgentRegistry {
     for (const group of smallest ?? []) {
       if (requiredCapabilities.every((capability) => group.capabilities.has(capability))) yield* group.agents();
     }
+  }
+
+  private announce(change: AgentChange): void {
+    for (const watcher of this.watchers) watcher(change);
   }
 
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
@@ -271,6 +303,10 @@ const groupKey = (capabilities: readonly string[]): string => capabilities.join(
 
 const removeFromPool = (pool: CandidatePool, slot: number): void => {
   pool.removeMember(slot);
+};
+
+const touchPool = (pool: CandidatePool): void => {
+  pool.touchMembers();
 };
 
 const refreshInPool = (pool: CandidatePool, slot: number, agent: AgentRecord): void => {

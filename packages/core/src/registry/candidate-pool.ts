@@ -1,8 +1,10 @@
 import type { AgentView } from '../models/agent-view.js';
 import type { CandidateView } from '../strategies/candidate-view.js';
-import { AgentRecord } from './agent-record.js';
+import { recordOfView } from './agent-read-view.js';
+import type { AgentRecord } from './agent-record.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, NO_SLOT, PoolSlots } from './pool-slots.js';
+import { PriorityWeights } from './priority-weights.js';
 import { RotationRing } from './rotation-ring.js';
 
 /**
@@ -20,6 +22,7 @@ export class CandidatePool implements CandidateView {
   private byLoadRatio: IndexedHeap | undefined;
   private byPriority: IndexedHeap | undefined;
   private rotation: RotationRing | undefined;
+  private weights: PriorityWeights | undefined;
   /**
    * Whether the slots' load and priority keys follow every change. Only the load-ratio and
    * priority heaps read them, so until one of those is built a change skips them (and the
@@ -28,6 +31,7 @@ export class CandidatePool implements CandidateView {
   private keysCurrent = false;
   /** Registry clock tick of the last use, for evicting pools nobody asks for. */
   lastUsed = 0;
+  /** Moves when a member joins or leaves, or changes an attribute (priority, capacity, capabilities, metadata). */
   membersVersion = 0;
 
   constructor(
@@ -47,8 +51,8 @@ export class CandidatePool implements CandidateView {
 
   *[Symbol.iterator](): Iterator<AgentView> {
     // A copy, so a strategy that iterates while the pool changes sees a consistent set.
-    const agents: AgentRecord[] = [];
-    for (let index = 0; index < this.availableCount; index++) agents.push(this.slots.agent(this.available[index] as number));
+    const agents: AgentView[] = [];
+    for (let index = 0; index < this.availableCount; index++) agents.push(this.slots.agent(this.available[index] as number).view);
     yield* agents;
   }
 
@@ -58,12 +62,12 @@ export class CandidatePool implements CandidateView {
 
   get(agentId: string): AgentView | undefined {
     const agent = this.lookup(agentId);
-    return agent !== undefined && this.isAvailable(agent) ? agent : undefined;
+    return agent !== undefined && this.isAvailable(agent) ? agent.view : undefined;
   }
 
   *members(): Iterable<AgentView> {
-    const agents: AgentRecord[] = [];
-    this.slots.forEachAgent((agent) => agents.push(agent));
+    const agents: AgentView[] = [];
+    this.slots.forEachAgent((agent) => agents.push(agent.view));
     yield* agents;
   }
 
@@ -74,15 +78,31 @@ export class CandidatePool implements CandidateView {
 
   /**
    * The registry's record behind a strategy's choice when it is one of this pool's available
-   * agents. Checked by identity (no lookup by id): a strategy must return a candidate it was
-   * given, and a look-alike copy is refused.
+   * agents. Checked by identity (no lookup by id): a strategy must return a candidate view it
+   * was given, and a look-alike copy is refused.
    */
-  availableRecord(choice: AgentView): AgentRecord | undefined {
-    return choice instanceof AgentRecord && this.isAvailable(choice) ? choice : undefined;
+  availableRecord(choice: unknown): AgentRecord | undefined {
+    const agent = recordOfView(choice);
+    return agent !== undefined && this.isAvailable(agent) ? agent : undefined;
   }
 
   at(index: number): AgentView | undefined {
-    return index >= 0 && index < this.availableCount ? this.slots.agent(this.available[index] as number) : undefined;
+    return index >= 0 && index < this.availableCount ? this.slots.agent(this.available[index] as number).view : undefined;
+  }
+
+  get totalWeight(): number {
+    this.weights ??= this.buildWeights();
+    return this.weights.total;
+  }
+
+  sampleByWeight(draw: number): AgentView | undefined {
+    if (this.availableCount === 0) return undefined;
+    this.weights ??= this.buildWeights();
+    const point = Math.min(Math.max(draw, 0), 1) * this.weights.total;
+    const slot = this.weights.find(point);
+    if (slot >= 0) return this.slots.agent(slot).view;
+    // No candidate has a positive priority: every one is as likely.
+    return this.at(Math.min(Math.floor(Math.max(draw, 0) * this.availableCount), this.availableCount - 1));
   }
 
   first(): AgentView | undefined {
@@ -138,6 +158,12 @@ export class CandidatePool implements CandidateView {
     }
     this.byLoadRatio?.update(slot);
     this.byPriority?.update(slot);
+    this.weights?.set(slot, PriorityWeights.weightOf(agent.priority));
+  }
+
+  /** A member changed an attribute strategies may have derived something from. */
+  touchMembers(): void {
+    this.membersVersion++;
   }
 
   /** Drops every index (the pool is being evicted). */
@@ -147,6 +173,7 @@ export class CandidatePool implements CandidateView {
     this.byLoadRatio = undefined;
     this.byPriority = undefined;
     this.rotation = undefined;
+    this.weights = undefined;
   }
 
   private isAvailable(agent: AgentRecord): boolean {
@@ -154,8 +181,17 @@ export class CandidatePool implements CandidateView {
     return slot !== NO_SLOT && this.slots.availableIndex(slot) >= 0;
   }
 
-  private agentIn(slot: number): AgentRecord | undefined {
-    return slot === NO_SLOT ? undefined : this.slots.agent(slot);
+  private agentIn(slot: number): AgentView | undefined {
+    return slot === NO_SLOT ? undefined : this.slots.agent(slot).view;
+  }
+
+  private buildWeights(): PriorityWeights {
+    const weights = new PriorityWeights(this.slots.size);
+    for (let index = 0; index < this.availableCount; index++) {
+      const slot = this.available[index] as number;
+      weights.set(slot, PriorityWeights.weightOf(this.slots.agent(slot).priority));
+    }
+    return weights;
   }
 
   private buildHeap(heap: number): IndexedHeap {
@@ -182,6 +218,7 @@ export class CandidatePool implements CandidateView {
     this.byLoadRatio?.push(slot);
     this.byPriority?.push(slot);
     this.rotation?.add(slot);
+    this.weights?.set(slot, PriorityWeights.weightOf(this.slots.agent(slot).priority));
   }
 
   private makeUnavailable(slot: number): void {
@@ -198,5 +235,6 @@ export class CandidatePool implements CandidateView {
     this.byLoadRatio?.remove(slot);
     this.byPriority?.remove(slot);
     this.rotation?.remove(slot);
+    this.weights?.set(slot, 0);
   }
 }

@@ -1,5 +1,6 @@
 import type { AgentRecord } from './agent-record.js';
 import { AgentTimes } from './agent-times.js';
+import { ReadonlyCapabilities } from './readonly-capabilities.js';
 
 /**
  * The agents that registered one capability list, sharing one Set of it. The agents are linked
@@ -10,6 +11,8 @@ export class CapabilityGroup {
   private first: AgentRecord | undefined = undefined;
   private last: AgentRecord | undefined = undefined;
   private count = 0;
+  /** The list as agent views hand it to plugins (see ReadonlyCapabilities). */
+  readonly readonlyCapabilities: ReadonlyCapabilities;
 
   constructor(
     readonly capabilities: ReadonlySet<string>,
@@ -17,7 +20,9 @@ export class CapabilityGroup {
     readonly key: string,
     /** Where its agents' times are kept: the registry's store, shared by all its groups. */
     readonly times: AgentTimes = new AgentTimes(1),
-  ) {}
+  ) {
+    this.readonlyCapabilities = new ReadonlyCapabilities(capabilities);
+  }
 
   get size(): number {
     return this.count;

@@ -15,8 +15,9 @@ export interface CandidateView extends Iterable<AgentView> {
   /** The candidate with this id, if it is one now. */
   get(agentId: string): AgentView | undefined;
   /**
-   * Changes whenever an agent with these capabilities registers or leaves (not when one merely
-   * fills up, frees up or goes offline): rebuild anything derived from members() when it does.
+   * Changes whenever an agent with these capabilities registers, leaves, or changes its priority,
+   * capacity, capabilities or metadata (not when one merely fills up, frees up or goes offline):
+   * rebuild anything derived from members() when it does.
    */
   readonly membersVersion: number;
   /** Every agent that has these capabilities, available or not. O(n): use on membersVersion changes. */
@@ -31,4 +32,12 @@ export interface CandidateView extends Iterable<AgentView> {
   maxByPriority(): AgentView | undefined;
   /** The next candidate in this capability set's rotation; the rotation advances. */
   nextInRotation(): AgentView | undefined;
+  /** The sum of the candidates' weights: an agent's weight is its priority when positive, else 0. O(1) once built. */
+  readonly totalWeight: number;
+  /**
+   * A candidate drawn with probability weight / totalWeight, where `draw` is uniform in [0, 1)
+   * (pass `random()` from the strategy's services). O(log n): the registry keeps the weights in a
+   * Fenwick tree per capability set. When no candidate has a positive priority, each is equally likely.
+   */
+  sampleByWeight(draw: number): AgentView | undefined;
 }

@@ -1,36 +1,31 @@
 import type { z } from 'zod';
-import type { DistributionStrategy } from './distribution-strategy.js';
+import type { AgentView } from '../models/agent-view.js';
+import type { DistributionStrategy, StrategyChoice } from './distribution-strategy.js';
 import { STRATEGY_API_VERSION } from './strategy-api-version.js';
-
-/** What a strategy may use besides its options: time and randomness, both replaceable in tests. */
-export interface StrategyServices {
-  /** Epoch milliseconds. Plain functions, so a strategy may destructure them. */
-  readonly now: () => number;
-  /** Uniform in [0, 1). */
-  readonly random: () => number;
-}
+import type { StrategyServices } from './strategy-services.js';
 
 /** A strategy as a package exports it: a name, an options schema and a factory. */
-export interface StrategyDefinition<Options = unknown> {
+export interface StrategyDefinition<Options = unknown, Choice extends StrategyChoice = StrategyChoice> {
   readonly kind: 'switchyard.strategy';
   readonly apiVersion: number;
   readonly name: string;
   readonly description: string;
   readonly optionsSchema: z.ZodType<Options>;
-  create(options: Options, services: StrategyServices): DistributionStrategy;
+  create(options: Options, services: StrategyServices): DistributionStrategy<Choice>;
 }
 
-export interface StrategyDefinitionInput<Schema extends z.ZodType> {
+/** `Choice` is what the strategy's select returns, as written: a test of the plugin sees that type. */
+export interface StrategyDefinitionInput<Schema extends z.ZodType, Choice extends StrategyChoice> {
   readonly name: string;
   readonly description?: string;
   readonly optionsSchema: Schema;
-  create(options: z.output<Schema>, services: StrategyServices): DistributionStrategy;
+  create(options: z.output<Schema>, services: StrategyServices): DistributionStrategy<Choice>;
 }
 
 /** The one way to make a strategy, built-in or plugin: `export default defineStrategy({...})`. */
-export function defineStrategy<Schema extends z.ZodType>(
-  input: StrategyDefinitionInput<Schema>,
-): StrategyDefinition<z.output<Schema>> {
+export function defineStrategy<Schema extends z.ZodType, Choice extends StrategyChoice = AgentView | undefined>(
+  input: StrategyDefinitionInput<Schema, Choice>,
+): StrategyDefinition<z.output<Schema>, Choice> {
   return {
     kind: 'switchyard.strategy',
     apiVersion: STRATEGY_API_VERSION,

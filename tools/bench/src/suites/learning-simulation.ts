@@ -1,4 +1,6 @@
-import type { AgentView, DistributionStrategy, StrategyServices, Task } from '@switchyard/core';
+import type { AgentView, DistributionStrategy, StrategyChoice, Task } from '@switchyard/core';
+import { isDecline } from '@switchyard/core';
+import type { StrategyHost } from '@switchyard/core/internal';
 import type { AgentRecord } from '@switchyard/core/internal';
 import { AgentRegistry, TaskRecord } from '@switchyard/core/internal';
 import { seededRandom } from '../seeded-random.js';
@@ -70,7 +72,7 @@ function oracleStrategy(fleet: LearningFleet, agentIndex: ReadonlyMap<string, nu
  * the run takes milliseconds of CPU per simulated minute and is the same on every machine.
  * Halfway through, the fleet's best summariser degrades.
  */
-export function runLearningSimulation(settings: LearningSettings, strategyFor: ((services: StrategyServices) => DistributionStrategy) | 'oracle'): LearningOutcome {
+export function runLearningSimulation(settings: LearningSettings, strategyFor: ((host: StrategyHost) => DistributionStrategy<StrategyChoice>) | 'oracle'): LearningOutcome {
   const clock = { now: 0 };
   const fleet = new LearningFleet(settings.agents, settings.seed);
   const registry = new AgentRegistry({ maxCandidatePools: 16 });
@@ -112,7 +114,7 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
     let bestRate = 0;
     for (const candidate of pool) bestRate = Math.max(bestRate, fleet.expectedRate(agentIndex.get(candidate.id) ?? 0, kind, large, candidate.load));
     const chosen = strategy.select(pool, task);
-    const agent = chosen === undefined ? undefined : pool.availableRecord(chosen);
+    const agent = chosen === undefined || isDecline(chosen) ? undefined : pool.availableRecord(chosen);
     if (agent === undefined) throw new Error(`the strategy declined task ${task.id} with ${String(pool.size)} free agents`);
     const index = agentIndex.get(agent.id) ?? 0;
     const regret = bestRate > 0 ? (bestRate - fleet.expectedRate(index, kind, large, agent.load)) / bestRate : 0;

@@ -1,5 +1,5 @@
-import type { DistributionStrategy, StrategyServices } from '@switchyard/core';
-import type { AgentRecord } from '@switchyard/core/internal';
+import type { DistributionStrategy, StrategyChoice } from '@switchyard/core';
+import type { AgentRecord, StrategyHost } from '@switchyard/core/internal';
 import { AgentRegistry, StrategyRegistry, TaskRecord } from '@switchyard/core/internal';
 import { latencyAwareStrategy } from '@switchyard/strategy-latency-aware';
 import { learnedStrategy } from '@switchyard/strategy-learned';
@@ -21,8 +21,8 @@ export const LEARNED_BENCH_OPTIONS = { key: 'data', keyPath: 'kind', featurePath
 const DECISION_FLEET = 10_000;
 const IN_FLIGHT = 64;
 
-function strategyRegistry(services: StrategyServices): StrategyRegistry {
-  const registry = new StrategyRegistry(services);
+function strategyRegistry(host: StrategyHost): StrategyRegistry {
+  const registry = new StrategyRegistry(host);
   registry.register(powerOfTwoChoicesStrategy);
   registry.register(latencyAwareStrategy);
   registry.register(learnedStrategy, LEARNED_BENCH_OPTIONS);
@@ -82,7 +82,7 @@ export function runLearningSuite(settings: BenchSettings): BenchResult[] {
   const outcomes = new Map<string, LearningOutcome>();
   outcomes.set('oracle', runLearningSimulation(simulation, 'oracle'));
   for (const name of LEARNING_STRATEGIES) {
-    outcomes.set(name, runLearningSimulation(simulation, (services): DistributionStrategy => strategyRegistry(services).resolve(name).strategy));
+    outcomes.set(name, runLearningSimulation(simulation, (host): DistributionStrategy<StrategyChoice> => strategyRegistry(host).resolve(name).strategy));
   }
   const oracle = outcomes.get('oracle')?.goodput ?? Number.NaN;
   const results: BenchResult[] = [];

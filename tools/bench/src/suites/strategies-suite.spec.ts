@@ -17,6 +17,15 @@ describe('strategies benchmark', () => {
     expect(new Set(choices).size).toBeGreaterThan(250);
   });
 
+  it('draws weighted_sample picks in proportion to priority, as the naive cumulative scan does', () => {
+    const decide = indexedDecider(buildFleet(1_000, true), 'weighted_sample');
+    const choices = Array.from({ length: 20_000 }, () => decide());
+    // Agents 0, 100, …, 900 carry 10,000 of the 10,990 weight while they have room; loads shift it a little.
+    const heavy = choices.filter((id) => id !== undefined && Number(id.slice('agent-'.length)) % 100 === 0).length;
+    expect(heavy / choices.length).toBeGreaterThan(0.6);
+    expect(new Set(choices).size).toBeGreaterThan(50);
+  });
+
   it('reports decisions/s per strategy and fleet size, with the naive baseline and their ratio', () => {
     const results = runStrategiesSuite({ quick: true, log: () => undefined });
     expect(results.map((result) => `${String(result.params.strategy)}@${String(result.params.agents)}`)).toEqual([
@@ -28,6 +37,8 @@ describe('strategies benchmark', () => {
       'load_balanced@1000',
       'priority_based@100',
       'priority_based@1000',
+      'weighted_sample@1000',
+      'weighted_sample@100000',
     ]);
     for (const result of results) {
       expect(result).toMatchObject({ name: 'strategy-decisions', unit: 'decisions/s' });

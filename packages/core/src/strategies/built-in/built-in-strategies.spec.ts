@@ -186,7 +186,7 @@ describe('custom and plugin strategies', () => {
     const core = await createTestCore({}, { strategies: [{ definition: declining }, { definition: rogue }] });
     register(core, { agentId: 'one', capabilities: ['work'] });
     await expect(distribute(core, 'rogue')).rejects.toBeInstanceOf(TaskDistributionError);
-    await expect(distribute(core, 'rogue')).rejects.toMatchObject({ code: 'STRATEGY_FAILED', details: { strategy: 'rogue' } });
+    await expect(distribute(core, 'rogue')).rejects.toMatchObject({ code: 'STRATEGY_INVALID_CHOICE', details: { strategy: 'rogue' } });
     expect(core.distributor.listTasks()).toEqual([]);
     await expect(distribute(core, 'declining')).rejects.toThrow(/was queued/);
     expect(core.distributor.getAgent('one').load).toBe(0);
