@@ -34,7 +34,13 @@ const LATENCY_WEIGHT = 2;
 const LATENCY_SUM = 3;
 const LATENCY_SQUARES = 4;
 const UPDATED_AT = 5;
-const STRIDE = 6;
+/** Eight doubles, one 64-byte cache line: a scored arm costs one memory read. */
+const STRIDE = 8;
+/** Index entries, interleaved so one probe reads one cache line: task type id, agent slot, arm, unused. */
+const ENTRY_TYPE = 0;
+const ENTRY_SLOT = 1;
+const ENTRY_ARM = 2;
+const ENTRY = 4;
 const INITIAL_ARMS = 64;
 
 function hashKey(typeId: number, slot: number): number {
@@ -78,10 +84,9 @@ export class ArmTable {
   private newest = NONE;
   private count = 0;
 
-  /** (type id, slot) → arm, linear probing, at most half full. */
-  private indexType = new Int32Array(INITIAL_ARMS * 2).fill(NONE);
-  private indexSlot = new Int32Array(INITIAL_ARMS * 2);
-  private indexArm = new Int32Array(INITIAL_ARMS * 2);
+  /** (type id, slot) → arm, linear probing, at most half full; `indexMask` is its entry count - 1. */
+  private index = emptyIndex(INITIAL_ARMS * 2);
+  private indexMask = INITIAL_ARMS * 2 - 1;
 
   constructor(private readonly limits: ArmTableLimits) {
     this.discount = 1 - 1 / limits.window;
@@ -108,11 +113,13 @@ export class ArmTable {
   /** The arm of this agent slot for this task type, or NONE. */
   find(taskType: TaskTypeArms, slot: number): number {
     const typeId = taskType.id;
-    const mask = this.indexType.length - 1;
+    const index = this.index;
+    const mask = this.indexMask;
     for (let at = hashKey(typeId, slot) & mask; ; at = (at + 1) & mask) {
-      const held = this.indexType[at];
-      if (held === NONE || held === undefined) return NONE;
-      if (held === typeId && this.indexSlot[at] === slot) return this.indexArm[at] ?? NONE;
+      const entry = at * ENTRY;
+      const held = index[entry + ENTRY_TYPE] ?? NONE;
+      if (held === NONE) return NONE;
+      if (held === typeId && index[entry + ENTRY_SLOT] === slot) return index[entry + ENTRY_ARM] ?? NONE;
     }
   }
 
@@ -226,7 +233,7 @@ export class ArmTable {
     this.slotArms[slot] = (this.slotArms[slot] ?? 0) + 1;
     taskType.armCount++;
     this.count++;
-    if (this.count * 2 > this.indexType.length) this.growIndex();
+    if (this.count * 2 > this.indexMask + 1) this.growIndex();
     this.insertIndex(taskType.id, slot, arm);
     return arm;
   }
@@ -313,48 +320,51 @@ export class ArmTable {
   }
 
   private insertIndex(typeId: number, slot: number, arm: number): void {
-    const mask = this.indexType.length - 1;
+    const index = this.index;
+    const mask = this.indexMask;
     let at = hashKey(typeId, slot) & mask;
-    while (this.indexType[at] !== NONE) at = (at + 1) & mask;
-    this.indexType[at] = typeId;
-    this.indexSlot[at] = slot;
-    this.indexArm[at] = arm;
+    while (index[at * ENTRY + ENTRY_TYPE] !== NONE) at = (at + 1) & mask;
+    index[at * ENTRY + ENTRY_TYPE] = typeId;
+    index[at * ENTRY + ENTRY_SLOT] = slot;
+    index[at * ENTRY + ENTRY_ARM] = arm;
   }
 
   /** Linear-probing delete by backward shift: no tombstones, so lookups never slow down. */
   private removeIndex(typeId: number, slot: number): void {
-    const types = this.indexType;
-    const mask = types.length - 1;
+    const index = this.index;
+    const mask = this.indexMask;
     let hole = hashKey(typeId, slot) & mask;
-    while (types[hole] !== typeId || this.indexSlot[hole] !== slot) {
-      if (types[hole] === NONE) return;
+    while (index[hole * ENTRY + ENTRY_TYPE] !== typeId || index[hole * ENTRY + ENTRY_SLOT] !== slot) {
+      if (index[hole * ENTRY + ENTRY_TYPE] === NONE) return;
       hole = (hole + 1) & mask;
     }
-    for (let next = (hole + 1) & mask; types[next] !== NONE; next = (next + 1) & mask) {
-      const home = hashKey(types[next] ?? NONE, this.indexSlot[next] ?? NONE) & mask;
+    for (let next = (hole + 1) & mask; index[next * ENTRY + ENTRY_TYPE] !== NONE; next = (next + 1) & mask) {
+      const home = hashKey(index[next * ENTRY + ENTRY_TYPE] ?? NONE, index[next * ENTRY + ENTRY_SLOT] ?? NONE) & mask;
       // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
       const movable = hole <= next ? home <= hole || home > next : home <= hole && home > next;
       if (!movable) continue;
-      types[hole] = types[next] ?? NONE;
-      this.indexSlot[hole] = this.indexSlot[next] ?? NONE;
-      this.indexArm[hole] = this.indexArm[next] ?? NONE;
+      index.copyWithin(hole * ENTRY, next * ENTRY, next * ENTRY + ENTRY);
       hole = next;
     }
-    types[hole] = NONE;
+    index[hole * ENTRY + ENTRY_TYPE] = NONE;
   }
 
   private growIndex(): void {
-    const types = this.indexType;
-    const slots = this.indexSlot;
-    const arms = this.indexArm;
-    this.indexType = new Int32Array(types.length * 2).fill(NONE);
-    this.indexSlot = new Int32Array(types.length * 2);
-    this.indexArm = new Int32Array(types.length * 2);
-    for (let at = 0; at < types.length; at++) {
-      const typeId = types[at] ?? NONE;
-      if (typeId !== NONE) this.insertIndex(typeId, slots[at] ?? NONE, arms[at] ?? NONE);
+    const old = this.index;
+    const entries = (this.indexMask + 1) * 2;
+    this.index = emptyIndex(entries);
+    this.indexMask = entries - 1;
+    for (let entry = 0; entry < old.length; entry += ENTRY) {
+      const typeId = old[entry + ENTRY_TYPE] ?? NONE;
+      if (typeId !== NONE) this.insertIndex(typeId, old[entry + ENTRY_SLOT] ?? NONE, old[entry + ENTRY_ARM] ?? NONE);
     }
   }
+}
+
+function emptyIndex(entries: number): Int32Array<ArrayBuffer> {
+  const index = new Int32Array(entries * ENTRY);
+  for (let entry = 0; entry < index.length; entry += ENTRY) index[entry + ENTRY_TYPE] = NONE;
+  return index;
 }
 
 function grownInt32(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
