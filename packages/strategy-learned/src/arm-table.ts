@@ -1,3 +1,5 @@
+import type { AgentView } from '@switchyard/core';
+
 /** The agents and the best arms of one task type (a key and a size bucket), and the type's typical latency. */
 export class TaskTypeArms {
   /** Arms this type holds now; the type is dropped when the last one is evicted. */
@@ -42,6 +44,7 @@ const ENTRY_SLOT = 1;
 const ENTRY_ARM = 2;
 const ENTRY = 4;
 const INITIAL_ARMS = 64;
+const INITIAL_HINTS = 1024;
 
 function hashKey(typeId: number, slot: number): number {
   const mixed = Math.imul(typeId, 0x9e3779b1) ^ Math.imul(slot, 0x85ebca77);
@@ -71,6 +74,12 @@ export class ArmTable {
   private readonly slotIds: string[] = [];
   private slotArms = new Int32Array(INITIAL_ARMS);
   private readonly freeSlots: number[] = [];
+  /**
+   * Slot hints by the agent's registration sequence (masked): a hint is used only if the slot
+   * still holds this very id, so a stale or colliding hint costs a map lookup, never a wrong slot.
+   * It spares most lookups the hashing of the id string, which is a read from another part of memory.
+   */
+  private slotHints = new Int32Array(INITIAL_HINTS).fill(NONE);
 
   /** Arm handles: numbers, owner, least-recently-updated list (oldest first), handles free for reuse. */
   private stats = new Float64Array(INITIAL_ARMS * STRIDE);
@@ -106,8 +115,14 @@ export class ArmTable {
   }
 
   /** The agent's slot, or NONE if no arm of it is held. */
-  slotOf(agentId: string): number {
-    return this.slots.get(agentId) ?? NONE;
+  slotOf(agent: Pick<AgentView, 'id' | 'sequence'>): number {
+    const hintAt = agent.sequence & (this.slotHints.length - 1);
+    const hint = this.slotHints[hintAt] ?? NONE;
+    if (hint !== NONE && this.slotIds[hint] === agent.id) return hint;
+    const slot = this.slots.get(agent.id);
+    if (slot === undefined) return NONE;
+    this.slotHints[hintAt] = slot;
+    return slot;
   }
 
   /** The arm of this agent slot for this task type, or NONE. */
@@ -216,6 +231,7 @@ export class ArmTable {
     this.slotIds[slot] = agentId;
     this.slotArms[slot] = 0;
     this.slots.set(agentId, slot);
+    if (this.slotIds.length * 2 > this.slotHints.length) this.slotHints = new Int32Array(this.slotHints.length * 2).fill(NONE);
     return slot;
   }
 

@@ -63,7 +63,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     for (let draw = 0; draw < draws; draw++) {
       const agent = candidates.at(everyone ? draw : Math.floor(this.services.random() * size));
       if (agent === undefined) continue;
-      const slot = table.slotOf(agent.id);
+      const slot = table.slotOf(agent);
       // An agent without a slot has no arm at all, so it is in no elite.
       if (slot !== NONE && this.isElite(elite, slot)) continue;
       const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
