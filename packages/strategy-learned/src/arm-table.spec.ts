@@ -26,7 +26,7 @@ describe('arm table', () => {
     for (let step = 0; step < 30_000; step++) {
       const key = `type-${String(Math.floor(random() * 13))}`;
       const agentId = `agent-${String(Math.floor(random() * 60))}`;
-      table.observe(key, 0, agentId, true, 10, step);
+      table.observe(key, 0, { id: agentId, sequence: random() * 1e6 }, true, 10, step);
       const record = `${key}/${agentId}`;
       const seen = expected.get(record) ?? 0;
       expected.delete(record);
@@ -52,8 +52,8 @@ describe('arm table', () => {
 
   it('finds an agent by its id whatever registration sequence it comes with, and only by its id', () => {
     const table = new ArmTable({ window: 10, halfLifeMs: 1_000, maxArms: 100, elite: 3 });
-    table.observe('summarise', 0, 'a', true, 10, 0);
-    table.observe('summarise', 0, 'b', false, 10, 0);
+    table.observe('summarise', 0, { id: 'a', sequence: 1 }, true, 10, 0);
+    table.observe('summarise', 0, { id: 'b', sequence: 2 }, false, 10, 0);
     const a = armOf(table, 'summarise', 'a', 1);
     const b = armOf(table, 'summarise', 'b', 2);
     expect(table.successes(a)).toBe(1);

@@ -172,10 +172,10 @@ export class ArmTable {
     return idle <= 0 ? 1 : Math.exp(-idle * this.decayPerMs);
   }
 
-  observe(key: string, bucket: number, agentId: string, succeeded: boolean, latencyMs: number, now: number): void {
+  observe(key: string, bucket: number, agent: Pick<AgentView, 'id' | 'sequence'>, succeeded: boolean, latencyMs: number, now: number): void {
     const taskType = this.taskTypeFor(key, bucket);
-    let slot = this.slots.get(agentId);
-    if (slot === undefined) slot = this.assignSlot(agentId);
+    let slot = this.slotOf(agent);
+    if (slot === NONE) slot = this.assignSlot(agent.id);
     let arm = this.find(taskType, slot);
     if (arm === NONE) {
       arm = this.createArm(taskType, slot, now);

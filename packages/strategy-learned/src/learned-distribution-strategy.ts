@@ -85,7 +85,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   }
 
   private learn({ agent, task, latencyMs }: StrategyOutcome, succeeded: boolean): void {
-    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent.id, succeeded, Math.max(0, latencyMs), this.services.now());
+    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent, succeeded, Math.max(0, latencyMs), this.services.now());
   }
 
   /** One Thompson draw of successes per millisecond for this agent (its arm for the task type, or NONE) discounted by its load. */
