@@ -1,11 +1,11 @@
 import type { AgentView, CandidateView, DistributionStrategy, StrategyOutcome, StrategyServices, Task } from '@switchyard/core';
-import type { Arm, TaskTypeArms } from './arm-table.js';
-import { ArmTable } from './arm-table.js';
+import type { TaskTypeArms } from './arm-table.js';
+import { ArmTable, NONE } from './arm-table.js';
 import type { LearnedOptions } from './learned-options.js';
 import { PosteriorSampler } from './posterior-sampler.js';
 import { TaskKeyReader } from './task-key-reader.js';
 
-const NO_ARMS: readonly Arm[] = [];
+const NO_ARMS: readonly number[] = [];
 /** A latency draw never goes below this share of its mean, so one lucky draw cannot make a score infinite. */
 const LATENCY_FLOOR = 0.05;
 
@@ -44,14 +44,15 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const size = candidates.size;
     if (size === 0) return undefined;
     const now = this.services.now();
-    const taskType = this.table.taskType(this.keys.key(task), this.keys.bucket(task));
+    const table = this.table;
+    const taskType = table.taskType(this.keys.key(task), this.keys.bucket(task));
     const elite = taskType?.elite ?? NO_ARMS;
     let best: AgentView | undefined;
     let bestScore = -1;
     for (const arm of elite) {
-      const agent = candidates.get(arm.agentId);
+      const agent = candidates.get(table.agentIdOf(arm));
       if (agent === undefined) continue;
-      const score = this.score(taskType, agent, now);
+      const score = this.score(taskType, arm, agent, now);
       if (score > bestScore) {
         bestScore = score;
         best = agent;
@@ -62,8 +63,12 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const draws = everyone ? size : sample;
     for (let draw = 0; draw < draws; draw++) {
       const agent = candidates.at(everyone ? draw : Math.floor(this.services.random() * size));
-      if (agent === undefined || isElite(elite, agent.id)) continue;
-      const score = this.score(taskType, agent, now);
+      if (agent === undefined) continue;
+      const slot = table.slotOf(agent);
+      // An agent without a slot has no arm at all, so it is in no elite.
+      if (slot !== NONE && this.isElite(elite, slot)) continue;
+      const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
+      const score = this.score(taskType, arm, agent, now);
       if (score > bestScore) {
         bestScore = score;
         best = agent;
@@ -81,25 +86,26 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   }
 
   private learn({ agent, task, latencyMs }: StrategyOutcome, succeeded: boolean): void {
-    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent.id, succeeded, Math.max(0, latencyMs), this.services.now());
+    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent, succeeded, Math.max(0, latencyMs), this.services.now());
   }
 
-  /** One Thompson draw of successes per millisecond for this agent on this task type, discounted by its load. */
-  private score(taskType: TaskTypeArms | undefined, agent: AgentView, now: number): number {
-    const arm = taskType?.arms.get(agent.id);
+  /** One Thompson draw of successes per millisecond for this agent (its arm for the task type, or NONE) discounted by its load. */
+  private score(taskType: TaskTypeArms | undefined, arm: number, agent: AgentView, now: number): number {
     // Before anything is known about the task type every agent has the same latency prior; 1 ms stands for it.
     const priorLatency = taskType === undefined || taskType.latencyWeight === 0 ? 1 : Math.max(taskType.latencyMean, Number.MIN_VALUE);
     let successChance: number;
     let latencyMean = priorLatency;
     let latencySpread = 0.5 * priorLatency;
-    if (arm === undefined) {
+    if (arm === NONE) {
       successChance = this.services.random();
     } else {
-      const kept = this.table.decay(arm, now);
-      successChance = this.sampler.beta(1 + arm.successes * kept, 1 + arm.failures * kept);
-      const weight = arm.latencyWeight * kept;
-      const observedMean = arm.latencySum / arm.latencyWeight;
-      const observedVariance = Math.max(0, arm.latencySquares / arm.latencyWeight - observedMean * observedMean);
+      const table = this.table;
+      const kept = table.decay(arm, now);
+      successChance = this.sampler.beta(1 + table.successes(arm) * kept, 1 + table.failures(arm) * kept);
+      const observedWeight = table.latencyWeight(arm);
+      const weight = observedWeight * kept;
+      const observedMean = table.latencySum(arm) / observedWeight;
+      const observedVariance = Math.max(0, table.latencySquares(arm) / observedWeight - observedMean * observedMean);
       // The type's mean acts as one prior observation with a spread of half of it.
       latencyMean = (priorLatency + weight * observedMean) / (1 + weight);
       latencySpread = Math.sqrt((0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight));
@@ -109,9 +115,9 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const utilisation = capacity > 0 && capacity !== Infinity ? agent.load / capacity : 0;
     return (successChance / latency) * (1 - this.options.loadWeight * utilisation);
   }
-}
 
-function isElite(elite: readonly Arm[], agentId: string): boolean {
-  for (const arm of elite) if (arm.agentId === agentId) return true;
-  return false;
+  private isElite(elite: readonly number[], slot: number): boolean {
+    for (const arm of elite) if (this.table.slotOfArm(arm) === slot) return true;
+    return false;
+  }
 }
