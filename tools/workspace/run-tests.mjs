@@ -20,14 +20,17 @@ function run(command, args) {
 
 function startBurners(count) {
   const burners = startCpuBurners(count);
-  process.stderr.write(`SWITCHYARD_TEST_STRESS: ${count} CPU burner(s) running beside the suite (pids ${burners.pids.join(', ')})\n`);
+  process.stderr.write(
+    `SWITCHYARD_TEST_STRESS: ${count} CPU burner(s) running beside the suite (pids ${burners.pids.join(', ')})\n`,
+  );
   return burners.stop;
 }
 
 const provisioned = await run(process.execPath, [join(root, 'tools', 'workspace', 'provision.mjs')]);
 if (provisioned !== 0) process.exit(provisioned);
 
-const stopBurners = process.env.SWITCHYARD_TEST_STRESS === '1' ? startBurners(availableParallelism()) : () => Promise.resolve();
+const stopBurners =
+  process.env.SWITCHYARD_TEST_STRESS === '1' ? startBurners(availableParallelism()) : () => Promise.resolve();
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     void stopBurners().then(() => process.exit(130));
@@ -37,7 +40,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // run the CLI from dist, and without the Nx daemon (CI) even a cache hit restores every output
 // file in place, rewriting dist under the processes loading it.
 const nx = join(root, 'node_modules', '.bin', 'nx');
+// Formatting first: it takes seconds, and a diff that only needs `npm run format` should say so at once.
+const formatted = await run(join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level', 'warn', '.']);
+if (formatted !== 0) {
+  process.stderr.write('npm test: the files above are not formatted; run `npm run format` and commit the result.\n');
+  await stopBurners();
+  process.exit(formatted);
+}
 const built = await run(nx, ['run-many', '-t', 'lint', 'typecheck', 'build', '--output-style=stream']);
-const code = built !== 0 ? built : await run(nx, ['run-many', '-t', 'test', '--exclude-task-dependencies', '--output-style=stream']);
+const code =
+  built !== 0
+    ? built
+    : await run(nx, ['run-many', '-t', 'test', '--exclude-task-dependencies', '--output-style=stream']);
 await stopBurners();
 process.exit(code);
