@@ -7,22 +7,57 @@ const dependencyRules = (extraAllowed) => [
   {
     sourceTag: 'type:core',
     onlyDependOnLibsWithTags: [...extraAllowed],
-    bannedExternalImports: ['nats', 'nats/*', '@nats-io/*', '@modelcontextprotocol/*', 'node:*', 'commander', 'yaml', 'fs', 'net', 'http', 'child_process'],
+    bannedExternalImports: [
+      'nats',
+      'nats/*',
+      '@nats-io/*',
+      '@modelcontextprotocol/*',
+      'node:*',
+      'commander',
+      'yaml',
+      'fs',
+      'net',
+      'http',
+      'child_process',
+    ],
   },
   { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:adapter', ...extraAllowed] },
   { sourceTag: 'type:mcp', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
   { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:core', ...extraAllowed] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:testing'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:transport', 'type:adapter', 'type:mcp', 'type:plugin', ...extraAllowed] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:transport',
+      'type:adapter',
+      'type:mcp',
+      'type:plugin',
+      ...extraAllowed,
+    ],
+  },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
 ];
 
-const boundaries = (extraAllowed) => ['error', { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) }];
+const boundaries = (extraAllowed) => [
+  'error',
+  { allow: [], enforceBuildableLibDependency: false, depConstraints: dependencyRules(extraAllowed) },
+];
 
 export default defineConfig(
   // runtime-globals.d.ts only declares globals for core's Node-free build (its own tsconfig.lib.json).
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-artifacts/**', '**/fixtures/**', '**/generated/**', 'packages/core/runtime-globals.d.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.nx/**',
+      '**/test-artifacts/**',
+      '**/fixtures/**',
+      '**/generated/**',
+      'packages/core/runtime-globals.d.ts',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
@@ -46,7 +81,10 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'fs/*', 'path', 'net', 'http', 'https', 'child_process', 'os', 'crypto'], message: 'core never imports a runtime: put runtime code in a transport or the app' },
+            {
+              group: ['node:*', 'fs', 'fs/*', 'path', 'net', 'http', 'https', 'child_process', 'os', 'crypto'],
+              message: 'core never imports a runtime: put runtime code in a transport or the app',
+            },
             { group: ['nats', 'nats/*', '@nats-io/*'], message: 'core never imports a transport library' },
             { group: ['@modelcontextprotocol/*'], message: 'core never imports the MCP SDK' },
           ],
@@ -59,7 +97,17 @@ export default defineConfig(
     // API only: `@switchyard/core/internal` has no stability promise, a plugin on it breaks unannounced.
     files: ['packages/strategy-*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@switchyard/core/internal', '@switchyard/core/internal/*'], message: 'a strategy plugin imports only from @switchyard/core (docs/plugins.md)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@switchyard/core/internal', '@switchyard/core/internal/*'],
+              message: 'a strategy plugin imports only from @switchyard/core (docs/plugins.md)',
+            },
+          ],
+        },
+      ],
     },
   },
   {

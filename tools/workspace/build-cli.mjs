@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = join(root, 'apps', 'orchestrator');
 
-const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', join(app, 'tsconfig.lib.json')], { cwd: root, stdio: 'inherit' });
+const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', join(app, 'tsconfig.lib.json')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 /** Copies `from` into `to` file by file, writing only the files whose bytes differ. */

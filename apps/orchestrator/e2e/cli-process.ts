@@ -17,7 +17,11 @@ export class CliProcess {
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     // A free port for the MCP endpoint, so several daemons can run side by side in tests.
-    this.child = spawn(process.execPath, [cliPath, ...args], { cwd: appRoot, env: { ...process.env, SWITCHYARD_MCP__HTTP__PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: appRoot,
+      env: { ...process.env, SWITCHYARD_MCP__HTTP__PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.stdout += chunk.toString();
     });
@@ -37,7 +41,11 @@ export class CliProcess {
 
   /** Waits until stdout+stderr match; fails with both streams in the message. */
   async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<void> {
-    await waitUntil(() => pattern.test(this.stdout) || pattern.test(this.stderr), `output matches ${String(pattern)}`, timeoutMs).catch((error: unknown) => {
+    await waitUntil(
+      () => pattern.test(this.stdout) || pattern.test(this.stderr),
+      `output matches ${String(pattern)}`,
+      timeoutMs,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
     });
   }

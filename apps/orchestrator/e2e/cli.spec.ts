@@ -19,9 +19,16 @@ interface Run {
 }
 
 /** Runs the built CLI as a user would; `whileRunning` may interact with the live process. */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}, whileRunning?: (output: () => string, kill: (signal: NodeJS.Signals) => void) => Promise<void>): Promise<Run> {
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  whileRunning?: (output: () => string, kill: (signal: NodeJS.Signals) => void) => Promise<void>,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SWITCHYARD_MCP__HTTP__PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, SWITCHYARD_MCP__HTTP__PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -30,7 +37,10 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}, whileRunning?: (out
     child.on('close', (code, signal) => {
       resolve({ code, signal, stdout, stderr });
     });
-    whileRunning?.(() => stdout, (signal) => child.kill(signal)).catch((error: unknown) => {
+    whileRunning?.(
+      () => stdout,
+      (signal) => child.kill(signal),
+    ).catch((error: unknown) => {
       child.kill('SIGKILL');
       reject(error instanceof Error ? error : new Error(String(error)));
     });
@@ -39,11 +49,19 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}, whileRunning?: (out
 
 describe('switchyard CLI', () => {
   it('start runs the daemon with the demo fleet, routes example traffic, and stops cleanly on SIGTERM', async () => {
-    const run = await runCli(['start', '--config', exampleConfig], { SWITCHYARD_DEMO__REPORT_INTERVAL_MS: '300', SWITCHYARD_LOGGING__LEVEL: 'warn' }, async (output, kill) => {
-      await waitUntil(() => output().includes('Press Ctrl-C to stop.'), 'the daemon is up', 90_000);
-      await waitUntil(() => /tasks completed [1-9]\d*/.test(output()), 'a status line reports completed tasks', 90_000);
-      kill('SIGTERM');
-    });
+    const run = await runCli(
+      ['start', '--config', exampleConfig],
+      { SWITCHYARD_DEMO__REPORT_INTERVAL_MS: '300', SWITCHYARD_LOGGING__LEVEL: 'warn' },
+      async (output, kill) => {
+        await waitUntil(() => output().includes('Press Ctrl-C to stop.'), 'the daemon is up', 90_000);
+        await waitUntil(
+          () => /tasks completed [1-9]\d*/.test(output()),
+          'a status line reports completed tasks',
+          90_000,
+        );
+        kill('SIGTERM');
+      },
+    );
     expect(run.stdout).toContain('transport:         memory');
     expect(run.stdout).toMatch(/writer-1\s+\[write, summarize\]\s+priority 2\s+capacity 8/);
     expect(run.stdout).toContain('SIGTERM: shutting down');
@@ -54,7 +72,10 @@ describe('switchyard CLI', () => {
   it('refuses a bad config listing every problem, and exits 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
     const config = join(dir, 'bad.yaml');
-    await writeFile(config, 'transport:\n  kind: carrier-pigeon\ndistribution:\n  defaultStrategy: 42\ntasks:\n  retainFinished: -1\n');
+    await writeFile(
+      config,
+      'transport:\n  kind: carrier-pigeon\ndistribution:\n  defaultStrategy: 42\ntasks:\n  retainFinished: -1\n',
+    );
     const run = await runCli(['start', '--config', config]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Invalid config:');
@@ -66,8 +87,21 @@ describe('switchyard CLI', () => {
   it('demo runs a batch through every built-in strategy and reports per-agent counts', async () => {
     const run = await runCli(['demo', '--config', exampleConfig, '--tasks', '60', '--json']);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { strategies: { strategy: string; tasks: number; completed: number; failed: number; perAgent: Record<string, number> }[] };
-    expect(report.strategies.map((entry) => entry.strategy)).toEqual(['capability_match', 'round_robin', 'load_balanced', 'priority_based']);
+    const report = JSON.parse(run.stdout) as {
+      strategies: {
+        strategy: string;
+        tasks: number;
+        completed: number;
+        failed: number;
+        perAgent: Record<string, number>;
+      }[];
+    };
+    expect(report.strategies.map((entry) => entry.strategy)).toEqual([
+      'capability_match',
+      'round_robin',
+      'load_balanced',
+      'priority_based',
+    ]);
     for (const entry of report.strategies) {
       expect(entry.completed + entry.failed).toBe(60);
       expect(Object.values(entry.perAgent).reduce((sum, count) => sum + count, 0)).toBe(entry.completed);
@@ -101,7 +135,9 @@ describe('switchyard CLI', () => {
   });
 
   it('config check validates the shipped example and honours env overrides', async () => {
-    const run = await runCli(['config', 'check', '--config', exampleConfig], { SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY: 'round_robin' });
+    const run = await runCli(['config', 'check', '--config', exampleConfig], {
+      SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY: 'round_robin',
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('default strategy: round_robin');
     expect(run.stdout).toMatch(/from env: .*distribution\.defaultStrategy/);

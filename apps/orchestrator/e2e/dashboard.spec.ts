@@ -53,12 +53,21 @@ describe('the live dashboard in a real browser', () => {
     await page.locator('#connection.live').waitFor();
     await page.locator('#agents tbody tr[data-agent-id="coder-2"]').waitFor();
     const rows = await page.locator('#agents tbody tr').all();
-    expect(await Promise.all(rows.map((row) => row.getAttribute('data-agent-id')))).toEqual(['writer-1', 'writer-2', 'summarizer', 'coder-1', 'coder-2']);
+    expect(await Promise.all(rows.map((row) => row.getAttribute('data-agent-id')))).toEqual([
+      'writer-1',
+      'writer-2',
+      'summarizer',
+      'coder-1',
+      'coder-2',
+    ]);
     expect(await page.textContent('#agents tr[data-agent-id="summarizer"] td.load')).toContain('0/4');
     expect(await page.textContent('#agents-online')).toBe('5/5');
     const completedBefore = Number(await page.textContent('#completed-total'));
 
-    const submit = new CliProcess(['submit', '--id', 'seen-in-browser', '--type', 'summarize', '--capabilities', 'summarize', '--url', mcpUrl], { SWITCHYARD_TOKEN: ADMIN });
+    const submit = new CliProcess(
+      ['submit', '--id', 'seen-in-browser', '--type', 'summarize', '--capabilities', 'summarize', '--url', mcpUrl],
+      { SWITCHYARD_TOKEN: ADMIN },
+    );
     expect((await submit.exited).code).toBe(0);
     const row = page.locator('#recent tbody tr[data-task-id="seen-in-browser"]');
     await row.waitFor();

@@ -32,11 +32,14 @@ describe('switchyard start on durability: jetstream', () => {
     server = undefined;
     orchestrator.kill('SIGTERM');
     // The bound is the process's own (shutdownTimeoutMs); the ceiling here only keeps a hung test from running for ever.
-    const exit = await Promise.race([orchestrator.exited, new Promise<'still running'>((resolve) => {
-      setTimeout(() => {
-        resolve('still running');
-      }, 60_000);
-    })]);
+    const exit = await Promise.race([
+      orchestrator.exited,
+      new Promise<'still running'>((resolve) => {
+        setTimeout(() => {
+          resolve('still running');
+        }, 60_000);
+      }),
+    ]);
     expect(exit).not.toBe('still running');
     expect(orchestrator.stdout).toContain('SIGTERM: shutting down');
   }, 120_000);

@@ -16,7 +16,9 @@ const PROVISIONED_VENV = '~/.cache/switchyard/fast-agent-venv';
 /** The code block right after `<!-- fast-agent:NAME -->` in README.md. */
 async function readmeBlock(name: string): Promise<string> {
   const text = await readFile(readme, 'utf8');
-  const match = new RegExp(`<!-- fast-agent:${name.replace(/\./g, '\\.')} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(text);
+  const match = new RegExp(`<!-- fast-agent:${name.replace(/\./g, '\\.')} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(
+    text,
+  );
   if (match?.[1] === undefined) throw new Error(`README.md has no fast-agent:${name} block`);
   // Where this machine's venv is, if provisioned elsewhere (SWITCHYARD_FAST_AGENT_VENV).
   return match[1].replaceAll(PROVISIONED_VENV, fastAgentVenv());
@@ -24,18 +26,29 @@ async function readmeBlock(name: string): Promise<string> {
 
 /** The MCP endpoint and admin token the daemon printed. */
 function endpoint(daemon: CliProcess): { url: string; token: string } {
-  return { url: /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string, token: /admin token:\s+(\S+)/.exec(daemon.stdout)?.[1] as string };
+  return {
+    url: /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string,
+    token: /admin token:\s+(\S+)/.exec(daemon.stdout)?.[1] as string,
+  };
 }
 
 /** Runs one task through the orchestrator's MCP endpoint, as an MCP client would. */
 async function summarizeThroughMcp(daemon: CliProcess, prompt: string): Promise<unknown> {
   const { url, token } = endpoint(daemon);
   const client = new Client({ name: 'e2e-fast-agent', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
+  );
   try {
-    const created = (await client.callTool({ name: 'create_task', arguments: { task_type: 'summary', required_capabilities: ['summarize'], task_data: { prompt } } })) as CallToolResult;
+    const created = (await client.callTool({
+      name: 'create_task',
+      arguments: { task_type: 'summary', required_capabilities: ['summarize'], task_data: { prompt } },
+    })) as CallToolResult;
     const taskId = (created.structuredContent as { task: { id: string } }).task.id;
-    const executed = (await client.callTool({ name: 'execute_task', arguments: { task_id: taskId, timeout_ms: 30_000 } })) as CallToolResult;
+    const executed = (await client.callTool({
+      name: 'execute_task',
+      arguments: { task_id: taskId, timeout_ms: 30_000 },
+    })) as CallToolResult;
     return executed.structuredContent;
   } finally {
     await client.close();
@@ -78,9 +91,13 @@ describe("README's fast-agent section, run as written", () => {
     try {
       await daemon.waitFor(/Press Ctrl-C to stop/);
       expect(daemon.stdout).toContain(banner);
-      expect(await summarizeThroughMcp(daemon, 'route me to fast-agent')).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'route me to fast-agent' } } });
+      expect(await summarizeThroughMcp(daemon, 'route me to fast-agent')).toMatchObject({
+        result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'route me to fast-agent' } },
+      });
       const { url, token } = endpoint(daemon);
-      const metrics = await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } })).text();
+      const metrics = await (
+        await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } })
+      ).text();
       expect(metrics).toContain('switchyard_fast_agent_server_up{server="fleet"} 1');
       expect(metrics).toContain('switchyard_fast_agent_calls_total{server="fleet",outcome="ok"} 1');
       expect(daemon.stderr).toMatch(/fast-agent server up/);
@@ -103,11 +120,20 @@ describe("README's fast-agent section, run as written", () => {
       await daemon.waitFor(/Press Ctrl-C to stop/, 90_000);
       expect(daemon.stdout).toContain(banner);
       // Two at once: a stdio server is one session, so the calls take turns; both complete.
-      const [first, second] = await Promise.all([summarizeThroughMcp(daemon, 'over stdio'), summarizeThroughMcp(daemon, 'over stdio, too')]);
-      expect(first).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio' } } });
-      expect(second).toMatchObject({ result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio, too' } } });
+      const [first, second] = await Promise.all([
+        summarizeThroughMcp(daemon, 'over stdio'),
+        summarizeThroughMcp(daemon, 'over stdio, too'),
+      ]);
+      expect(first).toMatchObject({
+        result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio' } },
+      });
+      expect(second).toMatchObject({
+        result: { agentId: 'summarizer-1', status: 'completed', result: { text: 'over stdio, too' } },
+      });
       const { url, token } = endpoint(daemon);
-      const metrics = await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } })).text();
+      const metrics = await (
+        await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } })
+      ).text();
       expect(metrics).toContain('switchyard_fast_agent_sessions{server="fleet"} 1');
       expect(metrics).toContain('switchyard_fast_agent_calls_total{server="fleet",outcome="busy"} 0');
     } finally {
@@ -128,8 +154,13 @@ describe("README's fast-agent section, run as written", () => {
     try {
       await daemon.waitFor(/Press Ctrl-C to stop/);
       bridge = new CliProcess(['fast-agent-bridge', '--config', bridgeConfig]);
-      await bridge.waitFor(/fast-agent bridge over nats .*: summarizer-1 \(fleet\/summarizer\), translator-1 \(fleet\/translator\)/, 60_000);
-      expect(await summarizeThroughMcp(daemon, 'across processes')).toMatchObject({ result: { agentId: 'summarizer-1', result: { text: 'across processes' } } });
+      await bridge.waitFor(
+        /fast-agent bridge over nats .*: summarizer-1 \(fleet\/summarizer\), translator-1 \(fleet\/translator\)/,
+        60_000,
+      );
+      expect(await summarizeThroughMcp(daemon, 'across processes')).toMatchObject({
+        result: { agentId: 'summarizer-1', result: { text: 'across processes' } },
+      });
       bridge.kill('SIGTERM');
       expect((await bridge.exited).code).toBe(0);
       await daemon.waitFor(/agent unregistered agentId=summarizer-1/);

@@ -79,12 +79,25 @@ describe('the MCP endpoint from a browser (CORS)', () => {
       await page.goto(origin);
       return await page.evaluate(
         async ({ url, token }): Promise<BrowserOutcome> => {
-          const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+          const headers = {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          };
           try {
             const initialized = await fetch(url, {
               method: 'POST',
               headers,
-              body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'browser', version: '1' } } }),
+              body: JSON.stringify({
+                jsonrpc: '2.0',
+                id: 1,
+                method: 'initialize',
+                params: {
+                  protocolVersion: '2025-06-18',
+                  capabilities: {},
+                  clientInfo: { name: 'browser', version: '1' },
+                },
+              }),
             });
             const sessionId = initialized.headers.get('mcp-session-id');
             const listed = await fetch(url, {

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appRoot, CliProcess, cliPath } from './cli-process.js';
 
 const exampleConfig = join(appRoot, 'switchyard.example.yaml');
-const quietEnv = { SWITCHYARD_DEMO__TASKS_PER_SECOND: '0', SWITCHYARD_LOGGING__LEVEL: 'warn', SWITCHYARD_MCP__HTTP__PORT: '0' };
+const quietEnv = {
+  SWITCHYARD_DEMO__TASKS_PER_SECOND: '0',
+  SWITCHYARD_LOGGING__LEVEL: 'warn',
+  SWITCHYARD_MCP__HTTP__PORT: '0',
+};
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -18,11 +22,22 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
 /** The full loop through MCP alone: an MCP-client agent registers, gets its task and answers it. */
 async function fullLoop(client: Client): Promise<void> {
   await call(client, 'register_agent_with_distributor', { agent_id: 'mcp-poet', capabilities: ['poetry'] });
-  const distributed = await call(client, 'distribute_task', { task_id: 'ode-1', task_type: 'ode', required_capabilities: ['poetry'], task_data: 'to NATS', sender_id: 'e2e' });
+  const distributed = await call(client, 'distribute_task', {
+    task_id: 'ode-1',
+    task_type: 'ode',
+    required_capabilities: ['poetry'],
+    task_data: 'to NATS',
+    sender_id: 'e2e',
+  });
   expect(distributed.structuredContent).toMatchObject({ assignment: { agentId: 'mcp-poet' } });
   const received = await call(client, 'receive_tasks', { agent_id: 'mcp-poet', timeout_ms: 5_000 });
   expect(received.structuredContent).toMatchObject({ tasks: [{ taskId: 'ode-1', data: 'to NATS' }] });
-  await call(client, 'handle_task_response', { task_id: 'ode-1', agent_id: 'mcp-poet', status: 'completed', result: 'O subjects, ever routed' });
+  await call(client, 'handle_task_response', {
+    task_id: 'ode-1',
+    agent_id: 'mcp-poet',
+    status: 'completed',
+    result: 'O subjects, ever routed',
+  });
   const read = await call(client, 'get_task', { task_id: 'ode-1' });
   expect(read.structuredContent).toMatchObject({ task: { status: 'completed', result: 'O subjects, ever routed' } });
 }
@@ -68,10 +83,16 @@ describe('the MCP server from the switchyard CLI', () => {
     expect((agents.structuredContent as { agents: unknown[] }).agents).toHaveLength(5);
     await fullLoop(client);
     // A demo agent answers a task created and executed through MCP.
-    const created = await call(client, 'create_task', { task_type: 'summarize', required_capabilities: ['summarize'], task_data: { prompt: 'hello' } });
+    const created = await call(client, 'create_task', {
+      task_type: 'summarize',
+      required_capabilities: ['summarize'],
+      task_data: { prompt: 'hello' },
+    });
     const taskId = (created.structuredContent as { task: { id: string } }).task.id;
     const executed = await call(client, 'execute_task', { task_id: taskId, timeout_ms: 10_000 });
-    expect(executed.structuredContent).toMatchObject({ result: { taskId, status: 'completed', result: { input: { prompt: 'hello' } } } });
+    expect(executed.structuredContent).toMatchObject({
+      result: { taskId, status: 'completed', result: { input: { prompt: 'hello' } } },
+    });
     expect(stderr).toMatch(new RegExp(`DEBUG.*: task completed taskId=${taskId} agentId=summarizer`));
     expect(protocolErrors).toEqual([]);
   });
@@ -88,12 +109,22 @@ describe('the MCP server from the switchyard CLI', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(token).toBeDefined();
     const client = new Client({ name: 'e2e-http', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url as string), { requestInit: { headers: { Authorization: `Bearer ${token as string}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url as string), {
+        requestInit: { headers: { Authorization: `Bearer ${token as string}` } },
+      }),
+    );
     cleanups.push(() => client.close());
     const agents = await call(client, 'list_agents');
-    expect((agents.structuredContent as { agents: { id: string }[] }).agents.map((agent) => agent.id)).toContain('writer-1');
+    expect((agents.structuredContent as { agents: { id: string }[] }).agents.map((agent) => agent.id)).toContain(
+      'writer-1',
+    );
     await fullLoop(client);
-    const anonymous = await fetch(url as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const anonymous = await fetch(url as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(anonymous.status).toBe(401);
     expect(daemon.stdout + daemon.stderr).not.toContain(`Bearer ${token as string}`);
   });

@@ -52,10 +52,22 @@ describe('a fleet of agent processes over NATS', () => {
     processes.push(orchestrator);
     await orchestrator.waitFor(/Press Ctrl-C to stop/);
     expect(orchestrator.stdout).toContain(`transport:         nats ${server.url} (subjects fleet.*)`);
-    expect(orchestrator.stdout).toContain('agents:            no in-process demo agents; agents join over the transport');
+    expect(orchestrator.stdout).toContain(
+      'agents:            no in-process demo agents; agents join over the transport',
+    );
 
     const startAgent = async (id: string, capabilities: string, priority: number): Promise<CliProcess> => {
-      const agent = new CliProcess(['agent', '--config', agentConfig, '--id', id, '--capabilities', capabilities, '--priority', String(priority)]);
+      const agent = new CliProcess([
+        'agent',
+        '--config',
+        agentConfig,
+        '--id',
+        id,
+        '--capabilities',
+        capabilities,
+        '--priority',
+        String(priority),
+      ]);
       processes.push(agent);
       await agent.waitFor(new RegExp(`agent ${id} registered: \\[${capabilities}\\] over nats`));
       return agent;
@@ -66,7 +78,10 @@ describe('a fleet of agent processes over NATS', () => {
     const marks = { textA: textA.stdout.length, textB: textB.stdout.length, coder: coder.stdout.length };
 
     await waitUntil(
-      () => count(handled(textA, marks.textA), 'rr-text') >= 3 && count(handled(textB, marks.textB), 'rr-text') >= 3 && count(handled(coder, marks.coder), 'lb-code') >= 3,
+      () =>
+        count(handled(textA, marks.textA), 'rr-text') >= 3 &&
+        count(handled(textB, marks.textB), 'rr-text') >= 3 &&
+        count(handled(coder, marks.coder), 'lb-code') >= 3,
       'every strategy has routed a few tasks',
       120_000,
     );
@@ -85,9 +100,16 @@ describe('a fleet of agent processes over NATS', () => {
     // The highest-priority text agent dies without a word: it must be marked offline and routed around.
     textB.kill('SIGKILL');
     // Found by its silence, or sooner by a task that finds nobody listening at its address.
-    await orchestrator.waitFor(/(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/, 120_000);
+    await orchestrator.waitFor(
+      /(agent missed its heartbeats|agent unreachable): marked offline agentId=text-b/,
+      120_000,
+    );
     const afterKill = textA.stdout.length;
-    await waitUntil(() => count(handled(textA, afterKill), 'pb-text') >= 2, 'priority_based tasks now reach text-a', 120_000);
+    await waitUntil(
+      () => count(handled(textA, afterKill), 'pb-text') >= 2,
+      'priority_based tasks now reach text-a',
+      120_000,
+    );
 
     // A graceful stop unregisters.
     coder.kill('SIGTERM');
@@ -118,7 +140,10 @@ describe('a fleet of agent processes over NATS', () => {
     await orchestrator.waitFor(/agent registered agentId=demo-1/);
 
     const withToken = join(configDir, 'agent-with-token.yaml');
-    await writeFile(withToken, `${transport}logging:\n  level: warn\nagent:\n  handler: ${handler}\n  token: ${agentToken}\n`);
+    await writeFile(
+      withToken,
+      `${transport}logging:\n  level: warn\nagent:\n  handler: ${handler}\n  token: ${agentToken}\n`,
+    );
     const admitted = new CliProcess(['agent', '--config', withToken, '--id', 'text-a', '--capabilities', 'text']);
     processes.push(admitted);
     await admitted.waitFor(/agent text-a registered: \[text\] over nats/);
@@ -156,14 +181,23 @@ describe('a fleet of agent processes over NATS', () => {
   });
 
   it('stops start-up with a clear message when NATS refuses the credentials', async () => {
-    const guarded = await startNatsServer({ config: 'authorization { users = [ { user: "orchestrator", password: "right" } ] }\n' });
+    const guarded = await startNatsServer({
+      config: 'authorization { users = [ { user: "orchestrator", password: "right" } ] }\n',
+    });
     try {
       const orchestrator = new CliProcess(['start'], {
-        SWITCHYARD_TRANSPORT: JSON.stringify({ kind: 'nats', servers: [guarded.url], credentials: { type: 'userPassword', user: 'orchestrator', password: 'wrong' }, reconnect: { enabled: false } }),
+        SWITCHYARD_TRANSPORT: JSON.stringify({
+          kind: 'nats',
+          servers: [guarded.url],
+          credentials: { type: 'userPassword', user: 'orchestrator', password: 'wrong' },
+          reconnect: { enabled: false },
+        }),
       });
       const { code } = await orchestrator.exited;
       expect(code).toBe(1);
-      expect(orchestrator.stderr).toContain(`CONNECTION_FAILED: NATS at ${guarded.url} refused the credentials (userPassword): check the transport.credentials section`);
+      expect(orchestrator.stderr).toContain(
+        `CONNECTION_FAILED: NATS at ${guarded.url} refused the credentials (userPassword): check the transport.credentials section`,
+      );
     } finally {
       await guarded.stop();
     }

@@ -42,7 +42,9 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
 
   it('prints where metrics and the dashboard are at start', () => {
     const base = new URL(url).origin;
-    expect(daemon.process.stdout).toContain(`metrics:           ${base}/metrics  (Authorization: Bearer <token with ops:read>)`);
+    expect(daemon.process.stdout).toContain(
+      `metrics:           ${base}/metrics  (Authorization: Bearer <token with ops:read>)`,
+    );
     expect(daemon.process.stdout).toContain(`dashboard:         ${base}/dashboard`);
   });
 
@@ -58,12 +60,32 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
   });
 
   it('submit runs one task and prints its result; tasks finds it by status', async () => {
-    const submitted = await switchyard(['submit', '--id', 'e2e-one', '--type', 'summarize', '--capabilities', 'summarize', '--data', '{"text":"rails"}', '--json'], admin);
+    const submitted = await switchyard(
+      [
+        'submit',
+        '--id',
+        'e2e-one',
+        '--type',
+        'summarize',
+        '--capabilities',
+        'summarize',
+        '--data',
+        '{"text":"rails"}',
+        '--json',
+      ],
+      admin,
+    );
     expect(submitted.code).toBe(0);
-    expect(JSON.parse(submitted.stdout)).toMatchObject({ taskId: 'e2e-one', status: 'completed', result: { input: { text: 'rails' } } });
+    expect(JSON.parse(submitted.stdout)).toMatchObject({
+      taskId: 'e2e-one',
+      status: 'completed',
+      result: { input: { text: 'rails' } },
+    });
     const completed = await switchyard(['tasks', '--status', 'completed', '--json'], admin);
     expect(completed.code).toBe(0);
-    expect((JSON.parse(completed.stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-one')).toMatchObject({ status: 'completed' });
+    expect(
+      (JSON.parse(completed.stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-one'),
+    ).toMatchObject({ status: 'completed' });
     const table = await switchyard(['tasks', '--status', 'completed'], admin);
     expect(table.stdout).toMatch(/^e2e-one\s+summarize\s+completed\s+\S+\s+normal\s+1\/\d+\s/m);
     // The daemon sends no example traffic here: the status line counts the task submitted from outside.
@@ -71,16 +93,28 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
   });
 
   it('submit --file runs a JSONL batch with a progress bar, summarizes it, and exits 1 when a task failed', async () => {
-    const lines = Array.from({ length: 10 }, (_, index) => JSON.stringify({ id: `batch-${String(index)}`, type: 'draft', capabilities: ['write'], data: { n: index } }));
+    const lines = Array.from({ length: 10 }, (_, index) =>
+      JSON.stringify({ id: `batch-${String(index)}`, type: 'draft', capabilities: ['write'], data: { n: index } }),
+    );
     const file = join(dir, 'batch.jsonl');
     await writeFile(file, `${[...lines, JSON.stringify({ type: 'fly', capabilities: ['wings'] })].join('\n')}\n`);
     const run = await switchyard(['submit', '--file', file, '--json'], admin);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('100% 11/11');
-    const summary = JSON.parse(run.stdout) as { total: number; completed: number; failed: number; failures: Record<string, number>; perAgent: Record<string, number>; tasks: { line: number; status: string; code?: string }[] };
+    const summary = JSON.parse(run.stdout) as {
+      total: number;
+      completed: number;
+      failed: number;
+      failures: Record<string, number>;
+      perAgent: Record<string, number>;
+      tasks: { line: number; status: string; code?: string }[];
+    };
     expect(summary).toMatchObject({ total: 11, completed: 10, failed: 1, failures: { NO_CAPABLE_AGENT: 1 } });
     expect(Object.values(summary.perAgent).reduce((sum, count) => sum + count, 0)).toBe(10);
-    expect(summary.tasks.find((task) => task.line === 11)).toMatchObject({ status: 'failed', code: 'NO_CAPABLE_AGENT' });
+    expect(summary.tasks.find((task) => task.line === 11)).toMatchObject({
+      status: 'failed',
+      code: 'NO_CAPABLE_AGENT',
+    });
     // The refused task keeps nothing: no pending task is left behind.
     const pending = await switchyard(['tasks', '--status', 'pending', '--json'], admin);
     expect(JSON.parse(pending.stdout)).toEqual([]);
@@ -93,7 +127,10 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
 
   it('submit refuses a bad batch before sending anything, naming each line and field, and exits 2', async () => {
     const file = join(dir, 'bad.jsonl');
-    await writeFile(file, '{"id":"never-sent","type":"draft","capabilities":["write"]}\n{"type":"draft","capabilities":["no spaces!"]}\n{"type":"draft"}\n');
+    await writeFile(
+      file,
+      '{"id":"never-sent","type":"draft","capabilities":["write"]}\n{"type":"draft","capabilities":["no spaces!"]}\n{"type":"draft"}\n',
+    );
     const run = await switchyard(['submit', '--file', file], admin);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('- line 2.capabilities.0:');
@@ -109,12 +146,24 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     // A watch-only token reads, but may not act.
     const watching = await switchyard(['agents', '--token', VIEWER, '--url', url]);
     expect(watching.code).toBe(0);
-    const watcher = await switchyard(['submit', '--type', 'draft', '--capabilities', 'write', '--token', VIEWER, '--url', url]);
+    const watcher = await switchyard([
+      'submit',
+      '--type',
+      'draft',
+      '--capabilities',
+      'write',
+      '--token',
+      VIEWER,
+      '--url',
+      url,
+    ]);
     expect(watcher.code).toBe(4);
     expect(watcher.stderr).toContain('FORBIDDEN');
     const closed = await switchyard(['agents', '--url', 'http://127.0.0.1:9/mcp', '--token', ADMIN]);
     expect(closed.code).toBe(3);
-    expect(closed.stderr).toContain('ORCHESTRATOR_UNREACHABLE: Cannot reach the orchestrator at http://127.0.0.1:9/mcp');
+    expect(closed.stderr).toContain(
+      'ORCHESTRATOR_UNREACHABLE: Cannot reach the orchestrator at http://127.0.0.1:9/mcp',
+    );
     const noToken = await switchyard(['agents', '--url', url]);
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('- token: required');
@@ -131,21 +180,40 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     };
     expect((await fetch(metricsUrl)).status).toBe(401);
     const before = await scrape();
-    expect(sampleSum(before, 'switchyard_agents', { status: 'online' }) + sampleSum(before, 'switchyard_agents', { status: 'draining' })).toBe(5);
+    expect(
+      sampleSum(before, 'switchyard_agents', { status: 'online' }) +
+        sampleSum(before, 'switchyard_agents', { status: 'draining' }),
+    ).toBe(5);
     expect(sampleSum(before, 'switchyard_agent_capacity', { agent: 'summarizer' })).toBe(4);
     const file = join(dir, 'metrics.jsonl');
-    await writeFile(file, Array.from({ length: 6 }, () => JSON.stringify({ type: 'summarize', capabilities: ['summarize'] })).join('\n'));
+    await writeFile(
+      file,
+      Array.from({ length: 6 }, () => JSON.stringify({ type: 'summarize', capabilities: ['summarize'] })).join('\n'),
+    );
     expect((await switchyard(['submit', '--file', file], admin)).code).toBe(0);
     const after = await scrape();
-    expect(sampleSum(after, 'switchyard_tasks_total', { status: 'completed' }) - sampleSum(before, 'switchyard_tasks_total', { status: 'completed' })).toBe(6);
-    expect(sampleSum(after, 'switchyard_task_latency_seconds_count') - sampleSum(before, 'switchyard_task_latency_seconds_count')).toBe(6);
+    expect(
+      sampleSum(after, 'switchyard_tasks_total', { status: 'completed' }) -
+        sampleSum(before, 'switchyard_tasks_total', { status: 'completed' }),
+    ).toBe(6);
+    expect(
+      sampleSum(after, 'switchyard_task_latency_seconds_count') -
+        sampleSum(before, 'switchyard_task_latency_seconds_count'),
+    ).toBe(6);
   });
 
   it('drain takes an agent out of rotation, keeps it out through its own heartbeats, and --wait returns once it holds nothing', async () => {
     const drained = await switchyard(['drain', 'writer-1', '--wait', '--json'], admin);
     expect(drained.code).toBe(0);
     expect(JSON.parse(drained.stdout)).toEqual({ agent: 'writer-1', status: 'draining', load: 0, idle: true });
-    const writer1 = async () => (JSON.parse((await switchyard(['agents', '--json'], admin)).stdout) as { id: string; status: string; lastSeenAt: string }[]).find((agent) => agent.id === 'writer-1');
+    const writer1 = async () =>
+      (
+        JSON.parse((await switchyard(['agents', '--json'], admin)).stdout) as {
+          id: string;
+          status: string;
+          lastSeenAt: string;
+        }[]
+      ).find((agent) => agent.id === 'writer-1');
     const atDrain = await writer1();
     // The demo agent heartbeats every second saying it is online; the operator's drain must hold.
     let later = await writer1();
@@ -154,7 +222,10 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     expect(later?.status).toBe('draining');
 
     const file = join(dir, 'after-drain.jsonl');
-    await writeFile(file, Array.from({ length: 8 }, () => JSON.stringify({ type: 'draft', capabilities: ['write'] })).join('\n'));
+    await writeFile(
+      file,
+      Array.from({ length: 8 }, () => JSON.stringify({ type: 'draft', capabilities: ['write'] })).join('\n'),
+    );
     const batch = await switchyard(['submit', '--file', file, '--json'], admin);
     expect(batch.code).toBe(0);
     expect((JSON.parse(batch.stdout) as { perAgent: Record<string, number> }).perAgent).toEqual({ 'writer-2': 8 });
@@ -163,8 +234,10 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     expect(text.stdout).toBe('writer-2 is draining: it gets no new tasks and finishes the 0 it holds\n');
     // Every writer is draining: a task waits in the queue, and runs as soon as a drain is lifted.
     const waiting = switchyard(['submit', '--type', 'draft', '--capabilities', 'write', '--json'], admin);
-    const queued = async (): Promise<number> => (JSON.parse((await switchyard(['tasks', '--status', 'queued', '--json'], admin)).stdout) as unknown[]).length;
-    for (let attempt = 0; attempt < 50 && (await queued()) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const queued = async (): Promise<number> =>
+      (JSON.parse((await switchyard(['tasks', '--status', 'queued', '--json'], admin)).stdout) as unknown[]).length;
+    for (let attempt = 0; attempt < 50 && (await queued()) === 0; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await queued()).toBeGreaterThan(0);
     const undrained = await switchyard(['undrain', 'writer-1', '--json'], admin);
     expect(JSON.parse(undrained.stdout)).toMatchObject({ agent: 'writer-1', status: 'online' });
@@ -179,14 +252,27 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
   it('cancel ends a waiting task: the submitter gets TASK_CANCELLED, tasks lists it cancelled, a second cancel is refused', async () => {
     // Only coder-1 has both capabilities: drained, it leaves the task waiting in the queue.
     expect((await switchyard(['drain', 'coder-1'], admin)).code).toBe(0);
-    const submitter = new CliProcess(['submit', '--id', 'e2e-cancel', '--type', 'review', '--capabilities', 'code,review', '--timeout', '60000'], admin);
+    const submitter = new CliProcess(
+      ['submit', '--id', 'e2e-cancel', '--type', 'review', '--capabilities', 'code,review', '--timeout', '60000'],
+      admin,
+    );
     const status = async (): Promise<string | undefined> =>
-      (JSON.parse((await switchyard(['tasks', '--json', '--limit', '10000'], admin)).stdout) as { id: string; status: string }[]).find((task) => task.id === 'e2e-cancel')?.status;
-    for (let attempt = 0; attempt < 30 && (await status()) === undefined; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+      (
+        JSON.parse((await switchyard(['tasks', '--json', '--limit', '10000'], admin)).stdout) as {
+          id: string;
+          status: string;
+        }[]
+      ).find((task) => task.id === 'e2e-cancel')?.status;
+    for (let attempt = 0; attempt < 30 && (await status()) === undefined; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await status()).toBe('queued');
     const cancelled = await switchyard(['cancel', 'e2e-cancel', '--reason', 'operator changed plans', '--json'], admin);
     expect(cancelled.code).toBe(0);
-    expect(JSON.parse(cancelled.stdout)).toEqual({ task: 'e2e-cancel', status: 'cancelled', reason: 'operator changed plans' });
+    expect(JSON.parse(cancelled.stdout)).toEqual({
+      task: 'e2e-cancel',
+      status: 'cancelled',
+      reason: 'operator changed plans',
+    });
     const { code } = await submitter.exited;
     expect(code).toBe(1);
     expect(submitter.stderr).toContain('TASK_CANCELLED');

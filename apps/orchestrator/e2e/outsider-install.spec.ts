@@ -23,16 +23,43 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
 
   /** npm install of local tarballs only: Switchyard comes from them, third-party packages from the registry. */
   const install = async (names: readonly string[]): Promise<void> => {
-    await run('npm', ['install', '--no-audit', '--no-fund', '--silent', ...names.map((name) => tarballs.get(name) ?? `(no tarball for ${name})`)], { cwd: project, timeout: 600_000 });
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--silent',
+        ...names.map((name) => tarballs.get(name) ?? `(no tarball for ${name})`),
+      ],
+      { cwd: project, timeout: 600_000 },
+    );
   };
 
   beforeAll(async () => {
     outside = await mkdtemp(join(tmpdir(), 'switchyard-outsider-'));
-    const { stdout } = await run(process.execPath, [join(workspaceRoot, 'tools', 'workspace', 'release-pack.mjs'), '--out', join(outside, 'tarballs'), '--skip-build'], { cwd: workspaceRoot, timeout: 900_000 });
-    tarballs = new Map(stdout.trim().split('\n').map((path) => [/switchyard-([^/]+)-\d+\.\d+\.\d+\.tgz$/.exec(path)?.[1] ?? path, path]));
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(workspaceRoot, 'tools', 'workspace', 'release-pack.mjs'),
+        '--out',
+        join(outside, 'tarballs'),
+        '--skip-build',
+      ],
+      { cwd: workspaceRoot, timeout: 900_000 },
+    );
+    tarballs = new Map(
+      stdout
+        .trim()
+        .split('\n')
+        .map((path) => [/switchyard-([^/]+)-\d+\.\d+\.\d+\.tgz$/.exec(path)?.[1] ?? path, path]),
+    );
     project = join(outside, 'project');
     await mkdir(project);
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'outsider', version: '1.0.0', private: true, type: 'module' }));
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'outsider', version: '1.0.0', private: true, type: 'module' }),
+    );
   }, 900_000);
 
   afterAll(async () => {
@@ -42,15 +69,35 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
   });
 
   it('packs every publishable package at one version, with sibling dependencies at that version and no build leftovers', async () => {
-    const version = (JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8')) as { version: string }).version;
-    expect([...tarballs.keys()].sort()).toEqual(['agent', 'cli', 'core', 'fast-agent', 'mcp-server', 'strategy-affinity', 'strategy-latency-aware', 'strategy-learned', 'strategy-p2c', 'testing', 'transport-memory', 'transport-nats']);
+    const version = (JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8')) as { version: string })
+      .version;
+    expect([...tarballs.keys()].sort()).toEqual([
+      'agent',
+      'cli',
+      'core',
+      'fast-agent',
+      'mcp-server',
+      'strategy-affinity',
+      'strategy-latency-aware',
+      'strategy-learned',
+      'strategy-p2c',
+      'testing',
+      'transport-memory',
+      'transport-nats',
+    ]);
     for (const [name, tarball] of tarballs) {
       const { stdout: listing } = await run('tar', ['tzf', tarball]);
       expect(listing, name).not.toMatch(/tsbuildinfo|\.spec\.|test-helpers|\/src\//);
-      const manifest = JSON.parse((await run('tar', ['xzOf', tarball, 'package/package.json'])).stdout) as { version: string; dependencies?: Record<string, string>; devDependencies?: unknown; scripts?: unknown };
+      const manifest = JSON.parse((await run('tar', ['xzOf', tarball, 'package/package.json'])).stdout) as {
+        version: string;
+        dependencies?: Record<string, string>;
+        devDependencies?: unknown;
+        scripts?: unknown;
+      };
       expect(manifest.version, name).toBe(version);
       expect(manifest.devDependencies, name).toBeUndefined();
-      for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) if (dependency.startsWith('@switchyard/')) expect(range, `${name} → ${dependency}`).toBe(version);
+      for (const [dependency, range] of Object.entries(manifest.dependencies ?? {}))
+        if (dependency.startsWith('@switchyard/')) expect(range, `${name} → ${dependency}`).toBe(version);
     }
   });
 
@@ -63,7 +110,11 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
     const quickstart = /<!-- quickstart:[^\n]*-->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     await writeFile(join(project, 'quickstart.mjs'), quickstart);
     // Plain output: under a runner that forces colour, console.log would colour the values.
-    const { stdout } = await run(process.execPath, ['quickstart.mjs'], { cwd: project, timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    const { stdout } = await run(process.execPath, ['quickstart.mjs'], {
+      cwd: project,
+      timeout: 120_000,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     expect(stdout).toMatch(/agentId: 'summarizer'/);
     expect(stdout).toMatch(/status: 'completed'/);
     expect(stdout).toMatch(/summary: 'Switchyard routes tasks '/);
@@ -76,9 +127,15 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
     const report = JSON.parse(demo.stdout) as { strategies: { strategy: string; completed: number }[] };
     expect(report.strategies.find((entry) => entry.strategy === 'round_robin')?.completed).toBe(20);
     // Without the MCP server package the HTTP endpoint is off, and saying it is on names what to install.
-    const on = await new Shell('npx @switchyard/cli config check --config demo.yaml', { SWITCHYARD_MCP__HTTP__ENABLED: 'true' }, project).exited;
+    const on = await new Shell(
+      'npx @switchyard/cli config check --config demo.yaml',
+      { SWITCHYARD_MCP__HTTP__ENABLED: 'true' },
+      project,
+    ).exited;
     expect(on.code).toBe(2);
-    expect(on.stderr).toContain('mcp.http.enabled: needs the package @switchyard/mcp-server, which is not installed: npm install @switchyard/mcp-server');
+    expect(on.stderr).toContain(
+      'mcp.http.enabled: needs the package @switchyard/mcp-server, which is not installed: npm install @switchyard/mcp-server',
+    );
   }, 600_000);
 
   it('loads a strategy plugin installed next to it by package name, and the plugin decides', async () => {
@@ -100,8 +157,14 @@ demo:
     - { type: job, requiredCapabilities: [work] }
 `,
     );
-    const { stdout } = await runToEnd('npx @switchyard/cli demo --config switchyard.yaml --tasks 30 --json', {}, project);
-    const report = JSON.parse(stdout) as { strategies: { strategy: string; completed: number; perAgent: Record<string, number> }[] };
+    const { stdout } = await runToEnd(
+      'npx @switchyard/cli demo --config switchyard.yaml --tasks 30 --json',
+      {},
+      project,
+    );
+    const report = JSON.parse(stdout) as {
+      strategies: { strategy: string; completed: number; perAgent: Record<string, number> }[];
+    };
     const byStrategy = new Map(report.strategies.map((entry) => [entry.strategy, entry]));
     const affinity = byStrategy.get('affinity');
     expect(affinity?.completed).toBe(30);
@@ -115,10 +178,15 @@ demo:
       join(project, 'nats.yaml'),
       `transport:\n  kind: nats\n  servers: ["${nats.url}"]\ndemo:\n  taskTypes:\n    - { type: job, requiredCapabilities: [work] }\n  tasksPerSecond: 5\n  reportIntervalMs: 1000\n`,
     );
-    await writeFile(join(project, 'handler.mjs'), 'export default async function handle(task, context) {\n  return { handledBy: context.agentId, echo: task.data };\n}\n');
+    await writeFile(
+      join(project, 'handler.mjs'),
+      'export default async function handle(task, context) {\n  return { handledBy: context.agentId, echo: task.data };\n}\n',
+    );
     const missing = await new Shell('npx @switchyard/cli config check --config nats.yaml', {}, project).exited;
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('Invalid config:\n  - transport.kind: needs the package @switchyard/transport-nats, which is not installed: npm install @switchyard/transport-nats');
+    expect(missing.stderr).toContain(
+      'Invalid config:\n  - transport.kind: needs the package @switchyard/transport-nats, which is not installed: npm install @switchyard/transport-nats',
+    );
 
     await install(['transport-nats']);
     const orchestrator = new Shell('npx @switchyard/cli start --config nats.yaml', {}, project);
@@ -126,7 +194,11 @@ demo:
     await orchestrator.waitFor(/Press Ctrl-C to stop/);
     // Without @switchyard/mcp-server the orchestrator serves no HTTP endpoint, and says nothing of one.
     expect(orchestrator.stdout).not.toContain('MCP (HTTP):');
-    const agent = new Shell('npx @switchyard/cli agent --config nats.yaml --id worker-1 --capabilities work --handler ./handler.mjs', {}, project);
+    const agent = new Shell(
+      'npx @switchyard/cli agent --config nats.yaml --id worker-1 --capabilities work --handler ./handler.mjs',
+      {},
+      project,
+    );
     started.push(agent);
     await orchestrator.waitFor(/agents 1\/1 online · tasks completed [1-9]/);
     await Promise.all([orchestrator.stop(), agent.stop()]);

@@ -11,7 +11,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appRoot, CliProcess } from './cli-process.js';
 
 /** The venv `npm run provision` makes: fast-agent brings the official `mcp` SDK with it. */
-const python = join(process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv'), 'bin', 'python');
+const python = join(
+  process.env.SWITCHYARD_FAST_AGENT_VENV ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv'),
+  'bin',
+  'python',
+);
 const script = join(appRoot, 'e2e', 'fixtures', 'python-mcp-interop.py');
 const TOKEN = 'python-interop-admin-token';
 /** Over the 1 MiB the Python client accepts in one SSE event. */
@@ -62,7 +67,11 @@ describe('the official Python MCP SDK against `switchyard start`', () => {
       const url = `http://127.0.0.1:${String(port)}/mcp`;
       let daemon = await startDaemon(config, port);
 
-      const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(python, [script, url, TOKEN, String(DATA_BYTES)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+      const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
+        python,
+        [script, url, TOKEN, String(DATA_BYTES)],
+        { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -72,21 +81,38 @@ describe('the official Python MCP SDK against `switchyard start`', () => {
         child.kill('SIGTERM');
         await exited;
       });
-      const steps = (): Step[] => stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Step);
+      const steps = (): Step[] =>
+        stdout
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Step);
       const step = (name: string): Step | undefined => steps().find((candidate) => candidate.step === name);
       const waitForStep = async (name: string): Promise<Step> => {
-        await waitUntil(() => step(name) !== undefined || child.exitCode !== null, `the Python client reports ${name}`, 120_000).catch((error: unknown) => {
+        await waitUntil(
+          () => step(name) !== undefined || child.exitCode !== null,
+          `the Python client reports ${name}`,
+          120_000,
+        ).catch((error: unknown) => {
           throw new Error(`${String(error)}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
         });
         const found = step(name);
-        if (found === undefined) throw new Error(`the Python client exited before ${name}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
+        if (found === undefined)
+          throw new Error(
+            `the Python client exited before ${name}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+          );
         return found;
       };
 
       await waitForStep('restart-me');
-      expect(step('tools')?.names).toEqual(expect.arrayContaining(['create_task', 'execute_task', 'receive_tasks', 'handle_task_response', 'list_tasks']));
+      expect(step('tools')?.names).toEqual(
+        expect.arrayContaining(['create_task', 'execute_task', 'receive_tasks', 'handle_task_response', 'list_tasks']),
+      );
       expect(step('registered')).toMatchObject({ isError: false });
-      expect(step('created')).toMatchObject({ isError: false, status: 'pending', links: ['switchyard://tasks/py-big'] });
+      expect(step('created')).toMatchObject({
+        isError: false,
+        status: 'pending',
+        links: ['switchyard://tasks/py-big'],
+      });
       expect(step('answered')).toMatchObject({ taskId: 'py-big', dataOmitted: true, isError: false });
       expect(step('executed')).toMatchObject({ isError: false, status: 'completed', result: { length: DATA_BYTES } });
       expect(step('read')).toMatchObject({ status: 'completed', omitted: ['data', 'result', 'history'] });

@@ -71,9 +71,13 @@ describe("README's commands, run the way README shows them", () => {
     expect(operatorLines).toHaveLength(5);
 
     written.push(join(workspaceRoot, 'tasks.jsonl'));
-    await writeFile(join(workspaceRoot, 'tasks.jsonl'), `${JSON.stringify({ type: 'summarize', capabilities: ['summarize'], data: { prompt: 'one' } })}\n${JSON.stringify({ type: 'draft', capabilities: ['write'] })}\n`);
+    await writeFile(
+      join(workspaceRoot, 'tasks.jsonl'),
+      `${JSON.stringify({ type: 'summarize', capabilities: ['summarize'], data: { prompt: 'one' } })}\n${JSON.stringify({ type: 'draft', capabilities: ['write'] })}\n`,
+    );
     const outputs = new Map<string, string>();
-    for (const line of operatorLines) outputs.set(line, (await runToEnd(`${session}\n${line}`, {}, workspaceRoot)).stdout);
+    for (const line of operatorLines)
+      outputs.set(line, (await runToEnd(`${session}\n${line}`, {}, workspaceRoot)).stdout);
     const outputOf = (start: string): string => [...outputs].find(([line]) => line.startsWith(start))?.[1] ?? '';
     expect(outputOf('npx @switchyard/cli agents')).toMatch(/^writer-1\s+online\s/m);
     expect(outputOf('npx @switchyard/cli submit --type')).toMatch(/completed/);
@@ -111,7 +115,14 @@ describe("README's commands, run the way README shows them", () => {
     // The config's example traffic (summarize, 2/s) reaches the agent process and completes.
     await orchestrator.waitFor(/agents 1\/1 online · tasks completed [1-9]/);
 
-    const submitted = await runToEnd(`npx @switchyard/cli submit --type summarize --capabilities summarize --data '{"prompt":"hi"}' --json`, { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token }, workspaceRoot);
-    expect(JSON.parse(submitted.stdout)).toMatchObject({ status: 'completed', result: { handledBy: 'summarizer-1', echo: { prompt: 'hi' } } });
+    const submitted = await runToEnd(
+      `npx @switchyard/cli submit --type summarize --capabilities summarize --data '{"prompt":"hi"}' --json`,
+      { SWITCHYARD_URL: url, SWITCHYARD_TOKEN: token },
+      workspaceRoot,
+    );
+    expect(JSON.parse(submitted.stdout)).toMatchObject({
+      status: 'completed',
+      result: { handledBy: 'summarizer-1', echo: { prompt: 'hi' } },
+    });
   }, 600_000);
 });

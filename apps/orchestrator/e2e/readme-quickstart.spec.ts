@@ -33,6 +33,10 @@ describe('README library quick start', () => {
     });
     await import(generated);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ agentId: 'summarizer', status: 'completed', result: { summary: 'Switchyard routes tasks ' } });
+    expect(logged[0]).toMatchObject({
+      agentId: 'summarizer',
+      status: 'completed',
+      result: { summary: 'Switchyard routes tasks ' },
+    });
   });
 });

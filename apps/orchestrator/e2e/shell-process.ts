@@ -25,7 +25,12 @@ export class Shell {
     cwd: string,
   ) {
     // Its own process group, so stopping it stops npm/npx and the node process they start.
-    this.child = spawn('sh', ['-c', line], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = spawn('sh', ['-c', line], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => {
@@ -36,9 +41,11 @@ export class Shell {
   }
 
   async waitFor(pattern: RegExp, timeoutMs = READY_MS): Promise<RegExpExecArray> {
-    await waitUntil(() => pattern.test(this.stdout), `\`${this.line}\` prints ${String(pattern)}`, timeoutMs).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
-    });
+    await waitUntil(() => pattern.test(this.stdout), `\`${this.line}\` prints ${String(pattern)}`, timeoutMs).catch(
+      (error: unknown) => {
+        throw new Error(`${String(error)}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
+      },
+    );
     return pattern.exec(this.stdout) as RegExpExecArray;
   }
 
@@ -62,6 +69,9 @@ export class Shell {
 /** Runs a line to its end; fails with its output unless it exits 0. */
 export async function runToEnd(line: string, env: NodeJS.ProcessEnv, cwd: string): Promise<ShellRun> {
   const run = await new Shell(line, env, cwd).exited;
-  if (run.code !== 0) throw new Error(`\`${line}\` exited ${String(run.code)}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
+  if (run.code !== 0)
+    throw new Error(
+      `\`${line}\` exited ${String(run.code)}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`,
+    );
   return run;
 }

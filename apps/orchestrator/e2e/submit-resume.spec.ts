@@ -42,17 +42,36 @@ describe('submit --file across a lost orchestrator', () => {
     const first = await startDaemon(port);
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-resume-'));
     const file = join(dir, 'batch.jsonl');
-    await writeFile(file, Array.from({ length: TASKS }, (_, n) => JSON.stringify({ type: 'draft', capabilities: ['write'], data: { n } })).join('\n'));
-    const submit = new CliProcess(['submit', '--file', file, '--json', '--concurrency', '16', '--timeout', '20000'], { SWITCHYARD_URL: `http://127.0.0.1:${String(port)}/mcp`, SWITCHYARD_TOKEN: ADMIN });
+    await writeFile(
+      file,
+      Array.from({ length: TASKS }, (_, n) =>
+        JSON.stringify({ type: 'draft', capabilities: ['write'], data: { n } }),
+      ).join('\n'),
+    );
+    const submit = new CliProcess(['submit', '--file', file, '--json', '--concurrency', '16', '--timeout', '20000'], {
+      SWITCHYARD_URL: `http://127.0.0.1:${String(port)}/mcp`,
+      SWITCHYARD_TOKEN: ADMIN,
+    });
     running.push(submit);
     await waitUntil(() => progress(submit.stderr) >= 200, 'the batch is under way', 120_000);
     first.kill('SIGKILL');
     await first.exited;
     await startDaemon(port);
     const { code } = await submit.exited;
-    const report = JSON.parse(submit.stdout) as { total: number; completed: number; failed: number; failures: Record<string, number>; tasks: { taskId: string | null; status: string; message?: string }[] };
+    const report = JSON.parse(submit.stdout) as {
+      total: number;
+      completed: number;
+      failed: number;
+      failures: Record<string, number>;
+      tasks: { taskId: string | null; status: string; message?: string }[];
+    };
     const failures = report.tasks.filter((task) => task.status === 'failed').slice(0, 3);
-    expect({ code, total: report.total, completed: report.completed, failures }).toEqual({ code: 0, total: TASKS, completed: TASKS, failures: [] });
+    expect({ code, total: report.total, completed: report.completed, failures }).toEqual({
+      code: 0,
+      total: TASKS,
+      completed: TASKS,
+      failures: [],
+    });
     expect(new Set(report.tasks.map((task) => task.taskId)).size).toBe(TASKS);
     expect(submit.stderr).not.toContain('MaxListenersExceededWarning');
   }, 300_000);

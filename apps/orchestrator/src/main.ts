@@ -10,7 +10,9 @@ function explain(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander has already said what was wrong with the arguments.
   } else if (error instanceof ValidationError) {
-    process.stderr.write(`${error.message.split(':')[0] ?? 'Invalid input'}:\n${error.issues.map((issue) => `  - ${issue.field === '' ? '(top level)' : issue.field}: ${issue.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `${error.message.split(':')[0] ?? 'Invalid input'}:\n${error.issues.map((issue) => `  - ${issue.field === '' ? '(top level)' : issue.field}: ${issue.message}`).join('\n')}\n`,
+    );
   } else if (error instanceof SwitchyardError) {
     process.stderr.write(`${error.code}: ${error.message}\n`);
   } else {

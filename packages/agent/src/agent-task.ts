@@ -23,4 +23,7 @@ export interface TaskContext {
 }
 
 /** The agent's work: return the result (JSON), or throw (TaskFailure for a code). */
-export type TaskHandler = (task: AgentTask, context: TaskContext) => Promise<JsonValue | undefined> | JsonValue | undefined;
+export type TaskHandler = (
+  task: AgentTask,
+  context: TaskContext,
+) => Promise<JsonValue | undefined> | JsonValue | undefined;

@@ -74,7 +74,11 @@ describe('AttemptFences', () => {
         const roll = random();
         // Mostly new fences, some repeated ones (finished twice), some of another form.
         const fence =
-          roll < 0.1 && seen.length > 0 ? (seen[Math.floor(random() * seen.length)] as string) : roll < 0.2 ? `other-${String(Math.floor(random() * 50))}` : orchestratorFence(random);
+          roll < 0.1 && seen.length > 0
+            ? (seen[Math.floor(random() * seen.length)] as string)
+            : roll < 0.2
+              ? `other-${String(Math.floor(random() * 50))}`
+              : orchestratorFence(random);
         seen.push(fence);
         expect(fences.has(fence)).toBe(reference.has(fence));
         if (random() < 0.3) {

@@ -116,7 +116,14 @@ export class AttemptFences {
       const entry = this.index[slot] ?? 0;
       if (entry === 0) return -1;
       const at = (entry - 1) * WORDS;
-      if (this.hashes[entry - 1] === hash && this.words[at] === words[0] && this.words[at + 1] === words[1] && this.words[at + 2] === words[2] && this.words[at + 3] === words[3]) return slot;
+      if (
+        this.hashes[entry - 1] === hash &&
+        this.words[at] === words[0] &&
+        this.words[at + 1] === words[1] &&
+        this.words[at + 2] === words[2] &&
+        this.words[at + 3] === words[3]
+      )
+        return slot;
     }
   }
 

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import type { Task } from '@switchyard/core';
 import type { Envelope, Transport } from '@switchyard/core/internal';
-import { CommunicationError, createCoreModule, hashToken, OrchestrationEngine, TaskExecutionError } from '@switchyard/core';
+import {
+  CommunicationError,
+  createCoreModule,
+  hashToken,
+  OrchestrationEngine,
+  TaskExecutionError,
+} from '@switchyard/core';
 import { nextEnvelopeId, ORCHESTRATOR_ADDRESS, TaskDistributor } from '@switchyard/core/internal';
 import { deferred, waitUntil } from '@switchyard/testing';
 import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
@@ -22,7 +28,9 @@ describe('SwitchyardAgent over the in-memory transport', () => {
   beforeEach(async () => {
     const container = new Container();
     container.load(
-      createCoreModule({ auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createCoreModule({
+        auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] },
+      }),
       createMemoryTransportModule(),
     );
     engine = container.get(OrchestrationEngine);
@@ -36,8 +44,17 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await engine.stop();
   });
 
-  function agent(agentId: string, capabilities: string[], handler: ConstructorParameters<typeof SwitchyardAgent>[2], capacity?: number): SwitchyardAgent {
-    const created = new SwitchyardAgent({ agentId, capabilities, ...(capacity === undefined ? {} : { capacity }) }, new InMemoryTransport(bus), handler);
+  function agent(
+    agentId: string,
+    capabilities: string[],
+    handler: ConstructorParameters<typeof SwitchyardAgent>[2],
+    capacity?: number,
+  ): SwitchyardAgent {
+    const created = new SwitchyardAgent(
+      { agentId, capabilities, ...(capacity === undefined ? {} : { capacity }) },
+      new InMemoryTransport(bus),
+      handler,
+    );
     agents.push(created);
     return created;
   }
@@ -113,7 +130,12 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     });
     agents.push(slow);
     await slow.start();
-    const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['slow'], taskData: null });
+    const task = await engine.createTask({
+      authToken: TOKEN,
+      taskType: 'test',
+      requiredCapabilities: ['slow'],
+      taskData: null,
+    });
     const outcome = engine.executeTask({ authToken: TOKEN, taskId: task.id });
     await waitUntil(() => runs === 1, 'the first run');
     const [request] = requests;
@@ -130,7 +152,9 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     // A fresh task after the copy shows the copy was handled (in order) without a run.
     expect(await run(['slow'], null)).toBe('once');
     expect(runs).toBe(2);
-    expect(answers.filter((answer) => answer.kind === 'task_response' && answer.payload.taskId === task.id)).toHaveLength(1);
+    expect(
+      answers.filter((answer) => answer.kind === 'task_response' && answer.payload.taskId === task.id),
+    ).toHaveLength(1);
   });
 
   it('fails the task with the code and permanence a handler gives through TaskFailure', async () => {
@@ -139,7 +163,9 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     }).start();
     const failure = await run(['check'], null).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TaskExecutionError);
-    expect((failure as TaskExecutionError).details).toMatchObject({ error: { code: 'BAD_INPUT', message: 'input rejected', permanent: true } });
+    expect((failure as TaskExecutionError).details).toMatchObject({
+      error: { code: 'BAD_INPUT', message: 'input rejected', permanent: true },
+    });
   });
 
   it('fails the task as HANDLER_ERROR when the handler throws anything else', async () => {
@@ -157,7 +183,11 @@ describe('SwitchyardAgent over the in-memory transport', () => {
   });
 
   it('fails to start with UNKNOWN_ADDRESS when no orchestrator listens', async () => {
-    const lonely = new SwitchyardAgent({ agentId: 'lonely', capabilities: ['a'] }, new InMemoryTransport(new MemoryBus()), () => null);
+    const lonely = new SwitchyardAgent(
+      { agentId: 'lonely', capabilities: ['a'] },
+      new InMemoryTransport(new MemoryBus()),
+      () => null,
+    );
     await expect(lonely.start()).rejects.toMatchObject({ code: 'UNKNOWN_ADDRESS' });
     expect(lonely.isRunning).toBe(false);
   });
@@ -178,7 +208,11 @@ describe('SwitchyardAgent over the in-memory transport', () => {
         payload: { ok: false, error: { code: 'FORBIDDEN', message: 'not today' } },
       });
     });
-    const refused = new SwitchyardAgent({ agentId: 'refused', capabilities: ['a'] }, new InMemoryTransport(otherBus), () => null);
+    const refused = new SwitchyardAgent(
+      { agentId: 'refused', capabilities: ['a'] },
+      new InMemoryTransport(otherBus),
+      () => null,
+    );
     const failure = await refused.start().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OrchestratorRejectedError);
     expect(failure).toMatchObject({ code: 'FORBIDDEN', message: 'not today' });
@@ -191,18 +225,27 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     const silent = new InMemoryTransport(otherBus);
     await silent.start();
     await silent.subscribe(ORCHESTRATOR_ADDRESS, () => undefined);
-    const waiting = new SwitchyardAgent({ agentId: 'waiting', capabilities: ['a'], requestTimeoutMs: 50 }, new InMemoryTransport(otherBus), () => null);
+    const waiting = new SwitchyardAgent(
+      { agentId: 'waiting', capabilities: ['a'], requestTimeoutMs: 50 },
+      new InMemoryTransport(otherBus),
+      () => null,
+    );
     await expect(waiting.start()).rejects.toMatchObject({ code: 'TIMEOUT' });
     await silent.stop();
   });
 
   it('finishes running tasks, then unregisters, when stopped', async () => {
     let release: () => void = () => undefined;
-    const slow = agent('slow', ['slow'], () => new Promise((resolve) => {
-      release = () => {
-        resolve('done');
-      };
-    }));
+    const slow = agent(
+      'slow',
+      ['slow'],
+      () =>
+        new Promise((resolve) => {
+          release = () => {
+            resolve('done');
+          };
+        }),
+    );
     await slow.start();
     const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['slow'] });
     const result = engine.executeTask({ authToken: TOKEN, taskId: task.id });
@@ -219,7 +262,10 @@ describe('SwitchyardAgent over the in-memory transport', () => {
   it('heartbeats at the interval the orchestrator asks for; a silent agent is marked offline and routed around', async () => {
     const container = new Container();
     container.load(
-      createCoreModule({ agents: { heartbeatIntervalMs: 25, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createCoreModule({
+        agents: { heartbeatIntervalMs: 25, missedHeartbeats: 2 },
+        auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] },
+      }),
       createMemoryTransportModule(),
     );
     const liveEngine = container.get(OrchestrationEngine);
@@ -236,10 +282,22 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect(liveDistributor.listAgents().map((agent) => agent.status)).toEqual(['online', 'online']);
     // The process behind 'doomed' vanishes: no unregister, no more heartbeats.
     await doomedTransport.stop();
-    await waitUntil(() => liveDistributor.getAgent('doomed').status === 'offline', 'the silent agent is marked offline', 2_000);
+    await waitUntil(
+      () => liveDistributor.getAgent('doomed').status === 'offline',
+      'the silent agent is marked offline',
+      2_000,
+    );
     expect(liveDistributor.getAgent('steady').status).toBe('online');
-    const task = await liveEngine.createTask({ authToken: TOKEN, taskType: 't', requiredCapabilities: ['work'], strategy: 'capability_match' });
-    await expect(liveEngine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({ agentId: 'steady', result: 'steady' });
+    const task = await liveEngine.createTask({
+      authToken: TOKEN,
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      strategy: 'capability_match',
+    });
+    await expect(liveEngine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({
+      agentId: 'steady',
+      result: 'steady',
+    });
     await steady.stop();
     await liveEngine.stop();
   });
@@ -247,13 +305,20 @@ describe('SwitchyardAgent over the in-memory transport', () => {
   it('registers again when a heartbeat finds that the orchestrator forgot it', async () => {
     const container = new Container();
     container.load(
-      createCoreModule({ agents: { heartbeatIntervalMs: 20, missedHeartbeats: 5 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createCoreModule({
+        agents: { heartbeatIntervalMs: 20, missedHeartbeats: 5 },
+        auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] },
+      }),
       createMemoryTransportModule(),
     );
     const liveEngine = container.get(OrchestrationEngine);
     const liveDistributor = container.get(TaskDistributor);
     await liveEngine.start();
-    const returning = new SwitchyardAgent({ agentId: 'returning', capabilities: ['work'], priority: 4 }, new InMemoryTransport(container.get(MemoryBus)), () => null);
+    const returning = new SwitchyardAgent(
+      { agentId: 'returning', capabilities: ['work'], priority: 4 },
+      new InMemoryTransport(container.get(MemoryBus)),
+      () => null,
+    );
     await returning.start();
     liveDistributor.unregisterAgent('returning');
     await waitUntil(() => liveDistributor.listAgents().length === 1, 'the agent registers again', 2_000);
@@ -265,8 +330,19 @@ describe('SwitchyardAgent over the in-memory transport', () => {
   it('is online before the orchestrator hears of it: a task sent right after registration is taken, using no extra attempt', async () => {
     // One placeholder slot holds a task, so the next one waits in the queue for the agent that starts.
     distributor.registerAgent({ agentId: 'placeholder', capabilities: ['work'], capacity: 1 });
-    await distributor.distributeTask({ taskId: 'first', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec' });
-    await distributor.distributeTask({ taskId: 'waiting', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec', maxAttempts: 1 });
+    await distributor.distributeTask({
+      taskId: 'first',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      senderId: 'spec',
+    });
+    await distributor.distributeTask({
+      taskId: 'waiting',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      senderId: 'spec',
+      maxAttempts: 1,
+    });
     const waiting = engine.executeTask({ authToken: TOKEN, taskId: 'waiting' });
     expect(distributor.getTask('waiting').status).toBe('queued');
     // Dispatched the moment the registration is booked, before the agent has its ack.
@@ -277,16 +353,24 @@ describe('SwitchyardAgent over the in-memory transport', () => {
 
   it('learns through answer_refused that an answer was not booked, and aborts a task the orchestrator cancelled', async () => {
     const started: string[] = [];
-    const worker = agent('worker', ['work'], (task, context) =>
-      new Promise((resolve) => {
-        started.push(task.id);
-        context.signal.addEventListener('abort', () => {
-          resolve('aborted');
-        });
-      }),
+    const worker = agent(
+      'worker',
+      ['work'],
+      (task, context) =>
+        new Promise((resolve) => {
+          started.push(task.id);
+          context.signal.addEventListener('abort', () => {
+            resolve('aborted');
+          });
+        }),
     );
     await worker.start();
-    await distributor.distributeTask({ taskId: 'job', taskType: 't', requiredCapabilities: ['work'], senderId: 'spec' });
+    await distributor.distributeTask({
+      taskId: 'job',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      senderId: 'spec',
+    });
     await waitUntil(() => worker.load === 1, 'the handler runs');
     distributor.cancelTask('job', 'no longer needed');
     await waitUntil(() => worker.load === 0, 'the cancelled handler settled and freed its slot');
@@ -294,7 +378,23 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect(worker.refusedAnswers).toBe(0);
     const wire = new InMemoryTransport(bus);
     await wire.start();
-    await wire.publish({ id: nextEnvelopeId(), kind: 'task_response', from: 'agent.worker', to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), payload: { taskId: 'job', attempt: 1, fence: 'a-late-fence', agentId: 'worker', status: 'completed', result: 1, session: distributor.sessionOf('worker') } });
+    await wire.publish({
+      id: nextEnvelopeId(),
+      kind: 'task_response',
+      from: 'agent.worker',
+      to: ORCHESTRATOR_ADDRESS,
+      priority: 'normal',
+      sentAt: Date.now(),
+      payload: {
+        taskId: 'job',
+        attempt: 1,
+        fence: 'a-late-fence',
+        agentId: 'worker',
+        status: 'completed',
+        result: 1,
+        session: distributor.sessionOf('worker'),
+      },
+    });
     await waitUntil(() => worker.refusedAnswers === 1, 'the agent was told its answer was refused');
     await wire.stop();
     expect(distributor.getTask('job').status).toBe('cancelled');
@@ -305,7 +405,10 @@ describe('SwitchyardAgent restarting under the same id', () => {
   it('waits while its previous run still holds the id, then takes it over once that run missed its heartbeats', async () => {
     const container = new Container();
     container.load(
-      createCoreModule({ agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createCoreModule({
+        agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 },
+        auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] },
+      }),
       createMemoryTransportModule(),
     );
     const engine = container.get(OrchestrationEngine);
@@ -313,15 +416,25 @@ describe('SwitchyardAgent restarting under the same id', () => {
     const bus = container.get(MemoryBus);
     await engine.start();
     const crashedTransport = new InMemoryTransport(bus);
-    const first = new SwitchyardAgent({ agentId: 'phoenix', capabilities: ['work'] }, crashedTransport, () => 'first run');
+    const first = new SwitchyardAgent(
+      { agentId: 'phoenix', capabilities: ['work'] },
+      crashedTransport,
+      () => 'first run',
+    );
     await first.start();
     // The process dies: no unregister, no more heartbeats.
     await crashedTransport.stop();
-    const second = new SwitchyardAgent({ agentId: 'phoenix', capabilities: ['work'] }, new InMemoryTransport(bus), () => 'second run');
+    const second = new SwitchyardAgent(
+      { agentId: 'phoenix', capabilities: ['work'] },
+      new InMemoryTransport(bus),
+      () => 'second run',
+    );
     await second.start();
     expect(distributor.getAgent('phoenix').status).toBe('online');
     const task = await engine.createTask({ authToken: TOKEN, taskType: 'test', requiredCapabilities: ['work'] });
-    await expect(engine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({ result: 'second run' });
+    await expect(engine.executeTask({ authToken: TOKEN, taskId: task.id })).resolves.toMatchObject({
+      result: 'second run',
+    });
     await second.stop();
     await engine.stop();
   });
@@ -329,15 +442,26 @@ describe('SwitchyardAgent restarting under the same id', () => {
   it('gives up when the id stays held for longer than registerWaitMs', async () => {
     const container = new Container();
     container.load(
-      createCoreModule({ agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 }, auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] } }),
+      createCoreModule({
+        agents: { heartbeatIntervalMs: 100, missedHeartbeats: 2 },
+        auth: { tokens: [{ name: 'test', sha256: await hashToken(TOKEN), permissions: ['admin'] }] },
+      }),
       createMemoryTransportModule(),
     );
     const engine = container.get(OrchestrationEngine);
     const bus = container.get(MemoryBus);
     await engine.start();
-    const holder = new SwitchyardAgent({ agentId: 'held', capabilities: ['work'] }, new InMemoryTransport(bus), () => 'holder');
+    const holder = new SwitchyardAgent(
+      { agentId: 'held', capabilities: ['work'] },
+      new InMemoryTransport(bus),
+      () => 'holder',
+    );
     await holder.start();
-    const latecomer = new SwitchyardAgent({ agentId: 'held', capabilities: ['work'], registerWaitMs: 500 }, new InMemoryTransport(bus), () => 'latecomer');
+    const latecomer = new SwitchyardAgent(
+      { agentId: 'held', capabilities: ['work'], registerWaitMs: 500 },
+      new InMemoryTransport(bus),
+      () => 'latecomer',
+    );
     await expect(latecomer.start()).rejects.toMatchObject({ code: 'AGENT_ID_IN_USE' });
     expect(latecomer.isRunning).toBe(false);
     await holder.stop();

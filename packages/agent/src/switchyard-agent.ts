@@ -1,7 +1,20 @@
 import type { AgentStatus, JsonValue, Logger } from '@switchyard/core';
-import type { AckPayload, Envelope, EnvelopeOf, TaskResponsePayload, Transport, TransportSubscription } from '@switchyard/core/internal';
+import type {
+  AckPayload,
+  Envelope,
+  EnvelopeOf,
+  TaskResponsePayload,
+  Transport,
+  TransportSubscription,
+} from '@switchyard/core/internal';
 import { CommunicationError, isJsonValue, JsonValueSchema, SilentLogger, ValidationError } from '@switchyard/core';
-import { agentAddress, newAgentSession, nextEnvelopeId, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core/internal';
+import {
+  agentAddress,
+  newAgentSession,
+  nextEnvelopeId,
+  ORCHESTRATOR_ADDRESS,
+  parseInput,
+} from '@switchyard/core/internal';
 import type { AgentOptions } from './agent-options.js';
 import { AgentOptionsSchema } from './agent-options.js';
 import type { AgentTask, TaskHandler } from './agent-task.js';
@@ -140,9 +153,15 @@ export class SwitchyardAgent {
       try {
         return await this.register();
       } catch (error) {
-        const retryAfterMs = error instanceof OrchestratorRejectedError && error.code === 'AGENT_ID_IN_USE' ? error.details.retryAfterMs : undefined;
+        const retryAfterMs =
+          error instanceof OrchestratorRejectedError && error.code === 'AGENT_ID_IN_USE'
+            ? error.details.retryAfterMs
+            : undefined;
         if (typeof retryAfterMs !== 'number' || Date.now() + retryAfterMs > giveUpAt) throw error;
-        this.logger.info('agent id still held by a previous run: waiting for it to lapse', { agentId: this.agentId, retryAfterMs });
+        this.logger.info('agent id still held by a previous run: waiting for it to lapse', {
+          agentId: this.agentId,
+          retryAfterMs,
+        });
         await new Promise((resolve) => setTimeout(resolve, retryAfterMs + 50));
       }
     }
@@ -174,7 +193,13 @@ export class SwitchyardAgent {
     const previous = this.status;
     this.status = status;
     try {
-      await this.request('agent_status', { agentId: this.agentId, status, currentLoad: this.load, stuckTasks: this.stuck, session: this.session });
+      await this.request('agent_status', {
+        agentId: this.agentId,
+        status,
+        currentLoad: this.load,
+        stuckTasks: this.stuck,
+        session: this.session,
+      });
     } catch (error) {
       if (this.status === status) this.status = previous;
       throw error;
@@ -183,7 +208,12 @@ export class SwitchyardAgent {
 
   /** Sends the agent's own count of tasks in hand, correcting the orchestrator's. */
   async reportLoad(): Promise<void> {
-    await this.request('agent_status', { agentId: this.agentId, currentLoad: this.load, stuckTasks: this.stuck, session: this.session });
+    await this.request('agent_status', {
+      agentId: this.agentId,
+      currentLoad: this.load,
+      stuckTasks: this.stuck,
+      session: this.session,
+    });
   }
 
   /**
@@ -191,9 +221,18 @@ export class SwitchyardAgent {
    * forgot us after a long absence) or knows our id under another session gets a new registration.
    */
   private sendHeartbeat(): void {
-    this.request('agent_status', { agentId: this.agentId, status: this.status, currentLoad: this.load, stuckTasks: this.stuck, session: this.session })
+    this.request('agent_status', {
+      agentId: this.agentId,
+      status: this.status,
+      currentLoad: this.load,
+      stuckTasks: this.stuck,
+      session: this.session,
+    })
       .catch(async (error: unknown) => {
-        if (error instanceof OrchestratorRejectedError && (error.code === 'AGENT_NOT_FOUND' || error.code === 'SESSION_INVALID')) {
+        if (
+          error instanceof OrchestratorRejectedError &&
+          (error.code === 'AGENT_NOT_FOUND' || error.code === 'SESSION_INVALID')
+        ) {
           this.logger.info('the orchestrator forgot this agent: registering again', { agentId: this.agentId });
           await this.register();
           return;
@@ -233,7 +272,11 @@ export class SwitchyardAgent {
       const settled = await Promise.race([idle, grace]);
       clearTimeout(graceTimer);
       // A handler that ignores its signal must not keep the agent from leaving.
-      if (settled === 'timeout') this.logger.warn('handlers ignored the stop and are left running', { agentId: this.agentId, tasks: [...this.running.values()].map((run) => run.taskId) });
+      if (settled === 'timeout')
+        this.logger.warn('handlers ignored the stop and are left running', {
+          agentId: this.agentId,
+          tasks: [...this.running.values()].map((run) => run.taskId),
+        });
     }
   }
 
@@ -265,7 +308,11 @@ export class SwitchyardAgent {
       this.logger.warn('the orchestrator refused an answer', { agentId: this.agentId, taskId, attempt, code, message });
       return undefined;
     }
-    this.logger.warn('ignored an envelope an agent does not take', { agentId: this.agentId, kind: envelope.kind, from: envelope.from });
+    this.logger.warn('ignored an envelope an agent does not take', {
+      agentId: this.agentId,
+      kind: envelope.kind,
+      from: envelope.from,
+    });
     return undefined;
   }
 
@@ -288,7 +335,14 @@ export class SwitchyardAgent {
     const capacity = this.options.capacity ?? Infinity;
     if (this.inHand >= capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
-      this.answer(envelope, failed(envelope, this.agentId, this.session, { code: reason, message: `agent '${this.agentId}' cannot take more tasks now` }), NOTHING_HELD);
+      this.answer(
+        envelope,
+        failed(envelope, this.agentId, this.session, {
+          code: reason,
+          message: `agent '${this.agentId}' cannot take more tasks now`,
+        }),
+        NOTHING_HELD,
+      );
       return undefined;
     }
     const task: AgentTask = {
@@ -319,7 +373,11 @@ export class SwitchyardAgent {
     return undefined;
   }
 
-  private async settleLater(envelope: EnvelopeOf<'task_request'>, produced: Promise<JsonValue | undefined>, run: TaskRun): Promise<void> {
+  private async settleLater(
+    envelope: EnvelopeOf<'task_request'>,
+    produced: Promise<JsonValue | undefined>,
+    run: TaskRun,
+  ): Promise<void> {
     let payload: TaskResponsePayload;
     try {
       payload = this.outcome(envelope, await produced);
@@ -330,7 +388,11 @@ export class SwitchyardAgent {
     clearTimeout(run.graceTimer);
     if (run.stuck) {
       this.stuck--;
-      this.logger.info('a stuck handler settled at last: its slot is free', { agentId: this.agentId, taskId: run.taskId, attempt: run.attempt });
+      this.logger.info('a stuck handler settled at last: its slot is free', {
+        agentId: this.agentId,
+        taskId: run.taskId,
+        attempt: run.attempt,
+      });
     }
     // Nobody wants the answer of a cancelled attempt: the orchestrator would only refuse it.
     if (run.cancelled) {
@@ -346,14 +408,25 @@ export class SwitchyardAgent {
   private cancel(taskId: string, attempt: number, reason: { code: string; message: string }): void {
     const run = this.running.get(taskId);
     if (run?.attempt !== attempt || run.cancelled) return;
-    this.logger.info('the orchestrator cancelled a task: aborting its handler', { agentId: this.agentId, taskId, attempt, code: reason.code });
+    this.logger.info('the orchestrator cancelled a task: aborting its handler', {
+      agentId: this.agentId,
+      taskId,
+      attempt,
+      code: reason.code,
+    });
     run.abort(new Error(`${reason.code}: ${reason.message}`), true);
     run.graceTimer = setTimeout(() => {
       run.graceTimer = undefined;
       if (this.running.get(taskId) !== run) return;
       run.stuck = true;
       this.stuck++;
-      this.logger.warn('a handler ignored its cancellation: task stuck, its slot stays taken', { agentId: this.agentId, taskId, attempt, graceMs: this.options.cancelGraceMs, stuckTasks: this.stuck });
+      this.logger.warn('a handler ignored its cancellation: task stuck, its slot stays taken', {
+        agentId: this.agentId,
+        taskId,
+        attempt,
+        graceMs: this.options.cancelGraceMs,
+        stuckTasks: this.stuck,
+      });
     }, this.options.cancelGraceMs);
     run.graceTimer.unref();
   }
@@ -366,10 +439,23 @@ export class SwitchyardAgent {
 
   private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
     const result = value ?? null;
-    if (isJsonValue(result)) return { taskId: envelope.payload.taskId, attempt: envelope.payload.attempt, fence: envelope.payload.fence, agentId: this.agentId, status: 'completed', result, session: this.session };
+    if (isJsonValue(result))
+      return {
+        taskId: envelope.payload.taskId,
+        attempt: envelope.payload.attempt,
+        fence: envelope.payload.fence,
+        agentId: this.agentId,
+        status: 'completed',
+        result,
+        session: this.session,
+      };
     const checked = JsonValueSchema.safeParse(result);
     const reason = checked.success ? 'not JSON' : ValidationError.fromZod(checked.error).message;
-    return failed(envelope, this.agentId, this.session, { code: 'INVALID_RESULT', message: `the handler returned something that is not JSON: ${reason}`, permanent: true });
+    return failed(envelope, this.agentId, this.session, {
+      code: 'INVALID_RESULT',
+      message: `the handler returned something that is not JSON: ${reason}`,
+      permanent: true,
+    });
   }
 
   private failure(envelope: EnvelopeOf<'task_request'>, error: unknown): TaskResponsePayload {
@@ -420,7 +506,11 @@ export class SwitchyardAgent {
     let error = firstError;
     for (let tries = 2; ; tries++) {
       // The work is done: while the connection is only down (reconnecting), keep the answer and try again.
-      const retryable = error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED' && this.subscription !== undefined && Date.now() < giveUpAt;
+      const retryable =
+        error instanceof CommunicationError &&
+        error.code === 'TRANSPORT_CLOSED' &&
+        this.subscription !== undefined &&
+        Date.now() < giveUpAt;
       if (!retryable) {
         this.logger.error('could not deliver a task answer', { agentId: this.agentId, taskId, error: String(error) });
         return;
@@ -428,7 +518,11 @@ export class SwitchyardAgent {
       await new Promise((resolve) => setTimeout(resolve, ANSWER_RETRY_STEP_MS));
       try {
         await this.transport.publish(envelope);
-        this.logger.info('delivered a task answer after the connection came back', { agentId: this.agentId, taskId, tries });
+        this.logger.info('delivered a task answer after the connection came back', {
+          agentId: this.agentId,
+          taskId,
+          tries,
+        });
         return;
       } catch (retryError) {
         error = retryError;
@@ -436,13 +530,29 @@ export class SwitchyardAgent {
     }
   }
 
-  private request<K extends 'agent_register' | 'agent_unregister' | 'agent_status'>(kind: K, payload: EnvelopeOf<K>['payload']): Promise<OkAck> {
+  private request<K extends 'agent_register' | 'agent_unregister' | 'agent_status'>(
+    kind: K,
+    payload: EnvelopeOf<K>['payload'],
+  ): Promise<OkAck> {
     const id = nextEnvelopeId();
-    const envelope = { id, kind, from: this.address, to: ORCHESTRATOR_ADDRESS, priority: 'high', sentAt: Date.now(), payload } as Envelope;
+    const envelope = {
+      id,
+      kind,
+      from: this.address,
+      to: ORCHESTRATOR_ADDRESS,
+      priority: 'high',
+      sentAt: Date.now(),
+      payload,
+    } as Envelope;
     return new Promise<OkAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new CommunicationError('TIMEOUT', `The orchestrator did not answer ${kind} within ${String(this.options.requestTimeoutMs)} ms`));
+        reject(
+          new CommunicationError(
+            'TIMEOUT',
+            `The orchestrator did not answer ${kind} within ${String(this.options.requestTimeoutMs)} ms`,
+          ),
+        );
       }, this.options.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.transport.send(envelope).catch((error: unknown) => {
@@ -454,6 +564,19 @@ export class SwitchyardAgent {
   }
 }
 
-function failed(request: EnvelopeOf<'task_request'>, agentId: string, session: string, error: { code: string; message: string; permanent?: boolean }): TaskResponsePayload {
-  return { taskId: request.payload.taskId, attempt: request.payload.attempt, fence: request.payload.fence, agentId, status: 'failed', error, session };
+function failed(
+  request: EnvelopeOf<'task_request'>,
+  agentId: string,
+  session: string,
+  error: { code: string; message: string; permanent?: boolean },
+): TaskResponsePayload {
+  return {
+    taskId: request.payload.taskId,
+    attempt: request.payload.attempt,
+    fence: request.payload.fence,
+    agentId,
+    status: 'failed',
+    error,
+    session,
+  };
 }

@@ -12,7 +12,14 @@ export type { AgentStatus } from './models/agent-status.js';
 export { AgentStatusUpdateSchema } from './models/agent-status-update.js';
 export type { AgentStatusUpdate } from './models/agent-status-update.js';
 export type { AgentOutcomeStats, AgentSnapshot, AgentView } from './models/agent-view.js';
-export { AgentIdSchema, CapabilityListSchema, CapabilitySchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from './models/identifiers.js';
+export {
+  AgentIdSchema,
+  CapabilityListSchema,
+  CapabilitySchema,
+  SenderIdSchema,
+  StrategyNameSchema,
+  TaskIdSchema,
+} from './models/identifiers.js';
 export { isJsonValue, JsonObjectSchema, JsonValueSchema } from './models/json-value.js';
 export type { JsonValue } from './models/json-value.js';
 export { MessagePrioritySchema } from './models/message-priority.js';
@@ -45,12 +52,39 @@ export type { StrategyErrorCode } from './errors/strategy-error.js';
 
 // The engine, its options and inputs, and the events it reports
 export { OrchestrationEngine } from './engine/orchestration-engine.js';
-export { AgentLivenessOptionsSchema, CoreOptionsSchema, DistributionOptionsSchema, QueueOptionsSchema, RetryOptionsSchema, TaskOptionsSchema } from './engine/core-options.js';
+export {
+  AgentLivenessOptionsSchema,
+  CoreOptionsSchema,
+  DistributionOptionsSchema,
+  QueueOptionsSchema,
+  RetryOptionsSchema,
+  TaskOptionsSchema,
+} from './engine/core-options.js';
 export type { CoreOptions, CoreOptionsInput, RetryOptions } from './engine/core-options.js';
-export { CancelTaskInputSchema, ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema } from './engine/engine-inputs.js';
-export type { CancelTaskInput, ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine/engine-inputs.js';
-export { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './distribution/task-inputs.js';
-export type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from './distribution/task-inputs.js';
+export {
+  CancelTaskInputSchema,
+  ExecuteTaskInputSchema,
+  ListTasksInputSchema,
+  RunTaskRequestSchema,
+} from './engine/engine-inputs.js';
+export type {
+  CancelTaskInput,
+  ExecuteTaskInput,
+  ListTasksInput,
+  RunTaskInput,
+  WithAuth,
+} from './engine/engine-inputs.js';
+export {
+  CreateTaskInputSchema,
+  DistributeTaskInputSchema,
+  TaskResponseInputSchema,
+} from './distribution/task-inputs.js';
+export type {
+  CreateTaskInput,
+  DistributeTaskInput,
+  TaskAssignment,
+  TaskResponseInput,
+} from './distribution/task-inputs.js';
 export type { DistributionEvent, DistributionEventListener, QueueStats } from './events/distribution-event.js';
 
 // What an application may hand to createCoreModule: clock, logger, authenticator
@@ -77,7 +111,13 @@ export type { CoreModuleParts, StrategyRegistration } from './di/create-core-mod
 // The strategy plugin API (docs/plugins.md)
 export { defineStrategy } from './strategies/define-strategy.js';
 export type { StrategyDefinition, StrategyDefinitionInput } from './strategies/define-strategy.js';
-export type { AgentAttributeName, AgentEvent, AgentEvents, StrategyMetrics, StrategyServices } from './strategies/strategy-services.js';
+export type {
+  AgentAttributeName,
+  AgentEvent,
+  AgentEvents,
+  StrategyMetrics,
+  StrategyServices,
+} from './strategies/strategy-services.js';
 export type { DistributionStrategy, StrategyChoice, StrategyOutcome } from './strategies/distribution-strategy.js';
 export { decline, isDecline } from './strategies/strategy-decline.js';
 export type { StrategyDecline } from './strategies/strategy-decline.js';

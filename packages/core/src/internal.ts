@@ -5,10 +5,36 @@
 import 'reflect-metadata';
 
 // The wire: envelopes, addresses, their codec
-export { AddressSchema, EnvelopeSchema, AckPayloadSchema, AgentRegisterPayloadSchema, AgentSessionSchema, AnswerRefusedPayloadSchema, TaskCancelPayloadSchema, TaskRequestPayloadSchema, TaskResponsePayloadSchema } from './models/envelope.js';
-export type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeInput, EnvelopeKind, EnvelopeOf, TaskCancelPayload, TaskRequestPayload, TaskResponsePayload } from './models/envelope.js';
+export {
+  AddressSchema,
+  EnvelopeSchema,
+  AckPayloadSchema,
+  AgentRegisterPayloadSchema,
+  AgentSessionSchema,
+  AnswerRefusedPayloadSchema,
+  TaskCancelPayloadSchema,
+  TaskRequestPayloadSchema,
+  TaskResponsePayloadSchema,
+} from './models/envelope.js';
+export type {
+  AckPayload,
+  AnswerRefusedPayload,
+  Envelope,
+  EnvelopeInput,
+  EnvelopeKind,
+  EnvelopeOf,
+  TaskCancelPayload,
+  TaskRequestPayload,
+  TaskResponsePayload,
+} from './models/envelope.js';
 export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
-export { decodeEnvelope, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, validateEnvelope } from './communication/envelope-codec.js';
+export {
+  decodeEnvelope,
+  decodeEnvelopeBatch,
+  encodeEnvelope,
+  encodeEnvelopeBatch,
+  validateEnvelope,
+} from './communication/envelope-codec.js';
 export type { DecodedBatch } from './communication/expand-packed-run.js';
 export { PackedRunSchema } from './models/packed-run.js';
 export type { PackedRun } from './models/packed-run.js';
@@ -20,7 +46,13 @@ export type { InboundHandlers } from './communication/communication-manager.js';
 // Ports a transport or a durable store implements
 export type { Transport, TransportSubscription, EnvelopeHandler, UndeliveredHandler } from './ports/transport.js';
 export type { TaskStore } from './ports/task-store.js';
-export type { JournaledAnswer, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from './ports/task-journal.js';
+export type {
+  JournaledAnswer,
+  JournalEntry,
+  JournalWrite,
+  TaskJournal,
+  TaskJournalSink,
+} from './ports/task-journal.js';
 export { InMemoryJournalStore, InMemoryTaskJournal } from './distribution/in-memory-task-journal.js';
 export { JournaledTaskSchema, TaskAttemptSchema } from './models/journaled-task.js';
 export type { JournaledTask } from './models/journaled-task.js';

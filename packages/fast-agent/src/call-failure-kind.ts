@@ -9,10 +9,23 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
  */
 export type CallFailureKind = 'session_lost' | 'connection' | 'server';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 4;
+    current = current.cause, depth++
+  ) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }
@@ -25,6 +38,7 @@ export function callFailureKind(error: unknown): CallFailureKind {
   const code = causeCode(error);
   if (code !== undefined && CONNECTION_CODES.has(code)) return 'connection';
   // undici's "fetch failed" without a known cause, or a transport that is not connected
-  if (error instanceof TypeError || (error instanceof Error && /not connected|fetch failed/i.test(error.message))) return 'connection';
+  if (error instanceof TypeError || (error instanceof Error && /not connected|fetch failed/i.test(error.message)))
+    return 'connection';
   return 'server';
 }

@@ -32,7 +32,10 @@ describe('FastAgentBridge with agents.requireToken', () => {
       { token: SUMMARIZER_TOKEN, name: 'summarizer', permissions: ['agents:register'], agentId: 'fa-summarizer' },
     ]);
     const container = new Container();
-    container.load(createCoreModule({ agents: { requireToken: true } }, { authenticator }), createMemoryTransportModule());
+    container.load(
+      createCoreModule({ agents: { requireToken: true } }, { authenticator }),
+      createMemoryTransportModule(),
+    );
     engine = container.get(OrchestrationEngine);
     distributor = container.get(TaskDistributor);
     bus = container.get(MemoryBus);
@@ -49,7 +52,12 @@ describe('FastAgentBridge with agents.requireToken', () => {
       {
         servers: [{ name: 'fixture', url: fastAgent.url }],
         agents: [
-          { name: 'summarizer', agentId: 'fa-summarizer', capabilities: ['summarize'], ...(summarizerToken === undefined ? {} : { token: summarizerToken }) },
+          {
+            name: 'summarizer',
+            agentId: 'fa-summarizer',
+            capabilities: ['summarize'],
+            ...(summarizerToken === undefined ? {} : { token: summarizerToken }),
+          },
           { name: 'translator', agentId: 'fa-translator', capabilities: ['translate'] },
         ],
         ...extra,
@@ -59,7 +67,12 @@ describe('FastAgentBridge with agents.requireToken', () => {
   }
 
   async function run(requiredCapabilities: string[], taskData: JsonValue) {
-    const task = await engine.createTask({ authToken: CLIENT_TOKEN, taskType: 'fast-agent', requiredCapabilities, taskData });
+    const task = await engine.createTask({
+      authToken: CLIENT_TOKEN,
+      taskType: 'fast-agent',
+      requiredCapabilities,
+      taskData,
+    });
     return engine.executeTask({ authToken: CLIENT_TOKEN, taskId: task.id, timeoutMs: 30_000 });
   }
 
@@ -68,12 +81,23 @@ describe('FastAgentBridge with agents.requireToken', () => {
     await withTokens.start();
     try {
       await waitUntil(() => distributor.listAgents().length === 2, 'both fast-agent agents register', 15_000);
-      expect(distributor.listAgents().map((agent) => [agent.id, agent.status]).sort()).toEqual([
+      expect(
+        distributor
+          .listAgents()
+          .map((agent) => [agent.id, agent.status])
+          .sort(),
+      ).toEqual([
         ['fa-summarizer', 'online'],
         ['fa-translator', 'online'],
       ]);
-      await expect(run(['summarize'], { prompt: 'with a token' })).resolves.toMatchObject({ agentId: 'fa-summarizer', result: { text: 'with a token' } });
-      await expect(run(['translate'], { text: 'avec un jeton' })).resolves.toMatchObject({ agentId: 'fa-translator', result: { text: '{"text":"avec un jeton"}' } });
+      await expect(run(['summarize'], { prompt: 'with a token' })).resolves.toMatchObject({
+        agentId: 'fa-summarizer',
+        result: { text: 'with a token' },
+      });
+      await expect(run(['translate'], { text: 'avec un jeton' })).resolves.toMatchObject({
+        agentId: 'fa-translator',
+        result: { text: '{"text":"avec un jeton"}' },
+      });
     } finally {
       await withTokens.stop();
     }

@@ -14,7 +14,10 @@ describe('FastAgentBridge against a scripted MCP server', () => {
   let bridge: FastAgentBridge;
 
   beforeAll(async () => {
-    orchestrator = await startFleetOrchestrator({ kind: 'memory' }, { tasks: { retry: { initialDelayMs: 10, maxDelayMs: 50 } } });
+    orchestrator = await startFleetOrchestrator(
+      { kind: 'memory' },
+      { tasks: { retry: { initialDelayMs: 10, maxDelayMs: 50 } } },
+    );
   });
   afterAll(async () => {
     await orchestrator.stop();
@@ -39,7 +42,8 @@ describe('FastAgentBridge against a scripted MCP server', () => {
     await server.stop();
   });
 
-  const echo = async (message: string) => (await runBatch(orchestrator.engine, [{ capability: 'echo', prompt: message }], 30_000))[0];
+  const echo = async (message: string) =>
+    (await runBatch(orchestrator.engine, [{ capability: 'echo', prompt: message }], 30_000))[0];
 
   it('opens new sessions when the server forgot them (a restart), and the task never notices', async () => {
     await expect(echo('before')).resolves.toMatchObject({ status: 'completed', result: { text: 'before' } });
@@ -47,21 +51,39 @@ describe('FastAgentBridge against a scripted MCP server', () => {
     await expect(echo('after')).resolves.toMatchObject({ status: 'completed', failures: 0, result: { text: 'after' } });
     expect(bridge.serverStats()[0]).toMatchObject({ up: true, downs: 0, calls: { ok: 2, session_lost: 1 } });
     // With calls in parallel on several sessions: all of them are renewed, none of the tasks fails.
-    const batch = (label: string) => runBatch(orchestrator.engine, Array.from({ length: 6 }, (_, index) => ({ capability: 'echo', prompt: `${label} ${String(index)}` })), 30_000);
-    expect((await batch('first')).map((task) => [task.status, task.failures])).toEqual(Array.from({ length: 6 }, () => ['completed', 0]));
+    const batch = (label: string) =>
+      runBatch(
+        orchestrator.engine,
+        Array.from({ length: 6 }, (_, index) => ({ capability: 'echo', prompt: `${label} ${String(index)}` })),
+        30_000,
+      );
+    expect((await batch('first')).map((task) => [task.status, task.failures])).toEqual(
+      Array.from({ length: 6 }, () => ['completed', 0]),
+    );
     await server.forgetSessions();
-    expect((await batch('second')).map((task) => [task.status, task.failures])).toEqual(Array.from({ length: 6 }, () => ['completed', 0]));
+    expect((await batch('second')).map((task) => [task.status, task.failures])).toEqual(
+      Array.from({ length: 6 }, () => ['completed', 0]),
+    );
     expect(bridge.serverStats()[0]).toMatchObject({ up: true, downs: 0, calls: { ok: 14 } });
   });
 
   it("fails the task at once on the agent's error answer (FAST_AGENT_ERROR, permanent)", async () => {
-    await expect(echo('fail')).resolves.toMatchObject({ status: 'failed', attempts: 1, error: { code: 'FAST_AGENT_ERROR' } });
+    await expect(echo('fail')).resolves.toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'FAST_AGENT_ERROR' },
+    });
     expect(server.toolCalls).toBe(1);
   });
 
   it('retries HTTP 500s, then opens the circuit: the agent goes offline, and is back when the server recovers', async () => {
     server.failingCalls = 1_000;
-    const task = await orchestrator.engine.createTask({ authToken: FLEET_TOKEN, taskType: 'echo', requiredCapabilities: ['echo'], taskData: { prompt: 'through the storm' } });
+    const task = await orchestrator.engine.createTask({
+      authToken: FLEET_TOKEN,
+      taskType: 'echo',
+      requiredCapabilities: ['echo'],
+      taskData: { prompt: 'through the storm' },
+    });
     const finished = orchestrator.engine.executeTask({ authToken: FLEET_TOKEN, taskId: task.id, timeoutMs: 60_000 });
     // Attempt 1: a call and its one retry fail (FAST_AGENT_SERVER_ERROR); attempt 2's first failure is the third in a row.
     await waitUntil(() => bridge.serverStats()[0]?.circuit === 'open', 'the circuit opens', 30_000);
@@ -71,12 +93,17 @@ describe('FastAgentBridge against a scripted MCP server', () => {
     await expect(finished).resolves.toMatchObject({ status: 'completed', result: { text: 'through the storm' } });
     const ended = await orchestrator.engine.getTask({ authToken: FLEET_TOKEN, taskId: task.id });
     // Only the first attempt counts: the second was handed back when the agent went offline.
-    expect(ended).toMatchObject({ failures: 1, history: [{ error: { code: 'FAST_AGENT_SERVER_ERROR' } }, { outcome: 'agent_lost' }, { outcome: 'completed' }] });
+    expect(ended).toMatchObject({
+      failures: 1,
+      history: [{ error: { code: 'FAST_AGENT_SERVER_ERROR' } }, { outcome: 'agent_lost' }, { outcome: 'completed' }],
+    });
     expect(bridge.serverStats()[0]).toMatchObject({ up: true, circuit: 'closed', ups: 2 });
   });
 
   it('refuses bad options with a typed error naming the field, and registers nothing', () => {
-    expect(() => new FastAgentBridge({ servers: [{ name: 'x', url: 'not a url' }] }, () => orchestrator.connect())).toThrow(/servers\.0\.url/);
+    expect(
+      () => new FastAgentBridge({ servers: [{ name: 'x', url: 'not a url' }] }, () => orchestrator.connect()),
+    ).toThrow(/servers\.0\.url/);
     expect(orchestrator.distributor.listAgents().map((agent) => agent.id)).toEqual(['scripted-echo']);
   });
 });

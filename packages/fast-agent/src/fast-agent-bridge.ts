@@ -22,8 +22,11 @@ export class FastAgentBridge {
 
   constructor(options: FastAgentOptionsInput, connect: () => Transport, logger: Logger = new SilentLogger()) {
     this.options = parseInput(FastAgentOptionsSchema, options, 'fast-agent options');
-    const idTaken = (agentId: string, by: FastAgentServerLink): boolean => this.links.some((link) => link !== by && link.hasAgentId(agentId));
-    this.links = this.options.servers.map((server) => new FastAgentServerLink(server, this.options, connect, logger, idTaken));
+    const idTaken = (agentId: string, by: FastAgentServerLink): boolean =>
+      this.links.some((link) => link !== by && link.hasAgentId(agentId));
+    this.links = this.options.servers.map(
+      (server) => new FastAgentServerLink(server, this.options, connect, logger, idTaken),
+    );
   }
 
   /** Connects to every server it can reach now; the rest are probed until they answer. */

@@ -12,7 +12,9 @@ import { alternating, FLEET_TOKEN, runBatch, startFleetOrchestrator } from './fa
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fast-agent');
 const fixture = join(fixtures, 'agent.py');
 
-function notCompleted(tasks: readonly { status: string; error: { code?: string } | null }[]): [string, string | undefined][] {
+function notCompleted(
+  tasks: readonly { status: string; error: { code?: string } | null }[],
+): [string, string | undefined][] {
   return tasks.filter((task) => task.status !== 'completed').map((task) => [task.status, task.error?.code]);
 }
 
@@ -49,11 +51,21 @@ describe('a fast-agent fleet when servers fail', () => {
       const port = first.port;
       await first.stop();
       // At once, not at the next refresh (10 s away): the calls that found it gone took its agents offline.
-      await waitUntil(() => ids.every((id) => orchestrator.distributor.getAgent(id).status === 'offline'), 'its agents go offline', 30_000);
+      await waitUntil(
+        () => ids.every((id) => orchestrator.distributor.getAgent(id).status === 'offline'),
+        'its agents go offline',
+        30_000,
+      );
       first = await startFastAgent(fixture, { port });
       const answering = performance.now();
-      await waitUntil(() => ids.every((id) => orchestrator.distributor.getAgent(id).status === 'online'), 'its agents come back', 60_000);
-      console.log(`fast-agent restart: agents back ${(performance.now() - answering).toFixed(0)} ms after the server answered`);
+      await waitUntil(
+        () => ids.every((id) => orchestrator.distributor.getAgent(id).status === 'online'),
+        'its agents come back',
+        60_000,
+      );
+      console.log(
+        `fast-agent restart: agents back ${(performance.now() - answering).toFixed(0)} ms after the server answered`,
+      );
       const ended = await batch;
       expect(notCompleted(ended)).toEqual([]);
       expect(ended.every((task) => task.failures === 0)).toBe(true);
@@ -83,7 +95,11 @@ describe('a fast-agent fleet when servers fail', () => {
     await bridge.start();
     try {
       const batch = runBatch(orchestrator.engine, alternating(160, ['echo']), 300_000);
-      await waitUntil(() => (bridge.serverStats()[1]?.calls.ok ?? 0) >= 20, 'the second server has done some of the batch', 120_000);
+      await waitUntil(
+        () => (bridge.serverStats()[1]?.calls.ok ?? 0) >= 20,
+        'the second server has done some of the batch',
+        120_000,
+      );
       process.kill(second.pid, 'SIGKILL');
       await second.stop();
       second = undefined;
@@ -94,7 +110,9 @@ describe('a fast-agent fleet when servers fail', () => {
       expect(one).toMatchObject({ up: true, downs: 0 });
       expect(two).toMatchObject({ up: false, downs: 1 });
       // Every task finished on the first server's agents but those the second finished before it died.
-      expect(ended.filter((task) => task.assignedAgentId?.startsWith('two-') === true)).toHaveLength(two?.calls.ok ?? -1);
+      expect(ended.filter((task) => task.assignedAgentId?.startsWith('two-') === true)).toHaveLength(
+        two?.calls.ok ?? -1,
+      );
     } finally {
       await bridge.stop();
     }
@@ -117,15 +135,27 @@ describe('a fast-agent fleet when servers fail', () => {
     await bridge.start();
     try {
       const [ended] = await runBatch(orchestrator.engine, [{ capability: 'sleep', prompt: 'take your time' }], 60_000);
-      expect(ended).toMatchObject({ status: 'dead_lettered', attempts: 3, failures: 3, error: { code: 'FAST_AGENT_TIMEOUT' } });
+      expect(ended).toMatchObject({
+        status: 'dead_lettered',
+        attempts: 3,
+        failures: 3,
+        error: { code: 'FAST_AGENT_TIMEOUT' },
+      });
       expect(bridge.serverStats()[0]?.calls).toMatchObject({ timeout: 3, ok: 0, agent_error: 0 });
       // A call still running on the server would hold its session for the rest of its 3 s and the
       // next calls on it would be refused as busy. Cancelled, the sessions are free well before.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const busyBefore = bridge.serverStats()[0]?.calls.busy ?? 0;
       for (let index = 0; index < 4; index++) {
-        const task = await orchestrator.engine.createTask({ authToken: FLEET_TOKEN, taskType: 'echo', requiredCapabilities: ['echo'], taskData: { prompt: `after ${String(index)}` } });
-        await expect(orchestrator.engine.executeTask({ authToken: FLEET_TOKEN, taskId: task.id, timeoutMs: 30_000 })).resolves.toMatchObject({ result: { text: `after ${String(index)}` } });
+        const task = await orchestrator.engine.createTask({
+          authToken: FLEET_TOKEN,
+          taskType: 'echo',
+          requiredCapabilities: ['echo'],
+          taskData: { prompt: `after ${String(index)}` },
+        });
+        await expect(
+          orchestrator.engine.executeTask({ authToken: FLEET_TOKEN, taskId: task.id, timeoutMs: 30_000 }),
+        ).resolves.toMatchObject({ result: { text: `after ${String(index)}` } });
       }
       expect(bridge.serverStats()[0]?.calls.busy).toBe(busyBefore);
     } finally {
@@ -147,17 +177,37 @@ describe('a fast-agent fleet when servers fail', () => {
     );
     await bridge.start();
     try {
-      const task = await orchestrator.engine.createTask({ authToken: FLEET_TOKEN, taskType: 'sleep', requiredCapabilities: ['sleep-2'], taskData: { prompt: 'interrupted' } });
+      const task = await orchestrator.engine.createTask({
+        authToken: FLEET_TOKEN,
+        taskType: 'sleep',
+        requiredCapabilities: ['sleep-2'],
+        taskData: { prompt: 'interrupted' },
+      });
       const finished = orchestrator.engine.executeTask({ authToken: FLEET_TOKEN, taskId: task.id, timeoutMs: 240_000 });
-      await waitUntil(() => orchestrator.distributor.getAgent('sleeper-2').load === 1, 'the agent has the task', 30_000);
+      await waitUntil(
+        () => orchestrator.distributor.getAgent('sleeper-2').load === 1,
+        'the agent has the task',
+        30_000,
+      );
       // Into the model's 3 s, so the call is on the server when it dies.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const port = slow.port;
       process.kill(slow.pid, 'SIGKILL');
       await slow.stop();
-      await waitUntil(() => orchestrator.distributor.getAgent('sleeper-2').status === 'offline', 'the agent goes offline', 60_000);
-      await waitUntil(() => orchestrator.distributor.getTask(task.id).status === 'queued', 'the task is handed back to the queue', 30_000);
-      expect(orchestrator.distributor.getTask(task.id)).toMatchObject({ failures: 0, history: [{ outcome: 'agent_lost' }] });
+      await waitUntil(
+        () => orchestrator.distributor.getAgent('sleeper-2').status === 'offline',
+        'the agent goes offline',
+        60_000,
+      );
+      await waitUntil(
+        () => orchestrator.distributor.getTask(task.id).status === 'queued',
+        'the task is handed back to the queue',
+        30_000,
+      );
+      expect(orchestrator.distributor.getTask(task.id)).toMatchObject({
+        failures: 0,
+        history: [{ outcome: 'agent_lost' }],
+      });
       slow = await startFastAgent(join(fixtures, 'slow_agent.py'), { port });
       await expect(finished).resolves.toMatchObject({ status: 'completed', result: { text: 'interrupted' } });
       expect(orchestrator.distributor.getTask(task.id)).toMatchObject({ failures: 0 });

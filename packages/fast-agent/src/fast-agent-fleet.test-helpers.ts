@@ -20,18 +20,27 @@ export interface FleetOrchestrator {
 }
 
 /** An orchestrator in this process, over the in-memory bus or a real nats-server. */
-export async function startFleetOrchestrator(medium: { kind: 'memory' } | { kind: 'nats'; url: string }, core: CoreOptionsInput = {}): Promise<FleetOrchestrator> {
+export async function startFleetOrchestrator(
+  medium: { kind: 'memory' } | { kind: 'nats'; url: string },
+  core: CoreOptionsInput = {},
+): Promise<FleetOrchestrator> {
   const container = new Container();
   const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: FLEET_TOKEN, permissions: ['admin'] }]);
   const bus = new MemoryBus();
-  const transportModule = medium.kind === 'memory' ? createMemoryTransportModule(bus) : createNatsTransportModule({ kind: 'nats', servers: [medium.url] });
+  const transportModule =
+    medium.kind === 'memory'
+      ? createMemoryTransportModule(bus)
+      : createNatsTransportModule({ kind: 'nats', servers: [medium.url] });
   container.load(createCoreModule(core, { authenticator }), transportModule);
   const engine = container.get(OrchestrationEngine);
   await engine.start();
   return {
     engine,
     distributor: container.get(TaskDistributor),
-    connect: () => (medium.kind === 'memory' ? new InMemoryTransport(bus) : new NatsTransport({ kind: 'nats', servers: [medium.url] })),
+    connect: () =>
+      medium.kind === 'memory'
+        ? new InMemoryTransport(bus)
+        : new NatsTransport({ kind: 'nats', servers: [medium.url] }),
     stop: () => engine.stop(),
   };
 }
@@ -43,9 +52,21 @@ export interface FleetTask {
 }
 
 /** Sends every task at once, waits for each one's end (or the timeout), and returns each task as it is then. */
-export async function runBatch(engine: OrchestrationEngine, tasks: readonly FleetTask[], timeoutMs: number): Promise<Task[]> {
+export async function runBatch(
+  engine: OrchestrationEngine,
+  tasks: readonly FleetTask[],
+  timeoutMs: number,
+): Promise<Task[]> {
   const created = await Promise.all(
-    tasks.map((task) => engine.createTask({ authToken: FLEET_TOKEN, taskType: 'fleet', requiredCapabilities: [task.capability], taskData: { prompt: task.prompt }, strategy: 'load_balanced' })),
+    tasks.map((task) =>
+      engine.createTask({
+        authToken: FLEET_TOKEN,
+        taskType: 'fleet',
+        requiredCapabilities: [task.capability],
+        taskData: { prompt: task.prompt },
+        strategy: 'load_balanced',
+      }),
+    ),
   );
   return Promise.all(
     created.map((task) =>
@@ -62,7 +83,10 @@ export async function runBatch(engine: OrchestrationEngine, tasks: readonly Flee
 
 /** `count` tasks alternating between the capabilities given. */
 export function alternating(count: number, capabilities: readonly string[]): FleetTask[] {
-  return Array.from({ length: count }, (_, index) => ({ capability: capabilities[index % capabilities.length] as string, prompt: `task ${String(index)}` }));
+  return Array.from({ length: count }, (_, index) => ({
+    capability: capabilities[index % capabilities.length] as string,
+    prompt: `task ${String(index)}`,
+  }));
 }
 
 /** Whether the task completed with its own prompt echoed back. */
@@ -76,7 +100,12 @@ export function echoed(task: Task, prompt: string): boolean {
  * sessions (one call per session at a time, as fast-agent wants), alternating between tools.
  * Returns the wall time in ms.
  */
-export async function directMcpCalls(url: string, tools: readonly string[], parallelism: number, count: number): Promise<number> {
+export async function directMcpCalls(
+  url: string,
+  tools: readonly string[],
+  parallelism: number,
+  count: number,
+): Promise<number> {
   const clients = await Promise.all(
     Array.from({ length: parallelism }, async () => {
       const client = new Client({ name: 'direct-baseline', version: '1.0.0' });
@@ -89,8 +118,12 @@ export async function directMcpCalls(url: string, tools: readonly string[], para
   await Promise.all(
     clients.map(async (client) => {
       for (let index = next++; index < count; index = next++) {
-        const reply = await client.callTool({ name: tools[index % tools.length] as string, arguments: { message: `direct ${String(index)}` } });
-        if (reply.isError === true) throw new Error(`direct call ${String(index)} failed: ${JSON.stringify(reply.content)}`);
+        const reply = await client.callTool({
+          name: tools[index % tools.length] as string,
+          arguments: { message: `direct ${String(index)}` },
+        });
+        if (reply.isError === true)
+          throw new Error(`direct call ${String(index)} failed: ${JSON.stringify(reply.content)}`);
       }
     }),
   );

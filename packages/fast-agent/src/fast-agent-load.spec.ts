@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FastAgentBridge } from './fast-agent-bridge.js';
 import type { FastAgentOptionsInput } from './fast-agent-options.js';
 import type { FleetOrchestrator } from './fast-agent-fleet.test-helpers.js';
-import { alternating, directMcpCalls, echoed, runBatch, startFleetOrchestrator } from './fast-agent-fleet.test-helpers.js';
+import {
+  alternating,
+  directMcpCalls,
+  echoed,
+  runBatch,
+  startFleetOrchestrator,
+} from './fast-agent-fleet.test-helpers.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fast-agent', 'agent.py');
 const TASKS = Number(process.env.FAST_AGENT_LOAD_TASKS ?? '160');
@@ -19,7 +25,13 @@ const CAPACITY = 4;
 const readmeConfig = (url: string): FastAgentOptionsInput => ({
   servers: [{ name: 'fleet', url }],
   agents: [
-    { name: 'summarizer', agentId: 'summarizer-1', capabilities: ['summarize', 'text'], priority: 2, capacity: CAPACITY },
+    {
+      name: 'summarizer',
+      agentId: 'summarizer-1',
+      capabilities: ['summarize', 'text'],
+      priority: 2,
+      capacity: CAPACITY,
+    },
     { name: 'translator', agentId: 'translator-1', capabilities: ['translate'], capacity: CAPACITY },
   ],
 });
@@ -40,7 +52,9 @@ describe('a fast-agent fleet under load (default server settings)', () => {
 
   for (const kind of ['memory', 'nats'] as const) {
     it(`completes every task at capacity ${String(CAPACITY)} across two agents (${kind})`, async () => {
-      const orchestrator: FleetOrchestrator = await startFleetOrchestrator(kind === 'memory' ? { kind } : { kind, url: nats.url });
+      const orchestrator: FleetOrchestrator = await startFleetOrchestrator(
+        kind === 'memory' ? { kind } : { kind, url: nats.url },
+      );
       const bridge = new FastAgentBridge(readmeConfig(fastAgent.url), () => orchestrator.connect());
       await bridge.start();
       try {
@@ -53,7 +67,9 @@ describe('a fast-agent fleet under load (default server settings)', () => {
         console.log(
           `fast-agent load (${kind}): ${String(completed.length)}/${String(TASKS)} completed; through Switchyard ${bridgeMs.toFixed(0)} ms, direct MCP client (${String(2 * CAPACITY)} sessions) ${directMs.toFixed(0)} ms, ratio ${(bridgeMs / directMs).toFixed(2)}`,
         );
-        expect(ended.filter((task) => task.status !== 'completed').map((task) => [task.status, task.error?.code])).toEqual([]);
+        expect(
+          ended.filter((task) => task.status !== 'completed').map((task) => [task.status, task.error?.code]),
+        ).toEqual([]);
         expect(completed).toHaveLength(TASKS);
         const [stats] = bridge.serverStats();
         expect(stats).toMatchObject({ server: 'fleet', up: true, circuit: 'closed', mode: 'sessions' });

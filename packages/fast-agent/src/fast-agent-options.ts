@@ -13,7 +13,10 @@ export const FastAgentServerSchema = z
     args: z.array(z.string()).default([]),
     cwd: z.string().min(1).optional(),
   })
-  .refine((server) => (server.url === undefined) !== (server.command === undefined), { message: 'give exactly one of url or command', path: ['url'] });
+  .refine((server) => (server.url === undefined) !== (server.command === undefined), {
+    message: 'give exactly one of url or command',
+    path: ['url'],
+  });
 
 /** How one fast-agent agent appears in Switchyard. */
 export const FastAgentMappingSchema = z.strictObject({
@@ -74,23 +77,46 @@ export const FastAgentOptionsSchema = z
   .superRefine((options, context) => {
     const serverNames = new Set<string>();
     options.servers.forEach((server, index) => {
-      if (serverNames.has(server.name)) context.addIssue({ code: 'custom', message: `server '${server.name}' is listed twice`, path: ['servers', index, 'name'] });
+      if (serverNames.has(server.name))
+        context.addIssue({
+          code: 'custom',
+          message: `server '${server.name}' is listed twice`,
+          path: ['servers', index, 'name'],
+        });
       serverNames.add(server.name);
     });
     const agentIds = new Set<string>();
     const mapped = new Set<string>();
     options.agents.forEach((mapping, index) => {
       const key = `${mapping.server ?? '*'}/${mapping.name}`;
-      if (mapped.has(key)) context.addIssue({ code: 'custom', message: `agent '${mapping.name}'${mapping.server === undefined ? '' : ` of server '${mapping.server}'`} is mapped twice`, path: ['agents', index, 'name'] });
+      if (mapped.has(key))
+        context.addIssue({
+          code: 'custom',
+          message: `agent '${mapping.name}'${mapping.server === undefined ? '' : ` of server '${mapping.server}'`} is mapped twice`,
+          path: ['agents', index, 'name'],
+        });
       mapped.add(key);
-      if (agentIds.has(mapping.agentId)) context.addIssue({ code: 'custom', message: `agent id '${mapping.agentId}' is given to two mappings`, path: ['agents', index, 'agentId'] });
+      if (agentIds.has(mapping.agentId))
+        context.addIssue({
+          code: 'custom',
+          message: `agent id '${mapping.agentId}' is given to two mappings`,
+          path: ['agents', index, 'agentId'],
+        });
       agentIds.add(mapping.agentId);
       if (mapping.server !== undefined && !serverNames.has(mapping.server)) {
-        context.addIssue({ code: 'custom', message: `names no server of this config (${[...serverNames].join(', ')})`, path: ['agents', index, 'server'] });
+        context.addIssue({
+          code: 'custom',
+          message: `names no server of this config (${[...serverNames].join(', ')})`,
+          path: ['agents', index, 'server'],
+        });
       }
       // Without it, every server serving an agent of that name would register it under one id.
       if (mapping.server === undefined && options.servers.length > 1) {
-        context.addIssue({ code: 'custom', message: `required when there are several servers: which server's '${mapping.name}' is '${mapping.agentId}'`, path: ['agents', index, 'server'] });
+        context.addIssue({
+          code: 'custom',
+          message: `required when there are several servers: which server's '${mapping.name}' is '${mapping.agentId}'`,
+          path: ['agents', index, 'server'],
+        });
       }
     });
   });

@@ -23,7 +23,8 @@ const BUSY_PAUSE_MS = 20;
 export function promptOf(task: AgentTask): string {
   const data = task.data;
   if (typeof data === 'string') return data;
-  if (typeof data === 'object' && data !== null && !Array.isArray(data) && typeof data.prompt === 'string') return data.prompt;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && typeof data.prompt === 'string')
+    return data.prompt;
   return JSON.stringify(data);
 }
 
@@ -56,7 +57,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Whether anything answers HTTP at the server's URL (any status): the cheap probe of a server that is down. */
 async function answersHttp(url: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { method: 'GET', headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(1_000),
+    });
     await response.body?.cancel();
     return true;
   } catch {
@@ -96,7 +101,10 @@ export class FastAgentServerLink {
   private offlineReported: Promise<void> = Promise.resolve();
   private probing: Promise<void> | undefined;
   private checking: Promise<void> | undefined;
-  private readonly calls = Object.fromEntries(CALL_OUTCOMES.map((outcome) => [outcome, 0])) as Record<CallOutcome, number>;
+  private readonly calls = Object.fromEntries(CALL_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
+    CallOutcome,
+    number
+  >;
   private answeredCount = 0;
   private answeredSecondsSum = 0;
   private downs = 0;
@@ -133,7 +141,12 @@ export class FastAgentServerLink {
   }
 
   states(): BridgedAgentState[] {
-    return [...this.agents.values()].map(({ tool, agent }) => ({ agentId: agent.agentId, server: this.server.name, tool: tool.tool, reachable: this.state === 'up' }));
+    return [...this.agents.values()].map(({ tool, agent }) => ({
+      agentId: agent.agentId,
+      server: this.server.name,
+      tool: tool.tool,
+      reachable: this.state === 'up',
+    }));
   }
 
   stats(): FastAgentServerStats {
@@ -181,12 +194,16 @@ export class FastAgentServerLink {
     let tools: FastAgentTool[];
     try {
       // A stdio server is started by the first connection: fast-agent's cold start needs the longer timeout.
-      const connectTimeoutMs = this.server.command !== undefined && this.pool.open === 0 ? this.options.startupTimeoutMs : this.options.refreshTimeoutMs;
+      const connectTimeoutMs =
+        this.server.command !== undefined && this.pool.open === 0
+          ? this.options.startupTimeoutMs
+          : this.options.refreshTimeoutMs;
       const client = await this.pool.control(connectTimeoutMs);
       tools = fastAgentTools((await client.listTools(undefined, { timeout: this.options.refreshTimeoutMs })).tools);
     } catch (error) {
       // A probe's failed try: still down, nothing new to report.
-      if (this.state === 'down') this.logger.debug('fast-agent server still not ready', { server: this.server.name, error: messageOf(error) });
+      if (this.state === 'down')
+        this.logger.debug('fast-agent server still not ready', { server: this.server.name, error: messageOf(error) });
       else await this.markDown(error);
       return false;
     }
@@ -194,21 +211,61 @@ export class FastAgentServerLink {
     return true;
   }
 
-  private wantedAgents(tools: readonly FastAgentTool[]): Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number; token: string | undefined }> {
-    const wanted = new Map<string, { tool: FastAgentTool; agentId: string; capabilities: string[]; priority: number; capacity: number; token: string | undefined }>();
+  private wantedAgents(tools: readonly FastAgentTool[]): Map<
+    string,
+    {
+      tool: FastAgentTool;
+      agentId: string;
+      capabilities: string[];
+      priority: number;
+      capacity: number;
+      token: string | undefined;
+    }
+  > {
+    const wanted = new Map<
+      string,
+      {
+        tool: FastAgentTool;
+        agentId: string;
+        capabilities: string[];
+        priority: number;
+        capacity: number;
+        token: string | undefined;
+      }
+    >();
     for (const tool of tools) {
-      const mapping = this.options.agents.find((entry) => entry.name === tool.agent && (entry.server === undefined || entry.server === this.server.name));
+      const mapping = this.options.agents.find(
+        (entry) => entry.name === tool.agent && (entry.server === undefined || entry.server === this.server.name),
+      );
       if (mapping !== undefined) {
-        wanted.set(tool.tool, { tool, agentId: mapping.agentId, capabilities: mapping.capabilities, priority: mapping.priority, capacity: mapping.capacity, token: mapping.token ?? this.options.token });
+        wanted.set(tool.tool, {
+          tool,
+          agentId: mapping.agentId,
+          capabilities: mapping.capabilities,
+          priority: mapping.priority,
+          capacity: mapping.capacity,
+          token: mapping.token ?? this.options.token,
+        });
         continue;
       }
       if (!this.options.unlisted.register) continue;
       const agentId = `${this.server.name}-${tool.agent}`.replace(/[^A-Za-z0-9_-]/g, '-');
       if (this.options.agents.some((entry) => entry.agentId === agentId) || this.idTaken(agentId, this)) {
-        this.logger.error('fast-agent agent not registered: its id is taken by another agent', { server: this.server.name, agent: tool.agent, agentId });
+        this.logger.error('fast-agent agent not registered: its id is taken by another agent', {
+          server: this.server.name,
+          agent: tool.agent,
+          agentId,
+        });
         continue;
       }
-      wanted.set(tool.tool, { tool, agentId, capabilities: this.options.unlisted.capabilities, priority: 0, capacity: this.options.unlisted.capacity, token: this.options.token });
+      wanted.set(tool.tool, {
+        tool,
+        agentId,
+        capabilities: this.options.unlisted.capabilities,
+        priority: 0,
+        capacity: this.options.unlisted.capacity,
+        token: this.options.token,
+      });
     }
     return wanted;
   }
@@ -220,7 +277,10 @@ export class FastAgentServerLink {
     for (const [toolName, bridged] of this.agents) {
       if (wanted.has(toolName)) continue;
       this.agents.delete(toolName);
-      this.logger.info('fast-agent agent gone: unregistering', { server: this.server.name, agentId: bridged.agent.agentId });
+      this.logger.info('fast-agent agent gone: unregistering', {
+        server: this.server.name,
+        agentId: bridged.agent.agentId,
+      });
       await bridged.agent.stop();
     }
     this.pool.resize([...wanted.values()].reduce((sum, want) => sum + want.capacity, 0));
@@ -233,11 +293,24 @@ export class FastAgentServerLink {
     for (const [toolName, want] of wanted) {
       const known = this.agents.get(toolName);
       if (known !== undefined) {
-        if (!wasUp) await known.agent.setStatus('online').catch((error: unknown) => { this.logger.warn('could not report a fast-agent agent online', { agentId: known.agent.agentId, error: messageOf(error) }); });
+        if (!wasUp)
+          await known.agent.setStatus('online').catch((error: unknown) => {
+            this.logger.warn('could not report a fast-agent agent online', {
+              agentId: known.agent.agentId,
+              error: messageOf(error),
+            });
+          });
         continue;
       }
       const agent = new SwitchyardAgent(
-        { agentId: want.agentId, capabilities: want.capabilities, priority: want.priority, capacity: want.capacity, metadata: { fastAgent: { server: this.server.name, agent: want.tool.agent, tool: toolName } }, ...(want.token === undefined ? {} : { authToken: want.token }) },
+        {
+          agentId: want.agentId,
+          capabilities: want.capabilities,
+          priority: want.priority,
+          capacity: want.capacity,
+          metadata: { fastAgent: { server: this.server.name, agent: want.tool.agent, tool: toolName } },
+          ...(want.token === undefined ? {} : { authToken: want.token }),
+        },
         this.connect(),
         (task, context) => this.call(toolName, promptOf(task), context.signal),
         this.logger,
@@ -245,9 +318,17 @@ export class FastAgentServerLink {
       try {
         await agent.start();
         this.agents.set(toolName, { tool: want.tool, agent, capacity: want.capacity });
-        this.logger.info('fast-agent agent registered', { server: this.server.name, agentId: want.agentId, tool: toolName });
+        this.logger.info('fast-agent agent registered', {
+          server: this.server.name,
+          agentId: want.agentId,
+          tool: toolName,
+        });
       } catch (error) {
-        this.logger.warn('could not register a fast-agent agent', { server: this.server.name, agentId: want.agentId, error: messageOf(error) });
+        this.logger.warn('could not register a fast-agent agent', {
+          server: this.server.name,
+          agentId: want.agentId,
+          error: messageOf(error),
+        });
       }
     }
   }
@@ -266,15 +347,30 @@ export class FastAgentServerLink {
     void this.pool.close(new Error(`fast-agent server '${this.server.name}' is down`));
     if (wasUp) {
       this.downs++;
-      if (circuitOpened) this.logger.warn('fast-agent circuit open: the server failed too many calls in a row, its agents go offline', { server: this.server.name, openMs: this.breaker.openMs, error: messageOf(error) });
-      else this.logger.info('fast-agent server down: its agents go offline', { server: this.server.name, error: messageOf(error) });
+      if (circuitOpened)
+        this.logger.warn('fast-agent circuit open: the server failed too many calls in a row, its agents go offline', {
+          server: this.server.name,
+          openMs: this.breaker.openMs,
+          error: messageOf(error),
+        });
+      else
+        this.logger.info('fast-agent server down: its agents go offline', {
+          server: this.server.name,
+          error: messageOf(error),
+        });
     } else {
-      this.logger.warn('fast-agent server not answering: probing until it does', { server: this.server.name, error: messageOf(error) });
+      this.logger.warn('fast-agent server not answering: probing until it does', {
+        server: this.server.name,
+        error: messageOf(error),
+      });
     }
     this.offlineReported = Promise.all(
       [...this.agents.values()].map(({ agent }) =>
         agent.setStatus('offline').catch((failure: unknown) => {
-          this.logger.warn('could not report a fast-agent agent offline', { agentId: agent.agentId, error: messageOf(failure) });
+          this.logger.warn('could not report a fast-agent agent offline', {
+            agentId: agent.agentId,
+            error: messageOf(failure),
+          });
         }),
       ),
     ).then(() => undefined);
@@ -288,7 +384,10 @@ export class FastAgentServerLink {
   private async probe(): Promise<void> {
     const stop = this.stopping.signal;
     // A stdio probe starts a process: not every second.
-    const maxDelayMs = this.server.url === undefined ? Math.max(this.options.probeMaxIntervalMs, this.options.refreshIntervalMs) : this.options.probeMaxIntervalMs;
+    const maxDelayMs =
+      this.server.url === undefined
+        ? Math.max(this.options.probeMaxIntervalMs, this.options.refreshIntervalMs)
+        : this.options.probeMaxIntervalMs;
     for (let delayMs = FIRST_PROBE_DELAY_MS; !stop.aborted; delayMs = Math.min(delayMs * 2, maxDelayMs)) {
       const circuitWaitMs = this.breaker.isOpen ? this.breaker.openMs : 0;
       await sleep(Math.max(delayMs, circuitWaitMs), stop);
@@ -314,7 +413,9 @@ export class FastAgentServerLink {
   private unavailable(): TaskFailure {
     this.calls.unavailable++;
     // A refusal, not the task's failure: the agents are offline by now and the task goes elsewhere.
-    return new TaskFailure(`fast-agent server '${this.server.name}' is down: the task goes to another agent or waits`, { code: 'AGENT_NOT_ACCEPTING' });
+    return new TaskFailure(`fast-agent server '${this.server.name}' is down: the task goes to another agent or waits`, {
+      code: 'AGENT_NOT_ACCEPTING',
+    });
   }
 
   /**
@@ -327,7 +428,11 @@ export class FastAgentServerLink {
       await this.offlineReported;
       throw this.unavailable();
     }
-    const signals = { deadline: AbortSignal.timeout(this.options.callTimeoutMs), serverDown: this.generation.signal, attemptSignal };
+    const signals = {
+      deadline: AbortSignal.timeout(this.options.callTimeoutMs),
+      serverDown: this.generation.signal,
+      attemptSignal,
+    };
     // One controller fed by the three, unhooked after the call: the attempt's and the server's signals live long.
     const call = new AbortController();
     const sources = [signals.attemptSignal, signals.deadline, signals.serverDown];
@@ -345,7 +450,12 @@ export class FastAgentServerLink {
     }
   }
 
-  private async callUntil(tool: string, message: string, signal: AbortSignal, signals: { deadline: AbortSignal; serverDown: AbortSignal; attemptSignal: AbortSignal }): Promise<JsonValue> {
+  private async callUntil(
+    tool: string,
+    message: string,
+    signal: AbortSignal,
+    signals: { deadline: AbortSignal; serverDown: AbortSignal; attemptSignal: AbortSignal },
+  ): Promise<JsonValue> {
     let serverFailures = 0;
     let sessionsLost = 0;
     for (;;) {
@@ -359,7 +469,10 @@ export class FastAgentServerLink {
       let reply: CallToolResult;
       try {
         // The SDK's own timeout is a backstop only: the deadline signal ends the call (and sends notifications/cancelled).
-        reply = (await session.client.callTool({ name: tool, arguments: { message } }, undefined, { signal, timeout: this.options.callTimeoutMs + 1_000 })) as CallToolResult;
+        reply = (await session.client.callTool({ name: tool, arguments: { message } }, undefined, {
+          signal,
+          timeout: this.options.callTimeoutMs + 1_000,
+        })) as CallToolResult;
       } catch (error) {
         this.pool.release(session);
         if (signal.aborted) throw await this.callEnded(tool, error, signals);
@@ -367,7 +480,10 @@ export class FastAgentServerLink {
         if (kind === 'session_lost' && sessionsLost <= this.options.retries) {
           this.calls.session_lost++;
           sessionsLost++;
-          this.logger.info('fast-agent server forgot its sessions (restarted): opening new ones', { server: this.server.name, tool });
+          this.logger.info('fast-agent server forgot its sessions (restarted): opening new ones', {
+            server: this.server.name,
+            tool,
+          });
           await this.pool.reset();
           await this.pool.serveWaiting(this.options.refreshTimeoutMs);
           continue;
@@ -383,11 +499,19 @@ export class FastAgentServerLink {
           throw this.unavailable();
         }
         if (serverFailures >= this.options.retries) {
-          throw new TaskFailure(`fast-agent '${tool}' on '${this.server.name}' failed: ${messageOf(error)}`, { code: 'FAST_AGENT_SERVER_ERROR' });
+          throw new TaskFailure(`fast-agent '${tool}' on '${this.server.name}' failed: ${messageOf(error)}`, {
+            code: 'FAST_AGENT_SERVER_ERROR',
+          });
         }
         const backoffMs = this.options.retryBackoffMs * 2 ** serverFailures;
         serverFailures++;
-        this.logger.warn('fast-agent call failed: retrying', { server: this.server.name, tool, retry: serverFailures, inMs: backoffMs, error: messageOf(error) });
+        this.logger.warn('fast-agent call failed: retrying', {
+          server: this.server.name,
+          tool,
+          retry: serverFailures,
+          inMs: backoffMs,
+          error: messageOf(error),
+        });
         await sleep(backoffMs, signal);
         continue;
       }
@@ -405,21 +529,43 @@ export class FastAgentServerLink {
       this.answeredSecondsSum += seconds;
       if (reply.isError === true) {
         this.calls.agent_error++;
-        this.logger.debug('fast-agent call answered with an error', { server: this.server.name, tool, ms: Math.round(seconds * 1_000) });
-        throw new TaskFailure(`fast-agent '${tool}' answered with an error: ${replyText(reply)}`, { code: 'FAST_AGENT_ERROR', permanent: true });
+        this.logger.debug('fast-agent call answered with an error', {
+          server: this.server.name,
+          tool,
+          ms: Math.round(seconds * 1_000),
+        });
+        throw new TaskFailure(`fast-agent '${tool}' answered with an error: ${replyText(reply)}`, {
+          code: 'FAST_AGENT_ERROR',
+          permanent: true,
+        });
       }
       this.calls.ok++;
-      this.logger.debug('fast-agent call answered', { server: this.server.name, tool, ms: Math.round(seconds * 1_000) });
+      this.logger.debug('fast-agent call answered', {
+        server: this.server.name,
+        tool,
+        ms: Math.round(seconds * 1_000),
+      });
       return resultOf(reply);
     }
   }
 
   /** The call's signal fired: which of its reasons it was decides the failure. */
-  private async callEnded(tool: string, error: unknown, signals: { deadline: AbortSignal; serverDown: AbortSignal; attemptSignal: AbortSignal }): Promise<Error> {
+  private async callEnded(
+    tool: string,
+    error: unknown,
+    signals: { deadline: AbortSignal; serverDown: AbortSignal; attemptSignal: AbortSignal },
+  ): Promise<Error> {
     if (signals.deadline.aborted) {
       this.calls.timeout++;
-      this.logger.warn('fast-agent call timed out: cancelled', { server: this.server.name, tool, callTimeoutMs: this.options.callTimeoutMs });
-      return new TaskFailure(`fast-agent '${tool}' on '${this.server.name}' did not answer within ${String(this.options.callTimeoutMs)} ms; the call was cancelled`, { code: 'FAST_AGENT_TIMEOUT' });
+      this.logger.warn('fast-agent call timed out: cancelled', {
+        server: this.server.name,
+        tool,
+        callTimeoutMs: this.options.callTimeoutMs,
+      });
+      return new TaskFailure(
+        `fast-agent '${tool}' on '${this.server.name}' did not answer within ${String(this.options.callTimeoutMs)} ms; the call was cancelled`,
+        { code: 'FAST_AGENT_TIMEOUT' },
+      );
     }
     if (signals.serverDown.aborted) {
       this.calls.connection++;
@@ -428,7 +574,9 @@ export class FastAgentServerLink {
     }
     if (signals.attemptSignal.aborted) {
       this.calls.cancelled++;
-      return new TaskFailure(`fast-agent '${tool}': the attempt ended; the call was cancelled`, { code: 'FAST_AGENT_CANCELLED' });
+      return new TaskFailure(`fast-agent '${tool}': the attempt ended; the call was cancelled`, {
+        code: 'FAST_AGENT_CANCELLED',
+      });
     }
     return error instanceof Error ? error : new Error(String(error));
   }

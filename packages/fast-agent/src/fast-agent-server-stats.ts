@@ -1,5 +1,15 @@
 /** How a call to a fast-agent server ended (one count per tool call sent, plus the refusals before any). */
-export const CALL_OUTCOMES = ['ok', 'agent_error', 'timeout', 'cancelled', 'busy', 'session_lost', 'connection', 'server_error', 'unavailable'] as const;
+export const CALL_OUTCOMES = [
+  'ok',
+  'agent_error',
+  'timeout',
+  'cancelled',
+  'busy',
+  'session_lost',
+  'connection',
+  'server_error',
+  'unavailable',
+] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** One fast-agent server as the bridge sees it: for logs, `/metrics` and tests. */

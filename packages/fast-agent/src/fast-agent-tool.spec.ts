@@ -21,7 +21,15 @@ describe('fast-agent tools', () => {
   });
 
   it("gives the agent the task's prompt, or the task data as JSON", () => {
-    const task = (data: AgentTask['data']): AgentTask => ({ id: 't', type: 'x', data, requiredCapabilities: [], senderId: 's', priority: 'normal', attempt: 1 });
+    const task = (data: AgentTask['data']): AgentTask => ({
+      id: 't',
+      type: 'x',
+      data,
+      requiredCapabilities: [],
+      senderId: 's',
+      priority: 'normal',
+      attempt: 1,
+    });
     expect(promptOf(task({ prompt: 'Summarize this', extra: 1 }))).toBe('Summarize this');
     expect(promptOf(task('plain text'))).toBe('plain text');
     expect(promptOf(task({ text: 'no prompt' }))).toBe('{"text":"no prompt"}');

@@ -30,7 +30,12 @@ export interface McpSessionEvents {
 export class McpSessionPool {
   private readonly sessions: McpSession[] = [];
   private readonly idle: McpSession[] = [];
-  private readonly waiting: { resolve: (session: McpSession) => void; reject: (error: Error) => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  private readonly waiting: {
+    resolve: (session: McpSession) => void;
+    reject: (error: Error) => void;
+    signal: AbortSignal;
+    onAbort: () => void;
+  }[] = [];
   private opening = 0;
   /** Whether the server keeps sessions (known after the first connection). */
   private stateless = false;
@@ -161,7 +166,12 @@ export class McpSessionPool {
       const transport =
         this.server.url !== undefined
           ? new StreamableHTTPClientTransport(new URL(this.server.url))
-          : new StdioClientTransport({ command: this.server.command as string, args: this.server.args, ...(this.server.cwd === undefined ? {} : { cwd: this.server.cwd }), stderr: 'ignore' });
+          : new StdioClientTransport({
+              command: this.server.command as string,
+              args: this.server.args,
+              ...(this.server.cwd === undefined ? {} : { cwd: this.server.cwd }),
+              stderr: 'ignore',
+            });
       await client.connect(transport, { timeout: timeoutMs });
       const session: McpSession = { client, busy: false };
       this.stateless = transport instanceof StreamableHTTPClientTransport && transport.sessionId === undefined;

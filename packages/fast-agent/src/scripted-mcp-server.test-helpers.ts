@@ -56,7 +56,9 @@ export class ScriptedMcpServer {
     let transport = typeof sessionId === 'string' ? this.sessions.get(sessionId) : undefined;
     if (transport === undefined) {
       if (sessionId !== undefined || !isInitializeRequest(body)) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Session not found' } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Session not found' } }));
         return;
       }
       const created = new StreamableHTTPServerTransport({
@@ -77,10 +79,16 @@ export class ScriptedMcpServer {
 
   private mcpServer(): McpServer {
     const server = new McpServer({ name: 'scripted', version: '1.0.0' });
-    server.registerTool('echo', { description: 'Answers with its message; "fail" answers with an error', inputSchema: { message: z.string() } }, ({ message }) => {
-      this.toolCalls++;
-      return message === 'fail' ? { isError: true, content: [{ type: 'text', text: 'the agent failed' }] } : { content: [{ type: 'text', text: message }] };
-    });
+    server.registerTool(
+      'echo',
+      { description: 'Answers with its message; "fail" answers with an error', inputSchema: { message: z.string() } },
+      ({ message }) => {
+        this.toolCalls++;
+        return message === 'fail'
+          ? { isError: true, content: [{ type: 'text', text: 'the agent failed' }] }
+          : { content: [{ type: 'text', text: message }] };
+      },
+    );
     return server;
   }
 }

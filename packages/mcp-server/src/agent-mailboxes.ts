@@ -44,9 +44,12 @@ export class AgentMailboxes {
     private readonly options: AgentMailboxesOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.sweeper = setInterval(() => {
-      this.expireLeases();
-    }, Math.max(10, Math.min(options.leaseMs / 4, 1_000)));
+    this.sweeper = setInterval(
+      () => {
+        this.expireLeases();
+      },
+      Math.max(10, Math.min(options.leaseMs / 4, 1_000)),
+    );
     this.sweeper.unref();
   }
 
@@ -78,7 +81,14 @@ export class AgentMailboxes {
       tasks.push(envelope.payload);
       for (const wake of waiters) wake();
     });
-    this.mailboxes.set(agentId, { subscription, tasks, waiters, leaseEndsAt: this.now() + this.options.leaseMs, polls: 0, lapsed: false });
+    this.mailboxes.set(agentId, {
+      subscription,
+      tasks,
+      waiters,
+      leaseEndsAt: this.now() + this.options.leaseMs,
+      polls: 0,
+      lapsed: false,
+    });
   }
 
   async close(agentId: string): Promise<void> {

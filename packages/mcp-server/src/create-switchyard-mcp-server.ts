@@ -32,14 +32,22 @@ const SHARED_VALIDATOR = new AjvJsonSchemaValidator();
 const LISTED_TOOLS = SWITCHYARD_TOOLS.map((tool) => ({
   name: tool.name,
   description: tool.description,
-  inputSchema: z.toJSONSchema(tool.inputSchema, { target: 'draft-7', io: 'input' }) as { type: 'object'; [key: string]: unknown },
-  outputSchema: z.toJSONSchema(tool.outputSchema, { target: 'draft-7', io: 'output' }) as { type: 'object'; [key: string]: unknown },
+  inputSchema: z.toJSONSchema(tool.inputSchema, { target: 'draft-7', io: 'input' }) as {
+    type: 'object';
+    [key: string]: unknown;
+  },
+  outputSchema: z.toJSONSchema(tool.outputSchema, { target: 'draft-7', io: 'output' }) as {
+    type: 'object';
+    [key: string]: unknown;
+  },
 }));
 
 /** Aborts when the MCP request is cancelled or (over HTTP) its connection closes first. */
 function signalOf(extra: RequestExtra): AbortSignal | undefined {
   const dropped = extra.authInfo?.extra?.connectionClosed;
-  const signals = [extra.signal, dropped instanceof AbortSignal ? dropped : undefined].filter((signal): signal is AbortSignal => signal !== undefined);
+  const signals = [extra.signal, dropped instanceof AbortSignal ? dropped : undefined].filter(
+    (signal): signal is AbortSignal => signal !== undefined,
+  );
   return signals.length === 0 ? undefined : AbortSignal.any(signals);
 }
 
@@ -50,37 +58,79 @@ function signalOf(extra: RequestExtra): AbortSignal | undefined {
  * one is a VALIDATION_FAILED tool error naming the field, like the engine's own.
  */
 export function createSwitchyardMcpServer(parts: SwitchyardMcpServerParts): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { resources: { listChanged: true }, tools: {} }, jsonSchemaValidator: SHARED_VALIDATOR });
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { resources: { listChanged: true }, tools: {} },
+    jsonSchemaValidator: SHARED_VALIDATOR,
+  });
   const maxResultBytes = parts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
   const tokenOf = (extra: RequestExtra, argument?: unknown): string | undefined =>
-    (typeof argument === 'string' && argument.length > 0 ? argument : undefined) ?? extra.authInfo?.token ?? parts.sessionToken;
+    (typeof argument === 'string' && argument.length > 0 ? argument : undefined) ??
+    extra.authInfo?.token ??
+    parts.sessionToken;
 
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: LISTED_TOOLS }));
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra: RequestExtra): Promise<CallToolResult> => {
-    const tool = SWITCHYARD_TOOLS.find((candidate) => candidate.name === request.params.name);
-    try {
-      if (tool === undefined) throw ValidationError.field('name', `no tool named '${request.params.name}' (known: ${SWITCHYARD_TOOLS.map((known) => known.name).join(', ')})`, 'tools/call');
-      const parsed = tool.inputSchema.safeParse(request.params.arguments ?? {});
-      if (!parsed.success) throw ValidationError.fromZod(parsed.error, `${tool.name} arguments`);
-      const args = parsed.data;
-      const signal = signalOf(extra);
-      const { structured, summary, links = [] } = await tool.run({ ...parts, authToken: tokenOf(extra, args.auth_token), maxResultBytes, ...(signal === undefined ? {} : { signal }) }, args);
-      if (tool.name === 'create_task' || tool.name === 'distribute_task') server.sendResourceListChanged();
-      return {
-        content: [{ type: 'text' as const, text: summary }, ...links.map((uri) => ({ type: 'resource_link' as const, uri, name: uri.slice(uri.lastIndexOf('/') + 1), mimeType: 'application/json' }))],
-        structuredContent: structured,
-      };
-    } catch (error) {
-      return toolError(error);
-    }
-  });
+  server.server.setRequestHandler(
+    CallToolRequestSchema,
+    async (request, extra: RequestExtra): Promise<CallToolResult> => {
+      const tool = SWITCHYARD_TOOLS.find((candidate) => candidate.name === request.params.name);
+      try {
+        if (tool === undefined)
+          throw ValidationError.field(
+            'name',
+            `no tool named '${request.params.name}' (known: ${SWITCHYARD_TOOLS.map((known) => known.name).join(', ')})`,
+            'tools/call',
+          );
+        const parsed = tool.inputSchema.safeParse(request.params.arguments ?? {});
+        if (!parsed.success) throw ValidationError.fromZod(parsed.error, `${tool.name} arguments`);
+        const args = parsed.data;
+        const signal = signalOf(extra);
+        const {
+          structured,
+          summary,
+          links = [],
+        } = await tool.run(
+          {
+            ...parts,
+            authToken: tokenOf(extra, args.auth_token),
+            maxResultBytes,
+            ...(signal === undefined ? {} : { signal }),
+          },
+          args,
+        );
+        if (tool.name === 'create_task' || tool.name === 'distribute_task') server.sendResourceListChanged();
+        return {
+          content: [
+            { type: 'text' as const, text: summary },
+            ...links.map((uri) => ({
+              type: 'resource_link' as const,
+              uri,
+              name: uri.slice(uri.lastIndexOf('/') + 1),
+              mimeType: 'application/json',
+            })),
+          ],
+          structuredContent: structured,
+        };
+      } catch (error) {
+        return toolError(error);
+      }
+    },
+  );
 
   server.registerResource(
     'agents',
     'switchyard://agents',
-    { description: 'Every registered agent: capabilities, status, load, capacity, priority, outcome stats', mimeType: 'application/json' },
+    {
+      description: 'Every registered agent: capabilities, status, load, capacity, priority, outcome stats',
+      mimeType: 'application/json',
+    },
     async (uri, extra: RequestExtra) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await parts.engine.listAgents({ authToken: tokenOf(extra) }), null, 2) }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify(await parts.engine.listAgents({ authToken: tokenOf(extra) }), null, 2),
+        },
+      ],
     }),
   );
 
@@ -95,9 +145,21 @@ export function createSwitchyardMcpServer(parts: SwitchyardMcpServerParts): McpS
         })),
       }),
     }),
-    { description: "A whole task: its data, state, result or error and history (what tool results leave out when it is large)", mimeType: 'application/json' },
+    {
+      description:
+        'A whole task: its data, state, result or error and history (what tool results leave out when it is large)',
+      mimeType: 'application/json',
+    },
     async (uri, variables, extra: RequestExtra) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await parts.engine.getTask({ authToken: tokenOf(extra), taskId: String(variables.taskId) })) }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify(
+            await parts.engine.getTask({ authToken: tokenOf(extra), taskId: String(variables.taskId) }),
+          ),
+        },
+      ],
     }),
   );
   return server;

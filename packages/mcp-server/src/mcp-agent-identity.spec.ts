@@ -31,7 +31,11 @@ describe('agent ids cannot be hijacked through MCP', () => {
     const authenticator = await TokenAuthenticator.fromPlainTokens([
       { token: CLIENT, permissions: ['tasks:create', 'tasks:distribute'] },
       { token: REGISTRAR, name: 'registrar', permissions: ['agents:register', 'agents:update', 'tasks:respond'] },
-      { token: OTHER_REGISTRAR, name: 'other-registrar', permissions: ['agents:register', 'agents:update', 'tasks:respond'] },
+      {
+        token: OTHER_REGISTRAR,
+        name: 'other-registrar',
+        permissions: ['agents:register', 'agents:update', 'tasks:respond'],
+      },
     ]);
     const container = new Container();
     container.load(createCoreModule({}, { authenticator }), createMemoryTransportModule());
@@ -39,8 +43,14 @@ describe('agent ids cannot be hijacked through MCP', () => {
     distributor = container.get(TaskDistributor);
     await engine.start();
     const bus = container.get(MemoryBus);
-    mailboxes = new AgentMailboxes(new InMemoryTransport(bus), { leaseMs: 60_000, setStatus: (agentId, status) => distributor.updateAgentStatus({ agentId, status }, true) });
-    http = new McpHttpServer({ engine, authenticator: container.get(TOKENS.Authenticator), mailboxes }, { enabled: true, host: '127.0.0.1', port: 0, allowedOrigins: [], logger: new SilentLogger() });
+    mailboxes = new AgentMailboxes(new InMemoryTransport(bus), {
+      leaseMs: 60_000,
+      setStatus: (agentId, status) => distributor.updateAgentStatus({ agentId, status }, true),
+    });
+    http = new McpHttpServer(
+      { engine, authenticator: container.get(TOKENS.Authenticator), mailboxes },
+      { enabled: true, host: '127.0.0.1', port: 0, allowedOrigins: [], logger: new SilentLogger() },
+    );
     url = await http.start();
     // An agent on the transport, speaking envelopes: the id an MCP client will try to take.
     received.length = 0;
@@ -71,7 +81,11 @@ describe('agent ids cannot be hijacked through MCP', () => {
 
   async function connect(token: string): Promise<Client> {
     const client = new Client({ name: 'spec', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      }),
+    );
     clients.push(client);
     return client;
   }
@@ -80,22 +94,41 @@ describe('agent ids cannot be hijacked through MCP', () => {
     return (await client.callTool({ name, arguments: args })) as CallToolResult;
   }
 
-  const text = (result: CallToolResult): string => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+  const text = (result: CallToolResult): string =>
+    result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 
   it('refuses to register the id of a live transport agent, opens no second mailbox, and the task goes to the agent alone', async () => {
     const mcp = await connect(REGISTRAR);
-    const hijack = await call(mcp, 'register_agent_with_distributor', { agent_id: 'worker', capabilities: ['evil'], capacity: 1 });
+    const hijack = await call(mcp, 'register_agent_with_distributor', {
+      agent_id: 'worker',
+      capabilities: ['evil'],
+      capacity: 1,
+    });
     expect(hijack.isError).toBe(true);
     expect(text(hijack)).toContain('AGENT_ID_IN_USE');
     expect(mailboxes.has('worker')).toBe(false);
     expect(distributor.getAgent('worker')).toMatchObject({ capabilities: ['work'], capacity: null });
 
     const client = await connect(CLIENT);
-    const distributed = await call(client, 'distribute_task', { task_id: 'only-once', task_type: 'w', required_capabilities: ['work'], task_data: null, sender_id: 'spec' });
+    const distributed = await call(client, 'distribute_task', {
+      task_id: 'only-once',
+      task_type: 'w',
+      required_capabilities: ['work'],
+      task_data: null,
+      sender_id: 'spec',
+    });
     expect(distributed.isError).toBeFalsy();
-    await waitUntil(() => received.some((envelope) => envelope.kind === 'task_request'), 'the task reaches the transport agent');
+    await waitUntil(
+      () => received.some((envelope) => envelope.kind === 'task_request'),
+      'the task reaches the transport agent',
+    );
     // Nor can the MCP client answer it: the agent's answers carry its session, which MCP never saw.
-    const forged = await call(mcp, 'handle_task_response', { task_id: 'only-once', agent_id: 'worker', status: 'completed', result: 'forged' });
+    const forged = await call(mcp, 'handle_task_response', {
+      task_id: 'only-once',
+      agent_id: 'worker',
+      status: 'completed',
+      result: 'forged',
+    });
     expect(forged.isError).toBe(true);
     expect(text(forged)).toContain('SESSION_INVALID');
     expect(distributor.getTask('only-once')).toMatchObject({ status: 'assigned', assignedAgentId: 'worker' });
@@ -103,13 +136,21 @@ describe('agent ids cannot be hijacked through MCP', () => {
 
   it('refuses a second principal registering an id the first registered through MCP', async () => {
     const first = await connect(REGISTRAR);
-    expect((await call(first, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] })).isError).toBeFalsy();
+    expect(
+      (await call(first, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] })).isError,
+    ).toBeFalsy();
     const second = await connect(OTHER_REGISTRAR);
-    const hijack = await call(second, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['evil'] });
+    const hijack = await call(second, 'register_agent_with_distributor', {
+      agent_id: 'writer',
+      capabilities: ['evil'],
+    });
     expect(hijack.isError).toBe(true);
     expect(text(hijack)).toContain('AGENT_ID_IN_USE');
     expect(distributor.getAgent('writer').capabilities).toEqual(['write']);
     // The first principal may still update its own agent.
-    expect((await call(first, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write', 'edit'] })).isError).toBeFalsy();
+    expect(
+      (await call(first, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write', 'edit'] }))
+        .isError,
+    ).toBeFalsy();
   });
 });

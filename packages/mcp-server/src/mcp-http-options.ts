@@ -14,11 +14,21 @@ export const McpHttpOptionsSchema = z.strictObject({
   /** Open sessions per token; one more closes that token's least recently used idle session. */
   maxSessionsPerPrincipal: z.number().int().min(1).max(100_000).default(64),
   /** Largest request body; larger ones get 413 (default under the 1 MiB that clients' SSE readers accept). */
-  maxBodyBytes: z.number().int().min(1_024).max(256 * 1024 * 1024).default(1_000_000),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(256 * 1024 * 1024)
+    .default(1_000_000),
   /** Deepest JSON nesting of a request body, checked while it is read: core's 128 levels of task data plus the JSON-RPC envelope. */
   maxJsonDepth: z.number().int().min(8).max(10_000).default(136),
   /** Most JSON bytes one tool result carries; larger task data is left to the task's resource. */
-  maxResultBytes: z.number().int().min(1_024).max(256 * 1024 * 1024).default(768 * 1024),
+  maxResultBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(256 * 1024 * 1024)
+    .default(768 * 1024),
 });
 
 export type McpHttpOptions = z.output<typeof McpHttpOptionsSchema>;

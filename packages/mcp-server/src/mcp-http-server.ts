@@ -47,7 +47,9 @@ function rpcError(code: number, message: string, data: Record<string, unknown>, 
 }
 
 function messagesOf(body: unknown): JsonRpcMessage[] {
-  return (Array.isArray(body) ? body : [body]).filter((item): item is JsonRpcMessage => typeof item === 'object' && item !== null);
+  return (Array.isArray(body) ? body : [body]).filter(
+    (item): item is JsonRpcMessage => typeof item === 'object' && item !== null,
+  );
 }
 
 /** Which tokens a session belongs to, without keeping the token as the key. */
@@ -73,7 +75,10 @@ export class McpHttpServer {
   ) {
     const { logger: _logger, routes: _routes, ...options } = serverOptions;
     this.options = McpHttpOptionsSchema.parse(options);
-    this.sessions = new McpSessions({ idleMs: this.options.sessionIdleMs, maxPerOwner: this.options.maxSessionsPerPrincipal });
+    this.sessions = new McpSessions({
+      idleMs: this.options.sessionIdleMs,
+      maxPerOwner: this.options.maxSessionsPerPrincipal,
+    });
   }
 
   /** Open sessions (all tokens). */
@@ -85,7 +90,9 @@ export class McpHttpServer {
   async start(): Promise<string> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        this.serverOptions.logger.error('MCP HTTP request failed', { error: error instanceof Error ? error.message : String(error) });
+        this.serverOptions.logger.error('MCP HTTP request failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         if (!res.headersSent) reply(res, 500, rpcError(-32603, 'Internal error', {}));
       });
     });
@@ -94,8 +101,17 @@ export class McpHttpServer {
         const where = `${this.options.host}:${String(this.options.port)}`;
         reject(
           error.code === 'EADDRINUSE'
-            ? new CommunicationError('CONNECTION_FAILED', `Cannot serve MCP on ${where}: the port is in use; set mcp.http.port (0 picks a free one)`, { host: this.options.host, port: this.options.port })
-            : new CommunicationError('CONNECTION_FAILED', `Cannot serve MCP on ${where}: ${error.message}`, { host: this.options.host, port: this.options.port }, { cause: error }),
+            ? new CommunicationError(
+                'CONNECTION_FAILED',
+                `Cannot serve MCP on ${where}: the port is in use; set mcp.http.port (0 picks a free one)`,
+                { host: this.options.host, port: this.options.port },
+              )
+            : new CommunicationError(
+                'CONNECTION_FAILED',
+                `Cannot serve MCP on ${where}: ${error.message}`,
+                { host: this.options.host, port: this.options.port },
+                { cause: error },
+              ),
         );
       });
       server.listen(this.options.port, this.options.host, () => {
@@ -114,9 +130,11 @@ export class McpHttpServer {
     this.server = undefined;
     if (server === undefined) return;
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => {
-      resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   private async handle(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
@@ -138,8 +156,13 @@ export class McpHttpServer {
       try {
         body = await readJsonBody(req, { maxBytes: this.options.maxBodyBytes, maxDepth: this.options.maxJsonDepth });
       } catch (error) {
-        const failure = error instanceof RequestBodyError ? error : new RequestBodyError(400, 'MALFORMED_REQUEST', String(error));
-        reply(res, failure.status, rpcError(failure.code === 'MALFORMED_REQUEST' ? -32700 : -32600, failure.message, { code: failure.code }));
+        const failure =
+          error instanceof RequestBodyError ? error : new RequestBodyError(400, 'MALFORMED_REQUEST', String(error));
+        reply(
+          res,
+          failure.status,
+          rpcError(failure.code === 'MALFORMED_REQUEST' ? -32700 : -32600, failure.message, { code: failure.code }),
+        );
         return;
       }
       if (!this.wellFormedCalls(body, res) || !this.permitted(principal, body, res)) return;
@@ -151,7 +174,15 @@ export class McpHttpServer {
     if (typeof sessionId === 'string') {
       session = this.sessions.find(sessionId, owner);
       if (session === undefined) {
-        reply(res, 404, rpcError(-32001, 'Session not found (it expired, was closed, or belongs to another token): initialize a new one', { code: 'SESSION_NOT_FOUND' }));
+        reply(
+          res,
+          404,
+          rpcError(
+            -32001,
+            'Session not found (it expired, was closed, or belongs to another token): initialize a new one',
+            { code: 'SESSION_NOT_FOUND' },
+          ),
+        );
         return;
       }
       transport = session.transport;
@@ -161,7 +192,15 @@ export class McpHttpServer {
         return;
       }
       if (!this.sessions.makeRoomFor(owner)) {
-        reply(res, 429, rpcError(-32000, `This token already has ${String(this.options.maxSessionsPerPrincipal)} busy sessions (mcp.http.maxSessionsPerPrincipal)`, { code: 'TOO_MANY_SESSIONS' }));
+        reply(
+          res,
+          429,
+          rpcError(
+            -32000,
+            `This token already has ${String(this.options.maxSessionsPerPrincipal)} busy sessions (mcp.http.maxSessionsPerPrincipal)`,
+            { code: 'TOO_MANY_SESSIONS' },
+          ),
+        );
         return;
       }
       transport = await this.openSession(owner);
@@ -173,7 +212,12 @@ export class McpHttpServer {
       if (!res.writableFinished) connection.abort();
     });
     // The token reaches the tools as authInfo; it is never logged or forwarded to agents.
-    req.auth = { token, clientId: principal.name, scopes: [...principal.permissions], extra: { connectionClosed: connection.signal } };
+    req.auth = {
+      token,
+      clientId: principal.name,
+      scopes: [...principal.permissions],
+      extra: { connectionClosed: connection.signal },
+    };
     await transport.handleRequest(req, res, body);
   }
 
@@ -198,7 +242,11 @@ export class McpHttpServer {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
     if (!this.options.allowedOrigins.includes(origin)) {
-      reply(res, 403, rpcError(-32003, `Origin ${origin} is not allowed (mcp.http.allowedOrigins)`, { code: 'FORBIDDEN_ORIGIN' }));
+      reply(
+        res,
+        403,
+        rpcError(-32003, `Origin ${origin} is not allowed (mcp.http.allowedOrigins)`, { code: 'FORBIDDEN_ORIGIN' }),
+      );
       return false;
     }
     res.setHeader('access-control-allow-origin', origin);
@@ -215,7 +263,10 @@ export class McpHttpServer {
   }
 
   /** The caller behind the bearer token, or undefined after answering 401. */
-  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<{ principal: Principal; token: string } | undefined> {
+  private async authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ principal: Principal; token: string } | undefined> {
     const token = bearerToken(req.headers.authorization);
     try {
       return { principal: await this.parts.authenticator.authenticate(token), token: token ?? '' };
@@ -233,13 +284,28 @@ export class McpHttpServer {
   private wellFormedCalls(body: unknown, res: ServerResponse): boolean {
     for (const message of messagesOf(body)) {
       if (message.method !== 'tools/call') continue;
-      const params: { name?: unknown; arguments?: unknown } = typeof message.params === 'object' && message.params !== null ? message.params : {};
+      const params: { name?: unknown; arguments?: unknown } =
+        typeof message.params === 'object' && message.params !== null ? message.params : {};
       const issues = [
-        ...(typeof params.name === 'string' ? [] : [{ field: 'params.name', message: 'a tools/call needs params.name, the tool to call' }]),
-        ...(params.arguments === undefined || (typeof params.arguments === 'object' && params.arguments !== null && !Array.isArray(params.arguments)) ? [] : [{ field: 'params.arguments', message: 'must be an object of the tool arguments' }]),
+        ...(typeof params.name === 'string'
+          ? []
+          : [{ field: 'params.name', message: 'a tools/call needs params.name, the tool to call' }]),
+        ...(params.arguments === undefined ||
+        (typeof params.arguments === 'object' && params.arguments !== null && !Array.isArray(params.arguments))
+          ? []
+          : [{ field: 'params.arguments', message: 'must be an object of the tool arguments' }]),
       ];
       if (issues.length === 0) continue;
-      reply(res, 400, rpcError(-32602, `VALIDATION_FAILED: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, { code: 'VALIDATION_FAILED', issues }, message.id ?? null));
+      reply(
+        res,
+        400,
+        rpcError(
+          -32602,
+          `VALIDATION_FAILED: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+          { code: 'VALIDATION_FAILED', issues },
+          message.id ?? null,
+        ),
+      );
       return false;
     }
     return true;

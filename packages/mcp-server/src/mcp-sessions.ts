@@ -29,9 +29,12 @@ export class McpSessions {
     private readonly limits: McpSessionLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.sweeper = setInterval(() => {
-      this.closeIdle();
-    }, Math.max(10, Math.min(limits.idleMs / 2, 30_000)));
+    this.sweeper = setInterval(
+      () => {
+        this.closeIdle();
+      },
+      Math.max(10, Math.min(limits.idleMs / 2, 30_000)),
+    );
     this.sweeper.unref();
   }
 
@@ -89,7 +92,8 @@ export class McpSessions {
 
   closeIdle(): void {
     const cutoff = this.now() - this.limits.idleMs;
-    for (const session of [...this.sessions.values()]) if (session.open === 0 && session.lastActiveAt <= cutoff) this.close(session);
+    for (const session of [...this.sessions.values()])
+      if (session.open === 0 && session.lastActiveAt <= cutoff) this.close(session);
   }
 
   async closeAll(): Promise<void> {

@@ -35,7 +35,12 @@ class JsonDepthScanner {
         this.inString = true;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         this.depth++;
-        if (this.depth > this.maxDepth) throw new RequestBodyError(400, 'BODY_TOO_DEEP', `request body nests deeper than ${String(this.maxDepth)} levels`);
+        if (this.depth > this.maxDepth)
+          throw new RequestBodyError(
+            400,
+            'BODY_TOO_DEEP',
+            `request body nests deeper than ${String(this.maxDepth)} levels`,
+          );
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.depth--;
       }
@@ -48,7 +53,12 @@ class JsonDepthScanner {
  * nesting while it is read; only a body within both limits reaches JSON.parse.
  */
 export function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
-  const tooLarge = (): RequestBodyError => new RequestBodyError(413, 'BODY_TOO_LARGE', `request body over ${String(limits.maxBytes)} bytes (mcp.http.maxBodyBytes)`);
+  const tooLarge = (): RequestBodyError =>
+    new RequestBodyError(
+      413,
+      'BODY_TOO_LARGE',
+      `request body over ${String(limits.maxBytes)} bytes (mcp.http.maxBodyBytes)`,
+    );
   if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) {
     // The rest is read and dropped (not destroyed), so the client still gets the answer.
     req.resume();
@@ -76,7 +86,13 @@ export function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
       } catch (error) {
-        reject(new RequestBodyError(400, 'MALFORMED_REQUEST', `Parse error: ${error instanceof Error ? error.message : String(error)}`));
+        reject(
+          new RequestBodyError(
+            400,
+            'MALFORMED_REQUEST',
+            `Parse error: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
       }
     };
     req.on('data', onData);

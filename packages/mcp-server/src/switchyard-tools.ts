@@ -1,5 +1,14 @@
 import type { AgentSnapshot, Authenticator, OrchestrationEngine, Permission, Task } from '@switchyard/core';
-import { AgentIdSchema, AgentStatusSchema, BUILT_IN_STRATEGY_NAMES, MessagePrioritySchema, TaskErrorInfoSchema, TaskIdSchema, TaskStatusSchema, ValidationError } from '@switchyard/core';
+import {
+  AgentIdSchema,
+  AgentStatusSchema,
+  BUILT_IN_STRATEGY_NAMES,
+  MessagePrioritySchema,
+  TaskErrorInfoSchema,
+  TaskIdSchema,
+  TaskStatusSchema,
+  ValidationError,
+} from '@switchyard/core';
 import { authorize, authorizeAgent } from '@switchyard/core/internal';
 import { z } from 'zod';
 import type { AgentMailboxes } from './agent-mailboxes.js';
@@ -24,26 +33,38 @@ export interface SwitchyardTool {
   readonly inputSchema: z.ZodObject;
   readonly outputSchema: z.ZodObject;
   /** `links`: resource URIs the result points at (a task whose data is read there). */
-  run(context: ToolContext, args: Record<string, unknown>): Promise<{ structured: Record<string, unknown>; summary: string; links?: readonly string[] }>;
+  run(
+    context: ToolContext,
+    args: Record<string, unknown>,
+  ): Promise<{ structured: Record<string, unknown>; summary: string; links?: readonly string[] }>;
 }
 
 /** Results stay under the 1 MiB per-event limit of the official Python client by default. */
 export const DEFAULT_MAX_RESULT_BYTES = 768 * 1024;
 
-const authToken = z.string().optional().describe('Auth token, for transports that carry none (stdio); HTTP uses the Authorization header');
+const authToken = z
+  .string()
+  .optional()
+  .describe('Auth token, for transports that carry none (stdio); HTTP uses the Authorization header');
 const anyTask: Permission[] = ['tasks:create', 'tasks:distribute', 'tasks:respond'];
 /** Reading tasks: anyone who works with tasks, task readers and watch-only operators. */
 const taskReader: Permission[] = [...anyTask, 'tasks:read', 'ops:read'];
 /** Reading agents and the queue. */
 const agentReader: Permission[] = [...taskReader, 'agents:read'];
 
-const priority = MessagePrioritySchema.optional().describe('Queue order when agents are busy: critical first, low last (default normal)');
+const priority = MessagePrioritySchema.optional().describe(
+  'Queue order when agents are busy: critical first, low last (default normal)',
+);
 const strategy = z
   .string()
   .optional()
-  .describe(`How the agent is picked: ${BUILT_IN_STRATEGY_NAMES.join(', ')} (custom = the configured plugin) or a configured plugin's name; default: distribution.capabilityStrategies, then distribution.defaultStrategy`);
+  .describe(
+    `How the agent is picked: ${BUILT_IN_STRATEGY_NAMES.join(', ')} (custom = the configured plugin) or a configured plugin's name; default: distribution.capabilityStrategies, then distribution.defaultStrategy`,
+  );
 const taskData = z.unknown().optional().describe('Any JSON the agent needs (at most 128 levels deep)');
-const capabilities = z.array(z.string()).describe('Capabilities an agent needs them all to take the task (letters, digits, "_", ".", ":", "/", "-")');
+const capabilities = z
+  .array(z.string())
+  .describe('Capabilities an agent needs them all to take the task (letters, digits, "_", ".", ":", "/", "-")');
 
 export function taskUri(taskId: string): string {
   return `switchyard://tasks/${taskId}`;
@@ -74,7 +95,14 @@ const TaskOutput = z.looseObject({
   attempts: z.number(),
   resource: z.string().optional().describe('Read it (resources/read) for the whole task: data, result, history'),
 });
-const AgentOutput = z.looseObject({ id: z.string(), capabilities: z.array(z.string()), status: AgentStatusSchema, load: z.number(), capacity: z.number().nullable(), priority: z.number() });
+const AgentOutput = z.looseObject({
+  id: z.string(),
+  capabilities: z.array(z.string()),
+  status: AgentStatusSchema,
+  load: z.number(),
+  capacity: z.number().nullable(),
+  priority: z.number(),
+});
 
 function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -84,12 +112,34 @@ const str = (args: Record<string, unknown>, key: string): string => args[key] as
 
 /** Per-task overrides of the configured retry and timeout limits (checked by core's task schema). */
 const taskLimitArgs = {
-  max_attempts: z.number().int().min(1).max(100).optional().describe('Failed attempts before the task is dead-lettered (default: tasks.retry.maxAttempts)'),
-  attempt_timeout_ms: z.number().int().positive().optional().describe('How long one agent may hold the task before the attempt fails and it is retried (default: tasks.attemptTimeoutMs)'),
-  queue_timeout_ms: z.number().int().positive().optional().describe('Longest wait for a free agent before the task fails (default: tasks.queue.timeoutMs)'),
+  max_attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Failed attempts before the task is dead-lettered (default: tasks.retry.maxAttempts)'),
+  attempt_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'How long one agent may hold the task before the attempt fails and it is retried (default: tasks.attemptTimeoutMs)',
+    ),
+  queue_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Longest wait for a free agent before the task fails (default: tasks.queue.timeoutMs)'),
 };
 
-function taskLimits(args: Record<string, unknown>): { maxAttempts?: number; attemptTimeoutMs?: number; queueTimeoutMs?: number } {
+function taskLimits(args: Record<string, unknown>): {
+  maxAttempts?: number;
+  attemptTimeoutMs?: number;
+  queueTimeoutMs?: number;
+} {
   return defined({
     maxAttempts: args.max_attempts as number | undefined,
     attemptTimeoutMs: args.attempt_timeout_ms as number | undefined,
@@ -110,9 +160,19 @@ function withinBytes<T>(items: readonly T[], maxBytes: number): T[] {
 }
 
 const pageArgs = {
-  limit: z.number().int().min(1).max(1_000).optional().describe('Most items in this page (default 100, at most 1000; a page also stops before its JSON would pass the result size limit)'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe(
+      'Most items in this page (default 100, at most 1000; a page also stops before its JSON would pass the result size limit)',
+    ),
 };
-const PageOutput = { next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null when this was the last') };
+const PageOutput = {
+  next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null when this was the last'),
+};
 
 export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
   {
@@ -121,7 +181,10 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       'Create a task that needs the given capabilities and leave it pending (nothing runs yet); execute_task hands it to an agent. Returns the task without its data (read its resource for all of it).',
     permissions: ['tasks:create'],
     inputSchema: z.strictObject({
-      task_id: z.string().optional().describe('Your id for it (letters, digits, "_", "-", …); a random one when omitted'),
+      task_id: z
+        .string()
+        .optional()
+        .describe('Your id for it (letters, digits, "_", "-", …); a random one when omitted'),
       task_type: z.string().describe('What kind of work, for the agent and the logs'),
       required_capabilities: capabilities,
       task_data: taskData,
@@ -137,10 +200,20 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         authToken: token,
         taskType: str(args, 'task_type'),
         requiredCapabilities: args.required_capabilities as string[],
-        ...defined({ taskId: args.task_id as string | undefined, taskData: args.task_data as never, senderId: args.sender_id as string | undefined, strategy: args.strategy as string | undefined, priority: args.priority as never }),
+        ...defined({
+          taskId: args.task_id as string | undefined,
+          taskData: args.task_data as never,
+          senderId: args.sender_id as string | undefined,
+          strategy: args.strategy as string | undefined,
+          priority: args.priority as never,
+        }),
         ...taskLimits(args),
       });
-      return { structured: { task: taskSummary(task) }, summary: `Created task ${task.id} (${task.type}), pending, needs [${task.requiredCapabilities.join(', ')}]`, links: [taskUri(task.id)] };
+      return {
+        structured: { task: taskSummary(task) },
+        summary: `Created task ${task.id} (${task.type}), pending, needs [${task.requiredCapabilities.join(', ')}]`,
+        links: [taskUri(task.id)],
+      };
     },
   },
   {
@@ -150,26 +223,56 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     permissions: ['tasks:distribute'],
     inputSchema: z.strictObject({
       task_id: z.string().describe('The id create_task returned'),
-      timeout_ms: z.number().int().positive().max(86_400_000).optional().describe('How long to wait for the answer (default: tasks.defaultTimeoutMs)'),
+      timeout_ms: z
+        .number()
+        .int()
+        .positive()
+        .max(86_400_000)
+        .optional()
+        .describe('How long to wait for the answer (default: tasks.defaultTimeoutMs)'),
       auth_token: authToken,
     }),
-    outputSchema: z.object({ result: z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.enum(['completed', 'failed']), resource: z.string() }) }),
+    outputSchema: z.object({
+      result: z.looseObject({
+        taskId: z.string(),
+        agentId: z.string(),
+        status: z.enum(['completed', 'failed']),
+        resource: z.string(),
+      }),
+    }),
     run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
-      const result = await engine.executeTask({ authToken: token, taskId: str(args, 'task_id'), ...defined({ timeoutMs: args.timeout_ms as number | undefined }) });
+      const result = await engine.executeTask({
+        authToken: token,
+        taskId: str(args, 'task_id'),
+        ...defined({ timeoutMs: args.timeout_ms as number | undefined }),
+      });
       const fits = jsonBytes(result) <= maxResultBytes;
-      const structured = fits ? { ...result, resource: taskUri(result.taskId) } : { ...result, result: null, resource: taskUri(result.taskId), omitted: ['result'] };
-      const shown = fits ? JSON.stringify(result.result) : `(${String(jsonBytes(result.result))} bytes: read ${taskUri(result.taskId)})`;
-      return { structured: { result: structured }, summary: `Task ${result.taskId} ${result.status} by ${result.agentId} in ${String(result.durationMs)} ms: ${result.status === 'failed' ? (result.error?.message ?? '') : shown}`, links: [taskUri(result.taskId)] };
+      const structured = fits
+        ? { ...result, resource: taskUri(result.taskId) }
+        : { ...result, result: null, resource: taskUri(result.taskId), omitted: ['result'] };
+      const shown = fits
+        ? JSON.stringify(result.result)
+        : `(${String(jsonBytes(result.result))} bytes: read ${taskUri(result.taskId)})`;
+      return {
+        structured: { result: structured },
+        summary: `Task ${result.taskId} ${result.status} by ${result.agentId} in ${String(result.durationMs)} ms: ${result.status === 'failed' ? (result.error?.message ?? '') : shown}`,
+        links: [taskUri(result.taskId)],
+      };
     },
   },
   {
     name: 'cancel_task',
-    description: "End a task that has not finished: it leaves the queue, or its agent is told to stop (task_cancel); its status becomes cancelled and anyone waiting for it gets TASK_CANCELLED.",
+    description:
+      'End a task that has not finished: it leaves the queue, or its agent is told to stop (task_cancel); its status becomes cancelled and anyone waiting for it gets TASK_CANCELLED.',
     permissions: ['tasks:distribute'],
     inputSchema: z.strictObject({ task_id: z.string(), reason: z.string().optional(), auth_token: authToken }),
     outputSchema: z.object({ task: TaskOutput }),
     run: async ({ engine, authToken: token }, args) => {
-      const task = await engine.cancelTask({ authToken: token, taskId: str(args, 'task_id'), ...defined({ reason: args.reason as string | undefined }) });
+      const task = await engine.cancelTask({
+        authToken: token,
+        taskId: str(args, 'task_id'),
+        ...defined({ reason: args.reason as string | undefined }),
+      });
       return { structured: { task }, summary: `Task ${task.id} cancelled: ${task.error?.message ?? ''}` };
     },
   },
@@ -190,7 +293,13 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       auth_token: authToken,
     }),
     outputSchema: z.object({
-      assignment: z.looseObject({ taskId: z.string(), status: z.enum(['assigned', 'queued']), agentId: z.string().nullable(), strategy: z.string().nullable(), attempt: z.number() }),
+      assignment: z.looseObject({
+        taskId: z.string(),
+        status: z.enum(['assigned', 'queued']),
+        agentId: z.string().nullable(),
+        strategy: z.string().nullable(),
+        attempt: z.number(),
+      }),
     }),
     run: async ({ engine, authToken: token }, args) => {
       const assignment = await engine.distributeTask({
@@ -199,7 +308,11 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         taskType: str(args, 'task_type'),
         requiredCapabilities: args.required_capabilities as string[],
         senderId: str(args, 'sender_id'),
-        ...defined({ taskData: args.task_data as never, strategy: args.strategy as string | undefined, priority: args.priority as never }),
+        ...defined({
+          taskData: args.task_data as never,
+          strategy: args.strategy as string | undefined,
+          priority: args.priority as never,
+        }),
         ...taskLimits(args),
       });
       const summary =
@@ -221,7 +334,10 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       result: z.unknown().optional().describe('Any JSON (with status completed)'),
       error: TaskErrorInfoSchema.optional().describe('Why it failed (needed with status failed)'),
       attempt: z.number().int().positive().optional().describe('The attempt being answered, as receive_tasks gave it'),
-      fence: z.string().optional().describe('The fence receive_tasks gave with the task, verbatim: an answer with another one is refused'),
+      fence: z
+        .string()
+        .optional()
+        .describe('The fence receive_tasks gave with the task, verbatim: an answer with another one is refused'),
       auth_token: authToken,
     }),
     outputSchema: z.object({ task: TaskOutput }),
@@ -231,9 +347,18 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         taskId: str(args, 'task_id'),
         agentId: str(args, 'agent_id'),
         status: args.status as 'completed',
-        ...defined({ result: args.result as never, error: args.error as never, attempt: args.attempt as number | undefined, fence: args.fence as string | undefined }),
+        ...defined({
+          result: args.result as never,
+          error: args.error as never,
+          attempt: args.attempt as number | undefined,
+          fence: args.fence as string | undefined,
+        }),
       });
-      return { structured: { task: taskSummary(task) }, summary: `Task ${task.id} is now ${task.status}`, links: [taskUri(task.id)] };
+      return {
+        structured: { task: taskSummary(task) },
+        summary: `Task ${task.id} is now ${task.status}`,
+        links: [taskUri(task.id)],
+      };
     },
   },
   {
@@ -242,7 +367,9 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       'Register (or update) an agent with its capabilities, priority and capacity. An agent registered here receives its tasks through receive_tasks and must keep polling it: after agents.mcpLeaseMs without a poll it is marked offline and the tasks it held go to other agents (polling again brings it back online).',
     permissions: ['agents:register'],
     inputSchema: z.strictObject({
-      agent_id: z.string().describe('Letters, digits, "_", ".", "-"; a token bound to an agent registers only that agent'),
+      agent_id: z
+        .string()
+        .describe('Letters, digits, "_", ".", "-"; a token bound to an agent registers only that agent'),
       capabilities: z.array(z.string()).describe('What it can do; tasks needing all of a subset of these may go to it'),
       priority: z.number().optional().describe('Preferred by the priority_based strategy when higher (default 0)'),
       capacity: z.number().int().positive().optional().describe('Tasks it holds at once (default: no limit)'),
@@ -255,15 +382,23 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         authToken: token,
         agentId: str(args, 'agent_id'),
         capabilities: args.capabilities as string[],
-        ...defined({ priority: args.priority as number | undefined, capacity: args.capacity as number | undefined, metadata: args.metadata as never }),
+        ...defined({
+          priority: args.priority as number | undefined,
+          capacity: args.capacity as number | undefined,
+          metadata: args.metadata as never,
+        }),
       });
       await mailboxes.open(agent.id);
-      return { structured: { agent }, summary: `Agent ${agent.id} registered with [${agent.capabilities.join(', ')}]; call receive_tasks to get its tasks` };
+      return {
+        structured: { agent },
+        summary: `Agent ${agent.id} registered with [${agent.capabilities.join(', ')}]; call receive_tasks to get its tasks`,
+      };
     },
   },
   {
     name: 'unregister_agent_from_distributor',
-    description: 'Remove an agent. Tasks it still held are requeued for other capable agents (they do not fail); tasks waiting in its receive_tasks mailbox are dropped and requeued the same way.',
+    description:
+      'Remove an agent. Tasks it still held are requeued for other capable agents (they do not fail); tasks waiting in its receive_tasks mailbox are dropped and requeued the same way.',
     permissions: ['agents:register'],
     inputSchema: z.strictObject({ agent_id: z.string(), auth_token: authToken }),
     outputSchema: z.object({ agent: AgentOutput }),
@@ -290,7 +425,11 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       const agent = await engine.updateAgentStatusInDistributor({
         authToken: token,
         agentId: str(args, 'agent_id'),
-        ...defined({ isOnline: args.is_online as boolean | undefined, status: args.status as never, currentLoad: args.current_load as number | undefined }),
+        ...defined({
+          isOnline: args.is_online as boolean | undefined,
+          status: args.status as never,
+          currentLoad: args.current_load as number | undefined,
+        }),
       });
       return { structured: { agent }, summary: `Agent ${agent.id} is ${agent.status}, load ${String(agent.load)}` };
     },
@@ -326,41 +465,70 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     outputSchema: z.object({ tasks: z.array(TaskOutput), ...PageOutput }),
     run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const limit = (args.limit as number | undefined) ?? 100;
-      const found = await engine.listTasks({ authToken: token, limit: limit + 1, ...defined({ status: args.status as never, order: args.order as never, after: args.cursor as string | undefined }) });
+      const found = await engine.listTasks({
+        authToken: token,
+        limit: limit + 1,
+        ...defined({
+          status: args.status as never,
+          order: args.order as never,
+          after: args.cursor as string | undefined,
+        }),
+      });
       const page = withinBytes(found.slice(0, limit).map(taskSummary), maxResultBytes);
       const nextCursor = page.length < found.length ? String(page[page.length - 1]?.id) : null;
       return {
         structured: { tasks: page, next_cursor: nextCursor },
         summary:
-          (page.length === 0 ? 'No tasks' : page.map((task) => `${String(task.id)} ${String(task.type)} ${String(task.status)}${typeof task.assignedAgentId === 'string' ? ` (agent ${task.assignedAgentId})` : ''}`).join('\n')) +
-          (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
+          (page.length === 0
+            ? 'No tasks'
+            : page
+                .map(
+                  (task) =>
+                    `${String(task.id)} ${String(task.type)} ${String(task.status)}${typeof task.assignedAgentId === 'string' ? ` (agent ${task.assignedAgentId})` : ''}`,
+                )
+                .join('\n')) + (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
       };
     },
   },
   {
     name: 'list_agents',
-    description: 'One page of the registered agents with capabilities, status, load, capacity, priority and outcome stats, in registration order. Pass next_cursor back as cursor for the next page.',
+    description:
+      'One page of the registered agents with capabilities, status, load, capacity, priority and outcome stats, in registration order. Pass next_cursor back as cursor for the next page.',
     permissions: [...agentReader, 'agents:register', 'agents:update'],
-    inputSchema: z.strictObject({ cursor: AgentIdSchema.optional().describe('next_cursor of the previous page'), ...pageArgs, auth_token: authToken }),
+    inputSchema: z.strictObject({
+      cursor: AgentIdSchema.optional().describe('next_cursor of the previous page'),
+      ...pageArgs,
+      auth_token: authToken,
+    }),
     outputSchema: z.object({ agents: z.array(AgentOutput), ...PageOutput }),
     run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
       const all = await engine.listAgents({ authToken: token });
       const cursor = args.cursor as string | undefined;
       const start = cursor === undefined ? 0 : all.findIndex((agent) => agent.id === cursor) + 1;
       const rest = start === 0 && cursor !== undefined ? [] : all.slice(start);
-      const page: AgentSnapshot[] = withinBytes(rest.slice(0, (args.limit as number | undefined) ?? 100), maxResultBytes);
+      const page: AgentSnapshot[] = withinBytes(
+        rest.slice(0, (args.limit as number | undefined) ?? 100),
+        maxResultBytes,
+      );
       const nextCursor = page.length < rest.length ? (page[page.length - 1]?.id ?? null) : null;
       return {
         structured: { agents: page, next_cursor: nextCursor },
         summary:
-          (page.length === 0 ? 'No agents registered' : page.map((agent) => `${agent.id} [${agent.capabilities.join(', ')}] ${agent.status} ${String(agent.load)}/${agent.capacity === null ? '∞' : String(agent.capacity)}`).join('\n')) +
-          (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
+          (page.length === 0
+            ? 'No agents registered'
+            : page
+                .map(
+                  (agent) =>
+                    `${agent.id} [${agent.capabilities.join(', ')}] ${agent.status} ${String(agent.load)}/${agent.capacity === null ? '∞' : String(agent.capacity)}`,
+                )
+                .join('\n')) + (nextCursor === null ? '' : `\n(more: cursor ${nextCursor})`),
       };
     },
   },
   {
     name: 'get_queue_stats',
-    description: 'Tasks waiting for a free agent or a retry: total, per priority, the longest wait and the queue limit (tasks.queue.maxLength).',
+    description:
+      'Tasks waiting for a free agent or a retry: total, per priority, the longest wait and the queue limit (tasks.queue.maxLength).',
     permissions: [...agentReader, 'agents:update'],
     inputSchema: z.strictObject({ auth_token: authToken }),
     outputSchema: z.object({
@@ -387,19 +555,42 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
     permissions: ['tasks:respond'],
     inputSchema: z.strictObject({
       agent_id: z.string(),
-      timeout_ms: z.number().int().min(0).max(300_000).optional().describe('Longest wait for the first task (default 30000; 0 answers at once)'),
+      timeout_ms: z
+        .number()
+        .int()
+        .min(0)
+        .max(300_000)
+        .optional()
+        .describe('Longest wait for the first task (default 30000; 0 answers at once)'),
       max_tasks: z.number().int().min(1).max(1_000).optional().describe('Most tasks to take (default 10)'),
       auth_token: authToken,
     }),
     outputSchema: z.object({
-      tasks: z.array(z.looseObject({ taskId: z.string(), attempt: z.number(), fence: z.string(), taskType: z.string(), dataOmitted: z.boolean().optional(), resource: z.string().optional() })),
+      tasks: z.array(
+        z.looseObject({
+          taskId: z.string(),
+          attempt: z.number(),
+          fence: z.string(),
+          taskType: z.string(),
+          dataOmitted: z.boolean().optional(),
+          resource: z.string().optional(),
+        }),
+      ),
     }),
-    run: async ({ authenticator, mailboxes, authToken: token, signal, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
+    run: async (
+      { authenticator, mailboxes, authToken: token, signal, maxResultBytes = DEFAULT_MAX_RESULT_BYTES },
+      args,
+    ) => {
       const principal = await authenticator.authenticate(token);
       authorize(principal, 'tasks:respond');
       const agentId = str(args, 'agent_id');
       authorizeAgent(principal, agentId);
-      if (!mailboxes.has(agentId)) throw ValidationError.field('agent_id', 'no agent with this id was registered through MCP (call register_agent_with_distributor first)', 'receive_tasks arguments');
+      if (!mailboxes.has(agentId))
+        throw ValidationError.field(
+          'agent_id',
+          'no agent with this id was registered through MCP (call register_agent_with_distributor first)',
+          'receive_tasks arguments',
+        );
       const timeoutMs = (args.timeout_ms as number | undefined) ?? 30_000;
       const taken = await mailboxes.take(agentId, (args.max_tasks as number | undefined) ?? 10, timeoutMs, signal);
       if (signal?.aborted === true) {
@@ -414,7 +605,15 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
       });
       return {
         structured: { tasks },
-        summary: tasks.length === 0 ? `No task for ${agentId} within ${String(timeoutMs)} ms` : tasks.map((task) => `${task.taskId} (${task.taskType}, attempt ${String(task.attempt)}): ${'dataOmitted' in task ? `data at ${taskUri(task.taskId)}` : JSON.stringify(task.data)}`).join('\n'),
+        summary:
+          tasks.length === 0
+            ? `No task for ${agentId} within ${String(timeoutMs)} ms`
+            : tasks
+                .map(
+                  (task) =>
+                    `${task.taskId} (${task.taskType}, attempt ${String(task.attempt)}): ${'dataOmitted' in task ? `data at ${taskUri(task.taskId)}` : JSON.stringify(task.data)}`,
+                )
+                .join('\n'),
         links: tasks.filter((task) => 'dataOmitted' in task).map((task) => taskUri(task.taskId)),
       };
     },

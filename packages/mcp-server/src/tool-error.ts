@@ -13,7 +13,13 @@ export function snakeCaseField(field: string): string {
 export function toolError(error: unknown): CallToolResult {
   const failure =
     error instanceof ValidationError
-      ? { code: error.code, message: error.message, details: { issues: error.issues.map((issue) => ({ field: snakeCaseField(issue.field), message: issue.message })) } }
+      ? {
+          code: error.code,
+          message: error.message,
+          details: {
+            issues: error.issues.map((issue) => ({ field: snakeCaseField(issue.field), message: issue.message })),
+          },
+        }
       : error instanceof SwitchyardError
         ? { code: error.code, message: error.message, details: { ...error.details } }
         : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), details: {} };
@@ -21,5 +27,11 @@ export function toolError(error: unknown): CallToolResult {
     failure.code === 'VALIDATION_FAILED'
       ? `VALIDATION_FAILED: ${(failure.details.issues as { field: string; message: string }[]).map((issue) => `${issue.field || '(arguments)'}: ${issue.message}`).join('; ')}`
       : `${failure.code}: ${failure.message}`;
-  return { isError: true, content: [{ type: 'text', text: message }, { type: 'text', text: JSON.stringify({ error: failure }) }] };
+  return {
+    isError: true,
+    content: [
+      { type: 'text', text: message },
+      { type: 'text', text: JSON.stringify({ error: failure }) },
+    ],
+  };
 }

@@ -7,7 +7,11 @@ function taskFor(key: string): Task {
   return buildTask({ id: `t-${key}`, data: { key } });
 }
 
-function placement(strategy: DistributionStrategy, fleet: CandidateFleet, keys: string[]): Map<string, string | undefined> {
+function placement(
+  strategy: DistributionStrategy,
+  fleet: CandidateFleet,
+  keys: string[],
+): Map<string, string | undefined> {
   return new Map(keys.map((key) => [key, strategy.select(fleet.candidates(), taskFor(key))?.id]));
 }
 
@@ -33,7 +37,9 @@ describe('affinity strategy', () => {
   });
 
   it('sends a key elsewhere while its agent is full, and back when it frees up', () => {
-    const fleet = new CandidateFleet(Array.from({ length: 4 }, (_, index) => ({ id: `agent-${String(index)}`, capacity: 2 })));
+    const fleet = new CandidateFleet(
+      Array.from({ length: 4 }, (_, index) => ({ id: `agent-${String(index)}`, capacity: 2 })),
+    );
     const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({}), new TestStrategyServices());
     const home = strategy.select(fleet.candidates(), taskFor('k'))!.id;
     fleet.setLoad(home, 2);
@@ -45,8 +51,12 @@ describe('affinity strategy', () => {
 
   it('uses the sender as the key when the data has none', () => {
     const fleet = new CandidateFleet(Array.from({ length: 5 }, (_, index) => ({ id: `agent-${String(index)}` })));
-    const strategy = affinityStrategy.create(affinityStrategy.optionsSchema.parse({ keyPath: 'user.id' }), new TestStrategyServices());
-    const bySender = (sender: string, data: unknown): string | undefined => strategy.select(fleet.candidates(), buildTask({ senderId: sender, data: data as never }))?.id;
+    const strategy = affinityStrategy.create(
+      affinityStrategy.optionsSchema.parse({ keyPath: 'user.id' }),
+      new TestStrategyServices(),
+    );
+    const bySender = (sender: string, data: unknown): string | undefined =>
+      strategy.select(fleet.candidates(), buildTask({ senderId: sender, data: data as never }))?.id;
     expect(bySender('alice', null)).toBe(bySender('alice', { other: 1 }));
     expect(bySender('x', { user: { id: 42 } })).toBe(bySender('y', { user: { id: 42 } }));
   });

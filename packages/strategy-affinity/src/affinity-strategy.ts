@@ -26,10 +26,15 @@ interface Ring {
 function buildRing(candidates: CandidateView, virtualNodes: number): Ring {
   const nodes: [number, string][] = [];
   for (const agent of candidates.members()) {
-    for (let replica = 0; replica < virtualNodes; replica++) nodes.push([hash(`${agent.id}#${String(replica)}`), agent.id]);
+    for (let replica = 0; replica < virtualNodes; replica++)
+      nodes.push([hash(`${agent.id}#${String(replica)}`), agent.id]);
   }
   nodes.sort((a, b) => a[0] - b[0]);
-  return { version: candidates.membersVersion, points: Uint32Array.from(nodes, (node) => node[0]), owners: nodes.map((node) => node[1]) };
+  return {
+    version: candidates.membersVersion,
+    points: Uint32Array.from(nodes, (node) => node[0]),
+    owners: nodes.map((node) => node[1]),
+  };
 }
 
 /** The task's affinity key: the value at `keyPath` in its data (dotted), else its sender. */
@@ -49,7 +54,8 @@ function keyOf(task: Task, keyPath: string): string {
  */
 export const affinityStrategy = defineStrategy({
   name: 'affinity',
-  description: 'Consistent hashing on a task key (taskData.<keyPath>, else the sender): related tasks stick to one agent until it is full or gone.',
+  description:
+    'Consistent hashing on a task key (taskData.<keyPath>, else the sender): related tasks stick to one agent until it is full or gone.',
   optionsSchema: z.strictObject({
     /** Dotted path of the key in the task data. */
     keyPath: z.string().min(1).default('key'),

@@ -14,7 +14,12 @@ function seeded(seed: number): () => number {
 }
 
 /** Runs decisions; each chosen agent answers with its own latency (and failure chance). */
-function simulate(strategy: DistributionStrategy, fleet: CandidateFleet, behaviour: Record<string, { latencyMs: number; fails?: boolean }>, decisions: number): Record<string, number> {
+function simulate(
+  strategy: DistributionStrategy,
+  fleet: CandidateFleet,
+  behaviour: Record<string, { latencyMs: number; fails?: boolean }>,
+  decisions: number,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (let decision = 0; decision < decisions; decision++) {
     const agent = strategy.select(fleet.candidates(), task) as AgentView;
@@ -29,17 +34,33 @@ function simulate(strategy: DistributionStrategy, fleet: CandidateFleet, behavio
 describe('latency_aware strategy', () => {
   it('tries every agent during warm-up, then sends most work to the fastest', () => {
     const fleet = new CandidateFleet([{ id: 'slow' }, { id: 'fast' }, { id: 'medium' }]);
-    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0.05, warmUp: 3 }), new TestStrategyServices({ random: seeded(7) }));
-    const warmUp = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 9);
+    const strategy = latencyAwareStrategy.create(
+      latencyAwareStrategy.optionsSchema.parse({ exploration: 0.05, warmUp: 3 }),
+      new TestStrategyServices({ random: seeded(7) }),
+    );
+    const warmUp = simulate(
+      strategy,
+      fleet,
+      { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } },
+      9,
+    );
     expect(warmUp).toEqual({ slow: 3, fast: 3, medium: 3 });
-    const after = simulate(strategy, fleet, { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } }, 1_000);
+    const after = simulate(
+      strategy,
+      fleet,
+      { slow: { latencyMs: 200 }, fast: { latencyMs: 10 }, medium: { latencyMs: 60 } },
+      1_000,
+    );
     expect(after.fast).toBeGreaterThan(900);
     expect((after.slow ?? 0) + (after.medium ?? 0)).toBeGreaterThan(0);
   });
 
   it('counts failures against an agent even when it is fast', () => {
     const fleet = new CandidateFleet([{ id: 'flaky' }, { id: 'steady' }]);
-    const strategy = latencyAwareStrategy.create(latencyAwareStrategy.optionsSchema.parse({ exploration: 0 }), new TestStrategyServices({ random: seeded(3) }));
+    const strategy = latencyAwareStrategy.create(
+      latencyAwareStrategy.optionsSchema.parse({ exploration: 0 }),
+      new TestStrategyServices({ random: seeded(3) }),
+    );
     const counts = simulate(strategy, fleet, { flaky: { latencyMs: 20, fails: true }, steady: { latencyMs: 30 } }, 500);
     expect(counts.steady).toBeGreaterThan(450);
   });

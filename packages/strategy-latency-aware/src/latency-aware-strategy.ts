@@ -16,7 +16,8 @@ interface Record_ {
  */
 export const latencyAwareStrategy = defineStrategy({
   name: 'latency_aware',
-  description: 'Lowest expected latency (EWMA latency / success rate) among a random sample; new agents tried first; a little exploration.',
+  description:
+    'Lowest expected latency (EWMA latency / success rate) among a random sample; new agents tried first; a little exploration.',
   optionsSchema: z.strictObject({
     /** Candidates looked at per decision. */
     sample: z.number().int().positive().max(64).default(8),

@@ -172,7 +172,14 @@ export class ArmTable {
     return idle <= 0 ? 1 : Math.exp(-idle * this.decayPerMs);
   }
 
-  observe(key: string, bucket: number, agent: Pick<AgentView, 'id' | 'sequence'>, succeeded: boolean, latencyMs: number, now: number): void {
+  observe(
+    key: string,
+    bucket: number,
+    agent: Pick<AgentView, 'id' | 'sequence'>,
+    succeeded: boolean,
+    latencyMs: number,
+    now: number,
+  ): void {
     const taskType = this.taskTypeFor(key, bucket);
     let slot = this.slotOf(agent);
     if (slot === NONE) slot = this.assignSlot(agent.id);
@@ -204,7 +211,8 @@ export class ArmTable {
     const stats = this.stats;
     const successes = stats[base + SUCCESSES] ?? 0;
     const successChance = (1 + successes) / (2 + successes + (stats[base + FAILURES] ?? 0));
-    const latency = (taskType.latencyMean + (stats[base + LATENCY_SUM] ?? 0)) / (1 + (stats[base + LATENCY_WEIGHT] ?? 0));
+    const latency =
+      (taskType.latencyMean + (stats[base + LATENCY_SUM] ?? 0)) / (1 + (stats[base + LATENCY_WEIGHT] ?? 0));
     return successChance / Math.max(latency, Number.MIN_VALUE);
   }
 
@@ -231,7 +239,8 @@ export class ArmTable {
     this.slotIds[slot] = agentId;
     this.slotArms[slot] = 0;
     this.slots.set(agentId, slot);
-    if (this.slotIds.length * 2 > this.slotHints.length) this.slotHints = new Int32Array(this.slotHints.length * 2).fill(NONE);
+    if (this.slotIds.length * 2 > this.slotHints.length)
+      this.slotHints = new Int32Array(this.slotHints.length * 2).fill(NONE);
     return slot;
   }
 

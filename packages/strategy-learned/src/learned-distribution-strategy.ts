@@ -1,4 +1,11 @@
-import type { AgentView, CandidateView, DistributionStrategy, StrategyOutcome, StrategyServices, Task } from '@switchyard/core';
+import type {
+  AgentView,
+  CandidateView,
+  DistributionStrategy,
+  StrategyOutcome,
+  StrategyServices,
+  Task,
+} from '@switchyard/core';
 import type { TaskTypeArms } from './arm-table.js';
 import { ArmTable, NONE } from './arm-table.js';
 import type { LearnedOptions } from './learned-options.js';
@@ -86,13 +93,21 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   }
 
   private learn({ agent, task, latencyMs }: StrategyOutcome, succeeded: boolean): void {
-    this.table.observe(this.keys.key(task), this.keys.bucket(task), agent, succeeded, Math.max(0, latencyMs), this.services.now());
+    this.table.observe(
+      this.keys.key(task),
+      this.keys.bucket(task),
+      agent,
+      succeeded,
+      Math.max(0, latencyMs),
+      this.services.now(),
+    );
   }
 
   /** One Thompson draw of successes per millisecond for this agent (its arm for the task type, or NONE) discounted by its load. */
   private score(taskType: TaskTypeArms | undefined, arm: number, agent: AgentView, now: number): number {
     // Before anything is known about the task type every agent has the same latency prior; 1 ms stands for it.
-    const priorLatency = taskType === undefined || taskType.latencyWeight === 0 ? 1 : Math.max(taskType.latencyMean, Number.MIN_VALUE);
+    const priorLatency =
+      taskType === undefined || taskType.latencyWeight === 0 ? 1 : Math.max(taskType.latencyMean, Number.MIN_VALUE);
     let successChance: number;
     let latencyMean = priorLatency;
     let latencySpread = 0.5 * priorLatency;
@@ -108,7 +123,9 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       const observedVariance = Math.max(0, table.latencySquares(arm) / observedWeight - observedMean * observedMean);
       // The type's mean acts as one prior observation with a spread of half of it.
       latencyMean = (priorLatency + weight * observedMean) / (1 + weight);
-      latencySpread = Math.sqrt((0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight));
+      latencySpread = Math.sqrt(
+        (0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight),
+      );
     }
     const latency = Math.max(LATENCY_FLOOR * latencyMean, latencyMean + latencySpread * this.sampler.normal());
     const capacity = agent.capacity;

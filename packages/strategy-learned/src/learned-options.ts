@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** A dotted path into taskData, e.g. `kind` or `job.family`. */
-const DataPath = z.string().min(1).max(200).regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as kind or job.family');
+const DataPath = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as kind or job.family');
 
 /**
  * The learned strategy's options. What a task "type" is decides what is learned separately:
@@ -22,7 +26,11 @@ export const learnedOptionsSchema = z
     /** Evidence an agent keeps per task type, in observations: each new one discounts the old by 1 - 1/window. */
     window: z.number().min(2).max(1_000_000).default(100),
     /** Time after which evidence not refreshed counts half, so an agent not tried for a while is tried again. */
-    halfLifeMs: z.number().positive().max(365 * 24 * 3_600_000).default(600_000),
+    halfLifeMs: z
+      .number()
+      .positive()
+      .max(365 * 24 * 3_600_000)
+      .default(600_000),
     /** How much a busy agent is marked down: the score is multiplied by 1 - loadWeight × load/capacity. */
     loadWeight: z.number().min(0).max(1).default(0.5),
     /** Most (agent, task type) records kept; the least recently updated go first. */

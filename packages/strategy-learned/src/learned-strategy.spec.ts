@@ -23,9 +23,15 @@ interface Behaviour {
 }
 
 /** A strategy on a seeded random source and a clock the simulation moves. */
-function learned(options: Record<string, unknown> = {}, seed = 11): { strategy: LearnedDistributionStrategy; clock: { now: number } } {
+function learned(
+  options: Record<string, unknown> = {},
+  seed = 11,
+): { strategy: LearnedDistributionStrategy; clock: { now: number } } {
   const clock = { now: 0 };
-  const strategy = new LearnedDistributionStrategy(learnedOptionsSchema.parse(options), { now: () => clock.now, random: seeded(seed) });
+  const strategy = new LearnedDistributionStrategy(learnedOptionsSchema.parse(options), {
+    now: () => clock.now,
+    random: seeded(seed),
+  });
   return { strategy, clock };
 }
 
@@ -82,13 +88,19 @@ describe('learned strategy', () => {
     const { strategy, clock } = learned({ key: 'data', keyPath: 'job.kind', featurePath: 'cost' });
     const fleet = new CandidateFleet(SIX);
     const random = seeded(5);
-    const data = (): JsonValue => ({ job: { kind: random() < 0.5 ? 'summarise' : 'translate' }, cost: random() < 0.5 ? 1 : 16 });
+    const data = (): JsonValue => ({
+      job: { kind: random() < 0.5 ? 'summarise' : 'translate' },
+      cost: random() < 0.5 ? 1 : 16,
+    });
     // a is best at small summaries, b at big ones, c at every translation; the rest are mediocre.
     const best = (value: JsonValue): string => {
       const { job, cost } = value as { job: { kind: string }; cost: number };
       return job.kind === 'translate' ? 'c' : cost > 1 ? 'b' : 'a';
     };
-    const behaviour = (id: string, value: JsonValue): Behaviour => ({ success: id === best(value) ? 0.97 : 0.55, latencyMs: 100 });
+    const behaviour = (id: string, value: JsonValue): Behaviour => ({
+      success: id === best(value) ? 0.97 : 0.55,
+      latencyMs: 100,
+    });
     simulate(strategy, clock, fleet, behaviour, 3_000, data);
     let right = 0;
     for (let decision = 0; decision < 1_000; decision++) {
@@ -130,7 +142,10 @@ describe('learned strategy', () => {
 
   it('marks busy agents down by their load', () => {
     const { strategy, clock } = learned({ loadWeight: 1 });
-    const fleet = new CandidateFleet([{ id: 'busy', capacity: 4, load: 3 }, { id: 'idle', capacity: 4, load: 0 }]);
+    const fleet = new CandidateFleet([
+      { id: 'busy', capacity: 4, load: 3 },
+      { id: 'idle', capacity: 4, load: 0 },
+    ]);
     simulate(strategy, clock, fleet, () => ({ success: 0.9, latencyMs: 100 }), 400);
     const after = simulate(strategy, clock, fleet, () => ({ success: 0.9, latencyMs: 100 }), 1_000);
     expect(after.idle).toBeGreaterThan(850);
@@ -142,7 +157,14 @@ describe('learned strategy', () => {
     const random = seeded(3);
     let largest = 0;
     for (let round = 0; round < 20; round++) {
-      simulate(strategy, clock, fleet, () => ({ success: 0.8, latencyMs: 10 }), 200, () => ({ kind: `k${String(Math.floor(random() * 40))}` }));
+      simulate(
+        strategy,
+        clock,
+        fleet,
+        () => ({ success: 0.8, latencyMs: 10 }),
+        200,
+        () => ({ kind: `k${String(Math.floor(random() * 40))}` }),
+      );
       largest = Math.max(largest, strategy.armCount);
     }
     expect(largest).toBe(50);
@@ -156,14 +178,22 @@ describe('learned strategy', () => {
     const behaviour = (id: string): Behaviour => ({ success: good.has(id) ? 0.98 : 0.3, latencyMs: 100 });
     simulate(strategy, clock, fleet, behaviour, 3_000);
     const after = simulate(strategy, clock, fleet, behaviour, 1_000);
-    const onGood = Object.entries(after).filter(([id]) => good.has(id)).reduce((sum, [, count]) => sum + count, 0);
+    const onGood = Object.entries(after)
+      .filter(([id]) => good.has(id))
+      .reduce((sum, [, count]) => sum + count, 0);
     expect(onGood).toBeGreaterThan(700);
   });
 
   it('makes the same decisions from the same seed', () => {
     const run = (): Record<string, number> => {
       const { strategy, clock } = learned({}, 42);
-      return simulate(strategy, clock, new CandidateFleet(SIX), (id) => ({ success: id === 'b' ? 0.9 : 0.6, latencyMs: 100 }), 300);
+      return simulate(
+        strategy,
+        clock,
+        new CandidateFleet(SIX),
+        (id) => ({ success: id === 'b' ? 0.9 : 0.6, latencyMs: 100 }),
+        300,
+      );
     };
     expect(run()).toEqual(run());
   });
@@ -176,7 +206,13 @@ describe('learned strategy', () => {
   it('refuses bad options with a ValidationError naming each field, through the core an orchestrator builds', () => {
     const engineWith = (options: unknown): OrchestrationEngine => {
       const container = new Container();
-      container.load(createCoreModule({ distribution: { defaultStrategy: 'learned' } }, { strategies: [{ definition: learnedStrategy, options }] }), createMemoryTransportModule());
+      container.load(
+        createCoreModule(
+          { distribution: { defaultStrategy: 'learned' } },
+          { strategies: [{ definition: learnedStrategy, options }] },
+        ),
+        createMemoryTransportModule(),
+      );
       return container.get(OrchestrationEngine);
     };
     const refused = (options: unknown): string[] => {
@@ -191,7 +227,11 @@ describe('learned strategy', () => {
     expect(refused({ sample: 0, loadWeight: 2 })).toEqual(['options.loadWeight', 'options.sample']);
     expect(refused({ key: 'data' })).toEqual(['options.keyPath']);
     expect(refused({ keyPath: 'kind' })).toEqual(['options.keyPath']);
-    expect(refused({ maxArms: 0.5, window: 1, halfLifeMs: -1 })).toEqual(['options.halfLifeMs', 'options.maxArms', 'options.window']);
+    expect(refused({ maxArms: 0.5, window: 1, halfLifeMs: -1 })).toEqual([
+      'options.halfLifeMs',
+      'options.maxArms',
+      'options.window',
+    ]);
     expect(refused({ featurePath: 'a..b' })).toEqual(['options.featurePath']);
     expect(refused({ exploration: 0.1 })).toEqual(['options']);
     expect(engineWith({ key: 'data', keyPath: 'kind' })).toBeInstanceOf(OrchestrationEngine);

@@ -10,7 +10,8 @@ import { learnedOptionsSchema } from './learned-options.js';
  */
 export const learnedStrategy = defineStrategy({
   name: 'learned',
-  description: 'Thompson sampling per task type on success chance / latency, learned from outcomes; bounded sample, load-aware, forgetting.',
+  description:
+    'Thompson sampling per task type on success chance / latency, learned from outcomes; bounded sample, load-aware, forgetting.',
   optionsSchema: learnedOptionsSchema,
   create: (options, services) => new LearnedDistributionStrategy(options, services),
 });

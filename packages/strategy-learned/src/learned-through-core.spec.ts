@@ -35,16 +35,28 @@ describe('learned strategy in a real orchestrator core', () => {
     const bus = container.get(MemoryBus);
     await engine.start();
     // Each agent succeeds only at its own kind of task.
-    for (const [agentId, skill] of [['summariser', 'summarise'], ['translator', 'translate']] as const) {
-      const agent = new SwitchyardAgent({ agentId, capabilities: ['work'] }, new InMemoryTransport(bus), (task: AgentTask) => {
-        if ((task.data as { kind: string }).kind !== skill) throw new TaskFailure('not my kind of task');
-        return 'done';
-      });
+    for (const [agentId, skill] of [
+      ['summariser', 'summarise'],
+      ['translator', 'translate'],
+    ] as const) {
+      const agent = new SwitchyardAgent(
+        { agentId, capabilities: ['work'] },
+        new InMemoryTransport(bus),
+        (task: AgentTask) => {
+          if ((task.data as { kind: string }).kind !== skill) throw new TaskFailure('not my kind of task');
+          return 'done';
+        },
+      );
       agents.push(agent);
       await agent.start();
     }
     const run = async (kind: string): Promise<string | null> => {
-      const created = await engine?.createTask({ authToken: TOKEN, taskType: 'job', requiredCapabilities: ['work'], taskData: { kind } });
+      const created = await engine?.createTask({
+        authToken: TOKEN,
+        taskType: 'job',
+        requiredCapabilities: ['work'],
+        taskData: { kind },
+      });
       if (created === undefined) return null;
       await engine?.executeTask({ authToken: TOKEN, taskId: created.id }).catch(() => undefined);
       const task = await engine?.getTask({ authToken: TOKEN, taskId: created.id });

@@ -13,7 +13,9 @@ function valueAt(data: JsonValue, segments: readonly string[]): JsonValue | unde
 
 /** 0 for no (or no positive) size, else 1 + floor(log2(size)): sizes within a factor of two share a bucket. */
 function sizeBucket(size: JsonValue | undefined): number {
-  return typeof size === 'number' && size > 0 && Number.isFinite(size) ? Math.max(0, Math.floor(Math.log2(size)) + 1) : 0;
+  return typeof size === 'number' && size > 0 && Number.isFinite(size)
+    ? Math.max(0, Math.floor(Math.log2(size)) + 1)
+    : 0;
 }
 
 /** Reads the task type a task's outcomes are learned under, as the options define it: a key, and a size bucket. */

@@ -4,7 +4,9 @@ import { powerOfTwoChoicesStrategy } from './power-of-two-choices-strategy.js';
 
 describe('p2c strategy', () => {
   it('never picks the more loaded of its two samples', () => {
-    const fleet = new CandidateFleet(Array.from({ length: 50 }, (_, index) => ({ id: `a${String(index)}`, capacity: 10, load: (index * 7) % 10 })));
+    const fleet = new CandidateFleet(
+      Array.from({ length: 50 }, (_, index) => ({ id: `a${String(index)}`, capacity: 10, load: (index * 7) % 10 })),
+    );
     let seed = 42;
     const draws: number[] = [];
     const random = (): number => {

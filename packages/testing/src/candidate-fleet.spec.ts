@@ -24,7 +24,20 @@ describe('CandidateFleet and buildTask, the strategy plugin fixtures', () => {
   });
 
   it('build a pending task with defaults and only the fields a test names', () => {
-    expect(buildTask()).toMatchObject({ id: 'task-1', type: 'work', requiredCapabilities: ['work'], data: null, senderId: 'sender', priority: 'normal', strategy: null, status: 'pending', attempts: 0 });
-    expect(buildTask({ senderId: 'tenant-9', data: { key: 'k' } })).toMatchObject({ senderId: 'tenant-9', data: { key: 'k' } });
+    expect(buildTask()).toMatchObject({
+      id: 'task-1',
+      type: 'work',
+      requiredCapabilities: ['work'],
+      data: null,
+      senderId: 'sender',
+      priority: 'normal',
+      strategy: null,
+      status: 'pending',
+      attempts: 0,
+    });
+    expect(buildTask({ senderId: 'tenant-9', data: { key: 'k' } })).toMatchObject({
+      senderId: 'tenant-9',
+      data: { key: 'k' },
+    });
   });
 });

@@ -60,7 +60,11 @@ export class CandidateFleet {
   /** Tells the listener of every join, leave and attribute change, as services.agents does (see TestStrategyServices). */
   onAgentEvent(listener: (event: AgentEvent) => void): () => void {
     return this.registry.watch((change) => {
-      listener(change.type === 'changed' ? { type: 'changed', agent: change.agent.view, changes: [...change.changes] } : { type: change.type, agent: change.agent.view });
+      listener(
+        change.type === 'changed'
+          ? { type: 'changed', agent: change.agent.view, changes: [...change.changes] }
+          : { type: change.type, agent: change.agent.view },
+      );
     });
   }
 

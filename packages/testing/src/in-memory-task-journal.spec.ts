@@ -3,5 +3,8 @@ import { runTaskJournalContractSuite } from './task-journal-contract-suite.js';
 
 runTaskJournalContractSuite('in-memory', () => {
   const store = new InMemoryJournalStore();
-  return Promise.resolve({ journal: (orchestratorId: string) => store.journal(orchestratorId), dispose: () => Promise.resolve() });
+  return Promise.resolve({
+    journal: (orchestratorId: string) => store.journal(orchestratorId),
+    dispose: () => Promise.resolve(),
+  });
 });

@@ -11,7 +11,12 @@ export { startNatsServer, NATS_SERVER_INSTALL_HINT } from './start-nats-server.j
 export type { NatsServerHandle, NatsServerOptions } from './start-nats-server.js';
 export { startNatsCluster } from './start-nats-cluster.js';
 export type { NatsClusterHandle, NatsClusterNode, NatsClusterOptions } from './start-nats-cluster.js';
-export { natsServerCacheDir, natsServerVersion, pickNatsServerBinary, PROVISIONED_NATS_SERVER_VERSION } from './nats-server-binary.js';
+export {
+  natsServerCacheDir,
+  natsServerVersion,
+  pickNatsServerBinary,
+  PROVISIONED_NATS_SERVER_VERSION,
+} from './nats-server-binary.js';
 export type { NatsServerBinary } from './nats-server-binary.js';
 export { fastAgentPython, fastAgentVenv, startFastAgent, FAST_AGENT_INSTALL_HINT } from './start-fast-agent.js';
 export type { FastAgentHandle } from './start-fast-agent.js';

@@ -28,7 +28,9 @@ export function pickNatsServerBinary(env: NodeJS.ProcessEnv = process.env): Nats
   if (explicit !== undefined && explicit !== '') return { command: explicit, source: 'NATS_SERVER_BIN' };
   const choice = env.SWITCHYARD_NATS_SERVER;
   if (choice !== undefined && choice !== '' && choice !== 'debian' && choice !== 'path' && choice !== 'current') {
-    throw new Error(`SWITCHYARD_NATS_SERVER must be 'current' (the provisioned ${PROVISIONED_NATS_SERVER_VERSION}, the default) or 'debian' / 'path' (nats-server on PATH), not '${choice}'`);
+    throw new Error(
+      `SWITCHYARD_NATS_SERVER must be 'current' (the provisioned ${PROVISIONED_NATS_SERVER_VERSION}, the default) or 'debian' / 'path' (nats-server on PATH), not '${choice}'`,
+    );
   }
   const cached = join(natsServerCacheDir(env), 'nats-server');
   if (choice !== 'debian' && choice !== 'path' && existsSync(cached)) return { command: cached, source: 'cache' };

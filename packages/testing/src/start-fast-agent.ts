@@ -5,7 +5,10 @@ import { freePort, startListeningProcess } from './start-listening-process.js';
 
 /** Where `npm run provision` puts fast-agent's venv (outside the repo; SWITCHYARD_FAST_AGENT_VENV moves it). */
 export function fastAgentVenv(): string {
-  return process.env.SWITCHYARD_FAST_AGENT_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
+  return (
+    process.env.SWITCHYARD_FAST_AGENT_VENV ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv')
+  );
 }
 
 /** The Python that runs fast-agent: FAST_AGENT_PYTHON, else the venv's. */
@@ -35,7 +38,10 @@ export interface FastAgentHandle {
  * fastagent.config.yaml) over HTTP; `args` go to fast-agent after the transport and port
  * (`--instance-scope request`, say).
  */
-export async function startFastAgent(agentFile: string, options: { readonly port?: number; readonly readyTimeoutMs?: number; readonly args?: readonly string[] } = {}): Promise<FastAgentHandle> {
+export async function startFastAgent(
+  agentFile: string,
+  options: { readonly port?: number; readonly readyTimeoutMs?: number; readonly args?: readonly string[] } = {},
+): Promise<FastAgentHandle> {
   const python = fastAgentPython();
   if (!existsSync(python)) throw new Error(FAST_AGENT_INSTALL_HINT);
   const port = options.port ?? (await freePort());
@@ -52,7 +58,11 @@ export async function startFastAgent(agentFile: string, options: { readonly port
   // The port opens before the app is ready: wait until /mcp itself answers HTTP.
   const deadline = Date.now() + (options.readyTimeoutMs ?? FAST_AGENT_READY_CEILING_MS);
   for (;;) {
-    const answered = await fetch(url, { method: 'GET', headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(1_000) }).then(
+    const answered = await fetch(url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(1_000),
+    }).then(
       async (response) => {
         await response.body?.cancel();
         return true;

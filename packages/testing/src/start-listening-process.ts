@@ -55,7 +55,11 @@ function accepts(port: number): Promise<boolean> {
  * `installHint` when the command is missing, and with its output when it exits or hangs.
  */
 export async function startListeningProcess(options: ListeningProcessOptions): Promise<ListeningProcess> {
-  const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command, [...options.args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -90,7 +94,9 @@ export async function startListeningProcess(options: ListeningProcessOptions): P
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${options.command} did not accept connections on port ${String(options.port)} within ${String(options.readyTimeoutMs)} ms:\n${output}`);
+      throw new Error(
+        `${options.command} did not accept connections on port ${String(options.port)} within ${String(options.readyTimeoutMs)} ms:\n${output}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

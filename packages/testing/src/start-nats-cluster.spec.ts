@@ -17,7 +17,8 @@ describe('startNatsCluster', () => {
       await kv.put('before', encoder.encode('1'));
 
       // Kill a node the client is not connected to, so the write below tests the cluster, not reconnection.
-      const victim = cluster.nodes.find((node) => !(client.getServer().endsWith(`:${String(node.port)}`))) ?? cluster.nodes[0];
+      const victim =
+        cluster.nodes.find((node) => !client.getServer().endsWith(`:${String(node.port)}`)) ?? cluster.nodes[0];
       if (victim === undefined) throw new Error('no node');
       const victimPid = victim.pid;
       await victim.kill();

@@ -72,7 +72,8 @@ async function metaLeaderSeenBy(monitorPort: number): Promise<string | undefined
  */
 export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsClusterHandle> {
   const size = options.nodes ?? 3;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`nodes must be a whole number of at least 1, not ${String(size)}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`nodes must be a whole number of at least 1, not ${String(size)}`);
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const ownsStores = options.storeRoot === undefined;
   const baseDir = options.storeRoot ?? (await mkdtemp(join(tmpdir(), 'switchyard-nats-cluster-')));
@@ -87,7 +88,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     })),
   );
   const configOf = (me: (typeof layout)[number]): string => {
-    const routes = layout.filter((other) => other !== me).map((other) => `nats-route://127.0.0.1:${String(other.clusterPort)}`);
+    const routes = layout
+      .filter((other) => other !== me)
+      .map((other) => `nats-route://127.0.0.1:${String(other.clusterPort)}`);
     return [
       `server_name: ${me.name}`,
       `http: "127.0.0.1:${String(me.monitorPort)}"`,
@@ -109,14 +112,22 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       const leaders = await Promise.all(up.map((node) => metaLeaderSeenBy(node.monitorPort)));
       const first = leaders[0];
       if (up.length > 0 && first !== undefined && leaders.every((leader) => leader === first)) return first;
-      if (Date.now() > deadline) throw new Error(`the nats cluster elected no JetStream meta leader within ${String(timeoutMs)} ms (nodes up: ${up.map((node) => node.name).join(', ') || 'none'})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the nats cluster elected no JetStream meta leader within ${String(timeoutMs)} ms (nodes up: ${up.map((node) => node.name).join(', ') || 'none'})`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
 
   const startNode = async (node: (typeof layout)[number]): Promise<void> => {
     if (running.has(node.name)) throw new Error(`nats node ${node.name} is already running`);
-    const server = await startNatsServer({ port: node.port, storeDir: node.storeDir, config: configOf(node), readyTimeoutMs });
+    const server = await startNatsServer({
+      port: node.port,
+      storeDir: node.storeDir,
+      config: configOf(node),
+      readyTimeoutMs,
+    });
     running.set(node.name, server);
     version = server.version;
   };
@@ -139,24 +150,22 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     throw error;
   }
 
-  const nodes = layout.map(
-    (node): NatsClusterNode => ({
-      ...node,
-      url: `nats://127.0.0.1:${String(node.port)}`,
-      get pid() {
-        return running.get(node.name)?.pid;
-      },
-      get isRunning() {
-        return running.has(node.name);
-      },
-      stop: () => takeDown(node, 'stop'),
-      kill: () => takeDown(node, 'kill'),
-      start: async () => {
-        await startNode(node);
-        await waitForMetaLeader();
-      },
-    }),
-  );
+  const nodes = layout.map((node): NatsClusterNode => ({
+    ...node,
+    url: `nats://127.0.0.1:${String(node.port)}`,
+    get pid() {
+      return running.get(node.name)?.pid;
+    },
+    get isRunning() {
+      return running.has(node.name);
+    },
+    stop: () => takeDown(node, 'stop'),
+    kill: () => takeDown(node, 'kill'),
+    start: async () => {
+      await startNode(node);
+      await waitForMetaLeader();
+    },
+  }));
   return {
     urls: nodes.map((node) => node.url),
     nodes,

@@ -87,9 +87,18 @@ describe('pickNatsServerBinary', () => {
       await chmod(cached, 0o755);
       expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir })).toEqual({ command: cached, source: 'cache' });
       expect(await natsServerVersion(cached)).toBe('9.9.9');
-      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, NATS_SERVER_BIN: '/opt/nats-server' })).toEqual({ command: '/opt/nats-server', source: 'NATS_SERVER_BIN' });
-      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, SWITCHYARD_NATS_SERVER: 'debian' })).toEqual({ command: 'nats-server', source: 'PATH' });
-      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, SWITCHYARD_NATS_SERVER: 'current' })).toEqual({ command: cached, source: 'cache' });
+      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, NATS_SERVER_BIN: '/opt/nats-server' })).toEqual({
+        command: '/opt/nats-server',
+        source: 'NATS_SERVER_BIN',
+      });
+      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, SWITCHYARD_NATS_SERVER: 'debian' })).toEqual({
+        command: 'nats-server',
+        source: 'PATH',
+      });
+      expect(pickNatsServerBinary({ SWITCHYARD_BIN_DIR: binDir, SWITCHYARD_NATS_SERVER: 'current' })).toEqual({
+        command: cached,
+        source: 'cache',
+      });
     } finally {
       await rm(binDir, { recursive: true, force: true });
     }
@@ -100,13 +109,17 @@ describe('pickNatsServerBinary', () => {
     try {
       await mkdir(join(cacheHome, 'switchyard', 'bin'), { recursive: true });
       await writeFile(join(cacheHome, 'switchyard', 'bin', 'nats-server'), '');
-      expect(pickNatsServerBinary({ XDG_CACHE_HOME: cacheHome }).command).toBe(join(cacheHome, 'switchyard', 'bin', 'nats-server'));
+      expect(pickNatsServerBinary({ XDG_CACHE_HOME: cacheHome }).command).toBe(
+        join(cacheHome, 'switchyard', 'bin', 'nats-server'),
+      );
     } finally {
       await rm(cacheHome, { recursive: true, force: true });
     }
   });
 
   it('refuses an unknown SWITCHYARD_NATS_SERVER, naming the variable', () => {
-    expect(() => pickNatsServerBinary({ SWITCHYARD_NATS_SERVER: 'newest' })).toThrow(/SWITCHYARD_NATS_SERVER must be 'current'.*not 'newest'/);
+    expect(() => pickNatsServerBinary({ SWITCHYARD_NATS_SERVER: 'newest' })).toThrow(
+      /SWITCHYARD_NATS_SERVER must be 'current'.*not 'newest'/,
+    );
   });
 });

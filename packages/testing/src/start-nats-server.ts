@@ -51,7 +51,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const ownsStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'switchyard-nats-')));
   await mkdir(storeDir, { recursive: true });
-  const removeStore = (): Promise<void> => (ownsStore ? rm(storeDir, { recursive: true, force: true }) : Promise.resolve());
+  const removeStore = (): Promise<void> =>
+    ownsStore ? rm(storeDir, { recursive: true, force: true }) : Promise.resolve();
   const port = options.port ?? (await freePort());
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
   if (options.config !== undefined) {

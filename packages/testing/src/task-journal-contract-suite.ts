@@ -1,4 +1,10 @@
-import type { JournaledAnswer, JournaledTask, JournalEntry, TaskJournal, TaskJournalSink } from '@switchyard/core/internal';
+import type {
+  JournaledAnswer,
+  JournaledTask,
+  JournalEntry,
+  TaskJournal,
+  TaskJournalSink,
+} from '@switchyard/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitUntil } from './wait-until.js';
 
@@ -73,7 +79,17 @@ function assigned(task: JournaledTask, writtenBy: string, fence: string): Journa
     assignedAgentId: 'agent-1',
     attempts: task.attempts + 1,
     assignedAt: 2,
-    history: [...task.history, { attempt: task.attempts + 1, agentId: 'agent-1', assignedAt: 2, finishedAt: null, outcome: 'running', error: null }],
+    history: [
+      ...task.history,
+      {
+        attempt: task.attempts + 1,
+        agentId: 'agent-1',
+        assignedAt: 2,
+        finishedAt: null,
+        outcome: 'running',
+        error: null,
+      },
+    ],
     fence,
     writtenBy,
   };
@@ -140,7 +156,10 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       const second = await b.journal.record(assigned(entry.task, 'b', 'fence-b'), entry.revision);
       expect(second.written).toBe(false);
       if (second.written || !first.written) throw new Error('unreachable');
-      expect(second.current).toMatchObject({ revision: first.revision, task: { writtenBy: 'a', fence: 'fence-a', status: 'assigned' } });
+      expect(second.current).toMatchObject({
+        revision: first.revision,
+        task: { writtenBy: 'a', fence: 'fence-a', status: 'assigned' },
+      });
       expect((await b.journal.read('t-cas'))?.task.fence).toBe('fence-a');
     });
 
@@ -155,9 +174,16 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       if (!write.written) throw new Error('the assignment was not written');
       const b = await start('b');
       await stop(a.journal);
-      await waitUntil(() => b.sink.adopted.some((adopted) => adopted.task.id === 't-takeover'), 'take-over by b', 30_000);
+      await waitUntil(
+        () => b.sink.adopted.some((adopted) => adopted.task.id === 't-takeover'),
+        'take-over by b',
+        30_000,
+      );
       const taken = b.sink.adopted.find((adopted) => adopted.task.id === 't-takeover');
-      expect(taken).toMatchObject({ revision: write.revision, task: { status: 'assigned', attempts: 1, fence: 'fence-a', writtenBy: 'a' } });
+      expect(taken).toMatchObject({
+        revision: write.revision,
+        task: { status: 'assigned', attempts: 1, fence: 'fence-a', writtenBy: 'a' },
+      });
       const next = await b.journal.record(completed(taken?.task ?? entry.task, 'b'), write.revision);
       expect(next.written).toBe(true);
     });
@@ -172,7 +198,10 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       if (entry === undefined) throw new Error('not adopted');
       const running = await owner.journal.record(assigned(entry.task, 'owner', 'fence-1'), entry.revision);
       if (!running.written) throw new Error('not written');
-      const final = await owner.journal.record(completed(assigned(entry.task, 'owner', 'fence-1'), 'owner'), running.revision);
+      const final = await owner.journal.record(
+        completed(assigned(entry.task, 'owner', 'fence-1'), 'owner'),
+        running.revision,
+      );
       expect(final.written).toBe(true);
       await waitUntil(() => other.sink.settledTasks.some((task) => task.id === 't-final'), 'the other hears of it');
       const rewrite = await other.journal.record(assigned(entry.task, 'other', 'fence-2'), running.revision);

@@ -43,7 +43,10 @@ describe('TestStrategyServices', () => {
     fleet.add({ id: 'c' });
     strategy.select(fleet.candidates(), buildTask());
     expect(services.metric('known_agents')).toBe(1);
-    expect(strategy.select(new CandidateFleet().candidates(), buildTask())).toEqual({ declined: true, reason: 'no candidate' });
+    expect(strategy.select(new CandidateFleet().candidates(), buildTask())).toEqual({
+      declined: true,
+      reason: 'no candidate',
+    });
   });
 
   it('repeat their random sequence for the same seed', () => {

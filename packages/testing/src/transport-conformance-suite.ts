@@ -58,7 +58,9 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
         if (envelope.kind === 'task_request') sequence.push((envelope.payload.data as { sequence: number }).sequence);
       });
       const count = 500;
-      await Promise.all(Array.from({ length: count }, (_, index) => sender.send(taskRequestEnvelope(SENDER, RECEIVER, index))));
+      await Promise.all(
+        Array.from({ length: count }, (_, index) => sender.send(taskRequestEnvelope(SENDER, RECEIVER, index))),
+      );
       await waitUntil(() => sequence.length === count, `${String(count)} envelopes arrive`);
       expect(sequence).toEqual(Array.from({ length: count }, (_, index) => index));
     });
@@ -99,12 +101,16 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       expect(sequence).toEqual([0, 1, 2]);
       await expect(sender.publish(taskRequestEnvelope(SENDER, 'agent.nobody', 3))).resolves.toBeUndefined();
       await sender.stop();
-      await expect(sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 4))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+      await expect(sender.publish(taskRequestEnvelope(SENDER, RECEIVER, 4))).rejects.toMatchObject({
+        code: 'TRANSPORT_CLOSED',
+      });
     });
 
     it('rejects a send to an address nobody listens at with UNKNOWN_ADDRESS', async () => {
       const sender = await open();
-      const failure = await sender.send(taskRequestEnvelope(SENDER, 'agent.nobody', 1)).catch((error: unknown) => error);
+      const failure = await sender
+        .send(taskRequestEnvelope(SENDER, 'agent.nobody', 1))
+        .catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(CommunicationError);
       expect((failure as CommunicationError).code).toBe('UNKNOWN_ADDRESS');
     });
@@ -117,7 +123,11 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       });
       const failures: { sequence: unknown; code: string }[] = [];
       const onFailure = (envelope: Envelope, error: Error): void => {
-        failures.push({ sequence: envelope.kind === 'task_request' ? (envelope.payload.data as { sequence: number }).sequence : undefined, code: error instanceof CommunicationError ? error.code : String(error) });
+        failures.push({
+          sequence:
+            envelope.kind === 'task_request' ? (envelope.payload.data as { sequence: number }).sequence : undefined,
+          code: error instanceof CommunicationError ? error.code : String(error),
+        });
       };
       sender.sendDetached(taskRequestEnvelope(SENDER, RECEIVER, 0), onFailure);
       await sender.send(taskRequestEnvelope(SENDER, RECEIVER, 1));
@@ -126,7 +136,10 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       sender.sendDetached(taskRequestEnvelope(SENDER, 'agent.nobody', 4), onFailure);
       // Never from inside the call: the caller is not re-entered.
       expect(failures).toEqual([]);
-      await waitUntil(() => sequence.length === 4 && failures.length === 1, 'the four delivered arrive and the undeliverable one is reported');
+      await waitUntil(
+        () => sequence.length === 4 && failures.length === 1,
+        'the four delivered arrive and the undeliverable one is reported',
+      );
       expect(sequence).toEqual([0, 1, 2, 3]);
       expect(failures).toEqual([{ sequence: 4, code: 'UNKNOWN_ADDRESS' }]);
       await sender.stop();
@@ -143,7 +156,9 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       const receiver = await open();
       await receiver.subscribe(RECEIVER, () => undefined);
       const unstarted = await fixture.connect();
-      const beforeStart = await unstarted.send(taskRequestEnvelope(SENDER, RECEIVER, 1)).catch((error: unknown) => error);
+      const beforeStart = await unstarted
+        .send(taskRequestEnvelope(SENDER, RECEIVER, 1))
+        .catch((error: unknown) => error);
       expect((beforeStart as CommunicationError).code).toBe('TRANSPORT_CLOSED');
       const sender = await open();
       await sender.stop();
@@ -158,7 +173,8 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       const started: number[] = [];
       const finished: number[] = [];
       await receiver.subscribe(RECEIVER, async (envelope) => {
-        const sequence = envelope.kind === 'task_request' ? (envelope.payload.data as { sequence: number }).sequence : -1;
+        const sequence =
+          envelope.kind === 'task_request' ? (envelope.payload.data as { sequence: number }).sequence : -1;
         started.push(sequence);
         await release.promise;
         finished.push(sequence);

@@ -12,7 +12,9 @@ describe('waitUntil', () => {
   });
 
   it('fails naming what it waited for when the condition never holds', async () => {
-    await expect(waitUntil(() => false, 'pigs fly', 30)).rejects.toThrow('Timed out after 30 ms waiting until pigs fly');
+    await expect(waitUntil(() => false, 'pigs fly', 30)).rejects.toThrow(
+      'Timed out after 30 ms waiting until pigs fly',
+    );
   });
 });
 

@@ -1,5 +1,11 @@
 import type { SwitchyardError } from '@switchyard/core';
-import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
+import type {
+  Envelope,
+  EnvelopeHandler,
+  Transport,
+  TransportSubscription,
+  UndeliveredHandler,
+} from '@switchyard/core/internal';
 import { CommunicationError } from '@switchyard/core';
 import { AddressSchema, HandlerRuns, validateEnvelope } from '@switchyard/core/internal';
 import { MemoryBus } from './memory-bus.js';
@@ -58,7 +64,8 @@ export class InMemoryTransport implements Transport {
   constructor(readonly bus: MemoryBus = new MemoryBus()) {}
 
   start(): Promise<void> {
-    if (this.state === 'stopping') return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is stopping'));
+    if (this.state === 'stopping')
+      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is stopping'));
     this.state = 'running';
     return Promise.resolve();
   }
@@ -102,24 +109,35 @@ export class InMemoryTransport implements Transport {
       return new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to });
     }
     if (this.bus.publish(envelope.to, envelope) === 0) {
-      return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+      return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, {
+        to: envelope.to,
+        kind: envelope.kind,
+      });
     }
     return undefined;
   }
 
   publish(envelope: Envelope): Promise<void> {
     if (this.state !== 'running' && this.state !== 'stopping') {
-      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }));
+      return Promise.reject(
+        new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to }),
+      );
     }
     this.bus.publish(envelope.to, envelope);
     return ACCEPTED;
   }
 
   subscribe(address: string, handler: EnvelopeHandler): Promise<TransportSubscription> {
-    if (this.state !== 'running') return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running'));
+    if (this.state !== 'running')
+      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running'));
     const parsedAddress = AddressSchema.safeParse(address);
     if (!parsedAddress.success) {
-      return Promise.reject(new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`));
+      return Promise.reject(
+        new CommunicationError(
+          'DELIVERY_FAILED',
+          `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`,
+        ),
+      );
     }
     const inbox = new Inbox(handler, this);
     const entry = { inbox, unsubscribe: this.bus.subscribe(address, inbox.receive) };

@@ -39,7 +39,14 @@ async function orchestrator(options: CoreOptionsInput = {}): Promise<Orchestrati
   const container = new Container();
   const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
   container.load(
-    createCoreModule({ tasks: { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, retry: { maxAttempts: 1 } }, agents: { heartbeatIntervalMs: 250, missedHeartbeats: 40 }, ...options }, { authenticator }),
+    createCoreModule(
+      {
+        tasks: { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, retry: { maxAttempts: 1 } },
+        agents: { heartbeatIntervalMs: 250, missedHeartbeats: 40 },
+        ...options,
+      },
+      { authenticator },
+    ),
     createNatsTransportModule({ kind: 'nats', servers: [server.url] }),
   );
   const engine = container.get(OrchestrationEngine);
@@ -49,7 +56,12 @@ async function orchestrator(options: CoreOptionsInput = {}): Promise<Orchestrati
 }
 
 /** Polls the orchestrator's view of an agent until it satisfies `holds` (the agent's heartbeat brings it there). */
-async function orchestratorSees(engine: OrchestrationEngine, agentId: string, holds: (agent: AgentSnapshot) => boolean, description: string): Promise<void> {
+async function orchestratorSees(
+  engine: OrchestrationEngine,
+  agentId: string,
+  holds: (agent: AgentSnapshot) => boolean,
+  description: string,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const agent = (await engine.listAgents({ authToken: TOKEN })).find((each) => each.id === agentId);
@@ -76,8 +88,18 @@ function hangingHandler(honours: boolean, started: AgentTask[], letGo: Promise<v
   };
 }
 
-async function startAgent(agentId: string, handler: ConstructorParameters<typeof SwitchyardAgent>[2], logger: Logger, cancelGraceMs = 200): Promise<SwitchyardAgent> {
-  const agent = new SwitchyardAgent({ agentId, capabilities: ['work'], capacity: 2, cancelGraceMs }, new NatsTransport({ kind: 'nats', servers: [server.url] }), handler, logger);
+async function startAgent(
+  agentId: string,
+  handler: ConstructorParameters<typeof SwitchyardAgent>[2],
+  logger: Logger,
+  cancelGraceMs = 200,
+): Promise<SwitchyardAgent> {
+  const agent = new SwitchyardAgent(
+    { agentId, capabilities: ['work'], capacity: 2, cancelGraceMs },
+    new NatsTransport({ kind: 'nats', servers: [server.url] }),
+    handler,
+    logger,
+  );
   await agent.start();
   stops.push(() => agent.stop());
   return agent;
@@ -89,7 +111,18 @@ describe('task_cancel over NATS', () => {
     const started: AgentTask[] = [];
     const never = deferred();
     const agent = await startAgent('hangs', hangingHandler(true, started, never.promise), new RecordingLogger());
-    const outcomes = [0, 1].map((n) => engine.runTask({ authToken: TOKEN, taskId: `hung-${String(n)}`, taskType: 'w', requiredCapabilities: ['work'], senderId: 'spec', timeoutMs: 30_000 }).catch((error: unknown) => error));
+    const outcomes = [0, 1].map((n) =>
+      engine
+        .runTask({
+          authToken: TOKEN,
+          taskId: `hung-${String(n)}`,
+          taskType: 'w',
+          requiredCapabilities: ['work'],
+          senderId: 'spec',
+          timeoutMs: 30_000,
+        })
+        .catch((error: unknown) => error),
+    );
     await waitUntil(() => agent.load === 2, 'both tasks run', 10_000);
     expect(await Promise.all(outcomes)).toMatchObject([{ code: 'TASK_DEAD_LETTERED' }, { code: 'TASK_DEAD_LETTERED' }]);
     // Told by task_cancel, each handler aborted: the agent is free again, and says so.
@@ -104,17 +137,42 @@ describe('task_cancel over NATS', () => {
     const logger = new RecordingLogger();
     const letGo = deferred();
     const agent = await startAgent('stubborn', hangingHandler(false, [], letGo.promise), logger);
-    await expect(engine.runTask({ authToken: TOKEN, taskId: 'ignored', taskType: 'w', requiredCapabilities: ['work'], senderId: 'spec', timeoutMs: 30_000 })).rejects.toMatchObject({
+    await expect(
+      engine.runTask({
+        authToken: TOKEN,
+        taskId: 'ignored',
+        taskType: 'w',
+        requiredCapabilities: ['work'],
+        senderId: 'spec',
+        timeoutMs: 30_000,
+      }),
+    ).rejects.toMatchObject({
       code: 'TASK_DEAD_LETTERED',
     });
     await waitUntil(() => agent.stuckTasks === 1, 'the handler is reported stuck', 10_000);
     expect(agent.load).toBe(1);
-    expect(logger.warnings.some((warning) => warning.message.includes('stuck') && warning.fields?.taskId === 'ignored')).toBe(true);
+    expect(
+      logger.warnings.some((warning) => warning.message.includes('stuck') && warning.fields?.taskId === 'ignored'),
+    ).toBe(true);
     // The heartbeat carries it to the orchestrator (and so to /metrics).
-    await orchestratorSees(engine, 'stubborn', (seen) => seen.stuckTasks === 1 && seen.load === 1, 'one stuck task still in the load');
+    await orchestratorSees(
+      engine,
+      'stubborn',
+      (seen) => seen.stuckTasks === 1 && seen.load === 1,
+      'one stuck task still in the load',
+    );
     letGo.resolve();
-    await waitUntil(() => agent.load === 0 && agent.stuckTasks === 0, 'the slot is freed when the handler settles', 10_000);
-    await orchestratorSees(engine, 'stubborn', (seen) => seen.stuckTasks === 0 && seen.load === 0, 'the stuck task gone');
+    await waitUntil(
+      () => agent.load === 0 && agent.stuckTasks === 0,
+      'the slot is freed when the handler settles',
+      10_000,
+    );
+    await orchestratorSees(
+      engine,
+      'stubborn',
+      (seen) => seen.stuckTasks === 0 && seen.load === 0,
+      'the stuck task gone',
+    );
     // Its answer was not sent: nobody wanted it, so the orchestrator had nothing to refuse.
     expect(agent.refusedAnswers).toBe(0);
   });
@@ -132,11 +190,25 @@ describe('task_cancel over NATS', () => {
         });
       });
     const agent = await startAgent('worker', handler, new RecordingLogger());
-    const outcome = engine.runTask({ authToken: TOKEN, taskId: 'to-cancel', taskType: 'w', requiredCapabilities: ['work'], senderId: 'spec' }).catch((error: unknown) => error);
+    const outcome = engine
+      .runTask({
+        authToken: TOKEN,
+        taskId: 'to-cancel',
+        taskType: 'w',
+        requiredCapabilities: ['work'],
+        senderId: 'spec',
+      })
+      .catch((error: unknown) => error);
     await waitUntil(() => started.length === 1, 'the handler runs', 10_000);
-    await expect(engine.cancelTask({ authToken: TOKEN, taskId: 'to-cancel', reason: 'user pressed stop' })).resolves.toMatchObject({ status: 'cancelled' });
+    await expect(
+      engine.cancelTask({ authToken: TOKEN, taskId: 'to-cancel', reason: 'user pressed stop' }),
+    ).resolves.toMatchObject({ status: 'cancelled' });
     expect(await outcome).toMatchObject({ code: 'TASK_CANCELLED' });
-    await waitUntil(() => reasons.length === 1 && agent.load === 0, 'the handler was aborted and its slot freed', 10_000);
+    await waitUntil(
+      () => reasons.length === 1 && agent.load === 0,
+      'the handler was aborted and its slot freed',
+      10_000,
+    );
     expect(reasons[0]).toBe('TASK_CANCELLED: user pressed stop');
     expect(await engine.getTask({ authToken: TOKEN, taskId: 'to-cancel' })).toMatchObject({ status: 'cancelled' });
   });

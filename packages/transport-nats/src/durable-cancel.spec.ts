@@ -40,7 +40,10 @@ async function startOrchestrator(orchestratorId: string, options: CoreOptionsInp
   const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
   container.load(
     // Attempts never time out within a test: only the cancellation can end them.
-    createCoreModule({ tasks: { attemptTimeoutMs: 600_000 }, agents: { heartbeatIntervalMs: 200, missedHeartbeats: 25 }, ...options }, { authenticator }),
+    createCoreModule(
+      { tasks: { attemptTimeoutMs: 600_000 }, agents: { heartbeatIntervalMs: 200, missedHeartbeats: 25 }, ...options },
+      { authenticator },
+    ),
     createNatsTransportModule(transport),
     createJetStreamDurabilityModule(transport, { kind: 'jetstream', orchestratorId, ackWaitMs: 5_000 }),
   );
@@ -51,7 +54,10 @@ async function startOrchestrator(orchestratorId: string, options: CoreOptionsInp
 }
 
 /** An agent whose handler runs until its signal aborts; it records the abort reasons. */
-async function startHangingAgent(agentId: string, capacity: number): Promise<{ agent: SwitchyardAgent; started: string[]; aborted: string[] }> {
+async function startHangingAgent(
+  agentId: string,
+  capacity: number,
+): Promise<{ agent: SwitchyardAgent; started: string[]; aborted: string[] }> {
   const started: string[] = [];
   const aborted: string[] = [];
   const handler = (task: AgentTask, context: TaskContext): Promise<JsonValue> =>
@@ -62,14 +68,25 @@ async function startHangingAgent(agentId: string, capacity: number): Promise<{ a
         reject(context.signal.reason as Error);
       });
     });
-  const agent = new SwitchyardAgent({ agentId, capabilities: ['work'], capacity, cancelGraceMs: 5_000 }, new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }), handler);
+  const agent = new SwitchyardAgent(
+    { agentId, capabilities: ['work'], capacity, cancelGraceMs: 5_000 },
+    new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }),
+    handler,
+  );
   await agent.start();
   cleanups.push(() => agent.stop());
   return { agent, started, aborted };
 }
 
 function submit(orchestrator: Orchestrator, taskId: string): Promise<unknown> {
-  return orchestrator.engine.distributeTask({ authToken: TOKEN, taskId, taskType: 'w', requiredCapabilities: ['work'], taskData: null, senderId: 'spec' });
+  return orchestrator.engine.distributeTask({
+    authToken: TOKEN,
+    taskId,
+    taskType: 'w',
+    requiredCapabilities: ['work'],
+    taskData: null,
+    senderId: 'spec',
+  });
 }
 
 /** Every write of the task's KV entry from now on, as a raw watch sees it (the bucket keeps one revision). */
@@ -77,7 +94,10 @@ async function watchWrites(taskId: string): Promise<{ statuses: string[]; stop()
   const connection: NatsConnection = await connect({ servers: server.url });
   cleanups.push(() => connection.close());
   const kv = await connection.jetstream().views.kv(`${prefix}_tasks`);
-  const watch: QueuedIterator<KvEntry> = await kv.watch({ key: Buffer.from(taskId, 'utf8').toString('base64url'), include: KvWatchInclude.UpdatesOnly });
+  const watch: QueuedIterator<KvEntry> = await kv.watch({
+    key: Buffer.from(taskId, 'utf8').toString('base64url'),
+    include: KvWatchInclude.UpdatesOnly,
+  });
   const writes = {
     statuses: [] as string[],
     stop: () => {
@@ -87,7 +107,7 @@ async function watchWrites(taskId: string): Promise<{ statuses: string[]; stop()
   void (async () => {
     for await (const entry of watch) {
       if (entry.operation !== 'PUT') continue;
-      writes.statuses.push((entry.json<{ status: string }>()).status);
+      writes.statuses.push(entry.json<{ status: string }>().status);
     }
   })();
   return writes;
@@ -97,7 +117,9 @@ async function watchWrites(taskId: string): Promise<{ statuses: string[]; stop()
 async function revisionOf(taskId: string): Promise<number | undefined> {
   const connection = await connect({ servers: server.url });
   try {
-    const entry = await (await connection.jetstream().views.kv(`${prefix}_tasks`)).get(Buffer.from(taskId, 'utf8').toString('base64url'));
+    const entry = await (
+      await connection.jetstream().views.kv(`${prefix}_tasks`)
+    ).get(Buffer.from(taskId, 'utf8').toString('base64url'));
     return entry === null || entry.operation !== 'PUT' ? undefined : entry.revision;
   } finally {
     await connection.close();
@@ -122,8 +144,13 @@ async function eventually(read: () => Promise<boolean>, what: string): Promise<v
 }
 
 /** Which of the two runs the task (took its work item): the other is the one a user may happen to ask. */
-function ownerOf(taskId: string, first: Orchestrator, second: Orchestrator): { owner: Orchestrator; other: Orchestrator } | undefined {
-  const holds = (orchestrator: Orchestrator): boolean => orchestrator.distributor.listTasks().some((task) => task.id === taskId);
+function ownerOf(
+  taskId: string,
+  first: Orchestrator,
+  second: Orchestrator,
+): { owner: Orchestrator; other: Orchestrator } | undefined {
+  const holds = (orchestrator: Orchestrator): boolean =>
+    orchestrator.distributor.listTasks().some((task) => task.id === taskId);
   if (holds(first)) return { owner: first, other: second };
   if (holds(second)) return { owner: second, other: first };
   return undefined;
@@ -134,38 +161,67 @@ describe('cancelling a durable task through the orchestrator that does not run i
     const a = await startOrchestrator('orch-a');
     const b = await startOrchestrator('orch-b');
     const { agent, started, aborted } = await startHangingAgent('worker', 2);
-    await waitUntil(() => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1, 'both orchestrators know the agent');
+    await waitUntil(
+      () => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1,
+      'both orchestrators know the agent',
+    );
     await submit(a, 'running');
     await waitUntil(() => started.includes('running'), 'the handler runs');
     const roles = ownerOf('running', a, b);
     if (roles === undefined) throw new Error('nobody holds the task');
     const { owner, other } = roles;
-    const waitingOnOwner = owner.engine.executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 }).catch((error: unknown) => error);
-    const waitingOnOther = other.engine.executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 }).catch((error: unknown) => error);
+    const waitingOnOwner = owner.engine
+      .executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 })
+      .catch((error: unknown) => error);
+    const waitingOnOther = other.engine
+      .executeTask({ authToken: TOKEN, taskId: 'running', timeoutMs: 60_000 })
+      .catch((error: unknown) => error);
     const writes = await watchWrites('running');
     // What metrics and logs count: each orchestrator counts the final states it wrote, none it heard of.
     const counted: string[] = [];
-    for (const [name, orchestrator] of [['owner', owner], ['other', other]] as const) {
+    for (const [name, orchestrator] of [
+      ['owner', owner],
+      ['other', other],
+    ] as const) {
       orchestrator.engine.onEvent((event) => {
-        if (event.type === 'task_finished' && event.elsewhere !== true) counted.push(`${name} ${event.task.id} ${event.task.status}`);
+        if (event.type === 'task_finished' && event.elsewhere !== true)
+          counted.push(`${name} ${event.task.id} ${event.task.status}`);
       });
     }
 
-    const cancelled = await other.engine.cancelTask({ authToken: TOKEN, taskId: 'running', reason: 'user pressed stop' });
-    expect(cancelled).toMatchObject({ status: 'cancelled', error: { code: 'TASK_CANCELLED', message: 'user pressed stop' } });
+    const cancelled = await other.engine.cancelTask({
+      authToken: TOKEN,
+      taskId: 'running',
+      reason: 'user pressed stop',
+    });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'TASK_CANCELLED', message: 'user pressed stop' },
+    });
     expect(cancelled.history.at(-1)).toMatchObject({ attempt: 1, agentId: 'worker', outcome: 'cancelled' });
     expect(await waitingOnOwner).toMatchObject({ code: 'TASK_CANCELLED' });
     expect(await waitingOnOther).toMatchObject({ code: 'TASK_CANCELLED' });
     // The owner heard the final state, dropped its copy and told the agent: the handler aborted, its slot is free.
-    await waitUntil(() => aborted.length === 1 && agent.load === 0, 'the handler to be aborted and its slot freed', 20_000);
+    await waitUntil(
+      () => aborted.length === 1 && agent.load === 0,
+      'the handler to be aborted and its slot freed',
+      20_000,
+    );
     expect(aborted).toEqual(['running TASK_CANCELLED: user pressed stop']);
     await waitUntil(() => owner.distributor.listTasks().length === 0, 'the owner to let go of its copy', 20_000);
     await eventually(async () => (await workItems()) === 0, 'the work item to be acknowledged');
-    for (const orchestrator of [a, b]) await expect(orchestrator.engine.getTask({ authToken: TOKEN, taskId: 'running' })).resolves.toMatchObject({ status: 'cancelled' });
+    for (const orchestrator of [a, b])
+      await expect(orchestrator.engine.getTask({ authToken: TOKEN, taskId: 'running' })).resolves.toMatchObject({
+        status: 'cancelled',
+      });
 
     // A second cancel, through either, is refused and writes nothing.
-    await expect(other.engine.cancelTask({ authToken: TOKEN, taskId: 'running' })).rejects.toMatchObject({ code: 'TASK_ALREADY_FINISHED' });
-    await expect(owner.engine.cancelTask({ authToken: TOKEN, taskId: 'running' })).rejects.toMatchObject({ code: 'TASK_ALREADY_FINISHED' });
+    await expect(other.engine.cancelTask({ authToken: TOKEN, taskId: 'running' })).rejects.toMatchObject({
+      code: 'TASK_ALREADY_FINISHED',
+    });
+    await expect(owner.engine.cancelTask({ authToken: TOKEN, taskId: 'running' })).rejects.toMatchObject({
+      code: 'TASK_ALREADY_FINISHED',
+    });
     await waitUntil(() => writes.statuses.length >= 1, 'the watch to see the final write');
     writes.stop();
     // Exactly one write after the cancel: the final state; nobody rewrote it.
@@ -173,14 +229,19 @@ describe('cancelling a durable task through the orchestrator that does not run i
     expect(started).toEqual(['running']);
     expect(counted).toEqual(['other running cancelled']);
     // The orchestrator it was cancelled through lists it among its cancelled tasks.
-    expect((await other.engine.listTasks({ authToken: TOKEN, status: 'cancelled' })).map((task) => task.id)).toEqual(['running']);
+    expect((await other.engine.listTasks({ authToken: TOKEN, status: 'cancelled' })).map((task) => task.id)).toEqual([
+      'running',
+    ]);
   });
 
-  it('cancels a task waiting in its owner\'s queue: it never reaches the agent', async () => {
+  it("cancels a task waiting in its owner's queue: it never reaches the agent", async () => {
     const a = await startOrchestrator('orch-a');
     const b = await startOrchestrator('orch-b');
     const { agent, started } = await startHangingAgent('single', 1);
-    await waitUntil(() => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1, 'both orchestrators know the agent');
+    await waitUntil(
+      () => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1,
+      'both orchestrators know the agent',
+    );
     await submit(a, 'first');
     await waitUntil(() => started.includes('first'), 'the first task runs');
     await submit(b, 'second');
@@ -189,10 +250,19 @@ describe('cancelling a durable task through the orchestrator that does not run i
     const roles = ownerOf('second', a, b);
     if (roles === undefined) throw new Error('nobody holds the task');
     // An owner that did not know the agent full sends it anyway and is refused (AGENT_AT_CAPACITY): queued again.
-    await waitUntil(() => roles.owner.distributor.getTask('second').status === 'queued', 'the second task to wait in its owner\'s queue');
+    await waitUntil(
+      () => roles.owner.distributor.getTask('second').status === 'queued',
+      "the second task to wait in its owner's queue",
+    );
 
-    await expect(roles.other.engine.cancelTask({ authToken: TOKEN, taskId: 'second', reason: 'not needed' })).resolves.toMatchObject({ status: 'cancelled' });
-    await waitUntil(() => !roles.owner.distributor.listTasks().some((task) => task.id === 'second'), 'the owner to drop it from its queue', 20_000);
+    await expect(
+      roles.other.engine.cancelTask({ authToken: TOKEN, taskId: 'second', reason: 'not needed' }),
+    ).resolves.toMatchObject({ status: 'cancelled' });
+    await waitUntil(
+      () => !roles.owner.distributor.listTasks().some((task) => task.id === 'second'),
+      'the owner to drop it from its queue',
+      20_000,
+    );
     // Capacity comes back: the cancelled task is not sent.
     const firstRoles = ownerOf('first', a, b);
     if (firstRoles === undefined) throw new Error('nobody holds the first task');
@@ -211,19 +281,35 @@ describe('cancelling a durable task through the orchestrator that does not run i
   it('refuses to cancel a finished, an unknown or a malformed task through either orchestrator, changing nothing', async () => {
     const a = await startOrchestrator('orch-a');
     const b = await startOrchestrator('orch-b');
-    const agent = new SwitchyardAgent({ agentId: 'echo', capabilities: ['work'] }, new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }), (task) => task.data);
+    const agent = new SwitchyardAgent(
+      { agentId: 'echo', capabilities: ['work'] },
+      new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }),
+      (task) => task.data,
+    );
     await agent.start();
     cleanups.push(() => agent.stop());
-    await waitUntil(() => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1, 'both orchestrators know the agent');
+    await waitUntil(
+      () => a.distributor.listAgents().length === 1 && b.distributor.listAgents().length === 1,
+      'both orchestrators know the agent',
+    );
     await submit(a, 'done');
     const finished = await b.engine.executeTask({ authToken: TOKEN, taskId: 'done', timeoutMs: 20_000 });
     expect(finished.status).toBe('completed');
     const revisionBefore = await revisionOf('done');
     for (const orchestrator of [a, b]) {
-      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: 'done' })).rejects.toMatchObject({ code: 'TASK_ALREADY_FINISHED' });
-      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: 'never-was' })).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
-      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      await expect(orchestrator.engine.getTask({ authToken: TOKEN, taskId: 'done' })).resolves.toMatchObject({ status: 'completed', result: null });
+      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: 'done' })).rejects.toMatchObject({
+        code: 'TASK_ALREADY_FINISHED',
+      });
+      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: 'never-was' })).rejects.toMatchObject({
+        code: 'TASK_NOT_FOUND',
+      });
+      await expect(orchestrator.engine.cancelTask({ authToken: TOKEN, taskId: '' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(orchestrator.engine.getTask({ authToken: TOKEN, taskId: 'done' })).resolves.toMatchObject({
+        status: 'completed',
+        result: null,
+      });
     }
     expect(await revisionOf('done')).toBe(revisionBefore);
     expect(await revisionOf('never-was')).toBeUndefined();

@@ -21,7 +21,11 @@ export const JetStreamDurabilityOptionsSchema = z.strictObject({
   /** Copies of the stream and buckets: 1 on a single server, 3 on a cluster. */
   replicas: z.number().int().min(1).max(5).default(1),
   /** How long finished tasks stay readable in the journal. */
-  retainFinishedMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+  retainFinishedMs: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3_600_000),
   /**
    * Tasks the work stream holds at most, waiting or running on any orchestrator (the app sets it
    * to tasks.queue.maxLength); a submission beyond it is refused with QUEUE_FULL, keeping nothing.

@@ -18,7 +18,11 @@ runTaskJournalContractSuite('JetStream', () => {
   // A fresh prefix per case: its own stream and buckets on the shared server.
   const subjectPrefix = `contract${String(Math.floor(Math.random() * 1e9))}`;
   return Promise.resolve({
-    journal: (orchestratorId: string) => new JetStreamTaskJournal({ kind: 'nats', servers: [server.url], subjectPrefix }, { kind: 'jetstream', orchestratorId, ackWaitMs: 2_000 }),
+    journal: (orchestratorId: string) =>
+      new JetStreamTaskJournal(
+        { kind: 'nats', servers: [server.url], subjectPrefix },
+        { kind: 'jetstream', orchestratorId, ackWaitMs: 2_000 },
+      ),
     dispose: () => Promise.resolve(),
   });
 });
@@ -30,7 +34,13 @@ describe('JetStream task journal: a bounded work stream', () => {
       { kind: 'jetstream', orchestratorId: 'bounded', maxWorkItems: 2 },
     );
     const adopted: JournalEntry[] = [];
-    await journal.start({ adopt: (entry) => adopted.push(entry), settled: () => undefined, answerRecorded: () => undefined, agentRegistered: () => undefined, agentUnregistered: () => undefined });
+    await journal.start({
+      adopt: (entry) => adopted.push(entry),
+      settled: () => undefined,
+      answerRecorded: () => undefined,
+      agentRegistered: () => undefined,
+      agentUnregistered: () => undefined,
+    });
     try {
       const task = (id: string): JournaledTask => ({ ...TEMPLATE, id });
       expect(await journal.submit(task('b-1'))).toBe('accepted');
@@ -40,7 +50,10 @@ describe('JetStream task journal: a bounded work stream', () => {
       await waitUntil(() => adopted.some((entry) => entry.task.id === 'b-1'), 'b-1 adopted');
       const entry = adopted.find((candidate) => candidate.task.id === 'b-1');
       if (entry === undefined) throw new Error('not adopted');
-      const done = await journal.record({ ...entry.task, status: 'completed', result: 1, finishedAt: 2 }, entry.revision);
+      const done = await journal.record(
+        { ...entry.task, status: 'completed', result: 1, finishedAt: 2 },
+        entry.revision,
+      );
       expect(done.written).toBe(true);
       // The ack that frees the slot travels on its own: try until the stream has room.
       let outcome: string = 'full';

@@ -58,7 +58,10 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     };
   }
 
-  async function startAgent(agentId: string, handler: (data: unknown) => unknown): Promise<{ executions: string[]; agent: SwitchyardAgent }> {
+  async function startAgent(
+    agentId: string,
+    handler: (data: unknown) => unknown,
+  ): Promise<{ executions: string[]; agent: SwitchyardAgent }> {
     const executions: string[] = [];
     const agent = new SwitchyardAgent(
       { agentId, capabilities: ['work'], capacity: 50 },
@@ -73,23 +76,45 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     return { executions, agent };
   }
 
-  function distribute(orchestrator: Orchestrator, taskId: string, priority: 'low' | 'normal' | 'high' | 'critical' = 'normal') {
-    return orchestrator.engine.distributeTask({ authToken: TOKEN, taskId, taskType: 'echo', requiredCapabilities: ['work'], taskData: { taskId }, senderId: 'spec', priority });
+  function distribute(
+    orchestrator: Orchestrator,
+    taskId: string,
+    priority: 'low' | 'normal' | 'high' | 'critical' = 'normal',
+  ) {
+    return orchestrator.engine.distributeTask({
+      authToken: TOKEN,
+      taskId,
+      taskType: 'echo',
+      requiredCapabilities: ['work'],
+      taskData: { taskId },
+      senderId: 'spec',
+      priority,
+    });
   }
 
   it('shares the work: every task submitted to either orchestrator completes exactly once, readable from both', async () => {
     const first = await startOrchestrator('orch-a');
     const second = await startOrchestrator('orch-b');
     const { executions } = await startAgent('worker', (data) => data);
-    await waitUntil(() => first.distributor.listAgents().length === 1 && second.distributor.listAgents().length === 1, 'both orchestrators know the agent');
+    await waitUntil(
+      () => first.distributor.listAgents().length === 1 && second.distributor.listAgents().length === 1,
+      'both orchestrators know the agent',
+    );
 
     const ids = Array.from({ length: 40 }, (_, index) => `shared-${String(index)}`);
     const assignments = await Promise.all(ids.map((id, index) => distribute(index % 2 === 0 ? first : second, id)));
     expect(new Set(assignments.map((assignment) => assignment.status))).toEqual(new Set(['queued']));
-    const results = await Promise.all(ids.map((taskId, index) => (index % 2 === 0 ? second : first).engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 20_000 })));
+    const results = await Promise.all(
+      ids.map((taskId, index) =>
+        (index % 2 === 0 ? second : first).engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 20_000 }),
+      ),
+    );
     expect(results.map((result) => result.result)).toEqual(ids.map((taskId) => ({ taskId })));
     expect(executions.sort()).toEqual([...ids].sort());
-    await expect(first.engine.getTask({ authToken: TOKEN, taskId: 'shared-1' })).resolves.toMatchObject({ status: 'completed', attempts: 1 });
+    await expect(first.engine.getTask({ authToken: TOKEN, taskId: 'shared-1' })).resolves.toMatchObject({
+      status: 'completed',
+      attempts: 1,
+    });
   });
 
   it('treats a resubmitted task id as the same task', async () => {
@@ -99,7 +124,9 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     await waitUntil(() => second.distributor.listAgents().length === 1, 'the agent is known');
     await distribute(first, 'once');
     await expect(distribute(second, 'once')).rejects.toMatchObject({ code: 'TASK_ALREADY_EXISTS' });
-    await expect(second.engine.executeTask({ authToken: TOKEN, taskId: 'once', timeoutMs: 10_000 })).resolves.toMatchObject({ status: 'completed' });
+    await expect(
+      second.engine.executeTask({ authToken: TOKEN, taskId: 'once', timeoutMs: 10_000 }),
+    ).resolves.toMatchObject({ status: 'completed' });
     expect(executions).toEqual(['once']);
   });
 
@@ -122,7 +149,9 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     await leaving.engine.stop();
     const staying = await startOrchestrator('orch-staying');
     release();
-    const results = await Promise.all(ids.map((taskId) => staying.engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 20_000 })));
+    const results = await Promise.all(
+      ids.map((taskId) => staying.engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 20_000 })),
+    );
     expect(results.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
     // The agent's answers reached the orchestrator that took over: nothing ran twice.
     expect(executions.sort()).toEqual(ids);
@@ -136,9 +165,14 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     const first = await startOrchestrator('orch-a');
     const second = await startOrchestrator('orch-b');
     await startAgent('worker', (data) => data);
-    await waitUntil(() => first.distributor.listAgents().length === 1 && second.distributor.listAgents().length === 1, 'both know the agent');
+    await waitUntil(
+      () => first.distributor.listAgents().length === 1 && second.distributor.listAgents().length === 1,
+      'both know the agent',
+    );
     await distribute(first, 'before');
-    await expect(second.engine.executeTask({ authToken: TOKEN, taskId: 'before', timeoutMs: 10_000 })).resolves.toMatchObject({ status: 'completed' });
+    await expect(
+      second.engine.executeTask({ authToken: TOKEN, taskId: 'before', timeoutMs: 10_000 }),
+    ).resolves.toMatchObject({ status: 'completed' });
 
     const port = server.port;
     await server.stop();
@@ -154,7 +188,11 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    const results = await Promise.all(ids.map((taskId, index) => (index % 2 === 0 ? second : first).engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 30_000 })));
+    const results = await Promise.all(
+      ids.map((taskId, index) =>
+        (index % 2 === 0 ? second : first).engine.executeTask({ authToken: TOKEN, taskId, timeoutMs: 30_000 }),
+      ),
+    );
     expect(results.map((result) => result.status)).toEqual(ids.map(() => 'completed'));
   });
 
@@ -166,7 +204,9 @@ describe('JetStream durability: several orchestrators on one NATS', () => {
     await startAgent('worker', (data) => data);
     await waitUntil(() => orchestrator.distributor.listAgents().length === 1, 'the agent is known');
     await distribute(orchestrator, 'after-garbage');
-    await expect(orchestrator.engine.executeTask({ authToken: TOKEN, taskId: 'after-garbage', timeoutMs: 10_000 })).resolves.toMatchObject({ status: 'completed' });
+    await expect(
+      orchestrator.engine.executeTask({ authToken: TOKEN, taskId: 'after-garbage', timeoutMs: 10_000 }),
+    ).resolves.toMatchObject({ status: 'completed' });
     expect(orchestrator.distributor.listTasks().map((task) => task.id)).toEqual(['after-garbage']);
   });
 });

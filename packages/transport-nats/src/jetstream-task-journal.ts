@@ -1,10 +1,44 @@
 import { hostname } from 'node:os';
 import type { Logger, MessagePriority } from '@switchyard/core';
-import type { JournaledAgent, JournaledAnswer, JournaledTask, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from '@switchyard/core/internal';
-import { CommunicationError, FINISHED_TASK_STATUSES, SilentLogger, SwitchyardError, TaskDistributionError, TaskResponseInputSchema } from '@switchyard/core';
+import type {
+  JournaledAgent,
+  JournaledAnswer,
+  JournaledTask,
+  JournalEntry,
+  JournalWrite,
+  TaskJournal,
+  TaskJournalSink,
+} from '@switchyard/core/internal';
+import {
+  CommunicationError,
+  FINISHED_TASK_STATUSES,
+  SilentLogger,
+  SwitchyardError,
+  TaskDistributionError,
+  TaskResponseInputSchema,
+} from '@switchyard/core';
 import { JournaledAgentSchema, JournaledTaskSchema, PRIORITY_RANKS } from '@switchyard/core/internal';
-import type { ConsumerMessages, JetStreamClient, JsMsg, KV, KvEntry, NatsConnection, QueuedIterator, Status } from 'nats';
-import { AckPolicy, connect, DeliverPolicy, DiscardPolicy, Events, KvWatchInclude, nanos, RetentionPolicy, StorageType } from 'nats';
+import type {
+  ConsumerMessages,
+  JetStreamClient,
+  JsMsg,
+  KV,
+  KvEntry,
+  NatsConnection,
+  QueuedIterator,
+  Status,
+} from 'nats';
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  DiscardPolicy,
+  Events,
+  KvWatchInclude,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
 import type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from './jetstream-durability-options.js';
 import { JetStreamDurabilityOptionsSchema } from './jetstream-durability-options.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
@@ -48,7 +82,14 @@ export class JetStreamTaskJournal implements TaskJournal {
   readonly orchestratorId: string;
   private readonly transport: NatsTransportOptions;
   private readonly options: JetStreamDurabilityOptions;
-  private readonly names: { stream: string; tasks: string; agents: string; answers: string; subject: (priority: MessagePriority) => string; consumer: (priority: MessagePriority) => string };
+  private readonly names: {
+    stream: string;
+    tasks: string;
+    agents: string;
+    answers: string;
+    subject: (priority: MessagePriority) => string;
+    consumer: (priority: MessagePriority) => string;
+  };
   private connection: NatsConnection | undefined;
   private tasks: KV | undefined;
   private agents: KV | undefined;
@@ -77,7 +118,8 @@ export class JetStreamTaskJournal implements TaskJournal {
   ) {
     this.transport = NatsTransportOptionsSchema.parse(transportOptions);
     this.options = JetStreamDurabilityOptionsSchema.parse(options);
-    this.orchestratorId = this.options.orchestratorId ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${String(process.pid)}`;
+    this.orchestratorId =
+      this.options.orchestratorId ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${String(process.pid)}`;
     const base = this.transport.subjectPrefix.replace(/\./g, '_');
     this.names = {
       stream: `${base}_work`,
@@ -91,15 +133,28 @@ export class JetStreamTaskJournal implements TaskJournal {
 
   async start(sink: TaskJournalSink): Promise<void> {
     if (this.connection !== undefined) return;
-    const connection = await connect({ ...natsConnectionOptions(this.transport), name: `${this.transport.name ?? 'switchyard'}-journal-${this.orchestratorId}` });
+    const connection = await connect({
+      ...natsConnectionOptions(this.transport),
+      name: `${this.transport.name ?? 'switchyard'}-journal-${this.orchestratorId}`,
+    });
     this.connection = connection;
     const manager = await connection.jetstreamManager();
     await this.ensureWorkQueue(manager);
     this.js = connection.jetstream();
     const { replicas, retainFinishedMs } = this.options;
-    this.tasks = await this.js.views.kv(this.names.tasks, { history: 1, replicas, ttl: retainFinishedMs, storage: StorageType.File });
+    this.tasks = await this.js.views.kv(this.names.tasks, {
+      history: 1,
+      replicas,
+      ttl: retainFinishedMs,
+      storage: StorageType.File,
+    });
     this.agents = await this.js.views.kv(this.names.agents, { history: 1, replicas, storage: StorageType.File });
-    this.answers = await this.js.views.kv(this.names.answers, { history: 1, replicas, ttl: ANSWER_TTL_MS, storage: StorageType.File });
+    this.answers = await this.js.views.kv(this.names.answers, {
+      history: 1,
+      replicas,
+      ttl: ANSWER_TTL_MS,
+      storage: StorageType.File,
+    });
     // Answers kept before this start are read when a task is adopted; the watch resumes after them on a reconnect.
     this.lastAnswerRevision = (await this.answers.status()).streamInfo.state.last_seq;
     await this.open(sink, undefined);
@@ -122,11 +177,21 @@ export class JetStreamTaskJournal implements TaskJournal {
   private async open(sink: TaskJournalSink, resumeFrom: number | undefined): Promise<void> {
     const { tasks, agents, answers, js } = this.require();
     const agentWatch = await agents.watch();
-    const taskWatch = await tasks.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: resumeFrom });
+    const taskWatch = await tasks.watch(
+      resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: resumeFrom },
+    );
     // From the first open on, every answer is heard of, those kept while this one reconnected included.
-    const answerWatch = await answers.watch(resumeFrom === undefined ? { include: KvWatchInclude.UpdatesOnly } : { resumeFromRevision: this.lastAnswerRevision + 1 });
+    const answerWatch = await answers.watch(
+      resumeFrom === undefined
+        ? { include: KvWatchInclude.UpdatesOnly }
+        : { resumeFromRevision: this.lastAnswerRevision + 1 },
+    );
     this.iterators.push(agentWatch, taskWatch, answerWatch);
-    this.loops.push(this.followAgents(agentWatch, sink), this.followSettlements(taskWatch, sink), this.followAnswers(answerWatch, sink));
+    this.loops.push(
+      this.followAgents(agentWatch, sink),
+      this.followSettlements(taskWatch, sink),
+      this.followAnswers(answerWatch, sink),
+    );
     for (const priority of [...PRIORITY_RANKS].reverse()) {
       const consumer = await js.consumers.get(this.names.stream, this.names.consumer(priority));
       const messages = await consumer.consume({ max_messages: Math.min(this.options.maxTasksHeld, 256) });
@@ -140,7 +205,11 @@ export class JetStreamTaskJournal implements TaskJournal {
    * nats.js release do not always resume: reopen them, the task watch from the next revision so
    * no final state written meanwhile is missed. JetStream may answer 503 for a moment: retry.
    */
-  private async followConnection(connection: NatsConnection, statuses: AsyncIterable<Status>, sink: TaskJournalSink): Promise<void> {
+  private async followConnection(
+    connection: NatsConnection,
+    statuses: AsyncIterable<Status>,
+    sink: TaskJournalSink,
+  ): Promise<void> {
     for await (const status of statuses) {
       if (status.type !== Events.Reconnect) continue;
       this.logger.info('NATS is back: reopening the task journal', { orchestratorId: this.orchestratorId });
@@ -194,21 +263,32 @@ export class JetStreamTaskJournal implements TaskJournal {
       // Known id. If nobody has taken it yet, it may be that the first submission never reached
       // the work queue: publish again; the duplicate window drops it if it did.
       const stored = (await this.read(task.id))?.task;
-      if (stored?.status === 'queued' && stored.attempts === 0) await js.publish(this.names.subject(stored.priority), encoder.encode(JSON.stringify(stored)), { msgID: stored.id });
+      if (stored?.status === 'queued' && stored.attempts === 0)
+        await js.publish(this.names.subject(stored.priority), encoder.encode(JSON.stringify(stored)), {
+          msgID: stored.id,
+        });
       return 'exists';
     }
     try {
       await js.publish(this.names.subject(task.priority), data, { msgID: task.id });
     } catch (error) {
-      if (apiErrorCode(error) !== MAXIMUM_MESSAGES_EXCEEDED && !(error instanceof Error && error.message.includes('maximum messages exceeded'))) throw error;
+      if (
+        apiErrorCode(error) !== MAXIMUM_MESSAGES_EXCEEDED &&
+        !(error instanceof Error && error.message.includes('maximum messages exceeded'))
+      )
+        throw error;
       // The work stream is full: keep nothing of the task.
       await tasks.delete(keyOf(task.id)).catch(() => undefined);
       await tasks.purge(keyOf(task.id)).catch(() => undefined);
-      throw new TaskDistributionError('QUEUE_FULL', `The shared work queue holds its maximum of ${String(this.options.maxWorkItems ?? 0)} tasks (task '${task.id}')`, {
-        taskId: task.id,
-        requiredCapabilities: task.requiredCapabilities,
-        missingCapabilities: [],
-      });
+      throw new TaskDistributionError(
+        'QUEUE_FULL',
+        `The shared work queue holds its maximum of ${String(this.options.maxWorkItems ?? 0)} tasks (task '${task.id}')`,
+        {
+          taskId: task.id,
+          requiredCapabilities: task.requiredCapabilities,
+          missingCapabilities: [],
+        },
+      );
     }
     return 'accepted';
   }
@@ -245,7 +325,10 @@ export class JetStreamTaskJournal implements TaskJournal {
     try {
       // Our fences are key-safe; one that is not was never sent by an orchestrator.
       if (!KEY_SAFE_FENCE.test(answer.fence)) return;
-      await this.require().answers.create(`${keyOf(answer.taskId)}.${answer.fence}`, encoder.encode(JSON.stringify(answer)));
+      await this.require().answers.create(
+        `${keyOf(answer.taskId)}.${answer.fence}`,
+        encoder.encode(JSON.stringify(answer)),
+      );
     } catch (error) {
       // Another orchestrator kept the same answer first: one copy is enough.
       if (!isWrongRevision(error)) throw typed(error, `keeping an answer to task '${answer.taskId}'`);
@@ -344,7 +427,11 @@ export class JetStreamTaskJournal implements TaskJournal {
   }
 
   /** Adopts a task from its KV state; the work item is the newest handle of it seen meanwhile. */
-  private async adoptFromStore(submitted: JournaledTask, submittedData: Uint8Array, sink: TaskJournalSink): Promise<void> {
+  private async adoptFromStore(
+    submitted: JournaledTask,
+    submittedData: Uint8Array,
+    sink: TaskJournalSink,
+  ): Promise<void> {
     const { tasks } = this.require();
     const entry = await tasks.get(keyOf(submitted.id));
     let stored = entry === null || entry.operation !== 'PUT' ? undefined : this.parseTask(entry.value);
@@ -401,7 +488,12 @@ export class JetStreamTaskJournal implements TaskJournal {
   private parseTask(data: Uint8Array): JournaledTask | undefined {
     const parsed = JournaledTaskSchema.safeParse(parseJson(data));
     if (parsed.success) return parsed.data;
-    this.logger.warn('ignored a malformed task in the journal', { issues: parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+    this.logger.warn('ignored a malformed task in the journal', {
+      issues: parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; '),
+    });
     return undefined;
   }
 
@@ -452,7 +544,13 @@ export class JetStreamTaskJournal implements TaskJournal {
   }
 
   private require(): { tasks: KV; agents: KV; answers: KV; js: JetStreamClient } {
-    if (this.tasks === undefined || this.agents === undefined || this.answers === undefined || this.js === undefined || this.connection === undefined) {
+    if (
+      this.tasks === undefined ||
+      this.agents === undefined ||
+      this.answers === undefined ||
+      this.js === undefined ||
+      this.connection === undefined
+    ) {
       throw new CommunicationError('TRANSPORT_CLOSED', 'The JetStream task journal is not running');
     }
     return { tasks: this.tasks, agents: this.agents, answers: this.answers, js: this.js };
@@ -488,11 +586,17 @@ function typed(error: unknown, action: string): Error {
   if (error instanceof SwitchyardError) return error;
   const natsCode = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (natsCode === 'TIMEOUT') return new CommunicationError('TIMEOUT', `JetStream did not answer in time while ${action}`, { cause: message });
+  if (natsCode === 'TIMEOUT')
+    return new CommunicationError('TIMEOUT', `JetStream did not answer in time while ${action}`, { cause: message });
   if (natsCode === 'CONNECTION_CLOSED' || natsCode === 'CONNECTION_DRAINING' || natsCode === 'DISCONNECT') {
-    return new CommunicationError('TRANSPORT_CLOSED', `The NATS connection is down while ${action}`, { cause: message });
+    return new CommunicationError('TRANSPORT_CLOSED', `The NATS connection is down while ${action}`, {
+      cause: message,
+    });
   }
-  if (natsCode === '503') return new CommunicationError('DELIVERY_FAILED', `JetStream is not available yet (restarting?) while ${action}`, { cause: message });
+  if (natsCode === '503')
+    return new CommunicationError('DELIVERY_FAILED', `JetStream is not available yet (restarting?) while ${action}`, {
+      cause: message,
+    });
   return new CommunicationError('DELIVERY_FAILED', `JetStream refused ${action}: ${message}`, { cause: message });
 }
 
@@ -501,5 +605,8 @@ function apiErrorCode(error: unknown): number | undefined {
 }
 
 function isWrongRevision(error: unknown): boolean {
-  return apiErrorCode(error) === WRONG_LAST_SEQUENCE || (error instanceof Error && error.message.includes('wrong last sequence'));
+  return (
+    apiErrorCode(error) === WRONG_LAST_SEQUENCE ||
+    (error instanceof Error && error.message.includes('wrong last sequence'))
+  );
 }

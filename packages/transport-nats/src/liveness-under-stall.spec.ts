@@ -57,19 +57,33 @@ describe('liveness while the orchestrator is stalled', () => {
     const events: DistributionEvent[] = [];
     engine.onEvent((event) => events.push(event));
     await engine.start();
-    const agent: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', AGENT_SCRIPT, server.url, PREFIX], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['pipe', 'inherit', 'inherit'],
-    });
+    const agent: ChildProcess = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', AGENT_SCRIPT, server.url, PREFIX],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: ['pipe', 'inherit', 'inherit'],
+      },
+    );
     try {
-      await waitUntil(() => distributor.hasAgent('steady') && distributor.getAgent('steady').status === 'online', 'the agent in the other process joins', 30_000);
+      await waitUntil(
+        () => distributor.hasAgent('steady') && distributor.getAgent('steady').status === 'online',
+        'the agent in the other process joins',
+        30_000,
+      );
       for (let round = 0; round < 3; round++) {
         stallFor(1_500);
         const after = Date.now();
         // Several liveness ticks after the stall, with heartbeats read in between.
-        await waitUntil(() => Date.parse(distributor.getAgent('steady').lastSeenAt) > after + 500, 'heartbeats are read again', 30_000);
+        await waitUntil(
+          () => Date.parse(distributor.getAgent('steady').lastSeenAt) > after + 500,
+          'heartbeats are read again',
+          30_000,
+        );
       }
-      expect(events.filter((event) => event.type === 'agent_status_changed' && event.agent.id === 'steady')).toEqual([]);
+      expect(events.filter((event) => event.type === 'agent_status_changed' && event.agent.id === 'steady')).toEqual(
+        [],
+      );
       expect(engine.recentLoopLagMs).toBeGreaterThanOrEqual(0);
     } finally {
       agent.stdin?.end();

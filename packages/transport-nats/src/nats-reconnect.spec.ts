@@ -7,7 +7,13 @@ import { NatsTransport } from './nats-transport.js';
 describe('NATS transport when the server goes away', () => {
   it('reports the loss, refuses sends with TRANSPORT_CLOSED while down, and resumes by itself', async () => {
     let server = await startNatsServer();
-    const options = { kind: 'nats' as const, servers: [server.url], subjectPrefix: 'reconnect', reconnect: { waitMs: 50, jitterMs: 0 }, deliveryTimeoutMs: 1_000 };
+    const options = {
+      kind: 'nats' as const,
+      servers: [server.url],
+      subjectPrefix: 'reconnect',
+      reconnect: { waitMs: 50, jitterMs: 0 },
+      deliveryTimeoutMs: 1_000,
+    };
     const sender = new NatsTransport(options);
     const receiver = new NatsTransport(options);
     const problems: SwitchyardError[] = [];
@@ -23,16 +29,25 @@ describe('NATS transport when the server goes away', () => {
 
     const port = server.port;
     await server.stop();
-    await waitUntil(() => problems.some((problem) => problem.message.startsWith('Lost the NATS connection')), 'the loss is reported');
-    await expect(sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 2))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+    await waitUntil(
+      () => problems.some((problem) => problem.message.startsWith('Lost the NATS connection')),
+      'the loss is reported',
+    );
+    await expect(sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 2))).rejects.toMatchObject({
+      code: 'TRANSPORT_CLOSED',
+    });
 
     server = await startNatsServer({ port });
     try {
       // Both connections come back and the receiver's subscription is restored by the client.
-      await waitUntil(() => {
-        sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3)).catch(() => undefined);
-        return received.length >= 2;
-      }, 'sending works again', 10_000);
+      await waitUntil(
+        () => {
+          sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3)).catch(() => undefined);
+          return received.length >= 2;
+        },
+        'sending works again',
+        10_000,
+      );
       expect(received.at(-1)?.kind).toBe('task_request');
     } finally {
       await sender.stop();

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 
-const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens of letters, digits, "_" or "-"');
+const TokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens of letters, digits, "_" or "-"');
 
 /** How to prove who we are to nats-server. */
 export const NatsCredentialsSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('token'), token: z.string().min(1) }),
   z.strictObject({ type: z.literal('userPassword'), user: z.string().min(1), password: z.string().min(1) }),
-  z.strictObject({ type: z.literal('nkey'), seed: z.string().regex(/^SU[A-Z2-7]{56}$/, 'must be a user NKey seed (SU…, 58 characters)') }),
+  z.strictObject({
+    type: z.literal('nkey'),
+    seed: z.string().regex(/^SU[A-Z2-7]{56}$/, 'must be a user NKey seed (SU…, 58 characters)'),
+  }),
   z.strictObject({ type: z.literal('credsFile'), path: z.string().min(1) }),
 ]);
 
@@ -23,7 +28,10 @@ export const NatsTransportOptionsSchema = z.strictObject({
    * Prefix of this connection's reply subjects (default `_INBOX`). Give each agent its own
    * (`_INBOX_agent-a`) to confine it with nats-server permissions; see docs/nats-security.md.
    */
-  inboxPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
+  inboxPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"')
+    .optional(),
   tls: z
     .strictObject({
       caFile: z.string().min(1).optional(),

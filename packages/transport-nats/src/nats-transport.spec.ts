@@ -26,7 +26,10 @@ runTransportConformanceSuite('NATS', () => {
     connect: () => new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix, deliveryTimeoutMs: 2_000 }),
     injectMalformed: async (address, message) => {
       const raw = await connect({ servers: server.url });
-      raw.publish(`${subjectPrefix}.${address}`, new TextEncoder().encode(typeof message === 'string' ? message : JSON.stringify(message)));
+      raw.publish(
+        `${subjectPrefix}.${address}`,
+        new TextEncoder().encode(typeof message === 'string' ? message : JSON.stringify(message)),
+      );
       raw.publish(`${subjectPrefix}.${address}`, new TextEncoder().encode('{ not json'));
       await raw.flush();
       await raw.close();
@@ -46,10 +49,17 @@ describe('NATS transport receiving a coalesced message', () => {
       if (envelope.kind === 'task_request') sequences.push((envelope.payload.data as { sequence: number }).sequence);
     });
     const raw = await connect({ servers: server.url });
-    const batch = [taskRequestEnvelope('orchestrator', 'agent.receiver', 1), { kind: 'bogus' }, taskRequestEnvelope('orchestrator', 'agent.receiver', 2)];
+    const batch = [
+      taskRequestEnvelope('orchestrator', 'agent.receiver', 1),
+      { kind: 'bogus' },
+      taskRequestEnvelope('orchestrator', 'agent.receiver', 2),
+    ];
     raw.publish('batch.agent.receiver', new TextEncoder().encode(JSON.stringify(batch)));
     await raw.flush();
-    await waitUntil(() => sequences.length === 2 && problems.length === 1, 'both valid envelopes arrive and the bogus one is reported');
+    await waitUntil(
+      () => sequences.length === 2 && problems.length === 1,
+      'both valid envelopes arrive and the bogus one is reported',
+    );
     expect(sequences).toEqual([1, 2]);
     expect(problems[0]?.code).toBe('MALFORMED_MESSAGE');
     await raw.close();
@@ -63,7 +73,9 @@ describe('NATS transport sending', () => {
     await sender.start();
     const raw = await connect({ servers: server.url });
     const bodies: unknown[] = [];
-    raw.subscribe('coalesce.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    raw.subscribe('coalesce.agent.receiver', {
+      callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))),
+    });
     await raw.flush();
     await Promise.all([
       sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1)),
@@ -73,7 +85,9 @@ describe('NATS transport sending', () => {
     await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 4));
     await waitUntil(() => bodies.length === 2, 'two NATS messages arrive');
     const sequences = (body: unknown): number[] =>
-      (Array.isArray(body) ? body : [body]).map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence);
+      (Array.isArray(body) ? body : [body]).map(
+        (envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence,
+      );
     expect(bodies.map(sequences)).toEqual([[1, 2, 3], [4]]);
     expect(Array.isArray(bodies[1])).toBe(false);
     await raw.close();
@@ -87,7 +101,9 @@ describe('NATS transport encoding a batch', () => {
     await sender.start();
     const raw = await connect({ servers: server.url });
     const bodies: unknown[] = [];
-    raw.subscribe('split.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    raw.subscribe('split.agent.receiver', {
+      callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))),
+    });
     await raw.flush();
     // 40 envelopes of ~10 kB each: more than one message may carry (128 k characters).
     const envelopes = Array.from({ length: 40 }, (_, index) => {
@@ -99,7 +115,9 @@ describe('NATS transport encoding a batch', () => {
     await raw.flush();
     await waitUntil(() => bodies.flat().length === 40, 'every envelope arrives');
     expect(bodies.length).toBeGreaterThan(1);
-    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+    expect(
+      bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence),
+    ).toEqual(Array.from({ length: 40 }, (_, index) => index));
     await raw.close();
     await sender.stop();
   });
@@ -109,13 +127,21 @@ describe('NATS transport encoding a batch', () => {
     await sender.start();
     const raw = await connect({ servers: server.url });
     const bodies: unknown[][] = [];
-    raw.subscribe('burst.agent.receiver', { callback: (_error, message) => bodies.push([JSON.parse(new TextDecoder().decode(message.data))].flat()) });
+    raw.subscribe('burst.agent.receiver', {
+      callback: (_error, message) => bodies.push([JSON.parse(new TextDecoder().decode(message.data))].flat()),
+    });
     await raw.flush();
-    await Promise.all(Array.from({ length: 600 }, (_, index) => sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', index))));
+    await Promise.all(
+      Array.from({ length: 600 }, (_, index) =>
+        sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', index)),
+      ),
+    );
     await raw.flush();
     await waitUntil(() => bodies.flat().length === 600, 'every envelope arrives');
     expect(bodies.map((body) => body.length)).toEqual([256, 256, 88]);
-    expect(bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence)).toEqual(Array.from({ length: 600 }, (_, index) => index));
+    expect(
+      bodies.flat().map((envelope) => (envelope as { payload: { data: { sequence: number } } }).payload.data.sequence),
+    ).toEqual(Array.from({ length: 600 }, (_, index) => index));
     await raw.close();
     await sender.stop();
   });
@@ -127,7 +153,9 @@ describe('NATS transport encoding a batch', () => {
     await sender.start();
     const raw = await connect({ servers: server.url });
     const bodies: unknown[] = [];
-    raw.subscribe('unencodable.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    raw.subscribe('unencodable.agent.receiver', {
+      callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))),
+    });
     await raw.flush();
     const bad = taskRequestEnvelope('orchestrator', 'agent.receiver', 2);
     // A BigInt is no JSON: the type system would refuse it, a careless caller might not.
@@ -139,10 +167,14 @@ describe('NATS transport encoding a batch', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const [, refused] = results;
-    expect(refused.status === 'rejected' ? (refused.reason as SwitchyardError).code : undefined).toBe('DELIVERY_FAILED');
+    expect(refused.status === 'rejected' ? (refused.reason as SwitchyardError).code : undefined).toBe(
+      'DELIVERY_FAILED',
+    );
     expect(problems.map((problem) => problem.code)).toEqual(['DELIVERY_FAILED']);
     await waitUntil(() => bodies.length === 1, 'the batch arrives without the bad envelope');
-    expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
+    expect(
+      (bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence),
+    ).toEqual([1, 3]);
     await raw.close();
     await sender.stop();
   });
@@ -156,17 +188,31 @@ describe('NATS transport sending detached', () => {
     await sender.start();
     const raw = await connect({ servers: server.url });
     const bodies: unknown[] = [];
-    raw.subscribe('detached.agent.receiver', { callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))) });
+    raw.subscribe('detached.agent.receiver', {
+      callback: (_error, message) => bodies.push(JSON.parse(new TextDecoder().decode(message.data))),
+    });
     await raw.flush();
     const bad = taskRequestEnvelope('orchestrator', 'agent.receiver', 2);
     if (bad.kind === 'task_request') bad.payload.data = { sequence: 2n } as unknown as { sequence: number };
     const told: string[] = [];
     const onFailure = (envelope: Envelope, error: Error): void => {
-      told.push(`${envelope === bad ? 'bad' : 'good'} ${error instanceof CommunicationError ? error.code : String(error)}`);
+      told.push(
+        `${envelope === bad ? 'bad' : 'good'} ${error instanceof CommunicationError ? error.code : String(error)}`,
+      );
     };
-    for (const envelope of [taskRequestEnvelope('orchestrator', 'agent.receiver', 1), bad, taskRequestEnvelope('orchestrator', 'agent.receiver', 3)]) sender.sendDetached(envelope, onFailure);
-    await waitUntil(() => bodies.length === 1 && told.length === 1, 'the batch arrives and the bad envelope is reported');
-    expect((bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence)).toEqual([1, 3]);
+    for (const envelope of [
+      taskRequestEnvelope('orchestrator', 'agent.receiver', 1),
+      bad,
+      taskRequestEnvelope('orchestrator', 'agent.receiver', 3),
+    ])
+      sender.sendDetached(envelope, onFailure);
+    await waitUntil(
+      () => bodies.length === 1 && told.length === 1,
+      'the batch arrives and the bad envelope is reported',
+    );
+    expect(
+      (bodies[0] as { payload: { data: { sequence: number } } }[]).map((envelope) => envelope.payload.data.sequence),
+    ).toEqual([1, 3]);
     await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 4));
     expect(told).toEqual(['bad DELIVERY_FAILED']);
     expect(problems.map((problem) => problem.code)).toEqual(['DELIVERY_FAILED']);
@@ -189,7 +235,13 @@ describe('NATS transport when nats-server stops answering', () => {
     });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     const { port } = fake.address() as AddressInfo;
-    const sender = new NatsTransport({ kind: 'nats', servers: [`nats://127.0.0.1:${String(port)}`], subjectPrefix: 'mute', deliveryTimeoutMs: 150, reconnect: { enabled: false } });
+    const sender = new NatsTransport({
+      kind: 'nats',
+      servers: [`nats://127.0.0.1:${String(port)}`],
+      subjectPrefix: 'mute',
+      deliveryTimeoutMs: 150,
+      reconnect: { enabled: false },
+    });
     await sender.start();
     await sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 1));
     muted = true;
@@ -198,9 +250,16 @@ describe('NATS transport when nats-server stops answering', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     const second = sender.send(taskRequestEnvelope('orchestrator', 'agent.receiver', 3));
     const detached: string[] = [];
-    sender.sendDetached(taskRequestEnvelope('orchestrator', 'agent.receiver', 4), (_envelope, error) => detached.push(error instanceof CommunicationError ? error.code : String(error)));
-    const results = await Promise.allSettled([first.then(() => performance.now() - started), second.then(() => performance.now() - started)]);
-    const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as SwitchyardError).code : 'delivered'));
+    sender.sendDetached(taskRequestEnvelope('orchestrator', 'agent.receiver', 4), (_envelope, error) =>
+      detached.push(error instanceof CommunicationError ? error.code : String(error)),
+    );
+    const results = await Promise.allSettled([
+      first.then(() => performance.now() - started),
+      second.then(() => performance.now() - started),
+    ]);
+    const codes = results.map((result) =>
+      result.status === 'rejected' ? (result.reason as SwitchyardError).code : 'delivered',
+    );
     expect(codes).toEqual(['TIMEOUT', 'TIMEOUT']);
     await waitUntil(() => detached.length === 1, 'the detached send is told too');
     expect(detached).toEqual(['TIMEOUT']);
@@ -220,10 +279,18 @@ describe('NATS transport packing runs', () => {
     const shapes: string[] = [];
     const shapeOf = (message: { data: Uint8Array }): string => {
       const body = JSON.parse(new TextDecoder().decode(message.data)) as unknown;
-      return Array.isArray(body) ? 'array' : typeof body === 'object' && body !== null && 'payloads' in body ? 'run' : 'envelope';
+      return Array.isArray(body)
+        ? 'array'
+        : typeof body === 'object' && body !== null && 'payloads' in body
+          ? 'run'
+          : 'envelope';
     };
-    let agentSubscription = raw.subscribe(`${prefix}.agent.x`, { callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`) });
-    raw.subscribe(`${prefix}.orchestrator`, { callback: (_error, message) => shapes.push(`orchestrator ${shapeOf(message)}`) });
+    let agentSubscription = raw.subscribe(`${prefix}.agent.x`, {
+      callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`),
+    });
+    raw.subscribe(`${prefix}.orchestrator`, {
+      callback: (_error, message) => shapes.push(`orchestrator ${shapeOf(message)}`),
+    });
     await raw.flush();
     const sentAt = Date.now();
     const threeTo = (to: string, from = 'agent.x'): Promise<unknown> =>
@@ -235,7 +302,15 @@ describe('NATS transport packing runs', () => {
     expect(shapes.splice(0)).toEqual(['agent.x array', 'orchestrator run']);
 
     // agent.x sends a packed run: now it gets them.
-    const run = { id: 'x-1', kind: 'task_request', from: 'agent.x', to: 'orchestrator', priority: 'normal', sentAt, payloads: [1, 2].map((sequence) => taskRequestEnvelope('agent.x', 'orchestrator', sequence).payload) };
+    const run = {
+      id: 'x-1',
+      kind: 'task_request',
+      from: 'agent.x',
+      to: 'orchestrator',
+      priority: 'normal',
+      sentAt,
+      payloads: [1, 2].map((sequence) => taskRequestEnvelope('agent.x', 'orchestrator', sequence).payload),
+    };
     raw.publish(`${prefix}.orchestrator`, new TextEncoder().encode(JSON.stringify(run)));
     await raw.flush();
     await waitUntil(() => shapes.length === 1, 'the run passes by');
@@ -247,8 +322,12 @@ describe('NATS transport packing runs', () => {
     // Whoever listens at agent.x next may not read runs.
     agentSubscription.unsubscribe();
     await raw.flush();
-    await expect(transport.send(taskRequestEnvelope('orchestrator', 'agent.x', 9))).rejects.toMatchObject({ code: 'UNKNOWN_ADDRESS' });
-    agentSubscription = raw.subscribe(`${prefix}.agent.x`, { callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`) });
+    await expect(transport.send(taskRequestEnvelope('orchestrator', 'agent.x', 9))).rejects.toMatchObject({
+      code: 'UNKNOWN_ADDRESS',
+    });
+    agentSubscription = raw.subscribe(`${prefix}.agent.x`, {
+      callback: (_error, message) => shapes.push(`agent.x ${shapeOf(message)}`),
+    });
     await raw.flush();
     await threeTo('agent.x', 'orchestrator');
     await waitUntil(() => shapes.length === 1, 'the batch arrives');

@@ -1,7 +1,21 @@
 import type { SwitchyardError } from '@switchyard/core';
-import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
+import type {
+  Envelope,
+  EnvelopeHandler,
+  Transport,
+  TransportSubscription,
+  UndeliveredHandler,
+} from '@switchyard/core/internal';
 import { CommunicationError } from '@switchyard/core';
-import { AddressSchema, decodeEnvelopeBatch, encodeEnvelope, encodeEnvelopeBatch, HandlerRuns, ORCHESTRATOR_ADDRESS, parseInput } from '@switchyard/core/internal';
+import {
+  AddressSchema,
+  decodeEnvelopeBatch,
+  encodeEnvelope,
+  encodeEnvelopeBatch,
+  HandlerRuns,
+  ORCHESTRATOR_ADDRESS,
+  parseInput,
+} from '@switchyard/core/internal';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { connect, createInbox, ErrorCode, Events } from 'nats';
 import { ChunkedInbox } from './chunked-inbox.js';
@@ -65,10 +79,15 @@ const MAX_BATCH_ENVELOPES = 256;
  * be encoded (a cycle, a BigInt); then (rarely) each envelope of that slice is encoded on its
  * own, the unencodable ones go to `refuse`, and the rest are packed greedily.
  */
-function batchBodies(envelopes: readonly Envelope[], packRuns: boolean, refuse: (envelope: Envelope, error: unknown) => void): string[] {
+function batchBodies(
+  envelopes: readonly Envelope[],
+  packRuns: boolean,
+  refuse: (envelope: Envelope, error: unknown) => void,
+): string[] {
   const bodies: string[] = [];
   for (let start = 0; start < envelopes.length; start += MAX_BATCH_ENVELOPES) {
-    const slice = envelopes.length <= MAX_BATCH_ENVELOPES ? envelopes : envelopes.slice(start, start + MAX_BATCH_ENVELOPES);
+    const slice =
+      envelopes.length <= MAX_BATCH_ENVELOPES ? envelopes : envelopes.slice(start, start + MAX_BATCH_ENVELOPES);
     let whole: string | undefined;
     try {
       whole = encodeEnvelopeBatch(slice, packRuns);
@@ -82,7 +101,11 @@ function batchBodies(envelopes: readonly Envelope[], packRuns: boolean, refuse: 
 }
 
 /** Encodes each envelope on its own and packs them in order into bodies of at most MAX_BATCH_CHARACTERS. */
-function packEachEnvelope(envelopes: readonly Envelope[], bodies: string[], refuse: (envelope: Envelope, error: unknown) => void): void {
+function packEachEnvelope(
+  envelopes: readonly Envelope[],
+  bodies: string[],
+  refuse: (envelope: Envelope, error: unknown) => void,
+): void {
   let part: string[] = [];
   let length = 0;
   for (const envelope of envelopes) {
@@ -108,12 +131,21 @@ function packEachEnvelope(envelopes: readonly Envelope[], bodies: string[], refu
 const MAX_RUN_READERS = 65_536;
 
 /** The `nats` client's error codes this transport tells apart, as plain strings. */
-const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set<string>([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired]);
-const CONNECTION_GONE: ReadonlySet<string> = new Set<string>([ErrorCode.ConnectionClosed, ErrorCode.ConnectionDraining, ErrorCode.Disconnect]);
+const REFUSED_CREDENTIALS: ReadonlySet<string> = new Set<string>([
+  ErrorCode.AuthorizationViolation,
+  ErrorCode.AuthenticationExpired,
+]);
+const CONNECTION_GONE: ReadonlySet<string> = new Set<string>([
+  ErrorCode.ConnectionClosed,
+  ErrorCode.ConnectionDraining,
+  ErrorCode.Disconnect,
+]);
 
 /** The `nats` error code of an error, if it is one of the client's errors. */
 function natsCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof (error as NatsError).code === 'string' ? (error as NatsError).code : undefined;
+  return error instanceof Error && 'code' in error && typeof (error as NatsError).code === 'string'
+    ? (error as NatsError).code
+    : undefined;
 }
 
 /**
@@ -191,7 +223,9 @@ export class NatsTransport implements Transport {
     // still send), then close.
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
-    await Promise.allSettled(subscriptions.map(([subscription]) => (connection.isClosed() ? Promise.resolve() : subscription.drain())));
+    await Promise.allSettled(
+      subscriptions.map(([subscription]) => (connection.isClosed() ? Promise.resolve() : subscription.drain())),
+    );
     await Promise.all(subscriptions.map(([, inbox]) => inbox.whenEmpty()));
     await this.handlerRuns.settled();
     // Whatever the handlers sent last leaves before the connection closes.
@@ -211,7 +245,8 @@ export class NatsTransport implements Transport {
     } catch (error) {
       throw this.deliveryFailure(error, envelope);
     }
-    if (outbox.unencodable?.has(envelope) === true) throw this.deliveryFailure(outbox.unencodable.get(envelope), envelope);
+    if (outbox.unencodable?.has(envelope) === true)
+      throw this.deliveryFailure(outbox.unencodable.get(envelope), envelope);
     if (outbox.nobodyListens) throw this.nobodyListens(envelope);
   }
 
@@ -234,7 +269,10 @@ export class NatsTransport implements Transport {
     if ((this.state !== 'running' && this.state !== 'stopping') || this.connection === undefined) {
       return new CommunicationError('TRANSPORT_CLOSED', 'The transport is not running', { to: envelope.to });
     }
-    if (!this.connected) return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', { to: envelope.to });
+    if (!this.connected)
+      return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is down; it reconnects by itself', {
+        to: envelope.to,
+      });
     return undefined;
   }
 
@@ -247,7 +285,10 @@ export class NatsTransport implements Transport {
   }
 
   private nobodyListens(envelope: Envelope): CommunicationError {
-    return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, { to: envelope.to, kind: envelope.kind });
+    return new CommunicationError('UNKNOWN_ADDRESS', `Nobody listens at '${envelope.to}'`, {
+      to: envelope.to,
+      kind: envelope.kind,
+    });
   }
 
   /** Tells a sendDetached caller its envelope was not delivered; a handler that throws is reported, never thrown. */
@@ -266,7 +307,11 @@ export class NatsTransport implements Transport {
     for (let index = 0; index < detached.length; index++) {
       const envelope = detached[index] as Envelope;
       if (outbox.unencodable?.has(envelope) === true) continue;
-      this.tell(onFailure[index] as UndeliveredHandler, envelope, failure === undefined ? this.nobodyListens(envelope) : this.deliveryFailure(failure, envelope));
+      this.tell(
+        onFailure[index] as UndeliveredHandler,
+        envelope,
+        failure === undefined ? this.nobodyListens(envelope) : this.deliveryFailure(failure, envelope),
+      );
     }
   }
 
@@ -281,7 +326,17 @@ export class NatsTransport implements Transport {
     const address = envelope.to;
     let outbox = this.outboxes.get(address);
     if (outbox === undefined) {
-      outbox = { address, subject: this.subjectOf(address), envelopes: [], token: undefined, routed: undefined, nobodyListens: false, unencodable: undefined, detached: undefined, onFailure: undefined };
+      outbox = {
+        address,
+        subject: this.subjectOf(address),
+        envelopes: [],
+        token: undefined,
+        routed: undefined,
+        nobodyListens: false,
+        unencodable: undefined,
+        detached: undefined,
+        onFailure: undefined,
+      };
       this.outboxes.set(address, outbox);
     }
     outbox.envelopes.push(envelope);
@@ -321,7 +376,14 @@ export class NatsTransport implements Transport {
       // Settled here: the round trip has nothing left to confirm for this batch.
       outbox.token = undefined;
       this.failDetached(outbox, error);
-      this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Could not publish to '${outbox.subject}': ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error }));
+      this.handlerRuns.fail(
+        new CommunicationError(
+          'DELIVERY_FAILED',
+          `Could not publish to '${outbox.subject}': ${error instanceof Error ? error.message : String(error)}`,
+          {},
+          { cause: error },
+        ),
+      );
     }
   }
 
@@ -363,7 +425,12 @@ export class NatsTransport implements Transport {
   private serverRoundTrip(connection: NatsConnection): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new CommunicationError('TIMEOUT', `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`));
+        reject(
+          new CommunicationError(
+            'TIMEOUT',
+            `nats-server did not answer within ${String(this.options.deliveryTimeoutMs)} ms`,
+          ),
+        );
       }, this.options.deliveryTimeoutMs);
       connection.flush().then(
         () => {
@@ -382,7 +449,9 @@ export class NatsTransport implements Transport {
   publish(envelope: Envelope): Promise<void> {
     const connection = this.connection;
     if ((this.state !== 'running' && this.state !== 'stopping') || connection === undefined || !this.connected) {
-      return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is not up', { to: envelope.to }));
+      return Promise.reject(
+        new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is not up', { to: envelope.to }),
+      );
     }
     this.enqueue(envelope);
     return Promise.resolve();
@@ -395,7 +464,10 @@ export class NatsTransport implements Transport {
     }
     const parsedAddress = AddressSchema.safeParse(address);
     if (!parsedAddress.success) {
-      throw new CommunicationError('DELIVERY_FAILED', `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`);
+      throw new CommunicationError(
+        'DELIVERY_FAILED',
+        `Cannot subscribe to '${address}': ${parsedAddress.error.issues[0]?.message ?? 'invalid address'}`,
+      );
     }
     const inbox = new ChunkedInbox(handler, (each, envelope) => {
       this.handlerRuns.run(each, envelope);
@@ -403,7 +475,14 @@ export class NatsTransport implements Transport {
     const subscription = connection.subscribe(this.subjectOf(address), {
       callback: (error, message) => {
         if (error !== null) {
-          this.handlerRuns.fail(new CommunicationError('DELIVERY_FAILED', `Subscription to '${address}' failed: ${error.message}`, {}, { cause: error }));
+          this.handlerRuns.fail(
+            new CommunicationError(
+              'DELIVERY_FAILED',
+              `Subscription to '${address}' failed: ${error.message}`,
+              {},
+              { cause: error },
+            ),
+          );
           return;
         }
         this.receive(message, inbox);
@@ -440,7 +519,9 @@ export class NatsTransport implements Transport {
       if (status.type === Events.Disconnect) {
         this.connected = false;
         const server = typeof status.data === 'string' ? status.data : 'the server';
-        this.handlerRuns.fail(new CommunicationError('TRANSPORT_CLOSED', `Lost the NATS connection to ${server}; reconnecting`));
+        this.handlerRuns.fail(
+          new CommunicationError('TRANSPORT_CLOSED', `Lost the NATS connection to ${server}; reconnecting`),
+        );
       } else if (status.type === Events.Reconnect) {
         this.connected = true;
       }
@@ -453,10 +534,20 @@ export class NatsTransport implements Transport {
     const code = natsCode(error);
     if (code !== undefined && REFUSED_CREDENTIALS.has(code)) {
       const how = this.options.credentials?.type ?? 'no credentials';
-      return new CommunicationError('CONNECTION_FAILED', `NATS at ${servers} refused the credentials (${how}): check the transport.credentials section`, { servers: this.options.servers }, { cause: error });
+      return new CommunicationError(
+        'CONNECTION_FAILED',
+        `NATS at ${servers} refused the credentials (${how}): check the transport.credentials section`,
+        { servers: this.options.servers },
+        { cause: error },
+      );
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return new CommunicationError('CONNECTION_FAILED', `Cannot connect to NATS at ${servers}: ${reason}`, { servers: this.options.servers }, { cause: error });
+    return new CommunicationError(
+      'CONNECTION_FAILED',
+      `Cannot connect to NATS at ${servers}: ${reason}`,
+      { servers: this.options.servers },
+      { cause: error },
+    );
   }
 
   private deliveryFailure(error: unknown, envelope: Envelope): CommunicationError {
@@ -464,10 +555,15 @@ export class NatsTransport implements Transport {
     if (error instanceof CommunicationError) return error;
     const code = natsCode(error);
     if (code !== undefined && CONNECTION_GONE.has(code)) {
-      return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is closed or down', details, { cause: error });
+      return new CommunicationError('TRANSPORT_CLOSED', 'The NATS connection is closed or down', details, {
+        cause: error,
+      });
     }
-    return new CommunicationError('DELIVERY_FAILED', `Could not send to '${envelope.to}': ${error instanceof Error ? error.message : String(error)}`, details, { cause: error });
+    return new CommunicationError(
+      'DELIVERY_FAILED',
+      `Could not send to '${envelope.to}': ${error instanceof Error ? error.message : String(error)}`,
+      details,
+      { cause: error },
+    );
   }
-
-
 }

@@ -31,11 +31,16 @@ afterEach(async () => {
   await server.stop();
 });
 
-async function startOrchestrator(options: CoreOptionsInput): Promise<{ engine: OrchestrationEngine; distributor: TaskDistributor }> {
+async function startOrchestrator(
+  options: CoreOptionsInput,
+): Promise<{ engine: OrchestrationEngine; distributor: TaskDistributor }> {
   const container = new Container();
   const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
   // Heartbeats are not what finds the ghost out here: its silence would take a minute to notice.
-  container.load(createCoreModule({ agents: { heartbeatIntervalMs: 200, missedHeartbeats: 300 }, ...options }, { authenticator }), createNatsTransportModule({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }));
+  container.load(
+    createCoreModule({ agents: { heartbeatIntervalMs: 200, missedHeartbeats: 300 }, ...options }, { authenticator }),
+    createNatsTransportModule({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }),
+  );
   const engine = container.get(OrchestrationEngine);
   await engine.start();
   cleanups.push(() => engine.stop());
@@ -53,7 +58,15 @@ async function registerGhost(agentId: string): Promise<void> {
       if ((Array.isArray(body) ? body : [body]).some((envelope) => envelope.kind === 'ack')) acknowledged = true;
     },
   });
-  const envelope = { id: `${agentId}-register`, kind: 'agent_register', from: `agent.${agentId}`, to: 'orchestrator', priority: 'normal', sentAt: Date.now(), payload: { agentId, capabilities: ['work'] } };
+  const envelope = {
+    id: `${agentId}-register`,
+    kind: 'agent_register',
+    from: `agent.${agentId}`,
+    to: 'orchestrator',
+    priority: 'normal',
+    sentAt: Date.now(),
+    payload: { agentId, capabilities: ['work'] },
+  };
   connection.publish(`${prefix}.orchestrator`, encoder.encode(JSON.stringify(envelope)));
   await waitUntil(() => acknowledged, 'the ghost to be registered');
   subscription.unsubscribe();
@@ -61,7 +74,11 @@ async function registerGhost(agentId: string): Promise<void> {
 }
 
 async function startAgent(agentId: string): Promise<void> {
-  const agent = new SwitchyardAgent({ agentId, capabilities: ['work'] }, new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }), (task) => task.data);
+  const agent = new SwitchyardAgent(
+    { agentId, capabilities: ['work'] },
+    new NatsTransport({ kind: 'nats', servers: [server.url], subjectPrefix: prefix }),
+    (task) => task.data,
+  );
   await agent.start();
   cleanups.push(() => agent.stop());
 }
@@ -71,21 +88,52 @@ describe('a hand-over nats-server answers with "no responders"', () => {
     const { engine, distributor } = await startOrchestrator({ tasks: { retry: { maxAttempts: 1 } } });
     await registerGhost('ghost');
     expect(distributor.getAgent('ghost').status).toBe('online');
-    const outcome = engine.runTask({ authToken: TOKEN, taskId: 'unheard', taskType: 'w', requiredCapabilities: ['work'], taskData: 'payload', senderId: 'spec', timeoutMs: 30_000 });
+    const outcome = engine.runTask({
+      authToken: TOKEN,
+      taskId: 'unheard',
+      taskType: 'w',
+      requiredCapabilities: ['work'],
+      taskData: 'payload',
+      senderId: 'spec',
+      timeoutMs: 30_000,
+    });
     // Nobody listens at the ghost's subject: it is taken for gone, the task waits for another agent.
-    await waitUntil(() => distributor.getAgent('ghost').status === 'offline' && distributor.getTask('unheard').status === 'queued', 'the ghost to be marked offline and the task to wait');
-    expect(distributor.getTask('unheard')).toMatchObject({ attempts: 1, failures: 0, history: [{ agentId: 'ghost', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } }] });
+    await waitUntil(
+      () => distributor.getAgent('ghost').status === 'offline' && distributor.getTask('unheard').status === 'queued',
+      'the ghost to be marked offline and the task to wait',
+    );
+    expect(distributor.getTask('unheard')).toMatchObject({
+      attempts: 1,
+      failures: 0,
+      history: [{ agentId: 'ghost', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } }],
+    });
     await startAgent('real');
     await expect(outcome).resolves.toMatchObject({ status: 'completed', agentId: 'real', result: 'payload' });
     expect(distributor.getTask('unheard')).toMatchObject({ status: 'completed', attempts: 2, failures: 0 });
   });
 
   it('counts against maxRedistributions: with none allowed the task is dead-lettered with REDISTRIBUTION_LIMIT', async () => {
-    const { engine, distributor } = await startOrchestrator({ tasks: { retry: { maxAttempts: 5, maxRedistributions: 0 } } });
+    const { engine, distributor } = await startOrchestrator({
+      tasks: { retry: { maxAttempts: 5, maxRedistributions: 0 } },
+    });
     await registerGhost('ghost');
-    await expect(engine.runTask({ authToken: TOKEN, taskId: 'limited', taskType: 'w', requiredCapabilities: ['work'], taskData: null, senderId: 'spec', timeoutMs: 30_000 })).rejects.toMatchObject({
+    await expect(
+      engine.runTask({
+        authToken: TOKEN,
+        taskId: 'limited',
+        taskType: 'w',
+        requiredCapabilities: ['work'],
+        taskData: null,
+        senderId: 'spec',
+        timeoutMs: 30_000,
+      }),
+    ).rejects.toMatchObject({
       code: 'TASK_DEAD_LETTERED',
     });
-    expect(distributor.getTask('limited')).toMatchObject({ status: 'dead_lettered', failures: 0, error: { code: 'REDISTRIBUTION_LIMIT' } });
+    expect(distributor.getTask('limited')).toMatchObject({
+      status: 'dead_lettered',
+      failures: 0,
+      error: { code: 'REDISTRIBUTION_LIMIT' },
+    });
   });
 });

@@ -8,11 +8,18 @@ import { fileURLToPath } from 'node:url';
 const helpersDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
 /** Extra node flags for the helper processes, e.g. `--cpu-prof` to profile the other side. */
-const helperNodeArgs = (process.env.SWITCHYARD_BENCH_NODE_ARGS ?? '').split(' ').filter((argument) => argument.length > 0);
+const helperNodeArgs = (process.env.SWITCHYARD_BENCH_NODE_ARGS ?? '')
+  .split(' ')
+  .filter((argument) => argument.length > 0);
 
 /** Starts one of the bench's helper scripts (compiled next to this file) and waits for its "ready". */
-export async function startHelper(script: string, args: readonly string[]): Promise<ChildProcessByStdio<null, Readable, null>> {
-  const child = spawn(process.execPath, [...helperNodeArgs, join(helpersDir, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startHelper(
+  script: string,
+  args: readonly string[],
+): Promise<ChildProcessByStdio<null, Readable, null>> {
+  const child = spawn(process.execPath, [...helperNodeArgs, join(helpersDir, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

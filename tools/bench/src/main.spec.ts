@@ -27,7 +27,9 @@ async function runMain(argv: readonly string[]): Promise<{ code: number; stdout:
 
 function expectWellFormed(result: BenchResult): void {
   expect(result.name).toMatch(/^[a-z0-9-]+$/);
-  expect(Object.values(result.params).every((value) => typeof value === 'string' || typeof value === 'number')).toBe(true);
+  expect(Object.values(result.params).every((value) => typeof value === 'string' || typeof value === 'number')).toBe(
+    true,
+  );
   expect(Number.isFinite(result.value)).toBe(true);
   expect(result.value).toBeGreaterThan(0);
   expect(result.unit.length).toBeGreaterThan(0);
@@ -57,20 +59,48 @@ describe('npm run bench', () => {
     const { results } = JSON.parse(stdout) as { results: BenchResult[] };
     for (const result of results) expectWellFormed(result);
     const names = new Set(results.map((result) => result.name));
-    for (const name of ['strategy-decisions', 'memory-throughput', 'memory-latency-p50', 'nats-throughput', 'nats-latency-p50', 'scale-rss', 'scale-decisions', 'learning-goodput', 'learning-decisions']) expect(names).toContain(name);
-    const systems = (name: string): Set<unknown> => new Set(results.filter((result) => result.name === name).map((result) => result.params.system));
+    for (const name of [
+      'strategy-decisions',
+      'memory-throughput',
+      'memory-latency-p50',
+      'nats-throughput',
+      'nats-latency-p50',
+      'scale-rss',
+      'scale-decisions',
+      'learning-goodput',
+      'learning-decisions',
+    ])
+      expect(names).toContain(name);
+    const systems = (name: string): Set<unknown> =>
+      new Set(results.filter((result) => result.name === name).map((result) => result.params.system));
     expect(systems('memory-throughput')).toEqual(new Set(['switchyard', 'moleculer-fake']));
     expect(systems('nats-throughput')).toEqual(new Set(['raw', 'switchyard', 'moleculer']));
     for (const headline of ['memory-vs-moleculer-fake', 'nats-vs-moleculer-nats']) {
-      expect(results.filter((result) => result.name === headline).map((result) => result.params.inFlight)).toEqual([1, 64]);
+      expect(results.filter((result) => result.name === headline).map((result) => result.params.inFlight)).toEqual([
+        1, 64,
+      ]);
     }
-    const memoryHeadline = results.find((result) => result.name === 'memory-vs-moleculer-fake' && result.params.inFlight === 64);
-    const switchyard = results.find((result) => result.name === 'memory-throughput' && result.params.system === 'switchyard' && result.params.inFlight === 64);
+    const memoryHeadline = results.find(
+      (result) => result.name === 'memory-vs-moleculer-fake' && result.params.inFlight === 64,
+    );
+    const switchyard = results.find(
+      (result) =>
+        result.name === 'memory-throughput' && result.params.system === 'switchyard' && result.params.inFlight === 64,
+    );
     expect(memoryHeadline?.value).toBeCloseTo((switchyard?.value ?? 0) / (memoryHeadline?.baseline ?? 1), 6);
-    expect(results.filter((result) => result.name === 'scale-rss').map((result) => result.params.agents)).toEqual([1_000, 10_000]);
+    expect(results.filter((result) => result.name === 'scale-rss').map((result) => result.params.agents)).toEqual([
+      1_000, 10_000,
+    ]);
     const files = (await readdir(chartsDir)).sort();
-    expect(files).toEqual(['decision-cost-vs-fleet-size.svg', 'learning-goodput.svg', 'memory-vs-fleet-size.svg', 'switchyard-vs-moleculer-vs-nats.svg', 'throughput-vs-concurrency.svg']);
-    for (const file of files) expect(SyntaxValidator.validate(await readFile(join(chartsDir, file), 'utf8'))).toBe(true);
+    expect(files).toEqual([
+      'decision-cost-vs-fleet-size.svg',
+      'learning-goodput.svg',
+      'memory-vs-fleet-size.svg',
+      'switchyard-vs-moleculer-vs-nats.svg',
+      'throughput-vs-concurrency.svg',
+    ]);
+    for (const file of files)
+      expect(SyntaxValidator.validate(await readFile(join(chartsDir, file), 'utf8'))).toBe(true);
   }, 180_000);
 
   it('prints a readable table without --json', async () => {

@@ -7,7 +7,11 @@ export interface RequestMeasurement {
 }
 
 /** Runs `count` calls of `call` with `inFlight` running at once; latency per call in µs. */
-export async function measureRequests(call: () => Promise<unknown>, count: number, inFlight: number): Promise<RequestMeasurement> {
+export async function measureRequests(
+  call: () => Promise<unknown>,
+  count: number,
+  inFlight: number,
+): Promise<RequestMeasurement> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();

@@ -25,9 +25,15 @@ function median(measurements: readonly RequestMeasurement[]): RequestMeasurement
  * Measures every side at every concurrency level. Sides take turns round by round, so noise
  * from the rest of the machine falls on all of them alike instead of on whichever ran last.
  */
-export async function measureSides(sides: readonly BenchSide[], plan: SidesPlan, log: (line: string) => void): Promise<SideMeasurements> {
+export async function measureSides(
+  sides: readonly BenchSide[],
+  plan: SidesPlan,
+  log: (line: string) => void,
+): Promise<SideMeasurements> {
   const levels = Object.keys(plan.calls).map(Number);
-  const rounds = new Map(sides.map((side) => [side.system, new Map(levels.map((level) => [level, [] as RequestMeasurement[]]))]));
+  const rounds = new Map(
+    sides.map((side) => [side.system, new Map(levels.map((level) => [level, [] as RequestMeasurement[]]))]),
+  );
   for (const side of sides) await measureRequests(() => side.call(), plan.warmup, Math.max(...levels));
   for (let round = 0; round < plan.rounds; round++) {
     for (const side of sides) {
@@ -41,7 +47,12 @@ export async function measureSides(sides: readonly BenchSide[], plan: SidesPlan,
   for (const [system, byLevel] of rounds) {
     const medians = new Map([...byLevel].map(([level, measurements]) => [level, median(measurements)]));
     result.set(system, medians);
-    const summary = [...medians].map(([level, m]) => `${String(level)} in flight ${Math.round(m.perSecond).toLocaleString('en-US')}/s p50 ${m.latency.p50.toFixed(0)} µs`).join(' · ');
+    const summary = [...medians]
+      .map(
+        ([level, m]) =>
+          `${String(level)} in flight ${Math.round(m.perSecond).toLocaleString('en-US')}/s p50 ${m.latency.p50.toFixed(0)} µs`,
+      )
+      .join(' · ');
     log(`  ${system.padEnd(16)} ${summary}`);
   }
   return result;

@@ -41,9 +41,13 @@ for (const { agentId, capabilities, priority, capacity, load } of fleetAgents(si
   registry.setLoad(agent, load);
 }
 const registerSeconds = (performance.now() - started) / 1000;
-const timing = quickArgument === 'quick' ? { warmupMs: 10, durationMs: 20, repeats: 1 } : { warmupMs: 150, durationMs: 250, repeats: 3 };
+const timing =
+  quickArgument === 'quick'
+    ? { warmupMs: 10, durationMs: 20, repeats: 1 }
+    : { warmupMs: 150, durationMs: 250, repeats: 3 };
 const decisionsPerSecond: Record<string, number> = {};
-for (const strategy of STRATEGIES) decisionsPerSecond[strategy] = Math.round(measureRate(indexedDecider({ registry }, strategy), timing));
+for (const strategy of STRATEGIES)
+  decisionsPerSecond[strategy] = Math.round(measureRate(indexedDecider({ registry }, strategy), timing));
 collect();
 const full = process.memoryUsage();
 const output: ScaleProbeOutput = {

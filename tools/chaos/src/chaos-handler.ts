@@ -8,7 +8,8 @@ const executionsDir = process.env.CHAOS_EXECUTIONS_DIR;
 
 /** One line per event of a run ("start" / "done" / "aborted", task id, attempt), written synchronously so a SIGKILL cannot hide it. */
 function record(event: 'start' | 'done' | 'aborted', task: AgentTask, agentId: string): void {
-  if (executionsDir !== undefined) appendFileSync(join(executionsDir, `${agentId}.log`), `${event}\t${task.id}\t${String(task.attempt)}\n`);
+  if (executionsDir !== undefined)
+    appendFileSync(join(executionsDir, `${agentId}.log`), `${event}\t${task.id}\t${String(task.attempt)}\n`);
 }
 
 function hangOf(task: AgentTask): unknown {

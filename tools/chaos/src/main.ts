@@ -24,13 +24,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { report, workDir } = await runChaos(parsed.settings, (line) => process.stderr.write(`${line}\n`), interrupt.signal);
+    const { report, workDir } = await runChaos(
+      parsed.settings,
+      (line) => process.stderr.write(`${line}\n`),
+      interrupt.signal,
+    );
     process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`);
     if (workDir !== undefined) process.stderr.write(`work dir kept: ${workDir}\n`);
     return report.details.goals.met ? 0 : 1;
   } catch (error) {
     if (interrupt.signal.aborted) return 130;
-    process.stderr.write(`chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   } finally {
     process.off('SIGINT', onSignal);

@@ -20,7 +20,8 @@ orchestrator death within ackWaitMs + 2 s), 1 when not, 2 for bad arguments.`;
 function whole(name: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${String(min)}, not '${raw}'`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be a whole number of at least ${String(min)}, not '${raw}'`);
   return value;
 }
 

@@ -30,7 +30,11 @@ function alive(pid: number): boolean {
   }
 }
 
-async function eventually(condition: () => Promise<boolean> | boolean, description: string, timeoutMs = 60_000): Promise<void> {
+async function eventually(
+  condition: () => Promise<boolean> | boolean,
+  description: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting until ${description}`);
@@ -53,7 +57,11 @@ describe('the CPU burner of SWITCHYARD_TEST_STRESS', () => {
   }, 120_000);
 
   it('ends by itself when the run that started it dies without stopping it', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `const { startCpuBurners } = await import(${JSON.stringify(burnerModule)}); process.stdout.write(String(startCpuBurners(1).pids[0])); process.exit(0);`]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const { startCpuBurners } = await import(${JSON.stringify(burnerModule)}); process.stdout.write(String(startCpuBurners(1).pids[0])); process.exit(0);`,
+    ]);
     const orphan = Number(stdout.trim());
     expect(orphan).toBeGreaterThan(0);
     await eventually(() => !alive(orphan), 'the orphaned burner exits');

@@ -29,18 +29,32 @@ describe('the plugin example in docs/plugins.md', () => {
     await rm(target, { recursive: true, force: true });
     await mkdir(join(target, 'src'), { recursive: true });
     for (const [file, code] of files) await writeFile(join(target, file), code);
-    await writeFile(join(target, 'tsconfig.json'), JSON.stringify({ extends: '../../../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src/**/*.ts'] }));
+    await writeFile(
+      join(target, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../../../tsconfig.base.json',
+        compilerOptions: { noEmit: true },
+        include: ['src/**/*.ts'],
+      }),
+    );
     await writeFile(
       join(target, 'vitest.config.ts'),
       "import { defineConfig, mergeConfig } from 'vitest/config';\nimport { sharedVitestConfig } from '../../../../vitest.shared.js';\n\nexport default mergeConfig(sharedVitestConfig, defineConfig({ test: { name: 'docs-plugin' } }));\n",
     );
 
-    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(target, 'tsconfig.json')], { cwd: workspaceRoot, timeout: 120_000 });
-    const tests = await run(process.execPath, [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', target], {
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(target, 'tsconfig.json')], {
       cwd: workspaceRoot,
       timeout: 120_000,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     });
+    const tests = await run(
+      process.execPath,
+      [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', target],
+      {
+        cwd: workspaceRoot,
+        timeout: 120_000,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      },
+    );
     expect(tests.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+2 passed \(2\)/);
   }, 180_000);
 

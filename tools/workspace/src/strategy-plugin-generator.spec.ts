@@ -21,16 +21,26 @@ interface VirtualTree {
   listChanges(): FileChange[];
 }
 
-const { createTreeWithEmptyWorkspace } = require('nx/src/generators/testing-utils/create-tree-with-empty-workspace') as { createTreeWithEmptyWorkspace: () => VirtualTree };
-const generator = require('../generators/strategy-plugin/generator.cjs') as (tree: VirtualTree, options: Record<string, string>) => Promise<() => void>;
+const { createTreeWithEmptyWorkspace } =
+  require('nx/src/generators/testing-utils/create-tree-with-empty-workspace') as {
+    createTreeWithEmptyWorkspace: () => VirtualTree;
+  };
+const generator = require('../generators/strategy-plugin/generator.cjs') as (
+  tree: VirtualTree,
+  options: Record<string, string>,
+) => Promise<() => void>;
 
 describe('the strategy-plugin generator', () => {
   it('is what `npx nx g @switchyard/tools:strategy-plugin NAME` runs', async () => {
-    const result = await run('npx', ['nx', 'g', '@switchyard/tools:strategy-plugin', 'least-recent', '--dry-run', '--no-interactive'], {
-      cwd: workspaceRoot,
-      timeout: 120_000,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    });
+    const result = await run(
+      'npx',
+      ['nx', 'g', '@switchyard/tools:strategy-plugin', 'least-recent', '--dry-run', '--no-interactive'],
+      {
+        cwd: workspaceRoot,
+        timeout: 120_000,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      },
+    );
     // Nx may colour its output anyway (CI=true): compare the text without ANSI codes.
     const stdout = result.stdout.replace(/\u001b\[[0-9;]*m/g, '');
     expect(stdout).toContain('CREATE packages/strategy-least-recent/src/least-recent-strategy.ts');
@@ -42,7 +52,11 @@ describe('the strategy-plugin generator', () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.write('tsconfig.base.json', await readFile(join(workspaceRoot, 'tsconfig.base.json'), 'utf8'));
     await generator(tree, { name: 'gen-check', directory: projectRoot });
-    const paths = (JSON.parse(tree.read('tsconfig.base.json', 'utf-8') ?? '{}') as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths;
+    const paths = (
+      JSON.parse(tree.read('tsconfig.base.json', 'utf-8') ?? '{}') as {
+        compilerOptions: { paths: Record<string, string[]> };
+      }
+    ).compilerOptions.paths;
     expect(paths['@switchyard/strategy-gen-check']).toEqual([`./${projectRoot}/src/index.ts`]);
 
     const target = join(workspaceRoot, projectRoot);
@@ -52,15 +66,30 @@ describe('the strategy-plugin generator', () => {
       await mkdir(dirname(join(workspaceRoot, change.path)), { recursive: true });
       await writeFile(join(workspaceRoot, change.path), change.content);
     }
-    const packageJson = JSON.parse(await readFile(join(target, 'package.json'), 'utf8')) as { name: string; peerDependencies: Record<string, string> };
-    expect(packageJson).toMatchObject({ name: '@switchyard/strategy-gen-check', peerDependencies: { '@switchyard/core': '^0.1.0' } });
+    const packageJson = JSON.parse(await readFile(join(target, 'package.json'), 'utf8')) as {
+      name: string;
+      peerDependencies: Record<string, string>;
+    };
+    expect(packageJson).toMatchObject({
+      name: '@switchyard/strategy-gen-check',
+      peerDependencies: { '@switchyard/core': '^0.1.0' },
+    });
 
-    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(target, 'tsconfig.json')], { cwd: workspaceRoot, timeout: 120_000 });
-    const tests = await run(process.execPath, [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', target], { cwd: workspaceRoot, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(target, 'tsconfig.json')], {
+      cwd: workspaceRoot,
+      timeout: 120_000,
+    });
+    const tests = await run(
+      process.execPath,
+      [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', target],
+      { cwd: workspaceRoot, timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+    );
     expect(tests.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+4 passed \(4\)/);
   }, 180_000);
 
   it('refuses a name that is not lower-case words', async () => {
-    await expect(generator(createTreeWithEmptyWorkspace(), { name: 'Least_Recent' })).rejects.toThrow("name: 'Least_Recent' must be lower-case words separated by '-'");
+    await expect(generator(createTreeWithEmptyWorkspace(), { name: 'Least_Recent' })).rejects.toThrow(
+      "name: 'Least_Recent' must be lower-case words separated by '-'",
+    );
   });
 });

@@ -10,11 +10,19 @@ export async function loadHandler(path: string, cwd: string = process.cwd()): Pr
   try {
     module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw ValidationError.field('handler', `cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`, 'agent');
+    throw ValidationError.field(
+      'handler',
+      `cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      'agent',
+    );
   }
   const candidate = typeof module.default === 'function' ? module.default : module.handler;
   if (typeof candidate !== 'function') {
-    throw ValidationError.field('handler', `${path} must export a function as default or as "handler": (task, context) => result`, 'agent');
+    throw ValidationError.field(
+      'handler',
+      `${path} must export a function as default or as "handler": (task, context) => result`,
+      'agent',
+    );
   }
   return candidate as TaskHandler;
 }

@@ -29,7 +29,10 @@ function number(value: string): number {
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 function positiveInteger(value: string): number {
@@ -48,12 +51,15 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .showHelpAfterError()
     // Argument errors reach main as CommanderError (exit 2) instead of commander exiting with 1.
     .exitOverride();
-  const configOption = (): Option => new Option('-c, --config <path>', 'config file (YAML or JSON)').env('SWITCHYARD_CONFIG');
+  const configOption = (): Option =>
+    new Option('-c, --config <path>', 'config file (YAML or JSON)').env('SWITCHYARD_CONFIG');
   const logLevelOption = (): Option => new Option('--log-level <level>', 'log level').choices(LOG_LEVELS);
 
   program
     .command('start')
-    .description('run the orchestrator (in-memory transport by default) with the demo fleet from the config, until Ctrl-C')
+    .description(
+      'run the orchestrator (in-memory transport by default) with the demo fleet from the config, until Ctrl-C',
+    )
     .addOption(configOption())
     .addOption(logLevelOption())
     .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
@@ -68,9 +74,17 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .option('--concurrency <count>', 'tasks in flight at once', positiveInteger)
     .option('--json', 'print the results as JSON')
     .addOption(logLevelOption())
-    .action(async (options: { config?: string; tasks?: number; concurrency?: number; json?: boolean; logLevel?: (typeof LOG_LEVELS)[number] }) => {
-      onExit(await runDemo(options, io));
-    });
+    .action(
+      async (options: {
+        config?: string;
+        tasks?: number;
+        concurrency?: number;
+        json?: boolean;
+        logLevel?: (typeof LOG_LEVELS)[number];
+      }) => {
+        onExit(await runDemo(options, io));
+      },
+    );
 
   program
     .command('agent')
@@ -82,9 +96,19 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .option('--capacity <count>', 'most tasks at once', positiveInteger)
     .option('--handler <path>', 'module whose default export (or "handler") is (task, context) => result')
     .addOption(logLevelOption())
-    .action(async (options: { config?: string; id?: string; capabilities?: string[]; priority?: number; capacity?: number; handler?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
-      onExit(await runAgent(options, io));
-    });
+    .action(
+      async (options: {
+        config?: string;
+        id?: string;
+        capabilities?: string[];
+        priority?: number;
+        capacity?: number;
+        handler?: string;
+        logLevel?: (typeof LOG_LEVELS)[number];
+      }) => {
+        onExit(await runAgent(options, io));
+      },
+    );
 
   program
     .command('mcp')
@@ -110,15 +134,20 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     program
       .command(name)
       .description(description)
-      .option('--url <url>', 'MCP endpoint of the orchestrator (else SWITCHYARD_URL, client.url, or mcp.http of the config)')
+      .option(
+        '--url <url>',
+        'MCP endpoint of the orchestrator (else SWITCHYARD_URL, client.url, or mcp.http of the config)',
+      )
       .option('--token <token>', 'token to act with (else SWITCHYARD_TOKEN or client.token; env keeps it out of `ps`)')
       .addOption(configOption())
       .option('--json', 'print JSON, for scripts');
 
-  clientCommand('agents', 'list the agents of a running orchestrator: capabilities, status, load/capacity, priority, latency')
-    .action(async (options: ClientCommandOptions) => {
-      onExit(await runAgents(options, io));
-    });
+  clientCommand(
+    'agents',
+    'list the agents of a running orchestrator: capabilities, status, load/capacity, priority, latency',
+  ).action(async (options: ClientCommandOptions) => {
+    onExit(await runAgents(options, io));
+  });
 
   clientCommand('tasks', 'list the tasks a running orchestrator holds (newest first)')
     .addOption(new Option('--status <status>', 'only tasks with this status').choices(TaskStatusSchema.options))
@@ -128,7 +157,10 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
       onExit(await runTasks(options, io));
     });
 
-  clientCommand('submit', 'submit one task and wait for its result, or a JSONL batch (--file) with a progress bar and a summary')
+  clientCommand(
+    'submit',
+    'submit one task and wait for its result, or a JSONL batch (--file) with a progress bar and a summary',
+  )
     .option('--file <path>', 'JSONL batch, one {"type","capabilities",...} per line; - reads stdin')
     .option('--type <type>', 'task type')
     .option('--capabilities <list>', 'comma-separated capabilities the task needs', list)
@@ -136,8 +168,16 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
     .addOption(new Option('--priority <priority>', 'task priority').choices(MessagePrioritySchema.options))
     .option('--strategy <name>', 'strategy for this task')
     .option('--id <id>', 'task id (generated when omitted)')
-    .option('--max-attempts <count>', 'failed attempts before it is dead-lettered (default tasks.retry.maxAttempts)', positiveInteger)
-    .option('--attempt-timeout <ms>', 'how long one agent may hold it (default tasks.attemptTimeoutMs)', positiveInteger)
+    .option(
+      '--max-attempts <count>',
+      'failed attempts before it is dead-lettered (default tasks.retry.maxAttempts)',
+      positiveInteger,
+    )
+    .option(
+      '--attempt-timeout <ms>',
+      'how long one agent may hold it (default tasks.attemptTimeoutMs)',
+      positiveInteger,
+    )
     .option('--queue-timeout <ms>', 'longest wait for a free agent (default tasks.queue.timeoutMs)', positiveInteger)
     .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
     .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)

@@ -24,7 +24,11 @@ function servedUrl(config: OrchestratorConfig): string | undefined {
  * Each from the first that gives it: the flag, then SWITCHYARD_URL / SWITCHYARD_TOKEN, then the
  * config's `client.url` / `client.token`; the URL last of all from the config's `mcp.http`.
  */
-export function resolveClientTarget(flags: ClientFlags, env: NodeJS.ProcessEnv, config: OrchestratorConfig): ClientTarget {
+export function resolveClientTarget(
+  flags: ClientFlags,
+  env: NodeJS.ProcessEnv,
+  config: OrchestratorConfig,
+): ClientTarget {
   const url = flags.url ?? env.SWITCHYARD_URL ?? config.client.url ?? servedUrl(config);
   const token = flags.token ?? env.SWITCHYARD_TOKEN ?? config.client.token;
   const issues = [
@@ -33,7 +37,9 @@ export function resolveClientTarget(flags: ClientFlags, env: NodeJS.ProcessEnv, 
       : URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
         ? []
         : [{ field: 'url', message: `'${url}' is not an http(s) URL` }]),
-    ...(token === undefined || token.trim() === '' ? [{ field: 'token', message: 'required: give --token, set SWITCHYARD_TOKEN, or set client.token in the config' }] : []),
+    ...(token === undefined || token.trim() === ''
+      ? [{ field: 'token', message: 'required: give --token, set SWITCHYARD_TOKEN, or set client.token in the config' }]
+      : []),
   ];
   if (issues.length > 0) throw new ValidationError(issues, 'orchestrator connection');
   return { url: new URL(url as string), token: (token as string).trim() };

@@ -32,12 +32,22 @@ const TaskRowSchema = z.looseObject({
   error: z.looseObject({ message: z.string(), code: z.string().optional() }).nullable(),
 });
 
-const TaskResultSchema = z.looseObject({ taskId: z.string(), agentId: z.string(), status: z.string(), result: z.unknown(), durationMs: z.number(), attempt: z.number(), omitted: z.array(z.string()).optional() });
+const TaskResultSchema = z.looseObject({
+  taskId: z.string(),
+  agentId: z.string(),
+  status: z.string(),
+  result: z.unknown(),
+  durationMs: z.number(),
+  attempt: z.number(),
+  omitted: z.array(z.string()).optional(),
+});
 
 const AgentPageSchema = z.object({ agents: z.array(AgentRowSchema), next_cursor: z.string().nullable() });
 const TaskPageSchema = z.object({ tasks: z.array(TaskRowSchema), next_cursor: z.string().nullable() });
 
-const ToolFailureSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).default({}) }) });
+const ToolFailureSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).default({}) }),
+});
 
 export type AgentRow = z.infer<typeof AgentRowSchema>;
 export type TaskRow = z.infer<typeof TaskRowSchema>;
@@ -72,7 +82,14 @@ function toolFailure(result: CallToolResult): SwitchyardError {
     const failure = ToolFailureSchema.safeParse(parsed);
     if (!failure.success) continue;
     const { code, message, details } = failure.data.error;
-    if (code === 'VALIDATION_FAILED') return new ValidationError(z.array(z.object({ field: z.string(), message: z.string() })).catch([]).parse(details.issues), 'request');
+    if (code === 'VALIDATION_FAILED')
+      return new ValidationError(
+        z
+          .array(z.object({ field: z.string(), message: z.string() }))
+          .catch([])
+          .parse(details.issues),
+        'request',
+      );
     if (code === 'UNAUTHENTICATED') return new AuthenticationError(message);
     if (code === 'FORBIDDEN' || code === 'NOT_ASSIGNED_AGENT') return new AuthorizationError(code, message, details);
     return new RemoteError(code, message, details);
@@ -94,7 +111,10 @@ export class OrchestratorClient {
 
   static async connect(target: ClientTarget): Promise<OrchestratorClient> {
     const client = new Client({ name: 'switchyard-cli', version: '0.1.0' });
-    const transport = new StreamableHTTPClientTransport(target.url, { requestInit: { headers: { Authorization: `Bearer ${target.token}` } }, fetch: fetchWithOwnSignal() });
+    const transport = new StreamableHTTPClientTransport(target.url, {
+      requestInit: { headers: { Authorization: `Bearer ${target.token}` } },
+      fetch: fetchWithOwnSignal(),
+    });
     const connected = new OrchestratorClient(client, target.url.href);
     try {
       await client.connect(transport);
@@ -122,12 +142,22 @@ export class OrchestratorClient {
   }
 
   /** Up to `limit` tasks (default 100), page by page. */
-  async listTasks(filter: { readonly status?: string; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): Promise<TaskRow[]> {
+  async listTasks(filter: {
+    readonly status?: string;
+    readonly limit?: number;
+    readonly order?: 'oldest' | 'newest';
+  }): Promise<TaskRow[]> {
     const { limit = 100, ...rest } = filter;
     const tasks: TaskRow[] = [];
     let cursor: string | null = null;
     do {
-      const page = TaskPageSchema.parse(await this.call('list_tasks', { ...rest, limit: Math.min(1_000, limit - tasks.length), ...(cursor === null ? {} : { cursor }) }));
+      const page = TaskPageSchema.parse(
+        await this.call('list_tasks', {
+          ...rest,
+          limit: Math.min(1_000, limit - tasks.length),
+          ...(cursor === null ? {} : { cursor }),
+        }),
+      );
       tasks.push(...page.tasks);
       cursor = page.next_cursor;
     } while (cursor !== null && tasks.length < limit);
@@ -158,19 +188,30 @@ export class OrchestratorClient {
 
   /** Hands a created task over if still pending and waits for its outcome (execute_task); a finished task answers at once. */
   async executeTask(taskId: string, timeoutMs: number): Promise<RemoteTaskResult> {
-    const executed = await this.call('execute_task', { task_id: taskId, timeout_ms: timeoutMs }, timeoutMs + EXECUTE_GRACE_MS);
+    const executed = await this.call(
+      'execute_task',
+      { task_id: taskId, timeout_ms: timeoutMs },
+      timeoutMs + EXECUTE_GRACE_MS,
+    );
     const { result } = z.object({ result: TaskResultSchema }).parse(executed);
     if (result.omitted === undefined) return result;
     // Too large for one tool result: the task's resource holds it.
     // The task resource's documented URI (docs/mcp.md): the client needs no server package to name it.
     const read = await this.client.readResource({ uri: `switchyard://tasks/${taskId}` });
     const content = read.contents[0];
-    return { ...result, result: z.object({ result: z.unknown() }).parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result };
+    return {
+      ...result,
+      result: z
+        .object({ result: z.unknown() })
+        .parse(JSON.parse(content !== undefined && 'text' in content ? content.text : '{}')).result,
+    };
   }
 
   /** Ends a task that has not finished (cancel_task); resolves with the cancelled task. */
   async cancelTask(taskId: string, reason?: string): Promise<TaskRow> {
-    return z.object({ task: TaskRowSchema }).parse(await this.call('cancel_task', { task_id: taskId, ...(reason === undefined ? {} : { reason }) })).task;
+    return z
+      .object({ task: TaskRowSchema })
+      .parse(await this.call('cancel_task', { task_id: taskId, ...(reason === undefined ? {} : { reason }) })).task;
   }
 
   /** Sets the agent's status to draining: it gets no new tasks and finishes those it holds. */
@@ -184,13 +225,23 @@ export class OrchestratorClient {
   }
 
   private async setAgentStatus(agentId: string, status: 'online' | 'draining'): Promise<AgentRow> {
-    return z.object({ agent: AgentRowSchema }).parse(await this.call('update_agent_status_in_distributor', { agent_id: agentId, status })).agent;
+    return z
+      .object({ agent: AgentRowSchema })
+      .parse(await this.call('update_agent_status_in_distributor', { agent_id: agentId, status })).agent;
   }
 
-  private async call(name: string, args: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {
+  private async call(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>> {
     let result: CallToolResult;
     try {
-      result = (await this.client.callTool({ name, arguments: args }, undefined, timeoutMs === undefined ? undefined : { timeout: timeoutMs })) as CallToolResult;
+      result = (await this.client.callTool(
+        { name, arguments: args },
+        undefined,
+        timeoutMs === undefined ? undefined : { timeout: timeoutMs },
+      )) as CallToolResult;
     } catch (error) {
       throw this.failure(error);
     }
@@ -202,11 +253,13 @@ export class OrchestratorClient {
   private failure(error: unknown): Error {
     if (error instanceof StreamableHTTPError) {
       if (error.code === 401) return new AuthenticationError(`The orchestrator at ${this.url} refused the token (401)`);
-      if (error.code === 403) return new AuthorizationError('FORBIDDEN', `The orchestrator at ${this.url} refused: ${error.message}`);
+      if (error.code === 403)
+        return new AuthorizationError('FORBIDDEN', `The orchestrator at ${this.url} refused: ${error.message}`);
       return new OrchestratorUnreachableError(this.url, error.message);
     }
     // The server went away in the middle of a call (its response stream broke off).
-    if (error instanceof McpError && error.code === (ErrorCode.ConnectionClosed as number)) return new OrchestratorUnreachableError(this.url, error.message);
+    if (error instanceof McpError && error.code === (ErrorCode.ConnectionClosed as number))
+      return new OrchestratorUnreachableError(this.url, error.message);
     if (error instanceof TypeError && error.message === 'fetch failed') {
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
       return new OrchestratorUnreachableError(this.url, cause);

@@ -5,6 +5,9 @@ export class OrchestratorUnreachableError extends SwitchyardError {
   readonly code = 'ORCHESTRATOR_UNREACHABLE';
 
   constructor(url: string, reason: string) {
-    super(`Cannot reach the orchestrator at ${url}: ${reason} (is \`switchyard start\` running there? --url or SWITCHYARD_URL say where)`, { url });
+    super(
+      `Cannot reach the orchestrator at ${url}: ${reason} (is \`switchyard start\` running there? --url or SWITCHYARD_URL say where)`,
+      { url },
+    );
   }
 }

@@ -10,7 +10,11 @@ export interface ClientCommandOptions extends ClientFlags {
 }
 
 /** Connects as the options say, runs, and always closes the session. */
-export async function withOrchestratorClient<T>(options: ClientCommandOptions, env: NodeJS.ProcessEnv, run: (client: OrchestratorClient) => Promise<T>): Promise<T> {
+export async function withOrchestratorClient<T>(
+  options: ClientCommandOptions,
+  env: NodeJS.ProcessEnv,
+  run: (client: OrchestratorClient) => Promise<T>,
+): Promise<T> {
   const { config } = await loadConfig(options.config, env);
   const client = await OrchestratorClient.connect(resolveClientTarget(options, env, config));
   try {

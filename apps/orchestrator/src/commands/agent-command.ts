@@ -29,13 +29,26 @@ export async function runAgent(options: AgentCommandOptions, io: CommandIo): Pro
   const handlerPath = options.handler ?? config.agent.handler;
   const missing = [
     ...(agentId === undefined ? [{ field: 'agent.id', message: 'required (--id or agent.id in the config)' }] : []),
-    ...(capabilities === undefined ? [{ field: 'agent.capabilities', message: 'required (--capabilities or agent.capabilities)' }] : []),
-    ...(handlerPath === undefined ? [{ field: 'agent.handler', message: 'required (--handler or agent.handler): a module exporting the task handler' }] : []),
+    ...(capabilities === undefined
+      ? [{ field: 'agent.capabilities', message: 'required (--capabilities or agent.capabilities)' }]
+      : []),
+    ...(handlerPath === undefined
+      ? [
+          {
+            field: 'agent.handler',
+            message: 'required (--handler or agent.handler): a module exporting the task handler',
+          },
+        ]
+      : []),
   ];
   if (missing.length > 0) throw new ValidationError(missing, 'agent');
   const wiring = wireTransport(config.transport);
   if (!wiring.crossesProcesses) {
-    throw ValidationError.field('transport.kind', `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }`, 'agent');
+    throw ValidationError.field(
+      'transport.kind',
+      `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }`,
+      'agent',
+    );
   }
   const handler = await loadHandler(handlerPath as string);
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
@@ -55,7 +68,9 @@ export async function runAgent(options: AgentCommandOptions, io: CommandIo): Pro
     logger,
   );
   await agent.start();
-  io.stdout.write(`agent ${agent.agentId} registered: [${(capabilities as string[]).join(', ')}] over ${wiring.description}\n`);
+  io.stdout.write(
+    `agent ${agent.agentId} registered: [${(capabilities as string[]).join(', ')}] over ${wiring.description}\n`,
+  );
   const signal = await shutdownSignal();
   io.stdout.write(`${signal}: agent ${agent.agentId} finishing its tasks and unregistering\n`);
   await agent.stop();

@@ -25,6 +25,8 @@ export async function runAgents(options: ClientCommandOptions, io: CommandIo): P
     String(agent.stats.failed),
     agent.capabilities.join(','),
   ]);
-  io.stdout.write(`${renderTable(['agent', 'status', 'load', 'priority', 'latency', 'completed', 'failed', 'capabilities'], rows)}\n`);
+  io.stdout.write(
+    `${renderTable(['agent', 'status', 'load', 'priority', 'latency', 'completed', 'failed', 'capabilities'], rows)}\n`,
+  );
   return EXIT.ok;
 }

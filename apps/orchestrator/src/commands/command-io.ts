@@ -6,4 +6,9 @@ export interface CommandIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export const processIo: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+export const processIo: CommandIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};

@@ -23,7 +23,11 @@ export async function runConfigCheck(options: { config?: string }, io: CommandIo
       `  strategies:       ${strategyNames.join(', ')}`,
       `  tokens:           ${String(config.auth.tokens.length)}`,
       `  demo agents:      ${String(config.demo.agents.length)}`,
-      ...(fastAgent === undefined ? [] : [`  fast-agent:       ${String(fastAgent.servers.length)} server(s), ${String(fastAgent.agents.length)} mapped agent(s)`]),
+      ...(fastAgent === undefined
+        ? []
+        : [
+            `  fast-agent:       ${String(fastAgent.servers.length)} server(s), ${String(fastAgent.agents.length)} mapped agent(s)`,
+          ]),
       ...(overrides.length > 0 ? [`  from env:         ${overrides.join(', ')}`] : []),
       ...fastAgentConfigWarnings(config).map((warning) => `warning: ${warning}`),
     ].join('\n') + '\n',

@@ -35,7 +35,12 @@ interface StrategyRun {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight. */
-async function runBatch(count: number, concurrency: number, runOne: (sequence: number) => Promise<DemoTaskOutcome>, onDone: (done: number) => void): Promise<DemoTaskOutcome[]> {
+async function runBatch(
+  count: number,
+  concurrency: number,
+  runOne: (sequence: number) => Promise<DemoTaskOutcome>,
+  onDone: (done: number) => void,
+): Promise<DemoTaskOutcome[]> {
   const outcomes: DemoTaskOutcome[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -53,7 +58,9 @@ async function runBatch(count: number, concurrency: number, runOne: (sequence: n
 export async function runDemo(options: DemoOptions, io: CommandIo): Promise<number> {
   const { config, baseDir } = await loadConfig(options.config, io.env);
   if (config.demo.agents.length === 0 || config.demo.taskTypes.length === 0) {
-    io.stderr.write('The demo needs demo.agents and demo.taskTypes in the config (see apps/orchestrator/switchyard.example.yaml).\n');
+    io.stderr.write(
+      'The demo needs demo.agents and demo.taskTypes in the config (see apps/orchestrator/switchyard.example.yaml).\n',
+    );
     return 2;
   }
   const tasks = options.tasks ?? config.demo.batch.tasks;
@@ -62,11 +69,16 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
   const running = await startOrchestrator(config, logger, baseDir);
   const { orchestrator, fleet } = running;
   // Every registered strategy, plugins included (custom too, when it points somewhere).
-  const strategies = [...orchestrator.container.get(StrategyRegistry).names(), ...(config.distribution.customStrategy === undefined ? [] : ['custom'])];
+  const strategies = [
+    ...orchestrator.container.get(StrategyRegistry).names(),
+    ...(config.distribution.customStrategy === undefined ? [] : ['custom']),
+  ];
   const runs: StrategyRun[] = [];
   try {
     if (options.json !== true) {
-      io.stdout.write(`${String(tasks)} tasks per strategy, ${String(concurrency)} in flight, ${String(fleet.length)} demo agents, ${String(config.demo.taskTypes.length)} task types\n`);
+      io.stdout.write(
+        `${String(tasks)} tasks per strategy, ${String(concurrency)} in flight, ${String(fleet.length)} demo agents, ${String(config.demo.taskTypes.length)} task types\n`,
+      );
     }
     for (const strategy of strategies) {
       const bar = options.json === true ? undefined : new ProgressBar(tasks, strategy, io.stderr);
@@ -74,7 +86,14 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
       const outcomes = await runBatch(
         tasks,
         concurrency,
-        (sequence) => runDemoTask(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes[sequence % config.demo.taskTypes.length] as DemoTaskType, sequence, strategy),
+        (sequence) =>
+          runDemoTask(
+            orchestrator.engine,
+            orchestrator.internalToken,
+            config.demo.taskTypes[sequence % config.demo.taskTypes.length] as DemoTaskType,
+            sequence,
+            strategy,
+          ),
         (done) => bar?.update(done),
       );
       bar?.finish();
@@ -116,8 +135,18 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
     ['p50 ms', ...runs.map((run) => run.latency.p50.toFixed(1))],
     ['p99 ms', ...runs.map((run) => run.latency.p99.toFixed(1))],
   ];
-  io.stdout.write(`\nTasks completed per agent, by strategy\n${renderTable(['agent', ...runs.map((run) => run.strategy)], rows)}\n`);
-  const failureNotes = runs.filter((run) => run.failed > 0).map((run) => `${run.strategy}: ${Object.entries(run.failures).map(([code, count]) => `${String(count)} ${code}`).join(', ')}`);
-  if (failureNotes.length > 0) io.stdout.write(`\nFailures (demo agents fail at their configured failureRate):\n  ${failureNotes.join('\n  ')}\n`);
+  io.stdout.write(
+    `\nTasks completed per agent, by strategy\n${renderTable(['agent', ...runs.map((run) => run.strategy)], rows)}\n`,
+  );
+  const failureNotes = runs
+    .filter((run) => run.failed > 0)
+    .map(
+      (run) =>
+        `${run.strategy}: ${Object.entries(run.failures)
+          .map(([code, count]) => `${String(count)} ${code}`)
+          .join(', ')}`,
+    );
+  if (failureNotes.length > 0)
+    io.stdout.write(`\nFailures (demo agents fail at their configured failureRate):\n  ${failureNotes.join('\n  ')}\n`);
   return 0;
 }

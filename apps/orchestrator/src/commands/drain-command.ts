@@ -22,7 +22,10 @@ export async function runDrain(agentId: string, options: DrainOptions, io: Comma
   return withOrchestratorClient(options, io.env, async (client) => {
     const agent = await client.drainAgent(agentId);
     const json = options.json === true;
-    if (!json) io.stdout.write(`${agent.id} is draining: it gets no new tasks and finishes the ${String(agent.load)} it holds\n`);
+    if (!json)
+      io.stdout.write(
+        `${agent.id} is draining: it gets no new tasks and finishes the ${String(agent.load)} it holds\n`,
+      );
     let load = agent.load;
     if (options.wait === true) {
       const timeoutMs = options.timeout ?? DEFAULT_WAIT_MS;
@@ -31,7 +34,8 @@ export async function runDrain(agentId: string, options: DrainOptions, io: Comma
         await sleep(POLL_MS);
         load = (await client.listAgents()).find((candidate) => candidate.id === agent.id)?.load ?? 0;
       }
-      if (load > 0 && !json) io.stderr.write(`${agent.id} still holds ${String(load)} task(s) after ${String(timeoutMs)} ms\n`);
+      if (load > 0 && !json)
+        io.stderr.write(`${agent.id} still holds ${String(load)} task(s) after ${String(timeoutMs)} ms\n`);
       if (load === 0 && !json) io.stdout.write(`${agent.id} holds no tasks: safe to stop\n`);
     }
     if (json) io.stdout.write(`${JSON.stringify({ agent: agent.id, status: agent.status, load, idle: load === 0 })}\n`);

@@ -22,12 +22,24 @@ export function describeBridge(bridge: FastAgentBridge): string {
  * `switchyard fast-agent-bridge`: a process that brings the fast-agent agents of the config's
  * `fastAgent` section to an orchestrator over a transport that crosses processes (NATS).
  */
-export async function runFastAgentBridge(options: { readonly config?: string; readonly logLevel?: LogLevel }, io: CommandIo): Promise<number> {
+export async function runFastAgentBridge(
+  options: { readonly config?: string; readonly logLevel?: LogLevel },
+  io: CommandIo,
+): Promise<number> {
   const { config, baseDir } = await loadConfig(options.config, io.env);
-  if (config.fastAgent === undefined) throw ValidationError.field('fastAgent', 'required: the fast-agent servers to bridge (see docs/fast-agent.md)', 'config');
+  if (config.fastAgent === undefined)
+    throw ValidationError.field(
+      'fastAgent',
+      'required: the fast-agent servers to bridge (see docs/fast-agent.md)',
+      'config',
+    );
   const wiring = wireTransport(config.transport);
   if (!wiring.crossesProcesses) {
-    throw ValidationError.field('transport.kind', `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }, or put fastAgent in the orchestrator's own config`, 'config');
+    throw ValidationError.field(
+      'transport.kind',
+      `'${wiring.kind}' cannot reach an orchestrator in another process: use { kind: nats, servers: [...] }, or put fastAgent in the orchestrator's own config`,
+      'config',
+    );
   }
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
   const { FastAgentBridge: Bridge } = optionalPackage('fastAgent', 'fastAgent');

@@ -22,7 +22,8 @@ export interface McpCommandOptions {
  * the config, a generated admin token is the session's (the client that spawned the process owns it).
  */
 export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise<number> {
-  if (options.stdio !== true) throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
+  if (options.stdio !== true)
+    throw ValidationError.field('stdio', 'say --stdio (the HTTP endpoint is served by `switchyard start`)', 'mcp');
   const { config, baseDir } = await loadConfig(options.config, io.env);
   const { createSwitchyardMcpServer } = await requireOptionalPackage('mcp', 'mcp');
   const logger = PinoLogger.create(options.logLevel ?? config.logging.level, config.logging.format, io.stderr);
@@ -30,7 +31,12 @@ export async function runMcp(options: McpCommandOptions, io: CommandIo): Promise
   const { orchestrator, fleet } = running;
   const mailboxes = createMcpAgentMailboxes(orchestrator, config, logger);
   const sessionToken = io.env.SWITCHYARD_TOKEN ?? orchestrator.generatedAdminToken;
-  const server = createSwitchyardMcpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes, ...(sessionToken === undefined ? {} : { sessionToken }) });
+  const server = createSwitchyardMcpServer({
+    engine: orchestrator.engine,
+    authenticator: orchestrator.authenticator,
+    mailboxes,
+    ...(sessionToken === undefined ? {} : { sessionToken }),
+  });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => {

@@ -64,9 +64,19 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const { orchestrator, fleet } = running;
   // The bridge exists before HTTP is served, so /metrics can show its servers.
   const fastAgent =
-    config.fastAgent === undefined ? undefined : new (optionalPackage('fastAgent', 'fastAgent').FastAgentBridge)(resolveFastAgentPaths(config.fastAgent, baseDir), () => orchestrator.connectAgentTransport(), logger);
+    config.fastAgent === undefined
+      ? undefined
+      : new (optionalPackage('fastAgent', 'fastAgent').FastAgentBridge)(
+          resolveFastAgentPaths(config.fastAgent, baseDir),
+          () => orchestrator.connectAgentTransport(),
+          logger,
+        );
   // Imported only when on: it needs the optional MCP server package, which the config check found.
-  const http = config.mcp.http.enabled ? await (await import('../http/serve-orchestrator-http.js')).serveOrchestratorHttp(orchestrator, config, logger, fastAgent) : undefined;
+  const http = config.mcp.http.enabled
+    ? await (
+        await import('../http/serve-orchestrator-http.js')
+      ).serveOrchestratorHttp(orchestrator, config, logger, fastAgent)
+    : undefined;
   await fastAgent?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
@@ -79,22 +89,42 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   out(`  default strategy:  ${config.distribution.defaultStrategy}`);
   // Only the demo fleet is in this process; fast-agent agents have their own line, others join over the transport.
   const demoAgents = new Set(fleet.map((agent) => agent.agentId));
-  out(fleet.length > 0 ? `  agents:            ${String(fleet.length)} in-process demo agent(s)` : '  agents:            no in-process demo agents; agents join over the transport');
+  out(
+    fleet.length > 0
+      ? `  agents:            ${String(fleet.length)} in-process demo agent(s)`
+      : '  agents:            no in-process demo agents; agents join over the transport',
+  );
   for (const agent of orchestrator.distributor.listAgents().filter((candidate) => demoAgents.has(candidate.id))) {
-    out(`    ${agent.id.padEnd(18)} [${agent.capabilities.join(', ')}]  priority ${String(agent.priority)}  capacity ${agent.capacity === null ? '∞' : String(agent.capacity)}`);
+    out(
+      `    ${agent.id.padEnd(18)} [${agent.capabilities.join(', ')}]  priority ${String(agent.priority)}  capacity ${agent.capacity === null ? '∞' : String(agent.capacity)}`,
+    );
   }
-  const traffic = new DemoTraffic(orchestrator.engine, orchestrator.internalToken, config.demo.taskTypes, config.demo.tasksPerSecond);
+  const traffic = new DemoTraffic(
+    orchestrator.engine,
+    orchestrator.internalToken,
+    config.demo.taskTypes,
+    config.demo.tasksPerSecond,
+  );
   traffic.start();
   if (fastAgent !== undefined) out(`  fast-agent:        ${describeBridge(fastAgent)}`);
   if (http !== undefined) {
     out(`  MCP (HTTP):        ${http.mcpUrl}`);
-    if (http.metricsUrl !== undefined) out(`  metrics:           ${http.metricsUrl}${config.metrics.requireToken ? '  (Authorization: Bearer <token with ops:read>)' : ''}`);
+    if (http.metricsUrl !== undefined)
+      out(
+        `  metrics:           ${http.metricsUrl}${config.metrics.requireToken ? '  (Authorization: Bearer <token with ops:read>)' : ''}`,
+      );
     if (http.dashboardUrl !== undefined) out(`  dashboard:         ${http.dashboardUrl}`);
   }
   if (orchestrator.generatedAdminToken !== undefined) {
-    out(`  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`);
+    out(
+      `  admin token:       ${orchestrator.generatedAdminToken}  (made now because the config defines none; shown once)`,
+    );
   }
-  out(config.demo.tasksPerSecond > 0 ? `  example traffic:   ${String(config.demo.tasksPerSecond)} task(s)/s across ${String(config.demo.taskTypes.length)} task type(s)` : '  example traffic:   off');
+  out(
+    config.demo.tasksPerSecond > 0
+      ? `  example traffic:   ${String(config.demo.tasksPerSecond)} task(s)/s across ${String(config.demo.taskTypes.length)} task type(s)`
+      : '  example traffic:   off',
+  );
   out('Press Ctrl-C to stop.');
 
   const tally = new TaskTally(orchestrator.distributor);
@@ -127,7 +157,9 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
     out('Switchyard stopped cleanly.');
     return 0;
   }
-  io.stderr.write(`Shutdown did not finish within shutdownTimeoutMs (${String(config.shutdownTimeoutMs)} ms): exiting with work unfinished (durable tasks go to another orchestrator)\n`);
+  io.stderr.write(
+    `Shutdown did not finish within shutdownTimeoutMs (${String(config.shutdownTimeoutMs)} ms): exiting with work unfinished (durable tasks go to another orchestrator)\n`,
+  );
   return 1;
 }
 

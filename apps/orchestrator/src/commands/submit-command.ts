@@ -43,8 +43,21 @@ export interface SubmitOptions extends ClientCommandOptions {
 }
 
 type Outcome =
-  | { readonly line: number; readonly status: 'completed'; readonly taskId: string; readonly agentId: string; readonly latencyMs: number; readonly result: unknown }
-  | { readonly line: number; readonly status: 'failed'; readonly taskId: string | null; readonly code: string; readonly message: string };
+  | {
+      readonly line: number;
+      readonly status: 'completed';
+      readonly taskId: string;
+      readonly agentId: string;
+      readonly latencyMs: number;
+      readonly result: unknown;
+    }
+  | {
+      readonly line: number;
+      readonly status: 'failed';
+      readonly taskId: string | null;
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** `--data` is JSON when it parses, text otherwise (like the SWITCHYARD_* overrides). */
 function parseData(raw: string | undefined): unknown {
@@ -108,8 +121,21 @@ class BatchConnection {
 
 /** Everything but an auth refusal and a lost connection is this task's own outcome. */
 function failedOutcome(line: number, taskId: string | null, error: unknown): Outcome {
-  if (error instanceof SwitchyardError) return { line, status: 'failed', taskId: typeof error.details.taskId === 'string' ? error.details.taskId : taskId, code: error.code, message: error.message };
-  return { line, status: 'failed', taskId, code: 'CLIENT_ERROR', message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof SwitchyardError)
+    return {
+      line,
+      status: 'failed',
+      taskId: typeof error.details.taskId === 'string' ? error.details.taskId : taskId,
+      code: error.code,
+      message: error.message,
+    };
+  return {
+    line,
+    status: 'failed',
+    taskId,
+    code: 'CLIENT_ERROR',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /**
@@ -134,7 +160,14 @@ async function runOne(connection: BatchConnection, item: NumberedRequest, timeou
         created = true;
       }
       const result = await client.executeTask(taskId, timeoutMs);
-      return { line: item.line, status: 'completed', taskId: result.taskId, agentId: result.agentId, latencyMs: performance.now() - started, result: result.result };
+      return {
+        line: item.line,
+        status: 'completed',
+        taskId: result.taskId,
+        agentId: result.agentId,
+        latencyMs: performance.now() - started,
+        result: result.result,
+      };
     } catch (error) {
       const lost = error instanceof OrchestratorUnreachableError;
       if (isFatal(error) || (lost && resumes >= RESUMES_PER_TASK)) throw error;
@@ -143,7 +176,12 @@ async function runOne(connection: BatchConnection, item: NumberedRequest, timeou
         await connection.replace(client);
         continue;
       }
-      if (resumes > 0 && error instanceof SwitchyardError && error.code === 'TASK_NOT_FOUND' && resumes < RESUMES_PER_TASK) {
+      if (
+        resumes > 0 &&
+        error instanceof SwitchyardError &&
+        error.code === 'TASK_NOT_FOUND' &&
+        resumes < RESUMES_PER_TASK
+      ) {
         resumes++;
         created = false;
         continue;
@@ -158,7 +196,13 @@ async function runOne(connection: BatchConnection, item: NumberedRequest, timeou
  * must stop (the token refused, the orchestrator gone for good) still returns what it has, with
  * `stoppedBy` saying why; tasks it did not get to are not in the outcomes.
  */
-async function runBatch(connection: BatchConnection, batch: readonly NumberedRequest[], concurrency: number, timeoutMs: number, onOutcome: () => void): Promise<{ outcomes: Outcome[]; stoppedBy?: Error }> {
+async function runBatch(
+  connection: BatchConnection,
+  batch: readonly NumberedRequest[],
+  concurrency: number,
+  timeoutMs: number,
+  onOutcome: () => void,
+): Promise<{ outcomes: Outcome[]; stoppedBy?: Error }> {
   const outcomes: Outcome[] = [];
   let next = 0;
   let stoppedBy: Error | undefined;
@@ -186,24 +230,50 @@ function summarize(outcomes: readonly Outcome[], elapsedMs: number) {
   const perAgent: Record<string, number> = {};
   for (const done of completed) perAgent[done.agentId] = (perAgent[done.agentId] ?? 0) + 1;
   const latency = summarizeLatencies(completed.map((outcome) => outcome.latencyMs));
-  return { total: outcomes.length, completed: completed.length, failed: failed.length, elapsedMs: Math.round(elapsedMs), latencyMs: { p50: latency.p50, p99: latency.p99 }, failures, perAgent };
+  return {
+    total: outcomes.length,
+    completed: completed.length,
+    failed: failed.length,
+    elapsedMs: Math.round(elapsedMs),
+    latencyMs: { p50: latency.p50, p99: latency.p99 },
+    failures,
+    perAgent,
+  };
 }
 
 function printSummary(io: CommandIo, outcomes: readonly Outcome[], summary: ReturnType<typeof summarize>): void {
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
-  out(`${String(summary.total)} task(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${String(summary.completed)} completed, ${String(summary.failed)} failed`);
-  if (summary.completed > 0) out(`latency: p50 ${summary.latencyMs.p50.toFixed(1)} ms · p99 ${summary.latencyMs.p99.toFixed(1)} ms (submitted to outcome)`);
+  out(
+    `${String(summary.total)} task(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${String(summary.completed)} completed, ${String(summary.failed)} failed`,
+  );
+  if (summary.completed > 0)
+    out(
+      `latency: p50 ${summary.latencyMs.p50.toFixed(1)} ms · p99 ${summary.latencyMs.p99.toFixed(1)} ms (submitted to outcome)`,
+    );
   if (summary.failed > 0) {
-    out(`failures: ${Object.entries(summary.failures).map(([code, count]) => `${code} ×${String(count)}`).join(', ')}`);
+    out(
+      `failures: ${Object.entries(summary.failures)
+        .map(([code, count]) => `${code} ×${String(count)}`)
+        .join(', ')}`,
+    );
     for (const failure of outcomes.filter((outcome) => outcome.status === 'failed').slice(0, LISTED_FAILURES)) {
-      out(`  line ${String(failure.line)}${failure.taskId === null ? '' : ` (task ${failure.taskId})`}: ${failure.code}: ${failure.message}`);
+      out(
+        `  line ${String(failure.line)}${failure.taskId === null ? '' : ` (task ${failure.taskId})`}: ${failure.code}: ${failure.message}`,
+      );
     }
-    if (summary.failed > LISTED_FAILURES) out(`  … and ${String(summary.failed - LISTED_FAILURES)} more (--json lists all)`);
+    if (summary.failed > LISTED_FAILURES)
+      out(`  … and ${String(summary.failed - LISTED_FAILURES)} more (--json lists all)`);
   }
   const agents = Object.entries(summary.perAgent).sort(([a], [b]) => a.localeCompare(b));
-  if (agents.length > 0) out(renderTable(['agent', 'completed'], agents.map(([agent, count]) => [agent, String(count)])));
+  if (agents.length > 0)
+    out(
+      renderTable(
+        ['agent', 'completed'],
+        agents.map(([agent, count]) => [agent, String(count)]),
+      ),
+    );
 }
 
 /**
@@ -214,19 +284,44 @@ function printSummary(io: CommandIo, outcomes: readonly Outcome[], summary: Retu
 export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<number> {
   const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
   if (options.file !== undefined) {
-    const single = (['id', 'type', 'capabilities', 'data', 'priority', 'strategy', 'maxAttempts', 'attemptTimeout', 'queueTimeout'] as const).filter((flag) => options[flag] !== undefined);
-    if (single.length > 0) throw ValidationError.field('file', `--file takes the tasks (and their limits) from the file; drop ${single.join(', ')}`, 'arguments');
+    const single = (
+      [
+        'id',
+        'type',
+        'capabilities',
+        'data',
+        'priority',
+        'strategy',
+        'maxAttempts',
+        'attemptTimeout',
+        'queueTimeout',
+      ] as const
+    ).filter((flag) => options[flag] !== undefined);
+    if (single.length > 0)
+      throw ValidationError.field(
+        'file',
+        `--file takes the tasks (and their limits) from the file; drop ${single.join(', ')}`,
+        'arguments',
+      );
     const batch = parseSubmitBatch(await readBatch(options.file, io));
     const { config } = await loadConfig(options.config, io.env);
     const target = resolveClientTarget(options, io.env, config);
-    const connection = new BatchConnection(await OrchestratorClient.connect(target), () => OrchestratorClient.connect(target));
+    const connection = new BatchConnection(await OrchestratorClient.connect(target), () =>
+      OrchestratorClient.connect(target),
+    );
     try {
       const bar = new ProgressBar(batch.length, 'submit', io.stderr);
       let done = 0;
       const started = performance.now();
-      const { outcomes, stoppedBy } = await runBatch(connection, batch, options.concurrency ?? DEFAULT_CONCURRENCY, timeoutMs, () => {
-        bar.update(++done);
-      });
+      const { outcomes, stoppedBy } = await runBatch(
+        connection,
+        batch,
+        options.concurrency ?? DEFAULT_CONCURRENCY,
+        timeoutMs,
+        () => {
+          bar.update(++done);
+        },
+      );
       bar.finish();
       const summary = summarize(outcomes, performance.now() - started);
       // Printed even when the batch had to stop: what was created is reported, failed or not.
@@ -258,7 +353,10 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
   return withOrchestratorClient(options, io.env, async (client) => {
     const result = await client.runTask(request, timeoutMs);
     if (options.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else io.stdout.write(`task ${result.taskId} completed by ${result.agentId} in ${String(result.durationMs)} ms (attempt ${String(result.attempt)})\n${JSON.stringify(result.result, null, 2)}\n`);
+    else
+      io.stdout.write(
+        `task ${result.taskId} completed by ${result.agentId} in ${String(result.durationMs)} ms (attempt ${String(result.attempt)})\n${JSON.stringify(result.result, null, 2)}\n`,
+      );
     return EXIT.ok;
   });
 }
@@ -272,6 +370,10 @@ async function readBatch(file: string, io: CommandIo): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw ValidationError.field('file', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, 'arguments');
+    throw ValidationError.field(
+      'file',
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      'arguments',
+    );
   }
 }

@@ -40,7 +40,12 @@ export class TaskTally {
 
   /** The numbers since the last call, and a fresh start. */
   drain(): TaskTallyReport {
-    const report = { completed: this.completed, failed: this.failed, failureCodes: [...this.failureCodes], latency: summarizeLatencies(this.latencies) };
+    const report = {
+      completed: this.completed,
+      failed: this.failed,
+      failureCodes: [...this.failureCodes],
+      latency: summarizeLatencies(this.latencies),
+    };
     this.completed = 0;
     this.failed = 0;
     this.failureCodes = new Set();

@@ -38,6 +38,8 @@ export async function runTasks(options: TasksOptions, io: CommandIo): Promise<nu
     task.finishedAt === null ? '–' : `${String(task.finishedAt - task.createdAt)} ms`,
     task.error === null ? '' : (task.error.code ?? task.error.message),
   ]);
-  io.stdout.write(`${renderTable(['task', 'type', 'status', 'agent', 'priority', 'attempts', 'created', 'took', 'error'], rows)}\n`);
+  io.stdout.write(
+    `${renderTable(['task', 'type', 'status', 'agent', 'priority', 'attempts', 'created', 'took', 'error'], rows)}\n`,
+  );
   return EXIT.ok;
 }

@@ -13,7 +13,10 @@ const TokenCreateOptionsSchema = z.strictObject({
 });
 
 /** `switchyard token create`: a new random token, shown once, and the config entry that stores only its hash. */
-export async function runTokenCreate(options: { name: string; permission: string[]; agentId?: string }, io: CommandIo): Promise<number> {
+export async function runTokenCreate(
+  options: { name: string; permission: string[]; agentId?: string },
+  io: CommandIo,
+): Promise<number> {
   const parsed = parseInput(TokenCreateOptionsSchema, options, 'token options');
   const token = randomBytes(32).toString('base64url');
   const entry = {
@@ -22,6 +25,8 @@ export async function runTokenCreate(options: { name: string; permission: string
     permissions: parsed.permission satisfies Permission[],
     ...(parsed.agentId === undefined ? {} : { agentId: parsed.agentId }),
   };
-  io.stdout.write(`token (shown once; keep it secret): ${token}\n\nadd to your config:\n${stringify({ auth: { tokens: [entry] } })}`);
+  io.stdout.write(
+    `token (shown once; keep it secret): ${token}\n\nadd to your config:\n${stringify({ auth: { tokens: [entry] } })}`,
+  );
   return 0;
 }

@@ -7,7 +7,11 @@ import type { CommandIo } from './command-io.js';
 export async function runUndrain(agentId: string, options: ClientCommandOptions, io: CommandIo): Promise<number> {
   return withOrchestratorClient(options, io.env, async (client) => {
     const agent = await client.undrainAgent(agentId);
-    io.stdout.write(options.json === true ? `${JSON.stringify({ agent: agent.id, status: agent.status, load: agent.load })}\n` : `${agent.id} is ${agent.status}: it takes new tasks again\n`);
+    io.stdout.write(
+      options.json === true
+        ? `${JSON.stringify({ agent: agent.id, status: agent.status, load: agent.load })}\n`
+        : `${agent.id} is ${agent.status}: it takes new tasks again\n`,
+    );
     return EXIT.ok;
   });
 }

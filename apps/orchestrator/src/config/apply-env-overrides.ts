@@ -6,7 +6,9 @@ export const ENV_PREFIX = 'SWITCHYARD_';
  * commands' orchestrator URL and token (SWITCHYARD_TOKEN is also the stdio session's token), and
  * the test helpers' fast-agent venv, nats-server choice and bin dir. Read as overrides, they would be refused as unknown keys.
  */
-const NOT_CONFIG = new Set(['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR'].map((name) => `${ENV_PREFIX}${name}`));
+const NOT_CONFIG = new Set(
+  ['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR'].map((name) => `${ENV_PREFIX}${name}`),
+);
 
 function camelCase(segment: string): string {
   return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
@@ -25,12 +27,19 @@ function parseValue(raw: string): unknown {
  * `SWITCHYARD_DISTRIBUTION__DEFAULT_STRATEGY=round_robin` sets `distribution.defaultStrategy`:
  * `__` separates levels, each level is SCREAMING_SNAKE for a camelCase key. Returns a new object.
  */
-export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): { config: Record<string, unknown>; applied: string[] } {
+export function applyEnvOverrides(
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): { config: Record<string, unknown>; applied: string[] } {
   const result = structuredClone(config);
   const applied: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined || NOT_CONFIG.has(name)) continue;
-    const path = name.slice(ENV_PREFIX.length).split('__').filter((segment) => segment.length > 0).map(camelCase);
+    const path = name
+      .slice(ENV_PREFIX.length)
+      .split('__')
+      .filter((segment) => segment.length > 0)
+      .map(camelCase);
     if (path.length === 0) continue;
     let target: Record<string, unknown> = result;
     for (const key of path.slice(0, -1)) {

@@ -18,7 +18,9 @@ export function fastAgentConfigWarnings(config: Pick<OrchestratorConfig, 'fastAg
     if (server.command === undefined) return;
     const transport = server.args.indexOf('--transport');
     if (transport < 0 || server.args[transport + 1] !== 'stdio') {
-      warnings.push(`fastAgent.servers.${String(index)}.args: no "--transport", "stdio": fast-agent then starts its interactive mode, not an MCP server on stdio`);
+      warnings.push(
+        `fastAgent.servers.${String(index)}.args: no "--transport", "stdio": fast-agent then starts its interactive mode, not an MCP server on stdio`,
+      );
     }
   });
   return warnings;

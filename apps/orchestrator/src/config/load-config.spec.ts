@@ -26,7 +26,14 @@ describe('config', () => {
     const { config } = await resolveConfig({});
     expect(config.transport).toEqual({ kind: 'memory' });
     expect(config.distribution.defaultStrategy).toBe('capability_match');
-    expect(config.tasks).toMatchObject({ defaultTimeoutMs: 30_000, attemptTimeoutMs: 60_000, retainFinished: 10_000, pendingTtlMs: 3_600_000, queue: { maxLength: 100_000 }, retry: { maxAttempts: 3 } });
+    expect(config.tasks).toMatchObject({
+      defaultTimeoutMs: 30_000,
+      attemptTimeoutMs: 60_000,
+      retainFinished: 10_000,
+      pendingTtlMs: 3_600_000,
+      queue: { maxLength: 100_000 },
+      retry: { maxAttempts: 3 },
+    });
     expect(config.auth.tokens).toEqual([]);
   });
 
@@ -46,11 +53,18 @@ describe('config', () => {
 
   it('refuses jetstream durability without a NATS transport, and bad durability fields, by name', async () => {
     expect(await problems(() => resolveConfig({ durability: { kind: 'jetstream' } }))).toEqual(['durability.kind']);
-    expect(await problems(() => resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', ackWaitMs: 10, orchestratorId: 'has space' } }))).toEqual([
-      'durability.ackWaitMs',
-      'durability.orchestratorId',
-    ]);
-    const { config } = await resolveConfig({ transport: { kind: 'nats' }, durability: { kind: 'jetstream', orchestratorId: 'orch-1' } });
+    expect(
+      await problems(() =>
+        resolveConfig({
+          transport: { kind: 'nats' },
+          durability: { kind: 'jetstream', ackWaitMs: 10, orchestratorId: 'has space' },
+        }),
+      ),
+    ).toEqual(['durability.ackWaitMs', 'durability.orchestratorId']);
+    const { config } = await resolveConfig({
+      transport: { kind: 'nats' },
+      durability: { kind: 'jetstream', orchestratorId: 'orch-1' },
+    });
     expect(config.durability).toMatchObject({ kind: 'jetstream', orchestratorId: 'orch-1', ackWaitMs: 10_000 });
   });
 
@@ -74,14 +88,23 @@ describe('config', () => {
   });
 
   it('takes the fast-agent bridge token from SWITCHYARD_FAST_AGENT__TOKEN, so it need not sit in the file', async () => {
-    const { config } = await resolveConfig({ fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } }, { SWITCHYARD_FAST_AGENT__TOKEN: 'bridge-token' });
+    const { config } = await resolveConfig(
+      { fastAgent: { servers: [{ name: 'fleet', url: 'http://127.0.0.1:8080/mcp' }] } },
+      { SWITCHYARD_FAST_AGENT__TOKEN: 'bridge-token' },
+    );
     expect(config.fastAgent?.token).toBe('bridge-token');
   });
 
   it('checks overridden values like any other', async () => {
-    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual(['tasks.retainFinished']);
-    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual(['tasks.pendingTtlMs']);
-    expect((await resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '5000' })).config.tasks.pendingTtlMs).toBe(5_000);
+    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__RETAIN_FINISHED: '-3' }))).toEqual([
+      'tasks.retainFinished',
+    ]);
+    expect(await problems(() => resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '0' }))).toEqual([
+      'tasks.pendingTtlMs',
+    ]);
+    expect((await resolveConfig({}, { SWITCHYARD_TASKS__PENDING_TTL_MS: '5000' })).config.tasks.pendingTtlMs).toBe(
+      5_000,
+    );
   });
 
   it('reads YAML and JSON files', async () => {
@@ -92,7 +115,9 @@ describe('config', () => {
   });
 
   it('says which file it cannot read or parse', async () => {
-    await expect(loadConfig('/nonexistent/switchyard.yaml', {})).rejects.toThrow(/cannot read \/nonexistent\/switchyard.yaml/);
+    await expect(loadConfig('/nonexistent/switchyard.yaml', {})).rejects.toThrow(
+      /cannot read \/nonexistent\/switchyard.yaml/,
+    );
     await expect(loadConfig(await tempFile('broken.json', '{ nope'), {})).rejects.toThrow(/cannot parse .*broken.json/);
     await expect(loadConfig(await tempFile('list.yaml', '- a\n- b\n'), {})).rejects.toThrow(/mapping of sections/);
   });

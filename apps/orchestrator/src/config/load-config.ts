@@ -21,7 +21,11 @@ export function parseConfigText(text: string, path: string): unknown {
   try {
     return extname(path).toLowerCase() === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
   } catch (error) {
-    throw ValidationError.field('', `cannot parse ${path}: ${error instanceof Error ? error.message : String(error)}`, 'config');
+    throw ValidationError.field(
+      '',
+      `cannot parse ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      'config',
+    );
   }
 }
 
@@ -29,7 +33,10 @@ export function parseConfigText(text: string, path: string): unknown {
  * Validates a raw config (after env overrides); every problem is listed in one ValidationError.
  * Async because sections may need an optional package (NATS, fast-agent), imported first.
  */
-export async function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Promise<{ config: OrchestratorConfig; overrides: string[] }> {
+export async function resolveConfig(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ config: OrchestratorConfig; overrides: string[] }> {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw ValidationError.field('', 'the config must be a mapping of sections', 'config');
   }
@@ -40,7 +47,10 @@ export async function resolveConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): 
 }
 
 /** Reads the config file (or none: all defaults), applies SWITCHYARD_* overrides, validates. */
-export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedConfig> {
   if (path === undefined) {
     const { config, overrides } = await resolveConfig({}, env);
     return { config, source: '(defaults)', baseDir: process.cwd(), overrides };
@@ -49,7 +59,11 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw ValidationError.field('', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, 'config');
+    throw ValidationError.field(
+      '',
+      `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      'config',
+    );
   }
   const { config, overrides } = await resolveConfig(parseConfigText(text, path), env);
   return { config, source: path, baseDir: dirname(resolve(path)), overrides };

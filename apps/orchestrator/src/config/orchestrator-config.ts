@@ -1,4 +1,13 @@
-import { AgentIdSchema, AgentLivenessOptionsSchema, AuthOptionsSchema, CapabilityListSchema, DistributionOptionsSchema, JsonObjectSchema, StrategyNameSchema, TaskOptionsSchema } from '@switchyard/core';
+import {
+  AgentIdSchema,
+  AgentLivenessOptionsSchema,
+  AuthOptionsSchema,
+  CapabilityListSchema,
+  DistributionOptionsSchema,
+  JsonObjectSchema,
+  StrategyNameSchema,
+  TaskOptionsSchema,
+} from '@switchyard/core';
 import { MemoryTransportOptionsSchema } from '@switchyard/transport-memory';
 import { z } from 'zod';
 import type { OptionalPackage, OptionalPackages } from '../optional/optional-packages.js';
@@ -10,10 +19,17 @@ import { DemoOptionsSchema } from './demo-options.js';
  * section is refused with how to install it. The cast only types the refusal, which yields no value.
  */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the schema it stands in for, so the config's type stays exact
-function missingPackageSection<Schema extends z.ZodType>(kind: string | undefined, packageName: OptionalPackage): Schema {
+function missingPackageSection<Schema extends z.ZodType>(
+  kind: string | undefined,
+  packageName: OptionalPackage,
+): Schema {
   const shape = kind === undefined ? z.unknown() : z.looseObject({ kind: z.literal(kind) });
   return shape.superRefine((_value, context) => {
-    context.addIssue({ code: 'custom', path: kind === undefined ? [] : ['kind'], message: missingPackageMessage(packageName) });
+    context.addIssue({
+      code: 'custom',
+      path: kind === undefined ? [] : ['kind'],
+      message: missingPackageMessage(packageName),
+    });
   }) as unknown as Schema;
 }
 
@@ -73,40 +89,58 @@ export const AgentsOptionsSchema = AgentLivenessOptionsSchema.extend({
  */
 export function createOrchestratorConfigSchema(packages: Partial<OptionalPackages>) {
   /** Every transport the app can wire, chosen by `transport.kind`. */
-  const transport = z.discriminatedUnion('kind', [MemoryTransportOptionsSchema, packages.nats?.NatsTransportOptionsSchema ?? missingPackageSection<OptionalPackages['nats']['NatsTransportOptionsSchema']>('nats', 'nats')]);
+  const transport = z.discriminatedUnion('kind', [
+    MemoryTransportOptionsSchema,
+    packages.nats?.NatsTransportOptionsSchema ??
+      missingPackageSection<OptionalPackages['nats']['NatsTransportOptionsSchema']>('nats', 'nats'),
+  ]);
   /** Where tasks live: this process (memory, the default) or JetStream on the NATS transport's servers. */
   const durability = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('memory') }),
-    packages.nats?.JetStreamDurabilityOptionsSchema ?? missingPackageSection<OptionalPackages['nats']['JetStreamDurabilityOptionsSchema']>('jetstream', 'nats'),
+    packages.nats?.JetStreamDurabilityOptionsSchema ??
+      missingPackageSection<OptionalPackages['nats']['JetStreamDurabilityOptionsSchema']>('jetstream', 'nats'),
   ]);
-  const fastAgent = packages.fastAgent?.FastAgentOptionsSchema ?? missingPackageSection<OptionalPackages['fastAgent']['FastAgentOptionsSchema']>(undefined, 'fastAgent');
+  const fastAgent =
+    packages.fastAgent?.FastAgentOptionsSchema ??
+    missingPackageSection<OptionalPackages['fastAgent']['FastAgentOptionsSchema']>(undefined, 'fastAgent');
   /** The HTTP endpoint (MCP, metrics, dashboard) needs the MCP server package; without it, it is off and may only be said to be off. */
   const mcpHttp =
-    packages.mcp?.McpHttpOptionsSchema.prefault({}) ?? z.object({ enabled: z.literal(false, { error: `${missingPackageMessage('mcp')} (or set mcp.http.enabled: false)` }).default(false) }).prefault({});
+    packages.mcp?.McpHttpOptionsSchema.prefault({}) ??
+    z
+      .object({
+        enabled: z
+          .literal(false, { error: `${missingPackageMessage('mcp')} (or set mcp.http.enabled: false)` })
+          .default(false),
+      })
+      .prefault({});
   return z
     .strictObject({
-    transport: transport.default({ kind: 'memory' }),
-    durability: durability.default({ kind: 'memory' }),
-    distribution: DistributionOptionsSchema.prefault({}),
-    strategies: z.array(StrategyPluginSpecSchema).default([]),
-    tasks: TaskOptionsSchema.prefault({}),
-    agents: AgentsOptionsSchema.prefault({}),
-    auth: AuthOptionsSchema.prefault({}),
-    logging: LoggingOptionsSchema.prefault({}),
-    demo: DemoOptionsSchema.prefault({}),
-    mcp: z.strictObject({ http: mcpHttp }).prefault({}),
-    metrics: MetricsOptionsSchema.prefault({}),
-    dashboard: DashboardOptionsSchema.prefault({}),
-    client: ClientOptionsSchema.prefault({}),
-    /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
-    fastAgent: fastAgent.optional(),
-    agent: AgentProcessOptionsSchema.prefault({}),
-    /** After SIGTERM/SIGINT, how long `switchyard start` lets work in flight finish before it exits anyway (NATS unreachable, a handler stuck). */
-    shutdownTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
+      transport: transport.default({ kind: 'memory' }),
+      durability: durability.default({ kind: 'memory' }),
+      distribution: DistributionOptionsSchema.prefault({}),
+      strategies: z.array(StrategyPluginSpecSchema).default([]),
+      tasks: TaskOptionsSchema.prefault({}),
+      agents: AgentsOptionsSchema.prefault({}),
+      auth: AuthOptionsSchema.prefault({}),
+      logging: LoggingOptionsSchema.prefault({}),
+      demo: DemoOptionsSchema.prefault({}),
+      mcp: z.strictObject({ http: mcpHttp }).prefault({}),
+      metrics: MetricsOptionsSchema.prefault({}),
+      dashboard: DashboardOptionsSchema.prefault({}),
+      client: ClientOptionsSchema.prefault({}),
+      /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
+      fastAgent: fastAgent.optional(),
+      agent: AgentProcessOptionsSchema.prefault({}),
+      /** After SIGTERM/SIGINT, how long `switchyard start` lets work in flight finish before it exits anyway (NATS unreachable, a handler stuck). */
+      shutdownTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
     })
     .superRefine((config, context) => {
       if (config.durability.kind === 'jetstream' && config.transport.kind !== 'nats') {
-        context.addIssue({ code: 'custom', path: ['durability', 'kind'], message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)' });
+        context.addIssue({
+          code: 'custom',
+          path: ['durability', 'kind'],
+          message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)',
+        });
       }
     });
 }

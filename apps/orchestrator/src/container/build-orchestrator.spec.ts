@@ -19,10 +19,15 @@ describe('buildOrchestrator', () => {
     });
     const orchestrator = await buildOrchestrator(config, new SilentLogger());
     await orchestrator.engine.start();
-    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new SilentLogger());
+    const fleet = await startDemoFleet(
+      config.demo.agents,
+      () => orchestrator.connectAgentTransport(),
+      new SilentLogger(),
+    );
     const taskType = { type: 'echo', requiredCapabilities: ['echo'], priority: 'normal' as const };
     const outcomes = [];
-    for (let sequence = 0; sequence < 4; sequence++) outcomes.push(await runDemoTask(orchestrator.engine, orchestrator.internalToken, taskType, sequence));
+    for (let sequence = 0; sequence < 4; sequence++)
+      outcomes.push(await runDemoTask(orchestrator.engine, orchestrator.internalToken, taskType, sequence));
     expect(outcomes.map((outcome) => (outcome.ok ? outcome.agentId : outcome.code))).toEqual(['a', 'b', 'a', 'b']);
     await stopDemoFleet(fleet);
     await orchestrator.engine.stop();
@@ -34,6 +39,8 @@ describe('buildOrchestrator', () => {
     const first = await buildOrchestrator(config, new SilentLogger());
     const second = await buildOrchestrator(config, new SilentLogger());
     expect(first.internalToken).not.toBe(second.internalToken);
-    await expect(second.engine.listAgents({ authToken: first.internalToken })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(second.engine.listAgents({ authToken: first.internalToken })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 });

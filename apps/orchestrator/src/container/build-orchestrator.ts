@@ -30,14 +30,24 @@ export interface Orchestrator {
 }
 
 /** Builds the inversify container from config: core, the chosen transport, the logger. */
-export async function buildOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string = process.cwd()): Promise<Orchestrator> {
+export async function buildOrchestrator(
+  config: OrchestratorConfig,
+  logger: Logger,
+  baseDir: string = process.cwd(),
+): Promise<Orchestrator> {
   const strategies = await loadStrategyPlugins(config.strategies, baseDir);
   const internalToken = randomBytes(32).toString('base64url');
-  const internalEntry = { name: 'switchyard-internal', sha256: await hashToken(internalToken), permissions: ['admin' as const] };
+  const internalEntry = {
+    name: 'switchyard-internal',
+    sha256: await hashToken(internalToken),
+    permissions: ['admin' as const],
+  };
   // Nothing is open without a token, and there is no built-in key: with none configured, make one.
   const generatedAdminToken = config.auth.tokens.length === 0 ? randomBytes(32).toString('base64url') : undefined;
   const generatedEntries =
-    generatedAdminToken === undefined ? [] : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
+    generatedAdminToken === undefined
+      ? []
+      : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
   const transport = wireTransport(config.transport);
   const durability = wireDurability(config);
   // The MCP lease is the MCP server's; core checks its own options strictly.

@@ -5,7 +5,11 @@ import type { Envelope } from '@switchyard/core/internal';
 import { InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
 import { taskRequestEnvelope, waitUntil } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CrashBeforeSendTransport, crashBeforeSendFromEnv, CRASH_BEFORE_SEND_FILE_ENV } from './crash-before-send-transport.js';
+import {
+  CrashBeforeSendTransport,
+  crashBeforeSendFromEnv,
+  CRASH_BEFORE_SEND_FILE_ENV,
+} from './crash-before-send-transport.js';
 
 describe('CrashBeforeSendTransport', () => {
   let dir: string;
@@ -46,7 +50,9 @@ describe('CrashBeforeSendTransport', () => {
       expect(crashes).toBe(1);
       await transport.send(taskRequestEnvelope('orchestrator', 'agent.a', 4));
       await waitUntil(() => received.length >= 3, 'task-1, task-2 and task-4 arrived', 10_000);
-      expect(received.map((envelope) => (envelope.kind === 'task_request' ? envelope.payload.taskId : envelope.kind))).toEqual(['task-1', 'task-2', 'task-4']);
+      expect(
+        received.map((envelope) => (envelope.kind === 'task_request' ? envelope.payload.taskId : envelope.kind)),
+      ).toEqual(['task-1', 'task-2', 'task-4']);
       expect(crashes).toBe(1);
     } finally {
       await transport.stop();
@@ -58,11 +64,18 @@ describe('CrashBeforeSendTransport', () => {
     const file = join(dir, 'crash');
     await writeFile(file, 'soon');
     const lines: string[] = [];
-    const transport = new CrashBeforeSendTransport(new InMemoryTransport(new MemoryBus()), file, () => undefined, (line) => lines.push(line));
+    const transport = new CrashBeforeSendTransport(
+      new InMemoryTransport(new MemoryBus()),
+      file,
+      () => undefined,
+      (line) => lines.push(line),
+    );
     await transport.start();
     try {
       await waitUntil(() => lines.length > 0, 'it complained', 10_000);
-      expect(lines[0]).toContain(`${CRASH_BEFORE_SEND_FILE_ENV}: ${file} holds 'soon', not a whole number of at least 1`);
+      expect(lines[0]).toContain(
+        `${CRASH_BEFORE_SEND_FILE_ENV}: ${file} holds 'soon', not a whole number of at least 1`,
+      );
       expect(transport.armed).toBe(false);
     } finally {
       await transport.stop();
@@ -72,6 +85,8 @@ describe('CrashBeforeSendTransport', () => {
   it('wraps the transport only when CHAOS_CRASH_BEFORE_SEND_FILE is set', () => {
     const plain = new InMemoryTransport(new MemoryBus());
     expect(crashBeforeSendFromEnv(plain, {})).toBe(plain);
-    expect(crashBeforeSendFromEnv(plain, { [CRASH_BEFORE_SEND_FILE_ENV]: join(dir, 'crash') })).toBeInstanceOf(CrashBeforeSendTransport);
+    expect(crashBeforeSendFromEnv(plain, { [CRASH_BEFORE_SEND_FILE_ENV]: join(dir, 'crash') })).toBeInstanceOf(
+      CrashBeforeSendTransport,
+    );
   });
 });

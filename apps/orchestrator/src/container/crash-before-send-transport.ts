@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { SwitchyardError } from '@switchyard/core';
-import type { Envelope, EnvelopeHandler, Transport, TransportSubscription, UndeliveredHandler } from '@switchyard/core/internal';
+import type {
+  Envelope,
+  EnvelopeHandler,
+  Transport,
+  TransportSubscription,
+  UndeliveredHandler,
+} from '@switchyard/core/internal';
 
 /**
  * Fault injection for the chaos run (tools/chaos), off unless this variable names a file: once
@@ -94,7 +100,9 @@ export class CrashBeforeSendTransport implements Transport {
       clearInterval(this.poll);
     } else if (!this.complained) {
       this.complained = true;
-      this.complain(`${CRASH_BEFORE_SEND_FILE_ENV}: ${this.file} holds '${text.slice(0, 40)}', not a whole number of at least 1; not armed`);
+      this.complain(
+        `${CRASH_BEFORE_SEND_FILE_ENV}: ${this.file} holds '${text.slice(0, 40)}', not a whole number of at least 1; not armed`,
+      );
     }
   }
 }

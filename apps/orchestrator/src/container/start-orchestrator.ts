@@ -15,11 +15,20 @@ export interface RunningOrchestrator {
 }
 
 /** What every long-running command starts with: build from config, start, log what it does, let the demo fleet join. */
-export async function startOrchestrator(config: OrchestratorConfig, logger: Logger, baseDir: string): Promise<RunningOrchestrator> {
+export async function startOrchestrator(
+  config: OrchestratorConfig,
+  logger: Logger,
+  baseDir: string,
+): Promise<RunningOrchestrator> {
   const orchestrator = await buildOrchestrator(config, logger, baseDir);
   const stopLogging = logDistributionEvents(orchestrator.distributor, logger);
   await orchestrator.engine.start();
-  const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), logger, orchestrator.internalToken);
+  const fleet = await startDemoFleet(
+    config.demo.agents,
+    () => orchestrator.connectAgentTransport(),
+    logger,
+    orchestrator.internalToken,
+  );
   return {
     orchestrator,
     fleet,

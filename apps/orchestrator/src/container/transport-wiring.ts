@@ -24,7 +24,13 @@ export function wireTransport(options: TransportOptions): TransportWiring {
   switch (options.kind) {
     case 'memory': {
       const bus = new MemoryBus();
-      return { kind: 'memory', module: createMemoryTransportModule(bus), connect: () => new InMemoryTransport(bus), crossesProcesses: false, description: 'memory (this process only)' };
+      return {
+        kind: 'memory',
+        module: createMemoryTransportModule(bus),
+        connect: () => new InMemoryTransport(bus),
+        crossesProcesses: false,
+        description: 'memory (this process only)',
+      };
     }
     case 'nats': {
       const { NatsTransport } = optionalPackage('nats', 'transport.kind');
@@ -44,13 +50,20 @@ export function wireTransport(options: TransportOptions): TransportWiring {
 }
 
 /** The durability config chose: a journal module beside the transport's, or none (tasks live in this process). */
-export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'durability' | 'tasks'>): { module: ContainerModule | undefined; description: string } {
+export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'durability' | 'tasks'>): {
+  module: ContainerModule | undefined;
+  description: string;
+} {
   const { durability, transport } = config;
-  if (durability.kind === 'memory' || transport.kind !== 'nats') return { module: undefined, description: 'memory (tasks live in this process)' };
+  if (durability.kind === 'memory' || transport.kind !== 'nats')
+    return { module: undefined, description: 'memory (tasks live in this process)' };
   // tasks.queue.maxLength bounds the shared work stream too (waiting and running tasks of every orchestrator).
   const maxWorkItems = durability.maxWorkItems ?? config.tasks.queue.maxLength;
   return {
-    module: optionalPackage('nats', 'durability.kind').createJetStreamDurabilityModule(transport, { ...durability, maxWorkItems }),
+    module: optionalPackage('nats', 'durability.kind').createJetStreamDurabilityModule(transport, {
+      ...durability,
+      maxWorkItems,
+    }),
     description: `jetstream on ${transport.servers.join(', ')} (stream ${transport.subjectPrefix.replace(/\./g, '_')}_work, orchestrator ${durability.orchestratorId ?? 'named after host and pid'})`,
   };
 }

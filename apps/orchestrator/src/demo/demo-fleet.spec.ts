@@ -2,7 +2,15 @@ import type { AgentTask } from '@switchyard/agent';
 import { describe, expect, it } from 'vitest';
 import { demoHandler } from './demo-fleet.js';
 
-const task: AgentTask = { id: 't', type: 'x', data: { prompt: 'p' }, requiredCapabilities: [], senderId: 's', priority: 'normal', attempt: 1 };
+const task: AgentTask = {
+  id: 't',
+  type: 'x',
+  data: { prompt: 'p' },
+  requiredCapabilities: [],
+  senderId: 's',
+  priority: 'normal',
+  attempt: 1,
+};
 
 describe('demo agents', () => {
   it('leave no abort listener behind after a task (one shared signal serves every task)', async () => {

@@ -24,7 +24,8 @@ export function demoHandler(agent: DemoAgent) {
   return async (task: AgentTask, context: TaskContext) => {
     const jitter = 0.5 + Math.random();
     await sleep(agent.latencyMs * jitter, context.signal);
-    if (Math.random() < agent.failureRate) throw new TaskFailure(`${agent.id} dropped the ball (simulated)`, { code: 'DEMO_FAILURE' });
+    if (Math.random() < agent.failureRate)
+      throw new TaskFailure(`${agent.id} dropped the ball (simulated)`, { code: 'DEMO_FAILURE' });
     return { handledBy: agent.id, taskType: task.type, input: task.data };
   };
 }
@@ -33,7 +34,12 @@ export function demoHandler(agent: DemoAgent) {
  * Starts the configured demo agents in this process, each on its own transport connection.
  * `authToken`: what they register with (the daemon's own token, so agents.requireToken holds for them too).
  */
-export async function startDemoFleet(agents: readonly DemoAgent[], connect: () => Transport, logger: Logger, authToken?: string): Promise<SwitchyardAgent[]> {
+export async function startDemoFleet(
+  agents: readonly DemoAgent[],
+  connect: () => Transport,
+  logger: Logger,
+  authToken?: string,
+): Promise<SwitchyardAgent[]> {
   const started: SwitchyardAgent[] = [];
   try {
     for (const agent of agents) {

@@ -11,7 +11,9 @@ import { serveOrchestratorHttp } from './serve-orchestrator-http.js';
 const VIEWER = 'viewer-token';
 const CLIENT = 'client-token';
 
-async function serve(overrides: Record<string, unknown> = {}): Promise<{ running: RunningOrchestrator; http: ServedHttp }> {
+async function serve(
+  overrides: Record<string, unknown> = {},
+): Promise<{ running: RunningOrchestrator; http: ServedHttp }> {
   const { config } = await resolveConfig({
     auth: {
       tokens: [
@@ -19,7 +21,12 @@ async function serve(overrides: Record<string, unknown> = {}): Promise<{ running
         { name: 'client', sha256: await hashToken(CLIENT), permissions: ['tasks:create', 'tasks:distribute'] },
       ],
     },
-    demo: { agents: [{ id: 'writer-1', capabilities: ['write'], capacity: 4, latencyMs: 1 }, { id: 'writer-2', capabilities: ['write'], latencyMs: 1 }] },
+    demo: {
+      agents: [
+        { id: 'writer-1', capabilities: ['write'], capacity: 4, latencyMs: 1 },
+        { id: 'writer-2', capabilities: ['write'], latencyMs: 1 },
+      ],
+    },
     mcp: { http: { port: 0 } },
     ...overrides,
   });
@@ -32,7 +39,11 @@ async function serve(overrides: Record<string, unknown> = {}): Promise<{ running
 async function runTasks(running: RunningOrchestrator, count: number): Promise<void> {
   const { engine, internalToken } = running.orchestrator;
   for (let index = 0; index < count; index++) {
-    const task = await engine.createTask({ authToken: internalToken, taskType: 'draft', requiredCapabilities: ['write'] });
+    const task = await engine.createTask({
+      authToken: internalToken,
+      taskType: 'draft',
+      requiredCapabilities: ['write'],
+    });
     await engine.executeTask({ authToken: internalToken, taskId: task.id });
   }
 }
@@ -47,9 +58,14 @@ describe("the orchestrator's HTTP server: metrics and dashboard next to MCP", ()
     for (const stop of stops.splice(0).reverse()) await stop();
   });
 
-  async function started(overrides: Record<string, unknown> = {}): Promise<{ running: RunningOrchestrator; http: ServedHttp }> {
+  async function started(
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ running: RunningOrchestrator; http: ServedHttp }> {
     const served = await serve(overrides);
-    stops.push(() => served.running.stop(), () => served.http.stop());
+    stops.push(
+      () => served.running.stop(),
+      () => served.http.stop(),
+    );
     return served;
   }
 
@@ -124,7 +140,9 @@ describe("the orchestrator's HTTP server: metrics and dashboard next to MCP", ()
     const signedIn = await fetch(`${dashboardUrl}?token=${VIEWER}`, { redirect: 'manual' });
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('location')).toBe('/dashboard');
-    expect(signedIn.headers.get('set-cookie')).toMatch(/^switchyard_dashboard=[\w-]{43}; Path=\/dashboard; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    expect(signedIn.headers.get('set-cookie')).toMatch(
+      /^switchyard_dashboard=[\w-]{43}; Path=\/dashboard; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+    );
     expect(signedIn.headers.get('set-cookie')).not.toContain(VIEWER);
     const cookie = cookieOf(signedIn);
     const page = await fetch(dashboardUrl, { headers: { cookie } });
@@ -132,7 +150,11 @@ describe("the orchestrator's HTTP server: metrics and dashboard next to MCP", ()
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('id="agents"');
 
-    const posted = await fetch(new URL('/dashboard/login', dashboardUrl), { method: 'POST', body: new URLSearchParams({ token: VIEWER }), redirect: 'manual' });
+    const posted = await fetch(new URL('/dashboard/login', dashboardUrl), {
+      method: 'POST',
+      body: new URLSearchParams({ token: VIEWER }),
+      redirect: 'manual',
+    });
     expect(posted.status).toBe(303);
     expect(cookieOf(posted)).not.toBe(cookie);
   });
@@ -141,12 +163,17 @@ describe("the orchestrator's HTTP server: metrics and dashboard next to MCP", ()
     const { running, http } = await started();
     const cookie = cookieOf(await fetch(`${http.dashboardUrl as string}?token=${VIEWER}`, { redirect: 'manual' }));
     const abort = new AbortController();
-    const response = await fetch(new URL('/dashboard/events', http.mcpUrl), { headers: { cookie }, signal: abort.signal });
+    const response = await fetch(new URL('/dashboard/events', http.mcpUrl), {
+      headers: { cookie },
+      signal: abort.signal,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
-    const nextSnapshot = async (accept: (snapshot: { agents: { rows: { id: string }[] }; totals: Record<string, number> }) => boolean) => {
+    const nextSnapshot = async (
+      accept: (snapshot: { agents: { rows: { id: string }[] }; totals: Record<string, number> }) => boolean,
+    ) => {
       for (;;) {
         const events = text.split('\n\n');
         text = events.pop() ?? '';

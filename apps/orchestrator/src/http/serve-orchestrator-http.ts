@@ -22,17 +22,34 @@ export interface ServedHttp {
  * One HTTP server, as config says: the MCP endpoint at /mcp, Prometheus metrics at /metrics and
  * the live dashboard at /dashboard, so an operator opens one port. Undefined when mcp.http is off.
  */
-export async function serveOrchestratorHttp(orchestrator: Orchestrator, config: OrchestratorConfig, logger: Logger, fastAgent?: FastAgentBridge): Promise<ServedHttp | undefined> {
+export async function serveOrchestratorHttp(
+  orchestrator: Orchestrator,
+  config: OrchestratorConfig,
+  logger: Logger,
+  fastAgent?: FastAgentBridge,
+): Promise<ServedHttp | undefined> {
   if (!config.mcp.http.enabled) return undefined;
   const { McpHttpServer } = optionalPackage('mcp', 'mcp.http.enabled');
   const metrics = config.metrics.enabled
-    ? new SwitchyardMetrics(orchestrator.distributor, { guard: orchestrator.engine, fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats(), strategyMetrics: () => orchestrator.strategies.metrics() })
+    ? new SwitchyardMetrics(orchestrator.distributor, {
+        guard: orchestrator.engine,
+        fastAgentStats: fastAgent === undefined ? undefined : () => fastAgent.serverStats(),
+        strategyMetrics: () => orchestrator.strategies.metrics(),
+      })
     : undefined;
   const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
-  const routes: HttpRoute[] = [...(metrics === undefined ? [] : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]), ...(dashboard?.routes ?? [])];
+  const routes: HttpRoute[] = [
+    ...(metrics === undefined
+      ? []
+      : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]),
+    ...(dashboard?.routes ?? []),
+  ];
   const mailboxes = createMcpAgentMailboxes(orchestrator, config, logger);
-  const http = new McpHttpServer({ engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes }, { ...config.mcp.http, logger, routes });
+  const http = new McpHttpServer(
+    { engine: orchestrator.engine, authenticator: orchestrator.authenticator, mailboxes },
+    { ...config.mcp.http, logger, routes },
+  );
   const stopParts = async (): Promise<void> => {
     feed?.stop();
     metrics?.stop();

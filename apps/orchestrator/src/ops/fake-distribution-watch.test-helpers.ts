@@ -1,8 +1,28 @@
-import type { AgentSnapshot, AgentStatus, DistributionEvent, DistributionEventListener, QueueStats, Task, TaskStatus } from '@switchyard/core';
+import type {
+  AgentSnapshot,
+  AgentStatus,
+  DistributionEvent,
+  DistributionEventListener,
+  QueueStats,
+  Task,
+  TaskStatus,
+} from '@switchyard/core';
 import type { DistributionWatch } from './distribution-watch.js';
 
 export function agentSnapshot(id: string, status: AgentStatus = 'online', capacity: number | null = 4): AgentSnapshot {
-  return { id, capabilities: ['write'], priority: 0, status, load: 1, capacity, metadata: {}, stats: { completed: 2, failed: 1, latencyEwmaMs: 12 }, registeredAt: '', lastSeenAt: '', stuckTasks: 0 };
+  return {
+    id,
+    capabilities: ['write'],
+    priority: 0,
+    status,
+    load: 1,
+    capacity,
+    metadata: {},
+    stats: { completed: 2, failed: 1, latencyEwmaMs: 12 },
+    registeredAt: '',
+    lastSeenAt: '',
+    stuckTasks: 0,
+  };
 }
 
 /** A task as events carry it, `status` as given and finished at `at` when final. */
@@ -39,7 +59,12 @@ export function finishedEvent(id: string, status: TaskStatus, latencyMs: number,
 /** A distributor stand-in the test drives by hand: it emits what the test says, and holds the agents and queue it is given. */
 export class FakeDistributionWatch implements DistributionWatch {
   agents: AgentSnapshot[] = [agentSnapshot('writer-1'), agentSnapshot('writer-2', 'draining')];
-  queue: QueueStats = { depth: 3, byPriority: { low: 0, normal: 2, high: 1, critical: 0 }, oldestWaitMs: 40, maxLength: 100 };
+  queue: QueueStats = {
+    depth: 3,
+    byPriority: { low: 0, normal: 2, high: 1, critical: 0 },
+    oldestWaitMs: 40,
+    maxLength: 100,
+  };
   private readonly listeners = new Set<DistributionEventListener>();
 
   onEvent(listener: DistributionEventListener): () => void {

@@ -7,13 +7,30 @@ import { SwitchyardMetrics } from './switchyard-metrics.js';
 
 function stats(server: string, overrides: Partial<FastAgentServerStats> = {}): FastAgentServerStats {
   const calls = Object.fromEntries(CALL_OUTCOMES.map((outcome) => [outcome, 0])) as FastAgentServerStats['calls'];
-  return { server, up: true, circuit: 'closed', mode: 'sessions', sessionsOpen: 0, calls, answeredCount: 0, answeredSecondsSum: 0, downs: 0, ups: 1, ...overrides };
+  return {
+    server,
+    up: true,
+    circuit: 'closed',
+    mode: 'sessions',
+    sessionsOpen: 0,
+    calls,
+    answeredCount: 0,
+    answeredSecondsSum: 0,
+    downs: 0,
+    ups: 1,
+    ...overrides,
+  };
 }
 
 describe('fast-agent metrics on /metrics', () => {
   it('shows each server: up, circuit, sessions, calls by outcome, latency and downs, as the bridge reports them at the scrape', async () => {
     let servers: FastAgentServerStats[] = [
-      stats('fleet', { sessionsOpen: 8, calls: { ...stats('x').calls, ok: 40, timeout: 3, busy: 2 }, answeredCount: 40, answeredSecondsSum: 2.5 }),
+      stats('fleet', {
+        sessionsOpen: 8,
+        calls: { ...stats('x').calls, ok: 40, timeout: 3, busy: 2 },
+        answeredCount: 40,
+        answeredSecondsSum: 2.5,
+      }),
       stats('backup', { up: false, circuit: 'open', downs: 2 }),
     ];
     const metrics = new SwitchyardMetrics(new FakeDistributionWatch(), { fastAgentStats: () => servers });

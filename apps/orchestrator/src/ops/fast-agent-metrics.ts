@@ -46,7 +46,9 @@ export function registerFastAgentMetrics(registry: Registry, serverStats: () => 
     registers,
     collect() {
       this.reset();
-      for (const stats of serverStats()) for (const outcome of Object.keys(stats.calls) as CallOutcome[]) this.inc({ server: stats.server, outcome }, stats.calls[outcome]);
+      for (const stats of serverStats())
+        for (const outcome of Object.keys(stats.calls) as CallOutcome[])
+          this.inc({ server: stats.server, outcome }, stats.calls[outcome]);
     },
   });
   new Counter({

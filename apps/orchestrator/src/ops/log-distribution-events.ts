@@ -13,16 +13,38 @@ export function logDistributionEvents(watch: DistributionWatch, logger: Logger):
         logger.debug('task queued', { taskId: event.task.id, reason: event.reason, queueDepth: event.queueDepth });
         return;
       case 'task_assigned':
-        logger.debug('task assigned', { taskId: event.task.id, agentId: event.agentId, strategy: event.strategy, attempt: event.attempt, decisionMs: event.decisionMs });
+        logger.debug('task assigned', {
+          taskId: event.task.id,
+          agentId: event.agentId,
+          strategy: event.strategy,
+          attempt: event.attempt,
+          decisionMs: event.decisionMs,
+        });
         return;
       case 'task_attempt_failed':
-        logger.info('task attempt failed; retrying', { taskId: event.task.id, agentId: event.agentId, attempt: event.attempt, code: event.error.code, retryInMs: event.retryInMs });
+        logger.info('task attempt failed; retrying', {
+          taskId: event.task.id,
+          agentId: event.agentId,
+          attempt: event.attempt,
+          code: event.error.code,
+          retryInMs: event.retryInMs,
+        });
         return;
       case 'task_finished': {
         if (event.elsewhere === true) return;
-        const fields = { taskId: event.task.id, agentId: event.task.assignedAgentId, status: event.task.status, latencyMs: event.latencyMs };
+        const fields = {
+          taskId: event.task.id,
+          agentId: event.task.assignedAgentId,
+          status: event.task.status,
+          latencyMs: event.latencyMs,
+        };
         if (event.task.status === 'completed') logger.debug('task completed', fields);
-        else logger.info(`task ${event.task.status}`, { ...fields, code: event.task.error?.code, error: event.task.error?.message });
+        else
+          logger.info(`task ${event.task.status}`, {
+            ...fields,
+            code: event.task.error?.code,
+            error: event.task.error?.message,
+          });
         return;
       }
       case 'agent_status_changed':

@@ -5,7 +5,17 @@ import { parsePrometheusText, sampleSum } from './prometheus-text.test-helpers.j
 describe('the Prometheus text parser of the metrics tests', () => {
   it('reads samples with labels, escapes and special values', () => {
     const samples = parsePrometheusText(
-      ['# HELP jobs_total Jobs.', '# TYPE jobs_total counter', 'jobs_total{kind="a",note="say \\"hi\\""} 3', 'jobs_total{kind="b"} 4.5', '# TYPE cap gauge', 'cap{agent="x"} +Inf', '# TYPE lag gauge', 'lag Nan', ''].join('\n'),
+      [
+        '# HELP jobs_total Jobs.',
+        '# TYPE jobs_total counter',
+        'jobs_total{kind="a",note="say \\"hi\\""} 3',
+        'jobs_total{kind="b"} 4.5',
+        '# TYPE cap gauge',
+        'cap{agent="x"} +Inf',
+        '# TYPE lag gauge',
+        'lag Nan',
+        '',
+      ].join('\n'),
     );
     expect(samples).toEqual([
       { name: 'jobs_total', labels: { kind: 'a', note: 'say "hi"' }, value: 3 },

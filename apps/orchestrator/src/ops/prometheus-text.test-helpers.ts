@@ -45,13 +45,24 @@ export function parsePrometheusText(text: string): PrometheusSample[] {
     if (!types.has(family)) fail(`no TYPE for ${name}`);
     if (!VALUE.test(rawValue)) fail(`bad value ${rawValue}`);
     const labels: Record<string, string> = {};
-    for (const match of labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[match[1] as string] = (match[2] as string).replace(/\\(.)/g, (_, escaped: string) => (escaped === 'n' ? '\n' : escaped));
+    for (const match of labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[match[1] as string] = (match[2] as string).replace(/\\(.)/g, (_, escaped: string) =>
+        escaped === 'n' ? '\n' : escaped,
+      );
     samples.push({ name, labels, value: valueOf(rawValue) });
   });
   return samples;
 }
 
 /** The sum of the samples with this name whose labels include `labels`. */
-export function sampleSum(samples: readonly PrometheusSample[], name: string, labels: Readonly<Record<string, string>> = {}): number {
-  return samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)).reduce((sum, sample) => sum + sample.value, 0);
+export function sampleSum(
+  samples: readonly PrometheusSample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number {
+  return samples
+    .filter(
+      (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+    )
+    .reduce((sum, sample) => sum + sample.value, 0);
 }

@@ -74,7 +74,8 @@ export class SwitchyardMetrics {
         registers,
         collect() {
           this.reset();
-          for (const sample of strategyMetrics()) if (sample.kind === 'counter') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
+          for (const sample of strategyMetrics())
+            if (sample.kind === 'counter') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
         },
       });
       new Gauge({
@@ -84,14 +85,34 @@ export class SwitchyardMetrics {
         registers,
         collect() {
           this.reset();
-          for (const sample of strategyMetrics()) if (sample.kind === 'gauge') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
+          for (const sample of strategyMetrics())
+            if (sample.kind === 'gauge') this.set({ strategy: sample.strategy, name: sample.name }, sample.value);
         },
       });
     }
-    this.tasks = new Counter({ name: 'switchyard_tasks_total', help: 'Tasks that reached a final state, by status and by the strategy that last assigned them', labelNames: ['status', 'strategy'], registers });
-    this.assignments = new Counter({ name: 'switchyard_task_assignments_total', help: 'Hand-overs of a task to an agent (every attempt), by strategy', labelNames: ['strategy'], registers });
-    this.retries = new Counter({ name: 'switchyard_task_attempt_failures_total', help: 'Attempts that ended without a result and will be tried again', registers });
-    this.queued = new Counter({ name: 'switchyard_tasks_queued_total', help: 'Times a task entered the queue: waiting for capacity or for a retry', labelNames: ['reason'], registers });
+    this.tasks = new Counter({
+      name: 'switchyard_tasks_total',
+      help: 'Tasks that reached a final state, by status and by the strategy that last assigned them',
+      labelNames: ['status', 'strategy'],
+      registers,
+    });
+    this.assignments = new Counter({
+      name: 'switchyard_task_assignments_total',
+      help: 'Hand-overs of a task to an agent (every attempt), by strategy',
+      labelNames: ['strategy'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'switchyard_task_attempt_failures_total',
+      help: 'Attempts that ended without a result and will be tried again',
+      registers,
+    });
+    this.queued = new Counter({
+      name: 'switchyard_tasks_queued_total',
+      help: 'Times a task entered the queue: waiting for capacity or for a retry',
+      labelNames: ['reason'],
+      registers,
+    });
     this.decision = new Histogram({
       name: 'switchyard_decision_seconds',
       help: 'Time to pick an agent: candidate lookup plus the strategy, by strategy',
@@ -164,7 +185,8 @@ export class SwitchyardMetrics {
       registers,
       collect() {
         this.reset();
-        for (const agent of watch.listAgents()) if (agent.stuckTasks > 0) this.set({ agent: agent.id }, agent.stuckTasks);
+        for (const agent of watch.listAgents())
+          if (agent.stuckTasks > 0) this.set({ agent: agent.id }, agent.stuckTasks);
       },
     });
     this.unsubscribe = watch.onEvent((event) => {

@@ -37,7 +37,12 @@ async function importIfInstalled<Key extends OptionalPackage>(key: Key): Promise
     imported = (await import(name)) as OptionalPackages[Key];
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (!((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error instanceof Error && error.message.includes(`'${name}'`))) throw error;
+    if (!(
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      error instanceof Error &&
+      error.message.includes(`'${name}'`)
+    ))
+      throw error;
     imported = null;
   }
   (loaded as Record<OptionalPackage, unknown>)[key] = imported;
@@ -46,7 +51,9 @@ async function importIfInstalled<Key extends OptionalPackage>(key: Key): Promise
 
 function section(raw: Record<string, unknown> | undefined, key: string): Record<string, unknown> | undefined {
   const value = raw?.[key];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**
@@ -56,7 +63,8 @@ function section(raw: Record<string, unknown> | undefined, key: string): Record<
  */
 export async function importOptionalPackages(raw: Record<string, unknown>): Promise<Partial<OptionalPackages>> {
   const wanted: OptionalPackage[] = [];
-  if (section(raw, 'transport')?.kind === 'nats' || section(raw, 'durability')?.kind === 'jetstream') wanted.push('nats');
+  if (section(raw, 'transport')?.kind === 'nats' || section(raw, 'durability')?.kind === 'jetstream')
+    wanted.push('nats');
   if (raw.fastAgent !== undefined) wanted.push('fastAgent');
   if (section(section(raw, 'mcp'), 'http')?.enabled !== false) wanted.push('mcp');
   const found: Partial<Record<OptionalPackage, unknown>> = {};
@@ -75,7 +83,10 @@ export function optionalPackage<Key extends OptionalPackage>(key: Key, field: st
 }
 
 /** A package a command needs whatever the config says (e.g. `mcp --stdio`), imported now if need be. */
-export async function requireOptionalPackage<Key extends OptionalPackage>(key: Key, field: string): Promise<OptionalPackages[Key]> {
+export async function requireOptionalPackage<Key extends OptionalPackage>(
+  key: Key,
+  field: string,
+): Promise<OptionalPackages[Key]> {
   await importIfInstalled(key);
   return optionalPackage(key, field);
 }

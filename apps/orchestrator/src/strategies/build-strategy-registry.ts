@@ -10,7 +10,11 @@ import { loadStrategyPlugins } from './load-strategy-plugins.js';
  * registration (each create() once), and the check of every strategy name the distribution
  * options use. For `config check`, which disposes them at once.
  */
-export async function buildStrategyRegistry(config: OrchestratorConfig, baseDir: string, logger: Logger): Promise<StrategyRegistry> {
+export async function buildStrategyRegistry(
+  config: OrchestratorConfig,
+  baseDir: string,
+  logger: Logger,
+): Promise<StrategyRegistry> {
   const strategies = await loadStrategyPlugins(config.strategies, baseDir);
   const container = new Container();
   container.load(createCoreModule({ distribution: config.distribution }, { logger, strategies }));

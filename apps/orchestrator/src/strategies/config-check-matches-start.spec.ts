@@ -20,7 +20,8 @@ interface Lifecycle {
   created: number;
   disposed: number;
 }
-const lifecycle = (): Lifecycle => ((globalThis as { switchyardSpecLifecycle?: Lifecycle }).switchyardSpecLifecycle ??= { created: 0, disposed: 0 });
+const lifecycle = (): Lifecycle =>
+  ((globalThis as { switchyardSpecLifecycle?: Lifecycle }).switchyardSpecLifecycle ??= { created: 0, disposed: 0 });
 
 function plugin(name: string, create: string): string {
   return `import { defineStrategy } from '@switchyard/core';
@@ -39,7 +40,13 @@ function silentIo(): CommandIo & { out: () => string } {
   stdout.on('data', (chunk: Buffer) => {
     text += chunk.toString();
   });
-  return { stdin: new PassThrough(), stdout: stdout as unknown as NodeJS.WriteStream, stderr: new PassThrough() as unknown as NodeJS.WriteStream, env: {}, out: () => text };
+  return {
+    stdin: new PassThrough(),
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: new PassThrough() as unknown as NodeJS.WriteStream,
+    env: {},
+    out: () => text,
+  };
 }
 
 async function config(name: string, yaml: string): Promise<string> {
@@ -72,7 +79,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'hollow.mjs'), plugin('hollow', 'return {};'));
   await writeFile(
     join(dir, 'counted.mjs'),
-    plugin('counted', 'const counts = (globalThis.switchyardSpecLifecycle ??= { created: 0, disposed: 0 }); counts.created++; return { select: (candidates) => candidates.first(), dispose: () => { counts.disposed++; } };'),
+    plugin(
+      'counted',
+      'const counts = (globalThis.switchyardSpecLifecycle ??= { created: 0, disposed: 0 }); counts.created++; return { select: (candidates) => candidates.first(), dispose: () => { counts.disposed++; } };',
+    ),
   );
 });
 
@@ -94,11 +104,9 @@ describe('config check refuses exactly what start refuses', () => {
     it(`${what}: the same error, message and exit code`, async () => {
       const { check, start } = await outcomes(await config(what.replace(/\W+/g, '-'), yaml));
       expect(check).toBeInstanceOf(Error);
-      expect(check === undefined ? undefined : [(check as Error).constructor, (check as Error).message, exitCodeFor(check)]).toEqual([
-        (start as Error).constructor,
-        (start as Error).message,
-        exitCodeFor(start),
-      ]);
+      expect(
+        check === undefined ? undefined : [(check as Error).constructor, (check as Error).message, exitCodeFor(check)],
+      ).toEqual([(start as Error).constructor, (start as Error).message, exitCodeFor(start)]);
       expect(exitCodeFor(check)).toBe(2);
       expect(check instanceof ValidationError || check instanceof StrategyError).toBe(true);
     });
@@ -106,16 +114,24 @@ describe('config check refuses exactly what start refuses', () => {
 
   it('names the plugin and its config entry when create() throws', async () => {
     const { check } = await outcomes(await config('throws-message', 'strategies: [{ package: ./throws.mjs }]'));
-    expect(check).toMatchObject({ code: 'STRATEGY_CREATE_FAILED', message: "Strategy 'throws' (strategies.0: ./throws.mjs): create() threw: cannot reach the model store" });
+    expect(check).toMatchObject({
+      code: 'STRATEGY_CREATE_FAILED',
+      message: "Strategy 'throws' (strategies.0: ./throws.mjs): create() threw: cannot reach the model store",
+    });
   });
 
   it('creates each plugin once, disposes it, and lists the strategies', async () => {
-    const path = await config('fine', 'strategies: [{ package: ./counted.mjs }]\ndistribution: { defaultStrategy: counted }');
+    const path = await config(
+      'fine',
+      'strategies: [{ package: ./counted.mjs }]\ndistribution: { defaultStrategy: counted }',
+    );
     const before = { ...lifecycle() };
     const io = silentIo();
     expect(await runConfigCheck({ config: path }, io)).toBe(0);
     expect(lifecycle()).toEqual({ created: before.created + 1, disposed: before.disposed + 1 });
-    expect(io.out()).toContain('strategies:       capability_match, round_robin, load_balanced, priority_based, counted');
+    expect(io.out()).toContain(
+      'strategies:       capability_match, round_robin, load_balanced, priority_based, counted',
+    );
     const { start } = await outcomes(path);
     expect(start).toBeUndefined();
     // config check once more (inside outcomes), then start: one create and one dispose each.
@@ -130,7 +146,14 @@ describe('plugin packages', () => {
     outside = await mkdtemp(join(tmpdir(), 'switchyard-plugin-home-'));
     const packageDir = join(outside, 'node_modules', '@acme', 'strategy-lonely');
     await mkdir(join(packageDir, 'dist'), { recursive: true });
-    await writeFile(join(packageDir, 'package.json'), JSON.stringify({ name: '@acme/strategy-lonely', type: 'module', exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } } }));
+    await writeFile(
+      join(packageDir, 'package.json'),
+      JSON.stringify({
+        name: '@acme/strategy-lonely',
+        type: 'module',
+        exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+      }),
+    );
     // No imports: a definition as defineStrategy returns it, so it loads from a folder without @switchyard/core.
     await writeFile(
       join(packageDir, 'dist', 'index.js'),
@@ -144,7 +167,10 @@ describe('plugin packages', () => {
 
   it("resolve from the config file's folder, outside switchyard's own install", async () => {
     const [registration] = await loadStrategyPlugins([{ package: '@acme/strategy-lonely' }], outside);
-    expect(registration).toMatchObject({ definition: { name: 'lonely' }, source: 'strategies.0: @acme/strategy-lonely' });
+    expect(registration).toMatchObject({
+      definition: { name: 'lonely' },
+      source: 'strategies.0: @acme/strategy-lonely',
+    });
   });
 
   it('resolve from the current folder when the config folder has none', async () => {
@@ -161,9 +187,14 @@ describe('plugin packages', () => {
   });
 
   it('say where to install a package that is found nowhere', async () => {
-    const failure = await loadStrategyPlugins([{ package: '@acme/strategy-elsewhere' }], outside).catch((error: unknown) => error);
+    const failure = await loadStrategyPlugins([{ package: '@acme/strategy-elsewhere' }], outside).catch(
+      (error: unknown) => error,
+    );
     expect((failure as ValidationError).issues).toEqual([
-      { field: 'strategies.0.package', message: `cannot find the package '@acme/strategy-elsewhere': install it beside the config file (npm install @acme/strategy-elsewhere in ${outside}), or give a path` },
+      {
+        field: 'strategies.0.package',
+        message: `cannot find the package '@acme/strategy-elsewhere': install it beside the config file (npm install @acme/strategy-elsewhere in ${outside}), or give a path`,
+      },
     ]);
   });
 });

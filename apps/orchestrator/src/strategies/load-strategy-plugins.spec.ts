@@ -50,7 +50,9 @@ describe('strategy plugins from config', () => {
       `strategies.0.package: cannot find the package '@acme/strategy-nope': install it beside the config file (npm install @acme/strategy-nope in ${pluginDir}), or give a path`,
       `strategies.1.package: no file at ${join(pluginDir, 'missing.mjs')}`,
       "strategies.2.package: './not-a-strategy.mjs' must export default defineStrategy({ name, optionsSchema, create }) from @switchyard/core",
-      expect.stringMatching(/^strategies\.3\.apiVersion: \.\/old-api\.mjs: strategy API version 99 is not supported \(this Switchyard speaks 1 and 2, newest 2\)/) as unknown as string,
+      expect.stringMatching(
+        /^strategies\.3\.apiVersion: \.\/old-api\.mjs: strategy API version 99 is not supported \(this Switchyard speaks 1 and 2, newest 2\)/,
+      ) as unknown as string,
       expect.stringMatching(/^strategies\.4\.options\.skip: \.\/last-registered\.mjs: /) as unknown as string,
       "strategies.5.name: ./last-registered.mjs: a strategy named 'round_robin' is already registered",
     ]);
@@ -60,12 +62,28 @@ describe('strategy plugins from config', () => {
     const { config } = await resolveConfig({
       strategies: [{ package: './last-registered.mjs' }],
       distribution: { defaultStrategy: 'last-registered' },
-      demo: { agents: [{ id: 'early', capabilities: ['w'], latencyMs: 0 }, { id: 'late', capabilities: ['w'], latencyMs: 0 }] },
+      demo: {
+        agents: [
+          { id: 'early', capabilities: ['w'], latencyMs: 0 },
+          { id: 'late', capabilities: ['w'], latencyMs: 0 },
+        ],
+      },
     });
     const orchestrator = await buildOrchestrator(config, new SilentLogger(), pluginDir);
     await orchestrator.engine.start();
-    const fleet = await startDemoFleet(config.demo.agents, () => orchestrator.connectAgentTransport(), new SilentLogger());
-    const assignment = await orchestrator.engine.distributeTask({ authToken: orchestrator.internalToken, taskId: 'p1', taskType: 't', requiredCapabilities: ['w'], taskData: null, senderId: 's' });
+    const fleet = await startDemoFleet(
+      config.demo.agents,
+      () => orchestrator.connectAgentTransport(),
+      new SilentLogger(),
+    );
+    const assignment = await orchestrator.engine.distributeTask({
+      authToken: orchestrator.internalToken,
+      taskId: 'p1',
+      taskType: 't',
+      requiredCapabilities: ['w'],
+      taskData: null,
+      senderId: 's',
+    });
     expect(assignment).toMatchObject({ agentId: 'late', strategy: 'last-registered' });
     await stopDemoFleet(fleet);
     await orchestrator.engine.stop();

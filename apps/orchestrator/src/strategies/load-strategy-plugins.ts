@@ -14,7 +14,8 @@ type PluginSpec = OrchestratorConfig['strategies'][number];
  * switchyard is installed elsewhere (globally, or through npx).
  */
 async function specifierFor(spec: PluginSpec, baseDir: string): Promise<string> {
-  if (spec.package.startsWith('.') || isAbsolute(spec.package)) return pathToFileURL(resolve(baseDir, spec.package)).href;
+  if (spec.package.startsWith('.') || isAbsolute(spec.package))
+    return pathToFileURL(resolve(baseDir, spec.package)).href;
   for (const dir of new Set([baseDir, process.cwd()])) {
     const entry = await findInstalledPackage(spec.package, dir);
     if (entry !== undefined) return pathToFileURL(entry).href;
@@ -22,14 +23,20 @@ async function specifierFor(spec: PluginSpec, baseDir: string): Promise<string> 
   return spec.package;
 }
 
-async function importPlugin(spec: PluginSpec, baseDir: string): Promise<{ module?: Record<string, unknown>; problem?: string }> {
+async function importPlugin(
+  spec: PluginSpec,
+  baseDir: string,
+): Promise<{ module?: Record<string, unknown>; problem?: string }> {
   const isPath = spec.package.startsWith('.') || isAbsolute(spec.package);
   const specifier = await specifierFor(spec, baseDir);
   try {
     return { module: (await import(specifier)) as Record<string, unknown> };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(isPath ? resolve(baseDir, spec.package) : `'${spec.package}'`)) {
+    if (
+      code === 'ERR_MODULE_NOT_FOUND' &&
+      (error as Error).message.includes(isPath ? resolve(baseDir, spec.package) : `'${spec.package}'`)
+    ) {
       return {
         problem: isPath
           ? `no file at ${resolve(baseDir, spec.package)}`
@@ -47,7 +54,10 @@ async function importPlugin(spec: PluginSpec, baseDir: string): Promise<{ module
  * refuses, a name already taken. None of a plugin's code but its options schema runs here:
  * core's StrategyRegistry creates each strategy once. All problems come in one ValidationError.
  */
-export async function loadStrategyPlugins(specs: readonly PluginSpec[], baseDir: string): Promise<StrategyRegistration[]> {
+export async function loadStrategyPlugins(
+  specs: readonly PluginSpec[],
+  baseDir: string,
+): Promise<StrategyRegistration[]> {
   const issues: ValidationIssue[] = [];
   const registrations: StrategyRegistration[] = [];
   // Built-ins only: tells taken names and runs the same checks as the real registration.
@@ -61,7 +71,10 @@ export async function loadStrategyPlugins(specs: readonly PluginSpec[], baseDir:
       continue;
     }
     if (!isStrategyDefinition(module.default)) {
-      issues.push({ field: `${field}.package`, message: `'${spec.package}' must export default defineStrategy({ name, optionsSchema, create }) from @switchyard/core` });
+      issues.push({
+        field: `${field}.package`,
+        message: `'${spec.package}' must export default defineStrategy({ name, optionsSchema, create }) from @switchyard/core`,
+      });
       continue;
     }
     const registration: StrategyRegistration = {
@@ -72,12 +85,22 @@ export async function loadStrategyPlugins(specs: readonly PluginSpec[], baseDir:
     };
     try {
       const checked = names.check(registration.definition, registration.options, registration.name);
-      if (taken.has(checked.name)) throw ValidationError.field('name', `a strategy named '${checked.name}' is already registered`, `strategy '${checked.name}'`);
+      if (taken.has(checked.name))
+        throw ValidationError.field(
+          'name',
+          `a strategy named '${checked.name}' is already registered`,
+          `strategy '${checked.name}'`,
+        );
       taken.add(checked.name);
       registrations.push(registration);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      issues.push(...error.issues.map((issue) => ({ field: `${field}.${issue.field === 'strategy' ? 'package' : issue.field}`, message: `${spec.package}: ${issue.message}` })));
+      issues.push(
+        ...error.issues.map((issue) => ({
+          field: `${field}.${issue.field === 'strategy' ? 'package' : issue.field}`,
+          message: `${spec.package}: ${issue.message}`,
+        })),
+      );
     }
   }
   if (issues.length > 0) throw new ValidationError(issues, 'strategy plugins');

@@ -38,14 +38,18 @@ export function parseSubmitBatch(text: string): NumberedRequest[] {
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      issues.push({ field: `line ${String(line)}`, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` });
+      issues.push({
+        field: `line ${String(line)}`,
+        message: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return;
     }
     const parsed = SubmitRequestSchema.safeParse(value);
     if (parsed.success) requests.push({ line, request: parsed.data });
     else issues.push(...ValidationError.fromZod(parsed.error, undefined, `line ${String(line)}`).issues);
   });
-  if (issues.length === 0 && requests.length === 0) issues.push({ field: 'file', message: 'holds no task (one JSON object per line)' });
+  if (issues.length === 0 && requests.length === 0)
+    issues.push({ field: 'file', message: 'holds no task (one JSON object per line)' });
   if (issues.length > 0) throw new ValidationError(issues, 'batch');
   return requests;
 }

@@ -16,6 +16,7 @@ export function newAgentSession(): string {
 export function isSameSession(expected: string, presented: string | undefined): boolean {
   if (presented === undefined || presented.length !== expected.length) return false;
   let difference = 0;
-  for (let index = 0; index < expected.length; index++) difference |= expected.charCodeAt(index) ^ presented.charCodeAt(index);
+  for (let index = 0; index < expected.length; index++)
+    difference |= expected.charCodeAt(index) ^ presented.charCodeAt(index);
   return difference === 0;
 }

@@ -15,9 +15,13 @@ export function authorize(principal: Principal, ...anyOf: readonly Permission[])
 /** Throws unless the principal may act as this agent (principals bound to an agent act only as it). */
 export function authorizeAgent(principal: Principal, agentId: string): void {
   if (principal.agentId !== undefined && principal.agentId !== agentId) {
-    throw new AuthorizationError('NOT_ASSIGNED_AGENT', `'${principal.name}' may act only as agent '${principal.agentId}'`, {
-      principal: principal.name,
-      agentId,
-    });
+    throw new AuthorizationError(
+      'NOT_ASSIGNED_AGENT',
+      `'${principal.name}' may act only as agent '${principal.agentId}'`,
+      {
+        principal: principal.name,
+        agentId,
+      },
+    );
   }
 }

@@ -26,7 +26,10 @@ describe('TokenAuthenticator', () => {
   });
 
   it('answers the same with a synchronous digest, as the orchestrator app injects one', async () => {
-    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: 'right', permissions: ['admin'] }], (token) => hash('sha256', token, 'buffer'));
+    const authenticator = await TokenAuthenticator.fromPlainTokens(
+      [{ token: 'right', permissions: ['admin'] }],
+      (token) => hash('sha256', token, 'buffer'),
+    );
     await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
     await expect(authenticator.authenticate('wrong')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticator.authenticate(undefined)).rejects.toBeInstanceOf(AuthenticationError);
@@ -34,14 +37,20 @@ describe('TokenAuthenticator', () => {
 
   it('refuses a config that lists the same token twice, naming the entry', async () => {
     const digest = await hashToken('same');
-    expect(() => new TokenAuthenticator([
-      { name: 'a', sha256: digest, permissions: ['admin'] },
-      { name: 'b', sha256: digest, permissions: ['tasks:create'] },
-    ])).toThrow(ValidationError);
-    expect(() => new TokenAuthenticator([
-      { name: 'a', sha256: digest, permissions: ['admin'] },
-      { name: 'b', sha256: digest, permissions: ['tasks:create'] },
-    ])).toThrow(/auth\.tokens\.1\.sha256/);
+    expect(
+      () =>
+        new TokenAuthenticator([
+          { name: 'a', sha256: digest, permissions: ['admin'] },
+          { name: 'b', sha256: digest, permissions: ['tasks:create'] },
+        ]),
+    ).toThrow(ValidationError);
+    expect(
+      () =>
+        new TokenAuthenticator([
+          { name: 'a', sha256: digest, permissions: ['admin'] },
+          { name: 'b', sha256: digest, permissions: ['tasks:create'] },
+        ]),
+    ).toThrow(/auth\.tokens\.1\.sha256/);
   });
 
   it('hashes to the standard SHA-256 hex digest', async () => {
@@ -50,10 +59,13 @@ describe('TokenAuthenticator', () => {
 
   it('hashes a token once while it is remembered, and never remembers a refused one', async () => {
     let digests = 0;
-    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: 'right', permissions: ['admin'] }], (token) => {
-      digests++;
-      return hash('sha256', token, 'buffer');
-    });
+    const authenticator = await TokenAuthenticator.fromPlainTokens(
+      [{ token: 'right', permissions: ['admin'] }],
+      (token) => {
+        digests++;
+        return hash('sha256', token, 'buffer');
+      },
+    );
     await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
     await expect(authenticator.authenticate('right')).resolves.toMatchObject({ name: 'token-1' });
     expect(digests).toBe(1);
@@ -63,10 +75,17 @@ describe('TokenAuthenticator', () => {
   });
 
   it('keeps answering correctly when more tokens are verified than it remembers', async () => {
-    const tokens = Array.from({ length: 300 }, (_, index) => ({ token: `token-${String(index)}`, name: `p${String(index)}`, permissions: ['tasks:create' as const] }));
+    const tokens = Array.from({ length: 300 }, (_, index) => ({
+      token: `token-${String(index)}`,
+      name: `p${String(index)}`,
+      permissions: ['tasks:create' as const],
+    }));
     const authenticator = await TokenAuthenticator.fromPlainTokens(tokens, (token) => hash('sha256', token, 'buffer'));
     for (const round of [0, 1]) {
-      for (const [index, { token }] of tokens.entries()) await expect(authenticator.authenticate(token), `round ${String(round)}`).resolves.toMatchObject({ name: `p${String(index)}` });
+      for (const [index, { token }] of tokens.entries())
+        await expect(authenticator.authenticate(token), `round ${String(round)}`).resolves.toMatchObject({
+          name: `p${String(index)}`,
+        });
     }
     await expect(authenticator.authenticate('token-300')).rejects.toBeInstanceOf(AuthenticationError);
   });

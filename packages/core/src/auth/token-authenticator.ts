@@ -49,7 +49,8 @@ export class TokenAuthenticator implements Authenticator {
   ) {
     const seen = new Set<string>();
     this.tokens = entries.map((entry, index) => {
-      if (seen.has(entry.sha256)) throw ValidationError.field(`auth.tokens.${String(index)}.sha256`, 'the same token is listed twice');
+      if (seen.has(entry.sha256))
+        throw ValidationError.field(`auth.tokens.${String(index)}.sha256`, 'the same token is listed twice');
       seen.add(entry.sha256);
       const principal: Principal = {
         name: entry.name,
@@ -62,7 +63,12 @@ export class TokenAuthenticator implements Authenticator {
 
   /** For library use: takes plain tokens and keeps only their digests. */
   static async fromPlainTokens(
-    entries: readonly { readonly token: string; readonly name?: string; readonly permissions: readonly Permission[]; readonly agentId?: string }[],
+    entries: readonly {
+      readonly token: string;
+      readonly name?: string;
+      readonly permissions: readonly Permission[];
+      readonly agentId?: string;
+    }[],
     digest?: TokenDigest,
   ): Promise<TokenAuthenticator> {
     const hashed = await Promise.all(
@@ -83,7 +89,9 @@ export class TokenAuthenticator implements Authenticator {
       if (known !== undefined) return Promise.resolve(known);
       const digest = this.digest(token);
       // A synchronous digest (the app's) is matched at once: no extra await on every engine call.
-      return digest instanceof Uint8Array ? Promise.resolve(this.remember(token, this.match(digest))) : digest.then((bytes) => this.remember(token, this.match(bytes)));
+      return digest instanceof Uint8Array
+        ? Promise.resolve(this.remember(token, this.match(digest)))
+        : digest.then((bytes) => this.remember(token, this.match(bytes)));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -3,4 +3,5 @@ export type TokenDigest = (token: string) => Uint8Array | Promise<Uint8Array>;
 
 const encoder = new TextEncoder();
 
-export const webCryptoDigest: TokenDigest = async (token) => new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(token)));
+export const webCryptoDigest: TokenDigest = async (token) =>
+  new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', encoder.encode(token)));

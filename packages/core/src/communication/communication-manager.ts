@@ -2,7 +2,14 @@ import { inject, injectable } from 'inversify';
 import { TOKENS } from '../di/tokens.js';
 import type { CoreOptions } from '../engine/core-options.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
-import type { AckPayload, AnswerRefusedPayload, Envelope, EnvelopeKind, EnvelopeOf, TaskCancelPayload } from '../models/envelope.js';
+import type {
+  AckPayload,
+  AnswerRefusedPayload,
+  Envelope,
+  EnvelopeKind,
+  EnvelopeOf,
+  TaskCancelPayload,
+} from '../models/envelope.js';
 import { ORCHESTRATOR_ADDRESS } from '../models/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -29,7 +36,10 @@ export class CommunicationManager {
     @inject(TOKENS.Logger) logger: Logger,
     @inject(TOKENS.CoreOptions) options: CoreOptions,
   ) {
-    this.logger = new SummarizingLogger(logger, clock, { intervalMs: options.agents.warningIntervalMs, sendersPerInterval: options.agents.warningSendersPerInterval });
+    this.logger = new SummarizingLogger(logger, clock, {
+      intervalMs: options.agents.warningIntervalMs,
+      sendersPerInterval: options.agents.warningSendersPerInterval,
+    });
   }
 
   get isRunning(): boolean {
@@ -95,8 +105,20 @@ export class CommunicationManager {
     this.tellAgent(to, 'answer_refused', payload);
   }
 
-  private tellAgent<K extends 'task_cancel' | 'answer_refused'>(to: string, kind: K, payload: EnvelopeOf<K>['payload']): void {
-    const envelope = { id: nextEnvelopeId(), kind, from: ORCHESTRATOR_ADDRESS, to, priority: 'high', sentAt: this.clock.now(), payload } as Envelope;
+  private tellAgent<K extends 'task_cancel' | 'answer_refused'>(
+    to: string,
+    kind: K,
+    payload: EnvelopeOf<K>['payload'],
+  ): void {
+    const envelope = {
+      id: nextEnvelopeId(),
+      kind,
+      from: ORCHESTRATOR_ADDRESS,
+      to,
+      priority: 'high',
+      sentAt: this.clock.now(),
+      payload,
+    } as Envelope;
     let published: Promise<void>;
     try {
       published = this.transport.publish(envelope);
@@ -122,7 +144,11 @@ export class CommunicationManager {
         payload: ack,
       });
     } catch (error) {
-      this.logger.warn('could not acknowledge a request', { to: request.from, kind: request.kind, error: String(error) });
+      this.logger.warn('could not acknowledge a request', {
+        to: request.from,
+        kind: request.kind,
+        error: String(error),
+      });
     }
   }
 
@@ -133,12 +159,19 @@ export class CommunicationManager {
   private dispatch(envelope: Envelope): Promise<void> | undefined {
     const handler = this.handlers[envelope.kind] as ((envelope: Envelope) => void | Promise<void>) | undefined;
     if (handler === undefined) {
-      this.logger.warn('ignored an envelope of a kind the orchestrator does not take', { kind: envelope.kind, from: envelope.from });
+      this.logger.warn('ignored an envelope of a kind the orchestrator does not take', {
+        kind: envelope.kind,
+        from: envelope.from,
+      });
       return undefined;
     }
     try {
       const outcome = handler(envelope);
-      return outcome instanceof Promise ? outcome.catch((error: unknown) => { this.rejected(envelope, error); }) : undefined;
+      return outcome instanceof Promise
+        ? outcome.catch((error: unknown) => {
+            this.rejected(envelope, error);
+          })
+        : undefined;
     } catch (error) {
       this.rejected(envelope, error);
       return undefined;
@@ -146,7 +179,8 @@ export class CommunicationManager {
   }
 
   private rejected(envelope: Envelope, error: unknown): void {
-    const fields = error instanceof SwitchyardError ? { code: error.code, error: error.message } : { error: String(error) };
+    const fields =
+      error instanceof SwitchyardError ? { code: error.code, error: error.message } : { error: String(error) };
     this.logger.warn('rejected an envelope', { kind: envelope.kind, from: envelope.from, ...fields });
   }
 }

@@ -48,7 +48,9 @@ export function decodeEnvelopeBatch(text: string): DecodedBatch {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    batch.problems.push(new CommunicationError('MALFORMED_MESSAGE', 'Malformed envelope: not JSON', {}, { cause: error }));
+    batch.problems.push(
+      new CommunicationError('MALFORMED_MESSAGE', 'Malformed envelope: not JSON', {}, { cause: error }),
+    );
     return batch;
   }
   const items = Array.isArray(value) ? value : [value];

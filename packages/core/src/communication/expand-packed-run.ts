@@ -50,7 +50,14 @@ export function expandPackedRun(run: Record<string, unknown>, into: DecodedBatch
       return;
     }
   }
-  const { id, kind, from, to, priority, sentAt } = run as { id: string; kind: Envelope['kind']; from: string; to: string; priority: Envelope['priority']; sentAt: number };
+  const { id, kind, from, to, priority, sentAt } = run as {
+    id: string;
+    kind: Envelope['kind'];
+    from: string;
+    to: string;
+    priority: Envelope['priority'];
+    sentAt: number;
+  };
   const payloads = run.payloads as unknown[];
   into.runSenders.push(from);
   for (let index = 0; index < payloads.length; index++) {
@@ -61,6 +68,11 @@ export function expandPackedRun(run: Record<string, unknown>, into: DecodedBatch
     }
     const parsed = EnvelopeSchema.safeParse(candidate);
     if (parsed.success) into.envelopes.push(parsed.data);
-    else into.problems.push(malformedEnvelope(parsed.error.issues, (path) => (path[0] === 'payload' ? ['payloads', index, ...path.slice(1)] : path)));
+    else
+      into.problems.push(
+        malformedEnvelope(parsed.error.issues, (path) =>
+          path[0] === 'payload' ? ['payloads', index, ...path.slice(1)] : path,
+        ),
+      );
   }
 }

@@ -3,7 +3,15 @@ import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { Envelope } from '../models/envelope.js';
 import { HandlerRuns } from './handler-runs.js';
 
-const envelope = { id: 'e1', kind: 'ack', from: 'orchestrator', to: 'agent.a', priority: 'normal', sentAt: 0, payload: { ok: true } } as Envelope;
+const envelope = {
+  id: 'e1',
+  kind: 'ack',
+  from: 'orchestrator',
+  to: 'agent.a',
+  priority: 'normal',
+  sentAt: 0,
+  payload: { ok: true },
+} as Envelope;
 
 describe('HandlerRuns', () => {
   it('settles once every handler has, including one started while it waited', async () => {

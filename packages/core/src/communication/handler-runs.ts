@@ -34,7 +34,12 @@ export class HandlerRuns {
     this.report(
       error instanceof CommunicationError
         ? error
-        : new CommunicationError('DELIVERY_FAILED', `A handler failed: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error }),
+        : new CommunicationError(
+            'DELIVERY_FAILED',
+            `A handler failed: ${error instanceof Error ? error.message : String(error)}`,
+            {},
+            { cause: error },
+          ),
     );
   }
 

@@ -5,7 +5,10 @@ import { CommunicationError } from '../errors/communication-error.js';
 type RenamePath = (path: readonly PropertyKey[]) => readonly PropertyKey[];
 
 /** MALFORMED_MESSAGE naming each bad field, with the issues in its details. */
-export function malformedEnvelope(issues: readonly z.core.$ZodIssue[], rename: RenamePath = (path) => path): CommunicationError {
+export function malformedEnvelope(
+  issues: readonly z.core.$ZodIssue[],
+  rename: RenamePath = (path) => path,
+): CommunicationError {
   const named = issues.map((issue) => ({ field: rename(issue.path).map(String).join('.'), message: issue.message }));
   const fields = named.map((issue) => `${issue.field || '(root)'}: ${issue.message}`).join('; ');
   return new CommunicationError('MALFORMED_MESSAGE', `Malformed envelope: ${fields}`, { issues: named });

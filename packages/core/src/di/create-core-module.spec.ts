@@ -39,7 +39,9 @@ describe('createCoreModule', () => {
     const container = new Container();
     container.load(createCoreModule({ distribution: { defaultStrategy: 'fastest' } }));
     container.bind(TOKENS.Transport).toConstantValue(new RecordingTransport());
-    expect(() => container.get(OrchestrationEngine)).toThrow(/distribution\.defaultStrategy.*unknown strategy 'fastest'/);
+    expect(() => container.get(OrchestrationEngine)).toThrow(
+      /distribution\.defaultStrategy.*unknown strategy 'fastest'/,
+    );
   });
 
   it('builds one engine per container, with every part a singleton', () => {

@@ -58,9 +58,14 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
     bind(TOKENS.Clock).toConstantValue(clock);
     bind(TOKENS.Logger).toConstantValue(parts.logger ?? new SilentLogger());
     bind(TOKENS.TaskStore).toConstantValue(parts.taskStore ?? new InMemoryTaskStore(coreOptions.tasks.retainFinished));
-    bind(TOKENS.Authenticator).toConstantValue(parts.authenticator ?? new TokenAuthenticator(coreOptions.auth.tokens, parts.tokenDigest));
+    bind(TOKENS.Authenticator).toConstantValue(
+      parts.authenticator ?? new TokenAuthenticator(coreOptions.auth.tokens, parts.tokenDigest),
+    );
     const now = (): number => clock.now();
-    bind(TOKENS.StrategyServices).toConstantValue({ now, random: random ?? Math.random } satisfies Pick<StrategyServices, 'now' | 'random'>);
+    bind(TOKENS.StrategyServices).toConstantValue({ now, random: random ?? Math.random } satisfies Pick<
+      StrategyServices,
+      'now' | 'random'
+    >);
     bind(AgentRegistry)
       .toDynamicValue(() => new AgentRegistry({ maxCandidatePools: coreOptions.distribution.maxCandidatePools }))
       .inSingletonScope();
@@ -75,7 +80,8 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
           agents: context.get(AgentRegistry),
         });
         try {
-          for (const plugin of parts.strategies ?? []) registry.register(plugin.definition, plugin.options ?? {}, plugin.name, plugin.source);
+          for (const plugin of parts.strategies ?? [])
+            registry.register(plugin.definition, plugin.options ?? {}, plugin.name, plugin.source);
           if (customStrategy !== undefined) registry.setCustomStrategy(customStrategy);
         } catch (error) {
           // The ones already created may hold timers or connections.
@@ -84,11 +90,19 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
         }
         const named: [field: string, strategy: string][] = [
           ['distribution.defaultStrategy', defaultStrategy],
-          ...Object.entries(capabilityStrategies).map(([capability, name]): [string, string] => [`distribution.capabilityStrategies.${capability}`, name]),
+          ...Object.entries(capabilityStrategies).map(([capability, name]): [string, string] => [
+            `distribution.capabilityStrategies.${capability}`,
+            name,
+          ]),
         ];
         const problems = named.flatMap(([field, name]) => {
-          if (name === 'custom') return customStrategy === undefined ? [{ field: 'distribution.customStrategy', message: `is required when ${field} is 'custom'` }] : [];
-          return registry.find(name) === undefined ? [{ field, message: `unknown strategy '${name}' (known: ${registry.names().join(', ')}, custom)` }] : [];
+          if (name === 'custom')
+            return customStrategy === undefined
+              ? [{ field: 'distribution.customStrategy', message: `is required when ${field} is 'custom'` }]
+              : [];
+          return registry.find(name) === undefined
+            ? [{ field, message: `unknown strategy '${name}' (known: ${registry.names().join(', ')}, custom)` }]
+            : [];
         });
         if (problems.length > 0) {
           registry.dispose();

@@ -18,5 +18,7 @@ export const TOKENS = {
   Logger: Symbol.for('switchyard.Logger') as ServiceIdentifier<Logger>,
   Authenticator: Symbol.for('switchyard.Authenticator') as ServiceIdentifier<Authenticator>,
   CoreOptions: Symbol.for('switchyard.CoreOptions') as ServiceIdentifier<CoreOptions>,
-  StrategyServices: Symbol.for('switchyard.StrategyServices') as ServiceIdentifier<Pick<StrategyServices, 'now' | 'random'>>,
+  StrategyServices: Symbol.for('switchyard.StrategyServices') as ServiceIdentifier<
+    Pick<StrategyServices, 'now' | 'random'>
+  >,
 } as const;

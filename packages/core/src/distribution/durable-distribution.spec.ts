@@ -66,7 +66,15 @@ function answerVia(orchestrator: Orchestrator, request: TaskRequest, fence = req
     to: ORCHESTRATOR_ADDRESS,
     priority: 'normal',
     sentAt: Date.now(),
-    payload: { taskId: request.payload.taskId, attempt: request.payload.attempt, fence, agentId: 'x', status: 'completed', result: 'done', session: X_SESSION },
+    payload: {
+      taskId: request.payload.taskId,
+      attempt: request.payload.attempt,
+      fence,
+      agentId: 'x',
+      status: 'completed',
+      result: 'done',
+      session: X_SESSION,
+    },
   });
 }
 
@@ -89,7 +97,12 @@ describe('durable distribution: several orchestrators on one journal', () => {
     store.pauseWrites();
     await a.distributor.distributeTask(task('t1'));
     // Whoever took the work item is claiming it (the write waits); JetStream then hands the item to the other too.
-    await until(() => store.writesOf('t1').length === 1 && (a.distributor.listTasks().length === 1 || b.distributor.listTasks().length === 1), 'the first claim');
+    await until(
+      () =>
+        store.writesOf('t1').length === 1 &&
+        (a.distributor.listTasks().length === 1 || b.distributor.listTasks().length === 1),
+      'the first claim',
+    );
     const [first, second] = a.distributor.listTasks().length === 1 ? [a, b] : [b, a];
     await until(() => first.distributor.listTasks()[0]?.status === 'assigned', 'the first claim to start');
     store.redeliver('t1', second.journal);
@@ -98,7 +111,12 @@ describe('durable distribution: several orchestrators on one journal', () => {
     await until(() => requestsFor(first, 't1').length === 1, 'the winner to send');
     await until(() => second.distributor.listTasks().length === 0, 'the loser to let go');
     expect(requestsFor(second, 't1')).toHaveLength(0);
-    expect(store.writesOf('t1').filter((entry) => entry.status === 'assigned').map((entry) => entry.writtenBy)).toEqual([first.journal.orchestratorId]);
+    expect(
+      store
+        .writesOf('t1')
+        .filter((entry) => entry.status === 'assigned')
+        .map((entry) => entry.writtenBy),
+    ).toEqual([first.journal.orchestratorId]);
     const [request] = requestsFor(first, 't1');
     if (request === undefined) throw new Error('no request');
     await answerVia(first, request);
@@ -119,16 +137,26 @@ describe('durable distribution: several orchestrators on one journal', () => {
     const [sent] = requestsFor(owner, 't2');
     const [resent] = requestsFor(other, 't2');
     if (sent === undefined || resent === undefined) throw new Error('no request');
-    expect({ attempt: resent.payload.attempt, fence: resent.payload.fence }).toEqual({ attempt: sent.payload.attempt, fence: sent.payload.fence });
+    expect({ attempt: resent.payload.attempt, fence: resent.payload.fence }).toEqual({
+      attempt: sent.payload.attempt,
+      fence: sent.payload.fence,
+    });
     // The agent answers both copies (an agent that dedups would answer once; this is the worst case).
     await answerVia(owner, sent);
     await answerVia(other, resent);
-    await until(() => owner.distributor.listTasks().every((entry) => entry.status === 'completed') && other.distributor.listTasks().every((entry) => entry.status === 'completed'), 'both to settle');
+    await until(
+      () =>
+        owner.distributor.listTasks().every((entry) => entry.status === 'completed') &&
+        other.distributor.listTasks().every((entry) => entry.status === 'completed'),
+      'both to settle',
+    );
     await until(() => store.writesOf('t2').at(-1)?.status === 'completed', 'the final state');
     expect(finalWrites(store, 't2')).toEqual(['completed']);
     expect(store.writesOf('t2').at(-1)?.status).toBe('completed');
     // The final state is the agent's answer to the attempt both held: nobody tells the agent to stop.
-    expect([...owner.transport.sent, ...other.transport.sent].filter((envelope) => envelope.kind === 'task_cancel')).toEqual([]);
+    expect(
+      [...owner.transport.sent, ...other.transport.sent].filter((envelope) => envelope.kind === 'task_cancel'),
+    ).toEqual([]);
     expect((await b.distributor.readTask('t2')).status).toBe('completed');
   });
 
@@ -173,7 +201,10 @@ describe('durable distribution: several orchestrators on one journal', () => {
     const assigned = store.writesOf('t4').find((entry) => entry.status === 'assigned');
     const [request] = requestsFor(survivor, 't4');
     if (request === undefined) throw new Error('no request');
-    expect({ attempt: request.payload.attempt, fence: request.payload.fence }).toEqual({ attempt: 1, fence: assigned?.fence });
+    expect({ attempt: request.payload.attempt, fence: request.payload.fence }).toEqual({
+      attempt: 1,
+      fence: assigned?.fence,
+    });
     await answerVia(survivor, request);
     await until(() => survivor.distributor.getTask('t4').status === 'completed', 'completion');
     expect(finalWrites(store, 't4')).toEqual(['completed']);
@@ -194,10 +225,27 @@ describe('durable distribution: several orchestrators on one journal', () => {
     const [second] = requestsFor(other, 't5');
     if (second === undefined) throw new Error('no request');
     expect(second).toMatchObject({ to: 'agent.y', payload: { attempt: 2 } });
-    other.distributor.handleTaskResponse({ taskId: 't5', attempt: 2, fence: second.payload.fence, agentId: 'y', status: 'completed', result: 'by y' });
+    other.distributor.handleTaskResponse({
+      taskId: 't5',
+      attempt: 2,
+      fence: second.payload.fence,
+      agentId: 'y',
+      status: 'completed',
+      result: 'by y',
+    });
     await until(() => !owner.distributor.listTasks().some((entry) => entry.id === 't5'), 'the old owner to let go');
     expect(owner.transport.sent.filter((envelope) => envelope.kind === 'task_cancel')).toMatchObject([
-      { to: 'agent.x', payload: { taskId: 't5', attempt: 1, reason: { code: 'TASK_FINISHED_ELSEWHERE', message: `task 't5' completed on orchestrator '${other.journal.orchestratorId}'` } } },
+      {
+        to: 'agent.x',
+        payload: {
+          taskId: 't5',
+          attempt: 1,
+          reason: {
+            code: 'TASK_FINISHED_ELSEWHERE',
+            message: `task 't5' completed on orchestrator '${other.journal.orchestratorId}'`,
+          },
+        },
+      },
     ]);
     expect(owner.distributor.getAgent('x').load).toBe(0);
     expect(finalWrites(store, 't5')).toEqual(['completed']);
@@ -219,7 +267,10 @@ describe('durable distribution: several orchestrators on one journal', () => {
     await answerVia(other, resent);
     const cancelling = owner.distributor.cancelAnywhere('t6', 'too late').catch((error: unknown) => error);
     store.resumeWrites();
-    expect(await cancelling).toMatchObject({ code: 'TASK_ALREADY_FINISHED', details: { taskId: 't6', status: 'completed' } });
+    expect(await cancelling).toMatchObject({
+      code: 'TASK_ALREADY_FINISHED',
+      details: { taskId: 't6', status: 'completed' },
+    });
     expect(finalWrites(store, 't6')).toEqual(['completed']);
     expect((await owner.distributor.readTask('t6')).status).toBe('completed');
   });

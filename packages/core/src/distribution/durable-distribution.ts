@@ -98,7 +98,10 @@ export class DurableDistribution {
   /** Other orchestrators learn transport agents from the journal (they reach every replica anyway). */
   agentJoined(registration: JournaledAgent): void {
     this.journal.recordAgent(registration).catch((error: unknown) => {
-      this.logger.warn('could not journal an agent registration', { agentId: registration.agentId, error: String(error) });
+      this.logger.warn('could not journal an agent registration', {
+        agentId: registration.agentId,
+        error: String(error),
+      });
     });
   }
 
@@ -117,9 +120,18 @@ export class DurableDistribution {
     const submitted: JournaledTask = { ...task.toJournal(this.journal.orchestratorId), status: 'queued', queuedAt };
     const outcome = await this.journal.submit(submitted);
     if (outcome === 'exists') {
-      throw new TaskStateError('TASK_ALREADY_EXISTS', `A task with id '${task.id}' already exists`, { taskId: task.id });
+      throw new TaskStateError('TASK_ALREADY_EXISTS', `A task with id '${task.id}' already exists`, {
+        taskId: task.id,
+      });
     }
-    return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: 0, queueDepth: this.host.waitingCount() + (isNew ? 1 : 0) };
+    return {
+      taskId: task.id,
+      status: 'queued',
+      agentId: null,
+      strategy: null,
+      attempt: 0,
+      queueDepth: this.host.waitingCount() + (isNew ? 1 : 0),
+    };
   }
 
   /**
@@ -147,7 +159,11 @@ export class DurableDistribution {
   /** Writes an intermediate state (the final one goes through settle). */
   persist(task: TaskRecord): void {
     this.write(task).catch((error: unknown) => {
-      this.logger.warn('could not journal a task state', { taskId: task.id, status: task.status, error: String(error) });
+      this.logger.warn('could not journal a task state', {
+        taskId: task.id,
+        status: task.status,
+        error: String(error),
+      });
     });
   }
 
@@ -193,7 +209,9 @@ export class DurableDistribution {
     // The session proved the sender here; the journal keeps only the answer.
     const { attempt, fence, session: _session, ...answer } = response;
     if (attempt === undefined || fence === undefined) {
-      this.logger.warn('dropped an answer without attempt and fence for a task held elsewhere', { taskId: response.taskId });
+      this.logger.warn('dropped an answer without attempt and fence for a task held elsewhere', {
+        taskId: response.taskId,
+      });
       return true;
     }
     this.journal.recordAnswer({ ...answer, attempt, fence }).catch((error: unknown) => {
@@ -213,7 +231,11 @@ export class DurableDistribution {
       const entry = await this.journal.read(taskId);
       if (entry === undefined) throw NotFoundError.task(taskId);
       const task = TaskRecord.fromJournal(entry.task);
-      if (task.isFinished) throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
+      if (task.isFinished)
+        throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, {
+          taskId: task.id,
+          status: task.status,
+        });
       const at = now();
       task.endRunningAttempt('cancelled', at, error);
       task.status = 'cancelled';
@@ -223,7 +245,11 @@ export class DurableDistribution {
       task.finishedAt = at;
       if ((await this.journal.record(task.toJournal(this.journal.orchestratorId), entry.revision)).written) return task;
     }
-    throw new CommunicationError('TIMEOUT', `Task '${taskId}' kept changing: the cancellation lost ${String(CANCEL_WRITE_TRIES)} writes in a row; try again`, { taskId });
+    throw new CommunicationError(
+      'TIMEOUT',
+      `Task '${taskId}' kept changing: the cancellation lost ${String(CANCEL_WRITE_TRIES)} writes in a row; try again`,
+      { taskId },
+    );
   }
 
   async read(taskId: string): Promise<JournaledTask | undefined> {
@@ -247,13 +273,22 @@ export class DurableDistribution {
         if (answer?.attempt === attempt) this.applyIfCurrent(answer);
       })
       .catch((error: unknown) => {
-        this.logger.warn('could not read a journaled answer; the attempt runs on', { taskId: task.id, error: String(error) });
+        this.logger.warn('could not read a journaled answer; the attempt runs on', {
+          taskId: task.id,
+          error: String(error),
+        });
       });
   }
 
   private applyIfCurrent(answer: JournaledAnswer): void {
     const task = this.host.local(answer.taskId);
-    if (task?.status !== 'assigned' || task.attempts !== answer.attempt || task.fence !== answer.fence || task.assignedAgentId !== answer.agentId) return;
+    if (
+      task?.status !== 'assigned' ||
+      task.attempts !== answer.attempt ||
+      task.fence !== answer.fence ||
+      task.assignedAgentId !== answer.agentId
+    )
+      return;
     try {
       this.host.applyAnswer(answer);
     } catch (error) {
@@ -292,7 +327,12 @@ export class DurableDistribution {
     }
     const { current } = outcome;
     // Our own earlier write landed though its answer never came (a timeout): nobody else moved the task.
-    if (current !== undefined && current.task.writtenBy === this.journal.orchestratorId && !FINISHED_TASK_STATUSES.has(current.task.status) && current.revision > revision) {
+    if (
+      current !== undefined &&
+      current.task.writtenBy === this.journal.orchestratorId &&
+      !FINISHED_TASK_STATUSES.has(current.task.status) &&
+      current.revision > revision
+    ) {
       this.revisions.set(task.id, current.revision);
       return this.writeNow(task, entry);
     }
@@ -306,7 +346,11 @@ export class DurableDistribution {
    * settled news announces that, here too). Either way this copy goes without a send or a booking.
    */
   private lost(task: TaskRecord, current: JournalEntry | undefined): void {
-    this.logger.info('the task moved on in the journal: letting go of this copy', { taskId: task.id, status: current?.task.status, by: current?.task.writtenBy });
+    this.logger.info('the task moved on in the journal: letting go of this copy', {
+      taskId: task.id,
+      status: current?.task.status,
+      by: current?.task.writtenBy,
+    });
     this.host.forget(task);
   }
 }

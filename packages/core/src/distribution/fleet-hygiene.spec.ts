@@ -31,7 +31,11 @@ describe('one live registration per agent id', () => {
     let now = 1_000;
     const core = await createTestCore({}, { clock: { now: () => now } });
     const { distributor } = core;
-    distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-1' }, true, claim('alice', 'session-of-run-1x'));
+    distributor.registerAgent(
+      { agentId: 'a', capabilities: ['work'], instanceId: 'run-1' },
+      true,
+      claim('alice', 'session-of-run-1x'),
+    );
     const before = distributor.listAgents();
     const refused = (run: () => unknown) => {
       const error = (() => {
@@ -45,33 +49,75 @@ describe('one live registration per agent id', () => {
       expect(distributor.listAgents()).toEqual(before);
       return error;
     };
-    expect(refused(() => distributor.registerAgent({ agentId: 'a', capabilities: ['evil'], instanceId: 'run-1' }, true, claim('mallory', 'session-of-mallory')))).toMatchObject({ code: 'AGENT_ID_IN_USE' });
-    const live = refused(() => distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-2' }, true, claim('alice', 'session-of-run-2x')));
+    expect(
+      refused(() =>
+        distributor.registerAgent(
+          { agentId: 'a', capabilities: ['evil'], instanceId: 'run-1' },
+          true,
+          claim('mallory', 'session-of-mallory'),
+        ),
+      ),
+    ).toMatchObject({ code: 'AGENT_ID_IN_USE' });
+    const live = refused(() =>
+      distributor.registerAgent(
+        { agentId: 'a', capabilities: ['work'], instanceId: 'run-2' },
+        true,
+        claim('alice', 'session-of-run-2x'),
+      ),
+    );
     expect(live).toBeInstanceOf(AuthorizationError);
     expect(live).toMatchObject({ code: 'AGENT_ID_IN_USE', details: { agentId: 'a', retryAfterMs: 3_000 } });
     // The same run registering again keeps the id (and may change its session).
-    distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-1' }, true, claim('alice', 'session-of-run-1y'));
+    distributor.registerAgent(
+      { agentId: 'a', capabilities: ['work'], instanceId: 'run-1' },
+      true,
+      claim('alice', 'session-of-run-1y'),
+    );
     expect(distributor.sessionOf('a')).toBe('session-of-run-1y');
     // Once run-1 has missed its heartbeats, run-2 of the same credential takes over.
     now += 5_000;
     distributor.expireSilentAgents(now - 3_000);
-    distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-2' }, true, claim('alice', 'session-of-run-2x'));
+    distributor.registerAgent(
+      { agentId: 'a', capabilities: ['work'], instanceId: 'run-2' },
+      true,
+      claim('alice', 'session-of-run-2x'),
+    );
     expect(distributor.sessionOf('a')).toBe('session-of-run-2x');
     expect(distributor.getAgent('a').status).toBe('online');
   });
 
   it('limits agents per principal, capabilities per agent and metadata bytes, naming the field and keeping nothing', async () => {
-    const core = await createTestCore({ agents: { maxAgentsPerPrincipal: 2, maxCapabilitiesPerAgent: 3, maxMetadataBytes: 100 } });
+    const core = await createTestCore({
+      agents: { maxAgentsPerPrincipal: 2, maxCapabilitiesPerAgent: 3, maxMetadataBytes: 100 },
+    });
     const { distributor } = core;
-    distributor.registerAgent({ agentId: 'p1', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-p1-xxxx'));
-    distributor.registerAgent({ agentId: 'p2', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-p2-xxxx'));
-    expect(() => distributor.registerAgent({ agentId: 'p3', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-p3-xxxx'))).toThrow(
+    distributor.registerAgent(
+      { agentId: 'p1', capabilities: ['work'] },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-p1-xxxx'),
+    );
+    distributor.registerAgent(
+      { agentId: 'p2', capabilities: ['work'] },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-p2-xxxx'),
+    );
+    expect(() =>
+      distributor.registerAgent(
+        { agentId: 'p3', capabilities: ['work'] },
+        true,
+        claim(TRANSPORT_OWNER, 'session-of-p3-xxxx'),
+      ),
+    ).toThrow(
       expect.objectContaining({ code: 'AGENT_LIMIT', details: { principal: TRANSPORT_OWNER, limit: 2 } }) as Error,
     );
     // Another principal has its own quota; leaving frees a place.
     distributor.registerAgent({ agentId: 'q1', capabilities: ['work'] }, false, claim('bob'));
     distributor.unregisterAgent('p1');
-    distributor.registerAgent({ agentId: 'p3', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-p3-xxxx'));
+    distributor.registerAgent(
+      { agentId: 'p3', capabilities: ['work'] },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-p3-xxxx'),
+    );
 
     const fieldOf = (run: () => unknown): string[] => {
       try {
@@ -82,15 +128,37 @@ describe('one live registration per agent id', () => {
       }
       throw new Error('not refused');
     };
-    expect(fieldOf(() => distributor.registerAgent({ agentId: 'wide', capabilities: ['a', 'b', 'c', 'd'] }, false, claim('bob')))).toEqual(['capabilities']);
-    expect(fieldOf(() => distributor.registerAgent({ agentId: 'fat', capabilities: ['a'], metadata: { text: 'é'.repeat(60) } }, false, claim('bob')))).toEqual(['metadata']);
-    expect(distributor.listAgents().map((agent) => agent.id).sort()).toEqual(['p2', 'p3', 'q1']);
+    expect(
+      fieldOf(() =>
+        distributor.registerAgent({ agentId: 'wide', capabilities: ['a', 'b', 'c', 'd'] }, false, claim('bob')),
+      ),
+    ).toEqual(['capabilities']);
+    expect(
+      fieldOf(() =>
+        distributor.registerAgent(
+          { agentId: 'fat', capabilities: ['a'], metadata: { text: 'é'.repeat(60) } },
+          false,
+          claim('bob'),
+        ),
+      ),
+    ).toEqual(['metadata']);
+    expect(
+      distributor
+        .listAgents()
+        .map((agent) => agent.id)
+        .sort(),
+    ).toEqual(['p2', 'p3', 'q1']);
   });
 
   it('refuses a bad limit in config, naming the field', () => {
-    const parsed = CoreOptionsSchema.safeParse({ agents: { quarantineInitialMs: 5_000, quarantineMaxMs: 1_000, maxMetadataBytes: -1 } });
+    const parsed = CoreOptionsSchema.safeParse({
+      agents: { quarantineInitialMs: 5_000, quarantineMaxMs: 1_000, maxMetadataBytes: -1 },
+    });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['agents.maxMetadataBytes', 'agents.quarantineMaxMs']);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'agents.maxMetadataBytes',
+      'agents.quarantineMaxMs',
+    ]);
   });
 });
 
@@ -99,8 +167,16 @@ describe('fleet upkeep', () => {
     let now = 0;
     const core = await createTestCore({ agents: { forgetAfterMs: 60_000 } }, { clock: { now: () => now } });
     const { distributor } = core;
-    distributor.registerAgent({ agentId: 'gone', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-gone-xx'));
-    distributor.registerAgent({ agentId: 'alive', capabilities: ['work'] }, true, claim(TRANSPORT_OWNER, 'session-of-alive-x'));
+    distributor.registerAgent(
+      { agentId: 'gone', capabilities: ['work'] },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-gone-xx'),
+    );
+    distributor.registerAgent(
+      { agentId: 'alive', capabilities: ['work'] },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-alive-x'),
+    );
     const heartbeat = (agentId: string, at: number) => {
       now = at;
       distributor.updateAgentStatus({ agentId, status: 'online' }, true);
@@ -115,24 +191,44 @@ describe('fleet upkeep', () => {
     expect(distributor.maintainFleet(now)).toEqual(['gone']);
     expect(distributor.listAgents().map((agent) => agent.id)).toEqual(['alive']);
     // A later heartbeat of the forgotten agent is told to register again.
-    expect(() => distributor.updateAgentStatus({ agentId: 'gone', status: 'online' }, true)).toThrow(expect.objectContaining({ code: 'AGENT_NOT_FOUND' }) as Error);
+    expect(() => distributor.updateAgentStatus({ agentId: 'gone', status: 'online' }, true)).toThrow(
+      expect.objectContaining({ code: 'AGENT_NOT_FOUND' }) as Error,
+    );
   });
 
   it('quarantines an agent whose tasks time out in a row, keeps it out despite its heartbeats and a new registration, then lets it back one task at a time', async () => {
     let now = 0;
     const logger = new LinesLogger();
     const core = await createTestCore(
-      { tasks: { attemptTimeoutMs: 20, retry: { maxAttempts: 5, initialDelayMs: 0, maxDelayMs: 0 } }, agents: { quarantineAfterFailures: 2, quarantineInitialMs: 1_000 } },
+      {
+        tasks: { attemptTimeoutMs: 20, retry: { maxAttempts: 5, initialDelayMs: 0, maxDelayMs: 0 } },
+        agents: { quarantineAfterFailures: 2, quarantineInitialMs: 1_000 },
+      },
       { clock: { now: () => now }, logger },
     );
     const { distributor } = core;
-    distributor.registerAgent({ agentId: 'hole', capabilities: ['work'], capacity: 5, instanceId: 'h' }, true, claim(TRANSPORT_OWNER, 'session-of-hole-xx'));
-    for (const taskId of ['t1', 't2']) await distributor.distributeTask({ taskId, taskType: 't', requiredCapabilities: ['work'], taskData: null, senderId: 's' });
+    distributor.registerAgent(
+      { agentId: 'hole', capabilities: ['work'], capacity: 5, instanceId: 'h' },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-hole-xx'),
+    );
+    for (const taskId of ['t1', 't2'])
+      await distributor.distributeTask({
+        taskId,
+        taskType: 't',
+        requiredCapabilities: ['work'],
+        taskData: null,
+        senderId: 's',
+      });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(distributor.getAgent('hole').status).toBe('draining');
     expect(logger.lines.some((line) => line.message.startsWith('agent quarantined'))).toBe(true);
     distributor.updateAgentStatus({ agentId: 'hole', status: 'online' }, true);
-    distributor.registerAgent({ agentId: 'hole', capabilities: ['work'], capacity: 5, instanceId: 'h' }, true, claim(TRANSPORT_OWNER, 'session-of-hole-xx'));
+    distributor.registerAgent(
+      { agentId: 'hole', capabilities: ['work'], capacity: 5, instanceId: 'h' },
+      true,
+      claim(TRANSPORT_OWNER, 'session-of-hole-xx'),
+    );
     expect(distributor.getAgent('hole').status).toBe('draining');
     now = 1_000;
     distributor.maintainFleet(now);
@@ -150,9 +246,13 @@ describe('SummarizingLogger', () => {
     let now = 0;
     const inner = new LinesLogger();
     const logger = new SummarizingLogger(inner, { now: () => now }, { intervalMs: 1_000, sendersPerInterval: 3 });
-    for (let n = 0; n < 1_000; n++) logger.warn('rejected an envelope', { from: `agent.x${String(n % 50)}`, code: 'SESSION_INVALID' });
+    for (let n = 0; n < 1_000; n++)
+      logger.warn('rejected an envelope', { from: `agent.x${String(n % 50)}`, code: 'SESSION_INVALID' });
     logger.info('passes through');
-    expect(inner.lines.map((line) => line.message)).toEqual([...Array<string>(3).fill('rejected an envelope'), 'passes through']);
+    expect(inner.lines.map((line) => line.message)).toEqual([
+      ...Array<string>(3).fill('rejected an envelope'),
+      'passes through',
+    ]);
     now = 1_000;
     logger.warn('rejected an envelope', { from: 'agent.late', code: 'SESSION_INVALID' });
     const summary = inner.lines.find((line) => line.message === 'rejected an envelope (repeats held back)');

@@ -3,7 +3,13 @@ import { TaskDistributionError } from '../errors/task-distribution-error.js';
 import type { ParsedAgentRegistration } from '../models/agent-registration.js';
 import type { JournaledTask } from '../models/journaled-task.js';
 import { FINISHED_TASK_STATUSES } from '../models/task.js';
-import type { JournaledAnswer, JournalEntry, JournalWrite, TaskJournal, TaskJournalSink } from '../ports/task-journal.js';
+import type {
+  JournaledAnswer,
+  JournalEntry,
+  JournalWrite,
+  TaskJournal,
+  TaskJournalSink,
+} from '../ports/task-journal.js';
 import { PRIORITY_RANKS } from './task-queue.js';
 
 /**
@@ -247,7 +253,11 @@ export class InMemoryTaskJournal implements TaskJournal {
       return 'exists';
     }
     if (this.store.workItems >= this.store.maxWorkItems) {
-      throw new TaskDistributionError('QUEUE_FULL', `The shared work queue holds its maximum of ${String(this.store.maxWorkItems)} tasks (task '${task.id}')`, { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: [] });
+      throw new TaskDistributionError(
+        'QUEUE_FULL',
+        `The shared work queue holds its maximum of ${String(this.store.maxWorkItems)} tasks (task '${task.id}')`,
+        { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: [] },
+      );
     }
     this.store.create(task);
     this.store.enqueue(task);
@@ -296,7 +306,10 @@ export class InMemoryTaskJournal implements TaskJournal {
   /** Fails when stopped; never settles once crashed (the process is gone). */
   private alive(): Promise<void> {
     if (this.crashed) return new Promise(() => undefined);
-    if (this.sink === undefined) return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', `The task journal of '${this.orchestratorId}' is not running`));
+    if (this.sink === undefined)
+      return Promise.reject(
+        new CommunicationError('TRANSPORT_CLOSED', `The task journal of '${this.orchestratorId}' is not running`),
+      );
     return Promise.resolve();
   }
 }

@@ -63,7 +63,15 @@ export class InMemoryTaskStore implements TaskStore {
   }
 
   /** `after`: resume past this task id (a page cursor); `agentId`: only tasks assigned to that agent. */
-  list(filter: { readonly status?: TaskStatus; readonly limit?: number; readonly order?: 'oldest' | 'newest'; readonly after?: string; readonly agentId?: string } = {}): TaskRecord[] {
+  list(
+    filter: {
+      readonly status?: TaskStatus;
+      readonly limit?: number;
+      readonly order?: 'oldest' | 'newest';
+      readonly after?: string;
+      readonly agentId?: string;
+    } = {},
+  ): TaskRecord[] {
     const limit = filter.limit ?? Infinity;
     const found: TaskRecord[] = [];
     // A Map iterates in insertion order only; newest first needs the reversed copy.
@@ -75,7 +83,11 @@ export class InMemoryTaskStore implements TaskStore {
         skipping = task.id !== filter.after;
         continue;
       }
-      if ((filter.status === undefined || task.status === filter.status) && (filter.agentId === undefined || task.assignedAgentId === filter.agentId)) found.push(task);
+      if (
+        (filter.status === undefined || task.status === filter.status) &&
+        (filter.agentId === undefined || task.assignedAgentId === filter.agentId)
+      )
+        found.push(task);
     }
     return found;
   }

@@ -1,5 +1,7 @@
 /** base64url's alphabet as character codes. */
-const CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (character) => character.charCodeAt(0));
+const CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (character) =>
+  character.charCodeAt(0),
+);
 /** 96 random bits per fence: 16 base64url characters. */
 const FENCE_BYTES = 12;
 /** Random bytes are drawn in batches (getRandomValues takes at most 65,536 bytes): one call per 4,096 fences. */
@@ -23,10 +25,22 @@ export function newFence(): string {
   const c = word(at + 6);
   const d = word(at + 9);
   return String.fromCharCode(
-    code(a >>> 18), code(a >>> 12), code(a >>> 6), code(a),
-    code(b >>> 18), code(b >>> 12), code(b >>> 6), code(b),
-    code(c >>> 18), code(c >>> 12), code(c >>> 6), code(c),
-    code(d >>> 18), code(d >>> 12), code(d >>> 6), code(d),
+    code(a >>> 18),
+    code(a >>> 12),
+    code(a >>> 6),
+    code(a),
+    code(b >>> 18),
+    code(b >>> 12),
+    code(b >>> 6),
+    code(b),
+    code(c >>> 18),
+    code(c >>> 12),
+    code(c >>> 6),
+    code(c),
+    code(d >>> 18),
+    code(d >>> 12),
+    code(d >>> 6),
+    code(d),
   );
 }
 

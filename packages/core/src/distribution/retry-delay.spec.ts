@@ -7,7 +7,9 @@ describe('retryDelay', () => {
 
   it('doubles from the initial delay and stops at the cap', () => {
     const noJitter = (): number => 0;
-    expect([1, 2, 3, 4, 5, 6].map((failures) => retryDelay(failures, options, noJitter))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    expect([1, 2, 3, 4, 5, 6].map((failures) => retryDelay(failures, options, noJitter))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
   });
 
   it('takes at most the jitter share off at random', () => {

@@ -6,7 +6,15 @@ import { createTestCore } from '../testing/create-test-core.test-helpers.js';
 import type { TestCore } from '../testing/create-test-core.test-helpers.js';
 
 function task(taskId: string, priority: MessagePriority = 'normal', extra: Record<string, unknown> = {}) {
-  return { taskId, taskType: 'test', requiredCapabilities: ['work'], taskData: null, senderId: 'spec', priority, ...extra };
+  return {
+    taskId,
+    taskType: 'test',
+    requiredCapabilities: ['work'],
+    taskData: null,
+    senderId: 'spec',
+    priority,
+    ...extra,
+  };
 }
 
 /** The ids of the tasks sent to agents, in order. */
@@ -14,7 +22,12 @@ function sentTaskIds(core: TestCore): string[] {
   return core.transport.taskRequests().map((request) => request.payload.taskId);
 }
 
-function answer(core: TestCore, taskId: string, agentId: string, outcome: 'completed' | { message: string; permanent?: boolean } = 'completed') {
+function answer(
+  core: TestCore,
+  taskId: string,
+  agentId: string,
+  outcome: 'completed' | { message: string; permanent?: boolean } = 'completed',
+) {
   const attempt = core.distributor.getTask(taskId).attempts;
   return outcome === 'completed'
     ? core.distributor.handleTaskResponse({ taskId, agentId, status: 'completed', result: agentId, attempt })
@@ -26,10 +39,20 @@ describe('TaskDistributor queue', () => {
     const core = await createTestCore({ tasks: { queue: { agingMs: 0 } } });
     core.distributor.registerAgent({ agentId: 'solo', capabilities: ['work'], capacity: 1 });
     await core.distributor.distributeTask(task('busy'));
-    for (const [id, priority] of [['low-1', 'low'], ['normal-1', 'normal'], ['critical-1', 'critical'], ['high-1', 'high'], ['critical-2', 'critical'], ['low-2', 'low']] as const) {
+    for (const [id, priority] of [
+      ['low-1', 'low'],
+      ['normal-1', 'normal'],
+      ['critical-1', 'critical'],
+      ['high-1', 'high'],
+      ['critical-2', 'critical'],
+      ['low-2', 'low'],
+    ] as const) {
       await core.distributor.distributeTask(task(id, priority));
     }
-    expect(core.distributor.queueStats()).toMatchObject({ depth: 6, byPriority: { critical: 2, high: 1, normal: 1, low: 2 } });
+    expect(core.distributor.queueStats()).toMatchObject({
+      depth: 6,
+      byPriority: { critical: 2, high: 1, normal: 1, low: 2 },
+    });
     let previous = 'busy';
     for (let step = 0; step < 6; step++) {
       answer(core, previous, 'solo');
@@ -57,7 +80,10 @@ describe('TaskDistributor queue', () => {
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'], capacity: 1 });
     await core.distributor.distributeTask({ ...task('paint-1', 'critical'), requiredCapabilities: ['paint'] });
     await core.distributor.distributeTask({ ...task('paint-2', 'critical'), requiredCapabilities: ['paint'] });
-    await expect(core.distributor.distributeTask(task('work-1', 'low'))).resolves.toMatchObject({ status: 'assigned', agentId: 'worker' });
+    await expect(core.distributor.distributeTask(task('work-1', 'low'))).resolves.toMatchObject({
+      status: 'assigned',
+      agentId: 'worker',
+    });
   });
 
   it('announces queueing, assignment and the end of a task as events', async () => {
@@ -70,20 +96,34 @@ describe('TaskDistributor queue', () => {
     await core.distributor.distributeTask(task('t1'));
     await core.distributor.distributeTask(task('t2'));
     answer(core, 't1', 'solo');
-    expect(events).toEqual(['agent_registered:solo', 'task_assigned:t1', 'task_queued:t2', 'task_finished:t1', 'task_assigned:t2']);
+    expect(events).toEqual([
+      'agent_registered:solo',
+      'task_assigned:t1',
+      'task_queued:t2',
+      'task_finished:t1',
+      'task_assigned:t2',
+    ]);
   });
 
   it('names bad limits on a task and keeps nothing', async () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'solo', capabilities: ['work'] });
-    const failure = await core.distributor.distributeTask(task('t1', 'normal', { maxAttempts: 0, attemptTimeoutMs: -1, queueTimeoutMs: 'soon' })).catch((error: unknown) => error);
+    const failure = await core.distributor
+      .distributeTask(task('t1', 'normal', { maxAttempts: 0, attemptTimeoutMs: -1, queueTimeoutMs: 'soon' }))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ValidationError);
-    expect((failure as ValidationError).issues.map((issue) => issue.field).sort()).toEqual(['attemptTimeoutMs', 'maxAttempts', 'queueTimeoutMs']);
+    expect((failure as ValidationError).issues.map((issue) => issue.field).sort()).toEqual([
+      'attemptTimeoutMs',
+      'maxAttempts',
+      'queueTimeoutMs',
+    ]);
     expect(core.distributor.listTasks()).toEqual([]);
   });
 
   it('refuses retry settings that contradict each other, naming the field', async () => {
-    const failure = await createTestCore({ tasks: { retry: { initialDelayMs: 500, maxDelayMs: 100 } } }).catch((error: unknown) => error);
+    const failure = await createTestCore({ tasks: { retry: { initialDelayMs: 500, maxDelayMs: 100 } } }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).issues.map((issue) => issue.field)).toEqual(['tasks.retry.maxDelayMs']);
   });
@@ -123,7 +163,10 @@ describe('TaskDistributor failure handling', () => {
     expect(core.distributor.getTask('t1')).toMatchObject({
       status: 'completed',
       result: 'b',
-      history: [{ agentId: 'a', outcome: 'failed', error: { message: 'flaky' } }, { agentId: 'b', outcome: 'completed' }],
+      history: [
+        { agentId: 'a', outcome: 'failed', error: { message: 'flaky' } },
+        { agentId: 'b', outcome: 'completed' },
+      ],
     });
   });
 
@@ -151,7 +194,9 @@ describe('TaskDistributor failure handling', () => {
   });
 
   it('retries a timed-out attempt elsewhere and refuses the first agent when it answers late: the task completes once', async () => {
-    const core = await createTestCore({ tasks: { attemptTimeoutMs: 1_000, retry: { initialDelayMs: 0, maxDelayMs: 0 } } });
+    const core = await createTestCore({
+      tasks: { attemptTimeoutMs: 1_000, retry: { initialDelayMs: 0, maxDelayMs: 0 } },
+    });
     const finished: string[] = [];
     core.distributor.onEvent((event) => {
       if (event.type === 'task_finished') finished.push(`${event.task.id}:${event.task.status}`);
@@ -162,20 +207,50 @@ describe('TaskDistributor failure handling', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'fast', attempts: 2 });
     expect(core.distributor.getAgent('slow').load).toBe(0);
-    expect(() => core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'slow', status: 'completed', result: 'late', attempt: 1 })).toThrow(/not assigned to agent 'slow'/);
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: 't1',
+        agentId: 'slow',
+        status: 'completed',
+        result: 'late',
+        attempt: 1,
+      }),
+    ).toThrow(/not assigned to agent 'slow'/);
     answer(core, 't1', 'fast');
-    expect(() => core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'slow', status: 'completed', result: 'late', attempt: 1 })).toThrow(/already completed/);
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'completed', result: 'fast', history: [{ outcome: 'timed_out' }, { outcome: 'completed' }] });
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: 't1',
+        agentId: 'slow',
+        status: 'completed',
+        result: 'late',
+        attempt: 1,
+      }),
+    ).toThrow(/already completed/);
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'completed',
+      result: 'fast',
+      history: [{ outcome: 'timed_out' }, { outcome: 'completed' }],
+    });
     expect(finished).toEqual(['t1:completed']);
   });
 
   it('refuses a duplicate answer to an earlier attempt on the same agent', async () => {
-    const core = await createTestCore({ tasks: { attemptTimeoutMs: 1_000, retry: { initialDelayMs: 0, maxDelayMs: 0 } } });
+    const core = await createTestCore({
+      tasks: { attemptTimeoutMs: 1_000, retry: { initialDelayMs: 0, maxDelayMs: 0 } },
+    });
     core.distributor.registerAgent({ agentId: 'only', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'only', attempts: 2 });
-    expect(() => core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'only', status: 'completed', result: 'old', attempt: 1 })).toThrow(/attempt 1/);
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: 't1',
+        agentId: 'only',
+        status: 'completed',
+        result: 'old',
+        attempt: 1,
+      }),
+    ).toThrow(/attempt 1/);
     expect(core.distributor.getTask('t1').status).toBe('assigned');
   });
 
@@ -202,16 +277,28 @@ describe('TaskDistributor failure handling', () => {
     core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-1' });
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', attempts: 1 });
     core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-2' });
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'a', attempts: 2, failures: 0 });
-    expect(core.distributor.getTask('t1').history[0]).toMatchObject({ outcome: 'agent_lost', error: { code: 'AGENT_RESTARTED' } });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'assigned',
+      assignedAgentId: 'a',
+      attempts: 2,
+      failures: 0,
+    });
+    expect(core.distributor.getTask('t1').history[0]).toMatchObject({
+      outcome: 'agent_lost',
+      error: { code: 'AGENT_RESTARTED' },
+    });
   });
 
   it('dead-letters a task that keeps losing its agents beyond maxRedistributions', async () => {
     const core = await createTestCore({ tasks: { retry: { maxRedistributions: 2 } } });
     core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
-    for (let run = 2; run <= 4; run++) core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: `run-${String(run)}` });
+    for (let run = 2; run <= 4; run++)
+      core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: `run-${String(run)}` });
     core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], instanceId: 'run-1' });
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'dead_lettered', error: { code: 'REDISTRIBUTION_LIMIT' } });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'dead_lettered',
+      error: { code: 'REDISTRIBUTION_LIMIT' },
+    });
   });
 });

@@ -14,7 +14,11 @@ function task(taskId: string, requiredCapabilities: string[] = ['work']) {
 
 /** Everything observable about the distributor's state, to prove a failed call changed nothing. */
 function state(core: TestCore) {
-  return { agents: core.distributor.listAgents(), tasks: core.distributor.listTasks({ limit: 10_000 }), sent: core.transport.sent.length };
+  return {
+    agents: core.distributor.listAgents(),
+    tasks: core.distributor.listTasks({ limit: 10_000 }),
+    sent: core.transport.sent.length,
+  };
 }
 
 function fieldsOf(error: unknown): string[] {
@@ -27,11 +31,24 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     const assignment = await core.distributor.distributeTask(task('t1'));
-    expect(assignment).toEqual({ taskId: 't1', status: 'assigned', agentId: 'worker', strategy: 'capability_match', attempt: 1 });
+    expect(assignment).toEqual({
+      taskId: 't1',
+      status: 'assigned',
+      agentId: 'worker',
+      strategy: 'capability_match',
+      attempt: 1,
+    });
     const [request] = core.transport.taskRequests();
-    expect(request).toMatchObject({ to: agentAddress('worker'), payload: { taskId: 't1', attempt: 1, data: { n: 1 } } });
+    expect(request).toMatchObject({
+      to: agentAddress('worker'),
+      payload: { taskId: 't1', attempt: 1, data: { n: 1 } },
+    });
     expect(core.distributor.getAgent('worker').load).toBe(1);
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'worker', attempts: 1 });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'assigned',
+      assignedAgentId: 'worker',
+      attempts: 1,
+    });
   });
 
   it('fences each attempt: an answer with the right task, agent and attempt but another fence is refused and changes nothing', async () => {
@@ -42,20 +59,49 @@ describe('TaskDistributor', () => {
     const fence = first?.payload.fence ?? '';
     expect(fence).toMatch(/^[A-Za-z0-9_-]{16}$/);
     const before = state(core);
-    expect(() => core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 1, fence: 'guessed', status: 'completed', result: 'forged' })).toThrow(
-      expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error,
-    );
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: 'fenced',
+        agentId: 'worker',
+        attempt: 1,
+        fence: 'guessed',
+        status: 'completed',
+        result: 'forged',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error);
     expect(state(core)).toEqual(before);
     // A failed attempt's retry gets a new fence: the old one no longer answers.
-    core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 1, fence, status: 'failed', error: { message: 'try again' } });
-    for (let waited = 0; core.transport.taskRequests().length < 2 && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    core.distributor.handleTaskResponse({
+      taskId: 'fenced',
+      agentId: 'worker',
+      attempt: 1,
+      fence,
+      status: 'failed',
+      error: { message: 'try again' },
+    });
+    for (let waited = 0; core.transport.taskRequests().length < 2 && waited < 5_000; waited += 5)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     const second = core.transport.taskRequests()[1];
     expect(second?.payload.attempt).toBe(2);
     expect(second?.payload.fence).not.toBe(fence);
-    expect(() => core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 2, fence, status: 'completed', result: 'stale' })).toThrow(
-      expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error,
-    );
-    core.distributor.handleTaskResponse({ taskId: 'fenced', agentId: 'worker', attempt: 2, fence: second?.payload.fence ?? '', status: 'completed', result: 'genuine' });
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: 'fenced',
+        agentId: 'worker',
+        attempt: 2,
+        fence,
+        status: 'completed',
+        result: 'stale',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'STALE_ATTEMPT' }) as Error);
+    core.distributor.handleTaskResponse({
+      taskId: 'fenced',
+      agentId: 'worker',
+      attempt: 2,
+      fence: second?.payload.fence ?? '',
+      status: 'completed',
+      result: 'genuine',
+    });
     expect(core.distributor.getTask('fenced')).toMatchObject({ status: 'completed', result: 'genuine' });
   });
 
@@ -63,7 +109,9 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     const before = state(core);
-    const failure = await core.distributor.distributeTask(task('t1', ['work', 'vision', 'audio'])).catch((error: unknown) => error);
+    const failure = await core.distributor
+      .distributeTask(task('t1', ['work', 'vision', 'audio']))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TaskDistributionError);
     expect(failure).toMatchObject({ code: 'NO_CAPABLE_AGENT', details: { missingCapabilities: ['vision', 'audio'] } });
     expect(state(core)).toEqual(before);
@@ -87,7 +135,14 @@ describe('TaskDistributor', () => {
     core.distributor.updateAgentStatus({ agentId: 'off', isOnline: false });
     core.distributor.updateAgentStatus({ agentId: 'drain', status: 'draining' });
     await core.distributor.distributeTask(task('fills'));
-    await expect(core.distributor.distributeTask(task('t2'))).resolves.toEqual({ taskId: 't2', status: 'queued', agentId: null, strategy: null, attempt: 0, queueDepth: 1 });
+    await expect(core.distributor.distributeTask(task('t2'))).resolves.toEqual({
+      taskId: 't2',
+      status: 'queued',
+      agentId: null,
+      strategy: null,
+      attempt: 0,
+      queueDepth: 1,
+    });
     expect(core.distributor.getTask('t2')).toMatchObject({ status: 'queued', assignedAgentId: null });
     const before = state(core);
     await expect(core.distributor.distributeTask(task('t3'))).rejects.toMatchObject({
@@ -116,7 +171,13 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     let failure: unknown;
     try {
-      core.distributor.registerAgent({ agentId: 'has space', capabilities: ['ok', ''], priority: Number.NaN, capacity: 0, extra: 1 } as never);
+      core.distributor.registerAgent({
+        agentId: 'has space',
+        capabilities: ['ok', ''],
+        priority: Number.NaN,
+        capacity: 0,
+        extra: 1,
+      } as never);
     } catch (error) {
       failure = error;
     }
@@ -129,7 +190,14 @@ describe('TaskDistributor', () => {
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     const before = state(core);
     const failure = await core.distributor
-      .distributeTask({ taskId: '', taskType: 5, requiredCapabilities: 'work', taskData: { when: new Date() }, senderId: 'spec', priority: 'urgent' } as never)
+      .distributeTask({
+        taskId: '',
+        taskType: 5,
+        requiredCapabilities: 'work',
+        taskData: { when: new Date() },
+        senderId: 'spec',
+        priority: 'urgent',
+      } as never)
       .catch((error: unknown) => error);
     expect(fieldsOf(failure)).toEqual(['priority', 'requiredCapabilities', 'taskData', 'taskId', 'taskType']);
     expect(state(core)).toEqual(before);
@@ -139,7 +207,9 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     const before = state(core);
-    const failure = await core.distributor.distributeTask({ ...task('t1'), strategy: 'fastest' }).catch((error: unknown) => error);
+    const failure = await core.distributor
+      .distributeTask({ ...task('t1'), strategy: 'fastest' })
+      .catch((error: unknown) => error);
     expect(fieldsOf(failure)).toEqual(['strategy']);
     expect(state(core)).toEqual(before);
   });
@@ -158,18 +228,33 @@ describe('TaskDistributor', () => {
     core.distributor.registerAgent({ agentId: 'other', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
     const before = state(core);
-    expect(() => core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'other', status: 'completed', result: 'stolen' })).toThrow(AuthorizationError);
-    expect(() => core.distributor.handleTaskResponse({ taskId: 'nope', agentId: 'worker', status: 'completed' })).toThrow(NotFoundError);
+    expect(() =>
+      core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'other', status: 'completed', result: 'stolen' }),
+    ).toThrow(AuthorizationError);
+    expect(() =>
+      core.distributor.handleTaskResponse({ taskId: 'nope', agentId: 'worker', status: 'completed' }),
+    ).toThrow(NotFoundError);
     expect(state(core)).toEqual(before);
 
-    const finished = core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'worker', status: 'completed', result: { answer: 42 }, attempt: 1 });
+    const finished = core.distributor.handleTaskResponse({
+      taskId: 't1',
+      agentId: 'worker',
+      status: 'completed',
+      result: { answer: 42 },
+      attempt: 1,
+    });
     expect(finished).toMatchObject({ status: 'completed', result: { answer: 42 }, error: null });
     expect(core.distributor.getAgent('worker')).toMatchObject({ load: 0, stats: { completed: 1, failed: 0 } });
 
     const afterFinish = state(core);
     let second: unknown;
     try {
-      core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'worker', status: 'failed', error: { message: 'late' } });
+      core.distributor.handleTaskResponse({
+        taskId: 't1',
+        agentId: 'worker',
+        status: 'failed',
+        error: { message: 'late' },
+      });
     } catch (error) {
       second = error;
     }
@@ -182,7 +267,9 @@ describe('TaskDistributor', () => {
     const core = await createTestCore();
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
-    expect(() => core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'worker', status: 'completed', attempt: 2 })).toThrow(/attempt 2/);
+    expect(() =>
+      core.distributor.handleTaskResponse({ taskId: 't1', agentId: 'worker', status: 'completed', attempt: 2 }),
+    ).toThrow(/attempt 2/);
     expect(core.distributor.getTask('t1').status).toBe('assigned');
   });
 
@@ -204,14 +291,21 @@ describe('TaskDistributor', () => {
     core.distributor.registerAgent({ agentId: 'gone', capabilities: ['work'] });
     core.distributor.registerAgent({ agentId: 'here', capabilities: ['work'] });
     core.transport.unreachable.add(agentAddress('gone'));
-    await expect(core.distributor.distributeTask(task('t1'))).resolves.toMatchObject({ status: 'assigned', agentId: 'here', attempt: 2 });
+    await expect(core.distributor.distributeTask(task('t1'))).resolves.toMatchObject({
+      status: 'assigned',
+      agentId: 'here',
+      attempt: 2,
+    });
     expect(core.distributor.getAgent('gone')).toMatchObject({ status: 'offline', load: 0 });
     expect(core.distributor.getTask('t1')).toMatchObject({
       status: 'assigned',
       assignedAgentId: 'here',
       attempts: 2,
       failures: 0,
-      history: [{ agentId: 'gone', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } }, { agentId: 'here', outcome: 'running' }],
+      history: [
+        { agentId: 'gone', outcome: 'agent_lost', error: { code: 'UNKNOWN_ADDRESS' } },
+        { agentId: 'here', outcome: 'running' },
+      ],
     });
   });
 
@@ -220,10 +314,17 @@ describe('TaskDistributor', () => {
     core.distributor.registerAgent({ agentId: 'worker', capabilities: ['work'] });
     await core.distributor.distributeTask(task('t1'));
     core.distributor.unregisterAgent('worker');
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'queued', history: [{ outcome: 'agent_lost', error: { code: 'AGENT_UNREGISTERED' } }] });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'queued',
+      history: [{ outcome: 'agent_lost', error: { code: 'AGENT_UNREGISTERED' } }],
+    });
     expect(core.distributor.listAgents()).toEqual([]);
     core.distributor.registerAgent({ agentId: 'successor', capabilities: ['work'] });
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'successor', attempts: 2 });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'assigned',
+      assignedAgentId: 'successor',
+      attempts: 2,
+    });
   });
 
   it('keeps load and in-flight tasks when an agent re-registers', async () => {
@@ -257,7 +358,11 @@ describe('TaskDistributor', () => {
     expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual(['remote']);
     expect(core.distributor.getAgent('remote').status).toBe('offline');
     expect(core.distributor.getAgent('local').status).toBe('online');
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'assigned', assignedAgentId: 'local', history: [{ agentId: 'remote', outcome: 'agent_lost' }, {}] });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'assigned',
+      assignedAgentId: 'local',
+      history: [{ agentId: 'remote', outcome: 'agent_lost' }, {}],
+    });
     expect(core.distributor.expireSilentAgents(now - 3_000)).toEqual([]);
     core.distributor.updateAgentStatus({ agentId: 'remote', status: 'online', currentLoad: 0 });
     expect(core.distributor.getAgent('remote')).toMatchObject({ status: 'online', load: 0 });

@@ -42,7 +42,14 @@ import { DurableDistribution } from './durable-distribution.js';
 import type { DurableHost } from './durable-distribution.js';
 import { newFence } from './new-fence.js';
 import { retryDelay } from './retry-delay.js';
-import type { CreateTaskInput, DistributeTaskInput, ParsedDistributeTaskInput, ParsedTaskResponse, TaskAssignment, TaskResponseInput } from './task-inputs.js';
+import type {
+  CreateTaskInput,
+  DistributeTaskInput,
+  ParsedDistributeTaskInput,
+  ParsedTaskResponse,
+  TaskAssignment,
+  TaskResponseInput,
+} from './task-inputs.js';
 import { CreateTaskInputSchema, DistributeTaskInputSchema, TaskResponseInputSchema } from './task-inputs.js';
 import { PRIORITY_RANKS, TaskQueue } from './task-queue.js';
 import type { QueueGroup } from './task-queue.js';
@@ -107,10 +114,18 @@ export class TaskDistributor {
     this.durable = journal === undefined ? undefined : new DurableDistribution(journal, this.durableHost(), logger);
     this.queue = new TaskQueue(options.tasks.queue.agingMs);
     const { tasks } = options;
-    this.defaultLimits = { maxAttempts: tasks.retry.maxAttempts, attemptTimeoutMs: tasks.attemptTimeoutMs, queueTimeoutMs: tasks.queue.timeoutMs };
+    this.defaultLimits = {
+      maxAttempts: tasks.retry.maxAttempts,
+      attemptTimeoutMs: tasks.attemptTimeoutMs,
+      queueTimeoutMs: tasks.queue.timeoutMs,
+    };
     const agents = options.agents;
     this.claims = new AgentClaims(agents);
-    this.breaker = new AgentBreaker({ afterFailures: agents.quarantineAfterFailures, initialMs: agents.quarantineInitialMs, maxMs: agents.quarantineMaxMs });
+    this.breaker = new AgentBreaker({
+      afterFailures: agents.quarantineAfterFailures,
+      initialMs: agents.quarantineInitialMs,
+      maxMs: agents.quarantineMaxMs,
+    });
   }
 
   /** Listens to everything the distributor does; returns the way to stop listening. */
@@ -171,18 +186,31 @@ export class TaskDistributor {
     this.claims.check(existing, registration, claim, goneAt - this.clock.now());
   }
 
-  private applyRegistration(registration: ParsedAgentRegistration, overTransport: boolean, claim?: AgentClaim): AgentSnapshot {
+  private applyRegistration(
+    registration: ParsedAgentRegistration,
+    overTransport: boolean,
+    claim?: AgentClaim,
+  ): AgentSnapshot {
     const previous = this.registry.get(registration.agentId);
-    const restarted = previous?.instanceId !== undefined && registration.instanceId !== undefined && previous.instanceId !== registration.instanceId;
+    const restarted =
+      previous?.instanceId !== undefined &&
+      registration.instanceId !== undefined &&
+      previous.instanceId !== registration.instanceId;
     const { agent, created } = this.registry.register(registration, this.clock.now());
     agent.expectsHeartbeats = overTransport;
     agent.instanceId = registration.instanceId;
     agent.drainRequested = false;
     if (claim !== undefined) this.claims.grant(agent, claim);
     this.keepQuarantine(agent);
-    this.logger.info(created ? 'agent registered' : 'agent re-registered', { agentId: agent.id, capabilities: [...agent.capabilities] });
+    this.logger.info(created ? 'agent registered' : 'agent re-registered', {
+      agentId: agent.id,
+      capabilities: [...agent.capabilities],
+    });
     if (restarted) {
-      this.redistributeAll(agent, { code: 'AGENT_RESTARTED', message: `agent '${agent.id}' restarted; its previous run's tasks are lost` });
+      this.redistributeAll(agent, {
+        code: 'AGENT_RESTARTED',
+        message: `agent '${agent.id}' restarted; its previous run's tasks are lost`,
+      });
     }
     this.emit({ type: 'agent_registered', agent });
     this.pump();
@@ -211,8 +239,14 @@ export class TaskDistributor {
     const expired: string[] = [];
     for (const agent of this.registry.all()) {
       if (!agent.expectsHeartbeats || agent.status === 'offline' || agent.lastSeenAt >= silentSince) continue;
-      this.logger.warn('agent missed its heartbeats: marked offline', { agentId: agent.id, lastSeenAt: new Date(agent.lastSeenAt).toISOString() });
-      this.changeStatus(agent, 'offline', { code: 'AGENT_LOST', message: `agent '${agent.id}' stopped sending heartbeats` });
+      this.logger.warn('agent missed its heartbeats: marked offline', {
+        agentId: agent.id,
+        lastSeenAt: new Date(agent.lastSeenAt).toISOString(),
+      });
+      this.changeStatus(agent, 'offline', {
+        code: 'AGENT_LOST',
+        message: `agent '${agent.id}' stopped sending heartbeats`,
+      });
       expired.push(agent.id);
     }
     this.pump();
@@ -228,12 +262,21 @@ export class TaskDistributor {
     const agent = this.registry.require(update.agentId);
     agent.lastSeenAt = this.clock.now();
     let status = update.status ?? (update.isOnline === undefined ? undefined : update.isOnline ? 'online' : 'offline');
-    if (fromAgent && status === 'online' && (agent.drainRequested || this.breaker.isQuarantined(agent, agent.lastSeenAt))) status = undefined;
+    if (
+      fromAgent &&
+      status === 'online' &&
+      (agent.drainRequested || this.breaker.isQuarantined(agent, agent.lastSeenAt))
+    )
+      status = undefined;
     if (!fromAgent && status !== undefined) agent.drainRequested = status === 'draining';
     // The agent may not have seen tasks still on their way to it: never count fewer than we sent.
     if (update.currentLoad !== undefined) this.registry.setLoad(agent, Math.max(update.currentLoad, agent.held));
     if (update.stuckTasks !== undefined && update.stuckTasks !== agent.stuckTasks) {
-      if (update.stuckTasks > agent.stuckTasks) this.logger.warn('agent reports handlers that ignored their cancellation (stuck)', { agentId: agent.id, stuckTasks: update.stuckTasks });
+      if (update.stuckTasks > agent.stuckTasks)
+        this.logger.warn('agent reports handlers that ignored their cancellation (stuck)', {
+          agentId: agent.id,
+          stuckTasks: update.stuckTasks,
+        });
       agent.stuckTasks = update.stuckTasks;
     }
     if (status !== undefined && status !== agent.status) {
@@ -272,7 +315,10 @@ export class TaskDistributor {
   private pendingExpired(task: TaskRecord, ttlMs: number): void {
     task.timer = undefined;
     if (task.status !== 'pending' || this.store.get(task.id) !== task) return;
-    this.finish(task, 'failed', null, { code: 'PENDING_EXPIRED', message: `task '${task.id}' was created but not executed within ${String(ttlMs)} ms (tasks.pendingTtlMs)` });
+    this.finish(task, 'failed', null, {
+      code: 'PENDING_EXPIRED',
+      message: `task '${task.id}' was created but not executed within ${String(ttlMs)} ms (tasks.pendingTtlMs)`,
+    });
   }
 
   /**
@@ -282,7 +328,10 @@ export class TaskDistributor {
   cancelTask(taskId: string, reason: string): Task {
     const task = this.requireTask(taskId);
     if (task.isFinished) {
-      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
+      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, {
+        taskId: task.id,
+        status: task.status,
+      });
     }
     const error = { code: 'TASK_CANCELLED', message: reason };
     if (task.status === 'queued' && !this.queue.remove(task) && task.retryAt !== null) {
@@ -314,16 +363,26 @@ export class TaskDistributor {
       // Another orchestrator may have written a final state first (it took the task over): that one stands.
       if (await this.durable.settled(id)) return cancelled;
       const stored = await this.durable.read(id);
-      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${id}' already ${stored?.status ?? 'finished'} on another orchestrator`, { taskId: id, status: stored?.status });
+      throw new TaskStateError(
+        'TASK_ALREADY_FINISHED',
+        `Task '${id}' already ${stored?.status ?? 'finished'} on another orchestrator`,
+        { taskId: id, status: stored?.status },
+      );
     }
-    const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () => this.clock.now());
+    const cancelled = await this.durable.cancel(id, { code: 'TASK_CANCELLED', message: reason }, () =>
+      this.clock.now(),
+    );
     // Kept here as finished, so this orchestrator lists what it cancelled (unless it took the task meanwhile).
     if (this.store.get(id) === undefined) {
       this.store.add(cancelled);
       this.store.finished(cancelled);
     }
     // Written here: counted and announced here (the owner hears it as finished elsewhere).
-    this.emit({ type: 'task_finished', task: cancelled, latencyMs: Math.max(0, (cancelled.finishedAt ?? cancelled.createdAt) - cancelled.createdAt) });
+    this.emit({
+      type: 'task_finished',
+      task: cancelled,
+      latencyMs: Math.max(0, (cancelled.finishedAt ?? cancelled.createdAt) - cancelled.createdAt),
+    });
     return cancelled.snapshot();
   }
 
@@ -402,7 +461,10 @@ export class TaskDistributor {
     try {
       const task = this.requireTask(taskId);
       if (task.status !== 'pending') {
-        throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, { taskId: task.id, status: task.status });
+        throw new TaskStateError('TASK_NOT_PENDING', `Task '${task.id}' is ${task.status}, not pending`, {
+          taskId: task.id,
+          status: task.status,
+        });
       }
       this.stopTimers(task);
       if (this.durable !== undefined) return this.submitDurably(task, this.durable, false);
@@ -420,7 +482,11 @@ export class TaskDistributor {
   /** A call that throws keeps nothing: a refused task is dropped, one whose strategy broke fails with that error. */
   private refusedAtDispatch(task: TaskRecord, error: unknown): void {
     if (task.status !== 'pending') return;
-    if (error instanceof TaskDistributionError && (error.code === 'STRATEGY_FAILED' || error.code === 'STRATEGY_INVALID_CHOICE')) this.finish(task, 'failed', null, errorInfo(error));
+    if (
+      error instanceof TaskDistributionError &&
+      (error.code === 'STRATEGY_FAILED' || error.code === 'STRATEGY_INVALID_CHOICE')
+    )
+      this.finish(task, 'failed', null, errorInfo(error));
     else this.store.remove(task.id);
   }
 
@@ -444,26 +510,42 @@ export class TaskDistributor {
     const task = this.store.get(response.taskId);
     if (task === undefined) throw NotFoundError.task(response.taskId);
     if (task.isFinished) {
-      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, { taskId: task.id, status: task.status });
+      throw new TaskStateError('TASK_ALREADY_FINISHED', `Task '${task.id}' already ${task.status}`, {
+        taskId: task.id,
+        status: task.status,
+      });
     }
     if (task.status !== 'assigned' || task.assignedAgentId === null) {
-      throw new TaskStateError('TASK_NOT_ASSIGNED', `Task '${task.id}' is not assigned to any agent`, { taskId: task.id });
+      throw new TaskStateError('TASK_NOT_ASSIGNED', `Task '${task.id}' is not assigned to any agent`, {
+        taskId: task.id,
+      });
     }
     if (task.assignedAgentId !== response.agentId) {
-      throw new AuthorizationError('NOT_ASSIGNED_AGENT', `Task '${task.id}' is not assigned to agent '${response.agentId}'`, {
-        taskId: task.id,
-        agentId: response.agentId,
-      });
+      throw new AuthorizationError(
+        'NOT_ASSIGNED_AGENT',
+        `Task '${task.id}' is not assigned to agent '${response.agentId}'`,
+        {
+          taskId: task.id,
+          agentId: response.agentId,
+        },
+      );
     }
     if (response.attempt !== undefined && response.attempt !== task.attempts) {
-      throw new TaskStateError('STALE_ATTEMPT', `Answer for attempt ${String(response.attempt)} of task '${task.id}', which is on attempt ${String(task.attempts)}`, {
-        taskId: task.id,
-        attempt: response.attempt,
-        currentAttempt: task.attempts,
-      });
+      throw new TaskStateError(
+        'STALE_ATTEMPT',
+        `Answer for attempt ${String(response.attempt)} of task '${task.id}', which is on attempt ${String(task.attempts)}`,
+        {
+          taskId: task.id,
+          attempt: response.attempt,
+          currentAttempt: task.attempts,
+        },
+      );
     }
     if (response.fence !== undefined && response.fence !== task.fence) {
-      throw new TaskStateError('STALE_ATTEMPT', `Answer for task '${task.id}' carries the fence of another attempt`, { taskId: task.id, attempt: task.attempts });
+      throw new TaskStateError('STALE_ATTEMPT', `Answer for task '${task.id}' carries the fence of another attempt`, {
+        taskId: task.id,
+        attempt: task.attempts,
+      });
     }
     // The agent holding the task is the one answering (checked above): no lookup by a new id string.
     const agent = task.heldBy?.id === response.agentId ? task.heldBy : this.registry.get(response.agentId);
@@ -520,7 +602,13 @@ export class TaskDistributor {
     await this.durable?.start(
       [...this.registry.all()]
         .filter((agent) => agent.expectsHeartbeats)
-        .map((agent) => ({ agentId: agent.id, capabilities: [...agent.capabilities], priority: agent.priority, ...(Number.isFinite(agent.capacity) ? { capacity: agent.capacity } : {}), metadata: { ...agent.metadata }, ...(agent.instanceId === undefined ? {} : { instanceId: agent.instanceId }),
+        .map((agent) => ({
+          agentId: agent.id,
+          capabilities: [...agent.capabilities],
+          priority: agent.priority,
+          ...(Number.isFinite(agent.capacity) ? { capacity: agent.capacity } : {}),
+          metadata: { ...agent.metadata },
+          ...(agent.instanceId === undefined ? {} : { instanceId: agent.instanceId }),
           // The claim too: a replica that never heard the registration accepts the agent's envelopes.
           ...(agent.owner === undefined ? {} : { owner: agent.owner }),
           ...(agent.session === undefined ? {} : { session: agent.session }),
@@ -532,7 +620,13 @@ export class TaskDistributor {
     await this.durable?.stop();
   }
 
-  listTasks(filter?: { readonly status?: Task['status']; readonly limit?: number; readonly order?: 'oldest' | 'newest'; readonly after?: string; readonly agentId?: string }): Task[] {
+  listTasks(filter?: {
+    readonly status?: Task['status'];
+    readonly limit?: number;
+    readonly order?: 'oldest' | 'newest';
+    readonly after?: string;
+    readonly agentId?: string;
+  }): Task[] {
     return this.store.list(filter).map((task) => task.snapshot());
   }
 
@@ -556,7 +650,14 @@ export class TaskDistributor {
     const started = this.decisionStart();
     const agent = this.chooseOrQueue(task, isNew, strategy);
     if (agent === undefined) {
-      return Promise.resolve({ taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() });
+      return Promise.resolve({
+        taskId: task.id,
+        status: 'queued',
+        agentId: null,
+        strategy: null,
+        attempt: task.attempts,
+        queueDepth: this.waitingCount(),
+      });
     }
     return this.handOver(task, agent, strategy, this.decisionTime(started), isNew ? task.createdAt : undefined);
   }
@@ -586,7 +687,8 @@ export class TaskDistributor {
 
   /** Refuses a task no registered agent could ever run, or one the full queue has no room for. */
   private assertMayWait(task: TaskRecord, pool: CandidatePool): void {
-    if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0) throw this.noCapableAgentError(task);
+    if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0)
+      throw this.noCapableAgentError(task);
     if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
   }
 
@@ -621,7 +723,11 @@ export class TaskDistributor {
         this.settledElsewhere(entry);
       },
       announceFinished: (task) => {
-        this.emit({ type: 'task_finished', task, latencyMs: Math.max(0, (task.finishedAt ?? task.createdAt) - task.createdAt) });
+        this.emit({
+          type: 'task_finished',
+          task,
+          latencyMs: Math.max(0, (task.finishedAt ?? task.createdAt) - task.createdAt),
+        });
       },
       applyAnswer: (answer) => {
         this.applyTaskResponse(answer);
@@ -637,7 +743,11 @@ export class TaskDistributor {
         const { owner, session, ...registration } = journaled;
         const known = this.registry.get(registration.agentId);
         if (known !== undefined && known.instanceId === registration.instanceId && known.session === session) return;
-        this.applyRegistration(registration, true, owner === undefined ? undefined : { owner, ...(session === undefined ? {} : { session }) });
+        this.applyRegistration(
+          registration,
+          true,
+          owner === undefined ? undefined : { owner, ...(session === undefined ? {} : { session }) },
+        );
       },
       agentUnregistered: (agentId) => {
         if (this.registry.get(agentId) !== undefined) this.unregisterAgent(agentId);
@@ -671,7 +781,10 @@ export class TaskDistributor {
       return;
     }
     if (task.status === 'assigned') {
-      this.redistribute(task, agent, 'agent_lost', { code: 'ORCHESTRATOR_LOST', message: `the orchestrator that assigned attempt ${String(task.attempts)} stopped; its agent is gone too` });
+      this.redistribute(task, agent, 'agent_lost', {
+        code: 'ORCHESTRATOR_LOST',
+        message: `the orchestrator that assigned attempt ${String(task.attempts)} stopped; its agent is gone too`,
+      });
     } else {
       task.status = 'pending';
       this.place(task);
@@ -723,7 +836,12 @@ export class TaskDistributor {
       this.dropLocal(local);
     }
     const settled = TaskRecord.fromJournal(entry);
-    this.emit({ type: 'task_finished', task: settled, latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt), elsewhere: true });
+    this.emit({
+      type: 'task_finished',
+      task: settled,
+      latencyMs: Math.max(0, (settled.finishedAt ?? settled.createdAt) - settled.createdAt),
+      elsewhere: true,
+    });
     this.pump();
   }
 
@@ -734,11 +852,15 @@ export class TaskDistributor {
    */
   private stopAbandonedAttempt(local: TaskRecord, entry: JournaledTask): void {
     if (local.status !== 'assigned' || local.assignedAgentId === null) return;
-    if (entry.status !== 'cancelled' && entry.fence === local.fence && entry.assignedAgentId === local.assignedAgentId) return;
+    if (entry.status !== 'cancelled' && entry.fence === local.fence && entry.assignedAgentId === local.assignedAgentId)
+      return;
     const reason =
       entry.status === 'cancelled'
         ? { code: 'TASK_CANCELLED', message: entry.error?.message ?? 'cancelled' }
-        : { code: 'TASK_FINISHED_ELSEWHERE', message: `task '${entry.id}' ${entry.status} on orchestrator '${entry.writtenBy}'` };
+        : {
+            code: 'TASK_FINISHED_ELSEWHERE',
+            message: `task '${entry.id}' ${entry.status} on orchestrator '${entry.writtenBy}'`,
+          };
     this.tellAgentToStop(local.id, local.assignedAgentId, local.attempts, reason);
   }
 
@@ -831,7 +953,10 @@ export class TaskDistributor {
     task.timer = undefined;
     const waitedMs = this.clock.now() - (task.queuedAt ?? task.createdAt);
     const declined = task.declinedBecause === null ? '' : `; ${task.declinedBecause}`;
-    this.finish(task, 'failed', null, { code: 'QUEUE_TIMEOUT', message: `no capable agent was free for ${String(waitedMs)} ms${declined}` });
+    this.finish(task, 'failed', null, {
+      code: 'QUEUE_TIMEOUT',
+      message: `no capable agent was free for ${String(waitedMs)} ms${declined}`,
+    });
   }
 
   /** Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the task. */
@@ -840,11 +965,15 @@ export class TaskDistributor {
     try {
       chosen = strategy.strategy.select(pool, task);
     } catch (error) {
-      throw new TaskDistributionError('STRATEGY_FAILED', `Strategy '${strategy.name}' threw while choosing an agent for task '${task.id}': ${asError(error).message}`, {
-        taskId: task.id,
-        requiredCapabilities: task.requiredCapabilities,
-        strategy: strategy.name,
-      });
+      throw new TaskDistributionError(
+        'STRATEGY_FAILED',
+        `Strategy '${strategy.name}' threw while choosing an agent for task '${task.id}': ${asError(error).message}`,
+        {
+          taskId: task.id,
+          requiredCapabilities: task.requiredCapabilities,
+          strategy: strategy.name,
+        },
+      );
     }
     if (chosen === undefined) return undefined;
     if (isDecline(chosen)) {
@@ -872,26 +1001,53 @@ export class TaskDistributor {
       if (++looked > ALTERNATIVE_SEARCH_LIMIT) break;
       if (task.failedOn(candidate.id)) continue;
       const record = pool.availableRecord(candidate);
-      if (record !== undefined && (best === undefined || record.load / record.capacity < best.load / best.capacity)) best = record;
+      if (record !== undefined && (best === undefined || record.load / record.capacity < best.load / best.capacity))
+        best = record;
     }
     return best;
   }
 
   /** `now`: the caller's clock reading, when it just took one (a task created in the same call). */
-  private handOver(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now?: number): Promise<TaskAssignment> {
+  private handOver(
+    task: TaskRecord,
+    agent: AgentRecord,
+    strategy: RegisteredStrategy,
+    decisionMs: number,
+    now?: number,
+  ): Promise<TaskAssignment> {
     const attempt = this.book(task, agent, strategy, decisionMs, now ?? this.clock.now());
     // Without a journal no await is needed before the send: no async function, one promise less per task.
-    return this.durable === undefined ? this.send(task, agent, strategy, attempt) : this.claimThenSend(task, agent, strategy, attempt, this.durable);
+    return this.durable === undefined
+      ? this.send(task, agent, strategy, attempt)
+      : this.claimThenSend(task, agent, strategy, attempt, this.durable);
   }
 
-  private async claimThenSend(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number, durable: DurableDistribution): Promise<TaskAssignment> {
+  private async claimThenSend(
+    task: TaskRecord,
+    agent: AgentRecord,
+    strategy: RegisteredStrategy,
+    attempt: number,
+    durable: DurableDistribution,
+  ): Promise<TaskAssignment> {
     if (!(await durable.claim(task, attempt))) {
-      return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+      return {
+        taskId: task.id,
+        status: 'queued',
+        agentId: null,
+        strategy: null,
+        attempt: task.attempts,
+        queueDepth: this.waitingCount(),
+      };
     }
     return this.send(task, agent, strategy, attempt);
   }
 
-  private send(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, attempt: number): Promise<TaskAssignment> {
+  private send(
+    task: TaskRecord,
+    agent: AgentRecord,
+    strategy: RegisteredStrategy,
+    attempt: number,
+  ): Promise<TaskAssignment> {
     let sent: Promise<void>;
     try {
       sent = this.communication.sendTaskRequest(agent.address, task);
@@ -899,15 +1055,34 @@ export class TaskDistributor {
       sent = Promise.reject(asError(error));
     }
     return sent.then(
-      (): TaskAssignment => ({ taskId: task.id, status: 'assigned', agentId: agent.id, strategy: strategy.name, attempt }),
+      (): TaskAssignment => ({
+        taskId: task.id,
+        status: 'assigned',
+        agentId: agent.id,
+        strategy: strategy.name,
+        attempt,
+      }),
       (error: unknown): TaskAssignment => {
         this.notDelivered(task, agent, attempt, error);
         // Where the task stands now: queued, or already handed to another agent.
         if (task.status === 'queued') {
-          return { taskId: task.id, status: 'queued', agentId: null, strategy: null, attempt: task.attempts, queueDepth: this.waitingCount() };
+          return {
+            taskId: task.id,
+            status: 'queued',
+            agentId: null,
+            strategy: null,
+            attempt: task.attempts,
+            queueDepth: this.waitingCount(),
+          };
         }
         if (task.status !== 'assigned' || task.assignedAgentId === null || task.assignedBy === null) throw error;
-        return { taskId: task.id, status: 'assigned', agentId: task.assignedAgentId, strategy: task.assignedBy, attempt: task.attempts };
+        return {
+          taskId: task.id,
+          status: 'assigned',
+          agentId: task.assignedAgentId,
+          strategy: task.assignedBy,
+          attempt: task.attempts,
+        };
       },
     );
   }
@@ -930,12 +1105,21 @@ export class TaskDistributor {
     try {
       this.notDelivered(task, agent, envelope.payload.attempt, error);
     } catch (failure) {
-      this.logger.error('dealing with an undelivered task failed unexpectedly', { taskId: task.id, error: String(failure) });
+      this.logger.error('dealing with an undelivered task failed unexpectedly', {
+        taskId: task.id,
+        error: String(failure),
+      });
     }
   };
 
   /** The synchronous half of a hand-over: from here on the agent counts the task as its own. */
-  private book(task: TaskRecord, agent: AgentRecord, strategy: RegisteredStrategy, decisionMs: number, now: number): number {
+  private book(
+    task: TaskRecord,
+    agent: AgentRecord,
+    strategy: RegisteredStrategy,
+    decisionMs: number,
+    now: number,
+  ): number {
     this.stopTimers(task);
     task.attempts++;
     const attempt = task.attempts;
@@ -951,9 +1135,11 @@ export class TaskDistributor {
     this.hold(task, agent);
     this.registry.setLoad(agent, agent.load + 1);
     // Most strategies have no hook: no closure per task for them.
-    if (strategy.strategy.onAssigned !== undefined) this.notify(() => strategy.strategy.onAssigned?.(agent.view, task), strategy);
+    if (strategy.strategy.onAssigned !== undefined)
+      this.notify(() => strategy.strategy.onAssigned?.(agent.view, task), strategy);
     this.attemptTimeouts.start(task, task.limits.attemptTimeoutMs);
-    if (this.listeners.size > 0) this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
+    if (this.listeners.size > 0)
+      this.emit({ type: 'task_assigned', task, agentId: agent.id, strategy: strategy.name, attempt, decisionMs });
     return attempt;
   }
 
@@ -961,7 +1147,11 @@ export class TaskDistributor {
   private notDelivered(task: TaskRecord, agent: AgentRecord, attempt: number, error: unknown): void {
     if (!isCurrentAttempt(task, agent.id, attempt)) return;
     const info = errorInfo(error);
-    if (error instanceof CommunicationError && error.code === 'UNKNOWN_ADDRESS' && this.registry.get(agent.id) === agent) {
+    if (
+      error instanceof CommunicationError &&
+      error.code === 'UNKNOWN_ADDRESS' &&
+      this.registry.get(agent.id) === agent
+    ) {
       this.logger.warn('agent unreachable: marked offline', { agentId: agent.id, taskId: task.id });
       this.changeStatus(agent, 'offline', info);
     } else if (error instanceof CommunicationError && error.code === 'TRANSPORT_CLOSED') {
@@ -986,7 +1176,10 @@ export class TaskDistributor {
     task.timer = undefined;
     const agentId = task.assignedAgentId ?? '';
     const agent = this.registry.get(agentId);
-    const error = { code: 'ATTEMPT_TIMEOUT', message: `agent '${agentId}' did not answer attempt ${String(attempt)} within ${String(task.limits.attemptTimeoutMs)} ms` };
+    const error = {
+      code: 'ATTEMPT_TIMEOUT',
+      message: `agent '${agentId}' did not answer attempt ${String(attempt)} within ${String(task.limits.attemptTimeoutMs)} ms`,
+    };
     this.attemptFailed(task, agent, 'timed_out', error);
     this.tellAgentToStop(task.id, agentId, attempt, error);
     this.pump();
@@ -995,11 +1188,20 @@ export class TaskDistributor {
   /** The attempt ended without the agent's answer: nobody wants its work any more (best effort; an agent may ignore it). */
   private tellAgentToStop(taskId: string, agentId: string, attempt: number, reason: TaskErrorInfo): void {
     if (agentId === '') return;
-    this.communication.sendTaskCancel(agentAddress(agentId), { taskId, attempt, reason: { code: reason.code ?? 'ATTEMPT_ENDED', message: reason.message } });
+    this.communication.sendTaskCancel(agentAddress(agentId), {
+      taskId,
+      attempt,
+      reason: { code: reason.code ?? 'ATTEMPT_ENDED', message: reason.message },
+    });
   }
 
   /** An attempt failed through the task (a failed answer or a timeout): retry after a back-off, or dead-letter. */
-  private attemptFailed(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'failed' | 'timed_out', error: TaskErrorInfo): void {
+  private attemptFailed(
+    task: TaskRecord,
+    agent: AgentRecord | undefined,
+    outcome: 'failed' | 'timed_out',
+    error: TaskErrorInfo,
+  ): void {
     const agentId = task.assignedAgentId ?? '';
     const attempt = task.attempts;
     const now = this.endAttempt(task, agent, outcome, error);
@@ -1037,7 +1239,8 @@ export class TaskDistributor {
     // A scan of the tasks held here: an agent lost is rare, a per-task index of who holds what is not free.
     for (const task of this.store.list()) {
       if (task.heldBy !== agent) continue;
-      if (task.status === 'assigned' && task.assignedAgentId === agent.id) this.redistribute(task, agent, 'agent_lost', error);
+      if (task.status === 'assigned' && task.assignedAgentId === agent.id)
+        this.redistribute(task, agent, 'agent_lost', error);
       else this.release(task, agent);
     }
     this.registry.setLoad(agent, agent.held);
@@ -1058,7 +1261,12 @@ export class TaskDistributor {
     return true;
   }
 
-  private redistribute(task: TaskRecord, agent: AgentRecord | undefined, outcome: 'agent_lost' | 'not_delivered' | 'refused', error: TaskErrorInfo): void {
+  private redistribute(
+    task: TaskRecord,
+    agent: AgentRecord | undefined,
+    outcome: 'agent_lost' | 'not_delivered' | 'refused',
+    error: TaskErrorInfo,
+  ): void {
     const agentId = task.assignedAgentId ?? '';
     this.endAttempt(task, agent, outcome, error);
     // An agent marked lost may still be running the task (a stall, a partition), and one whose
@@ -1066,7 +1274,10 @@ export class TaskDistributor {
     if (outcome !== 'refused') this.tellAgentToStop(task.id, agentId, task.attempts, error);
     task.redistributions++;
     if (task.redistributions > this.options.tasks.retry.maxRedistributions) {
-      this.finish(task, 'dead_lettered', null, { code: 'REDISTRIBUTION_LIMIT', message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}` });
+      this.finish(task, 'dead_lettered', null, {
+        code: 'REDISTRIBUTION_LIMIT',
+        message: `handed over and lost ${String(task.redistributions)} times; last: ${error.message}`,
+      });
       return;
     }
     this.emit({ type: 'task_attempt_failed', task, agentId, attempt: task.attempts, error, retryInMs: 0 });
@@ -1114,11 +1325,13 @@ export class TaskDistributor {
       }
       this.registry.setCapacity(agent, 1);
       this.logger.info('agent quarantine ended: on probation, one task at a time', { agentId: agent.id });
-      if (agent.status === 'draining' && !agent.drainRequested) this.changeStatus(agent, 'online', { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
+      if (agent.status === 'draining' && !agent.drainRequested)
+        this.changeStatus(agent, 'online', { code: 'AGENT_OFFLINE', message: `agent '${agent.id}' went offline` });
     }
     const forgetBefore = now - this.options.agents.forgetAfterMs;
     const forgotten: string[] = [];
-    for (const agent of this.registry.all()) if (agent.status === 'offline' && agent.lastSeenAt < forgetBefore) forgotten.push(agent.id);
+    for (const agent of this.registry.all())
+      if (agent.status === 'offline' && agent.lastSeenAt < forgetBefore) forgotten.push(agent.id);
     for (const agentId of forgotten) {
       this.logger.info('agent offline too long: forgotten', { agentId });
       this.unregisterAgent(agentId);
@@ -1134,7 +1347,12 @@ export class TaskDistributor {
   }
 
   /** Closes the running attempt and frees the agent's slot (learning hooks included); returns the clock reading it used. */
-  private endAttempt(task: TaskRecord, agent: AgentRecord | undefined, outcome: AttemptEnd, error: TaskErrorInfo | null): number {
+  private endAttempt(
+    task: TaskRecord,
+    agent: AgentRecord | undefined,
+    outcome: AttemptEnd,
+    error: TaskErrorInfo | null,
+  ): number {
     const now = this.clock.now();
     this.stopTimers(task);
     task.endRunningAttempt(outcome, now, error);
@@ -1149,22 +1367,41 @@ export class TaskDistributor {
     const latencyMs = Math.max(0, now - (task.assignedAt ?? now));
     agent.recordOutcome(outcome === 'completed', latencyMs);
     // A task adopted from a journal knows its strategy by name only.
-    const strategy = task.assignedStrategy ?? (task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy));
-    if (strategy === undefined || (outcome === 'completed' ? strategy.strategy.onCompleted === undefined : strategy.strategy.onFailed === undefined)) return now;
+    const strategy =
+      task.assignedStrategy ?? (task.assignedBy === null ? undefined : this.strategies.find(task.assignedBy));
+    if (
+      strategy === undefined ||
+      (outcome === 'completed' ? strategy.strategy.onCompleted === undefined : strategy.strategy.onFailed === undefined)
+    )
+      return now;
     const result = { agent: agent.view, task, latencyMs, ...(error === null ? {} : { error }) };
-    this.notify(() => (outcome === 'completed' ? strategy.strategy.onCompleted?.(result) : strategy.strategy.onFailed?.(result)), strategy);
+    this.notify(
+      () => (outcome === 'completed' ? strategy.strategy.onCompleted?.(result) : strategy.strategy.onFailed?.(result)),
+      strategy,
+    );
     return now;
   }
 
   /** `now`: the clock reading of the attempt that just ended, if any (one read per task instead of two). */
-  private finish(task: TaskRecord, status: 'completed' | 'failed' | 'dead_lettered' | 'cancelled', result: TaskRecord['result'], error: TaskErrorInfo | null, now = this.clock.now()): void {
+  private finish(
+    task: TaskRecord,
+    status: 'completed' | 'failed' | 'dead_lettered' | 'cancelled',
+    result: TaskRecord['result'],
+    error: TaskErrorInfo | null,
+    now = this.clock.now(),
+  ): void {
     this.stopTimers(task);
     task.status = status;
     task.result = status === 'completed' ? result : null;
     task.error = status === 'completed' ? null : error;
     task.retryAt = null;
     task.finishedAt = now;
-    if (status !== 'completed') this.logger.warn(`task ${status.replace('_', '-')}`, { taskId: task.id, attempts: task.attempts, code: error?.code });
+    if (status !== 'completed')
+      this.logger.warn(`task ${status.replace('_', '-')}`, {
+        taskId: task.id,
+        attempts: task.attempts,
+        code: error?.code,
+      });
     this.store.finished(task);
     if (this.durable !== undefined) {
       void this.durable.settle(task);
@@ -1176,7 +1413,8 @@ export class TaskDistributor {
       watcher.taskFinished(task);
     }
     this.finishedHook?.(task);
-    if (this.listeners.size > 0) this.tellListeners({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
+    if (this.listeners.size > 0)
+      this.tellListeners({ type: 'task_finished', task, latencyMs: Math.max(0, now - task.createdAt) });
   }
 
   /** Durable mode: writes an intermediate state (the final one goes through settle). */
@@ -1200,7 +1438,13 @@ export class TaskDistributor {
   }
 
   private waitingCount(): number {
-    return this.queue.size + (this.retryWaiting[0] ?? 0) + (this.retryWaiting[1] ?? 0) + (this.retryWaiting[2] ?? 0) + (this.retryWaiting[3] ?? 0);
+    return (
+      this.queue.size +
+      (this.retryWaiting[0] ?? 0) +
+      (this.retryWaiting[1] ?? 0) +
+      (this.retryWaiting[2] ?? 0) +
+      (this.retryWaiting[3] ?? 0)
+    );
   }
 
   /** The most specific wins: the task's own strategy, then its first mapped capability's, then the default. */
@@ -1225,7 +1469,17 @@ export class TaskDistributor {
             attemptTimeoutMs: parsed.attemptTimeoutMs ?? defaults.attemptTimeoutMs,
             queueTimeoutMs: parsed.queueTimeoutMs ?? defaults.queueTimeoutMs,
           };
-    const task = new TaskRecord(taskId, parsed.taskType, parsed.requiredCapabilities, parsed.taskData, parsed.senderId, parsed.priority, parsed.strategy ?? null, this.clock.now(), limits);
+    const task = new TaskRecord(
+      taskId,
+      parsed.taskType,
+      parsed.requiredCapabilities,
+      parsed.taskData,
+      parsed.senderId,
+      parsed.priority,
+      parsed.strategy ?? null,
+      this.clock.now(),
+      limits,
+    );
     // An unknown strategy is refused at the door, before anything is kept.
     this.strategyFor(task);
     return task;
@@ -1250,7 +1504,11 @@ export class TaskDistributor {
       missing.length > 0
         ? `No registered agent has the capabilities ${missing.join(', ')} (task '${task.id}')`
         : `No single registered agent has all of ${task.requiredCapabilities.join(', ')} (task '${task.id}')`;
-    return new TaskDistributionError('NO_CAPABLE_AGENT', message, { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: missing });
+    return new TaskDistributionError('NO_CAPABLE_AGENT', message, {
+      taskId: task.id,
+      requiredCapabilities: task.requiredCapabilities,
+      missingCapabilities: missing,
+    });
   }
 
   private queueFullError(task: TaskRecord): TaskDistributionError {
@@ -1258,7 +1516,12 @@ export class TaskDistributor {
     return new TaskDistributionError(
       'QUEUE_FULL',
       `No capable agent is free for task '${task.id}' (${String(offline)} offline, ${String(draining)} draining, ${String(full)} full) and the queue holds its maximum of ${String(this.options.tasks.queue.maxLength)} tasks`,
-      { taskId: task.id, requiredCapabilities: task.requiredCapabilities, missingCapabilities: [], unavailable: { offline, draining, full } },
+      {
+        taskId: task.id,
+        requiredCapabilities: task.requiredCapabilities,
+        missingCapabilities: [],
+        unavailable: { offline, draining, full },
+      },
     );
   }
 

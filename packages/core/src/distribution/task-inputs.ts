@@ -1,10 +1,19 @@
 import { z } from 'zod';
-import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from '../models/identifiers.js';
+import {
+  AgentIdSchema,
+  CapabilityListSchema,
+  SenderIdSchema,
+  StrategyNameSchema,
+  TaskIdSchema,
+} from '../models/identifiers.js';
 import { JsonValueSchema } from '../models/json-value.js';
 import { MessagePrioritySchema } from '../models/message-priority.js';
 import { TaskErrorInfoSchema } from '../models/task.js';
 import { fastPathRegistry } from '../validation/fast-path-registry.js';
-import { parseDistributeTaskInputFast, parseDistributeTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
+import {
+  parseDistributeTaskInputFast,
+  parseDistributeTaskRequestFast,
+} from '../validation/parse-distribute-task-input-fast.js';
 import { LIMITS } from '../models/limits.js';
 
 /** A new task; the id is generated when omitted. */
@@ -35,7 +44,9 @@ export const DistributeTaskInputSchema = fastPathRegistry.attach(
 
 /** distributeTask as the engine takes it: with the caller's token, which the output leaves out. */
 export const DistributeTaskRequestSchema = fastPathRegistry.attach(
-  DistributeTaskInputSchema.extend({ authToken: z.string().optional() }).transform(({ authToken: _token, ...task }) => task),
+  DistributeTaskInputSchema.extend({ authToken: z.string().optional() }).transform(
+    ({ authToken: _token, ...task }) => task,
+  ),
   parseDistributeTaskRequestFast,
 );
 

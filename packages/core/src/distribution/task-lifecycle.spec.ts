@@ -15,15 +15,34 @@ const CLIENT_TOKEN = 'client-token';
 const READER_TOKEN = 'reader-token';
 
 function task(taskId: string, extra: Record<string, unknown> = {}) {
-  return { taskId, taskType: 'test', requiredCapabilities: ['work'], taskData: null, senderId: 'spec', priority: 'normal' as const, ...extra };
+  return {
+    taskId,
+    taskType: 'test',
+    requiredCapabilities: ['work'],
+    taskData: null,
+    senderId: 'spec',
+    priority: 'normal' as const,
+    ...extra,
+  };
 }
 
 function sentOf<K extends Envelope['kind']>(core: TestCore, kind: K): EnvelopeOf<K>[] {
   return core.transport.sent.filter((envelope): envelope is EnvelopeOf<K> => envelope.kind === kind);
 }
 
-function refuse(core: TestCore, request: EnvelopeOf<'task_request'>, agentId: string, code: 'AGENT_AT_CAPACITY' | 'AGENT_NOT_ACCEPTING') {
-  return core.distributor.handleTaskResponse({ taskId: request.payload.taskId, attempt: request.payload.attempt, agentId, status: 'failed', error: { code, message: 'cannot take more tasks now' } });
+function refuse(
+  core: TestCore,
+  request: EnvelopeOf<'task_request'>,
+  agentId: string,
+  code: 'AGENT_AT_CAPACITY' | 'AGENT_NOT_ACCEPTING',
+) {
+  return core.distributor.handleTaskResponse({
+    taskId: request.payload.taskId,
+    attempt: request.payload.attempt,
+    agentId,
+    status: 'failed',
+    error: { code, message: 'cannot take more tasks now' },
+  });
 }
 
 function eventually(predicate: () => boolean, what: string): Promise<void> {
@@ -41,7 +60,15 @@ function eventually(predicate: () => boolean, what: string): Promise<void> {
 let envelopeCounter = 0;
 function answerEnvelope(agentId: string, payload: EnvelopeOf<'task_response'>['payload']): Envelope {
   envelopeCounter++;
-  return { id: `answer-${String(envelopeCounter)}`, kind: 'task_response', from: agentAddress(agentId), to: ORCHESTRATOR_ADDRESS, priority: 'normal', sentAt: Date.now(), payload };
+  return {
+    id: `answer-${String(envelopeCounter)}`,
+    kind: 'task_response',
+    from: agentAddress(agentId),
+    to: ORCHESTRATOR_ADDRESS,
+    priority: 'normal',
+    sentAt: Date.now(),
+    payload,
+  };
 }
 
 describe('refusals are not attempts', () => {
@@ -54,19 +81,31 @@ describe('refusals are not attempts', () => {
     const refused = core.distributor.getTask('t1');
     expect(refused).toMatchObject({ status: 'queued', failures: 0 });
     expect(refused.history).toHaveLength(1);
-    expect(refused.history).toMatchObject([{ attempt: 1, agentId: 'full', outcome: 'refused', error: { code: 'AGENT_AT_CAPACITY' } }]);
+    expect(refused.history).toMatchObject([
+      { attempt: 1, agentId: 'full', outcome: 'refused', error: { code: 'AGENT_AT_CAPACITY' } },
+    ]);
     // The agent said it is full: this orchestrator waits for its report instead of sending again at once.
     expect(core.transport.taskRequests()).toHaveLength(1);
     core.distributor.updateAgentStatus({ agentId: 'full', currentLoad: 0 }, true);
     expect(core.transport.taskRequests()).toHaveLength(2);
-    core.distributor.handleTaskResponse({ taskId: 't1', attempt: 2, agentId: 'full', status: 'completed', result: 'done' });
+    core.distributor.handleTaskResponse({
+      taskId: 't1',
+      attempt: 2,
+      agentId: 'full',
+      status: 'completed',
+      result: 'done',
+    });
     expect(core.distributor.getTask('t1')).toMatchObject({ status: 'completed', failures: 0, attempts: 2 });
   });
 
   it('dead-letters no task when two orchestrators overfill one agent', async () => {
     // Two distributors share one agent of capacity 2; neither knows what the other sent it.
-    const cores = [await createTestCore({ tasks: { retry: { maxAttempts: 1 } } }), await createTestCore({ tasks: { retry: { maxAttempts: 1 } } })];
-    for (const core of cores) core.distributor.registerAgent({ agentId: 'shared', capabilities: ['work'], capacity: 2 }, true);
+    const cores = [
+      await createTestCore({ tasks: { retry: { maxAttempts: 1 } } }),
+      await createTestCore({ tasks: { retry: { maxAttempts: 1 } } }),
+    ];
+    for (const core of cores)
+      core.distributor.registerAgent({ agentId: 'shared', capabilities: ['work'], capacity: 2 }, true);
     const held: { core: TestCore; request: EnvelopeOf<'task_request'> }[] = [];
     const seen = cores.map(() => 0);
     let refusals = 0;
@@ -74,7 +113,15 @@ describe('refusals are not attempts', () => {
     for (const [index, core] of cores.entries()) {
       for (let n = 0; n < perCore; n++) await core.distributor.distributeTask(task(`c${String(index)}-${String(n)}`));
     }
-    const finished = (): number => cores.reduce((sum, core) => sum + core.distributor.listTasks({ limit: 1_000 }).filter((each) => each.status !== 'queued' && each.status !== 'assigned').length, 0);
+    const finished = (): number =>
+      cores.reduce(
+        (sum, core) =>
+          sum +
+          core.distributor
+            .listTasks({ limit: 1_000 })
+            .filter((each) => each.status !== 'queued' && each.status !== 'assigned').length,
+        0,
+      );
     for (let step = 0; step < 1_000 && finished() < perCore * 2; step++) {
       // The agent takes what fits and refuses the rest, as the SDK does.
       for (const [index, core] of cores.entries()) {
@@ -92,10 +139,17 @@ describe('refusals are not attempts', () => {
       const done = held.shift();
       if (done !== undefined) {
         const { taskId, attempt } = done.request.payload;
-        done.core.distributor.handleTaskResponse({ taskId, attempt, agentId: 'shared', status: 'completed', result: null });
+        done.core.distributor.handleTaskResponse({
+          taskId,
+          attempt,
+          agentId: 'shared',
+          status: 'completed',
+          result: null,
+        });
       }
       // Its heartbeat reports the true load to both.
-      for (const core of cores) core.distributor.updateAgentStatus({ agentId: 'shared', status: 'online', currentLoad: held.length }, true);
+      for (const core of cores)
+        core.distributor.updateAgentStatus({ agentId: 'shared', status: 'online', currentLoad: held.length }, true);
     }
     expect(refusals).toBeGreaterThan(0);
     const statuses = cores.flatMap((core) => core.distributor.listTasks({ limit: 1_000 }).map((each) => each.status));
@@ -131,7 +185,11 @@ describe('refusals are not attempts', () => {
       refuse(core, core.transport.taskRequests().at(-1)!, 'full', 'AGENT_AT_CAPACITY');
       core.distributor.updateAgentStatus({ agentId: 'full', currentLoad: 0 }, true);
     }
-    expect(core.distributor.getTask('t1')).toMatchObject({ status: 'dead_lettered', failures: 0, error: { code: 'REDISTRIBUTION_LIMIT' } });
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      status: 'dead_lettered',
+      failures: 0,
+      error: { code: 'REDISTRIBUTION_LIMIT' },
+    });
   });
 });
 
@@ -142,7 +200,11 @@ describe('task_cancel', () => {
     await core.distributor.distributeTask(task('t1'));
     await eventually(() => sentOf(core, 'task_cancel').length > 0, 'a task_cancel');
     const [cancel] = sentOf(core, 'task_cancel');
-    expect(cancel).toMatchObject({ to: agentAddress('slow'), from: ORCHESTRATOR_ADDRESS, payload: { taskId: 't1', attempt: 1, reason: { code: 'ATTEMPT_TIMEOUT' } } });
+    expect(cancel).toMatchObject({
+      to: agentAddress('slow'),
+      from: ORCHESTRATOR_ADDRESS,
+      payload: { taskId: 't1', attempt: 1, reason: { code: 'ATTEMPT_TIMEOUT' } },
+    });
   });
 
   it('tells the agent when it was marked lost and its task went elsewhere', async () => {
@@ -151,7 +213,9 @@ describe('task_cancel', () => {
     await core.distributor.distributeTask(task('t1'));
     core.distributor.expireSilentAgents(Date.now() + 1);
     expect(sentOf(core, 'task_cancel')).toHaveLength(1);
-    expect(sentOf(core, 'task_cancel')).toMatchObject([{ to: agentAddress('silent'), payload: { taskId: 't1', attempt: 1, reason: { code: 'AGENT_LOST' } } }]);
+    expect(sentOf(core, 'task_cancel')).toMatchObject([
+      { to: agentAddress('silent'), payload: { taskId: 't1', attempt: 1, reason: { code: 'AGENT_LOST' } } },
+    ]);
   });
 });
 
@@ -162,8 +226,16 @@ describe('task_cancel when a hand-over could not be confirmed', () => {
     core.transport.failing.set(agentAddress('unsure'), new CommunicationError('TIMEOUT', 'nats-server did not answer'));
     const handedOver = core.distributor.distributeTask(task('t1')).catch((error: unknown) => error);
     await eventually(() => sentOf(core, 'task_cancel').length > 0, 'a task_cancel');
-    expect(sentOf(core, 'task_cancel')).toMatchObject([{ to: agentAddress('unsure'), payload: { taskId: 't1', attempt: 1, reason: { code: 'TIMEOUT', message: 'nats-server did not answer' } } }]);
-    expect(core.distributor.getTask('t1')).toMatchObject({ failures: 0, history: [{ outcome: 'not_delivered', error: { code: 'TIMEOUT' } }] });
+    expect(sentOf(core, 'task_cancel')).toMatchObject([
+      {
+        to: agentAddress('unsure'),
+        payload: { taskId: 't1', attempt: 1, reason: { code: 'TIMEOUT', message: 'nats-server did not answer' } },
+      },
+    ]);
+    expect(core.distributor.getTask('t1')).toMatchObject({
+      failures: 0,
+      history: [{ outcome: 'not_delivered', error: { code: 'TIMEOUT' } }],
+    });
     await handedOver;
   });
 });
@@ -179,19 +251,40 @@ describe('cancelTask', () => {
   it('ends a running task cancelled: the agent is told, its slot freed, and waiting callers get TASK_CANCELLED', async () => {
     const core = await withRoles();
     core.distributor.registerAgent({ agentId: 'busy', capabilities: ['work'], capacity: 1 });
-    const created = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 't', requiredCapabilities: ['work'] });
+    const created = await core.engine.createTask({
+      authToken: CLIENT_TOKEN,
+      taskType: 't',
+      requiredCapabilities: ['work'],
+    });
     const execution = core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: created.id });
     await assignmentOf(core, created.id);
-    const cancelled = await core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: created.id, reason: 'not needed' });
+    const cancelled = await core.engine.cancelTask({
+      authToken: CLIENT_TOKEN,
+      taskId: created.id,
+      reason: 'not needed',
+    });
     expect(cancelled).toMatchObject({ status: 'cancelled', error: { code: 'TASK_CANCELLED', message: 'not needed' } });
     expect(cancelled.history.at(-1)).toMatchObject({ outcome: 'cancelled' });
     await expect(execution).rejects.toMatchObject({ code: 'TASK_CANCELLED' });
     expect(sentOf(core, 'task_cancel')).toHaveLength(1);
-    expect(sentOf(core, 'task_cancel')).toMatchObject([{ to: agentAddress('busy'), payload: { taskId: created.id, attempt: 1, reason: { code: 'TASK_CANCELLED', message: 'not needed' } } }]);
+    expect(sentOf(core, 'task_cancel')).toMatchObject([
+      {
+        to: agentAddress('busy'),
+        payload: { taskId: created.id, attempt: 1, reason: { code: 'TASK_CANCELLED', message: 'not needed' } },
+      },
+    ]);
     expect(core.distributor.getAgent('busy').load).toBe(0);
     expect(await core.engine.listTasks({ authToken: CLIENT_TOKEN, status: 'cancelled' })).toHaveLength(1);
     // The agent's late answer is refused and changes nothing.
-    expect(() => core.distributor.handleTaskResponse({ taskId: created.id, attempt: 1, agentId: 'busy', status: 'completed', result: 1 })).toThrow(/already cancelled/);
+    expect(() =>
+      core.distributor.handleTaskResponse({
+        taskId: created.id,
+        attempt: 1,
+        agentId: 'busy',
+        status: 'completed',
+        result: 1,
+      }),
+    ).toThrow(/already cancelled/);
   });
 
   it('takes a queued task out of the queue, and one sleeping through a retry back-off too', async () => {
@@ -202,7 +295,13 @@ describe('cancelTask', () => {
     expect(core.distributor.queueStats().depth).toBe(1);
     expect(core.distributor.cancelTask('waiting', 'changed my mind')).toMatchObject({ status: 'cancelled' });
     expect(core.distributor.queueStats().depth).toBe(0);
-    core.distributor.handleTaskResponse({ taskId: 'running', attempt: 1, agentId: 'solo', status: 'failed', error: { message: 'flaky' } });
+    core.distributor.handleTaskResponse({
+      taskId: 'running',
+      attempt: 1,
+      agentId: 'solo',
+      status: 'failed',
+      error: { message: 'flaky' },
+    });
     expect(core.distributor.getTask('running')).toMatchObject({ status: 'queued' });
     expect(core.distributor.queueStats().depth).toBe(1);
     core.distributor.cancelTask('running', 'enough');
@@ -214,18 +313,37 @@ describe('cancelTask', () => {
 
   it('cancels a pending task; refuses a finished one, an unknown one, bad input and a caller without tasks:distribute, changing nothing', async () => {
     const core = await withRoles();
-    const pending = await core.engine.createTask({ authToken: CLIENT_TOKEN, taskType: 't', requiredCapabilities: ['work'] });
-    await expect(core.engine.cancelTask({ authToken: READER_TOKEN, taskId: pending.id })).rejects.toBeInstanceOf(AuthorizationError);
-    const badReason = await core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id, reason: 7 as unknown as string }).catch((error: unknown) => error);
+    const pending = await core.engine.createTask({
+      authToken: CLIENT_TOKEN,
+      taskType: 't',
+      requiredCapabilities: ['work'],
+    });
+    await expect(core.engine.cancelTask({ authToken: READER_TOKEN, taskId: pending.id })).rejects.toBeInstanceOf(
+      AuthorizationError,
+    );
+    const badReason = await core.engine
+      .cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id, reason: 7 as unknown as string })
+      .catch((error: unknown) => error);
     expect(badReason).toBeInstanceOf(ValidationError);
     expect((badReason as ValidationError).issues[0]?.field).toBe('reason');
-    const extra = await core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id, force: true } as never).catch((error: unknown) => error);
+    const extra = await core.engine
+      .cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id, force: true } as never)
+      .catch((error: unknown) => error);
     expect(extra).toBeInstanceOf(ValidationError);
     expect(core.distributor.getTask(pending.id).status).toBe('pending');
-    await expect(core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: 'nope' })).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
-    expect(await core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id })).toMatchObject({ status: 'cancelled', error: { message: 'cancelled by token-1' } });
-    await expect(core.engine.cancelTask({ authToken: ADMIN_TOKEN, taskId: pending.id })).rejects.toMatchObject({ code: 'TASK_ALREADY_FINISHED' });
-    await expect(core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: pending.id })).rejects.toMatchObject({ code: 'TASK_CANCELLED' });
+    await expect(core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: 'nope' })).rejects.toMatchObject({
+      code: 'TASK_NOT_FOUND',
+    });
+    expect(await core.engine.cancelTask({ authToken: CLIENT_TOKEN, taskId: pending.id })).toMatchObject({
+      status: 'cancelled',
+      error: { message: 'cancelled by token-1' },
+    });
+    await expect(core.engine.cancelTask({ authToken: ADMIN_TOKEN, taskId: pending.id })).rejects.toMatchObject({
+      code: 'TASK_ALREADY_FINISHED',
+    });
+    await expect(core.engine.executeTask({ authToken: CLIENT_TOKEN, taskId: pending.id })).rejects.toMatchObject({
+      code: 'TASK_CANCELLED',
+    });
   });
 });
 
@@ -234,13 +352,39 @@ describe('answer_refused', () => {
   it('tells the agent why its answer was not booked, at most 20 times a second per agent', async () => {
     const core = await createTestCore();
     // Over a transport, with the session its answers must carry (a stranger's answers are not told why).
-    core.distributor.registerAgent({ agentId: 'late', capabilities: ['work'] }, true, { owner: 'test', session: LATE_SESSION });
+    core.distributor.registerAgent({ agentId: 'late', capabilities: ['work'] }, true, {
+      owner: 'test',
+      session: LATE_SESSION,
+    });
     await core.distributor.distributeTask(task('t1'));
-    await core.transport.inject(answerEnvelope('late', { taskId: 't1', attempt: 7, fence: 'not-this-attempts', agentId: 'late', status: 'completed', result: null, session: LATE_SESSION }));
+    await core.transport.inject(
+      answerEnvelope('late', {
+        taskId: 't1',
+        attempt: 7,
+        fence: 'not-this-attempts',
+        agentId: 'late',
+        status: 'completed',
+        result: null,
+        session: LATE_SESSION,
+      }),
+    );
     expect(sentOf(core, 'answer_refused')).toHaveLength(1);
-    expect(sentOf(core, 'answer_refused')).toMatchObject([{ to: agentAddress('late'), payload: { taskId: 't1', attempt: 7, code: 'STALE_ATTEMPT' } }]);
+    expect(sentOf(core, 'answer_refused')).toMatchObject([
+      { to: agentAddress('late'), payload: { taskId: 't1', attempt: 7, code: 'STALE_ATTEMPT' } },
+    ]);
     expect(core.distributor.getTask('t1').status).toBe('assigned');
-    for (let n = 0; n < 100; n++) await core.transport.inject(answerEnvelope('late', { taskId: `gone-${String(n)}`, attempt: 1, fence: 'not-this-attempts', agentId: 'late', status: 'completed', result: null, session: LATE_SESSION }));
+    for (let n = 0; n < 100; n++)
+      await core.transport.inject(
+        answerEnvelope('late', {
+          taskId: `gone-${String(n)}`,
+          attempt: 1,
+          fence: 'not-this-attempts',
+          agentId: 'late',
+          status: 'completed',
+          result: null,
+          session: LATE_SESSION,
+        }),
+      );
     const refusals = sentOf(core, 'answer_refused');
     expect(refusals.length).toBeLessThanOrEqual(40);
     expect(refusals.at(1)).toMatchObject({ payload: { code: 'TASK_NOT_FOUND' } });
@@ -248,12 +392,22 @@ describe('answer_refused', () => {
 });
 
 describe('nothing left behind', () => {
-  const throwing = defineStrategy({ name: 'throwing', optionsSchema: z.strictObject({}), create: () => ({ select: () => { throw new Error('plugin bug'); } }) });
+  const throwing = defineStrategy({
+    name: 'throwing',
+    optionsSchema: z.strictObject({}),
+    create: () => ({
+      select: () => {
+        throw new Error('plugin bug');
+      },
+    }),
+  });
 
   it('refuses a new task whose strategy throws with STRATEGY_FAILED naming it, keeping nothing', async () => {
     const core = await createTestCore({}, { strategies: [{ definition: throwing }] });
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'] });
-    const failure = await core.distributor.distributeTask(task('t1', { strategy: 'throwing' })).catch((error: unknown) => error);
+    const failure = await core.distributor
+      .distributeTask(task('t1', { strategy: 'throwing' }))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TaskDistributionError);
     expect(failure).toMatchObject({ code: 'STRATEGY_FAILED', details: { strategy: 'throwing' } });
     expect((failure as Error).message).toContain('plugin bug');
@@ -263,9 +417,19 @@ describe('nothing left behind', () => {
   it('fails a created task whose strategy throws when executed, and a queued one whose strategy throws later', async () => {
     const core = await createTestCore({}, { strategies: [{ definition: throwing }] });
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'] });
-    const created = await core.engine.createTask({ authToken: ADMIN_TOKEN, taskType: 't', requiredCapabilities: ['work'], strategy: 'throwing' });
-    await expect(core.engine.executeTask({ authToken: ADMIN_TOKEN, taskId: created.id })).rejects.toMatchObject({ code: 'STRATEGY_FAILED' });
-    expect(core.distributor.getTask(created.id)).toMatchObject({ status: 'failed', error: { code: 'STRATEGY_FAILED' } });
+    const created = await core.engine.createTask({
+      authToken: ADMIN_TOKEN,
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      strategy: 'throwing',
+    });
+    await expect(core.engine.executeTask({ authToken: ADMIN_TOKEN, taskId: created.id })).rejects.toMatchObject({
+      code: 'STRATEGY_FAILED',
+    });
+    expect(core.distributor.getTask(created.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'STRATEGY_FAILED' },
+    });
     // Queued while nobody was free; the strategy runs (and throws) once an agent frees up.
     core.distributor.updateAgentStatus({ agentId: 'one', status: 'draining' });
     await core.distributor.distributeTask(task('later', { strategy: 'throwing' }));
@@ -286,7 +450,10 @@ describe('nothing left behind', () => {
     core.distributor.createTask(task('executed'));
     await core.distributor.dispatchTask('executed');
     await eventually(() => finished.length > 0, 'the pending task expired');
-    expect(core.distributor.getTask('forgotten')).toMatchObject({ status: 'failed', error: { code: 'PENDING_EXPIRED' } });
+    expect(core.distributor.getTask('forgotten')).toMatchObject({
+      status: 'failed',
+      error: { code: 'PENDING_EXPIRED' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(core.distributor.getTask('executed').status).toBe('assigned');
   });

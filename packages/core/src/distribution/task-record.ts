@@ -101,7 +101,12 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   get isFinished(): boolean {
-    return this.status === 'completed' || this.status === 'failed' || this.status === 'dead_lettered' || this.status === 'cancelled';
+    return (
+      this.status === 'completed' ||
+      this.status === 'failed' ||
+      this.status === 'dead_lettered' ||
+      this.status === 'cancelled'
+    );
   }
 
   /** Every attempt so far, oldest first: new objects, so changing them changes nothing here. */
@@ -112,7 +117,14 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   private lastAttemptEntry(): TaskAttempt {
-    return { attempt: this.lastAttempt, agentId: this.lastAgentId, assignedAt: this.lastAssignedAt, finishedAt: this.lastFinishedAt, outcome: this.lastOutcome, error: this.lastError };
+    return {
+      attempt: this.lastAttempt,
+      agentId: this.lastAgentId,
+      assignedAt: this.lastAssignedAt,
+      finishedAt: this.lastFinishedAt,
+      outcome: this.lastOutcome,
+      error: this.lastError,
+    };
   }
 
   /** Starts an attempt's history entry. */
@@ -139,10 +151,24 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   private restoreLastAttempt(attempt: TaskAttempt): void {
-    this.setLastAttempt(attempt.attempt, attempt.agentId, attempt.assignedAt, attempt.finishedAt, attempt.outcome, attempt.error);
+    this.setLastAttempt(
+      attempt.attempt,
+      attempt.agentId,
+      attempt.assignedAt,
+      attempt.finishedAt,
+      attempt.outcome,
+      attempt.error,
+    );
   }
 
-  private setLastAttempt(attempt: number, agentId: string, assignedAt: number, finishedAt: number | null, outcome: AttemptOutcome, error: TaskErrorInfo | null): void {
+  private setLastAttempt(
+    attempt: number,
+    agentId: string,
+    assignedAt: number,
+    finishedAt: number | null,
+    outcome: AttemptOutcome,
+    error: TaskErrorInfo | null,
+  ): void {
     this.lastAttempt = attempt;
     this.lastAgentId = agentId;
     this.lastAssignedAt = assignedAt;
@@ -153,13 +179,27 @@ export class TaskRecord implements Task, TimeoutSlot {
 
   /** Agents that already failed this task (a retry prefers someone else). */
   failedOn(agentId: string): boolean {
-    const failedHere = (id: string, outcome: AttemptOutcome): boolean => id === agentId && (outcome === 'failed' || outcome === 'timed_out');
-    return (this.lastAttempt !== 0 && failedHere(this.lastAgentId, this.lastOutcome)) || this.earlierAttempts.some((attempt) => failedHere(attempt.agentId, attempt.outcome));
+    const failedHere = (id: string, outcome: AttemptOutcome): boolean =>
+      id === agentId && (outcome === 'failed' || outcome === 'timed_out');
+    return (
+      (this.lastAttempt !== 0 && failedHere(this.lastAgentId, this.lastOutcome)) ||
+      this.earlierAttempts.some((attempt) => failedHere(attempt.agentId, attempt.outcome))
+    );
   }
 
   /** Rebuilds a task another orchestrator journaled; its timers and queue links start empty. */
   static fromJournal(entry: JournaledTask): TaskRecord {
-    const task = new TaskRecord(entry.id, entry.type, entry.requiredCapabilities, entry.data, entry.senderId, entry.priority, entry.strategy, entry.createdAt, entry.limits);
+    const task = new TaskRecord(
+      entry.id,
+      entry.type,
+      entry.requiredCapabilities,
+      entry.data,
+      entry.senderId,
+      entry.priority,
+      entry.strategy,
+      entry.createdAt,
+      entry.limits,
+    );
     task.status = entry.status;
     task.assignedAgentId = entry.assignedAgentId;
     task.attempts = entry.attempts;
@@ -183,7 +223,16 @@ export class TaskRecord implements Task, TimeoutSlot {
 
   /** What a durable journal stores, written by `orchestratorId`. */
   toJournal(orchestratorId: string): JournaledTask {
-    return { ...this.snapshot(), requiredCapabilities: [...this.requiredCapabilities], history: this.history, redistributions: this.redistributions, limits: { ...this.limits }, assignedBy: this.assignedBy, fence: this.fence === '' ? null : this.fence, writtenBy: orchestratorId };
+    return {
+      ...this.snapshot(),
+      requiredCapabilities: [...this.requiredCapabilities],
+      history: this.history,
+      redistributions: this.redistributions,
+      limits: { ...this.limits },
+      assignedBy: this.assignedBy,
+      fence: this.fence === '' ? null : this.fence,
+      writtenBy: orchestratorId,
+    };
   }
 
   snapshot(): Task {

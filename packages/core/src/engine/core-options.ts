@@ -45,7 +45,10 @@ export const RetryOptionsSchema = z
      */
     maxRedistributions: z.number().int().nonnegative().max(10_000).default(20),
   })
-  .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, { message: 'must be at least initialDelayMs', path: ['maxDelayMs'] });
+  .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, {
+    message: 'must be at least initialDelayMs',
+    path: ['maxDelayMs'],
+  });
 
 export const TaskOptionsSchema = z.strictObject({
   /** How long executeTask waits for an answer when the caller gives no timeout. */
@@ -60,30 +63,35 @@ export const TaskOptionsSchema = z.strictObject({
   retry: RetryOptionsSchema.prefault({}),
 });
 
-export const AgentLivenessOptionsSchema = z.strictObject({
-  /** How often agents on a transport send a heartbeat (the orchestrator tells them at registration). */
-  heartbeatIntervalMs: z.number().int().positive().max(3_600_000).default(1_000),
-  /** Heartbeats an agent may miss before it is marked offline and routed around. */
-  missedHeartbeats: z.number().int().positive().max(1_000).default(3),
-  /** An agent offline this long is removed from the registry (a later heartbeat is told to register again). */
-  forgetAfterMs: DurationMsSchema.default(3_600_000),
-  /** Refuse an agent_register over the transport that carries no `authToken` (see docs/protocol.md). */
-  requireToken: z.boolean().default(false),
-  /** Most agents one principal (token name; agents without a token share one) may have registered at once. */
-  maxAgentsPerPrincipal: z.number().int().positive().max(10_000_000).default(10_000),
-  /** Most capabilities one agent may declare (the wire schema's own ceiling is 256). */
-  maxCapabilitiesPerAgent: z.number().int().positive().max(256).default(64),
-  /** Largest `metadata` of one agent, in bytes of its JSON. */
-  maxMetadataBytes: z.number().int().nonnegative().max(16_777_216).default(16_384),
-  /** The per-agent circuit breaker: lost hand-overs and timed-out attempts in a row before an agent is quarantined. */
-  quarantineAfterFailures: z.number().int().positive().max(1_000).default(3),
-  /** First quarantine; each further one doubles it, up to quarantineMaxMs. */
-  quarantineInitialMs: DurationMsSchema.default(10_000),
-  quarantineMaxMs: DurationMsSchema.default(600_000),
-  /** Repeated warnings about bad input: per message and interval, one line per sender (at most warningSendersPerInterval), then one summary. */
-  warningIntervalMs: DurationMsSchema.default(10_000),
-  warningSendersPerInterval: z.number().int().positive().max(1_000).default(10),
-}).refine((agents) => agents.quarantineMaxMs >= agents.quarantineInitialMs, { message: 'must be at least quarantineInitialMs', path: ['quarantineMaxMs'] });
+export const AgentLivenessOptionsSchema = z
+  .strictObject({
+    /** How often agents on a transport send a heartbeat (the orchestrator tells them at registration). */
+    heartbeatIntervalMs: z.number().int().positive().max(3_600_000).default(1_000),
+    /** Heartbeats an agent may miss before it is marked offline and routed around. */
+    missedHeartbeats: z.number().int().positive().max(1_000).default(3),
+    /** An agent offline this long is removed from the registry (a later heartbeat is told to register again). */
+    forgetAfterMs: DurationMsSchema.default(3_600_000),
+    /** Refuse an agent_register over the transport that carries no `authToken` (see docs/protocol.md). */
+    requireToken: z.boolean().default(false),
+    /** Most agents one principal (token name; agents without a token share one) may have registered at once. */
+    maxAgentsPerPrincipal: z.number().int().positive().max(10_000_000).default(10_000),
+    /** Most capabilities one agent may declare (the wire schema's own ceiling is 256). */
+    maxCapabilitiesPerAgent: z.number().int().positive().max(256).default(64),
+    /** Largest `metadata` of one agent, in bytes of its JSON. */
+    maxMetadataBytes: z.number().int().nonnegative().max(16_777_216).default(16_384),
+    /** The per-agent circuit breaker: lost hand-overs and timed-out attempts in a row before an agent is quarantined. */
+    quarantineAfterFailures: z.number().int().positive().max(1_000).default(3),
+    /** First quarantine; each further one doubles it, up to quarantineMaxMs. */
+    quarantineInitialMs: DurationMsSchema.default(10_000),
+    quarantineMaxMs: DurationMsSchema.default(600_000),
+    /** Repeated warnings about bad input: per message and interval, one line per sender (at most warningSendersPerInterval), then one summary. */
+    warningIntervalMs: DurationMsSchema.default(10_000),
+    warningSendersPerInterval: z.number().int().positive().max(1_000).default(10),
+  })
+  .refine((agents) => agents.quarantineMaxMs >= agents.quarantineInitialMs, {
+    message: 'must be at least quarantineInitialMs',
+    path: ['quarantineMaxMs'],
+  });
 
 /** Everything core needs to know from config. Each section has defaults. */
 export const CoreOptionsSchema = z.strictObject({

@@ -21,7 +21,10 @@ export const ExecuteTaskInputSchema = z.strictObject({
  * of the output) and how long the caller waits for the answer. Checked once per task, so by hand first.
  */
 export const RunTaskRequestSchema = fastPathRegistry.attach(
-  DistributeTaskInputSchema.extend({ authToken: z.string().optional(), timeoutMs: ExecuteTaskInputSchema.shape.timeoutMs }).transform(({ authToken: _token, ...task }) => task),
+  DistributeTaskInputSchema.extend({
+    authToken: z.string().optional(),
+    timeoutMs: ExecuteTaskInputSchema.shape.timeoutMs,
+  }).transform(({ authToken: _token, ...task }) => task),
   parseRunTaskRequestFast,
 );
 

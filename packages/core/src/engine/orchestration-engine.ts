@@ -7,7 +7,12 @@ import type { Principal } from '../auth/principal.js';
 import { SlabMap } from '../collections/slab-map.js';
 import { CommunicationManager } from '../communication/communication-manager.js';
 import { TOKENS } from '../di/tokens.js';
-import type { CreateTaskInput, DistributeTaskInput, TaskAssignment, TaskResponseInput } from '../distribution/task-inputs.js';
+import type {
+  CreateTaskInput,
+  DistributeTaskInput,
+  TaskAssignment,
+  TaskResponseInput,
+} from '../distribution/task-inputs.js';
 import { DistributeTaskRequestSchema } from '../distribution/task-inputs.js';
 import type { TaskFinishWatcher } from '../distribution/task-finish-watcher.js';
 import { TaskDistributor } from '../distribution/task-distributor.js';
@@ -38,7 +43,13 @@ import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
 import type { CancelTaskInput, ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
 import { AnswerRefusals } from './answer-refusals.js';
-import { CancelTaskInputSchema, ExecuteTaskInputSchema, ListTasksInputSchema, RunTaskRequestSchema, TaskIdInputSchema } from './engine-inputs.js';
+import {
+  CancelTaskInputSchema,
+  ExecuteTaskInputSchema,
+  ListTasksInputSchema,
+  RunTaskRequestSchema,
+  TaskIdInputSchema,
+} from './engine-inputs.js';
 
 /**
  * A caller of executeTask or runTask, waiting for one task's answer (and timed by
@@ -100,10 +111,14 @@ export class OrchestrationEngine {
   private readonly waitTimeouts = new BatchedTimeouts<Waiter>((waiter, timeoutMs) => {
     this.cancel(waiter);
     waiter.reject(
-      new TaskExecutionError('TASK_TIMEOUT', `No answer for task '${waiter.taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`, {
-        taskId: waiter.taskId,
-        timeoutMs,
-      }),
+      new TaskExecutionError(
+        'TASK_TIMEOUT',
+        `No answer for task '${waiter.taskId}' within ${String(timeoutMs)} ms; it keeps running and getTask shows its outcome`,
+        {
+          taskId: waiter.taskId,
+          timeoutMs,
+        },
+      ),
     );
   }, false);
   private unsubscribeFinished: (() => void) | undefined;
@@ -125,7 +140,10 @@ export class OrchestrationEngine {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) logger: Logger,
   ) {
-    this.warnings = new SummarizingLogger(logger, clock, { intervalMs: options.agents.warningIntervalMs, sendersPerInterval: options.agents.warningSendersPerInterval });
+    this.warnings = new SummarizingLogger(logger, clock, {
+      intervalMs: options.agents.warningIntervalMs,
+      sendersPerInterval: options.agents.warningSendersPerInterval,
+    });
   }
 
   /** Starts listening for agents on the transport. */
@@ -291,14 +309,17 @@ export class OrchestrationEngine {
   async getTask(input: WithAuth<{ taskId: string }>): Promise<Task> {
     const { principal, rest } = await this.authorized(input, ...READ_PERMISSION);
     const task = await this.distributor.readTask(parseInput(TaskIdInputSchema, rest, 'getTask input').taskId);
-    if (principal.agentId !== undefined && task.assignedAgentId !== principal.agentId) throw NotFoundError.task(task.id);
+    if (principal.agentId !== undefined && task.assignedAgentId !== principal.agentId)
+      throw NotFoundError.task(task.id);
     return task;
   }
 
   async listTasks(input: WithAuth<ListTasksInput>): Promise<Task[]> {
     const { principal, rest } = await this.authorized(input, ...READ_PERMISSION);
     const filter = parseInput(ListTasksInputSchema, rest, 'listTasks input');
-    return this.distributor.listTasks(principal.agentId === undefined ? filter : { ...filter, agentId: principal.agentId });
+    return this.distributor.listTasks(
+      principal.agentId === undefined ? filter : { ...filter, agentId: principal.agentId },
+    );
   }
 
   /** Tasks waiting for a free agent or a retry, per priority. */
@@ -329,7 +350,8 @@ export class OrchestrationEngine {
     authorizeAgent(principal, String(rest.agentId));
     // An agent that joined over a transport answers with its session, whichever way the answer comes.
     const expected = this.distributor.sessionOf(String(rest.agentId));
-    if (expected !== undefined && !isSameSession(expected, typeof rest.session === 'string' ? rest.session : undefined)) throw sessionRefused(String(rest.agentId));
+    if (expected !== undefined && !isSameSession(expected, typeof rest.session === 'string' ? rest.session : undefined))
+      throw sessionRefused(String(rest.agentId));
     return this.distributor.handleTaskResponse(rest as TaskResponseInput);
   }
 
@@ -344,7 +366,11 @@ export class OrchestrationEngine {
     authorizeAgent(principal, String(rest.agentId));
     const { agentId, ...unexpected } = rest;
     const extra = Object.keys(unexpected);
-    if (extra.length > 0) throw new ValidationError(extra.map((field) => ({ field, message: 'unknown field' })), 'unregister input');
+    if (extra.length > 0)
+      throw new ValidationError(
+        extra.map((field) => ({ field, message: 'unknown field' })),
+        'unregister input',
+      );
     return this.distributor.unregisterAgent(agentId as string);
   }
 
@@ -355,7 +381,10 @@ export class OrchestrationEngine {
   }
 
   /** Authenticates first (so anonymous callers learn nothing about their input), then checks the permission. */
-  private async authorized(input: unknown, ...anyOf: readonly Permission[]): Promise<{ principal: Principal; rest: Record<string, unknown> }> {
+  private async authorized(
+    input: unknown,
+    ...anyOf: readonly Permission[]
+  ): Promise<{ principal: Principal; rest: Record<string, unknown> }> {
     const principal = await this.principalOf(input);
     authorize(principal, ...anyOf);
     const { authToken: _token, ...rest } = input as Record<string, unknown>;
@@ -367,7 +396,8 @@ export class OrchestrationEngine {
       return Promise.reject(ValidationError.field('', 'expected an object'));
     }
     const { authToken } = input as { authToken?: unknown };
-    if (authToken !== undefined && typeof authToken !== 'string') return Promise.reject(ValidationError.field('authToken', 'expected a string'));
+    if (authToken !== undefined && typeof authToken !== 'string')
+      return Promise.reject(ValidationError.field('authToken', 'expected a string'));
     return this.authenticator.authenticate(authToken);
   }
 
@@ -425,7 +455,10 @@ export class OrchestrationEngine {
   /** On the transport an agent speaks only for itself: the sender address must be its own. */
   private asSender<T>(envelope: Envelope, agentId: string, value: T): T {
     if (!isAgentAddress(envelope.from, agentId)) {
-      throw new AuthorizationError('NOT_ASSIGNED_AGENT', `'${envelope.from}' may not act for agent '${agentId}'`, { from: envelope.from, agentId });
+      throw new AuthorizationError('NOT_ASSIGNED_AGENT', `'${envelope.from}' may not act for agent '${agentId}'`, {
+        from: envelope.from,
+        agentId,
+      });
     }
     return value;
   }
@@ -434,10 +467,18 @@ export class OrchestrationEngine {
   private refuseAnswer(envelope: EnvelopeOf<'task_response'>, error: unknown): void {
     if (!(error instanceof SwitchyardError) || !this.refusals.mayTell(envelope.from, this.clock.now())) return;
     const { taskId, attempt } = envelope.payload;
-    this.communication.sendAnswerRefused(envelope.from, { taskId, ...(attempt === undefined ? {} : { attempt }), code: error.code, message: error.message });
+    this.communication.sendAnswerRefused(envelope.from, {
+      taskId,
+      ...(attempt === undefined ? {} : { attempt }),
+      code: error.code,
+      message: error.message,
+    });
   }
 
-  private async answer(envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>, action: () => AckExtras | Promise<AckExtras>): Promise<void> {
+  private async answer(
+    envelope: EnvelopeOf<'agent_register' | 'agent_unregister' | 'agent_status'>,
+    action: () => AckExtras | Promise<AckExtras>,
+  ): Promise<void> {
     try {
       const extra = await action();
       await this.communication.sendAck(envelope, { ok: true, ...extra });
@@ -509,11 +550,20 @@ interface AckExtras {
 
 /** An agent's envelopes go to the orchestrator; one addressed elsewhere (another agent) is refused. */
 function assertToOrchestrator(envelope: Envelope): void {
-  if (envelope.to !== ORCHESTRATOR_ADDRESS) throw ValidationError.field('to', `must be '${ORCHESTRATOR_ADDRESS}': an agent's envelopes are for the orchestrator`, envelope.kind);
+  if (envelope.to !== ORCHESTRATOR_ADDRESS)
+    throw ValidationError.field(
+      'to',
+      `must be '${ORCHESTRATOR_ADDRESS}': an agent's envelopes are for the orchestrator`,
+      envelope.kind,
+    );
 }
 
 function sessionRefused(agentId: string): AuthorizationError {
-  return new AuthorizationError('SESSION_INVALID', `The envelope does not carry the session of agent '${agentId}''s registration: register again`, { agentId });
+  return new AuthorizationError(
+    'SESSION_INVALID',
+    `The envelope does not carry the session of agent '${agentId}''s registration: register again`,
+    { agentId },
+  );
 }
 
 /** The token an input carries, whatever the input is (callers from plain JavaScript pass anything). */
@@ -524,21 +574,33 @@ function tokenOf(input: unknown): unknown {
 /** The caller's view of a finished task; a failed or dead-lettered task becomes a TaskExecutionError. */
 function toTaskResult(task: Task): TaskResult {
   if (task.status === 'cancelled') {
-    throw new TaskExecutionError('TASK_CANCELLED', `Task '${task.id}' was cancelled: ${task.error?.message ?? 'no reason given'}`, {
-      taskId: task.id,
-      agentId: task.assignedAgentId,
-      error: task.error,
-      attempt: task.attempts,
-      history: task.history,
-    });
+    throw new TaskExecutionError(
+      'TASK_CANCELLED',
+      `Task '${task.id}' was cancelled: ${task.error?.message ?? 'no reason given'}`,
+      {
+        taskId: task.id,
+        agentId: task.assignedAgentId,
+        error: task.error,
+        attempt: task.attempts,
+        history: task.history,
+      },
+    );
   }
   if (task.status !== 'completed') {
     const deadLettered = task.status === 'dead_lettered';
     const reason = task.error?.message ?? 'no reason given';
     throw new TaskExecutionError(
       deadLettered ? 'TASK_DEAD_LETTERED' : 'TASK_FAILED',
-      deadLettered ? `Task '${task.id}' dead-lettered after ${String(task.attempts)} attempt(s); last error: ${reason}` : `Task '${task.id}' failed: ${reason}`,
-      { taskId: task.id, agentId: task.assignedAgentId, error: task.error, attempt: task.attempts, history: task.history },
+      deadLettered
+        ? `Task '${task.id}' dead-lettered after ${String(task.attempts)} attempt(s); last error: ${reason}`
+        : `Task '${task.id}' failed: ${reason}`,
+      {
+        taskId: task.id,
+        agentId: task.assignedAgentId,
+        error: task.error,
+        attempt: task.attempts,
+        history: task.history,
+      },
     );
   }
   return {

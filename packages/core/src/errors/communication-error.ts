@@ -17,7 +17,12 @@ export type CommunicationErrorCode =
 export class CommunicationError extends SwitchyardError {
   readonly code: CommunicationErrorCode;
 
-  constructor(code: CommunicationErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    code: CommunicationErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, details, options);
     this.code = code;
   }

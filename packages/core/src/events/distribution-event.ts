@@ -8,11 +8,30 @@ import type { Task, TaskErrorInfo } from '../models/task.js';
  */
 export type DistributionEvent =
   /** Waiting for capacity (`capacity`) or for a retry back-off (`retry`). */
-  | { readonly type: 'task_queued'; readonly task: Task; readonly reason: 'capacity' | 'retry'; readonly queueDepth: number }
+  | {
+      readonly type: 'task_queued';
+      readonly task: Task;
+      readonly reason: 'capacity' | 'retry';
+      readonly queueDepth: number;
+    }
   /** `decisionMs`: candidate lookup plus the strategy's select. */
-  | { readonly type: 'task_assigned'; readonly task: Task; readonly agentId: string; readonly strategy: string; readonly attempt: number; readonly decisionMs: number }
+  | {
+      readonly type: 'task_assigned';
+      readonly task: Task;
+      readonly agentId: string;
+      readonly strategy: string;
+      readonly attempt: number;
+      readonly decisionMs: number;
+    }
   /** An attempt ended without a result and the task will be tried again. */
-  | { readonly type: 'task_attempt_failed'; readonly task: Task; readonly agentId: string; readonly attempt: number; readonly error: TaskErrorInfo; readonly retryInMs: number }
+  | {
+      readonly type: 'task_attempt_failed';
+      readonly task: Task;
+      readonly agentId: string;
+      readonly attempt: number;
+      readonly error: TaskErrorInfo;
+      readonly retryInMs: number;
+    }
   /**
    * Reached a final state (completed, failed or dead_lettered); latencyMs from creation.
    * `elsewhere`: another orchestrator ran it (durable mode) — announced so callers here wake, but

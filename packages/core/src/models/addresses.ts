@@ -15,5 +15,9 @@ export function agentIdFromAddress(address: string): string | undefined {
 
 /** Whether `address` is `agent.<agentId>`, without building either string (it runs on every answer). */
 export function isAgentAddress(address: string, agentId: string): boolean {
-  return address.length === AGENT_ADDRESS_PREFIX.length + agentId.length && address.startsWith(AGENT_ADDRESS_PREFIX) && address.endsWith(agentId);
+  return (
+    address.length === AGENT_ADDRESS_PREFIX.length + agentId.length &&
+    address.startsWith(AGENT_ADDRESS_PREFIX) &&
+    address.endsWith(agentId)
+  );
 }

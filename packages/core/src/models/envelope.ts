@@ -63,7 +63,10 @@ export const AnswerRefusedPayloadSchema = z.strictObject({
   message: z.string().max(10_000),
 });
 
-export const AgentUnregisterPayloadSchema = z.strictObject({ agentId: AgentIdSchema, session: AgentSessionSchema.optional() });
+export const AgentUnregisterPayloadSchema = z.strictObject({
+  agentId: AgentIdSchema,
+  session: AgentSessionSchema.optional(),
+});
 
 /** A registration on the wire: the agent's own description, and the token it authenticates with. */
 export const AgentRegisterPayloadSchema = AgentRegistrationSchema.extend({
@@ -83,7 +86,11 @@ export const AckPayloadSchema = z.discriminatedUnion('ok', [
   }),
   z.strictObject({
     ok: z.literal(false),
-    error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+    error: z.strictObject({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
   }),
 ]);
 

@@ -9,19 +9,32 @@ import { LIMITS } from './limits.js';
  * characters that are safe in both: letters, digits, `_` and `-`.
  */
 export const AgentIdSchema = fastPathRegistry.attach(
-  z.string().regex(IDENTIFIER_PATTERNS.agentId, `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_" or "-", starting with a letter or digit`),
+  z
+    .string()
+    .regex(
+      IDENTIFIER_PATTERNS.agentId,
+      `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_" or "-", starting with a letter or digit`,
+    ),
   (value) => (identifierShapes.isAgentId(value) ? value : undefined),
 );
 
 /** Checked on every task answer (by id), so parseInput tries the pattern by hand before zod. */
 export const TaskIdSchema = fastPathRegistry.attach(
-  z.string().regex(IDENTIFIER_PATTERNS.taskId, `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_", ".", ":" or "-", starting with a letter or digit`),
+  z
+    .string()
+    .regex(
+      IDENTIFIER_PATTERNS.taskId,
+      `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_", ".", ":" or "-", starting with a letter or digit`,
+    ),
   (value) => (identifierShapes.isTaskId(value) ? value : undefined),
 );
 
 export const CapabilitySchema = z
   .string()
-  .regex(IDENTIFIER_PATTERNS.capability, `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_", ".", ":", "/" or "-", starting with a letter or digit`);
+  .regex(
+    IDENTIFIER_PATTERNS.capability,
+    `must be 1-${String(LIMITS.identifierLength)} letters, digits, "_", ".", ":", "/" or "-", starting with a letter or digit`,
+  );
 
 /** Names of strategies, built-in or plugin. */
 export const StrategyNameSchema = z

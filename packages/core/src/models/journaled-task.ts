@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AgentIdSchema, CapabilityListSchema, SenderIdSchema, StrategyNameSchema, TaskIdSchema } from './identifiers.js';
+import {
+  AgentIdSchema,
+  CapabilityListSchema,
+  SenderIdSchema,
+  StrategyNameSchema,
+  TaskIdSchema,
+} from './identifiers.js';
 import { JsonValueSchema } from './json-value.js';
 import { MessagePrioritySchema } from './message-priority.js';
 import { TaskErrorInfoSchema, TaskStatusSchema } from './task.js';
@@ -12,7 +18,16 @@ export const TaskAttemptSchema = z.strictObject({
   agentId: AgentIdSchema,
   assignedAt: EpochMsSchema,
   finishedAt: EpochMsSchema.nullable(),
-  outcome: z.enum(['running', 'completed', 'failed', 'timed_out', 'agent_lost', 'not_delivered', 'refused', 'cancelled']),
+  outcome: z.enum([
+    'running',
+    'completed',
+    'failed',
+    'timed_out',
+    'agent_lost',
+    'not_delivered',
+    'refused',
+    'cancelled',
+  ]),
   error: TaskErrorInfoSchema.nullable(),
 });
 

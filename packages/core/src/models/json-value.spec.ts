@@ -2,21 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { isJsonValue, JsonValueSchema } from './json-value.js';
 
 describe('JsonValueSchema', () => {
-  it.each([null, true, 0, -1.5, 'text', [], {}, [1, 'a', null, { b: [true] }], { nested: { deeper: [{ x: 1 }] } }, Object.create(null) as object])(
-    'accepts %j',
-    (value) => {
-      expect(isJsonValue(value)).toBe(true);
-      expect(JsonValueSchema.safeParse(value).success).toBe(true);
-    },
-  );
+  it.each([
+    null,
+    true,
+    0,
+    -1.5,
+    'text',
+    [],
+    {},
+    [1, 'a', null, { b: [true] }],
+    { nested: { deeper: [{ x: 1 }] } },
+    Object.create(null) as object,
+  ])('accepts %j', (value) => {
+    expect(isJsonValue(value)).toBe(true);
+    expect(JsonValueSchema.safeParse(value).success).toBe(true);
+  });
 
-  it.each([undefined, Number.NaN, Infinity, () => 1, Symbol('s'), 10n, new Date(0), new Map(), [1, undefined], { when: new Date(0) }, { f: () => 1 }])(
-    'refuses %s',
-    (value) => {
-      expect(isJsonValue(value)).toBe(false);
-      expect(JsonValueSchema.safeParse(value).success).toBe(false);
-    },
-  );
+  it.each([
+    undefined,
+    Number.NaN,
+    Infinity,
+    () => 1,
+    Symbol('s'),
+    10n,
+    new Date(0),
+    new Map(),
+    [1, undefined],
+    { when: new Date(0) },
+    { f: () => 1 },
+  ])('refuses %s', (value) => {
+    expect(isJsonValue(value)).toBe(false);
+    expect(JsonValueSchema.safeParse(value).success).toBe(false);
+  });
 
   it('refuses nesting beyond 128 levels instead of exhausting the stack', () => {
     let deep: unknown = 1;

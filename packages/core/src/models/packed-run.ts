@@ -11,7 +11,16 @@ import { MessagePrioritySchema } from './message-priority.js';
 export const PackedRunSchema = z.strictObject({
   /** Leaves room for the `.<index>` the run's envelopes get. */
   id: z.string().min(1).max(120),
-  kind: z.enum(['task_request', 'task_response', 'agent_register', 'agent_unregister', 'agent_status', 'ack', 'task_cancel', 'answer_refused']),
+  kind: z.enum([
+    'task_request',
+    'task_response',
+    'agent_register',
+    'agent_unregister',
+    'agent_status',
+    'ack',
+    'task_cancel',
+    'answer_refused',
+  ]),
   from: AddressSchema,
   to: AddressSchema,
   priority: MessagePrioritySchema,

@@ -8,7 +8,15 @@ import { LIMITS } from './limits.js';
  * or for its retry back-off; assigned: at an agent; completed | failed | dead_lettered |
  * cancelled (someone called cancelTask): final.
  */
-export const TaskStatusSchema = z.enum(['pending', 'queued', 'assigned', 'completed', 'failed', 'dead_lettered', 'cancelled']);
+export const TaskStatusSchema = z.enum([
+  'pending',
+  'queued',
+  'assigned',
+  'completed',
+  'failed',
+  'dead_lettered',
+  'cancelled',
+]);
 
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
@@ -29,7 +37,8 @@ export interface TaskAttempt {
   readonly assignedAt: number;
   readonly finishedAt: number | null;
   /** refused: the agent turned the hand-over down without starting it (at capacity, not accepting). */
-  readonly outcome: 'running' | 'completed' | 'failed' | 'timed_out' | 'agent_lost' | 'not_delivered' | 'refused' | 'cancelled';
+  readonly outcome:
+    'running' | 'completed' | 'failed' | 'timed_out' | 'agent_lost' | 'not_delivered' | 'refused' | 'cancelled';
   readonly error: TaskErrorInfo | null;
 }
 
@@ -63,4 +72,9 @@ export interface Task {
   readonly finishedAt: number | null;
 }
 
-export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'failed', 'dead_lettered', 'cancelled']);
+export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>([
+  'completed',
+  'failed',
+  'dead_lettered',
+  'cancelled',
+]);

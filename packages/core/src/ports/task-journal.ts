@@ -9,10 +9,15 @@ export interface JournalEntry {
 }
 
 /** What a compare-and-set write did: written (the new revision), or lost to a newer state (`current`, undefined when the task is gone). */
-export type JournalWrite = { readonly written: true; readonly revision: number } | { readonly written: false; readonly current: JournalEntry | undefined };
+export type JournalWrite =
+  | { readonly written: true; readonly revision: number }
+  | { readonly written: false; readonly current: JournalEntry | undefined };
 
 /** An agent's answer as the journal keeps it: always for a known attempt and fence. */
-export type JournaledAnswer = Omit<ParsedTaskResponse, 'session'> & { readonly attempt: number; readonly fence: string };
+export type JournaledAnswer = Omit<ParsedTaskResponse, 'session'> & {
+  readonly attempt: number;
+  readonly fence: string;
+};
 
 /** What a journal tells the distributor. */
 export interface TaskJournalSink {

@@ -9,6 +9,10 @@ export interface TaskStore {
   finished(task: TaskRecord): void;
   /** Forgets a task, for a creation that is being undone. */
   remove(taskId: string): void;
-  list(filter?: { readonly status?: TaskStatus; readonly limit?: number; readonly order?: 'oldest' | 'newest' }): TaskRecord[];
+  list(filter?: {
+    readonly status?: TaskStatus;
+    readonly limit?: number;
+    readonly order?: 'oldest' | 'newest';
+  }): TaskRecord[];
   readonly size: number;
 }

@@ -38,39 +38,66 @@ export class AgentClaims {
   constructor(private readonly limits: AgentClaimLimits) {}
 
   /** Throws (and changes nothing) unless `claim` may register this agent now. `retryAfterMs`: when a live holder would be judged gone. */
-  check(existing: AgentRecord | undefined, registration: ParsedAgentRegistration, claim: AgentClaim, retryAfterMs: number): void {
+  check(
+    existing: AgentRecord | undefined,
+    registration: ParsedAgentRegistration,
+    claim: AgentClaim,
+    retryAfterMs: number,
+  ): void {
     const { maxCapabilitiesPerAgent, maxMetadataBytes, maxAgentsPerPrincipal } = this.limits;
     if (registration.capabilities.length > maxCapabilitiesPerAgent) {
-      throw ValidationError.field('capabilities', `at most ${String(maxCapabilitiesPerAgent)} capabilities per agent (agents.maxCapabilitiesPerAgent)`, 'agent registration');
+      throw ValidationError.field(
+        'capabilities',
+        `at most ${String(maxCapabilitiesPerAgent)} capabilities per agent (agents.maxCapabilitiesPerAgent)`,
+        'agent registration',
+      );
     }
     if (registration.metadata !== undefined) {
       const bytes = utf8.encode(JSON.stringify(registration.metadata)).length;
       if (bytes > maxMetadataBytes) {
-        throw ValidationError.field('metadata', `${String(bytes)} bytes of JSON; at most ${String(maxMetadataBytes)} (agents.maxMetadataBytes)`, 'agent registration');
+        throw ValidationError.field(
+          'metadata',
+          `${String(bytes)} bytes of JSON; at most ${String(maxMetadataBytes)} (agents.maxMetadataBytes)`,
+          'agent registration',
+        );
       }
     }
     const agentId = registration.agentId;
     if (existing?.owner !== undefined && existing.owner !== claim.owner) {
-      throw new AuthorizationError('AGENT_ID_IN_USE', `Agent id '${agentId}' is registered by another credential`, { agentId });
-    }
-    const live = existing !== undefined && existing.status !== 'offline' && (existing.session !== undefined || existing.owner !== undefined);
-    if (live && existing.instanceId !== registration.instanceId) {
-      throw new AuthorizationError('AGENT_ID_IN_USE', `Agent id '${agentId}' is held by a live agent; a new run may take it once that one has missed its heartbeats`, {
+      throw new AuthorizationError('AGENT_ID_IN_USE', `Agent id '${agentId}' is registered by another credential`, {
         agentId,
-        retryAfterMs: Math.max(0, retryAfterMs),
       });
+    }
+    const live =
+      existing !== undefined &&
+      existing.status !== 'offline' &&
+      (existing.session !== undefined || existing.owner !== undefined);
+    if (live && existing.instanceId !== registration.instanceId) {
+      throw new AuthorizationError(
+        'AGENT_ID_IN_USE',
+        `Agent id '${agentId}' is held by a live agent; a new run may take it once that one has missed its heartbeats`,
+        {
+          agentId,
+          retryAfterMs: Math.max(0, retryAfterMs),
+        },
+      );
     }
     if (existing?.owner === undefined && (this.agentsPerOwner.get(claim.owner) ?? 0) >= maxAgentsPerPrincipal) {
-      throw new AuthorizationError('AGENT_LIMIT', `'${claim.owner}' already has ${String(maxAgentsPerPrincipal)} agents registered (agents.maxAgentsPerPrincipal)`, {
-        principal: claim.owner,
-        limit: maxAgentsPerPrincipal,
-      });
+      throw new AuthorizationError(
+        'AGENT_LIMIT',
+        `'${claim.owner}' already has ${String(maxAgentsPerPrincipal)} agents registered (agents.maxAgentsPerPrincipal)`,
+        {
+          principal: claim.owner,
+          limit: maxAgentsPerPrincipal,
+        },
+      );
     }
   }
 
   /** The agent is registered under the claim (after check passed). */
   grant(agent: AgentRecord, claim: AgentClaim): void {
-    if (agent.owner === undefined) this.agentsPerOwner.set(claim.owner, (this.agentsPerOwner.get(claim.owner) ?? 0) + 1);
+    if (agent.owner === undefined)
+      this.agentsPerOwner.set(claim.owner, (this.agentsPerOwner.get(claim.owner) ?? 0) + 1);
     agent.owner = claim.owner;
     agent.session = claim.session;
   }

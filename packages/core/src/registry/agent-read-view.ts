@@ -67,7 +67,14 @@ export class AgentReadView implements AgentView {
   /** What a plugin that logs a view expects to see, instead of `{}`. */
   toJSON(): Record<string, unknown> {
     const record = this.#record;
-    return { id: record.id, capabilities: [...record.capabilities], priority: record.priority, status: record.status, load: record.load, capacity: record.capacity };
+    return {
+      id: record.id,
+      capabilities: [...record.capabilities],
+      priority: record.priority,
+      status: record.status,
+      load: record.load,
+      capacity: record.capacity,
+    };
   }
 
   static {

@@ -63,7 +63,9 @@ function frozenCopy<Value extends JsonValue>(value: Value): Value {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return Object.freeze(value.map((item) => frozenCopy(item))) as Value;
   // fromEntries defines own properties, so a "__proto__" key stays a key.
-  return Object.freeze(Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as Value;
+  return Object.freeze(
+    Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)])),
+  ) as Value;
 }
 
 /** AgentRecord.state: the status is the index of its name, in the two low bits. */
@@ -74,7 +76,8 @@ const EXPECTS_HEARTBEATS = 4;
 const DRAIN_REQUESTED = 8;
 
 /** Array.isArray for the pool membership, keeping the element type (the built-in narrows to any[]). */
-const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is readonly CandidatePool[] => Array.isArray(pools);
+const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is readonly CandidatePool[] =>
+  Array.isArray(pools);
 
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
@@ -278,7 +281,8 @@ export class AgentRecord implements AgentView {
       return;
     }
     const slots = this.poolSlots as readonly number[];
-    for (let index = 0; index < pools.length; index++) visit(pools[index] as CandidatePool, slots[index] as number, this);
+    for (let index = 0; index < pools.length; index++)
+      visit(pools[index] as CandidatePool, slots[index] as number, this);
   }
 
   /** Online and with room for one more task. */
@@ -306,7 +310,11 @@ export class AgentRecord implements AgentView {
       load: this.load,
       capacity: Number.isFinite(this.capacity) ? this.capacity : null,
       metadata: { ...this.metadata },
-      stats: { completed: this.stats.completed, failed: this.stats.failed, latencyEwmaMs: this.stats.latencyEwmaMs } satisfies AgentOutcomeStats,
+      stats: {
+        completed: this.stats.completed,
+        failed: this.stats.failed,
+        latencyEwmaMs: this.stats.latencyEwmaMs,
+      } satisfies AgentOutcomeStats,
       registeredAt: new Date(this.registeredAt).toISOString(),
       lastSeenAt: new Date(this.lastSeenAt).toISOString(),
       stuckTasks: this.stuckTasks,

@@ -26,10 +26,29 @@ type Operation =
 const idArbitrary = fc.constantFrom(...AGENT_IDS);
 const capabilitiesArbitrary = fc.subarray([...CAPABILITIES]);
 const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('register' as const), id: idArbitrary, capabilities: capabilitiesArbitrary, priority: fc.integer({ min: 0, max: 3 }), capacity: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('register' as const),
+      id: idArbitrary,
+      capabilities: capabilitiesArbitrary,
+      priority: fc.integer({ min: 0, max: 3 }),
+      capacity: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unregister' as const), id: idArbitrary }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), id: idArbitrary, status: fc.constantFrom<AgentStatus>('online', 'offline', 'draining') }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('load' as const), id: idArbitrary, load: fc.integer({ min: 0, max: 4 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('status' as const),
+      id: idArbitrary,
+      status: fc.constantFrom<AgentStatus>('online', 'offline', 'draining'),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('load' as const), id: idArbitrary, load: fc.integer({ min: 0, max: 4 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('query' as const), capabilities: capabilitiesArbitrary }) },
 );
 
@@ -38,11 +57,18 @@ const ratio = (agent: ModelAgent): number => agent.load / agent.capacity;
 /** The documented semantics, computed the slow way: scan everything, sort. */
 function naive(model: Map<string, ModelAgent>, required: string[]) {
   const available = [...model.values()].filter(
-    (agent) => required.every((capability) => agent.capabilities.has(capability)) && agent.status === 'online' && agent.load < agent.capacity,
+    (agent) =>
+      required.every((capability) => agent.capabilities.has(capability)) &&
+      agent.status === 'online' &&
+      agent.load < agent.capacity,
   );
   const byRegistration = [...available].sort((a, b) => a.sequence - b.sequence);
-  const byLoadRatio = [...available].sort((a, b) => ratio(a) - ratio(b) || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence);
-  const byPriority = [...available].sort((a, b) => b.priority - a.priority || ratio(a) - ratio(b) || a.load - b.load || a.sequence - b.sequence);
+  const byLoadRatio = [...available].sort(
+    (a, b) => ratio(a) - ratio(b) || a.load - b.load || b.priority - a.priority || a.sequence - b.sequence,
+  );
+  const byPriority = [...available].sort(
+    (a, b) => b.priority - a.priority || ratio(a) - ratio(b) || a.load - b.load || a.sequence - b.sequence,
+  );
   return {
     ids: available.map((agent) => agent.id).sort(),
     first: byRegistration[0]?.id,
@@ -59,7 +85,15 @@ function replay(operations: Operation[], maxCandidatePools: number): void {
     const existing = 'id' in operation ? model.get(operation.id) : undefined;
     switch (operation.kind) {
       case 'register': {
-        registry.register({ agentId: operation.id, capabilities: operation.capabilities, priority: operation.priority, capacity: operation.capacity }, 0);
+        registry.register(
+          {
+            agentId: operation.id,
+            capabilities: operation.capabilities,
+            priority: operation.priority,
+            capacity: operation.capacity,
+          },
+          0,
+        );
         model.set(operation.id, {
           id: operation.id,
           capabilities: new Set(operation.capabilities),
@@ -104,7 +138,10 @@ function replay(operations: Operation[], maxCandidatePools: number): void {
         expect([...turn].sort()).toEqual(expected.ids);
         for (const id of expected.ids) expect(pool.get(id)?.id).toBe(id);
         expect([...pool.members()].map((agent) => agent.id).sort()).toEqual(
-          [...model.values()].filter((agent) => operation.capabilities.every((capability) => agent.capabilities.has(capability))).map((agent) => agent.id).sort(),
+          [...model.values()]
+            .filter((agent) => operation.capabilities.every((capability) => agent.capabilities.has(capability)))
+            .map((agent) => agent.id)
+            .sort(),
         );
         break;
       }
@@ -168,7 +205,13 @@ describe('AgentRegistry', () => {
     registry.setLoad(registry.require('full'), 1);
     registry.setStatus(registry.require('drain'), 'draining');
     expect(registry.shortfall(['a', 'z'])).toMatchObject({ missingCapabilities: ['z'], capableAgents: 0 });
-    expect(registry.shortfall(['a', 'b'])).toEqual({ missingCapabilities: [], capableAgents: 3, offline: 1, draining: 1, full: 1 });
+    expect(registry.shortfall(['a', 'b'])).toEqual({
+      missingCapabilities: [],
+      capableAgents: 3,
+      offline: 1,
+      draining: 1,
+      full: 1,
+    });
   });
 
   it('keeps a capacity exactly, whether computed, unbounded or beyond 32 bits', () => {
@@ -186,7 +229,7 @@ describe('AgentRegistry', () => {
     expect(registry.candidates(['a']).size).toBe(0);
   });
 
-  it('keeps each agent\'s times apart, also once it has left and its slot is reused', () => {
+  it("keeps each agent's times apart, also once it has left and its slot is reused", () => {
     const registry = new AgentRegistry({ maxCandidatePools: 16 });
     const early = Date.UTC(2026, 0, 1);
     const { agent: gone } = registry.register({ agentId: 'gone', capabilities: ['a'], priority: 0 }, early);
@@ -200,7 +243,8 @@ describe('AgentRegistry', () => {
     expect([next.registeredAt, next.lastSeenAt]).toEqual([early + 20, early + 20]);
     expect(gone.snapshot().lastSeenAt).toBe(new Date(early + 10).toISOString());
     // Many agents make the store grow: earlier times stay put.
-    for (let index = 0; index < 100; index++) registry.register({ agentId: `more-${String(index)}`, capabilities: ['a'], priority: 0 }, early + 100 + index);
+    for (let index = 0; index < 100; index++)
+      registry.register({ agentId: `more-${String(index)}`, capabilities: ['a'], priority: 0 }, early + 100 + index);
     expect(registry.require('more-7').registeredAt).toBe(early + 107);
     expect(stays.lastSeenAt).toBe(early + 30);
   });

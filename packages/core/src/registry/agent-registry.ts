@@ -218,7 +218,12 @@ export class AgentRegistry {
 
   private createPool(key: string, capabilities: readonly string[]): CandidatePool {
     if (this.pools.size >= this.options.maxCandidatePools) this.evictLeastRecentlyUsedPool();
-    const pool = new CandidatePool(key, capabilities, (agentId) => this.agents.get(agentId), this.countCapable(capabilities));
+    const pool = new CandidatePool(
+      key,
+      capabilities,
+      (agentId) => this.agents.get(agentId),
+      this.countCapable(capabilities),
+    );
     for (const agent of this.capableAgents(capabilities)) agent.joinPool(pool, pool.addMember(agent));
     this.pools.set(key, pool);
     const first = capabilities[0] ?? '';
@@ -253,7 +258,8 @@ export class AgentRegistry {
   private joinMatching(agent: AgentRecord, pools: Set<CandidatePool> | undefined): void {
     if (pools === undefined) return;
     for (const pool of pools) {
-      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability))) agent.joinPool(pool, pool.addMember(agent));
+      if (pool.requiredCapabilities.every((capability) => agent.capabilities.has(capability)))
+        agent.joinPool(pool, pool.addMember(agent));
     }
   }
 

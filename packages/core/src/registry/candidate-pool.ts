@@ -52,7 +52,8 @@ export class CandidatePool implements CandidateView {
   *[Symbol.iterator](): Iterator<AgentView> {
     // A copy, so a strategy that iterates while the pool changes sees a consistent set.
     const agents: AgentView[] = [];
-    for (let index = 0; index < this.availableCount; index++) agents.push(this.slots.agent(this.available[index] as number).view);
+    for (let index = 0; index < this.availableCount; index++)
+      agents.push(this.slots.agent(this.available[index] as number).view);
     yield* agents;
   }
 
@@ -87,7 +88,9 @@ export class CandidatePool implements CandidateView {
   }
 
   at(index: number): AgentView | undefined {
-    return index >= 0 && index < this.availableCount ? this.slots.agent(this.available[index] as number).view : undefined;
+    return index >= 0 && index < this.availableCount
+      ? this.slots.agent(this.available[index] as number).view
+      : undefined;
   }
 
   get totalWeight(): number {
@@ -124,7 +127,9 @@ export class CandidatePool implements CandidateView {
     if (this.rotation === undefined) {
       this.rotation = new RotationRing(this.slots);
       const slots = this.slots;
-      const inOrder = Array.from(this.available.subarray(0, this.availableCount)).sort((a, b) => slots.sequence(a) - slots.sequence(b));
+      const inOrder = Array.from(this.available.subarray(0, this.availableCount)).sort(
+        (a, b) => slots.sequence(a) - slots.sequence(b),
+      );
       for (const slot of inOrder) this.rotation.add(slot);
     }
     return this.agentIn(this.rotation.next());

@@ -5,7 +5,10 @@ import { CapabilityGroup } from './capability-group.js';
 describe('CapabilityGroup', () => {
   it('keeps its agents in joining order through removals at either end and in the middle', () => {
     const group = new CapabilityGroup(new Set(['a']), 'a');
-    const agents = Array.from({ length: 5 }, (_, index) => new AgentRecord(`a${String(index)}`, group, 0, undefined, undefined, index + 1, 0));
+    const agents = Array.from(
+      { length: 5 },
+      (_, index) => new AgentRecord(`a${String(index)}`, group, 0, undefined, undefined, index + 1, 0),
+    );
     for (const agent of agents) group.add(agent);
     const ids = (): string[] => [...group.agents()].map((agent) => agent.id);
     expect(ids()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);

@@ -1,5 +1,14 @@
 import type { PoolSlots } from './pool-slots.js';
-import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, LOAD, LOAD_RATIO, NO_SLOT, PRIORITY_RANK, SEQUENCE, STRIDE } from './pool-slots.js';
+import {
+  HEAP_BY_LOAD_RATIO,
+  HEAP_BY_PRIORITY,
+  LOAD,
+  LOAD_RATIO,
+  NO_SLOT,
+  PRIORITY_RANK,
+  SEQUENCE,
+  STRIDE,
+} from './pool-slots.js';
 
 /** Children per node: a 4-ary heap is half as deep as a binary one, and siblings sit together. */
 const ARITY = 4;
@@ -89,7 +98,13 @@ export class IndexedHeap {
   }
 
   /** Builds the heap from scratch in O(n). */
-  static from(slots: PoolSlots, members: ArrayLike<number>, count: number, heap: number, capacity: number): IndexedHeap {
+  static from(
+    slots: PoolSlots,
+    members: ArrayLike<number>,
+    count: number,
+    heap: number,
+    capacity: number,
+  ): IndexedHeap {
     const result = new IndexedHeap(slots, heap, Math.max(count, capacity));
     const keys = slots.keys;
     for (let index = 0; index < count; index++) {
@@ -103,7 +118,8 @@ export class IndexedHeap {
 
   /** Forgets every slot (their positions are reset). */
   clear(): void {
-    for (let index = 0; index < this.count; index++) this.slots.setHeapPosition(this.items[index] as number, this.heap, NO_SLOT);
+    for (let index = 0; index < this.count; index++)
+      this.slots.setHeapPosition(this.items[index] as number, this.heap, NO_SLOT);
     this.count = 0;
   }
 
@@ -189,7 +205,10 @@ export class IndexedHeap {
       const end = Math.min(firstChild + ARITY, length);
       for (let sibling = firstChild + 1; sibling < end; sibling++) {
         const siblingKey = primary[sibling] as number;
-        if (siblingKey < childKey || (siblingKey === childKey && this.tieBefore(keys, items[sibling] as number, items[child] as number))) {
+        if (
+          siblingKey < childKey ||
+          (siblingKey === childKey && this.tieBefore(keys, items[sibling] as number, items[child] as number))
+        ) {
           child = sibling;
           childKey = siblingKey;
         }

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { AgentRecord } from './agent-record.js';
 import { HEAP_BY_PRIORITY, NO_SLOT, PoolSlots, PRIORITY_RANK, SEQUENCE, STRIDE } from './pool-slots.js';
 
-const agent = (sequence: number, priority = 0, capacity?: number): AgentRecord => new AgentRecord(`agent-${String(sequence)}`, new Set(['a']), priority, capacity, undefined, sequence, 0);
+const agent = (sequence: number, priority = 0, capacity?: number): AgentRecord =>
+  new AgentRecord(`agent-${String(sequence)}`, new Set(['a']), priority, capacity, undefined, sequence, 0);
 
 describe('PoolSlots', () => {
-  it('keeps every slot\'s keys and positions while it grows, and reuses freed slots', () => {
+  it("keeps every slot's keys and positions while it grows, and reuses freed slots", () => {
     const slots = new PoolSlots(8);
     const taken = Array.from({ length: 100 }, (_, index) => slots.allocate(agent(index + 1, index % 7)));
     expect(taken).toEqual(Array.from({ length: 100 }, (_, index) => index));

@@ -24,7 +24,6 @@ const RING_NEXT = 13;
 /** A slot with nothing in it: a link or position that is not set. */
 export const NO_SLOT = -1;
 
-
 /**
  * Each candidate-pool member's sort keys and positions, kept as numbers in one ArrayBuffer
  * (56 bytes a member) instead of one object per member and pool: at 100,000

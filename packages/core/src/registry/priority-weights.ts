@@ -40,7 +40,8 @@ export class PriorityWeights {
     this.weights[slot] = weight;
     this.sum += delta;
     const tree = this.tree;
-    for (let index = slot + 1; index < tree.length; index += index & -index) tree[index] = (tree[index] as number) + delta;
+    for (let index = slot + 1; index < tree.length; index += index & -index)
+      tree[index] = (tree[index] as number) + delta;
     // Integer weights add up exactly; fractional ones drift a little with every change.
     if (++this.updates >= 1 << 20 && !Number.isInteger(this.sum)) this.rebuild(this.weights.length);
   }

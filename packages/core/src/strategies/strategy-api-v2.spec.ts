@@ -32,9 +32,18 @@ class MemoryLogger implements Logger {
 }
 
 let taskCounter = 0;
-function task(strategy: string): Parameters<Awaited<ReturnType<typeof createTestCore>>['distributor']['distributeTask']>[0] {
+function task(
+  strategy: string,
+): Parameters<Awaited<ReturnType<typeof createTestCore>>['distributor']['distributeTask']>[0] {
   taskCounter++;
-  return { taskId: `v2-${String(taskCounter)}`, taskType: 'test', requiredCapabilities: ['work'], taskData: null, senderId: 'spec', strategy };
+  return {
+    taskId: `v2-${String(taskCounter)}`,
+    taskType: 'test',
+    requiredCapabilities: ['work'],
+    taskData: null,
+    senderId: 'spec',
+    strategy,
+  };
 }
 
 describe('agent views handed to strategies', () => {
@@ -70,12 +79,22 @@ describe('agent views handed to strategies', () => {
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'], capacity: 4, metadata: { zone: 'here' } });
     await core.distributor.distributeTask(task('vandal'));
     expect(attempts).toEqual(['load', 'priority', 'capabilities', 'metadata', 'stats', 'new field']);
-    expect(core.distributor.getAgent('one')).toMatchObject({ load: 1, priority: 0, capabilities: ['work'], metadata: { zone: 'here' }, stats: { completed: 0 } });
+    expect(core.distributor.getAgent('one')).toMatchObject({
+      load: 1,
+      priority: 0,
+      capabilities: ['work'],
+      metadata: { zone: 'here' },
+      stats: { completed: 0 },
+    });
     expect(core.distributor.listAgents().flatMap((agent) => agent.capabilities)).toEqual(['work']);
   });
 
   it('refuse a copy of a candidate as the choice with STRATEGY_INVALID_CHOICE naming the strategy', async () => {
-    const copier = defineStrategy({ name: 'copier', optionsSchema: NO_OPTIONS, create: () => ({ select: (candidates) => ({ ...candidates.first() }) as AgentView }) });
+    const copier = defineStrategy({
+      name: 'copier',
+      optionsSchema: NO_OPTIONS,
+      create: () => ({ select: (candidates) => ({ ...candidates.first() }) as AgentView }),
+    });
     const core = await createTestCore({}, { strategies: [{ definition: copier }] });
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'] });
     const failure = await core.distributor.distributeTask(task('copier')).catch((error: unknown) => error);
@@ -121,7 +140,10 @@ describe('the strategy lifecycle', () => {
         };
       },
     });
-    const core = await createTestCore({}, { strategies: [{ definition: counted }, { definition: counted, name: 'counted-again' }] });
+    const core = await createTestCore(
+      {},
+      { strategies: [{ definition: counted }, { definition: counted, name: 'counted-again' }] },
+    );
     const registry = core.container.get(StrategyRegistry);
     expect(created).toBe(2);
     registry.dispose();
@@ -131,7 +153,10 @@ describe('the strategy lifecycle', () => {
 
   it('turns a throwing create() into STRATEGY_CREATE_FAILED naming the strategy, and disposes the ones created before', async () => {
     let disposed = 0;
-    const fine = defineStrategy({ name: 'fine', optionsSchema: NO_OPTIONS, create: () => ({
+    const fine = defineStrategy({
+      name: 'fine',
+      optionsSchema: NO_OPTIONS,
+      create: () => ({
         select: () => undefined,
         dispose: () => {
           disposed++;
@@ -145,15 +170,27 @@ describe('the strategy lifecycle', () => {
         throw new Error('no connection');
       },
     });
-    const failure = await createTestCore({}, { strategies: [{ definition: fine }, { definition: broken, source: 'strategies.1 (./broken.mjs)' }] }).catch((error: unknown) => error);
+    const failure = await createTestCore(
+      {},
+      { strategies: [{ definition: fine }, { definition: broken, source: 'strategies.1 (./broken.mjs)' }] },
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StrategyError);
-    expect(failure).toMatchObject({ code: 'STRATEGY_CREATE_FAILED', details: { strategy: 'broken', source: 'strategies.1 (./broken.mjs)' } });
-    expect((failure as Error).message).toBe("Strategy 'broken' (strategies.1 (./broken.mjs)): create() threw: no connection");
+    expect(failure).toMatchObject({
+      code: 'STRATEGY_CREATE_FAILED',
+      details: { strategy: 'broken', source: 'strategies.1 (./broken.mjs)' },
+    });
+    expect((failure as Error).message).toBe(
+      "Strategy 'broken' (strategies.1 (./broken.mjs)): create() threw: no connection",
+    );
     expect(disposed).toBe(1);
   });
 
   it('refuses at load a create() that returns no select function', () => {
-    const hollow = defineStrategy({ name: 'hollow', optionsSchema: NO_OPTIONS, create: () => ({}) as unknown as DistributionStrategy });
+    const hollow = defineStrategy({
+      name: 'hollow',
+      optionsSchema: NO_OPTIONS,
+      create: () => ({}) as unknown as DistributionStrategy,
+    });
     const registry = new StrategyRegistry({ now: () => 0 });
     const failure = (() => {
       try {
@@ -164,7 +201,9 @@ describe('the strategy lifecycle', () => {
       }
     })();
     expect(failure).toBeInstanceOf(ValidationError);
-    expect((failure as ValidationError).issues).toEqual([{ field: 'create', message: 'create() must return an object with a select(candidates, task) function' }]);
+    expect((failure as ValidationError).issues).toEqual([
+      { field: 'create', message: 'create() must return an object with a select(candidates, task) function' },
+    ]);
     expect(registry.find('hollow')).toBeUndefined();
   });
 
@@ -176,33 +215,55 @@ describe('the strategy lifecycle', () => {
       description: '',
       optionsSchema: NO_OPTIONS,
       create: (_options: unknown, services: { now: () => number; random: () => number }) => ({
-        select: (candidates: { at(index: number): AgentView | undefined; size: number }) => candidates.at(Math.floor(services.random() * candidates.size)),
+        select: (candidates: { at(index: number): AgentView | undefined; size: number }) =>
+          candidates.at(Math.floor(services.random() * candidates.size)),
       }),
     };
     const core = await createTestCore({}, { strategies: [{ definition: v1 }] });
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'] });
-    await expect(core.distributor.distributeTask(task('old-style'))).resolves.toMatchObject({ status: 'assigned', agentId: 'one' });
+    await expect(core.distributor.distributeTask(task('old-style'))).resolves.toMatchObject({
+      status: 'assigned',
+      agentId: 'one',
+    });
   });
 
   it('queues a declined task and names the reason when it times out in the queue', async () => {
-    const picky = defineStrategy({ name: 'picky', optionsSchema: NO_OPTIONS, create: () => ({ select: () => decline('every agent is in the wrong zone') }) });
+    const picky = defineStrategy({
+      name: 'picky',
+      optionsSchema: NO_OPTIONS,
+      create: () => ({ select: () => decline('every agent is in the wrong zone') }),
+    });
     const logger = new MemoryLogger();
-    const core = await createTestCore({ tasks: { queue: { timeoutMs: 20 } } }, { strategies: [{ definition: picky }], logger });
+    const core = await createTestCore(
+      { tasks: { queue: { timeoutMs: 20 } } },
+      { strategies: [{ definition: picky }], logger },
+    );
     core.distributor.registerAgent({ agentId: 'one', capabilities: ['work'] });
     const assignment = await core.distributor.distributeTask(task('picky'));
     expect(assignment.status).toBe('queued');
     const deadline = Date.now() + 10_000;
-    while (core.distributor.getTask(assignment.taskId).status === 'queued' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (core.distributor.getTask(assignment.taskId).status === 'queued' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(core.distributor.getTask(assignment.taskId)).toMatchObject({
       status: 'failed',
-      error: { code: 'QUEUE_TIMEOUT', message: expect.stringContaining("strategy 'picky' declined it: every agent is in the wrong zone") as unknown },
+      error: {
+        code: 'QUEUE_TIMEOUT',
+        message: expect.stringContaining("strategy 'picky' declined it: every agent is in the wrong zone") as unknown,
+      },
     });
-    expect(logger.entries).toContainEqual({ level: 'debug', message: 'declined a task', fields: { taskId: assignment.taskId, reason: 'every agent is in the wrong zone', strategy: 'picky' } });
+    expect(logger.entries).toContainEqual({
+      level: 'debug',
+      message: 'declined a task',
+      fields: { taskId: assignment.taskId, reason: 'every agent is in the wrong zone', strategy: 'picky' },
+    });
   });
 });
 
 describe('services', () => {
-  function capture(name: string, sink: { services?: StrategyServices }): ReturnType<typeof defineStrategy<typeof NO_OPTIONS>> {
+  function capture(
+    name: string,
+    sink: { services?: StrategyServices },
+  ): ReturnType<typeof defineStrategy<typeof NO_OPTIONS>> {
     return defineStrategy({
       name,
       optionsSchema: NO_OPTIONS,
@@ -222,7 +283,11 @@ describe('services', () => {
     services.metrics.increment('picks');
     services.metrics.increment('picks', 2);
     services.metrics.set('ring_size', 12);
-    expect(logger.entries).toContainEqual({ level: 'info', message: 'ready', fields: { shards: 3, strategy: 'watched' } });
+    expect(logger.entries).toContainEqual({
+      level: 'info',
+      message: 'ready',
+      fields: { shards: 3, strategy: 'watched' },
+    });
     expect(core.container.get(StrategyRegistry).metrics()).toEqual([
       { strategy: 'watched', name: 'picks', kind: 'counter', value: 3 },
       { strategy: 'watched', name: 'ring_size', kind: 'gauge', value: 12 },
@@ -241,7 +306,10 @@ describe('services', () => {
   it('give a random seeded from distribution.randomSeed and the strategy name', async () => {
     const draws = async (seed: number, name: string): Promise<number[]> => {
       const sink: { services?: StrategyServices } = {};
-      await createTestCore({ distribution: { randomSeed: seed } }, { strategies: [{ definition: capture(name, sink) }] });
+      await createTestCore(
+        { distribution: { randomSeed: seed } },
+        { strategies: [{ definition: capture(name, sink) }] },
+      );
       return Array.from({ length: 5 }, () => sink.services!.random());
     };
     const first = await draws(42, 'seeded');
@@ -256,7 +324,11 @@ describe('services', () => {
     const core = await createTestCore({}, { strategies: [{ definition: capture('listening', sink) }] });
     const events: string[] = [];
     sink.services!.agents.on((event: AgentEvent) => {
-      events.push(event.type === 'changed' ? `changed ${event.agent.id} ${event.changes.join('+')}` : `${event.type} ${event.agent.id}`);
+      events.push(
+        event.type === 'changed'
+          ? `changed ${event.agent.id} ${event.changes.join('+')}`
+          : `${event.type} ${event.agent.id}`,
+      );
     });
     sink.services!.agents.on(() => {
       throw new Error('a careless listener');

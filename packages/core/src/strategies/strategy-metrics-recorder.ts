@@ -18,13 +18,23 @@ export class StrategyMetricsRecorder implements StrategyMetrics {
   constructor(private readonly strategy: string) {}
 
   increment(name: string, by = 1): void {
-    if (!Number.isFinite(by) || by < 0) throw ValidationError.field('by', `must be a finite number >= 0, got ${String(by)}`, `metric '${name}' of strategy '${this.strategy}'`);
+    if (!Number.isFinite(by) || by < 0)
+      throw ValidationError.field(
+        'by',
+        `must be a finite number >= 0, got ${String(by)}`,
+        `metric '${name}' of strategy '${this.strategy}'`,
+      );
     const entry = this.entry(name, 'counter');
     entry.value += by;
   }
 
   set(name: string, value: number): void {
-    if (!Number.isFinite(value)) throw ValidationError.field('value', `must be a finite number, got ${String(value)}`, `metric '${name}' of strategy '${this.strategy}'`);
+    if (!Number.isFinite(value))
+      throw ValidationError.field(
+        'value',
+        `must be a finite number, got ${String(value)}`,
+        `metric '${name}' of strategy '${this.strategy}'`,
+      );
     this.entry(name, 'gauge').value = value;
   }
 
@@ -35,11 +45,20 @@ export class StrategyMetricsRecorder implements StrategyMetrics {
   private entry(name: string, kind: 'counter' | 'gauge'): { kind: 'counter' | 'gauge'; value: number } {
     let entry = this.values.get(name);
     if (entry === undefined) {
-      if (!METRIC_NAME.test(name)) throw ValidationError.field('name', `'${name}' must be lower-case letters, digits and "_", starting with a letter (at most 64)`, `metric of strategy '${this.strategy}'`);
+      if (!METRIC_NAME.test(name))
+        throw ValidationError.field(
+          'name',
+          `'${name}' must be lower-case letters, digits and "_", starting with a letter (at most 64)`,
+          `metric of strategy '${this.strategy}'`,
+        );
       entry = { kind, value: 0 };
       this.values.set(name, entry);
     } else if (entry.kind !== kind) {
-      throw ValidationError.field('name', `'${name}' is a ${entry.kind}, not a ${kind}`, `metric of strategy '${this.strategy}'`);
+      throw ValidationError.field(
+        'name',
+        `'${name}' is a ${entry.kind}, not a ${kind}`,
+        `metric of strategy '${this.strategy}'`,
+      );
     }
     return entry;
   }

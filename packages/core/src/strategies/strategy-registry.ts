@@ -63,7 +63,10 @@ export class StrategyRegistry {
    */
   check(definition: unknown, options: unknown = {}, name?: string): CheckedStrategy {
     if (!isStrategyDefinition(definition)) {
-      throw ValidationError.field('strategy', 'is not a strategy definition: export default defineStrategy({ name, optionsSchema, create })');
+      throw ValidationError.field(
+        'strategy',
+        'is not a strategy definition: export default defineStrategy({ name, optionsSchema, create })',
+      );
     }
     const strategyName = name ?? definition.name;
     const context = `strategy '${strategyName}'`;
@@ -77,7 +80,11 @@ export class StrategyRegistry {
     const parsedName = StrategyNameSchema.safeParse(strategyName);
     if (!parsedName.success) throw ValidationError.fromZod(parsedName.error, context, 'name');
     if (strategyName === CUSTOM_STRATEGY_ALIAS) {
-      throw ValidationError.field('name', `'${CUSTOM_STRATEGY_ALIAS}' is reserved: it points at the configured customStrategy`, context);
+      throw ValidationError.field(
+        'name',
+        `'${CUSTOM_STRATEGY_ALIAS}' is reserved: it points at the configured customStrategy`,
+        context,
+      );
     }
     if (this.strategies.has(strategyName)) {
       throw ValidationError.field('name', `a strategy named '${strategyName}' is already registered`, context);
@@ -94,7 +101,8 @@ export class StrategyRegistry {
    * StrategyError STRATEGY_CREATE_FAILED (create() threw), and registers nothing then.
    */
   register(definition: unknown, options: unknown = {}, name?: string, source?: string): RegisteredStrategy {
-    if (this.disposed) throw ValidationError.field('strategy', 'the strategies were disposed: build a new StrategyRegistry');
+    if (this.disposed)
+      throw ValidationError.field('strategy', 'the strategies were disposed: build a new StrategyRegistry');
     const checked = this.check(definition, options, name);
     const state: StrategyState = { metrics: new StrategyMetricsRecorder(checked.name), listeners: new Set() };
     const logger = new ScopedLogger(this.logger, checked.name);
@@ -105,14 +113,26 @@ export class StrategyRegistry {
     } catch (error) {
       state.listeners.clear();
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StrategyError('STRATEGY_CREATE_FAILED', `Strategy '${checked.name}'${where}: create() threw: ${reason}`, { strategy: checked.name, ...(source === undefined ? {} : { source }) });
+      throw new StrategyError(
+        'STRATEGY_CREATE_FAILED',
+        `Strategy '${checked.name}'${where}: create() threw: ${reason}`,
+        { strategy: checked.name, ...(source === undefined ? {} : { source }) },
+      );
     }
     // Plugins are someone else's JavaScript: the type says an object with select, the value may be anything.
     const returned: unknown = strategy;
-    if (typeof returned !== 'object' || returned === null || typeof (returned as Partial<DistributionStrategy>).select !== 'function') {
+    if (
+      typeof returned !== 'object' ||
+      returned === null ||
+      typeof (returned as Partial<DistributionStrategy>).select !== 'function'
+    ) {
       state.listeners.clear();
       disposeQuietly(strategy, logger);
-      throw ValidationError.field('create', `create() must return an object with a select(candidates, task) function${where}`, `strategy '${checked.name}'`);
+      throw ValidationError.field(
+        'create',
+        `create() must return an object with a select(candidates, task) function${where}`,
+        `strategy '${checked.name}'`,
+      );
     }
     const registered: RegisteredStrategy = { name: checked.name, strategy, definition: checked.definition, logger };
     this.strategies.set(checked.name, registered);
@@ -123,7 +143,10 @@ export class StrategyRegistry {
   /** Names the strategy that `custom` resolves to; it must already be registered. */
   setCustomStrategy(name: string): void {
     if (!this.strategies.has(name)) {
-      throw ValidationError.field('customStrategy', `no strategy named '${name}' is registered (known: ${this.names().join(', ')})`);
+      throw ValidationError.field(
+        'customStrategy',
+        `no strategy named '${name}' is registered (known: ${this.names().join(', ')})`,
+      );
     }
     this.customStrategy = name;
   }
@@ -132,11 +155,17 @@ export class StrategyRegistry {
   resolve(name: string): RegisteredStrategy {
     const target = name === CUSTOM_STRATEGY_ALIAS ? this.customStrategy : name;
     if (target === undefined) {
-      throw ValidationError.field('strategy', "'custom' needs a customStrategy in the configuration, naming a registered plugin");
+      throw ValidationError.field(
+        'strategy',
+        "'custom' needs a customStrategy in the configuration, naming a registered plugin",
+      );
     }
     const registered = this.strategies.get(target);
     if (registered === undefined) {
-      throw ValidationError.field('strategy', `unknown strategy '${name}' (known: ${[...this.names(), CUSTOM_STRATEGY_ALIAS].join(', ')})`);
+      throw ValidationError.field(
+        'strategy',
+        `unknown strategy '${name}' (known: ${[...this.names(), CUSTOM_STRATEGY_ALIAS].join(', ')})`,
+      );
     }
     return registered;
   }
@@ -179,7 +208,8 @@ export class StrategyRegistry {
       metrics: state.metrics,
       agents: Object.freeze({
         on: (listener: (event: AgentEvent) => void): (() => void) => {
-          if (typeof listener !== 'function') throw ValidationError.field('listener', 'must be a function', `agent events of strategy '${name}'`);
+          if (typeof listener !== 'function')
+            throw ValidationError.field('listener', 'must be a function', `agent events of strategy '${name}'`);
           if (this.disposed) return () => undefined;
           state.listeners.add(listener);
           this.watchAgents();
@@ -202,12 +232,19 @@ export class StrategyRegistry {
     let event: AgentEvent | undefined;
     for (const [name, state] of this.states) {
       if (state.listeners.size === 0) continue;
-      const delivered = (event ??= change.type === 'changed' ? { type: 'changed', agent: change.agent.view, changes: [...change.changes] } : { type: change.type, agent: change.agent.view });
+      const delivered = (event ??=
+        change.type === 'changed'
+          ? { type: 'changed', agent: change.agent.view, changes: [...change.changes] }
+          : { type: change.type, agent: change.agent.view });
       for (const listener of [...state.listeners]) {
         try {
           listener(delivered);
         } catch (error) {
-          this.strategies.get(name)?.logger.warn('an agent event listener threw', { event: change.type, agentId: change.agent.id, error: String(error) });
+          this.strategies.get(name)?.logger.warn('an agent event listener threw', {
+            event: change.type,
+            agentId: change.agent.id,
+            error: String(error),
+          });
         }
       }
     }
@@ -215,7 +252,8 @@ export class StrategyRegistry {
 }
 
 function disposeQuietly(strategy: unknown, logger: Logger): void {
-  const dispose = typeof strategy === 'object' && strategy !== null ? (strategy as Partial<DistributionStrategy>).dispose : undefined;
+  const dispose =
+    typeof strategy === 'object' && strategy !== null ? (strategy as Partial<DistributionStrategy>).dispose : undefined;
   if (typeof dispose !== 'function') return;
   try {
     dispose.call(strategy);

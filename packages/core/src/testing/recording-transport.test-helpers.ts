@@ -29,7 +29,8 @@ export class RecordingTransport implements Transport {
 
   send(envelope: Envelope): Promise<void> {
     if (!this.running) return Promise.reject(new CommunicationError('TRANSPORT_CLOSED', 'not running'));
-    if (this.unreachable.has(envelope.to)) return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `nobody at ${envelope.to}`));
+    if (this.unreachable.has(envelope.to))
+      return Promise.reject(new CommunicationError('UNKNOWN_ADDRESS', `nobody at ${envelope.to}`));
     const failure = this.failing.get(envelope.to);
     if (failure !== undefined) return Promise.reject(failure);
     this.sent.push(envelope);
@@ -68,6 +69,8 @@ export class RecordingTransport implements Transport {
 
   /** The task_request envelopes sent so far. */
   taskRequests(): Extract<Envelope, { kind: 'task_request' }>[] {
-    return this.sent.filter((envelope): envelope is Extract<Envelope, { kind: 'task_request' }> => envelope.kind === 'task_request');
+    return this.sent.filter(
+      (envelope): envelope is Extract<Envelope, { kind: 'task_request' }> => envelope.kind === 'task_request',
+    );
   }
 }

@@ -16,7 +16,10 @@ describe('BatchedTimeouts', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     expired = [];
-    timeouts = new BatchedTimeouts<Entry>((entry, durationMs) => expired.push(`${entry.name}@${String(durationMs)}`), true);
+    timeouts = new BatchedTimeouts<Entry>(
+      (entry, durationMs) => expired.push(`${entry.name}@${String(durationMs)}`),
+      true,
+    );
   });
   afterEach(() => {
     vi.useRealTimers();

@@ -22,8 +22,13 @@ describe.each([
     );
   });
 
-  it.each(['', ' x', '-x', 'x'.repeat(129), 42, null, undefined, 'a b'])('leaves %j to the schema, which names the problem', (value) => {
-    expect(fast?.(value)).toBeUndefined();
-    expect(() => parseInput(schema, value, 'id')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error);
-  });
+  it.each(['', ' x', '-x', 'x'.repeat(129), 42, null, undefined, 'a b'])(
+    'leaves %j to the schema, which names the problem',
+    (value) => {
+      expect(fast?.(value)).toBeUndefined();
+      expect(() => parseInput(schema, value, 'id')).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error,
+      );
+    },
+  );
 });

@@ -4,12 +4,37 @@ import { IDENTIFIER_PATTERNS } from '../models/identifier-patterns.js';
 import { identifierShapes } from './identifier-shapes.js';
 
 // Mostly characters the patterns treat specially, some they refuse, and one outside ASCII.
-const alphabet = fc.constantFrom('a', 'Z', '0', '9', '_', '-', '.', ':', '/', ' ', '\n', 'é', '\u{1F600}', '\0', '$', '^');
+const alphabet = fc.constantFrom(
+  'a',
+  'Z',
+  '0',
+  '9',
+  '_',
+  '-',
+  '.',
+  ':',
+  '/',
+  ' ',
+  '\n',
+  'é',
+  '\u{1F600}',
+  '\0',
+  '$',
+  '^',
+);
 const candidates = fc.oneof(
   fc.array(alphabet, { maxLength: 12 }).map((characters) => characters.join('')),
   fc.string({ maxLength: 12 }),
-  fc.array(fc.constantFrom('a', '_', '.', '-'), { minLength: 120, maxLength: 260 }).map((characters) => characters.join('')),
-  fc.constantFrom('a'.repeat(128), 'a'.repeat(129), `${'a'.repeat(127)}.`, 'a.'.repeat(128).slice(0, 256), `b${'a.'.repeat(128)}`),
+  fc
+    .array(fc.constantFrom('a', '_', '.', '-'), { minLength: 120, maxLength: 260 })
+    .map((characters) => characters.join('')),
+  fc.constantFrom(
+    'a'.repeat(128),
+    'a'.repeat(129),
+    `${'a'.repeat(127)}.`,
+    'a.'.repeat(128).slice(0, 256),
+    `b${'a.'.repeat(128)}`,
+  ),
 );
 
 describe('identifierShapes', () => {
@@ -27,7 +52,12 @@ describe('identifierShapes', () => {
 
   it('refuses what is not a string', () => {
     for (const value of [undefined, null, 1, ['a'], { a: 1 }]) {
-      expect([identifierShapes.isAgentId(value), identifierShapes.isTaskId(value), identifierShapes.isCapability(value), identifierShapes.isAddress(value)]).toEqual([false, false, false, false]);
+      expect([
+        identifierShapes.isAgentId(value),
+        identifierShapes.isTaskId(value),
+        identifierShapes.isCapability(value),
+        identifierShapes.isAddress(value),
+      ]).toEqual([false, false, false, false]);
     }
   });
 });

@@ -29,7 +29,8 @@ const MAX_ADDRESS_LENGTH = LIMITS.nameLength;
 function isIdentifier(value: unknown, rest: number): value is string {
   if (typeof value !== 'string') return false;
   const length = value.length;
-  if (length === 0 || length > MAX_ID_LENGTH || ((CLASSES[value.charCodeAt(0)] ?? 0) & LETTER_OR_DIGIT) === 0) return false;
+  if (length === 0 || length > MAX_ID_LENGTH || ((CLASSES[value.charCodeAt(0)] ?? 0) & LETTER_OR_DIGIT) === 0)
+    return false;
   for (let index = 1; index < length; index++) if (((CLASSES[value.charCodeAt(index)] ?? 0) & rest) === 0) return false;
   return true;
 }

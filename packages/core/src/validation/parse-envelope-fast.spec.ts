@@ -13,7 +13,16 @@ const taskRequest = (): Json => ({
   to: 'agent.echo-1',
   priority: 'normal',
   sentAt: 1_764_140_000_000,
-  payload: { taskId: 'task-1', attempt: 1, fence: '2.AbCdEfGhIjKlMnOp', taskType: 'echo', requiredCapabilities: ['echo', 'text'], data: { prompt: 'hi', n: [1, 2, { deep: null }] }, senderId: 'bench', priority: 'normal' },
+  payload: {
+    taskId: 'task-1',
+    attempt: 1,
+    fence: '2.AbCdEfGhIjKlMnOp',
+    taskType: 'echo',
+    requiredCapabilities: ['echo', 'text'],
+    data: { prompt: 'hi', n: [1, 2, { deep: null }] },
+    senderId: 'bench',
+    priority: 'normal',
+  },
 });
 
 const taskResponse = (): Json => ({
@@ -24,7 +33,15 @@ const taskResponse = (): Json => ({
   priority: 'high',
   correlationId: 'a1b2c3d4-1',
   sentAt: 0,
-  payload: { taskId: 'task-1', attempt: 2, fence: 'AbCdEfGhIjKlMnOp', agentId: 'echo-1', status: 'failed', result: null, error: { message: 'boom', code: 'X', permanent: true } },
+  payload: {
+    taskId: 'task-1',
+    attempt: 2,
+    fence: 'AbCdEfGhIjKlMnOp',
+    agentId: 'echo-1',
+    status: 'failed',
+    result: null,
+    error: { message: 'boom', code: 'X', permanent: true },
+  },
 });
 
 /** A copy of `base` with `value` at `path` (undefined deletes the key). */
@@ -62,7 +79,15 @@ const REQUEST_PAYLOAD_BAD_VALUES: Record<string, unknown[]> = {
   attempt: [undefined, 0, -1, 1.5, 2 ** 53, Number.NaN, '1', null],
   fence: [undefined, '', long(129), 7, null],
   taskType: [undefined, '', long(257), 3],
-  requiredCapabilities: [undefined, 'echo', [''], ['ok', 'bad cap'], [1], Array.from({ length: 257 }, (_, index) => `c${String(index)}`), { 0: 'echo' }],
+  requiredCapabilities: [
+    undefined,
+    'echo',
+    [''],
+    ['ok', 'bad cap'],
+    [1],
+    Array.from({ length: 257 }, (_, index) => `c${String(index)}`),
+    { 0: 'echo' },
+  ],
   data: [undefined, Number.NaN, Infinity, { nested: [1, Infinity] }, deep(200), new Date(0), new Map(), { f: () => 1 }],
   senderId: [undefined, '', long(257), 5],
   priority: [undefined, 'asap'],
@@ -76,7 +101,16 @@ const RESPONSE_PAYLOAD_BAD_VALUES: Record<string, unknown[]> = {
   agentId: [undefined, '', 'a.b', 'x'.repeat(129), '_leading'],
   status: [undefined, 'done', 'COMPLETED'],
   result: [Number.NaN, { when: new Date(0) }, [undefined]],
-  error: [null, 'boom', {}, { message: 5 }, { message: long(10_001) }, { message: 'm', code: long(129) }, { message: 'm', permanent: 'yes' }, { message: 'm', extra: 1 }],
+  error: [
+    null,
+    'boom',
+    {},
+    { message: 5 },
+    { message: long(10_001) },
+    { message: 'm', code: long(129) },
+    { message: 'm', permanent: 'yes' },
+    { message: 'm', extra: 1 },
+  ],
   extra: [{}],
 };
 
@@ -89,15 +123,32 @@ function corpus(): { label: string; value: unknown }[] {
     const base = make();
     for (const [field, values] of Object.entries(BAD_VALUES)) {
       // A missing correlationId is fine: it is optional.
-      for (const value of values) if (!(field === 'correlationId' && value === undefined)) cases.push({ label: `${String(base.kind)} ${field}=${String(value)}`, value: withField(base, [field], value) });
+      for (const value of values)
+        if (!(field === 'correlationId' && value === undefined))
+          cases.push({
+            label: `${String(base.kind)} ${field}=${String(value)}`,
+            value: withField(base, [field], value),
+          });
     }
     for (const [field, values] of Object.entries(payloadBad)) {
-      for (const value of values) cases.push({ label: `${String(base.kind)} payload.${field}=${String(value)}`, value: withField(base, ['payload', field], value) });
+      for (const value of values)
+        cases.push({
+          label: `${String(base.kind)} payload.${field}=${String(value)}`,
+          value: withField(base, ['payload', field], value),
+        });
     }
     cases.push({ label: `${String(base.kind)} as a class instance`, value: new EnvelopeLike(base) });
-    cases.push({ label: `${String(base.kind)} with the other kind's payload`, value: { ...base, kind: base.kind === 'task_request' ? 'task_response' : 'task_request' } });
+    cases.push({
+      label: `${String(base.kind)} with the other kind's payload`,
+      value: { ...base, kind: base.kind === 'task_request' ? 'task_response' : 'task_request' },
+    });
   }
-  cases.push({ label: 'null', value: null }, { label: 'a string', value: 'envelope' }, { label: 'an array', value: [taskRequest()] }, { label: 'an empty object', value: {} });
+  cases.push(
+    { label: 'null', value: null },
+    { label: 'a string', value: 'envelope' },
+    { label: 'an array', value: [taskRequest()] },
+    { label: 'an empty object', value: {} },
+  );
   return cases;
 }
 
@@ -111,7 +162,14 @@ describe('parseEnvelopeFast', () => {
   it.each([
     ['a task_request', taskRequest()],
     ['a task_response', taskResponse()],
-    ['a task_response without optional fields', withField(withField(withField(taskResponse(), ['payload', 'error'], undefined), ['payload', 'attempt'], undefined), ['correlationId'], undefined)],
+    [
+      'a task_response without optional fields',
+      withField(
+        withField(withField(taskResponse(), ['payload', 'error'], undefined), ['payload', 'attempt'], undefined),
+        ['correlationId'],
+        undefined,
+      ),
+    ],
     ['a null-prototype object', Object.assign(Object.create(null) as Json, taskRequest())],
     ['JSON from the wire', JSON.parse(JSON.stringify(taskResponse())) as unknown],
   ])('accepts %s as it is, equal to the schema’s output', (_label, value) => {
@@ -129,22 +187,74 @@ describe('parseEnvelopeFast', () => {
   });
 
   it('leaves other kinds to the schema, which still accepts them', () => {
-    const ack = { id: 'a-1', kind: 'ack', from: 'orchestrator', to: 'agent.x', priority: 'high', correlationId: 'r-1', sentAt: 1, payload: { ok: true } };
+    const ack = {
+      id: 'a-1',
+      kind: 'ack',
+      from: 'orchestrator',
+      to: 'agent.x',
+      priority: 'high',
+      correlationId: 'r-1',
+      sentAt: 1,
+      payload: { ok: true },
+    };
     expect(parseEnvelopeFast(ack)).toBeUndefined();
     expect(validateEnvelope(ack)).toEqual(EnvelopeSchema.parse(ack));
   });
 
   it('never accepts what the schema refuses, and outputs what the schema outputs, on random mutations', () => {
     const paths = [
-      ['id'], ['kind'], ['from'], ['to'], ['priority'], ['correlationId'], ['sentAt'], ['payload'],
-      ['payload', 'taskId'], ['payload', 'attempt'], ['payload', 'fence'], ['payload', 'taskType'], ['payload', 'requiredCapabilities'], ['payload', 'data'], ['payload', 'senderId'],
-      ['payload', 'priority'], ['payload', 'agentId'], ['payload', 'status'], ['payload', 'result'], ['payload', 'error'], ['payload', 'extra'], ['extra'],
+      ['id'],
+      ['kind'],
+      ['from'],
+      ['to'],
+      ['priority'],
+      ['correlationId'],
+      ['sentAt'],
+      ['payload'],
+      ['payload', 'taskId'],
+      ['payload', 'attempt'],
+      ['payload', 'fence'],
+      ['payload', 'taskType'],
+      ['payload', 'requiredCapabilities'],
+      ['payload', 'data'],
+      ['payload', 'senderId'],
+      ['payload', 'priority'],
+      ['payload', 'agentId'],
+      ['payload', 'status'],
+      ['payload', 'result'],
+      ['payload', 'error'],
+      ['payload', 'extra'],
+      ['extra'],
     ];
     const anyValue = fc.oneof(
       fc.anything(),
-      fc.constantFrom('task_request', 'task_response', 'ack', 'completed', 'failed', 'normal', 'orchestrator', 'agent.a', 'a', '', 0, 1, -0, 2 ** 53, Number.NaN, undefined),
+      fc.constantFrom(
+        'task_request',
+        'task_response',
+        'ack',
+        'completed',
+        'failed',
+        'normal',
+        'orchestrator',
+        'agent.a',
+        'a',
+        '',
+        0,
+        1,
+        -0,
+        2 ** 53,
+        Number.NaN,
+        undefined,
+      ),
       fc.array(fc.constantFrom('a', 'b', 'a', 'c/d', 'bad cap', '')),
-      fc.record({ message: fc.string(), code: fc.option(fc.string(), { nil: undefined }), permanent: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          message: fc.string(),
+          code: fc.option(fc.string(), { nil: undefined }),
+          permanent: fc.option(fc.boolean(), { nil: undefined }),
+        },
+        { requiredKeys: [] },
+      ),
     );
     const mutation = fc.tuple(fc.constantFrom(...paths), anyValue);
     fc.assert(

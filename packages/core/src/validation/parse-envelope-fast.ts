@@ -4,16 +4,50 @@ import type { TaskErrorInfo } from '../models/task.js';
 import { fieldChecks as check } from './field-checks.js';
 import { LIMITS } from '../models/limits.js';
 
-const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['id', 'kind', 'from', 'to', 'priority', 'correlationId', 'sentAt', 'payload']);
-const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'taskType', 'requiredCapabilities', 'data', 'senderId', 'priority']);
-const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set(['taskId', 'attempt', 'fence', 'agentId', 'status', 'result', 'error', 'session']);
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  'id',
+  'kind',
+  'from',
+  'to',
+  'priority',
+  'correlationId',
+  'sentAt',
+  'payload',
+]);
+const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set([
+  'taskId',
+  'attempt',
+  'fence',
+  'taskType',
+  'requiredCapabilities',
+  'data',
+  'senderId',
+  'priority',
+]);
+const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set([
+  'taskId',
+  'attempt',
+  'fence',
+  'agentId',
+  'status',
+  'result',
+  'error',
+  'session',
+]);
 const ERROR_KEYS: ReadonlySet<string> = new Set(['message', 'code', 'permanent']);
 
 function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_REQUEST_KEYS)) return false;
   const { taskId, attempt, fence, taskType, data, senderId, priority } = value;
-  if (!check.isTaskId(taskId) || !check.isPositiveInteger(attempt) || !check.isString(fence, 1, LIMITS.fenceLength) || !check.isString(taskType, 1, LIMITS.nameLength)) return false;
-  if (!check.isString(senderId, 1, LIMITS.nameLength) || !check.isPriority(priority) || !isJsonValue(data)) return false;
+  if (
+    !check.isTaskId(taskId) ||
+    !check.isPositiveInteger(attempt) ||
+    !check.isString(fence, 1, LIMITS.fenceLength) ||
+    !check.isString(taskType, 1, LIMITS.nameLength)
+  )
+    return false;
+  if (!check.isString(senderId, 1, LIMITS.nameLength) || !check.isPriority(priority) || !isJsonValue(data))
+    return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
 }
@@ -29,7 +63,8 @@ function isTaskErrorInfo(value: unknown): value is TaskErrorInfo {
 function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, TASK_RESPONSE_KEYS)) return false;
   const { taskId, attempt, fence, agentId, status, result, error, session } = value;
-  if (!check.isTaskId(taskId) || !check.isAgentId(agentId) || !check.isString(fence, 1, LIMITS.fenceLength)) return false;
+  if (!check.isTaskId(taskId) || !check.isAgentId(agentId) || !check.isString(fence, 1, LIMITS.fenceLength))
+    return false;
   if (session !== undefined && !check.isString(session, LIMITS.sessionMinLength, LIMITS.sessionMaxLength)) return false;
   if (status !== 'completed' && status !== 'failed') return false;
   if (attempt !== undefined && !check.isPositiveInteger(attempt)) return false;
@@ -42,7 +77,9 @@ function isTaskResponsePayload(value: unknown): value is TaskResponsePayload {
  * would; false for other kinds and for anything in doubt (then ask the schema).
  */
 export function isHotPayloadFast(kind: unknown, payload: unknown): boolean {
-  return kind === 'task_request' ? isTaskRequestPayload(payload) : kind === 'task_response' && isTaskResponsePayload(payload);
+  return kind === 'task_request'
+    ? isTaskRequestPayload(payload)
+    : kind === 'task_response' && isTaskResponsePayload(payload);
 }
 
 /**
@@ -59,7 +96,14 @@ export function isHotPayloadFast(kind: unknown, payload: unknown): boolean {
 export function parseEnvelopeFast(value: unknown): Envelope | undefined {
   if (!check.isPlainRecord(value) || !check.hasOnlyKeys(value, ENVELOPE_KEYS)) return undefined;
   const { id, kind, from, to, priority, correlationId, sentAt, payload } = value;
-  if (!check.isString(id, 1, LIMITS.identifierLength) || !check.isAddress(from) || !check.isAddress(to) || !check.isPriority(priority) || !check.isNonNegativeNumber(sentAt)) return undefined;
+  if (
+    !check.isString(id, 1, LIMITS.identifierLength) ||
+    !check.isAddress(from) ||
+    !check.isAddress(to) ||
+    !check.isPriority(priority) ||
+    !check.isNonNegativeNumber(sentAt)
+  )
+    return undefined;
   if (correlationId !== undefined && !check.isString(correlationId, 1, LIMITS.identifierLength)) return undefined;
   return isHotPayloadFast(kind, payload) ? (value as unknown as Envelope) : undefined;
 }

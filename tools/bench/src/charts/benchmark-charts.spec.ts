@@ -44,8 +44,21 @@ describe('SVG charts', () => {
       yLabel: 'ns',
       xLog: true,
       series: [
-        { name: 'round_robin', points: [[1_000, 50], [10_000, 60], [1_000_000, 90]] },
-        { name: 'load_balanced', points: [[1_000, 150], [1_000_000, 400]] },
+        {
+          name: 'round_robin',
+          points: [
+            [1_000, 50],
+            [10_000, 60],
+            [1_000_000, 90],
+          ],
+        },
+        {
+          name: 'load_balanced',
+          points: [
+            [1_000, 150],
+            [1_000_000, 400],
+          ],
+        },
       ],
     });
     const root = parseSvg(svg);
@@ -57,10 +70,20 @@ describe('SVG charts', () => {
   it('makes the charts the docs show from whichever suites produced results', () => {
     const results: BenchResult[] = [
       { name: 'memory-throughput', params: { system: 'switchyard', inFlight: 64 }, value: 300_000, unit: 'calls/s' },
-      { name: 'memory-throughput', params: { system: 'moleculer-fake', inFlight: 64 }, value: 100_000, unit: 'calls/s' },
+      {
+        name: 'memory-throughput',
+        params: { system: 'moleculer-fake', inFlight: 64 },
+        value: 100_000,
+        unit: 'calls/s',
+      },
       { name: 'memory-latency-p50', params: { system: 'switchyard', inFlight: 1 }, value: 5, unit: 'µs' },
       { name: 'scale-decisions', params: { strategy: 'round_robin', agents: 1_000 }, value: 1e7, unit: 'decisions/s' },
-      { name: 'scale-decisions', params: { strategy: 'round_robin', agents: 100_000 }, value: 5e6, unit: 'decisions/s' },
+      {
+        name: 'scale-decisions',
+        params: { strategy: 'round_robin', agents: 100_000 },
+        value: 5e6,
+        unit: 'decisions/s',
+      },
       { name: 'scale-rss', params: { agents: 1_000 }, value: 60, unit: 'MiB' },
       { name: 'scale-heap', params: { agents: 1_000 }, value: 10, unit: 'MiB' },
     ];

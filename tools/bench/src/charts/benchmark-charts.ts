@@ -13,12 +13,20 @@ const SYSTEMS = [
   { label: 'raw NATS request/reply', memory: undefined, nats: 'raw' },
 ] as const;
 
-function pick(results: readonly BenchResult[], name: string, params: Readonly<Record<string, string | number>>): number | undefined {
-  return results.find((result) => result.name === name && Object.entries(params).every(([key, value]) => result.params[key] === value))?.value;
+function pick(
+  results: readonly BenchResult[],
+  name: string,
+  params: Readonly<Record<string, string | number>>,
+): number | undefined {
+  return results.find(
+    (result) => result.name === name && Object.entries(params).every(([key, value]) => result.params[key] === value),
+  )?.value;
 }
 
 function sizesOf(results: readonly BenchResult[], name: string): number[] {
-  return [...new Set(results.filter((result) => result.name === name).map((result) => Number(result.params.agents)))].sort((a, b) => a - b);
+  return [
+    ...new Set(results.filter((result) => result.name === name).map((result) => Number(result.params.agents))),
+  ].sort((a, b) => a - b);
 }
 
 /** Side-by-side throughput (memory and NATS, 1 and 64 in flight) and latency at 1 in flight. */
@@ -51,7 +59,9 @@ function systemCharts(results: readonly BenchResult[]): ChartFile[] {
       name: system.label,
       values: transports.map((transport) => {
         const name = system[transport];
-        return name === undefined ? undefined : pick(results, `${transport}-latency-p50`, { system: name, inFlight: 1 });
+        return name === undefined
+          ? undefined
+          : pick(results, `${transport}-latency-p50`, { system: name, inFlight: 1 });
       }),
     })),
   });
@@ -65,7 +75,9 @@ function systemCharts(results: readonly BenchResult[]): ChartFile[] {
 function fleetCharts(results: readonly BenchResult[]): ChartFile[] {
   const source = results.some((result) => result.name === 'scale-decisions') ? 'scale-decisions' : 'strategy-decisions';
   const charts: ChartFile[] = [];
-  const strategies = [...new Set(results.filter((result) => result.name === source).map((result) => String(result.params.strategy)))];
+  const strategies = [
+    ...new Set(results.filter((result) => result.name === source).map((result) => String(result.params.strategy))),
+  ];
   if (strategies.length > 0) {
     const sizes = sizesOf(results, source);
     charts.push({
@@ -95,8 +107,20 @@ function fleetCharts(results: readonly BenchResult[]): ChartFile[] {
         yLabel: 'MiB',
         xLog: true,
         series: [
-          { name: 'RSS', points: rssSizes.flatMap((agents) => { const value = pick(results, 'scale-rss', { agents }); return value === undefined ? [] : [[agents, value] as const]; }) },
-          { name: 'JS heap used', points: rssSizes.flatMap((agents) => { const value = pick(results, 'scale-heap', { agents }); return value === undefined ? [] : [[agents, value] as const]; }) },
+          {
+            name: 'RSS',
+            points: rssSizes.flatMap((agents) => {
+              const value = pick(results, 'scale-rss', { agents });
+              return value === undefined ? [] : [[agents, value] as const];
+            }),
+          },
+          {
+            name: 'JS heap used',
+            points: rssSizes.flatMap((agents) => {
+              const value = pick(results, 'scale-heap', { agents });
+              return value === undefined ? [] : [[agents, value] as const];
+            }),
+          },
         ],
       }),
     });
@@ -106,7 +130,11 @@ function fleetCharts(results: readonly BenchResult[]): ChartFile[] {
 
 /** Goodput and mean latency of each strategy next to the oracle's, from the learning suite. */
 function learningCharts(results: readonly BenchResult[]): ChartFile[] {
-  const strategies = [...new Set(results.filter((result) => result.name === 'learning-goodput').map((result) => String(result.params.strategy)))];
+  const strategies = [
+    ...new Set(
+      results.filter((result) => result.name === 'learning-goodput').map((result) => String(result.params.strategy)),
+    ),
+  ];
   if (strategies.length === 0) return [];
   const goodput = renderBarChart({
     title: 'Learned distribution: goodput and latency',
@@ -114,8 +142,14 @@ function learningCharts(results: readonly BenchResult[]): ChartFile[] {
     xLabel: 'strategy',
     groups: strategies,
     series: [
-      { name: 'goodput, tasks/s', values: strategies.map((strategy) => pick(results, 'learning-goodput', { strategy })) },
-      { name: 'mean latency, ms', values: strategies.map((strategy) => pick(results, 'learning-latency-mean', { strategy })) },
+      {
+        name: 'goodput, tasks/s',
+        values: strategies.map((strategy) => pick(results, 'learning-goodput', { strategy })),
+      },
+      {
+        name: 'mean latency, ms',
+        values: strategies.map((strategy) => pick(results, 'learning-latency-mean', { strategy })),
+      },
     ],
   });
   return [{ file: 'learning-goodput.svg', svg: goodput }];

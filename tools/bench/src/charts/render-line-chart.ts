@@ -20,7 +20,9 @@ export function renderLineChart(chart: LineChart): string {
   const plotHeight = height - margin.top - margin.bottom;
   const points = chart.series.flatMap((series) => series.points);
   const xs = [...new Set(points.map(([x]) => x))].sort((a, b) => a - b);
-  const scaleX = chart.xLog ? (x: number): number => Math.log10(Math.max(x, Number.MIN_VALUE)) : (x: number): number => x;
+  const scaleX = chart.xLog
+    ? (x: number): number => Math.log10(Math.max(x, Number.MIN_VALUE))
+    : (x: number): number => x;
   const xMin = scaleX(xs[0] ?? 0);
   const xSpan = scaleX(xs[xs.length - 1] ?? 1) - xMin || 1;
   const ticks = niceTicks(Math.max(0, ...points.map(([, y]) => y)));
@@ -29,25 +31,43 @@ export function renderLineChart(chart: LineChart): string {
   const py = (y: number): number => margin.top + plotHeight - (y / top) * plotHeight;
   const parts: string[] = [];
   for (const tick of ticks) {
-    parts.push(`<line x1="${String(margin.left)}" x2="${String(width - margin.right)}" y1="${py(tick).toFixed(1)}" y2="${py(tick).toFixed(1)}" stroke="${grid}"/>`);
-    parts.push(`<text x="${String(margin.left - 8)}" y="${(py(tick) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${axis}">${escapeXml(formatQuantity(tick))}</text>`);
+    parts.push(
+      `<line x1="${String(margin.left)}" x2="${String(width - margin.right)}" y1="${py(tick).toFixed(1)}" y2="${py(tick).toFixed(1)}" stroke="${grid}"/>`,
+    );
+    parts.push(
+      `<text x="${String(margin.left - 8)}" y="${(py(tick) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${axis}">${escapeXml(formatQuantity(tick))}</text>`,
+    );
   }
   for (const x of xs) {
-    parts.push(`<text x="${px(x).toFixed(1)}" y="${String(height - margin.bottom + 18)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(formatQuantity(x))}</text>`);
+    parts.push(
+      `<text x="${px(x).toFixed(1)}" y="${String(height - margin.bottom + 18)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(formatQuantity(x))}</text>`,
+    );
   }
-  parts.push(`<line x1="${String(margin.left)}" x2="${String(width - margin.right)}" y1="${py(0).toFixed(1)}" y2="${py(0).toFixed(1)}" stroke="${axis}"/>`);
-  parts.push(`<text x="${String(margin.left + plotWidth / 2)}" y="${String(height - margin.bottom + 38)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(chart.xLabel)}</text>`);
+  parts.push(
+    `<line x1="${String(margin.left)}" x2="${String(width - margin.right)}" y1="${py(0).toFixed(1)}" y2="${py(0).toFixed(1)}" stroke="${axis}"/>`,
+  );
+  parts.push(
+    `<text x="${String(margin.left + plotWidth / 2)}" y="${String(height - margin.bottom + 38)}" text-anchor="middle" font-size="12" fill="${axis}">${escapeXml(chart.xLabel)}</text>`,
+  );
   chart.series.forEach((series, seriesIndex) => {
     const colour = palette[seriesIndex % palette.length] ?? axis;
     const sorted = [...series.points].sort((a, b) => a[0] - b[0]);
-    const path = sorted.map(([x, y], index) => `${index === 0 ? 'M' : 'L'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`).join(' ');
+    const path = sorted
+      .map(([x, y], index) => `${index === 0 ? 'M' : 'L'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`)
+      .join(' ');
     if (sorted.length > 0) parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>`);
     for (const [x, y] of sorted) {
-      parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${colour}"><title>${escapeXml(`${series.name} at ${x.toLocaleString('en-US')}: ${y.toLocaleString('en-US')}`)}</title></circle>`);
+      parts.push(
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${colour}"><title>${escapeXml(`${series.name} at ${x.toLocaleString('en-US')}: ${y.toLocaleString('en-US')}`)}</title></circle>`,
+      );
     }
     const legendX = margin.left + seriesIndex * 150;
-    parts.push(`<line x1="${String(legendX)}" x2="${String(legendX + 14)}" y1="${String(height - 18)}" y2="${String(height - 18)}" stroke="${colour}" stroke-width="3"/>`);
-    parts.push(`<text x="${String(legendX + 20)}" y="${String(height - 14)}" font-size="12" fill="${axis}">${escapeXml(series.name)}</text>`);
+    parts.push(
+      `<line x1="${String(legendX)}" x2="${String(legendX + 14)}" y1="${String(height - 18)}" y2="${String(height - 18)}" stroke="${colour}" stroke-width="3"/>`,
+    );
+    parts.push(
+      `<text x="${String(legendX + 20)}" y="${String(height - 14)}" font-size="12" fill="${axis}">${escapeXml(series.name)}</text>`,
+    );
   });
   return svgDocument(chart.title, chart.yLabel, parts);
 }

@@ -7,7 +7,12 @@ import { startHelper, stopHelper } from '../child-process-ready.js';
 export async function moleculerNatsSide(url: string): Promise<BenchSide> {
   const namespace = `bench${String(process.pid)}`;
   const service = await startHelper('moleculer-nats-service.js', [url, namespace]);
-  const caller = new ServiceBroker({ namespace, nodeID: 'caller', transporter: { type: 'NATS', options: { url } }, logger: false });
+  const caller = new ServiceBroker({
+    namespace,
+    nodeID: 'caller',
+    transporter: { type: 'NATS', options: { url } },
+    logger: false,
+  });
   await caller.start();
   await caller.waitForServices(['echo']);
   return {

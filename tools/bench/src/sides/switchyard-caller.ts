@@ -16,6 +16,13 @@ export function switchyardCaller(engine: OrchestrationEngine): () => Promise<unk
   return () => {
     sequence++;
     const taskId = `${runPrefix}-${sequence.toString(36).padStart(6, '0')}`;
-    return engine.runTask({ authToken: BENCH_TOKEN, taskId, taskType: 'echo', requiredCapabilities: ['echo'], taskData: BENCH_PAYLOAD, senderId: 'bench' });
+    return engine.runTask({
+      authToken: BENCH_TOKEN,
+      taskId,
+      taskType: 'echo',
+      requiredCapabilities: ['echo'],
+      taskData: BENCH_PAYLOAD,
+      senderId: 'bench',
+    });
   };
 }

@@ -13,13 +13,19 @@ import { switchyardCaller } from './switchyard-caller.js';
 export async function switchyardMemorySide(): Promise<BenchSide> {
   const container = new Container();
   container.load(
-    createCoreModule({ distribution: { defaultStrategy: 'round_robin' }, tasks: { retainFinished: 1_000 } }, { authenticator: await benchAuthenticator() }),
+    createCoreModule(
+      { distribution: { defaultStrategy: 'round_robin' }, tasks: { retainFinished: 1_000 } },
+      { authenticator: await benchAuthenticator() },
+    ),
     createMemoryTransportModule(),
   );
   const engine = container.get(OrchestrationEngine);
   await engine.start();
   const bus = container.get(MemoryBus);
-  const agents = ['echo-1', 'echo-2'].map((agentId) => new SwitchyardAgent({ agentId, capabilities: ['echo'] }, new InMemoryTransport(bus), (task) => task.data));
+  const agents = ['echo-1', 'echo-2'].map(
+    (agentId) =>
+      new SwitchyardAgent({ agentId, capabilities: ['echo'] }, new InMemoryTransport(bus), (task) => task.data),
+  );
   for (const agent of agents) await agent.start();
   return {
     system: 'switchyard',

@@ -23,6 +23,12 @@ export function* fleetAgents(size: number): Generator<FleetAgent> {
     const priority = Math.floor(random() * 10);
     const capacity = 8 * 2 ** Math.floor(random() * 4);
     const load = Math.floor(random() * (capacity / 2));
-    yield { agentId: `agent-${String(index)}`, capabilities: capabilityLists[index % capabilityLists.length] ?? [], priority, capacity, load };
+    yield {
+      agentId: `agent-${String(index)}`,
+      capabilities: capabilityLists[index % capabilityLists.length] ?? [],
+      priority,
+      capacity,
+      load,
+    };
   }
 }

@@ -39,7 +39,8 @@ export class LearningFleet {
       }
     }
     let best = 0;
-    for (let agent = 1; agent < size; agent++) if (this.expectedRate(agent, 0, false, 0) > this.expectedRate(best, 0, false, 0)) best = agent;
+    for (let agent = 1; agent < size; agent++)
+      if (this.expectedRate(agent, 0, false, 0) > this.expectedRate(best, 0, false, 0)) best = agent;
     this.degradedAgent = best;
   }
 
@@ -54,7 +55,8 @@ export class LearningFleet {
 
   /** Mean latency of a task started while the agent runs `running` others. */
   latencyMs(agent: number, kind: number, large: boolean, running: number): number {
-    const base = (this.latency[this.slot(agent, kind, large)] ?? 0) * (this.degraded && agent === this.degradedAgent ? 3 : 1);
+    const base =
+      (this.latency[this.slot(agent, kind, large)] ?? 0) * (this.degraded && agent === this.degradedAgent ? 3 : 1);
     return base * (1 + SLOWDOWN_PER_RUNNING_TASK * running);
   }
 

@@ -46,7 +46,11 @@ interface Running {
 }
 
 /** The strategy that knows the truth: the free agent with the highest expected successes per millisecond. */
-function oracleStrategy(fleet: LearningFleet, agentIndex: ReadonlyMap<string, number>, shapeOf: (task: Task) => { kind: number; large: boolean }): DistributionStrategy {
+function oracleStrategy(
+  fleet: LearningFleet,
+  agentIndex: ReadonlyMap<string, number>,
+  shapeOf: (task: Task) => { kind: number; large: boolean },
+): DistributionStrategy {
   return {
     select(candidates, task) {
       const { kind, large } = shapeOf(task);
@@ -72,7 +76,10 @@ function oracleStrategy(fleet: LearningFleet, agentIndex: ReadonlyMap<string, nu
  * the run takes milliseconds of CPU per simulated minute and is the same on every machine.
  * Halfway through, the fleet's best summariser degrades.
  */
-export function runLearningSimulation(settings: LearningSettings, strategyFor: ((host: StrategyHost) => DistributionStrategy<StrategyChoice>) | 'oracle'): LearningOutcome {
+export function runLearningSimulation(
+  settings: LearningSettings,
+  strategyFor: ((host: StrategyHost) => DistributionStrategy<StrategyChoice>) | 'oracle',
+): LearningOutcome {
   const clock = { now: 0 };
   const fleet = new LearningFleet(settings.agents, settings.seed);
   const registry = new AgentRegistry({ maxCandidatePools: 16 });
@@ -85,7 +92,9 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
   const shapes = new WeakMap<Task, { kind: number; large: boolean }>();
   const shapeOf = (task: Task): { kind: number; large: boolean } => shapes.get(task) ?? { kind: 0, large: false };
   const strategy =
-    strategyFor === 'oracle' ? oracleStrategy(fleet, agentIndex, shapeOf) : strategyFor({ now: () => clock.now, random: seededRandom(settings.seed + 1) });
+    strategyFor === 'oracle'
+      ? oracleStrategy(fleet, agentIndex, shapeOf)
+      : strategyFor({ now: () => clock.now, random: seededRandom(settings.seed + 1) });
   // The workload and the agents' luck come from their own sequences, the same for every strategy.
   const workload = seededRandom(settings.seed + 2);
   const luck = seededRandom(settings.seed + 3);
@@ -107,15 +116,26 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
     if (submitted === driftAt) fleet.degrade();
     const kind = Math.floor(workload() * TASK_KINDS.length);
     const large = workload() < LARGE_SHARE;
-    const task = new TaskRecord(`task-${String(submitted)}`, 'job', REQUIRED, { kind: TASK_KINDS[kind] ?? 'summarise', cost: large ? 8 : 1 }, 'bench', 'normal', null, clock.now);
+    const task = new TaskRecord(
+      `task-${String(submitted)}`,
+      'job',
+      REQUIRED,
+      { kind: TASK_KINDS[kind] ?? 'summarise', cost: large ? 8 : 1 },
+      'bench',
+      'normal',
+      null,
+      clock.now,
+    );
     shapes.set(task, { kind, large });
     submitted++;
     const pool = registry.candidates(REQUIRED);
     let bestRate = 0;
-    for (const candidate of pool) bestRate = Math.max(bestRate, fleet.expectedRate(agentIndex.get(candidate.id) ?? 0, kind, large, candidate.load));
+    for (const candidate of pool)
+      bestRate = Math.max(bestRate, fleet.expectedRate(agentIndex.get(candidate.id) ?? 0, kind, large, candidate.load));
     const chosen = strategy.select(pool, task);
     const agent = chosen === undefined || isDecline(chosen) ? undefined : pool.availableRecord(chosen);
-    if (agent === undefined) throw new Error(`the strategy declined task ${task.id} with ${String(pool.size)} free agents`);
+    if (agent === undefined)
+      throw new Error(`the strategy declined task ${task.id} with ${String(pool.size)} free agents`);
     const index = agentIndex.get(agent.id) ?? 0;
     const regret = bestRate > 0 ? (bestRate - fleet.expectedRate(index, kind, large, agent.load)) / bestRate : 0;
     regretSum += regret;
@@ -130,7 +150,12 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
     }
     if (submitted > driftAt && (submitted - driftAt) % RECONVERGENCE_BLOCK === 0) {
       const reference = referenceDecisions === 0 ? 0 : referenceRegret / referenceDecisions;
-      if (reconvergenceTasks === undefined && blockDecisions > 0 && blockRegret / blockDecisions <= reference * 1.25 + 0.01) reconvergenceTasks = submitted - driftAt;
+      if (
+        reconvergenceTasks === undefined &&
+        blockDecisions > 0 &&
+        blockRegret / blockDecisions <= reference * 1.25 + 0.01
+      )
+        reconvergenceTasks = submitted - driftAt;
       blockRegret = 0;
       blockDecisions = 0;
     }
@@ -146,7 +171,8 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
   for (let client = 0; client < settings.inFlight && submitted < settings.tasks; client++) submit();
   while (running.length > 0) {
     let next = 0;
-    for (let index = 1; index < running.length; index++) if ((running[index]?.finishAt ?? Infinity) < (running[next]?.finishAt ?? Infinity)) next = index;
+    for (let index = 1; index < running.length; index++)
+      if ((running[index]?.finishAt ?? Infinity) < (running[next]?.finishAt ?? Infinity)) next = index;
     const finished = running[next];
     if (finished === undefined) break;
     running[next] = running[running.length - 1] ?? finished;
@@ -160,10 +186,21 @@ export function runLearningSimulation(settings: LearningSettings, strategyFor: (
       successes++;
       strategy.onCompleted?.({ agent: finished.agent, task: finished.task, latencyMs });
     } else {
-      strategy.onFailed?.({ agent: finished.agent, task: finished.task, latencyMs, error: { message: 'simulated failure' } });
+      strategy.onFailed?.({
+        agent: finished.agent,
+        task: finished.task,
+        latencyMs,
+        error: { message: 'simulated failure' },
+      });
     }
     if (submitted < settings.tasks) submit();
   }
   const simulatedSeconds = clock.now / 1000;
-  return { goodput: successes / simulatedSeconds, meanLatencyMs: latencySum / answered, regret: regretSum / settings.tasks, reconvergenceTasks, simulatedSeconds };
+  return {
+    goodput: successes / simulatedSeconds,
+    meanLatencyMs: latencySum / answered,
+    regret: regretSum / settings.tasks,
+    reconvergenceTasks,
+    simulatedSeconds,
+  };
 }

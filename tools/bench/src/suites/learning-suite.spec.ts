@@ -20,7 +20,8 @@ describe('learning suite', () => {
     expect(decisions[0]?.unit).toBe('decisions/s');
     expect(decisions[0]?.value).toBeGreaterThan(0);
     // Goodput is counted in simulated time, so these comparisons hold on any machine.
-    const of = (strategy: string): number => goodput.find((result) => result.params.strategy === strategy)?.value ?? Number.NaN;
+    const of = (strategy: string): number =>
+      goodput.find((result) => result.params.strategy === strategy)?.value ?? Number.NaN;
     for (const fixed of ['round_robin', 'load_balanced', 'p2c']) expect(of('learned')).toBeGreaterThan(of(fixed));
   }, 120_000);
 

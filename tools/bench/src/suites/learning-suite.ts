@@ -32,12 +32,20 @@ function strategyRegistry(host: StrategyHost): StrategyRegistry {
 /** Decisions per second of learned at `size` agents, each decision followed by the outcome hook of the oldest of 64 tasks in flight. */
 function learnedDecider(size: number): () => void {
   const registry = new AgentRegistry({ maxCandidatePools: 16 });
-  for (let agent = 0; agent < size; agent++) registry.register({ agentId: `agent-${String(agent)}`, capabilities: ['work'], priority: 0, capacity: 4 }, 0);
+  for (let agent = 0; agent < size; agent++)
+    registry.register({ agentId: `agent-${String(agent)}`, capabilities: ['work'], priority: 0, capacity: 4 }, 0);
   const random = seededRandom(7);
   let now = 0;
   const strategy = strategyRegistry({ now: () => now, random }).resolve('learned').strategy;
-  const tasks = TASK_KINDS.flatMap((kind) => [1, 8].map((cost) => new TaskRecord(`task-${kind}-${String(cost)}`, 'job', ['work'], { kind, cost }, 'bench', 'normal', null, 0)));
-  const window: ({ agent: AgentRecord; task: TaskRecord } | undefined)[] = new Array<{ agent: AgentRecord; task: TaskRecord } | undefined>(IN_FLIGHT);
+  const tasks = TASK_KINDS.flatMap((kind) =>
+    [1, 8].map(
+      (cost) =>
+        new TaskRecord(`task-${kind}-${String(cost)}`, 'job', ['work'], { kind, cost }, 'bench', 'normal', null, 0),
+    ),
+  );
+  const window: ({ agent: AgentRecord; task: TaskRecord } | undefined)[] = new Array<
+    { agent: AgentRecord; task: TaskRecord } | undefined
+  >(IN_FLIGHT);
   let slot = 0;
   let decision = 0;
   return () => {
@@ -69,7 +77,8 @@ function cpuRate(operation: () => void, count: number): number {
   return count / ((used.user + used.system) / 1e6);
 }
 
-const format = (value: number, digits = 0): string => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const format = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * Goodput, mean latency and regret of each strategy (and of an oracle that knows the agents'
@@ -77,36 +86,93 @@ const format = (value: number, digits = 0): string => value.toLocaleString('en-U
  * decision rate of learned at 10,000 agents.
  */
 export function runLearningSuite(settings: BenchSettings): BenchResult[] {
-  const simulation: LearningSettings = { agents: 24, capacity: 4, inFlight: 48, tasks: settings.quick ? 6_000 : 60_000, seed: 20 };
-  settings.log(`  ${String(simulation.agents)} agents × capacity ${String(simulation.capacity)}, ${String(simulation.inFlight)} clients in flight, ${format(simulation.tasks)} tasks, drift at task ${format(simulation.tasks / 2)} (simulated time)`);
+  const simulation: LearningSettings = {
+    agents: 24,
+    capacity: 4,
+    inFlight: 48,
+    tasks: settings.quick ? 6_000 : 60_000,
+    seed: 20,
+  };
+  settings.log(
+    `  ${String(simulation.agents)} agents × capacity ${String(simulation.capacity)}, ${String(simulation.inFlight)} clients in flight, ${format(simulation.tasks)} tasks, drift at task ${format(simulation.tasks / 2)} (simulated time)`,
+  );
   const outcomes = new Map<string, LearningOutcome>();
   outcomes.set('oracle', runLearningSimulation(simulation, 'oracle'));
   for (const name of LEARNING_STRATEGIES) {
-    outcomes.set(name, runLearningSimulation(simulation, (host): DistributionStrategy<StrategyChoice> => strategyRegistry(host).resolve(name).strategy));
+    outcomes.set(
+      name,
+      runLearningSimulation(
+        simulation,
+        (host): DistributionStrategy<StrategyChoice> => strategyRegistry(host).resolve(name).strategy,
+      ),
+    );
   }
   const oracle = outcomes.get('oracle')?.goodput ?? Number.NaN;
   const results: BenchResult[] = [];
   for (const [name, outcome] of outcomes) {
-    const reconvergence = !LEARNING.has(name) ? '' : `  re-converged after ${outcome.reconvergenceTasks === undefined ? 'never' : `${format(outcome.reconvergenceTasks)} tasks`}`;
+    const reconvergence = !LEARNING.has(name)
+      ? ''
+      : `  re-converged after ${outcome.reconvergenceTasks === undefined ? 'never' : `${format(outcome.reconvergenceTasks)} tasks`}`;
     settings.log(
       `  ${name.padEnd(14)} goodput ${format(outcome.goodput, 1).padStart(7)} tasks/s (${format((100 * outcome.goodput) / oracle, 1)} % of oracle)  mean latency ${format(outcome.meanLatencyMs, 1).padStart(6)} ms  regret ${format(100 * outcome.regret, 1).padStart(5)} %${reconvergence}`,
     );
     const params = { strategy: name, agents: simulation.agents };
     const goodput = Math.round(outcome.goodput * 10) / 10;
-    results.push(name === 'oracle' ? { name: 'learning-goodput', params, value: goodput, unit: 'tasks/s' } : { name: 'learning-goodput', params, value: goodput, unit: 'tasks/s', baseline: Math.round(oracle * 10) / 10, ratio: outcome.goodput / oracle });
-    results.push({ name: 'learning-latency-mean', params, value: Math.round(outcome.meanLatencyMs * 10) / 10, unit: 'ms' });
-    if (name !== 'oracle') results.push({ name: 'learning-regret', params, value: Math.round(outcome.regret * 1000) / 10, unit: '%' });
-    if (LEARNING.has(name) && outcome.reconvergenceTasks !== undefined) results.push({ name: 'learning-reconvergence', params, value: outcome.reconvergenceTasks, unit: 'tasks' });
+    results.push(
+      name === 'oracle'
+        ? { name: 'learning-goodput', params, value: goodput, unit: 'tasks/s' }
+        : {
+            name: 'learning-goodput',
+            params,
+            value: goodput,
+            unit: 'tasks/s',
+            baseline: Math.round(oracle * 10) / 10,
+            ratio: outcome.goodput / oracle,
+          },
+    );
+    results.push({
+      name: 'learning-latency-mean',
+      params,
+      value: Math.round(outcome.meanLatencyMs * 10) / 10,
+      unit: 'ms',
+    });
+    if (name !== 'oracle')
+      results.push({ name: 'learning-regret', params, value: Math.round(outcome.regret * 1000) / 10, unit: '%' });
+    if (LEARNING.has(name) && outcome.reconvergenceTasks !== undefined)
+      results.push({ name: 'learning-reconvergence', params, value: outcome.reconvergenceTasks, unit: 'tasks' });
   }
   const learned = outcomes.get('learned')?.goodput ?? Number.NaN;
   const bestFixed = Math.max(...NON_LEARNING.map((name) => outcomes.get(name)?.goodput ?? 0));
-  settings.log(`  learned: ${format((100 * learned) / oracle, 1)} % of the oracle's goodput, ${format(learned / bestFixed, 2)}× the best non-learning strategy`);
-  results.push({ name: 'learning-vs-best-non-learning', params: { strategy: 'learned' }, value: learned / bestFixed, unit: 'ratio', baseline: Math.round(bestFixed * 10) / 10, ratio: learned / bestFixed });
-  const timing = settings.quick ? { warmupMs: 20, durationMs: 50, repeats: 1 } : { warmupMs: 300, durationMs: 500, repeats: 5 };
+  settings.log(
+    `  learned: ${format((100 * learned) / oracle, 1)} % of the oracle's goodput, ${format(learned / bestFixed, 2)}× the best non-learning strategy`,
+  );
+  results.push({
+    name: 'learning-vs-best-non-learning',
+    params: { strategy: 'learned' },
+    value: learned / bestFixed,
+    unit: 'ratio',
+    baseline: Math.round(bestFixed * 10) / 10,
+    ratio: learned / bestFixed,
+  });
+  const timing = settings.quick
+    ? { warmupMs: 20, durationMs: 50, repeats: 1 }
+    : { warmupMs: 300, durationMs: 500, repeats: 5 };
   const decisions = measureRate(learnedDecider(DECISION_FLEET), timing);
   const decisionsPerCpuSecond = cpuRate(learnedDecider(DECISION_FLEET), settings.quick ? 20_000 : 400_000);
-  settings.log(`  learned at ${format(DECISION_FLEET)} agents: ${format(decisions)} decisions/s, ${format(decisionsPerCpuSecond)} per second of CPU time (each with one outcome hook)`);
-  results.push({ name: 'learning-decisions', params: { strategy: 'learned', agents: DECISION_FLEET }, value: Math.round(decisions), unit: 'decisions/s' });
-  results.push({ name: 'learning-decisions-cpu', params: { strategy: 'learned', agents: DECISION_FLEET }, value: Math.round(decisionsPerCpuSecond), unit: 'decisions/CPU-s' });
+  settings.log(
+    `  learned at ${format(DECISION_FLEET)} agents: ${format(decisions)} decisions/s, ${format(decisionsPerCpuSecond)} per second of CPU time (each with one outcome hook)`,
+  );
+  results.push({
+    name: 'learning-decisions',
+    params: { strategy: 'learned', agents: DECISION_FLEET },
+    value: Math.round(decisions),
+    unit: 'decisions/s',
+  });
+  results.push({
+    name: 'learning-decisions-cpu',
+    params: { strategy: 'learned', agents: DECISION_FLEET },
+    value: Math.round(decisionsPerCpuSecond),
+    unit: 'decisions/CPU-s',
+  });
   return results;
 }

@@ -8,8 +8,15 @@ const COMPARISONS = [
   { name: 'nats-vs-moleculer-nats', from: 'nats-throughput', moleculer: 'moleculer', goal: 2 },
 ] as const;
 
-function throughput(results: readonly BenchResult[], name: string, system: string, inFlight: number): number | undefined {
-  return results.find((result) => result.name === name && result.params.system === system && result.params.inFlight === inFlight)?.value;
+function throughput(
+  results: readonly BenchResult[],
+  name: string,
+  system: string,
+  inFlight: number,
+): number | undefined {
+  return results.find(
+    (result) => result.name === name && result.params.system === system && result.params.inFlight === inFlight,
+  )?.value;
 }
 
 /**
@@ -23,7 +30,10 @@ export function moleculerRatios(measured: readonly BenchResult[]): BenchResult[]
     for (const inFlight of [1, HEADLINE_IN_FLIGHT]) {
       const switchyard = throughput(measured, comparison.from, 'switchyard', inFlight);
       const moleculer = throughput(measured, comparison.from, comparison.moleculer, inFlight);
-      if (switchyard === undefined || moleculer === undefined) throw new Error(`${comparison.name} needs ${comparison.from} of switchyard and ${comparison.moleculer} at ${String(inFlight)} in flight`);
+      if (switchyard === undefined || moleculer === undefined)
+        throw new Error(
+          `${comparison.name} needs ${comparison.from} of switchyard and ${comparison.moleculer} at ${String(inFlight)} in flight`,
+        );
       results.push({
         name: comparison.name,
         params: inFlight === HEADLINE_IN_FLIGHT ? { inFlight, goal: comparison.goal } : { inFlight },

@@ -20,7 +20,9 @@ export class NaiveSelection {
   constructor(private readonly agents: readonly NaiveAgent[]) {}
 
   select(strategy: string, required: readonly string[]): NaiveAgent | undefined {
-    const candidates = this.agents.filter((agent) => agent.load < agent.capacity && required.every((capability) => agent.capabilities.has(capability)));
+    const candidates = this.agents.filter(
+      (agent) => agent.load < agent.capacity && required.every((capability) => agent.capabilities.has(capability)),
+    );
     if (candidates.length === 0) return undefined;
     switch (strategy) {
       case 'capability_match':
@@ -29,12 +31,20 @@ export class NaiveSelection {
         return candidates[this.rotation++ % candidates.length];
       case 'load_balanced':
         return candidates.reduce((best, agent) => {
-          const difference = ratio(agent) - ratio(best) || agent.load - best.load || best.priority - agent.priority || agent.sequence - best.sequence;
+          const difference =
+            ratio(agent) - ratio(best) ||
+            agent.load - best.load ||
+            best.priority - agent.priority ||
+            agent.sequence - best.sequence;
           return difference < 0 ? agent : best;
         });
       case 'priority_based':
         return candidates.reduce((best, agent) => {
-          const difference = best.priority - agent.priority || ratio(agent) - ratio(best) || agent.load - best.load || agent.sequence - best.sequence;
+          const difference =
+            best.priority - agent.priority ||
+            ratio(agent) - ratio(best) ||
+            agent.load - best.load ||
+            agent.sequence - best.sequence;
           return difference < 0 ? agent : best;
         });
       default:

@@ -21,7 +21,11 @@ export async function runNatsSuite(settings: BenchSettings): Promise<BenchResult
   const server = await startNatsServer();
   const sides: BenchSide[] = [];
   try {
-    sides.push(await rawNatsSide(server.url), await switchyardNatsSide(server.url), await moleculerNatsSide(server.url));
+    sides.push(
+      await rawNatsSide(server.url),
+      await switchyardNatsSide(server.url),
+      await moleculerNatsSide(server.url),
+    );
     return sideResults('nats', await measureSides(sides, plan, settings.log), NATS_BASELINE);
   } finally {
     for (const side of sides) await side.close();

@@ -11,7 +11,11 @@ const probe = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 
 const MIB = 1024 * 1024;
 
 async function runProbe(agents: number, quick: boolean): Promise<ScaleProbeOutput> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, String(agents), ...(quick ? ['quick'] : [])], { maxBuffer: MIB });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', probe, String(agents), ...(quick ? ['quick'] : [])],
+    { maxBuffer: MIB },
+  );
   return JSON.parse(stdout) as ScaleProbeOutput;
 }
 
@@ -29,16 +33,35 @@ export async function runScaleSuite(settings: BenchSettings): Promise<BenchResul
     const perAgent = (output.heap - output.emptyHeap + output.arrayBuffers - output.emptyArrayBuffers) / agents;
     settings.log(
       `  ${agents.toLocaleString('en-US').padStart(9)} agents  RSS ${(output.rss / MIB).toFixed(1)} MiB (${perAgent.toFixed(0)} B/agent of heap and ArrayBuffers; JS heap ${(output.heap / MIB).toFixed(1)} MiB, ArrayBuffers ${(output.arrayBuffers / MIB).toFixed(1)} MiB)  ` +
-        STRATEGIES.map((strategy) => `${strategy} ${(output.decisionsPerSecond[strategy] ?? 0).toLocaleString('en-US')}/s`).join(' · '),
+        STRATEGIES.map(
+          (strategy) => `${strategy} ${(output.decisionsPerSecond[strategy] ?? 0).toLocaleString('en-US')}/s`,
+        ).join(' · '),
     );
     results.push(
-      { name: 'scale-rss', params: { agents }, value: Math.round((output.rss / MIB) * 10) / 10, unit: 'MiB', baseline: Math.round((output.emptyRss / MIB) * 10) / 10, ratio: output.rss / output.emptyRss },
+      {
+        name: 'scale-rss',
+        params: { agents },
+        value: Math.round((output.rss / MIB) * 10) / 10,
+        unit: 'MiB',
+        baseline: Math.round((output.emptyRss / MIB) * 10) / 10,
+        ratio: output.rss / output.emptyRss,
+      },
       { name: 'scale-heap', params: { agents }, value: Math.round((output.heap / MIB) * 10) / 10, unit: 'MiB' },
-      { name: 'scale-array-buffers', params: { agents }, value: Math.round((output.arrayBuffers / MIB) * 10) / 10, unit: 'MiB' },
+      {
+        name: 'scale-array-buffers',
+        params: { agents },
+        value: Math.round((output.arrayBuffers / MIB) * 10) / 10,
+        unit: 'MiB',
+      },
       { name: 'scale-bytes-per-agent', params: { agents }, value: Math.round(perAgent), unit: 'B' },
     );
     for (const strategy of STRATEGIES) {
-      results.push({ name: 'scale-decisions', params: { strategy, agents }, value: output.decisionsPerSecond[strategy] ?? 0, unit: 'decisions/s' });
+      results.push({
+        name: 'scale-decisions',
+        params: { strategy, agents },
+        value: output.decisionsPerSecond[strategy] ?? 0,
+        unit: 'decisions/s',
+      });
     }
   }
   return results;

@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { buildFleet, indexedDecider, naiveDecider, runStrategiesSuite } from './strategies-suite.js';
 
 describe('strategies benchmark', () => {
-  it.each(['capability_match', 'load_balanced', 'priority_based'])('makes the same %s decisions indexed as the naive full scan, under load churn', (strategy) => {
-    const indexed = indexedDecider(buildFleet(500), strategy);
-    const naive = naiveDecider(buildFleet(500), strategy);
-    const indexedChoices = Array.from({ length: 3_000 }, () => indexed());
-    const naiveChoices = Array.from({ length: 3_000 }, () => naive());
-    expect(indexedChoices).toEqual(naiveChoices);
-    expect(new Set(indexedChoices).size).toBeGreaterThan(1);
-  });
+  it.each(['capability_match', 'load_balanced', 'priority_based'])(
+    'makes the same %s decisions indexed as the naive full scan, under load churn',
+    (strategy) => {
+      const indexed = indexedDecider(buildFleet(500), strategy);
+      const naive = naiveDecider(buildFleet(500), strategy);
+      const indexedChoices = Array.from({ length: 3_000 }, () => indexed());
+      const naiveChoices = Array.from({ length: 3_000 }, () => naive());
+      expect(indexedChoices).toEqual(naiveChoices);
+      expect(new Set(indexedChoices).size).toBeGreaterThan(1);
+    },
+  );
 
   it('rotates round_robin through every available agent', () => {
     const decide = indexedDecider(buildFleet(300), 'round_robin');

@@ -29,7 +29,14 @@ export function buildFleet(size: number, skewed = false): Fleet {
     const priority = skewed ? skewedPriority(index++) : plain;
     const { agent } = registry.register({ agentId, capabilities, priority, capacity }, 0);
     registry.setLoad(agent, load);
-    naive.push({ id: agent.id, capabilities: new Set(capabilities), priority, capacity, sequence: agent.sequence, load });
+    naive.push({
+      id: agent.id,
+      capabilities: new Set(capabilities),
+      priority,
+      capacity,
+      sequence: agent.sequence,
+      load,
+    });
   }
   return { registry, naive };
 }
@@ -84,7 +91,10 @@ export function naiveDecider(fleet: Fleet, strategyName: string): () => string |
   const window: (NaiveAgent | undefined)[] = new Array<NaiveAgent | undefined>(IN_FLIGHT);
   let slot = 0;
   return () => {
-    const agent = strategyName === weightedSampleStrategy.name ? naiveWeightedPick(fleet.naive, random) : naive.select(strategyName, REQUIRED);
+    const agent =
+      strategyName === weightedSampleStrategy.name
+        ? naiveWeightedPick(fleet.naive, random)
+        : naive.select(strategyName, REQUIRED);
     if (agent !== undefined) agent.load++;
     const finished = window[slot];
     if (finished !== undefined) finished.load--;
@@ -100,15 +110,26 @@ export function naiveDecider(fleet: Fleet, strategyName: string): () => string |
  */
 export function runStrategiesSuite(settings: BenchSettings): BenchResult[] {
   const sizes = settings.quick ? [100, 1_000] : [100, 1_000, 10_000, 100_000];
-  const timing = settings.quick ? { warmupMs: 10, durationMs: 20, repeats: 1 } : { warmupMs: 150, durationMs: 250, repeats: 3 };
+  const timing = settings.quick
+    ? { warmupMs: 10, durationMs: 20, repeats: 1 }
+    : { warmupMs: 150, durationMs: 250, repeats: 3 };
   const results: BenchResult[] = [];
   for (const strategy of STRATEGIES) {
     for (const size of sizes) {
       // Fresh fleets for each side, so both start from the same loads.
       const indexed = measureRate(indexedDecider(buildFleet(size), strategy), timing);
       const naive = measureRate(naiveDecider(buildFleet(size), strategy), timing);
-      settings.log(`  ${strategy.padEnd(16)} ${String(size).padStart(7)} agents  ${Math.round(indexed).toLocaleString('en-US').padStart(12)} decisions/s  (naive scan ${Math.round(naive).toLocaleString('en-US')})`);
-      results.push({ name: 'strategy-decisions', params: { strategy, agents: size }, value: Math.round(indexed), unit: 'decisions/s', baseline: Math.round(naive), ratio: indexed / naive });
+      settings.log(
+        `  ${strategy.padEnd(16)} ${String(size).padStart(7)} agents  ${Math.round(indexed).toLocaleString('en-US').padStart(12)} decisions/s  (naive scan ${Math.round(naive).toLocaleString('en-US')})`,
+      );
+      results.push({
+        name: 'strategy-decisions',
+        params: { strategy, agents: size },
+        value: Math.round(indexed),
+        unit: 'decisions/s',
+        baseline: Math.round(naive),
+        ratio: indexed / naive,
+      });
     }
   }
   // A plugin's weighted pick (sampleByWeight) with skewed priorities, up to 100,000 agents even when quick: that size is the claim.
@@ -116,8 +137,17 @@ export function runStrategiesSuite(settings: BenchSettings): BenchResult[] {
   for (const size of settings.quick ? [1_000, 100_000] : [1_000, 10_000, 100_000]) {
     const indexed = measureRate(indexedDecider(buildFleet(size, true), strategy), timing);
     const naive = measureRate(naiveDecider(buildFleet(size, true), strategy), timing);
-    settings.log(`  ${strategy.padEnd(16)} ${String(size).padStart(7)} agents  ${Math.round(indexed).toLocaleString('en-US').padStart(12)} decisions/s  (naive scan ${Math.round(naive).toLocaleString('en-US')}; skewed priorities)`);
-    results.push({ name: 'strategy-decisions', params: { strategy, agents: size, weights: 'skewed' }, value: Math.round(indexed), unit: 'decisions/s', baseline: Math.round(naive), ratio: indexed / naive });
+    settings.log(
+      `  ${strategy.padEnd(16)} ${String(size).padStart(7)} agents  ${Math.round(indexed).toLocaleString('en-US').padStart(12)} decisions/s  (naive scan ${Math.round(naive).toLocaleString('en-US')}; skewed priorities)`,
+    );
+    results.push({
+      name: 'strategy-decisions',
+      params: { strategy, agents: size, weights: 'skewed' },
+      value: Math.round(indexed),
+      unit: 'decisions/s',
+      baseline: Math.round(naive),
+      ratio: indexed / naive,
+    });
   }
   return results;
 }

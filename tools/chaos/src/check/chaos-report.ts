@@ -132,13 +132,44 @@ export interface ChaosReport {
      * attempts that did not complete ended, by outcome and error code (refusals and timeouts show here).
      */
     readonly byKind: Readonly<
-      Record<PlannedTaskKind, { readonly planned: number; readonly completed: number; readonly extraAttempts: number; readonly endedAttempts: Readonly<Record<string, number>>; readonly p99LatencyMs: number | null }>
+      Record<
+        PlannedTaskKind,
+        {
+          readonly planned: number;
+          readonly completed: number;
+          readonly extraAttempts: number;
+          readonly endedAttempts: Readonly<Record<string, number>>;
+          readonly p99LatencyMs: number | null;
+        }
+      >
     >;
-    readonly chaos: { readonly agentKills: number; readonly orchestratorKills: number; readonly crashesBeforeSend: number; readonly natsKills: number };
-    readonly recoveries: readonly { readonly agentId: string; readonly atMs: number; readonly inFlight: number; readonly recoveryMs: number | null; readonly slowestTaskId: string | null }[];
-    readonly orchestratorRecoveries: readonly { readonly orchestratorId: string; readonly how: OrchestratorLoss['how']; readonly atMs: number; readonly inFlight: number; readonly recoveryMs: number | null; readonly slowestTaskId: string | null }[];
+    readonly chaos: {
+      readonly agentKills: number;
+      readonly orchestratorKills: number;
+      readonly crashesBeforeSend: number;
+      readonly natsKills: number;
+    };
+    readonly recoveries: readonly {
+      readonly agentId: string;
+      readonly atMs: number;
+      readonly inFlight: number;
+      readonly recoveryMs: number | null;
+      readonly slowestTaskId: string | null;
+    }[];
+    readonly orchestratorRecoveries: readonly {
+      readonly orchestratorId: string;
+      readonly how: OrchestratorLoss['how'];
+      readonly atMs: number;
+      readonly inFlight: number;
+      readonly recoveryMs: number | null;
+      readonly slowestTaskId: string | null;
+    }[];
     readonly executions: ExecutionCounts;
-    readonly submission: { readonly alreadyExisted: number; readonly retries: number; readonly errors: Readonly<Record<string, SubmissionErrorCount>> };
+    readonly submission: {
+      readonly alreadyExisted: number;
+      readonly retries: number;
+      readonly errors: Readonly<Record<string, SubmissionErrorCount>>;
+    };
     readonly observer: ObserverStats & { readonly unknownTasks: number };
     readonly incidents: readonly ProcessIncident[];
     readonly lostTasks: readonly TaskProblem[];
@@ -182,7 +213,9 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
   const counts = { completed: 0, failed: 0, deadLettered: 0 };
   const latencies: number[] = [];
   const byPriority: Record<MessagePriority, number[]> = { low: [], normal: [], high: [], critical: [] };
-  const byKind = Object.fromEntries(KINDS.map((kind) => [kind, { planned: 0, extraAttempts: 0, endedAttempts: {}, latencies: [] as number[] }])) as Record<
+  const byKind = Object.fromEntries(
+    KINDS.map((kind) => [kind, { planned: 0, extraAttempts: 0, endedAttempts: {}, latencies: [] as number[] }]),
+  ) as Record<
     PlannedTaskKind,
     { planned: number; extraAttempts: number; endedAttempts: Record<string, number>; latencies: number[] }
   >;
@@ -204,14 +237,28 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
     const completions = track === undefined ? 0 : journalCompletions(track);
     const rewrites = track?.finalRewrites ?? 0;
     const status = latest?.status ?? (track === undefined ? 'never written' : 'deleted');
-    if (started !== 1 || completions !== 1 || rewrites > 0) unusual.push({ id, kind, status, executionsStarted: started, journalCompletions: completions, finalRewrites: rewrites });
+    if (started !== 1 || completions !== 1 || rewrites > 0)
+      unusual.push({
+        id,
+        kind,
+        status,
+        executionsStarted: started,
+        journalCompletions: completions,
+        finalRewrites: rewrites,
+      });
     if (track !== undefined) {
       const duplicate = duplicateEvidence(track);
       if (duplicate !== undefined) duplicatedTasks.push({ id, why: duplicate });
       const rewrite = finalRewriteEvidence(track);
       if (rewrite !== undefined) finalRewriteTasks.push({ id, why: rewrite });
     }
-    const problem = { id, kind, status, attempts: latest?.attempts ?? 0, assignedAgentId: latest?.assignedAgentId ?? null };
+    const problem = {
+      id,
+      kind,
+      status,
+      attempts: latest?.attempts ?? 0,
+      assignedAgentId: latest?.assignedAgentId ?? null,
+    };
     byKind[kind].extraAttempts += Math.max(0, (latest?.attempts ?? 0) - 1);
     for (const attempt of latest?.history ?? []) {
       if (attempt.outcome === 'completed') continue;
@@ -248,9 +295,13 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
     return kind === 'plain' || kind === 'narrow';
   });
   const recoveries = facts.kills.map((kill) => measureRecovery(kill, snapshots));
-  const orchestratorRecoveries = facts.orchestratorLosses.map((loss) => measureOrchestratorRecovery(loss, failoverTracks));
+  const orchestratorRecoveries = facts.orchestratorLosses.map((loss) =>
+    measureOrchestratorRecovery(loss, failoverTracks),
+  );
   const longest = (values: readonly { recoveryMs: number | null }[]): number | null =>
-    values.length === 0 || values.some((value) => value.recoveryMs === null) ? null : Math.max(0, ...values.map((value) => value.recoveryMs ?? 0));
+    values.length === 0 || values.some((value) => value.recoveryMs === null)
+      ? null
+      : Math.max(0, ...values.map((value) => value.recoveryMs ?? 0));
   const agentLoss = longest(recoveries);
   const orchestratorLoss = longest(orchestratorRecoveries);
 
@@ -263,10 +314,19 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
     ...(lostTasks.length > 0 ? [`${String(lostTasks.length)} task(s) lost`] : []),
     ...(stuckTasks.length > 0 ? [`${String(stuckTasks.length)} task(s) stuck`] : []),
     ...(duplicatedTasks.length > 0 ? [`${String(duplicatedTasks.length)} task(s) duplicated`] : []),
-    ...(finalRewriteTasks.length > 0 ? [`${String(finalRewriteTasks.length)} task(s) with a final state rewritten`] : []),
-    ...(counts.completed !== plan.tasks.length ? [`${String(counts.completed)} of ${String(plan.tasks.length)} tasks completed`] : []),
+    ...(finalRewriteTasks.length > 0
+      ? [`${String(finalRewriteTasks.length)} task(s) with a final state rewritten`]
+      : []),
+    ...(counts.completed !== plan.tasks.length
+      ? [`${String(counts.completed)} of ${String(plan.tasks.length)} tasks completed`]
+      : []),
     ...recoveryMisses('agent', recoveries.length, agentLoss, facts.goalMaxRecoveryMs),
-    ...recoveryMisses('orchestrator', orchestratorRecoveries.length, orchestratorLoss, facts.goalMaxOrchestratorRecoveryMs),
+    ...recoveryMisses(
+      'orchestrator',
+      orchestratorRecoveries.length,
+      orchestratorLoss,
+      facts.goalMaxOrchestratorRecoveryMs,
+    ),
   ];
   const line = (values: number[]): PriorityLine => ({ completed: values.length, p99LatencyMs: percentile(values, 99) });
   return {
@@ -289,18 +349,51 @@ export function buildChaosReport(facts: ChaosRunFacts): ChaosReport {
       durationMs: facts.durationMs,
       nats: facts.nats,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
-      byPriority: { critical: line(byPriority.critical), high: line(byPriority.high), normal: line(byPriority.normal), low: line(byPriority.low) },
-      byKind: Object.fromEntries(KINDS.map((kind) => [kind, { planned: byKind[kind].planned, completed: byKind[kind].latencies.length, extraAttempts: byKind[kind].extraAttempts, endedAttempts: byKind[kind].endedAttempts, p99LatencyMs: percentile(byKind[kind].latencies, 99) }])) as ChaosReport['details']['byKind'],
+      byPriority: {
+        critical: line(byPriority.critical),
+        high: line(byPriority.high),
+        normal: line(byPriority.normal),
+        low: line(byPriority.low),
+      },
+      byKind: Object.fromEntries(
+        KINDS.map((kind) => [
+          kind,
+          {
+            planned: byKind[kind].planned,
+            completed: byKind[kind].latencies.length,
+            extraAttempts: byKind[kind].extraAttempts,
+            endedAttempts: byKind[kind].endedAttempts,
+            p99LatencyMs: percentile(byKind[kind].latencies, 99),
+          },
+        ]),
+      ) as ChaosReport['details']['byKind'],
       chaos: {
         agentKills: facts.kills.length,
         orchestratorKills: facts.orchestratorLosses.filter((loss) => loss.how === 'sigkill').length,
         crashesBeforeSend: facts.orchestratorLosses.filter((loss) => loss.how === 'crash_before_send').length,
         natsKills: facts.natsKills,
       },
-      recoveries: recoveries.map((recovery) => ({ agentId: recovery.agentId, atMs: recovery.killedAt - facts.startedAt, inFlight: recovery.inFlight, recoveryMs: recovery.recoveryMs, slowestTaskId: recovery.slowestTaskId })),
-      orchestratorRecoveries: orchestratorRecoveries.map((recovery) => ({ orchestratorId: recovery.orchestratorId, how: recovery.how, atMs: recovery.killedAt - facts.startedAt, inFlight: recovery.inFlight, recoveryMs: recovery.recoveryMs, slowestTaskId: recovery.slowestTaskId })),
+      recoveries: recoveries.map((recovery) => ({
+        agentId: recovery.agentId,
+        atMs: recovery.killedAt - facts.startedAt,
+        inFlight: recovery.inFlight,
+        recoveryMs: recovery.recoveryMs,
+        slowestTaskId: recovery.slowestTaskId,
+      })),
+      orchestratorRecoveries: orchestratorRecoveries.map((recovery) => ({
+        orchestratorId: recovery.orchestratorId,
+        how: recovery.how,
+        atMs: recovery.killedAt - facts.startedAt,
+        inFlight: recovery.inFlight,
+        recoveryMs: recovery.recoveryMs,
+        slowestTaskId: recovery.slowestTaskId,
+      })),
       executions: facts.executions,
-      submission: { alreadyExisted: facts.submission.alreadyExisted, retries: facts.submission.retries, errors: facts.submission.errors },
+      submission: {
+        alreadyExisted: facts.submission.alreadyExisted,
+        retries: facts.submission.retries,
+        errors: facts.submission.errors,
+      },
       observer: { ...facts.observer, unknownTasks },
       incidents: facts.incidents,
       lostTasks: lostTasks.slice(0, EXAMPLES),

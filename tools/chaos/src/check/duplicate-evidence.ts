@@ -23,10 +23,12 @@ export function duplicateEvidence(track: TaskTrack): string | undefined {
  * completed — or undefined.
  */
 export function finalRewriteEvidence(track: TaskTrack): string | undefined {
-  if (track.finalRewrites > 0) return `final state ${track.firstFinalStatus ?? ''} overwritten ${String(track.finalRewrites)} time(s)`;
+  if (track.finalRewrites > 0)
+    return `final state ${track.firstFinalStatus ?? ''} overwritten ${String(track.finalRewrites)} time(s)`;
   const history = track.latest?.history ?? [];
   const first = history.find((attempt) => attempt.outcome === 'completed');
   const later = first === undefined ? undefined : history.find((attempt) => attempt.attempt > first.attempt);
-  if (first !== undefined && later !== undefined) return `attempt ${String(later.attempt)} was handed over after attempt ${String(first.attempt)} completed`;
+  if (first !== undefined && later !== undefined)
+    return `attempt ${String(later.attempt)} was handed over after attempt ${String(first.attempt)} completed`;
   return undefined;
 }

@@ -99,8 +99,15 @@ export function measureOrchestratorRecovery(loss: OrchestratorLoss, tracks: Iter
       if (attempt.finishedAt !== null && attempt.finishedAt <= loss.killedAt) continue;
       inFlight++;
       const next = task.history.find((candidate) => candidate.attempt === attempt.attempt + 1);
-      const written = [track.attemptEndedWrittenAt.get(attempt.attempt), track.attemptWrittenAt.get(attempt.attempt + 1), track.finalWrittenAt].filter((at): at is number => at !== undefined);
-      const recoveredAt = written.length > 0 ? Math.min(...written) : (next?.assignedAt ?? attempt.finishedAt ?? (isFinal(task) ? task.finishedAt : null));
+      const written = [
+        track.attemptEndedWrittenAt.get(attempt.attempt),
+        track.attemptWrittenAt.get(attempt.attempt + 1),
+        track.finalWrittenAt,
+      ].filter((at): at is number => at !== undefined);
+      const recoveredAt =
+        written.length > 0
+          ? Math.min(...written)
+          : (next?.assignedAt ?? attempt.finishedAt ?? (isFinal(task) ? task.finishedAt : null));
       if (recoveredAt === null) {
         if (!unrecovered) slowestTaskId = task.id;
         unrecovered = true;

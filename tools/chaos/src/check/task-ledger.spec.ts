@@ -9,18 +9,36 @@ describe('TaskLedger', () => {
     ledger.onFinal((id) => finals.push(id));
     ledger.observe(1, { kind: 'put', task: snapshot('a') });
     ledger.observe(2, { kind: 'put', task: snapshot('b') });
-    ledger.observe(3, { kind: 'put', task: snapshot('a', { status: 'assigned', attempts: 1, assignedAgentId: 'agent-1', history: [attempt(1, 'agent-1', 1_010, 'running', null)] }) });
+    ledger.observe(3, {
+      kind: 'put',
+      task: snapshot('a', {
+        status: 'assigned',
+        attempts: 1,
+        assignedAgentId: 'agent-1',
+        history: [attempt(1, 'agent-1', 1_010, 'running', null)],
+      }),
+    });
     ledger.observe(4, { kind: 'put', task: snapshot('a', { status: 'completed', attempts: 1, finishedAt: 1_040 }) });
     expect(ledger.finishedCount).toBe(1);
     expect(finals).toEqual(['a']);
-    expect(ledger.get('a')).toMatchObject({ revisions: 3, lastRevision: 4, finalRevisions: 1, revisionsAfterFinal: 0, latest: { status: 'completed' } });
+    expect(ledger.get('a')).toMatchObject({
+      revisions: 3,
+      lastRevision: 4,
+      finalRevisions: 1,
+      revisionsAfterFinal: 0,
+      latest: { status: 'completed' },
+    });
     expect(ledger.get('b')?.latest?.status).toBe('queued');
   });
 
   it('ignores a revision it already has, so a second reader may feed it the same ones', () => {
     const ledger = new TaskLedger();
-    expect(ledger.observe(5, { kind: 'put', task: snapshot('a', { status: 'completed', finishedAt: 1_050 }) })).toBe(true);
-    expect(ledger.observe(5, { kind: 'put', task: snapshot('a', { status: 'completed', finishedAt: 1_050 }) })).toBe(false);
+    expect(ledger.observe(5, { kind: 'put', task: snapshot('a', { status: 'completed', finishedAt: 1_050 }) })).toBe(
+      true,
+    );
+    expect(ledger.observe(5, { kind: 'put', task: snapshot('a', { status: 'completed', finishedAt: 1_050 }) })).toBe(
+      false,
+    );
     expect(ledger.observe(3, { kind: 'put', task: snapshot('a') })).toBe(false);
     expect(ledger.get('a')).toMatchObject({ revisions: 1, finalRevisions: 1 });
     expect(ledger.finishedCount).toBe(1);
@@ -38,7 +56,8 @@ describe('TaskLedger', () => {
 
   it('knows how many tasks the bucket shows assigned to each agent now', () => {
     const ledger = new TaskLedger();
-    const assigned = (id: string, agentId: string) => snapshot(id, { status: 'assigned', attempts: 1, assignedAgentId: agentId });
+    const assigned = (id: string, agentId: string) =>
+      snapshot(id, { status: 'assigned', attempts: 1, assignedAgentId: agentId });
     ledger.observe(1, { kind: 'put', task: assigned('a', 'agent-1') });
     ledger.observe(2, { kind: 'put', task: assigned('b', 'agent-1') });
     ledger.observe(3, { kind: 'put', task: assigned('c', 'agent-2') });

@@ -30,7 +30,8 @@ export interface TaskTrack {
   finalWrittenAt: number | undefined;
 }
 
-export type TaskChange = { readonly kind: 'put'; readonly task: TaskSnapshot } | { readonly kind: 'delete'; readonly taskId: string };
+export type TaskChange =
+  { readonly kind: 'put'; readonly task: TaskSnapshot } | { readonly kind: 'delete'; readonly taskId: string };
 
 export function isFinal(task: TaskSnapshot | undefined): boolean {
   return task !== undefined && FINISHED_TASK_STATUSES.has(task.status);
@@ -57,7 +58,21 @@ export class TaskLedger {
     const id = change.kind === 'put' ? change.task.id : change.taskId;
     let track = this.tracks.get(id);
     if (track === undefined) {
-      track = { id, revisions: 0, lastRevision: 0, latest: undefined, finalRevisions: 0, revisionsAfterFinal: 0, firstFinalStatus: undefined, finalRewrites: 0, completedRevisions: 0, completedAttempts: new Set(), attemptWrittenAt: new Map(), attemptEndedWrittenAt: new Map(), finalWrittenAt: undefined };
+      track = {
+        id,
+        revisions: 0,
+        lastRevision: 0,
+        latest: undefined,
+        finalRevisions: 0,
+        revisionsAfterFinal: 0,
+        firstFinalStatus: undefined,
+        finalRewrites: 0,
+        completedRevisions: 0,
+        completedAttempts: new Set(),
+        attemptWrittenAt: new Map(),
+        attemptEndedWrittenAt: new Map(),
+        finalWrittenAt: undefined,
+      };
       this.tracks.set(id, track);
     }
     if (revision <= track.lastRevision) return false;
@@ -75,11 +90,13 @@ export class TaskLedger {
       track.firstFinalStatus ??= track.latest?.status;
     }
     if (track.latest?.status === 'completed') track.completedRevisions++;
-    for (const attempt of track.latest?.history ?? []) if (attempt.outcome === 'completed') track.completedAttempts.add(attempt.attempt);
+    for (const attempt of track.latest?.history ?? [])
+      if (attempt.outcome === 'completed') track.completedAttempts.add(attempt.attempt);
     if (writtenAt !== undefined) {
       for (const attempt of track.latest?.history ?? []) {
         if (!track.attemptWrittenAt.has(attempt.attempt)) track.attemptWrittenAt.set(attempt.attempt, writtenAt);
-        if (attempt.finishedAt !== null && !track.attemptEndedWrittenAt.has(attempt.attempt)) track.attemptEndedWrittenAt.set(attempt.attempt, writtenAt);
+        if (attempt.finishedAt !== null && !track.attemptEndedWrittenAt.has(attempt.attempt))
+          track.attemptEndedWrittenAt.set(attempt.attempt, writtenAt);
       }
       if (isFinal(track.latest)) track.finalWrittenAt ??= writtenAt;
     }

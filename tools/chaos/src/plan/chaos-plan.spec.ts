@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { planChaos } from './chaos-plan.js';
 import { seededRandom } from './seeded-random.js';
 
-const settings = { tasks: 10_000, agents: 5, orchestrators: 2, agentKills: 12, natsNodes: 3, natsKills: 2, crashBeforeSend: true, narrowShare: 0.04, hangUntilAborted: 6, hangForever: 3 };
+const settings = {
+  tasks: 10_000,
+  agents: 5,
+  orchestrators: 2,
+  agentKills: 12,
+  natsNodes: 3,
+  natsKills: 2,
+  crashBeforeSend: true,
+  narrowShare: 0.04,
+  hangUntilAborted: 6,
+  hangForever: 3,
+};
 
 describe('planChaos', () => {
   it('plans the same run for the same seed, and another for another seed', () => {
@@ -23,7 +34,11 @@ describe('planChaos', () => {
       expect(kill.atTask).toBeLessThan(7_500);
       expect(kill.node).toBeLessThan(3);
     }
-    expect(planChaos({ ...settings, crashBeforeSend: false, natsKills: 0 }, seededRandom(42)).events.map((event) => event.kind)).not.toContain('crash_before_send');
+    expect(
+      planChaos({ ...settings, crashBeforeSend: false, natsKills: 0 }, seededRandom(42)).events.map(
+        (event) => event.kind,
+      ),
+    ).not.toContain('crash_before_send');
     const kills = events.filter((event) => event.kind === 'kill_agent');
     expect(kills).toHaveLength(12);
     expect(events.map((event) => event.atTask)).toEqual([...events.map((event) => event.atTask)].sort((a, b) => a - b));
@@ -44,7 +59,7 @@ describe('planChaos', () => {
     expect(kinds.filter((kind) => kind === 'narrow')).toHaveLength(400);
     expect(kinds.filter((kind) => kind === 'hang_until_aborted')).toHaveLength(6);
     expect(kinds.filter((kind) => kind === 'hang_forever')).toHaveLength(3);
-    for (let index = 0; index < kinds.length; ) {
+    for (let index = 0; index < kinds.length;) {
       if (kinds[index] === 'narrow') {
         expect(kinds[index + 1]).toBe('narrow');
         index += 2;
@@ -57,6 +72,7 @@ describe('planChaos', () => {
     const { tasks } = planChaos(settings, seededRandom(1));
     expect(new Set(tasks.map((task) => task.id)).size).toBe(10_000);
     expect(tasks[0]?.id).toBe('task-00001');
-    for (const priority of ['low', 'normal', 'high', 'critical'] as const) expect(tasks.filter((task) => task.priority === priority).length).toBeGreaterThan(500);
+    for (const priority of ['low', 'normal', 'high', 'critical'] as const)
+      expect(tasks.filter((task) => task.priority === priority).length).toBeGreaterThan(500);
   });
 });

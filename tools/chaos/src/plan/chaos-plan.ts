@@ -24,9 +24,20 @@ export interface PlannedTask {
  */
 export type ChaosEvent =
   | { readonly kind: 'kill_agent'; readonly atTask: number; readonly agent: number; readonly downMs: number }
-  | { readonly kind: 'restart_orchestrator'; readonly atTask: number; readonly orchestrator: number; readonly downMs: number }
+  | {
+      readonly kind: 'restart_orchestrator';
+      readonly atTask: number;
+      readonly orchestrator: number;
+      readonly downMs: number;
+    }
   /** The orchestrator SIGKILLs itself as it would send its `atSend`-th task_request from then on: after the journal write, before the send. */
-  | { readonly kind: 'crash_before_send'; readonly atTask: number; readonly orchestrator: number; readonly atSend: number; readonly downMs: number }
+  | {
+      readonly kind: 'crash_before_send';
+      readonly atTask: number;
+      readonly orchestrator: number;
+      readonly atSend: number;
+      readonly downMs: number;
+    }
   | { readonly kind: 'kill_nats'; readonly atTask: number; readonly node: number; readonly downMs: number };
 
 export interface ChaosPlan {
@@ -100,22 +111,47 @@ function planKinds(settings: PlanSettings, random: SeededRandom): PlannedTaskKin
 export function planChaos(settings: PlanSettings, random: SeededRandom): ChaosPlan {
   const width = String(settings.tasks).length;
   const kinds = planKinds(settings, random);
-  const tasks = kinds.map((kind, index): PlannedTask => ({ id: `task-${String(index + 1).padStart(width, '0')}`, priority: pickPriority(random), kind }));
+  const tasks = kinds.map((kind, index): PlannedTask => ({
+    id: `task-${String(index + 1).padStart(width, '0')}`,
+    priority: pickPriority(random),
+    kind,
+  }));
   const events: ChaosEvent[] = [
-    { kind: 'restart_orchestrator', atTask: at(random, settings.tasks, 0.3, 0.36), orchestrator: random.integer(0, settings.orchestrators - 1), downMs: random.integer(500, 1_500) },
+    {
+      kind: 'restart_orchestrator',
+      atTask: at(random, settings.tasks, 0.3, 0.36),
+      orchestrator: random.integer(0, settings.orchestrators - 1),
+      downMs: random.integer(500, 1_500),
+    },
   ];
   if (settings.crashBeforeSend) {
-    events.push({ kind: 'crash_before_send', atTask: at(random, settings.tasks, 0.42, 0.48), orchestrator: random.integer(0, settings.orchestrators - 1), atSend: random.integer(3, 30), downMs: random.integer(500, 1_500) });
+    events.push({
+      kind: 'crash_before_send',
+      atTask: at(random, settings.tasks, 0.42, 0.48),
+      orchestrator: random.integer(0, settings.orchestrators - 1),
+      atSend: random.integer(3, 30),
+      downMs: random.integer(500, 1_500),
+    });
   }
   const natsSlice = 0.2 / Math.max(1, settings.natsKills);
   for (let kill = 0; kill < settings.natsKills; kill++) {
     const from = 0.55 + kill * natsSlice;
-    events.push({ kind: 'kill_nats', atTask: at(random, settings.tasks, from, from + natsSlice), node: random.integer(0, settings.natsNodes - 1), downMs: random.integer(300, 1_000) });
+    events.push({
+      kind: 'kill_nats',
+      atTask: at(random, settings.tasks, from, from + natsSlice),
+      node: random.integer(0, settings.natsNodes - 1),
+      downMs: random.integer(300, 1_000),
+    });
   }
   const slice = 0.85 / settings.agentKills;
   for (let kill = 0; kill < settings.agentKills; kill++) {
     const from = 0.05 + kill * slice;
-    events.push({ kind: 'kill_agent', atTask: at(random, settings.tasks, from, from + slice), agent: random.integer(0, settings.agents - 1), downMs: random.integer(300, 1_500) });
+    events.push({
+      kind: 'kill_agent',
+      atTask: at(random, settings.tasks, from, from + slice),
+      agent: random.integer(0, settings.agents - 1),
+      downMs: random.integer(300, 1_500),
+    });
   }
   return { tasks, events: events.sort((a, b) => a.atTask - b.atTask) };
 }

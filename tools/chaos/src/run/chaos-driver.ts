@@ -69,7 +69,11 @@ export class ChaosDriver {
   }
 
   private queueDue(index: number): void {
-    for (let event = this.events[this.next]; event !== undefined && event.atTask <= index; event = this.events[this.next]) {
+    for (
+      let event = this.events[this.next];
+      event !== undefined && event.atTask <= index;
+      event = this.events[this.next]
+    ) {
       this.next++;
       const due = event;
       this.chain = this.chain.then(() => this.perform(due));
@@ -81,13 +85,20 @@ export class ChaosDriver {
     try {
       if (event.kind === 'kill_agent') await this.killAgent(event.agent, event.downMs);
       else if (event.kind === 'restart_orchestrator') await this.restartOrchestrator(event.orchestrator, event.downMs);
-      else if (event.kind === 'crash_before_send') await this.crashBeforeSend(event.orchestrator, event.atSend, event.downMs);
+      else if (event.kind === 'crash_before_send')
+        await this.crashBeforeSend(event.orchestrator, event.atSend, event.downMs);
       else await this.killNats(event.node, event.downMs);
     } catch (error) {
       if (this.isAborted()) return;
       const message = error instanceof Error ? error.message : String(error);
       this.log(`chaos: ${event.kind} failed: ${message}`);
-      this.incidents.push({ process: `chaos ${event.kind}`, atMs: Date.now() - this.settings.startedAt, code: null, signal: null, lastLines: message.split('\n').slice(-12) });
+      this.incidents.push({
+        process: `chaos ${event.kind}`,
+        atMs: Date.now() - this.settings.startedAt,
+        code: null,
+        signal: null,
+        lastLines: message.split('\n').slice(-12),
+      });
     }
     this.done++;
   }
@@ -103,7 +114,8 @@ export class ChaosDriver {
     const agentId = this.fleet.agentId(index);
     // A kill is a test of recovering in-flight work: strike while the KV shows the victim holding some (tasks take 5–30 ms).
     const busyBy = Date.now() + BUSY_WAIT_MS;
-    while (this.ledger.assignedTo(agentId) === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
+    while (this.ledger.assignedTo(agentId) === 0 && Date.now() < busyBy)
+      await delay(2, undefined, { signal: this.signal });
     const assigned = this.ledger.assignedTo(agentId);
     const killedAt = await this.fleet.killAgent(index);
     let replacedAt: number | null = null;
@@ -114,7 +126,9 @@ export class ChaosDriver {
     } finally {
       this.kills.push({ agentId, killedAt, replacedAt });
     }
-    this.log(`chaos: SIGKILL ${agentId} (the KV showed ${String(assigned)} task(s) assigned to it); back after ${String(Date.now() - killedAt)} ms`);
+    this.log(
+      `chaos: SIGKILL ${agentId} (the KV showed ${String(assigned)} task(s) assigned to it); back after ${String(Date.now() - killedAt)} ms`,
+    );
   }
 
   private async restartOrchestrator(index: number, downMs: number): Promise<void> {
@@ -124,7 +138,10 @@ export class ChaosDriver {
     while (this.ledger.assignedCount === 0 && Date.now() < busyBy) await delay(2, undefined, { signal: this.signal });
     const killedAt = await this.fleet.killOrchestrator(index);
     this.orchestratorLosses.push({ orchestratorId: name, how: 'sigkill', killedAt });
-    this.quietUntil = Math.max(this.quietUntil, killedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000);
+    this.quietUntil = Math.max(
+      this.quietUntil,
+      killedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000,
+    );
     await delay(downMs, undefined, { signal: this.signal });
     await this.fleet.startOrchestrator(index);
     this.log(`chaos: SIGKILL ${name}; back after ${String(Date.now() - killedAt)} ms`);
@@ -135,7 +152,9 @@ export class ChaosDriver {
     const wait = this.quietUntil - Date.now();
     if (wait > 0) await delay(wait, undefined, { signal: this.signal });
     const name = this.fleet.orchestratorId(index);
-    this.log(`chaos: ${name} armed to SIGKILL itself at its ${String(atSend)}th task_request from now (after the journal write, before the send)`);
+    this.log(
+      `chaos: ${name} armed to SIGKILL itself at its ${String(atSend)}th task_request from now (after the journal write, before the send)`,
+    );
     let crashedAt: number;
     try {
       crashedAt = await this.fleet.crashBeforeSend(index, atSend, CRASH_WAIT_MS);
@@ -146,7 +165,10 @@ export class ChaosDriver {
       throw error;
     }
     this.orchestratorLosses.push({ orchestratorId: name, how: 'crash_before_send', killedAt: crashedAt });
-    this.quietUntil = Math.max(this.quietUntil, crashedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000);
+    this.quietUntil = Math.max(
+      this.quietUntil,
+      crashedAt + this.settings.ackWaitMs + this.settings.orchestratorRecoveryMarginMs + 1_000,
+    );
     await delay(downMs, undefined, { signal: this.signal });
     await this.fleet.startOrchestrator(index);
     this.log(`chaos: ${name} crashed between journal write and send; back after ${String(Date.now() - crashedAt)} ms`);

@@ -53,7 +53,10 @@ export interface FleetSettings {
 
 /** The environment without SWITCHYARD_* variables, which would reconfigure the children behind the harness's back. */
 function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SWITCHYARD_'))), ...extra };
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SWITCHYARD_'))),
+    ...extra,
+  };
 }
 
 async function requireBuilt(path: string): Promise<void> {
@@ -65,7 +68,9 @@ async function requireBuilt(path: string): Promise<void> {
 }
 
 /** One nats-server, or a cluster: its client URLs and how to kill one node and bring it back. */
-type NatsBackend = { readonly kind: 'single'; server: NatsServerHandle } | { readonly kind: 'cluster'; readonly cluster: NatsClusterHandle };
+type NatsBackend =
+  | { readonly kind: 'single'; server: NatsServerHandle }
+  | { readonly kind: 'cluster'; readonly cluster: NatsClusterHandle };
 
 /**
  * The system under test, as real processes: nats-server with JetStream (one node, or a cluster
@@ -126,7 +131,12 @@ export class ChaosFleet {
     const servers = nats.kind === 'cluster' ? [...nats.cluster.urls] : [nats.server.url];
     const replicas = Math.min(3, settings.natsNodes);
     const token = randomBytes(32).toString('base64url');
-    const transport = { kind: 'nats', servers, subjectPrefix: settings.subjectPrefix, reconnect: { waitMs: 250, jitterMs: 50 } };
+    const transport = {
+      kind: 'nats',
+      servers,
+      subjectPrefix: settings.subjectPrefix,
+      reconnect: { waitMs: 250, jitterMs: 50 },
+    };
     const logging = { level: settings.logLevel };
     const agentConfig = join(workDir, 'agent.json');
     await writeFile(agentConfig, JSON.stringify({ transport, logging }, null, 2));
@@ -149,16 +159,43 @@ export class ChaosFleet {
         };
         await writeFile(config, JSON.stringify(body, null, 2));
         const crashFile = join(workDir, `crash-before-send-${name}`);
-        return { name, args: ['start', '--config', config], env: childEnv({ [CRASH_BEFORE_SEND_FILE_ENV]: crashFile }), ready: /Press Ctrl-C to stop/, logFile: join(logsDir, `${name}.log`), crashFile };
+        return {
+          name,
+          args: ['start', '--config', config],
+          env: childEnv({ [CRASH_BEFORE_SEND_FILE_ENV]: crashFile }),
+          ready: /Press Ctrl-C to stop/,
+          logFile: join(logsDir, `${name}.log`),
+          crashFile,
+        };
       }),
     );
     const agent = (name: string, capability: string, capacity: number): FleetProcessSpec => {
-      const args = ['agent', '--config', agentConfig, '--id', name, '--capabilities', capability, '--capacity', String(capacity), '--handler', handlerPath];
-      return { name, args, env: childEnv({ CHAOS_EXECUTIONS_DIR: executionsDir }), ready: new RegExp(`agent ${name} registered`), logFile: join(logsDir, `${name}.log`) };
+      const args = [
+        'agent',
+        '--config',
+        agentConfig,
+        '--id',
+        name,
+        '--capabilities',
+        capability,
+        '--capacity',
+        String(capacity),
+        '--handler',
+        handlerPath,
+      ];
+      return {
+        name,
+        args,
+        env: childEnv({ CHAOS_EXECUTIONS_DIR: executionsDir }),
+        ready: new RegExp(`agent ${name} registered`),
+        logFile: join(logsDir, `${name}.log`),
+      };
     };
     // The ordinary agents first: the plan's agent kills pick among them by index.
     const agents = [
-      ...Array.from({ length: settings.agents }, (_, index) => agent(`agent-${String(index + 1)}`, capabilityOf('plain'), settings.agentCapacity)),
+      ...Array.from({ length: settings.agents }, (_, index) =>
+        agent(`agent-${String(index + 1)}`, capabilityOf('plain'), settings.agentCapacity),
+      ),
       agent('agent-narrow', capabilityOf('narrow'), settings.narrowCapacity),
       agent('agent-hang', capabilityOf('hang_until_aborted'), settings.hangCapacity),
     ];
@@ -241,7 +278,9 @@ export class ChaosFleet {
     this.crashing.delete(member);
     rmSync(file, { force: true });
     await member.kill('SIGKILL');
-    throw new Error(`${member.spec.name} did not send ${String(atSend)} task_request(s) within ${String(timeoutMs)} ms; SIGKILLed it instead`);
+    throw new Error(
+      `${member.spec.name} did not send ${String(atSend)} task_request(s) within ${String(timeoutMs)} ms; SIGKILLed it instead`,
+    );
   }
 
   /** SIGKILLs a nats-server node (the only one, or one of the cluster), waits downMs and starts it again on the same port and store. */
@@ -270,7 +309,9 @@ export class ChaosFleet {
         return 'nats-server';
       } catch (error) {
         if (attempt === 5) throw error;
-        this.log(`nats-server did not come back (${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}); trying again`);
+        this.log(
+          `nats-server did not come back (${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}); trying again`,
+        );
         await delay(500);
       }
     }
@@ -325,14 +366,24 @@ export class ChaosFleet {
       crashed(Date.now());
       return;
     }
-    this.incidents.push({ process: member.spec.name, atMs: Date.now() - this.settings.startedAt, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
-    this.log(`${member.spec.name} exited on its own (code ${String(exit.code)}, signal ${String(exit.signal)}); starting it again`);
+    this.incidents.push({
+      process: member.spec.name,
+      atMs: Date.now() - this.settings.startedAt,
+      code: exit.code,
+      signal: exit.signal,
+      lastLines: exit.lastLines,
+    });
+    this.log(
+      `${member.spec.name} exited on its own (code ${String(exit.code)}, signal ${String(exit.signal)}); starting it again`,
+    );
     this.keepTrying(member);
   }
 
   private keepTrying(member: FleetProcess): void {
     this.revive(member).catch((error: unknown) => {
-      this.log(`${member.spec.name} could not be started again: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(
+        `${member.spec.name} could not be started again: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 
@@ -349,7 +400,9 @@ export class ChaosFleet {
       try {
         await member.start(READY_TIMEOUT_MS);
       } catch (error) {
-        this.log(`${member.spec.name} failed to start again: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
+        this.log(
+          `${member.spec.name} failed to start again: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+        );
       }
     }
   }

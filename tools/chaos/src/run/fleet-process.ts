@@ -57,7 +57,10 @@ export class FleetProcess {
   async start(timeoutMs: number): Promise<void> {
     if (this.child !== undefined) throw new Error(`${this.spec.name} is already running`);
     this.log.write(`\n=== ${new Date().toISOString()} starting ${this.spec.name}\n`);
-    const child = spawn(process.execPath, [this.cliPath, ...this.spec.args], { env: this.spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.cliPath, ...this.spec.args], {
+      env: this.spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.expectingExit = false;
     if (child.pid !== undefined) this.teardown.trackPid(child.pid);
@@ -86,7 +89,9 @@ export class FleetProcess {
       child.once('close', (code, signal) => {
         if (child.pid !== undefined) this.teardown.forgetPid(child.pid);
         if (this.child === child) this.child = undefined;
-        this.log.write(`=== ${new Date().toISOString()} ${this.spec.name} exited (code ${String(code)}, signal ${String(signal)})\n`);
+        this.log.write(
+          `=== ${new Date().toISOString()} ${this.spec.name} exited (code ${String(code)}, signal ${String(signal)})\n`,
+        );
         if (ready && !this.expectingExit) this.onUnexpectedExit(this, { code, signal, lastLines: this.tail });
         resolve();
       });
@@ -104,7 +109,9 @@ export class FleetProcess {
     clearTimeout(timer);
     if (outcome === 'ready') return;
     if (outcome === 'timeout') await this.kill('SIGKILL');
-    throw new Error(`${this.spec.name} ${outcome === 'timeout' ? `was not ready within ${String(timeoutMs)} ms` : 'exited before it was ready'}:\n${this.tail.join('\n')}`);
+    throw new Error(
+      `${this.spec.name} ${outcome === 'timeout' ? `was not ready within ${String(timeoutMs)} ms` : 'exited before it was ready'}:\n${this.tail.join('\n')}`,
+    );
   }
 
   /** Sends the signal (if it runs) and waits until it has exited; the exit counts as expected. */

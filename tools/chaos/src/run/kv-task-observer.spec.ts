@@ -14,7 +14,9 @@ import { KvTaskObserver, tasksBucket } from './kv-task-observer.js';
 const bucket = tasksBucket('chaos.test');
 
 /** Writes task snapshots the way a durable orchestrator does: key base64url(id), value JSON. */
-async function writer(url: string): Promise<{ kv: KV; connection: NatsConnection; put(task: TaskSnapshot): Promise<number> }> {
+async function writer(
+  url: string,
+): Promise<{ kv: KV; connection: NatsConnection; put(task: TaskSnapshot): Promise<number> }> {
   const connection = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   const kv = await connection.jetstream().views.kv(bucket, { history: 1 });
   return { kv, connection, put: (task) => kv.put(Buffer.from(task.id).toString('base64url'), JSON.stringify(task)) };
@@ -48,7 +50,10 @@ describe('KvTaskObserver', () => {
     await tasks.put(snapshot('task:1', { status: 'completed', attempts: 1, finishedAt: 2_000 }));
     await tasks.put(snapshot('task:2'));
     await tasks.kv.put('bm90LWEtdGFzaw', 'not a task');
-    await waitUntil(() => observer.stats().revisions === 3 && observer.stats().malformedValues === 1, 'the observer read every revision');
+    await waitUntil(
+      () => observer.stats().revisions === 3 && observer.stats().malformedValues === 1,
+      'the observer read every revision',
+    );
     expect(ledger.get('task:1')).toMatchObject({ revisions: 2, finalRevisions: 1, latest: { status: 'completed' } });
     expect(ledger.finishedCount).toBe(1);
     expect(observer.stats()).toMatchObject({ unobservedRevisions: 1, watchRestarts: 0 });

@@ -45,7 +45,12 @@ export class KvTaskObserver {
 
   /** Connects (reconnecting for ever), waits for the orchestrators' bucket and starts watching it. */
   async start(timeoutMs: number): Promise<void> {
-    const connection = await connect({ servers: [...this.urls], name: 'switchyard-chaos-observer', maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    const connection = await connect({
+      servers: [...this.urls],
+      name: 'switchyard-chaos-observer',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
     this.connection = connection;
     this.manager = await connection.jetstreamManager();
     const deadline = Date.now() + timeoutMs;
@@ -54,19 +59,27 @@ export class KvTaskObserver {
         this.kv = await connection.jetstream().views.kv(this.bucket, { bindOnly: true });
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`no KV bucket ${this.bucket} after ${String(timeoutMs)} ms: is JetStream durability on? (${error instanceof Error ? error.message : String(error)})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no KV bucket ${this.bucket} after ${String(timeoutMs)} ms: is JetStream durability on? (${error instanceof Error ? error.message : String(error)})`,
+          );
         await delay(100);
       }
     }
     this.watching = true;
     this.following = this.follow();
     this.reopenOnReconnect(connection).catch((error: unknown) => {
-      this.log(`observer: stopped following the connection's status (${error instanceof Error ? error.message : String(error)})`);
+      this.log(
+        `observer: stopped following the connection's status (${error instanceof Error ? error.message : String(error)})`,
+      );
     });
     this.watchdog = setInterval(() => {
       this.checkWatch().catch((error: unknown) => {
         // Once per outage: while a cluster elects a stream leader, every check times out.
-        if (!this.checkFailing) this.log(`observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`);
+        if (!this.checkFailing)
+          this.log(
+            `observer: could not check the watch (${error instanceof Error ? error.message : String(error)}); still trying`,
+          );
         this.checkFailing = true;
       });
     }, WATCHDOG_MS);
@@ -111,7 +124,10 @@ export class KvTaskObserver {
     const kv = this.require();
     while (this.isWatching()) {
       try {
-        const watch = await kv.watch({ include: KvWatchInclude.AllHistory, ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}) });
+        const watch = await kv.watch({
+          include: KvWatchInclude.AllHistory,
+          ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}),
+        });
         this.watch = watch;
         for await (const entry of watch) {
           if (entry.revision <= this.lastRevision) continue;
@@ -120,7 +136,9 @@ export class KvTaskObserver {
           this.take(entry);
         }
       } catch (error) {
-        this.log(`observer: the watch failed (${error instanceof Error ? error.message : String(error)}); opening it again`);
+        this.log(
+          `observer: the watch failed (${error instanceof Error ? error.message : String(error)}); opening it again`,
+        );
       }
       if (!this.isWatching()) return;
       this.counts.watchRestarts++;
@@ -150,7 +168,10 @@ export class KvTaskObserver {
     this.checkFailing = false;
     if (info.state.last_seq > before && this.lastRevision === before) {
       // Said once per stall: while its server is down, it is reopened every check until it moves.
-      if (this.stalledAt !== before) this.log(`observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`);
+      if (this.stalledAt !== before)
+        this.log(
+          `observer: the watch stalled at revision ${String(before)} of ${String(info.state.last_seq)}; opening it again`,
+        );
       this.stalledAt = before;
       this.watch?.stop();
     }

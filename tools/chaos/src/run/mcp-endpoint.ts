@@ -29,7 +29,8 @@ function failureCode(error: unknown): string {
  * it until the request is garbage-collected, and thousands of calls trip Node's listener-leak
  * warning. A call still ends on its own timeout, and on a connection the server closes.
  */
-const postWithoutSharedSignal: FetchLike = (url, init) => fetch(url, init?.method === 'POST' ? { ...init, signal: null } : init);
+const postWithoutSharedSignal: FetchLike = (url, init) =>
+  fetch(url, init?.method === 'POST' ? { ...init, signal: null } : init);
 
 export interface TaskToDistribute {
   readonly taskId: string;
@@ -64,7 +65,14 @@ export class McpEndpoint {
       result = (await client.callTool(
         {
           name: 'distribute_task',
-          arguments: { task_id: task.taskId, task_type: task.capability, required_capabilities: [task.capability], task_data: task.data, sender_id: 'chaos', priority: task.priority },
+          arguments: {
+            task_id: task.taskId,
+            task_type: task.capability,
+            required_capabilities: [task.capability],
+            task_data: task.data,
+            sender_id: 'chaos',
+            priority: task.priority,
+          },
         },
         undefined,
         { timeout: timeoutMs },
@@ -95,7 +103,12 @@ export class McpEndpoint {
       const transport = new StreamableHTTPClientTransport(new URL(this.url), {
         requestInit: { headers: { authorization: `Bearer ${this.token}` } },
         fetch: postWithoutSharedSignal,
-        reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1_000, maxReconnectionDelay: 1_000, reconnectionDelayGrowFactor: 1 },
+        reconnectionOptions: {
+          maxRetries: 0,
+          initialReconnectionDelay: 1_000,
+          maxReconnectionDelay: 1_000,
+          reconnectionDelayGrowFactor: 1,
+        },
       });
       await client.connect(transport);
       return client;

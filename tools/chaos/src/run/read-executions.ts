@@ -13,13 +13,16 @@ export interface TaskExecutions {
  * Reads the files the agents' handler wrote (one line per event: "start|done|aborted<TAB>taskId<TAB>attempt"):
  * per task, and in total.
  */
-export async function readExecutions(dir: string): Promise<{ counts: ExecutionCounts; perTask: ReadonlyMap<string, TaskExecutions> }> {
+export async function readExecutions(
+  dir: string,
+): Promise<{ counts: ExecutionCounts; perTask: ReadonlyMap<string, TaskExecutions> }> {
   const perTask = new Map<string, TaskExecutions>();
   for (const file of await readdir(dir)) {
     const text = await readFile(join(dir, file), 'utf8');
     for (const line of text.split('\n')) {
       const [event, taskId] = line.split('\t');
-      if (taskId === undefined || taskId === '' || (event !== 'start' && event !== 'done' && event !== 'aborted')) continue;
+      if (taskId === undefined || taskId === '' || (event !== 'start' && event !== 'done' && event !== 'aborted'))
+        continue;
       let runs = perTask.get(taskId);
       if (runs === undefined) {
         runs = { started: 0, done: 0, aborted: 0 };

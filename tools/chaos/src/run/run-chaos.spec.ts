@@ -20,7 +20,12 @@ describe('the chaos run, small', () => {
     };
     const { report } = await runChaos(settings, (line) => lines.push(line), new AbortController().signal);
     const context = `${JSON.stringify(report, null, 2)}\n${lines.join('\n')}`;
-    expect(report.details.chaos, context).toEqual({ agentKills: 1, orchestratorKills: 1, crashesBeforeSend: 1, natsKills: 1 });
+    expect(report.details.chaos, context).toEqual({
+      agentKills: 1,
+      orchestratorKills: 1,
+      crashesBeforeSend: 1,
+      natsKills: 1,
+    });
     expect(report.details.byKind.narrow.planned, context).toBe(16);
     expect(report.lost, context).toBe(0);
     expect(report.stuck, context).toBe(0);

@@ -103,7 +103,11 @@ const PROGRESS_MS = 2_000;
  * bucket. Every process and the work dir are gone when it returns or throws (and if `signal`
  * aborts it).
  */
-export async function runChaos(settings: ChaosSettings, log: (line: string) => void, signal: AbortSignal): Promise<ChaosOutcome> {
+export async function runChaos(
+  settings: ChaosSettings,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<ChaosOutcome> {
   const startedAt = Date.now();
   const elapsed = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s`;
   const say = (line: string): void => {
@@ -125,9 +129,16 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
       teardown.add('remove the work dir', () => rm(workDir, { recursive: true, force: true }));
     }
     const plan = planChaos(settings, seededRandom(settings.seed));
-    say(`seed ${String(settings.seed)}: ${String(settings.tasks)} tasks, ${String(plan.events.length)} faults; starting ${settings.natsNodes > 1 ? `a ${String(settings.natsNodes)}-node nats-server cluster` : 'nats-server'}, ${String(settings.orchestrators)} orchestrators and ${String(settings.agents)} + 2 agents in ${workDir}`);
-    const fleet = await Promise.race([ChaosFleet.start({ ...settings, workDir, subjectPrefix: SUBJECT_PREFIX, startedAt }, teardown, say), abortedNow]);
-    say(`nats-server ${fleet.natsSetup.version}, ${String(fleet.natsSetup.nodes)} node(s), replicas ${String(fleet.natsSetup.replicas)}`);
+    say(
+      `seed ${String(settings.seed)}: ${String(settings.tasks)} tasks, ${String(plan.events.length)} faults; starting ${settings.natsNodes > 1 ? `a ${String(settings.natsNodes)}-node nats-server cluster` : 'nats-server'}, ${String(settings.orchestrators)} orchestrators and ${String(settings.agents)} + 2 agents in ${workDir}`,
+    );
+    const fleet = await Promise.race([
+      ChaosFleet.start({ ...settings, workDir, subjectPrefix: SUBJECT_PREFIX, startedAt }, teardown, say),
+      abortedNow,
+    ]);
+    say(
+      `nats-server ${fleet.natsSetup.version}, ${String(fleet.natsSetup.nodes)} node(s), replicas ${String(fleet.natsSetup.replicas)}`,
+    );
 
     const ledger = new TaskLedger();
     const observer = new KvTaskObserver(fleet.natsUrls, tasksBucket(SUBJECT_PREFIX), ledger, say);
@@ -136,13 +147,36 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
 
     const tasksPerSecond = submissionRate(plan.events, settings.tasks, settings.ackWaitMs);
     const submitter = new TaskSubmitter(
-      { urls: fleet.mcpUrls, token: fleet.token, capabilityOf: (task) => capabilityOf(task.kind), window: settings.window, tasksPerSecond, callTimeoutMs: 10_000, giveUpAfterMs: 120_000, windowPatienceMs: 10_000 },
+      {
+        urls: fleet.mcpUrls,
+        token: fleet.token,
+        capabilityOf: (task) => capabilityOf(task.kind),
+        window: settings.window,
+        tasksPerSecond,
+        callTimeoutMs: 10_000,
+        giveUpAfterMs: 120_000,
+        windowPatienceMs: 10_000,
+      },
       ledger,
     );
     teardown.add('close the MCP clients', () => submitter.close());
-    const driver = new ChaosDriver(fleet, plan.events, ledger, { holdFrom: Math.floor(settings.tasks * 0.95), ackWaitMs: settings.ackWaitMs, orchestratorRecoveryMarginMs: settings.goalOrchestratorRecoveryMarginMs, startedAt }, say, signal);
+    const driver = new ChaosDriver(
+      fleet,
+      plan.events,
+      ledger,
+      {
+        holdFrom: Math.floor(settings.tasks * 0.95),
+        ackWaitMs: settings.ackWaitMs,
+        orchestratorRecoveryMarginMs: settings.goalOrchestratorRecoveryMarginMs,
+        startedAt,
+      },
+      say,
+      signal,
+    );
     const progress = setInterval(() => {
-      say(`submitted ${String(submitter.submitted)}/${String(settings.tasks)} · final ${String(ledger.finishedCount)} · KV revisions ${String(observer.stats().revisions)} · faults ${driver.progress}`);
+      say(
+        `submitted ${String(submitter.submitted)}/${String(settings.tasks)} · final ${String(ledger.finishedCount)} · KV revisions ${String(observer.stats().revisions)} · faults ${driver.progress}`,
+      );
     }, PROGRESS_MS);
     teardown.add('stop the progress line', () => {
       clearInterval(progress);

@@ -56,11 +56,20 @@ export class TaskSubmitter {
   }
 
   stats(): SubmissionStats {
-    return { accepted: this.accepted, alreadyExisted: this.alreadyExisted, retries: this.retries, errors: { ...this.errors } };
+    return {
+      accepted: this.accepted,
+      alreadyExisted: this.alreadyExisted,
+      retries: this.retries,
+      errors: { ...this.errors },
+    };
   }
 
   /** Submits every task; `beforeTask(index)` runs (and is awaited) before each one starts. */
-  async submitAll(tasks: readonly PlannedTask[], beforeTask: (index: number) => Promise<void>, signal: AbortSignal): Promise<void> {
+  async submitAll(
+    tasks: readonly PlannedTask[],
+    beforeTask: (index: number) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const running = new Set<Promise<void>>();
     const startedAt = Date.now();
     // Narrow tasks come in pairs that go out at the same moment, one to each orchestrator, to overfill their agent.
@@ -102,14 +111,25 @@ export class TaskSubmitter {
     for (let attempt = 0; !signal.aborted; attempt++) {
       const endpoint = this.endpoints[(index + attempt) % this.endpoints.length] as McpEndpoint;
       try {
-        const outcome = await endpoint.distribute({ taskId: task.id, priority: task.priority, capability: this.settings.capabilityOf(task), data: dataOf(task, index) }, this.settings.callTimeoutMs);
+        const outcome = await endpoint.distribute(
+          {
+            taskId: task.id,
+            priority: task.priority,
+            capability: this.settings.capabilityOf(task),
+            data: dataOf(task, index),
+          },
+          this.settings.callTimeoutMs,
+        );
         this.accepted.add(task.id);
         if (outcome === 'exists') this.alreadyExisted++;
         return;
       } catch (error) {
         const code = error instanceof SubmissionError ? error.code : 'UNKNOWN';
         const seen = this.errors[code];
-        this.errors[code] = { count: (seen?.count ?? 0) + 1, example: seen?.example ?? (error instanceof Error ? error.message : String(error)) };
+        this.errors[code] = {
+          count: (seen?.count ?? 0) + 1,
+          example: seen?.example ?? (error instanceof Error ? error.message : String(error)),
+        };
         if (Date.now() - since > this.settings.giveUpAfterMs) return;
         this.retries++;
         // Exponential back-off with jitter, so a fleet-wide outage is not met by a stampede. (Not

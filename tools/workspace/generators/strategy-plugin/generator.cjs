@@ -27,6 +27,8 @@ module.exports = async function strategyPluginGenerator(tree, options) {
     });
   }
   return () => {
-    console.log(`\n${packageName} is in ${projectRoot}. Next: npm install, then npx nx run-many -t test build -p ${path.basename(projectRoot)}`);
+    console.log(
+      `\n${packageName} is in ${projectRoot}. Next: npm install, then npx nx run-many -t test build -p ${path.basename(projectRoot)}`,
+    );
   };
 };

@@ -35,21 +35,47 @@ describe('DashboardFeed', () => {
       { at: 1_000_000, completed: 2, failed: 1, p50Ms: 30, p99Ms: 50, queueDepth: 0 },
       { at: 1_005_000, completed: 1, failed: 0, p50Ms: 20, p99Ms: 20, queueDepth: 0 },
     ]);
-    expect(snapshot.series[0]).toEqual({ at: 1_005_000 - 119 * 5_000, completed: 0, failed: 0, p50Ms: null, p99Ms: null, queueDepth: 0 });
+    expect(snapshot.series[0]).toEqual({
+      at: 1_005_000 - 119 * 5_000,
+      completed: 0,
+      failed: 0,
+      p50Ms: null,
+      p99Ms: null,
+      queueDepth: 0,
+    });
   });
 
   it('keeps the 25 most recently finished tasks, newest first, with their outcome', () => {
-    for (let index = 0; index < 30; index++) watch.emit(finishedEvent(`t-${String(index)}`, index === 29 ? 'failed' : 'completed', index, now));
+    for (let index = 0; index < 30; index++)
+      watch.emit(finishedEvent(`t-${String(index)}`, index === 29 ? 'failed' : 'completed', index, now));
     const { recent } = feed.snapshot();
     expect(recent).toHaveLength(25);
-    expect(recent[0]).toEqual({ id: 't-29', type: 'draft', status: 'failed', agentId: 'writer-1', latencyMs: 29, errorCode: 'HANDLER_ERROR', finishedAt: now });
+    expect(recent[0]).toEqual({
+      id: 't-29',
+      type: 'draft',
+      status: 'failed',
+      agentId: 'writer-1',
+      latencyMs: 29,
+      errorCode: 'HANDLER_ERROR',
+      finishedAt: now,
+    });
     expect(recent.at(-1)?.id).toBe('t-5');
   });
 
   it('shows agents with load and status, counts every status, and the queue', () => {
     const snapshot = feed.snapshot();
     expect(snapshot.agents.byStatus).toEqual({ online: 1, offline: 0, draining: 1 });
-    expect(snapshot.agents.rows[1]).toEqual({ id: 'writer-2', capabilities: ['write'], status: 'draining', load: 1, capacity: 4, priority: 0, completed: 2, failed: 1, latencyMs: 12 });
+    expect(snapshot.agents.rows[1]).toEqual({
+      id: 'writer-2',
+      capabilities: ['write'],
+      status: 'draining',
+      load: 1,
+      capacity: 4,
+      priority: 0,
+      completed: 2,
+      failed: 1,
+      latencyMs: 12,
+    });
     expect(snapshot.queue.depth).toBe(3);
     watch.agents = Array.from({ length: 250 }, (_, index) => agentSnapshot(`a-${String(index)}`));
     expect(feed.snapshot().agents.rows).toHaveLength(200);

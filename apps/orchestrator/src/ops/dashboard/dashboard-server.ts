@@ -13,7 +13,8 @@ const ASSETS = new URL('./assets/', import.meta.url);
 /** The page runs only its own script, talks only to this server, and cannot be framed. */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -86,7 +87,9 @@ export class DashboardServer {
 
   /** Reads the page, the sign-in form and the script shipped next to this module. */
   static async load(feed: DashboardFeed, authenticator: Authenticator): Promise<DashboardServer> {
-    const [page, login, script] = await Promise.all(['dashboard.html', 'login.html', 'dashboard.js'].map((file) => readFile(new URL(file, ASSETS), 'utf8')));
+    const [page, login, script] = await Promise.all(
+      ['dashboard.html', 'login.html', 'dashboard.js'].map((file) => readFile(new URL(file, ASSETS), 'utf8')),
+    );
     return new DashboardServer(feed, authenticator, { page: page ?? '', login: login ?? '', script: script ?? '' });
   }
 
@@ -123,7 +126,12 @@ export class DashboardServer {
       return;
     }
     const cookie = `${COOKIE}=${this.sessions.open(principal)}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${String(this.sessions.maxAgeSeconds)}`;
-    res.writeHead(303, { location: '/dashboard', 'set-cookie': cookie, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.writeHead(303, {
+      location: '/dashboard',
+      'set-cookie': cookie,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
     res.end();
   }
 
@@ -139,7 +147,11 @@ export class DashboardServer {
       res.end('UNAUTHENTICATED: sign in at /dashboard\n');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     res.write('retry: 2000\n\n');
     const stop = this.feed.subscribe((snapshot) => {
       if (!this.sessions.isValid(sessionId)) {
@@ -153,7 +165,11 @@ export class DashboardServer {
   }
 
   private script(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
     res.end(this.assets.script);
   }
 }

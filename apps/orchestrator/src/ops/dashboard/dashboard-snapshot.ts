@@ -35,7 +35,11 @@ export interface DashboardPoint {
 /** Everything the dashboard page shows, sent whole on each update (it is small: agent rows are capped). */
 export interface DashboardSnapshot {
   readonly at: number;
-  readonly agents: { readonly total: number; readonly byStatus: Readonly<Record<string, number>>; readonly rows: readonly DashboardAgentRow[] };
+  readonly agents: {
+    readonly total: number;
+    readonly byStatus: Readonly<Record<string, number>>;
+    readonly rows: readonly DashboardAgentRow[];
+  };
   readonly queue: QueueStats;
   /** Finished tasks since start, by final status. */
   readonly totals: Readonly<Record<string, number>>;

@@ -11,7 +11,11 @@ import type { StrategyOutcome } from '../distribution-strategy.js';
 let taskCounter = 0;
 
 /** The chosen agent's id; a queued task fails the test. */
-async function distribute(core: TestCore, strategy: string, requiredCapabilities: string[] = ['work']): Promise<string> {
+async function distribute(
+  core: TestCore,
+  strategy: string,
+  requiredCapabilities: string[] = ['work'],
+): Promise<string> {
   taskCounter++;
   const assignment = await core.distributor.distributeTask({
     taskId: `t-${String(taskCounter)}`,
@@ -38,7 +42,12 @@ function counts(ids: string[]): Record<string, number> {
 describe('round_robin', () => {
   it('gives 3 agents exactly 100 of 300 tasks each', async () => {
     const core = await createTestCore();
-    register(core, { agentId: 'a', capabilities: ['work'] }, { agentId: 'b', capabilities: ['work'] }, { agentId: 'c', capabilities: ['work'] });
+    register(
+      core,
+      { agentId: 'a', capabilities: ['work'] },
+      { agentId: 'b', capabilities: ['work'] },
+      { agentId: 'c', capabilities: ['work'] },
+    );
     const chosen: string[] = [];
     for (let index = 0; index < 300; index++) chosen.push(await distribute(core, 'round_robin'));
     expect(counts(chosen)).toEqual({ a: 100, b: 100, c: 100 });
@@ -47,9 +56,18 @@ describe('round_robin', () => {
 
   it('keeps a separate rotation per capability set', async () => {
     const core = await createTestCore();
-    register(core, { agentId: 'ab1', capabilities: ['a', 'b'] }, { agentId: 'a', capabilities: ['a'] }, { agentId: 'ab2', capabilities: ['b', 'a'] });
+    register(
+      core,
+      { agentId: 'ab1', capabilities: ['a', 'b'] },
+      { agentId: 'a', capabilities: ['a'] },
+      { agentId: 'ab2', capabilities: ['b', 'a'] },
+    );
     const onlyA = [await distribute(core, 'round_robin', ['a']), await distribute(core, 'round_robin', ['a'])];
-    const both = [await distribute(core, 'round_robin', ['a', 'b']), await distribute(core, 'round_robin', ['b', 'a']), await distribute(core, 'round_robin', ['a', 'b'])];
+    const both = [
+      await distribute(core, 'round_robin', ['a', 'b']),
+      await distribute(core, 'round_robin', ['b', 'a']),
+      await distribute(core, 'round_robin', ['a', 'b']),
+    ];
     expect(onlyA).toEqual(['ab1', 'a']);
     expect(both).toEqual(['ab1', 'ab2', 'ab1']);
     expect(await distribute(core, 'round_robin', ['a'])).toBe('ab2');
@@ -88,7 +106,11 @@ describe('capability_match', () => {
 describe('load_balanced', () => {
   it('picks the lowest load/capacity ratio, not the lowest load', async () => {
     const core = await createTestCore();
-    register(core, { agentId: 'big', capabilities: ['work'], capacity: 10 }, { agentId: 'small', capabilities: ['work'], capacity: 4 });
+    register(
+      core,
+      { agentId: 'big', capabilities: ['work'], capacity: 10 },
+      { agentId: 'small', capabilities: ['work'], capacity: 4 },
+    );
     core.distributor.updateAgentStatus({ agentId: 'big', currentLoad: 5 });
     core.distributor.updateAgentStatus({ agentId: 'small', currentLoad: 2 });
     // big 5/10 = 0.5, small 2/4 = 0.5: tie on ratio, lower load wins.
@@ -99,7 +121,12 @@ describe('load_balanced', () => {
 
   it('breaks full ties by higher priority, then by earlier registration', async () => {
     const core = await createTestCore();
-    register(core, { agentId: 'early', capabilities: ['work'] }, { agentId: 'late-high', capabilities: ['work'], priority: 2 }, { agentId: 'late', capabilities: ['work'] });
+    register(
+      core,
+      { agentId: 'early', capabilities: ['work'] },
+      { agentId: 'late-high', capabilities: ['work'], priority: 2 },
+      { agentId: 'late', capabilities: ['work'] },
+    );
     expect(await distribute(core, 'load_balanced')).toBe('late-high');
     expect(await distribute(core, 'load_balanced')).toBe('early');
     expect(await distribute(core, 'load_balanced')).toBe('late');
@@ -125,12 +152,28 @@ describe('priority_based', () => {
 });
 
 describe('choosing a strategy', () => {
-  it('takes the task\'s own strategy first, then the first mapped capability\'s, then the default', async () => {
-    const core = await createTestCore({ distribution: { defaultStrategy: 'capability_match', capabilityStrategies: { gpu: 'priority_based', work: 'round_robin' } } });
-    register(core, { agentId: 'first', capabilities: ['work', 'gpu', 'misc'] }, { agentId: 'second', capabilities: ['work', 'gpu', 'misc'], priority: 5 });
+  it("takes the task's own strategy first, then the first mapped capability's, then the default", async () => {
+    const core = await createTestCore({
+      distribution: {
+        defaultStrategy: 'capability_match',
+        capabilityStrategies: { gpu: 'priority_based', work: 'round_robin' },
+      },
+    });
+    register(
+      core,
+      { agentId: 'first', capabilities: ['work', 'gpu', 'misc'] },
+      { agentId: 'second', capabilities: ['work', 'gpu', 'misc'], priority: 5 },
+    );
     const strategyOf = async (requiredCapabilities: string[], strategy?: string): Promise<string> => {
       taskCounter++;
-      const assignment = await core.distributor.distributeTask({ taskId: `c-${String(taskCounter)}`, taskType: 't', requiredCapabilities, taskData: null, senderId: 's', ...(strategy === undefined ? {} : { strategy }) });
+      const assignment = await core.distributor.distributeTask({
+        taskId: `c-${String(taskCounter)}`,
+        taskType: 't',
+        requiredCapabilities,
+        taskData: null,
+        senderId: 's',
+        ...(strategy === undefined ? {} : { strategy }),
+      });
       return assignment.strategy ?? 'queued';
     };
     expect(await strategyOf(['misc'])).toBe('capability_match');
@@ -141,7 +184,9 @@ describe('choosing a strategy', () => {
   });
 
   it('refuses a capability mapped to an unknown strategy, naming the capability', async () => {
-    await expect(createTestCore({ distribution: { capabilityStrategies: { gpu: 'fastest' } } })).rejects.toThrow(/distribution\.capabilityStrategies\.gpu: unknown strategy 'fastest'/);
+    await expect(createTestCore({ distribution: { capabilityStrategies: { gpu: 'fastest' } } })).rejects.toThrow(
+      /distribution\.capabilityStrategies\.gpu: unknown strategy 'fastest'/,
+    );
   });
 });
 
@@ -155,7 +200,10 @@ describe('custom and plugin strategies', () => {
   });
 
   it("uses the configured customStrategy for the name 'custom'", async () => {
-    const core = await createTestCore({ distribution: { customStrategy: 'last-registered' } }, { strategies: [{ definition: lastRegistered }] });
+    const core = await createTestCore(
+      { distribution: { customStrategy: 'last-registered' } },
+      { strategies: [{ definition: lastRegistered }] },
+    );
     register(core, { agentId: 'one', capabilities: ['work'] }, { agentId: 'two', capabilities: ['work'] });
     expect(await distribute(core, 'custom')).toBe('two');
     expect(await distribute(core, 'last-registered')).toBe('two');
@@ -171,13 +219,20 @@ describe('custom and plugin strategies', () => {
   });
 
   it('refuses plugin options that fail the plugin schema, naming each field', async () => {
-    const failure = await createTestCore({}, { strategies: [{ definition: lastRegistered, options: { skip: -1, extra: true } }] }).catch((error: unknown) => error);
+    const failure = await createTestCore(
+      {},
+      { strategies: [{ definition: lastRegistered, options: { skip: -1, extra: true } }] },
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).issues.map((issue) => issue.field).sort()).toEqual(['options', 'options.skip']);
   });
 
   it('queues the task of a strategy that declines, refuses one that picks a non-candidate, and assigns nothing', async () => {
-    const declining = defineStrategy({ name: 'declining', optionsSchema: z.strictObject({}), create: () => ({ select: () => undefined }) });
+    const declining = defineStrategy({
+      name: 'declining',
+      optionsSchema: z.strictObject({}),
+      create: () => ({ select: () => undefined }),
+    });
     const rogue = defineStrategy({
       name: 'rogue',
       optionsSchema: z.strictObject({}),
@@ -186,7 +241,10 @@ describe('custom and plugin strategies', () => {
     const core = await createTestCore({}, { strategies: [{ definition: declining }, { definition: rogue }] });
     register(core, { agentId: 'one', capabilities: ['work'] });
     await expect(distribute(core, 'rogue')).rejects.toBeInstanceOf(TaskDistributionError);
-    await expect(distribute(core, 'rogue')).rejects.toMatchObject({ code: 'STRATEGY_INVALID_CHOICE', details: { strategy: 'rogue' } });
+    await expect(distribute(core, 'rogue')).rejects.toMatchObject({
+      code: 'STRATEGY_INVALID_CHOICE',
+      details: { strategy: 'rogue' },
+    });
     expect(core.distributor.listTasks()).toEqual([]);
     await expect(distribute(core, 'declining')).rejects.toThrow(/was queued/);
     expect(core.distributor.getAgent('one').load).toBe(0);
@@ -211,10 +269,29 @@ describe('custom and plugin strategies', () => {
     });
     const core = await createTestCore({}, { strategies: [{ definition: learning }] });
     register(core, { agentId: 'one', capabilities: ['work'] });
-    await core.distributor.distributeTask({ taskId: 'ok', taskType: 't', requiredCapabilities: ['work'], taskData: 1, senderId: 's', strategy: 'learning' });
-    await core.distributor.distributeTask({ taskId: 'bad', taskType: 't', requiredCapabilities: ['work'], taskData: 1, senderId: 's', strategy: 'learning' });
+    await core.distributor.distributeTask({
+      taskId: 'ok',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      taskData: 1,
+      senderId: 's',
+      strategy: 'learning',
+    });
+    await core.distributor.distributeTask({
+      taskId: 'bad',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      taskData: 1,
+      senderId: 's',
+      strategy: 'learning',
+    });
     core.distributor.handleTaskResponse({ taskId: 'ok', agentId: 'one', status: 'completed', result: 'fine' });
-    core.distributor.handleTaskResponse({ taskId: 'bad', agentId: 'one', status: 'failed', error: { message: 'nope' } });
+    core.distributor.handleTaskResponse({
+      taskId: 'bad',
+      agentId: 'one',
+      status: 'failed',
+      error: { message: 'nope' },
+    });
     expect(events).toEqual(['assigned ok to one', 'assigned bad to one']);
     expect(outcomes.map((outcome) => [outcome.task.id, outcome.error?.message])).toEqual([
       ['ok', undefined],

@@ -34,11 +34,21 @@ function niceMax(value) {
 /** A line chart of several series over the same time points; null values break the line. */
 function drawChart(svg, points, series) {
   svg.replaceChildren();
-  const max = niceMax(Math.max(0, ...series.flatMap((line) => points.map(line.value).filter((value) => value !== null))));
+  const max = niceMax(
+    Math.max(0, ...series.flatMap((line) => points.map(line.value).filter((value) => value !== null))),
+  );
   const x = (index) => PAD.left + (index / Math.max(1, points.length - 1)) * (WIDTH - PAD.left - PAD.right);
   const y = (value) => HEIGHT - PAD.bottom - (value / max) * (HEIGHT - PAD.top - PAD.bottom);
   for (const fraction of [0, 0.5, 1]) {
-    svg.append(svgElement('line', { class: 'grid', x1: PAD.left, x2: WIDTH - PAD.right, y1: y(max * fraction), y2: y(max * fraction) }));
+    svg.append(
+      svgElement('line', {
+        class: 'grid',
+        x1: PAD.left,
+        x2: WIDTH - PAD.right,
+        y1: y(max * fraction),
+        y2: y(max * fraction),
+      }),
+    );
     const label = svgElement('text', { x: 2, y: y(max * fraction) + 3 });
     label.textContent = String(+(max * fraction).toPrecision(3));
     svg.append(label);
@@ -56,11 +66,21 @@ function drawChart(svg, points, series) {
       if (value === null) return;
       path += `${path === '' || line.value(points[index - 1] ?? {}) === null ? 'M' : 'L'}${x(index).toFixed(1)},${y(value).toFixed(1)} `;
     });
-    svg.append(svgElement('path', { d: path.trim(), fill: 'none', stroke: line.color, 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke', 'data-series': line.name }));
+    svg.append(
+      svgElement('path', {
+        d: path.trim(),
+        fill: 'none',
+        stroke: line.color,
+        'stroke-width': 2,
+        'vector-effect': 'non-scaling-stroke',
+        'data-series': line.name,
+      }),
+    );
     // A value with no neighbour draws no line: mark it with a dot.
     points.forEach((point, index) => {
       const value = line.value(point);
-      const alone = value !== null && line.value(points[index - 1] ?? {}) === null && line.value(points[index + 1] ?? {}) === null;
+      const alone =
+        value !== null && line.value(points[index - 1] ?? {}) === null && line.value(points[index + 1] ?? {}) === null;
       if (alone) svg.append(svgElement('circle', { cx: x(index), cy: y(value), r: 3, fill: line.color }));
     });
   }
@@ -94,8 +114,11 @@ function renderAgents(agents) {
       return row;
     }),
   );
-  const counts = Object.entries(agents.byStatus).map(([status, count]) => `${count} ${status}`).join(' · ');
-  $('agents-summary').textContent = agents.rows.length < agents.total ? `${counts} (first ${agents.rows.length} of ${agents.total} shown)` : counts;
+  const counts = Object.entries(agents.byStatus)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(' · ');
+  $('agents-summary').textContent =
+    agents.rows.length < agents.total ? `${counts} (first ${agents.rows.length} of ${agents.total} shown)` : counts;
 }
 
 function renderRecent(recent) {
@@ -127,17 +150,33 @@ function render(snapshot) {
   $('queue-depth').textContent = String(snapshot.queue.depth);
   $('throughput').textContent = (finishedLastMinute / 60).toFixed(finishedLastMinute < 600 ? 2 : 1);
   $('completed-total').textContent = String(snapshot.totals.completed ?? 0);
-  $('failed-total').textContent = String(Object.entries(snapshot.totals).reduce((sum, [status, count]) => (status === 'completed' ? sum : sum + count), 0));
+  $('failed-total').textContent = String(
+    Object.entries(snapshot.totals).reduce((sum, [status, count]) => (status === 'completed' ? sum : sum + count), 0),
+  );
   $('updated').textContent = `updated ${new Date(snapshot.at).toLocaleTimeString()}`;
   drawChart($('chart-throughput'), snapshot.series, [
-    { name: 'completed', color: 'var(--ok)', value: (point) => (point.completed === undefined ? null : point.completed * perSecond) },
-    { name: 'failed', color: 'var(--bad)', value: (point) => (point.failed === undefined ? null : point.failed * perSecond) },
+    {
+      name: 'completed',
+      color: 'var(--ok)',
+      value: (point) => (point.completed === undefined ? null : point.completed * perSecond),
+    },
+    {
+      name: 'failed',
+      color: 'var(--bad)',
+      value: (point) => (point.failed === undefined ? null : point.failed * perSecond),
+    },
   ]);
   drawChart($('chart-latency'), snapshot.series, [
     { name: 'p50', color: 'var(--accent)', value: (point) => point.p50Ms ?? null },
     { name: 'p99', color: 'var(--warn)', value: (point) => point.p99Ms ?? null },
   ]);
-  drawChart($('chart-queue'), snapshot.series, [{ name: 'queue', color: 'var(--warn)', value: (point) => (point.queueDepth === undefined ? null : point.queueDepth) }]);
+  drawChart($('chart-queue'), snapshot.series, [
+    {
+      name: 'queue',
+      color: 'var(--warn)',
+      value: (point) => (point.queueDepth === undefined ? null : point.queueDepth),
+    },
+  ]);
   renderAgents(snapshot.agents);
   renderRecent(snapshot.recent);
   document.body.dataset.snapshotAt = String(snapshot.at);
