@@ -1,7 +1,7 @@
 // `npx nx g @switchyard/tools:strategy-plugin NAME`: a strategy plugin package that builds, passes
 // its own tests, and can be published as it is. CommonJS, so Nx loads it without a TS loader.
 const path = require('node:path');
-const { generateFiles, names, offsetFromRoot, updateJson } = require('@nx/devkit');
+const { formatFiles, generateFiles, names, offsetFromRoot, updateJson } = require('@nx/devkit');
 
 module.exports = async function strategyPluginGenerator(tree, options) {
   const name = options.name;
@@ -26,6 +26,8 @@ module.exports = async function strategyPluginGenerator(tree, options) {
       return json;
     });
   }
+  // The repository's format check is part of npm test: a new plugin starts formatted.
+  await formatFiles(tree);
   return () => {
     console.log(
       `\n${packageName} is in ${projectRoot}. Next: npm install, then npx nx run-many -t test build -p ${path.basename(projectRoot)}`,
