@@ -172,6 +172,82 @@ demo:
     expect(Object.keys(byStrategy.get('round_robin')?.perAgent ?? {}).sort()).toEqual(['one', 'three', 'two']);
   }, 600_000);
 
+  it('runs a plugin written against the v2 API outside the repo: weighted picks, agent events, dispose, read-only agents', async () => {
+    await install(IN_MEMORY);
+    // Written as docs/plugins.md describes, as plain JavaScript next to the config: nothing from the repo.
+    await mkdir(join(project, 'strategies'), { recursive: true });
+    await writeFile(
+      join(project, 'strategies', 'weighted.mjs'),
+      `import { appendFileSync } from 'node:fs';
+import { defineStrategy } from '@switchyard/core';
+import { z } from 'zod';
+
+const note = (line) => appendFileSync(new URL('./weighted.log', import.meta.url), line + '\\n');
+
+export default defineStrategy({
+  name: 'weighted',
+  optionsSchema: z.strictObject({}),
+  create: (_options, { random, agents }) => {
+    const joined = new Set();
+    const stopListening = agents.on((event) => {
+      if (event.type === 'joined') joined.add(event.agent.id);
+    });
+    let tried = false;
+    return {
+      select(candidates) {
+        const pick = candidates.sampleByWeight(random());
+        if (pick !== undefined && !tried) {
+          tried = true;
+          try {
+            pick.load = 999;
+            note('mutated ' + String(pick.load));
+          } catch {
+            note('refused');
+          }
+        }
+        return pick;
+      },
+      dispose() {
+        stopListening();
+        note('disposed; joined ' + [...joined].sort().join(','));
+      },
+    };
+  },
+});
+`,
+    );
+    await writeFile(
+      join(project, 'weighted.yaml'),
+      `strategies:
+  - package: ./strategies/weighted.mjs
+distribution:
+  defaultStrategy: weighted
+demo:
+  agents:
+    - { id: heavy, capabilities: [work], priority: 90, latencyMs: 1 }
+    - { id: light, capabilities: [work], priority: 10, latencyMs: 1 }
+  taskTypes:
+    - { type: job, requiredCapabilities: [work] }
+`,
+    );
+    const { stdout } = await runToEnd(
+      'npx @switchyard/cli demo --config weighted.yaml --tasks 200 --json',
+      {},
+      project,
+    );
+    const report = JSON.parse(stdout) as {
+      strategies: { strategy: string; completed: number; perAgent: Record<string, number> }[];
+    };
+    const weighted = report.strategies.find((entry) => entry.strategy === 'weighted');
+    expect(weighted?.completed).toBe(200);
+    // Priority-weighted: heavy (90) is picked about nine times in ten whenever both are free.
+    expect(weighted?.perAgent.heavy ?? 0).toBeGreaterThan(weighted?.perAgent.light ?? 0);
+    const notes = (await readFile(join(project, 'strategies', 'weighted.log'), 'utf8')).trim().split('\n');
+    expect(notes).toContain('refused');
+    expect(notes.some((line) => line.startsWith('mutated'))).toBe(false);
+    expect(notes).toContain('disposed; joined heavy,light');
+  }, 600_000);
+
   it('a NATS config names the package it needs; once installed, an orchestrator and a NATS agent process run tasks', async () => {
     nats = await startNatsServer();
     await writeFile(
