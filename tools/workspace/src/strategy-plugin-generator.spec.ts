@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ interface FileChange {
 interface VirtualTree {
   write(path: string, content: string): void;
   read(path: string, encoding: 'utf-8'): string | null;
+  delete(path: string): void;
   listChanges(): FileChange[];
 }
 
@@ -51,7 +53,29 @@ describe('the strategy-plugin generator', () => {
     const projectRoot = 'tools/workspace/generated/strategy-gen-check';
     const tree = createTreeWithEmptyWorkspace();
     tree.write('tsconfig.base.json', await readFile(join(workspaceRoot, 'tsconfig.base.json'), 'utf8'));
+    const prettierConfig = await readFile(join(workspaceRoot, '.prettierrc'), 'utf8');
+    tree.write('.prettierrc', prettierConfig);
+    // The empty workspace comes with an oxfmt config; this repository formats with Prettier.
+    tree.delete('.oxfmtrc.json');
+    const rootPackage = JSON.parse(tree.read('package.json', 'utf-8') ?? '{}') as {
+      devDependencies?: Record<string, string>;
+    };
+    tree.write(
+      'package.json',
+      JSON.stringify({ ...rootPackage, devDependencies: { ...rootPackage.devDependencies, prettier: '3.10.1' } }),
+    );
     await generator(tree, { name: 'gen-check', directory: projectRoot });
+    // npm test checks formatting: what the generator writes must already pass it.
+    const unformatted: string[] = [];
+    for (const change of tree.listChanges()) {
+      if (!change.path.startsWith(projectRoot) || change.content === null) continue;
+      const filepath = join(workspaceRoot, change.path);
+      // Markdown is hand-wrapped here (.prettierignore).
+      if (change.path.endsWith('.md') || (await prettier.getFileInfo(filepath)).inferredParser === null) continue;
+      const options = { ...(JSON.parse(prettierConfig) as prettier.Options), filepath };
+      if (!(await prettier.check(change.content.toString('utf8'), options))) unformatted.push(change.path);
+    }
+    expect(unformatted).toEqual([]);
     const paths = (
       JSON.parse(tree.read('tsconfig.base.json', 'utf-8') ?? '{}') as {
         compilerOptions: { paths: Record<string, string[]> };

@@ -4,10 +4,14 @@ export const ENV_PREFIX = 'SWITCHYARD_';
 /**
  * SWITCHYARD_* variables that are not config values: the config file's path, the client
  * commands' orchestrator URL and token (SWITCHYARD_TOKEN is also the stdio session's token), and
- * the test helpers' fast-agent venv, nats-server choice and bin dir. Read as overrides, they would be refused as unknown keys.
+ * the test helpers' fast-agent venv, nats-server choice and bin dir, and `npm test`'s CPU burner
+ * switch (every CLI process of a loaded test run inherits it). Read as overrides, they would be
+ * refused as unknown keys.
  */
 const NOT_CONFIG = new Set(
-  ['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR'].map((name) => `${ENV_PREFIX}${name}`),
+  ['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR', 'TEST_STRESS'].map(
+    (name) => `${ENV_PREFIX}${name}`,
+  ),
 );
 
 function camelCase(segment: string): string {

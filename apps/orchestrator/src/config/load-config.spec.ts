@@ -78,6 +78,8 @@ describe('config', () => {
         SWITCHYARD_CONFIG: 'ignored.yaml',
         SWITCHYARD_TOKEN: 'the-client-token',
         SWITCHYARD_URL: 'http://127.0.0.1:7300/mcp',
+        // npm test's burner switch reaches every CLI process of a loaded run.
+        SWITCHYARD_TEST_STRESS: '1',
         OTHER: 'x',
       },
     );
