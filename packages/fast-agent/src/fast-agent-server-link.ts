@@ -69,6 +69,16 @@ async function answersHttp(url: string): Promise<boolean> {
   }
 }
 
+/** An agent of this server the config (or its defaults) wants registered, with what it registers. */
+interface WantedAgent {
+  tool: FastAgentTool;
+  agentId: string;
+  capabilities: string[];
+  priority: number;
+  capacity: number;
+  token: string | undefined;
+}
+
 interface BridgedAgent {
   readonly tool: FastAgentTool;
   readonly agent: SwitchyardAgent;
@@ -211,28 +221,8 @@ export class FastAgentServerLink {
     return true;
   }
 
-  private wantedAgents(tools: readonly FastAgentTool[]): Map<
-    string,
-    {
-      tool: FastAgentTool;
-      agentId: string;
-      capabilities: string[];
-      priority: number;
-      capacity: number;
-      token: string | undefined;
-    }
-  > {
-    const wanted = new Map<
-      string,
-      {
-        tool: FastAgentTool;
-        agentId: string;
-        capabilities: string[];
-        priority: number;
-        capacity: number;
-        token: string | undefined;
-      }
-    >();
+  private wantedAgents(tools: readonly FastAgentTool[]): Map<string, WantedAgent> {
+    const wanted = new Map<string, WantedAgent>();
     for (const tool of tools) {
       const mapping = this.options.agents.find(
         (entry) => entry.name === tool.agent && (entry.server === undefined || entry.server === this.server.name),

@@ -650,14 +650,7 @@ export class TaskDistributor {
     const started = this.decisionStart();
     const agent = this.chooseOrQueue(task, isNew, strategy);
     if (agent === undefined) {
-      return Promise.resolve({
-        taskId: task.id,
-        status: 'queued',
-        agentId: null,
-        strategy: null,
-        attempt: task.attempts,
-        queueDepth: this.waitingCount(),
-      });
+      return Promise.resolve(this.queuedAssignment(task));
     }
     return this.handOver(task, agent, strategy, this.decisionTime(started), isNew ? task.createdAt : undefined);
   }
@@ -1030,16 +1023,21 @@ export class TaskDistributor {
     durable: DurableDistribution,
   ): Promise<TaskAssignment> {
     if (!(await durable.claim(task, attempt))) {
-      return {
-        taskId: task.id,
-        status: 'queued',
-        agentId: null,
-        strategy: null,
-        attempt: task.attempts,
-        queueDepth: this.waitingCount(),
-      };
+      return this.queuedAssignment(task);
     }
     return this.send(task, agent, strategy, attempt);
+  }
+
+  /** What a caller learns of a task that waits in the queue. */
+  private queuedAssignment(task: TaskRecord): TaskAssignment {
+    return {
+      taskId: task.id,
+      status: 'queued',
+      agentId: null,
+      strategy: null,
+      attempt: task.attempts,
+      queueDepth: this.waitingCount(),
+    };
   }
 
   private send(
@@ -1065,16 +1063,7 @@ export class TaskDistributor {
       (error: unknown): TaskAssignment => {
         this.notDelivered(task, agent, attempt, error);
         // Where the task stands now: queued, or already handed to another agent.
-        if (task.status === 'queued') {
-          return {
-            taskId: task.id,
-            status: 'queued',
-            agentId: null,
-            strategy: null,
-            attempt: task.attempts,
-            queueDepth: this.waitingCount(),
-          };
-        }
+        if (task.status === 'queued') return this.queuedAssignment(task);
         if (task.status !== 'assigned' || task.assignedAgentId === null || task.assignedBy === null) throw error;
         return {
           taskId: task.id,
