@@ -12,8 +12,8 @@ const WORDS = 4;
  * orchestrator took the task over after its owner died) is not run twice; the oldest finished
  * one is forgotten beyond `finishedLimit`.
  *
- * Finished fences in the orchestrator's form live as numbers in typed arrays (a ring, and an
- * open-addressing index over it), not as strings in a Set: thousands of fence strings kept
+ * Finished fences in the orchestrator's form live as numbers in typed arrays (a ring, and hash
+ * buckets chained through it), not as strings in a Set: thousands of fence strings kept
  * alive, each met in a Set lookup per task, cost the agent about a sixth of its CPU per task
  * over NATS (docs/benchmarks.md). Fences in any other form (the protocol lets them be any
  * string) go to a Set, exactly as before. Held attempts go to a Set only when their handler
@@ -26,33 +26,44 @@ export class AttemptFences {
   /** Per ring position: the fence's words, or (for a fence of another form) the string. */
   private readonly words: Int32Array;
   private readonly otherAt: (string | undefined)[];
-  private readonly hashes: Int32Array;
   /** Per ring position: 0 free, 1 a fence in words, 2 one in otherAt. */
   private readonly kinds: Uint8Array;
-  /** Open addressing (linear probing) over the ring: ring position + 1, 0 for an empty slot. */
-  private readonly index: Int32Array;
+  /**
+   * Per bucket: the ring position + 1 of its newest fence (0 for none); per ring position: the
+   * next older fence of its bucket, and its bucket. Chains, not open addressing: a fence leaves
+   * by unlinking (it is the oldest, so the last of its chain), with nothing to shift back.
+   */
+  private readonly buckets: Int32Array;
+  private readonly older: Int32Array;
+  private readonly bucketAt: Int32Array;
   private readonly mask: number;
+  /** Mixed into the bucket hash, so fences chosen to collide cannot lengthen chains. */
+  private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private next = 0;
   /** The last fence decoded and its words: a task's fence is looked up, then finished. */
   private decodedFence = '';
   private readonly decoded = new Int32Array(WORDS);
+  /** The last fence `has` did not find, while nothing was remembered since: finish need not look again. */
+  private absentFence = '';
 
   constructor(private readonly finishedLimit: number) {
     this.words = new Int32Array(finishedLimit * WORDS);
     this.otherAt = new Array<string | undefined>(finishedLimit).fill(undefined);
-    this.hashes = new Int32Array(finishedLimit);
     this.kinds = new Uint8Array(finishedLimit);
-    let slots = 2;
-    while (slots < finishedLimit * 2) slots *= 2;
-    this.index = new Int32Array(slots);
-    this.mask = slots - 1;
+    this.older = new Int32Array(finishedLimit);
+    this.bucketAt = new Int32Array(finishedLimit);
+    let buckets = 2;
+    while (buckets < finishedLimit * 2) buckets *= 2;
+    this.buckets = new Int32Array(buckets);
+    this.mask = buckets - 1;
   }
 
   /** Whether the attempt is in hand or finished lately (a copy, not to be run again). */
   has(fence: string): boolean {
     if (this.held.size > 0 && this.held.has(fence)) return true;
-    if (!this.decode(fence)) return this.otherFinished.has(fence);
-    return this.slotOf(this.hashOf(this.decoded), this.decoded) >= 0;
+    const found = this.decode(fence) ? this.find(this.bucketOf(this.decoded)) : this.otherFinished.has(fence);
+    if (!found) this.absentFence = fence;
+    return found;
   }
 
   /** An attempt whose handler is still running (it returned a promise). */
@@ -64,8 +75,10 @@ export class AttemptFences {
   finish(fence: string): void {
     if (this.held.size > 0) this.held.delete(fence);
     const inWords = this.decode(fence);
-    const hash = inWords ? this.hashOf(this.decoded) : 0;
-    if (inWords ? this.slotOf(hash, this.decoded) >= 0 : this.otherFinished.has(fence)) return;
+    const bucket = inWords ? this.bucketOf(this.decoded) : 0;
+    const known = fence === this.absentFence ? false : inWords ? this.find(bucket) : this.otherFinished.has(fence);
+    this.absentFence = '';
+    if (known) return;
     const position = this.next;
     this.next = position + 1 === this.finishedLimit ? 0 : position + 1;
     this.forget(position);
@@ -76,14 +89,13 @@ export class AttemptFences {
       return;
     }
     this.words.set(this.decoded, position * WORDS);
-    this.hashes[position] = hash;
     this.kinds[position] = 1;
-    let slot = hash & this.mask;
-    while (this.index[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.index[slot] = position + 1;
+    this.bucketAt[position] = bucket;
+    this.older[position] = this.buckets[bucket] ?? 0;
+    this.buckets[bucket] = position + 1;
   }
 
-  /** Frees a ring position; an indexed one leaves the index by backward shift, so no probe chain breaks. */
+  /** Frees a ring position; the oldest fence is the last of its bucket's chain, and is unlinked there. */
   private forget(position: number): void {
     const kind = this.kinds[position];
     this.kinds[position] = 0;
@@ -93,46 +105,45 @@ export class AttemptFences {
       return;
     }
     if (kind !== 1) return;
-    let hole = (this.hashes[position] ?? 0) & this.mask;
-    while (this.index[hole] !== position + 1) hole = (hole + 1) & this.mask;
-    let slot = hole;
-    for (;;) {
-      slot = (slot + 1) & this.mask;
-      const entry = this.index[slot] ?? 0;
-      if (entry === 0) break;
-      const home = (this.hashes[entry - 1] ?? 0) & this.mask;
-      // The entry may move into the hole unless its home lies cyclically after the hole, up to its slot.
-      const staysPut = hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
-      if (staysPut) continue;
-      this.index[hole] = entry;
-      hole = slot;
+    const bucket = this.bucketAt[position] ?? 0;
+    const entry = position + 1;
+    let link = this.buckets[bucket] ?? 0;
+    if (link === entry) {
+      this.buckets[bucket] = this.older[position] ?? 0;
+      return;
     }
-    this.index[hole] = 0;
+    while (link !== 0) {
+      const following = this.older[link - 1] ?? 0;
+      if (following === entry) {
+        this.older[link - 1] = this.older[position] ?? 0;
+        return;
+      }
+      link = following;
+    }
   }
 
-  /** The index slot holding these words, or -1. */
-  private slotOf(hash: number, words: Int32Array): number {
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const entry = this.index[slot] ?? 0;
-      if (entry === 0) return -1;
+  /** Whether the decoded words are among the bucket's fences. */
+  private find(bucket: number): boolean {
+    const words = this.decoded;
+    for (let entry = this.buckets[bucket] ?? 0; entry !== 0; entry = this.older[entry - 1] ?? 0) {
       const at = (entry - 1) * WORDS;
       if (
-        this.hashes[entry - 1] === hash &&
         this.words[at] === words[0] &&
         this.words[at + 1] === words[1] &&
         this.words[at + 2] === words[2] &&
         this.words[at + 3] === words[3]
       )
-        return slot;
+        return true;
     }
+    return false;
   }
 
-  private hashOf(words: Int32Array): number {
-    let hash = Math.imul((words[0] ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
+  private bucketOf(words: Int32Array): number {
+    let hash = Math.imul((words[0] ?? 0) ^ this.seed, 0x85ebca6b);
     hash = Math.imul(hash ^ (words[1] ?? 0) ^ (hash >>> 15), 0xc2b2ae35);
     hash = Math.imul(hash ^ (words[2] ?? 0) ^ (hash >>> 13), 0x85ebca6b);
     hash = Math.imul(hash ^ (words[3] ?? 0) ^ (hash >>> 16), 0xc2b2ae35);
-    return hash ^ (hash >>> 16);
+    return (hash ^ (hash >>> 16)) & this.mask;
   }
 
   /** Reads a fence of the orchestrator's form into `decoded`; false for any other string. */
