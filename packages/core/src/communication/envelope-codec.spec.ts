@@ -53,11 +53,10 @@ describe('packed runs', () => {
     });
   });
 
-  it('keeps apart envelopes whose priority, sentAt or correlationId differ, in order', () => {
+  it('keeps apart envelopes whose priority or correlationId differ, in order', () => {
     const urgent: Envelope = { ...request(3), priority: 'high' };
-    const later: Envelope = { ...request(4), sentAt: 2 };
-    const answering: Envelope = { ...request(5), sentAt: 2, correlationId: 'x-1' };
-    const batch = [request(1), request(2), urgent, later, { ...request(6), sentAt: 2 }, answering];
+    const answering: Envelope = { ...request(5), correlationId: 'x-1' };
+    const batch = [request(1), request(2), urgent, request(4), request(6), answering];
     const wire = JSON.parse(encodeEnvelopeBatch(batch, true)) as Record<string, unknown>[];
     expect(
       wire.map((item) =>
@@ -70,10 +69,19 @@ describe('packed runs', () => {
       withId(request(1), 'e-1.0'),
       withId(request(2), 'e-1.1'),
       urgent,
-      withId(later, 'e-4.0'),
-      withId({ ...request(6), sentAt: 2 }, 'e-4.1'),
+      withId(request(4), 'e-4.0'),
+      withId(request(6), 'e-4.1'),
       answering,
     ]);
+  });
+
+  it('packs envelopes made in different milliseconds into one run, which carries the latest sentAt for all', () => {
+    const batch = [request(1), { ...request(2), sentAt: 7 }, { ...request(3), sentAt: 4 }];
+    const wire = JSON.parse(encodeEnvelopeBatch(batch, true)) as Record<string, unknown>;
+    expect(wire).toMatchObject({ id: 'e-1', sentAt: 7 });
+    expect(decodeEnvelopeBatch(JSON.stringify(wire)).envelopes).toEqual(
+      batch.map((envelope, index) => ({ ...withId(envelope, `e-1.${String(index)}`), sentAt: 7 })),
+    );
   });
 
   it('sends a plain array when the receiver is not known to read runs', () => {

@@ -3,8 +3,8 @@ import { AddressSchema } from './envelope.js';
 import { MessagePrioritySchema } from './message-priority.js';
 
 /**
- * Several envelopes that share kind, from, to, priority and sentAt, written once with their
- * payloads in a list: the run `{ id, ..., payloads: [p0, p1] }` stands for the envelopes
+ * Several envelopes that share kind, from, to and priority (and, as they leave together, one
+ * sentAt: the latest of theirs), written once with their payloads in a list: the run `{ id, ..., payloads: [p0, p1] }` stands for the envelopes
  * `{ id: "<id>.0", ..., payload: p0 }` and `{ id: "<id>.1", ..., payload: p1 }`. Half the bytes
  * of the envelopes it replaces, and half the JSON work on each side. See docs/protocol.md.
  */
