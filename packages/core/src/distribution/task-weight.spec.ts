@@ -219,6 +219,30 @@ describe('task weight (units of agent capacity)', () => {
     for (const agent of core.distributor.listAgents()) expect(agent.load).toBeLessThanOrEqual(agent.capacity ?? 0);
   });
 
+  it('shows the same narrowed candidate view to every decision of one weight, so a plugin may key a structure by it', async () => {
+    const views: CandidateView[] = [];
+    const keeping = defineStrategy({
+      name: 'keeping',
+      optionsSchema: z.strictObject({}),
+      create: () => ({
+        select(candidates: CandidateView) {
+          views.push(candidates);
+          return candidates.first();
+        },
+      }),
+    });
+    const core = await createTestCore(
+      { distribution: { defaultStrategy: 'keeping' } },
+      { strategies: [{ definition: keeping, options: {} }] },
+    );
+    core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], capacity: 10 });
+    for (const [taskId, weight] of [['x', 2], ['y', 2], ['z', 3]] as const)
+      await core.distributor.distributeTask(task(taskId, weight));
+    expect(views[0]).toBe(views[1]);
+    expect(views[2]).not.toBe(views[0]);
+    expect(loadOf(core, 'a')).toBe(7);
+  });
+
   it('survives the journal: the durable task keeps its weight, and a revision written before weights existed weighs 1', async () => {
     const store = new InMemoryJournalStore();
     const container = new Container();
