@@ -1514,11 +1514,14 @@ export class TaskDistributor {
     });
   }
 
-  /** Whether some agent with the capabilities, in any state, could ever take a task of that weight. */
+  /**
+   * Whether some agent with the capabilities, in any state, could ever take a task of that weight
+   * (by the capacity it declared: probation lowers it to 1 only for a while).
+   */
   private someCapableAgentHolds(weight: number, pool: CandidatePool): boolean {
     let holds = false;
     pool.forEachMember((agent) => {
-      if (agent.capacity >= weight) holds = true;
+      if (this.breaker.declaredCapacityOf(agent) >= weight) holds = true;
     });
     return holds;
   }
@@ -1526,7 +1529,7 @@ export class TaskDistributor {
   private tooHeavyError(task: TaskRecord, pool: CandidatePool): TaskDistributionError {
     let largest = 0;
     pool.forEachMember((agent) => {
-      largest = Math.max(largest, agent.capacity);
+      largest = Math.max(largest, this.breaker.declaredCapacityOf(agent));
     });
     return new TaskDistributionError(
       'TASK_TOO_HEAVY',
