@@ -92,6 +92,23 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     await daemon.process.waitFor(/tasks completed [1-9]/);
   });
 
+  it('submit --weight takes that many units of an agent’s capacity; one heavier than every capable agent is refused', async () => {
+    const summarize = ['submit', '--type', 'summarize', '--capabilities', 'summarize', '--json'];
+    const heavy = await switchyard([...summarize, '--id', 'e2e-heavy', '--weight', '6'], admin);
+    expect(heavy.code).toBe(0);
+    // Only the writers (capacity 8) can hold 6 units; the summarizer holds 4.
+    expect(JSON.parse(heavy.stdout)).toMatchObject({ taskId: 'e2e-heavy', status: 'completed' });
+    expect((JSON.parse(heavy.stdout) as { agentId: string }).agentId).toMatch(/^writer-/);
+    const listed = JSON.parse((await switchyard(['tasks', '--json'], admin)).stdout) as { id: string; weight: number }[];
+    expect(listed.find((task) => task.id === 'e2e-heavy')?.weight).toBe(6);
+    const tooHeavy = await switchyard([...summarize, '--weight', '9'], admin);
+    expect(tooHeavy.code).toBe(1);
+    expect(tooHeavy.stderr).toContain('TASK_TOO_HEAVY');
+    const outOfRange = await switchyard([...summarize, '--weight', '1000001'], admin);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain('weight');
+  });
+
   it('submit --file runs a JSONL batch with a progress bar, summarizes it, and exits 1 when a task failed', async () => {
     const lines = Array.from({ length: 10 }, (_, index) =>
       JSON.stringify({ id: `batch-${String(index)}`, type: 'draft', capabilities: ['write'], data: { n: index } }),

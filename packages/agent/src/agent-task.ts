@@ -10,6 +10,8 @@ export interface AgentTask {
   readonly priority: MessagePriority;
   /** Which hand-over this is (1 for the first); the answer is tied to it. */
   readonly attempt: number;
+  /** Units of the agent's capacity the task takes (1 unless the submitter declared more). */
+  readonly weight: number;
 }
 
 export interface TaskContext {

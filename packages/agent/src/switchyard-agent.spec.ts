@@ -399,6 +399,48 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     await wire.stop();
     expect(distributor.getTask('job').status).toBe('cancelled');
   });
+
+  it('counts a task by its weight: the handler sees it, and the load it reports rises and falls by it', async () => {
+    const letGo = deferred<string>();
+    const weights: number[] = [];
+    const heavy = agent(
+      'heavy',
+      ['lift'],
+      (task) => {
+        weights.push(task.weight);
+        return task.weight === 1 ? 'light' : letGo.promise;
+      },
+      4,
+    );
+    await heavy.start();
+    const task = await engine.createTask({
+      authToken: TOKEN,
+      taskType: 'test',
+      requiredCapabilities: ['lift'],
+      taskData: null,
+      weight: 3,
+    });
+    const outcome = engine.executeTask({ authToken: TOKEN, taskId: task.id });
+    await waitUntil(() => heavy.load === 3, 'the heavy task in hand');
+    expect(distributor.getAgent('heavy').load).toBe(3);
+    // One unit left: a light task fits beside it; another heavy one waits for room.
+    expect(await run(['lift'], null)).toBe('light');
+    const queued = await engine.createTask({
+      authToken: TOKEN,
+      taskType: 'test',
+      requiredCapabilities: ['lift'],
+      taskData: null,
+      weight: 2,
+    });
+    const second = engine.executeTask({ authToken: TOKEN, taskId: queued.id });
+    await waitUntil(() => distributor.getTask(queued.id).status === 'queued', 'the second heavy task queued');
+    letGo.resolve('lifted');
+    expect((await outcome).result).toBe('lifted');
+    expect((await second).result).toBe('lifted');
+    expect(weights).toEqual([3, 1, 2]);
+    await waitUntil(() => heavy.load === 0, 'nothing in hand');
+    expect(distributor.getAgent('heavy').load).toBe(0);
+  });
 });
 
 describe('SwitchyardAgent restarting under the same id', () => {

@@ -88,7 +88,7 @@ export class SwitchyardAgent {
     return this.options.agentId;
   }
 
-  /** Tasks in hand right now. */
+  /** Units of capacity in hand right now: the tasks held, each counted by its weight (1 unless it declared more). */
   get load(): number {
     return this.inHand;
   }
@@ -333,7 +333,8 @@ export class SwitchyardAgent {
     // already, reached every orchestrator, and the one now holding the task books it.
     if (this.attempts.has(payload.fence)) return undefined;
     const capacity = this.options.capacity ?? Infinity;
-    if (this.inHand >= capacity || this.status !== 'online') {
+    const weight = payload.weight ?? 1;
+    if (this.inHand + weight > capacity || this.status !== 'online') {
       const reason = this.status === 'online' ? 'AGENT_AT_CAPACITY' : 'AGENT_NOT_ACCEPTING';
       this.answer(
         envelope,
@@ -353,23 +354,31 @@ export class SwitchyardAgent {
       senderId: payload.senderId,
       priority: payload.priority,
       attempt: payload.attempt,
+      weight,
     };
-    this.inHand++;
+    this.inHand += weight;
+    // A heavier task gives back its own weight; the usual one shares one function (no closure per task).
+    const release =
+      weight === 1
+        ? this.release
+        : () => {
+            this.releaseUnits(weight);
+          };
     const run = new TaskRun(this.agentId, payload.taskId, payload.attempt);
     let produced: ReturnType<TaskHandler>;
     try {
       produced = this.handler(task, run);
     } catch (error) {
-      this.answer(envelope, this.failure(envelope, error), this.release);
+      this.answer(envelope, this.failure(envelope, error), release);
       return undefined;
     }
     if (produced instanceof Promise) {
       this.attempts.hold(payload.fence);
       this.running.set(payload.taskId, run);
-      return this.settleLater(envelope, produced, run);
+      return this.settleLater(envelope, produced, run, release);
     }
     // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
-    this.answer(envelope, this.outcome(envelope, produced), this.release);
+    this.answer(envelope, this.outcome(envelope, produced), release);
     return undefined;
   }
 
@@ -377,6 +386,7 @@ export class SwitchyardAgent {
     envelope: EnvelopeOf<'task_request'>,
     produced: Promise<JsonValue | undefined>,
     run: TaskRun,
+    release: () => void,
   ): Promise<void> {
     let payload: TaskResponsePayload;
     try {
@@ -397,8 +407,8 @@ export class SwitchyardAgent {
     // Nobody wants the answer of a cancelled attempt: the orchestrator would only refuse it.
     if (run.cancelled) {
       this.attempts.finish(envelope.payload.fence);
-      this.release();
-    } else this.answer(envelope, payload, this.release);
+      release();
+    } else this.answer(envelope, payload, release);
   }
 
   /**
@@ -433,9 +443,13 @@ export class SwitchyardAgent {
 
   /** The task's answer has gone out (or was given up on): it leaves the agent's hands. */
   private readonly release = (): void => {
-    this.inHand--;
-    if (this.inHand === 0) this.whenIdle?.();
+    this.releaseUnits(1);
   };
+
+  private releaseUnits(weight: number): void {
+    this.inHand -= weight;
+    if (this.inHand === 0) this.whenIdle?.();
+  }
 
   private outcome(envelope: EnvelopeOf<'task_request'>, value: JsonValue | undefined): TaskResponsePayload {
     const result = value ?? null;
@@ -477,7 +491,7 @@ export class SwitchyardAgent {
    */
   private answer(request: EnvelopeOf<'task_request'>, payload: TaskResponsePayload, settled: () => void): void {
     // The attempt leaves the agent's hands (a refusal was never in them).
-    if (settled === this.release) this.attempts.finish(payload.fence);
+    if (settled !== NOTHING_HELD) this.attempts.finish(payload.fence);
     const envelope: EnvelopeOf<'task_response'> = {
       id: nextEnvelopeId(),
       kind: 'task_response',

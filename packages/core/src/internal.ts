@@ -87,7 +87,7 @@ export { TaskDistributor } from './distribution/task-distributor.js';
 export { PRIORITY_RANKS } from './distribution/task-queue.js';
 export type { ParsedTaskResponse } from './distribution/task-inputs.js';
 export { InMemoryTaskStore } from './distribution/in-memory-task-store.js';
-export { TaskRecord } from './distribution/task-record.js';
+export { DEFAULT_TASK_LIMITS, TaskRecord } from './distribution/task-record.js';
 
 // Validation helper for packages that share core's boundary rules
 export { parseInput } from './validation/parse-input.js';

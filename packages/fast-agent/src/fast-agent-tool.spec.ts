@@ -29,6 +29,7 @@ describe('fast-agent tools', () => {
       senderId: 's',
       priority: 'normal',
       attempt: 1,
+      weight: 1,
     });
     expect(promptOf(task({ prompt: 'Summarize this', extra: 1 }))).toBe('Summarize this');
     expect(promptOf(task('plain text'))).toBe('plain text');

@@ -377,6 +377,39 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
     expect(response.status).toBe(403);
   });
 
+  it('passes a task weight through create_task and distribute_task, and refuses one no capable agent could hold', async () => {
+    const admin = await connect(ADMIN);
+    await call(admin, 'register_agent_with_distributor', { agent_id: 'lifter', capabilities: ['lift'], capacity: 4 });
+    const distributed = await call(admin, 'distribute_task', {
+      task_id: 'w3',
+      task_type: 't',
+      required_capabilities: ['lift'],
+      sender_id: 's',
+      weight: 3,
+    });
+    expect(distributed.structuredContent).toMatchObject({ assignment: { status: 'assigned', agentId: 'lifter' } });
+    expect(distributor.getAgent('lifter').load).toBe(3);
+    const created = await call(admin, 'create_task', { task_type: 't', required_capabilities: ['lift'], weight: 2 });
+    const createdId = (created.structuredContent as { task: { id: string } }).task.id;
+    expect(distributor.getTask(createdId).weight).toBe(2);
+    const before = state();
+    const tooHeavy = await call(admin, 'distribute_task', {
+      task_id: 'w5',
+      task_type: 't',
+      required_capabilities: ['lift'],
+      sender_id: 's',
+      weight: 5,
+    });
+    expect(tooHeavy.isError).toBe(true);
+    expect(text(tooHeavy)).toMatch(/TASK_TOO_HEAVY/);
+    for (const weight of [1.5, 0, 1_000_001]) {
+      const refused = await call(admin, 'create_task', { task_type: 't', required_capabilities: ['lift'], weight });
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/VALIDATION_FAILED: weight: /);
+    }
+    expect(state()).toEqual(before);
+  });
+
   it('rejects malformed arguments on every tool, naming the fields, and changes nothing', async () => {
     const admin = await connect(ADMIN);
     await call(admin, 'register_agent_with_distributor', { agent_id: 'writer', capabilities: ['write'] });

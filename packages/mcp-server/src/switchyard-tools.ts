@@ -110,7 +110,7 @@ function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
 
 const str = (args: Record<string, unknown>, key: string): string => args[key] as string;
 
-/** Per-task overrides of the configured retry and timeout limits (checked by core's task schema). */
+/** Per-task overrides of the configured retry and timeout limits, and the task's weight (checked by core's task schema). */
 const taskLimitArgs = {
   max_attempts: z
     .number()
@@ -133,17 +133,28 @@ const taskLimitArgs = {
     .positive()
     .optional()
     .describe('Longest wait for a free agent before the task fails (default: tasks.queue.timeoutMs)'),
+  weight: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      "Units of an agent's capacity the task takes while it runs (default 1): only agents with that much room get it; refused with TASK_TOO_HEAVY when no capable agent's capacity is that large",
+    ),
 };
 
 function taskLimits(args: Record<string, unknown>): {
   maxAttempts?: number;
   attemptTimeoutMs?: number;
   queueTimeoutMs?: number;
+  weight?: number;
 } {
   return defined({
     maxAttempts: args.max_attempts as number | undefined,
     attemptTimeoutMs: args.attempt_timeout_ms as number | undefined,
     queueTimeoutMs: args.queue_timeout_ms as number | undefined,
+    weight: args.weight as number | undefined,
   });
 }
 

@@ -45,6 +45,12 @@ const ENTRY_ARM = 2;
 const ENTRY = 4;
 const INITIAL_ARMS = 64;
 const INITIAL_HINTS = 1024;
+/**
+ * Task type ids below this have their arms in a dense table by (agent slot, type id) instead of
+ * the hash index: one read from a small array per lookup rather than a probe into a large one.
+ * Most deployments have a handful of task types; the rest use the hash index.
+ */
+const DIRECT_TYPES = 8;
 
 function hashKey(typeId: number, slot: number): number {
   const mixed = Math.imul(typeId, 0x9e3779b1) ^ Math.imul(slot, 0x85ebca77);
@@ -53,9 +59,9 @@ function hashKey(typeId: number, slot: number): number {
 
 /**
  * Bounded, forgetting memory of outcomes per (agent, task type). An arm is a small integer
- * handle; its numbers live side by side in one Float64Array and it is found through an
- * open-addressing index keyed by (task type id, agent slot), where an agent's slot is a small
- * integer it keeps while any arm of it exists. So a decision reads typed arrays, not maps of
+ * handle; its numbers live side by side in one Float64Array and it is found by (task type id,
+ * agent slot) — in a dense table for the first few type ids, else in an open-addressing index —
+ * where an agent's slot is a small integer it keeps while any arm of it exists. So a decision reads typed arrays, not maps of
  * objects, and allocates nothing. Updates cost O(1) plus O(elite); once `maxArms` arms exist,
  * each new one evicts the least recently updated, so memory stays bounded however many agents
  * and task types come and go.
@@ -93,9 +99,12 @@ export class ArmTable {
   private newest = NONE;
   private count = 0;
 
-  /** (type id, slot) → arm, linear probing, at most half full; `indexMask` is its entry count - 1. */
+  /** Arms of the task types with ids below DIRECT_TYPES: slot * DIRECT_TYPES + type id → arm. */
+  private direct = new Int32Array(INITIAL_ARMS * DIRECT_TYPES).fill(NONE);
+  /** (type id, slot) → arm for the other task types, linear probing, at most half full; `indexMask` is its entry count - 1. */
   private index = emptyIndex(INITIAL_ARMS * 2);
   private indexMask = INITIAL_ARMS * 2 - 1;
+  private hashed = 0;
 
   constructor(private readonly limits: ArmTableLimits) {
     this.discount = 1 - 1 / limits.window;
@@ -128,6 +137,7 @@ export class ArmTable {
   /** The arm of this agent slot for this task type, or NONE. */
   find(taskType: TaskTypeArms, slot: number): number {
     const typeId = taskType.id;
+    if (typeId < DIRECT_TYPES) return this.direct[slot * DIRECT_TYPES + typeId] ?? NONE;
     const index = this.index;
     const mask = this.indexMask;
     for (let at = hashKey(typeId, slot) & mask; ; at = (at + 1) & mask) {
@@ -236,6 +246,11 @@ export class ArmTable {
   private assignSlot(agentId: string): number {
     const slot = this.freeSlots.pop() ?? this.slotIds.length;
     if (slot >= this.slotArms.length) this.slotArms = grownInt32(this.slotArms, slot + 1);
+    if ((slot + 1) * DIRECT_TYPES > this.direct.length) {
+      const direct = new Int32Array(this.direct.length * 2).fill(NONE);
+      direct.set(this.direct);
+      this.direct = direct;
+    }
     this.slotIds[slot] = agentId;
     this.slotArms[slot] = 0;
     this.slots.set(agentId, slot);
@@ -258,7 +273,6 @@ export class ArmTable {
     this.slotArms[slot] = (this.slotArms[slot] ?? 0) + 1;
     taskType.armCount++;
     this.count++;
-    if (this.count * 2 > this.indexMask + 1) this.growIndex();
     this.insertIndex(taskType.id, slot, arm);
     return arm;
   }
@@ -345,6 +359,15 @@ export class ArmTable {
   }
 
   private insertIndex(typeId: number, slot: number, arm: number): void {
+    if (typeId < DIRECT_TYPES) {
+      this.direct[slot * DIRECT_TYPES + typeId] = arm;
+      return;
+    }
+    if (++this.hashed * 2 > this.indexMask + 1) this.growIndex();
+    this.insertHashed(typeId, slot, arm);
+  }
+
+  private insertHashed(typeId: number, slot: number, arm: number): void {
     const index = this.index;
     const mask = this.indexMask;
     let at = hashKey(typeId, slot) & mask;
@@ -356,6 +379,10 @@ export class ArmTable {
 
   /** Linear-probing delete by backward shift: no tombstones, so lookups never slow down. */
   private removeIndex(typeId: number, slot: number): void {
+    if (typeId < DIRECT_TYPES) {
+      this.direct[slot * DIRECT_TYPES + typeId] = NONE;
+      return;
+    }
     const index = this.index;
     const mask = this.indexMask;
     let hole = hashKey(typeId, slot) & mask;
@@ -363,6 +390,7 @@ export class ArmTable {
       if (index[hole * ENTRY + ENTRY_TYPE] === NONE) return;
       hole = (hole + 1) & mask;
     }
+    this.hashed--;
     for (let next = (hole + 1) & mask; index[next * ENTRY + ENTRY_TYPE] !== NONE; next = (next + 1) & mask) {
       const home = hashKey(index[next * ENTRY + ENTRY_TYPE] ?? NONE, index[next * ENTRY + ENTRY_SLOT] ?? NONE) & mask;
       // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
@@ -381,7 +409,7 @@ export class ArmTable {
     this.indexMask = entries - 1;
     for (let entry = 0; entry < old.length; entry += ENTRY) {
       const typeId = old[entry + ENTRY_TYPE] ?? NONE;
-      if (typeId !== NONE) this.insertIndex(typeId, old[entry + ENTRY_SLOT] ?? NONE, old[entry + ENTRY_ARM] ?? NONE);
+      if (typeId !== NONE) this.insertHashed(typeId, old[entry + ENTRY_SLOT] ?? NONE, old[entry + ENTRY_ARM] ?? NONE);
     }
   }
 }

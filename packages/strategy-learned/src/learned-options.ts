@@ -20,7 +20,7 @@ export const learnedOptionsSchema = z
     /** A numeric taskData field (a declared cost or size): tasks are also told apart by its power-of-two bucket. */
     featurePath: DataPath.optional(),
     /** Random candidates looked at per decision (besides the best agents known for the task type). */
-    sample: z.number().int().min(1).max(64).default(4),
+    sample: z.number().int().min(1).max(64).default(3),
     /** Best agents remembered per task type and always looked at when they are candidates. */
     elite: z.number().int().min(0).max(16).default(4),
     /** Evidence an agent keeps per task type, in observations: each new one discounts the old by 1 - 1/window. */

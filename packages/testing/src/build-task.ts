@@ -1,5 +1,5 @@
 import type { JsonValue, MessagePriority, Task } from '@switchyard/core';
-import { TaskRecord } from '@switchyard/core/internal';
+import { DEFAULT_TASK_LIMITS, TaskRecord } from '@switchyard/core/internal';
 
 /** The fields of a task a strategy reads; each has a plain default. */
 export interface TaskSpec {
@@ -12,6 +12,8 @@ export interface TaskSpec {
   /** The strategy the task asks for (null: the configured default). */
   readonly strategy?: string | null;
   readonly createdAt?: number;
+  /** Units of agent capacity it takes (default 1). The distributor offers a strategy only agents with that much room. */
+  readonly weight?: number;
 }
 
 /** A pending task as a strategy's `select` receives it, for plugin tests: name only what the test is about. */
@@ -25,5 +27,7 @@ export function buildTask(spec: TaskSpec = {}): Task {
     spec.priority ?? 'normal',
     spec.strategy ?? null,
     spec.createdAt ?? 0,
+    DEFAULT_TASK_LIMITS,
+    spec.weight ?? 1,
   );
 }

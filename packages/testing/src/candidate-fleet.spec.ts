@@ -34,7 +34,9 @@ describe('CandidateFleet and buildTask, the strategy plugin fixtures', () => {
       strategy: null,
       status: 'pending',
       attempts: 0,
+      weight: 1,
     });
+    expect(buildTask({ weight: 3 }).weight).toBe(3);
     expect(buildTask({ senderId: 'tenant-9', data: { key: 'k' } })).toMatchObject({
       senderId: 'tenant-9',
       data: { key: 'k' },

@@ -50,6 +50,7 @@ function newTask(id: string, writtenBy: string): JournaledTask {
     data: { id },
     senderId: 'contract-suite',
     priority: 'normal',
+    weight: 1,
     strategy: null,
     status: 'queued',
     assignedAgentId: null,
@@ -163,9 +164,9 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       expect((await b.journal.read('t-cas'))?.task.fence).toBe('fence-a');
     });
 
-    it('hands an open attempt to another orchestrator when its holder stops, fence and revision intact', async () => {
+    it('hands an open attempt to another orchestrator when its holder stops, fence, revision and weight intact', async () => {
       const a = await start('a');
-      await a.journal.submit(newTask('t-takeover', 'a'));
+      await a.journal.submit({ ...newTask('t-takeover', 'a'), weight: 3 });
       await waitUntil(() => a.sink.adopted.length === 1, 'adoption by a');
       const entry = a.sink.adopted[0];
       if (entry === undefined) throw new Error('not adopted');
@@ -182,7 +183,7 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       const taken = b.sink.adopted.find((adopted) => adopted.task.id === 't-takeover');
       expect(taken).toMatchObject({
         revision: write.revision,
-        task: { status: 'assigned', attempts: 1, fence: 'fence-a', writtenBy: 'a' },
+        task: { status: 'assigned', attempts: 1, fence: 'fence-a', writtenBy: 'a', weight: 3 },
       });
       const next = await b.journal.record(completed(taken?.task ?? entry.task, 'b'), write.revision);
       expect(next.written).toBe(true);

@@ -93,5 +93,6 @@ const TEMPLATE: JournaledTask = {
   limits: { maxAttempts: 3, attemptTimeoutMs: 60_000, queueTimeoutMs: null },
   assignedBy: null,
   fence: null,
+  weight: 1,
   writtenBy: 'bounded',
 };

@@ -179,6 +179,7 @@ export function createProgram(onExit: (code: number) => void, io: CommandIo = pr
       positiveInteger,
     )
     .option('--queue-timeout <ms>', 'longest wait for a free agent (default tasks.queue.timeoutMs)', positiveInteger)
+    .option('--weight <units>', "units of an agent's capacity the task takes (default 1)", positiveInteger)
     .option('--concurrency <count>', 'batch: tasks in flight at once (default 8)', positiveInteger)
     .option('--timeout <ms>', 'how long to wait for each task (default 30000)', positiveInteger)
     .action(async (options: SubmitOptions) => {

@@ -64,6 +64,7 @@ export interface TaskRequest {
   readonly maxAttempts?: number;
   readonly attemptTimeoutMs?: number;
   readonly queueTimeoutMs?: number;
+  readonly weight?: number;
 }
 
 /** How long past the task's own timeout the client waits for execute_task's answer (network, queueing). */
@@ -181,6 +182,7 @@ export class OrchestratorClient {
       ...(request.maxAttempts === undefined ? {} : { max_attempts: request.maxAttempts }),
       ...(request.attemptTimeoutMs === undefined ? {} : { attempt_timeout_ms: request.attemptTimeoutMs }),
       ...(request.queueTimeoutMs === undefined ? {} : { queue_timeout_ms: request.queueTimeoutMs }),
+      ...(request.weight === undefined ? {} : { weight: request.weight }),
       sender_id: 'switchyard-cli',
     });
     return z.object({ task: z.object({ id: z.string() }) }).parse(created).task.id;

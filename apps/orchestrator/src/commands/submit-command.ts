@@ -37,6 +37,7 @@ export interface SubmitOptions extends ClientCommandOptions {
   readonly maxAttempts?: number;
   readonly attemptTimeout?: number;
   readonly queueTimeout?: number;
+  readonly weight?: number;
   readonly concurrency?: number;
   /** ms to wait for each task. */
   readonly timeout?: number;
@@ -295,6 +296,7 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
         'maxAttempts',
         'attemptTimeout',
         'queueTimeout',
+        'weight',
       ] as const
     ).filter((flag) => options[flag] !== undefined);
     if (single.length > 0)
@@ -346,6 +348,7 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
         maxAttempts: options.maxAttempts,
         attemptTimeoutMs: options.attemptTimeout,
         queueTimeoutMs: options.queueTimeout,
+        weight: options.weight,
       }).filter(([, value]) => value !== undefined),
     ),
     'task (flags)',

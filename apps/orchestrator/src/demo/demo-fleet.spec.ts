@@ -10,6 +10,7 @@ const task: AgentTask = {
   senderId: 's',
   priority: 'normal',
   attempt: 1,
+  weight: 1,
 };
 
 describe('demo agents', () => {

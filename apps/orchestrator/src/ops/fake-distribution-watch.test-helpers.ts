@@ -35,6 +35,7 @@ export function taskView(id: string, status: TaskStatus, at: number, latencyMs =
     data: null,
     senderId: 'spec',
     priority: 'normal',
+    weight: 1,
     strategy: null,
     status,
     assignedAgentId: 'writer-1',

@@ -69,6 +69,19 @@ describe('parseSubmitBatch', () => {
     ).toEqual(['line 1.maxAttempts', 'line 1.attemptTimeoutMs']);
   });
 
+  it("takes a task's weight, checked by core's rules", () => {
+    expect(parseSubmitBatch('{"type":"t","capabilities":["a"],"weight":3}')[0]?.request).toEqual({
+      type: 't',
+      capabilities: ['a'],
+      weight: 3,
+    });
+    expect(
+      issuesOf(
+        ['{"type":"t","capabilities":["a"],"weight":0}', '{"type":"t","capabilities":["a"],"weight":1000001}'].join('\n'),
+      ).map((issue) => issue.field),
+    ).toEqual(['line 1.weight', 'line 2.weight']);
+  });
+
   it('refuses a line that is JSON but not an object, and a batch with no task', () => {
     expect(issuesOf('[1,2]').map((issue) => issue.field)).toEqual(['line 1']);
     expect(issuesOf('\n  \n')).toEqual([{ field: 'file', message: 'holds no task (one JSON object per line)' }]);

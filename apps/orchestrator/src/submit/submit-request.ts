@@ -14,6 +14,7 @@ export const SubmitRequestSchema = z.strictObject({
   maxAttempts: task.maxAttempts,
   attemptTimeoutMs: task.attemptTimeoutMs,
   queueTimeoutMs: task.queueTimeoutMs,
+  weight: task.weight,
 });
 
 export type SubmitRequest = z.output<typeof SubmitRequestSchema>;

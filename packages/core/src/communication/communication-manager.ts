@@ -74,7 +74,7 @@ export class CommunicationManager {
   }
 
   private taskRequest(to: string, task: TaskRecord): Envelope {
-    return {
+    const envelope: EnvelopeOf<'task_request'> = {
       id: nextEnvelopeId(),
       kind: 'task_request',
       from: ORCHESTRATOR_ADDRESS,
@@ -93,6 +93,9 @@ export class CommunicationManager {
         priority: task.priority,
       },
     };
+    // Added only when it is not the default: the usual request keeps its shape (and its size on the wire).
+    if (task.weight !== 1) envelope.payload.weight = task.weight;
+    return envelope;
   }
 
   /** Tells an agent an attempt ended without its answer (task_cancel). Unconfirmed and best effort: an agent that is gone only costs a log line. */

@@ -233,11 +233,22 @@ describe('fleet upkeep', () => {
     now = 1_000;
     distributor.maintainFleet(now);
     expect(distributor.getAgent('hole')).toMatchObject({ status: 'online', capacity: 1 });
+    // A task heavier than the probation's one slot waits for the capacity the agent declared, not refused as too heavy.
+    const heavy = await distributor.distributeTask({
+      taskId: 'heavy',
+      taskType: 't',
+      requiredCapabilities: ['work'],
+      taskData: null,
+      senderId: 's',
+      weight: 3,
+    });
+    expect(heavy.status).toBe('queued');
     // On probation an answer closes the breaker and gives the declared capacity back.
     const [probe] = distributor.listTasks().filter((task) => task.status === 'assigned');
     expect(probe).toBeDefined();
     distributor.handleTaskResponse({ taskId: probe?.id ?? '', agentId: 'hole', status: 'completed', result: 1 });
     expect(distributor.getAgent('hole')).toMatchObject({ status: 'online', capacity: 5 });
+    expect(distributor.getTask('heavy')).toMatchObject({ status: 'assigned', assignedAgentId: 'hole' });
   });
 });
 

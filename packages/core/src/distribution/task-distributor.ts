@@ -32,6 +32,7 @@ import { AgentClaims } from '../registry/agent-claims.js';
 import type { AgentRecord } from '../registry/agent-record.js';
 import { AgentRegistry } from '../registry/agent-registry.js';
 import type { CandidatePool } from '../registry/candidate-pool.js';
+import type { OfferedCandidates } from '../registry/roomy-candidates.js';
 import { capabilitySignature } from '../registry/capability-signature.js';
 import { isDecline } from '../strategies/strategy-decline.js';
 import type { StrategyServices } from '../strategies/strategy-services.js';
@@ -682,6 +683,7 @@ export class TaskDistributor {
   private assertMayWait(task: TaskRecord, pool: CandidatePool): void {
     if (pool.size === 0 && this.registry.shortfall(task.requiredCapabilities).capableAgents === 0)
       throw this.noCapableAgentError(task);
+    if (task.weight > 1 && !this.someCapableAgentHolds(task.weight, pool)) throw this.tooHeavyError(task, pool);
     if (this.waitingCount() >= this.options.tasks.queue.maxLength) throw this.queueFullError(task);
   }
 
@@ -762,7 +764,7 @@ export class TaskDistributor {
     const agent = task.assignedAgentId === null ? undefined : this.registry.get(task.assignedAgentId);
     if (task.status === 'assigned' && task.fence !== '' && agent !== undefined && agent.status !== 'offline') {
       this.hold(task, agent);
-      this.registry.setLoad(agent, agent.load + 1);
+      this.registry.setLoad(agent, agent.load + task.weight);
       const remainingMs = Math.max(0, (task.assignedAt ?? 0) + task.limits.attemptTimeoutMs - this.clock.now());
       const attempt = task.attempts;
       task.timer = unrefTimer(
@@ -794,7 +796,7 @@ export class TaskDistributor {
     this.stopTimers(task);
     this.queue.remove(task);
     const agent = task.heldBy;
-    if (agent !== undefined && this.release(task, agent)) this.registry.setLoad(agent, agent.load - 1);
+    if (agent !== undefined && this.release(task, agent)) this.registry.setLoad(agent, agent.load - task.weight);
     if (this.store.get(task.id) === task) this.store.remove(task.id);
   }
 
@@ -952,11 +954,22 @@ export class TaskDistributor {
     });
   }
 
-  /** Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the task. */
+  /**
+   * Runs the strategy; undefined when it declines. A retry prefers an agent that has not failed the
+   * task. A task heavier than one unit is offered only the candidates with room for its weight.
+   */
   private choose(task: TaskRecord, strategy: RegisteredStrategy, pool: CandidatePool): AgentRecord | undefined {
+    let offered: OfferedCandidates = pool;
+    if (task.weight !== 1) {
+      offered = pool.withRoomFor(task.weight);
+      if (offered.size === 0) {
+        task.declinedBecause = `no capable agent has ${String(task.weight)} free units of capacity (the task's weight)`;
+        return undefined;
+      }
+    }
     let chosen: ReturnType<typeof strategy.strategy.select>;
     try {
-      chosen = strategy.strategy.select(pool, task);
+      chosen = strategy.strategy.select(offered, task);
     } catch (error) {
       throw new TaskDistributionError(
         'STRATEGY_FAILED',
@@ -974,7 +987,7 @@ export class TaskDistributor {
       strategy.logger.debug('declined a task', { taskId: task.id, reason: chosen.reason });
       return undefined;
     }
-    const agent = pool.availableRecord(chosen);
+    const agent = offered.availableRecord(chosen);
     if (agent === undefined) {
       throw new TaskDistributionError(
         'STRATEGY_INVALID_CHOICE',
@@ -983,11 +996,11 @@ export class TaskDistributor {
       );
     }
     if (task.failures === 0 || !task.failedOn(agent.id)) return agent;
-    return this.alternativeTo(task, pool) ?? agent;
+    return this.alternativeTo(task, offered) ?? agent;
   }
 
   /** The least loaded of the first few candidates that have not failed this task. */
-  private alternativeTo(task: TaskRecord, pool: CandidatePool): AgentRecord | undefined {
+  private alternativeTo(task: TaskRecord, pool: OfferedCandidates): AgentRecord | undefined {
     let best: AgentRecord | undefined;
     let looked = 0;
     for (const candidate of pool) {
@@ -1122,7 +1135,7 @@ export class TaskDistributor {
     task.retryAt = null;
     task.openAttempt(attempt, agent.id, now);
     this.hold(task, agent);
-    this.registry.setLoad(agent, agent.load + 1);
+    this.registry.setLoad(agent, agent.load + task.weight);
     // Most strategies have no hook: no closure per task for them.
     if (strategy.strategy.onAssigned !== undefined)
       this.notify(() => strategy.strategy.onAssigned?.(agent.view, task), strategy);
@@ -1239,14 +1252,14 @@ export class TaskDistributor {
   private hold(task: TaskRecord, agent: AgentRecord): void {
     if (task.heldBy !== undefined) this.release(task, task.heldBy);
     task.heldBy = agent;
-    agent.held++;
+    agent.held += task.weight;
   }
 
   /** Takes the task off the agent's count; false when the agent did not hold it (then nothing changes). */
   private release(task: TaskRecord, agent: AgentRecord): boolean {
     if (task.heldBy !== agent) return false;
     task.heldBy = undefined;
-    agent.held--;
+    agent.held -= task.weight;
     return true;
   }
 
@@ -1346,7 +1359,7 @@ export class TaskDistributor {
     this.stopTimers(task);
     task.endRunningAttempt(outcome, now, error);
     if (agent === undefined || !this.release(task, agent)) return now;
-    this.registry.setLoad(agent, agent.load - 1);
+    this.registry.setLoad(agent, agent.load - task.weight);
     agent.lastSeenAt = Math.max(agent.lastSeenAt, now);
     // Only work the agent took and lost counts against it: a refusal (it was full or not accepting
     // yet) or a cancellation says nothing about its health.
@@ -1468,6 +1481,7 @@ export class TaskDistributor {
       parsed.strategy ?? null,
       this.clock.now(),
       limits,
+      parsed.weight,
     );
     // An unknown strategy is refused at the door, before anything is kept.
     this.strategyFor(task);
@@ -1498,6 +1512,30 @@ export class TaskDistributor {
       requiredCapabilities: task.requiredCapabilities,
       missingCapabilities: missing,
     });
+  }
+
+  /**
+   * Whether some agent with the capabilities, in any state, could ever take a task of that weight
+   * (by the capacity it declared: probation lowers it to 1 only for a while).
+   */
+  private someCapableAgentHolds(weight: number, pool: CandidatePool): boolean {
+    let holds = false;
+    pool.forEachMember((agent) => {
+      if (this.breaker.declaredCapacityOf(agent) >= weight) holds = true;
+    });
+    return holds;
+  }
+
+  private tooHeavyError(task: TaskRecord, pool: CandidatePool): TaskDistributionError {
+    let largest = 0;
+    pool.forEachMember((agent) => {
+      largest = Math.max(largest, this.breaker.declaredCapacityOf(agent));
+    });
+    return new TaskDistributionError(
+      'TASK_TOO_HEAVY',
+      `Task '${task.id}' has weight ${String(task.weight)}, more than the capacity of every agent with ${task.requiredCapabilities.join(', ')} (largest: ${String(largest)})`,
+      { taskId: task.id, requiredCapabilities: task.requiredCapabilities, weight: task.weight, largestCapacity: largest },
+    );
   }
 
   private queueFullError(task: TaskRecord): TaskDistributionError {

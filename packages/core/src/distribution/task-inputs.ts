@@ -31,6 +31,8 @@ export const CreateTaskInputSchema = z.strictObject({
   attemptTimeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
   /** Overrides tasks.queue.timeoutMs for this task. */
   queueTimeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
+  /** Units of agent capacity the task takes while it runs (default 1); only agents with that much room are offered it. */
+  weight: z.number().int().positive().max(LIMITS.taskWeight).optional(),
 });
 
 /** The seed's distributeTask: create and hand over in one call, with the caller's id. Checked once per task, so by hand first. */

@@ -94,6 +94,8 @@ export class TaskRecord implements Task, TimeoutSlot {
     readonly strategy: string | null,
     readonly createdAt: number,
     readonly limits: TaskLimits = DEFAULT_TASK_LIMITS,
+    /** Units of its agent's capacity it takes while it runs (see Task.weight). */
+    readonly weight = 1,
   ) {}
 
   get maxAttempts(): number {
@@ -199,6 +201,7 @@ export class TaskRecord implements Task, TimeoutSlot {
       entry.strategy,
       entry.createdAt,
       entry.limits,
+      entry.weight,
     );
     task.status = entry.status;
     task.assignedAgentId = entry.assignedAgentId;
@@ -243,6 +246,7 @@ export class TaskRecord implements Task, TimeoutSlot {
       data: this.data,
       senderId: this.senderId,
       priority: this.priority,
+      weight: this.weight,
       strategy: this.strategy,
       status: this.status,
       assignedAgentId: this.assignedAgentId,

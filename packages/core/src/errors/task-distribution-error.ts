@@ -5,6 +5,8 @@ export type TaskDistributionErrorCode =
   | 'NO_CAPABLE_AGENT'
   /** Capable agents are busy and the queue already holds tasks.queue.maxLength tasks. */
   | 'QUEUE_FULL'
+  /** The task's weight is more than the capacity of every registered agent with its capabilities. */
+  | 'TASK_TOO_HEAVY'
   /** The strategy's select threw (details.strategy names it). */
   | 'STRATEGY_FAILED'
   /** The strategy's select returned something that is not one of the available candidates it was given (details.strategy names it). */
@@ -18,6 +20,9 @@ export type TaskDistributionDetails = {
   /** Capable agents by why they could not take the task. */
   readonly unavailable?: { readonly offline: number; readonly draining: number; readonly full: number };
   readonly strategy?: string;
+  /** TASK_TOO_HEAVY: the task's weight, and the largest capacity among the capable agents. */
+  readonly weight?: number;
+  readonly largestCapacity?: number;
 };
 
 export class TaskDistributionError extends SwitchyardError {

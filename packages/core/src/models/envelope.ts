@@ -25,6 +25,8 @@ export const TaskRequestPayloadSchema = z.strictObject({
   data: JsonValueSchema,
   senderId: SenderIdSchema,
   priority: MessagePrioritySchema,
+  /** Units of the agent's capacity the task takes; absent means 1. */
+  weight: z.number().int().positive().max(LIMITS.taskWeight).optional(),
 });
 
 /**

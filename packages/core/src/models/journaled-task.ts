@@ -43,6 +43,8 @@ export const JournaledTaskSchema = z.strictObject({
   data: JsonValueSchema,
   senderId: SenderIdSchema,
   priority: MessagePrioritySchema,
+  /** Absent in journals older than task weights: those tasks weigh 1. */
+  weight: z.number().int().positive().max(LIMITS.taskWeight).default(1),
   strategy: StrategyNameSchema.nullable(),
   status: TaskStatusSchema,
   assignedAgentId: AgentIdSchema.nullable(),

@@ -19,6 +19,8 @@ export const LIMITS = {
   /** An agent's session (register ack, then every envelope of that agent): characters. */
   sessionMinLength: 16,
   sessionMaxLength: 64,
+  /** A task's weight (units of agent capacity it takes while it runs): at most this many. */
+  taskWeight: 1_000_000,
   /** Nesting of task data and results. */
   jsonDepth: 128,
 } as const;

@@ -50,6 +50,8 @@ export interface Task {
   readonly data: JsonValue;
   readonly senderId: string;
   readonly priority: MessagePriority;
+  /** Units of capacity it takes from the agent that runs it (1 unless the task declared more). */
+  readonly weight: number;
   /** The strategy asked for; null means the configured default. */
   readonly strategy: string | null;
   readonly status: TaskStatus;

@@ -60,6 +60,12 @@ export class AgentBreaker {
     return this.states.get(agent)?.probing === true;
   }
 
+  /** The capacity the agent declared: on probation its capacity is 1 for now, this once it answers. */
+  declaredCapacityOf(agent: AgentRecord): number {
+    const state = this.states.get(agent);
+    return state?.probing === true ? state.declaredCapacity : agent.capacity;
+  }
+
   /** The agent re-declared its capacity (a registration): kept for when probation ends. */
   declareCapacity(agent: AgentRecord, capacity: number): void {
     const state = this.states.get(agent);

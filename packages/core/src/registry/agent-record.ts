@@ -117,8 +117,9 @@ export class AgentRecord implements AgentView {
   /** What strategies get instead of the record, made on first use (see `view`). */
   private readView: AgentReadView | undefined = undefined;
   /**
-   * Tasks this orchestrator handed to the agent and has not closed yet: a count, with each task
-   * pointing back (TaskRecord.heldBy) instead of a Set of ids churning once per task.
+   * Tasks this orchestrator handed to the agent and has not closed yet, in units of capacity (the
+   * sum of their weights): a count, with each task pointing back (TaskRecord.heldBy) instead of a
+   * Set of ids churning once per task.
    */
   held = 0;
   /**
@@ -288,6 +289,11 @@ export class AgentRecord implements AgentView {
   /** Online and with room for one more task. */
   get isAvailable(): boolean {
     return (this.state & STATUS_BITS) === ONLINE && this.load < this.capacity;
+  }
+
+  /** Online with room for a task of that weight (units of capacity). */
+  hasRoomFor(weight: number): boolean {
+    return (this.state & STATUS_BITS) === ONLINE && this.capacity - this.load >= weight;
   }
 
   /** Its outcome counters; a shared zero until its first answer. Live: copy to keep. */

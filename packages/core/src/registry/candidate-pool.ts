@@ -5,6 +5,10 @@ import type { AgentRecord } from './agent-record.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { HEAP_BY_LOAD_RATIO, HEAP_BY_PRIORITY, HEAP_BY_REGISTRATION, NO_SLOT, PoolSlots } from './pool-slots.js';
 import { PriorityWeights } from './priority-weights.js';
+import { RoomyCandidates } from './roomy-candidates.js';
+
+/** Distinct task weights whose narrowed views a pool keeps (see withRoomFor); past that it starts over. */
+const ROOMY_VIEWS_KEPT = 16;
 import { RotationRing } from './rotation-ring.js';
 
 /**
@@ -23,6 +27,8 @@ export class CandidatePool implements CandidateView {
   private byPriority: IndexedHeap | undefined;
   private rotation: RotationRing | undefined;
   private weights: PriorityWeights | undefined;
+  /** The narrowed view per task weight above 1, made on the first task of that weight. */
+  private roomy: Map<number, RoomyCandidates> | undefined;
   /**
    * Whether the slots' load and priority keys follow every change. Only the load-ratio and
    * priority heaps read them, so until one of those is built a change skips them (and the
@@ -70,6 +76,23 @@ export class CandidatePool implements CandidateView {
     const agents: AgentView[] = [];
     this.slots.forEachAgent((agent) => agents.push(agent.view));
     yield* agents;
+  }
+
+  /** The candidates with room for a task of that weight (more than 1), ready for one decision. */
+  withRoomFor(weight: number): RoomyCandidates {
+    this.roomy ??= new Map();
+    let view = this.roomy.get(weight);
+    if (view === undefined) {
+      if (this.roomy.size >= ROOMY_VIEWS_KEPT) this.roomy.clear();
+      view = new RoomyCandidates(this, weight);
+      this.roomy.set(weight, view);
+    }
+    return view.forDecision();
+  }
+
+  /** Visits every available member (online, with room for one more task), in no particular order. */
+  forEachAvailable(visit: (agent: AgentRecord) => void): void {
+    for (let index = 0; index < this.availableCount; index++) visit(this.slots.agent(this.available[index] as number));
   }
 
   /** Visits every member, available or not, with its slot. */
@@ -179,6 +202,7 @@ export class CandidatePool implements CandidateView {
     this.byPriority = undefined;
     this.rotation = undefined;
     this.weights = undefined;
+    this.roomy = undefined;
   }
 
   private isAvailable(agent: AgentRecord): boolean {

@@ -23,6 +23,7 @@ const TASK_REQUEST_KEYS: ReadonlySet<string> = new Set([
   'data',
   'senderId',
   'priority',
+  'weight',
 ]);
 const TASK_RESPONSE_KEYS: ReadonlySet<string> = new Set([
   'taskId',
@@ -48,6 +49,8 @@ function isTaskRequestPayload(value: unknown): value is TaskRequestPayload {
     return false;
   if (!check.isString(senderId, 1, LIMITS.nameLength) || !check.isPriority(priority) || !isJsonValue(data))
     return false;
+  const { weight } = value;
+  if (weight !== undefined && (!check.isPositiveInteger(weight) || weight > LIMITS.taskWeight)) return false;
   // A list with duplicates would come out of the schema changed: the schema makes that copy.
   return check.isCapabilityList(value.requiredCapabilities);
 }
