@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SharedArm } from './arm-table.js';
 
-const Count = z.number().finite().min(0);
+const Count = z.number().min(0);
 
 /** One arm on the wire: [agent id, task type key, size bucket, successes, failures, latency weight, latency sum, latency squares, updated at]. */
 const ArmTuple = z.tuple([
@@ -13,7 +13,7 @@ const ArmTuple = z.tuple([
   Count,
   Count,
   Count,
-  z.number().finite(),
+  z.number(),
 ]);
 
 /** What a replica puts in the shared state: a version and its newest arms. */
