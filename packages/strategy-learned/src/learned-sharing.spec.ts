@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LearnedDistributionStrategy } from './learned-distribution-strategy.js';
 import { learnedOptionsSchema } from './learned-options.js';
 import { learnedStrategy } from './learned-strategy.js';
+import { decodeSharedArms } from './shared-arms-codec.js';
 
 const FLEET = [{ id: 'x' }, { id: 'y' }, { id: 'z' }];
 
@@ -80,13 +81,20 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     // Knowing nothing, the newcomer spreads its picks over x, y and z.
     expect(picksOfX(newcomer, fleet)).toBeGreaterThan(60);
     await learner.syncShared();
+    // What a replica published outlives it: the newcomer reads it after the learner stopped.
+    learner.dispose();
     await newcomer.syncShared();
     expect(newcomer.sharedArmCount).toBe(3);
     expect(picksOfX(newcomer, fleet)).toBeLessThan(10);
-    // Nothing is echoed: the newcomer publishes only its own (empty) evidence, so the learner hears no arm back.
+    // Nothing is echoed: the newcomer published only its own evidence (none), not what it heard.
     await newcomer.syncShared();
-    await learner.syncShared();
-    expect(learner.sharedArmCount).toBe(0);
+    const published = await sharedState().entries('table');
+    expect(
+      [...published.values()].map((value) => {
+        const arms = decodeSharedArms(value);
+        return arms instanceof Error ? -1 : arms.length;
+      }).sort(),
+    ).toEqual([0, 3]);
     // Other task types are untouched by what was shared about T.
     let otherTypePicksOfX = 0;
     for (let decision = 0; decision < 300; decision++)
@@ -104,6 +112,19 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     await newcomer.syncShared();
     expect(newcomer.sharedArmCount).toBe(3);
     expect(services.logs.map((entry) => [entry.level, entry.fields?.entry])).toEqual([['warn', 'table.from-the-future']]);
+  });
+
+  it('publishes as many of its newest records as fit in one value: half as many again until they do', async () => {
+    const learner = replica({ share: { intervalMs: 3_600_000, maxArms: 2_000 } }, sharedState()).strategy;
+    const newcomer = replica({ share: { intervalMs: 3_600_000 } }, sharedState()).strategy;
+    // 2,000 records with 400-character agent ids are about 1 MiB: over the 512 KiB a value may hold.
+    const fleet = new CandidateFleet(
+      Array.from({ length: 2_000 }, (_, index) => ({ id: `${String(index).padStart(4, '0')}-${'a'.repeat(395)}` })),
+    );
+    for (const agent of fleet.candidates()) learner.onCompleted({ agent, task: buildTask({ type: 'T' }), latencyMs: 10 });
+    await learner.syncShared();
+    await newcomer.syncShared();
+    expect(newcomer.sharedArmCount).toBe(1_000);
   });
 
   it('syncs by itself every intervalMs, and stops when disposed', async () => {
