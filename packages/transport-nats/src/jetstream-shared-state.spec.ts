@@ -1,6 +1,7 @@
 import type { NatsServerHandle } from '@switchyard/testing';
 import { startNatsServer } from '@switchyard/testing';
 import { CommunicationError } from '@switchyard/core';
+import { connect } from 'nats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JetStreamSharedState } from './jetstream-shared-state.js';
 
@@ -47,6 +48,11 @@ describe('JetStreamSharedState: services.sharedState on NATS', () => {
       ]),
     );
     expect((await first.entries('strategy.nobody')).size).toBe(0);
+    // A value nobody puts again is dropped after a day (the bucket's max age).
+    const inspector = await connect({ servers: server.url });
+    const status = await (await inspector.jetstream().views.kv(first.bucket)).status();
+    await inspector.close();
+    expect(status.ttl).toBe(24 * 3_600_000);
   });
 
   it('rejects every call when no server answers, and works once one does (a failed open is retried)', async () => {
