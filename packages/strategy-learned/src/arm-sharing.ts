@@ -53,9 +53,9 @@ export class ArmSharing {
     return this.syncs;
   }
 
-  /** One exchange now: publish, then read and rebuild. A sync still under way is waited for, not doubled. */
+  /** One exchange now: publish, then read and rebuild. A sync still under way is waited for, not doubled (after dispose, only waited for). */
   sync(): Promise<void> {
-    if (this.disposed) return Promise.resolve();
+    if (this.disposed) return this.syncing ?? Promise.resolve();
     this.syncing ??= this.exchange().finally(() => {
       this.syncing = undefined;
       this.syncs++;

@@ -52,7 +52,10 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     this.sharing = new ArmSharing(options.share, options, this.table, sharedState, services.logger, services.now);
   }
 
-  /** Publishes this replica's evidence and reads the others' now (what every `share.intervalMs` does); resolves when done, never rejects. */
+  /**
+   * Publishes this replica's evidence and reads the others' now (what every `share.intervalMs`
+   * does); resolves when done, never rejects. After dispose it only waits for an exchange under way.
+   */
   syncShared(): Promise<void> {
     return this.sharing?.sync() ?? Promise.resolve();
   }

@@ -135,6 +135,7 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     await waitUntil(() => follower.strategy.sharedArmCount === 3, 'the follower heard of x, y and z');
     expect(picksOfX(follower.strategy, fleet)).toBeLessThan(10);
     follower.strategy.dispose();
+    // After dispose this only waits for an exchange that was under way.
     await follower.strategy.syncShared();
     const syncsAtDispose = follower.strategy.sharedSyncCount;
     const learnerSyncs = learner.strategy.sharedSyncCount;
