@@ -165,6 +165,23 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     server = await startNatsServer({ port });
   });
 
+  it('keeps deciding with what it heard when the server goes away after sharing worked, logging the failures once', async () => {
+    const fleet = new CandidateFleet(FLEET);
+    const learner = replica({ share: { intervalMs: 3_600_000 } }, sharedState()).strategy;
+    const { strategy: follower, services } = replica({ share: { intervalMs: 3_600_000 } }, sharedState());
+    teachXIsBad(learner, fleet);
+    await learner.syncShared();
+    await follower.syncShared();
+    expect(follower.sharedArmCount).toBe(3);
+    const port = server.port;
+    await server.stop();
+    await follower.syncShared();
+    expect(services.logs.filter((entry) => entry.level === 'warn')).toHaveLength(1);
+    expect(follower.sharedArmCount).toBe(3);
+    expect(picksOfX(follower, fleet)).toBeLessThan(10);
+    server = await startNatsServer({ port });
+  });
+
   it('learns alone, with a warning, where the transport has no shared state (memory)', () => {
     const fleet = new CandidateFleet(FLEET);
     const { strategy, services } = replica({ share: {} }, undefined);
