@@ -92,6 +92,8 @@ export type { Clock } from './ports/clock.js';
 export { SystemClock } from './ports/system-clock.js';
 export type { Logger, LogFields } from './ports/logger.js';
 export { SilentLogger } from './ports/silent-logger.js';
+export type { SharedState } from './ports/shared-state.js';
+export { SHARED_STATE_MAX_VALUE_BYTES } from './strategies/scoped-shared-state.js';
 export { PermissionSchema } from './auth/permission.js';
 export type { Permission } from './auth/permission.js';
 export type { Principal } from './auth/principal.js';

@@ -64,4 +64,31 @@ describe('arm table', () => {
     expect(armOf(table, 'summarise', 'b', 1)).toBe(b);
     expect(armOf(table, 'summarise', 'a', 1)).toBe(a);
   });
+
+  it('takes in other replicas’ records faded by the time since their update, summing several about one agent, within maxArms', () => {
+    const table = new ArmTable({ window: 100, halfLifeMs: 1_000, maxArms: 3, elite: 2 });
+    const shared = {
+      agentId: 'x',
+      key: 'T',
+      bucket: 0,
+      successes: 8,
+      failures: 4,
+      latencyWeight: 12,
+      latencySum: 1_200,
+      latencySquares: 120_000,
+    };
+    // One replica updated it a half-life ago, another just now (a clock ahead of ours fades nothing).
+    table.absorb({ ...shared, updatedAt: 9_000 }, 10_000);
+    table.absorb({ ...shared, updatedAt: 10_500 }, 10_000);
+    const arm = armOf(table, 'T', 'x', 1);
+    expect(table.successes(arm)).toBeCloseTo(8 * 0.5 + 8);
+    expect(table.failures(arm)).toBeCloseTo(4 * 0.5 + 4);
+    expect(table.latencyWeight(arm)).toBeCloseTo(12 * 1.5);
+    expect(table.size).toBe(1);
+    for (const agentId of ['a', 'b', 'c', 'd']) table.absorb({ ...shared, agentId, updatedAt: 10_000 }, 10_000);
+    expect(table.size).toBe(3);
+    expect(armOf(table, 'T', 'x', 1)).toBe(NONE);
+    // What it publishes is its newest records first.
+    expect(table.newestArms(2).map((record) => record.agentId)).toEqual(['d', 'c']);
+  });
 });

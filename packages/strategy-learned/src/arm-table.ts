@@ -27,6 +27,19 @@ export interface ArmTableLimits {
   readonly elite: number;
 }
 
+/** One arm as replicas share it: who, for which task type, its decayed counts and when it was last updated. */
+export interface SharedArm {
+  readonly agentId: string;
+  readonly key: string;
+  readonly bucket: number;
+  readonly successes: number;
+  readonly failures: number;
+  readonly latencyWeight: number;
+  readonly latencySum: number;
+  readonly latencySquares: number;
+  readonly updatedAt: number;
+}
+
 /** No arm, agent slot or index entry. */
 export const NONE = -1;
 /** Fields of one arm in `stats`: decayed counts, latency weight, sum and sum of squares, last update. */
@@ -211,6 +224,63 @@ export class ArmTable {
     stats[base + UPDATED_AT] = Math.max(stats[base + UPDATED_AT] ?? 0, now);
     taskType.latencyWeight = taskType.latencyWeight * this.discount + 1;
     taskType.latencyMean += (latencyMs - taskType.latencyMean) / taskType.latencyWeight;
+    this.promote(taskType, arm);
+    while (this.count > this.limits.maxArms && this.oldest !== NONE) this.evict(this.oldest);
+  }
+
+  /** The `limit` most recently updated arms, newest first: what this replica tells the others. */
+  newestArms(limit: number): SharedArm[] {
+    const arms: SharedArm[] = [];
+    const stats = this.stats;
+    for (let arm = this.newest; arm !== NONE && arms.length < limit; arm = this.older[arm] ?? NONE) {
+      const taskType = this.typesById[this.armType[arm] ?? NONE];
+      if (taskType === undefined) continue;
+      const base = arm * STRIDE;
+      arms.push({
+        agentId: this.agentIdOf(arm),
+        key: taskType.key,
+        bucket: taskType.bucket,
+        successes: stats[base + SUCCESSES] ?? 0,
+        failures: stats[base + FAILURES] ?? 0,
+        latencyWeight: stats[base + LATENCY_WEIGHT] ?? 0,
+        latencySum: stats[base + LATENCY_SUM] ?? 0,
+        latencySquares: stats[base + LATENCY_SQUARES] ?? 0,
+        updatedAt: stats[base + UPDATED_AT] ?? 0,
+      });
+    }
+    return arms;
+  }
+
+  /**
+   * Adds another replica's arm, its counts faded to `now` by the time since it was updated
+   * (a clock ahead of ours fades nothing), so evidence of several replicas about one agent sums.
+   */
+  absorb(shared: SharedArm, now: number): void {
+    const kept = shared.updatedAt >= now ? 1 : Math.exp(-(now - shared.updatedAt) * this.decayPerMs);
+    const latencyWeight = shared.latencyWeight * kept;
+    if (latencyWeight <= 0 && shared.successes + shared.failures <= 0) return;
+    const taskType = this.taskTypeFor(shared.key, shared.bucket);
+    const slot = this.slots.get(shared.agentId) ?? this.assignSlot(shared.agentId);
+    let arm = this.find(taskType, slot);
+    if (arm === NONE) {
+      arm = this.createArm(taskType, slot, now);
+    } else {
+      this.unlink(arm);
+    }
+    this.append(arm);
+    const stats = this.stats;
+    const base = arm * STRIDE;
+    stats[base + SUCCESSES] = (stats[base + SUCCESSES] ?? 0) + shared.successes * kept;
+    stats[base + FAILURES] = (stats[base + FAILURES] ?? 0) + shared.failures * kept;
+    stats[base + LATENCY_WEIGHT] = (stats[base + LATENCY_WEIGHT] ?? 0) + latencyWeight;
+    stats[base + LATENCY_SUM] = (stats[base + LATENCY_SUM] ?? 0) + shared.latencySum * kept;
+    stats[base + LATENCY_SQUARES] = (stats[base + LATENCY_SQUARES] ?? 0) + shared.latencySquares * kept;
+    stats[base + UPDATED_AT] = now;
+    if (latencyWeight > 0) {
+      const weight = taskType.latencyWeight + latencyWeight;
+      taskType.latencyMean += (shared.latencySum * kept - taskType.latencyMean * latencyWeight) / weight;
+      taskType.latencyWeight = weight;
+    }
     this.promote(taskType, arm);
     while (this.count > this.limits.maxArms && this.oldest !== NONE) this.evict(this.oldest);
   }

@@ -8,6 +8,7 @@ import type {
 } from '@switchyard/core';
 import type { TaskTypeArms } from './arm-table.js';
 import { ArmTable, NONE } from './arm-table.js';
+import { ArmSharing } from './arm-sharing.js';
 import type { LearnedOptions } from './learned-options.js';
 import { PosteriorSampler } from './posterior-sampler.js';
 import { TaskKeyReader } from './task-key-reader.js';
@@ -27,15 +28,51 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   private readonly table: ArmTable;
   private readonly sampler: PosteriorSampler;
   private readonly keys: TaskKeyReader;
+  /** With `share`: the exchange with the other replicas, and the table of their evidence it rebuilds. */
+  private readonly sharing: ArmSharing | undefined;
 
   constructor(
     private readonly options: LearnedOptions,
-    // Only the clock and randomness: tests and simulations drive it without an orchestrator.
-    private readonly services: Pick<StrategyServices, 'now' | 'random'>,
+    // The clock and randomness suffice: tests and simulations drive it without an orchestrator.
+    private readonly services: Pick<StrategyServices, 'now' | 'random'> &
+      Partial<Pick<StrategyServices, 'logger' | 'sharedState'>>,
   ) {
     this.table = new ArmTable(options);
     this.sampler = new PosteriorSampler(services.random);
     this.keys = new TaskKeyReader(options);
+    if (options.share === undefined) return;
+    const sharedState = services.sharedState;
+    if (sharedState === undefined) {
+      // A config written for NATS still runs on the memory transport, learning alone.
+      services.logger?.warn('share is set but this transport has no shared state: learning alone', {
+        key: options.share.key,
+      });
+      return;
+    }
+    this.sharing = new ArmSharing(options.share, options, this.table, sharedState, services.logger, services.now);
+  }
+
+  /**
+   * Publishes this replica's evidence and reads the others' now (what every `share.intervalMs`
+   * does); resolves when done, never rejects. After dispose it only waits for an exchange under way.
+   */
+  syncShared(): Promise<void> {
+    return this.sharing?.sync() ?? Promise.resolve();
+  }
+
+  /** Exchanges with the other replicas finished so far (0 without `share`). */
+  get sharedSyncCount(): number {
+    return this.sharing?.syncCount ?? 0;
+  }
+
+  /** (agent, task type) records heard from the other replicas at the last sync. */
+  get sharedArmCount(): number {
+    return this.sharing?.othersTable?.size ?? 0;
+  }
+
+  /** Stops sharing (its timer and any exchange under way); deciding and learning locally go on. */
+  dispose(): void {
+    this.sharing?.dispose();
   }
 
   /** (agent, task type) records held now: never more than `maxArms`. */
@@ -52,17 +89,38 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     if (size === 0) return undefined;
     const now = this.services.now();
     const table = this.table;
-    const taskType = table.taskType(this.keys.key(task), this.keys.bucket(task));
+    const key = this.keys.key(task);
+    const bucket = this.keys.bucket(task);
+    const taskType = table.taskType(key, bucket);
     const elite = taskType?.elite ?? NO_ARMS;
+    const others = this.sharing?.othersTable;
+    const otherType = others?.taskType(key, bucket);
     let best: AgentView | undefined;
     let bestScore = -1;
     for (const arm of elite) {
       const agent = candidates.get(table.agentIdOf(arm));
       if (agent === undefined) continue;
-      const score = this.score(taskType, arm, agent, now);
+      const otherArm = others === undefined || otherType === undefined ? NONE : others.find(otherType, others.slotOf(agent));
+      const score = this.score(taskType, arm, otherType, otherArm, agent, now);
       if (score > bestScore) {
         bestScore = score;
         best = agent;
+      }
+    }
+    const otherElite = otherType?.elite ?? NO_ARMS;
+    if (others !== undefined && otherType !== undefined) {
+      // The agents the others know best, unless they are among this replica's best already.
+      for (const otherArm of otherElite) {
+        const agent = candidates.get(others.agentIdOf(otherArm));
+        if (agent === undefined) continue;
+        const slot = table.slotOf(agent);
+        if (slot !== NONE && isElite(table, elite, slot)) continue;
+        const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
+        const score = this.score(taskType, arm, otherType, otherArm, agent, now);
+        if (score > bestScore) {
+          bestScore = score;
+          best = agent;
+        }
       }
     }
     const sample = this.options.sample;
@@ -73,9 +131,15 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       if (agent === undefined) continue;
       const slot = table.slotOf(agent);
       // An agent without a slot has no arm at all, so it is in no elite.
-      if (slot !== NONE && this.isElite(elite, slot)) continue;
+      if (slot !== NONE && isElite(table, elite, slot)) continue;
       const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
-      const score = this.score(taskType, arm, agent, now);
+      let otherArm = NONE;
+      if (others !== undefined && otherType !== undefined) {
+        const otherSlot = others.slotOf(agent);
+        if (otherSlot !== NONE && isElite(others, otherElite, otherSlot)) continue;
+        otherArm = otherSlot === NONE ? NONE : others.find(otherType, otherSlot);
+      }
+      const score = this.score(taskType, arm, otherType, otherArm, agent, now);
       if (score > bestScore) {
         bestScore = score;
         best = agent;
@@ -103,24 +167,53 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     );
   }
 
-  /** One Thompson draw of successes per millisecond for this agent (its arm for the task type, or NONE) discounted by its load. */
-  private score(taskType: TaskTypeArms | undefined, arm: number, agent: AgentView, now: number): number {
+  /**
+   * One Thompson draw of successes per millisecond for this agent discounted by its load: from
+   * its arm for the task type here (or NONE) and, with `share`, its arm in the other replicas'
+   * table (or NONE), their faded evidence summed.
+   */
+  private score(
+    taskType: TaskTypeArms | undefined,
+    arm: number,
+    otherType: TaskTypeArms | undefined,
+    otherArm: number,
+    agent: AgentView,
+    now: number,
+  ): number {
     // Before anything is known about the task type every agent has the same latency prior; 1 ms stands for it.
-    const priorLatency =
-      taskType === undefined || taskType.latencyWeight === 0 ? 1 : Math.max(taskType.latencyMean, Number.MIN_VALUE);
+    const priorLatency = priorLatencyOf(taskType, otherType);
     let successChance: number;
     let latencyMean = priorLatency;
     let latencySpread = 0.5 * priorLatency;
-    if (arm === NONE) {
+    if (arm === NONE && otherArm === NONE) {
       successChance = this.services.random();
     } else {
-      const table = this.table;
-      const kept = table.decay(arm, now);
-      successChance = this.sampler.beta(1 + table.successes(arm) * kept, 1 + table.failures(arm) * kept);
-      const observedWeight = table.latencyWeight(arm);
-      const weight = observedWeight * kept;
-      const observedMean = table.latencySum(arm) / observedWeight;
-      const observedVariance = Math.max(0, table.latencySquares(arm) / observedWeight - observedMean * observedMean);
+      let successes = 0;
+      let failures = 0;
+      let weight = 0;
+      let latencySum = 0;
+      let latencySquares = 0;
+      if (arm !== NONE) {
+        const table = this.table;
+        const kept = table.decay(arm, now);
+        successes = table.successes(arm) * kept;
+        failures = table.failures(arm) * kept;
+        weight = table.latencyWeight(arm) * kept;
+        latencySum = table.latencySum(arm) * kept;
+        latencySquares = table.latencySquares(arm) * kept;
+      }
+      const others = this.sharing?.othersTable;
+      if (otherArm !== NONE && others !== undefined) {
+        const kept = others.decay(otherArm, now);
+        successes += others.successes(otherArm) * kept;
+        failures += others.failures(otherArm) * kept;
+        weight += others.latencyWeight(otherArm) * kept;
+        latencySum += others.latencySum(otherArm) * kept;
+        latencySquares += others.latencySquares(otherArm) * kept;
+      }
+      successChance = this.sampler.beta(1 + successes, 1 + failures);
+      const observedMean = weight > 0 ? latencySum / weight : priorLatency;
+      const observedVariance = weight > 0 ? Math.max(0, latencySquares / weight - observedMean * observedMean) : 0;
       // The type's mean acts as one prior observation with a spread of half of it.
       latencyMean = (priorLatency + weight * observedMean) / (1 + weight);
       latencySpread = Math.sqrt(
@@ -132,9 +225,19 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const utilisation = capacity > 0 && capacity !== Infinity ? agent.load / capacity : 0;
     return (successChance / latency) * (1 - this.options.loadWeight * utilisation);
   }
+}
 
-  private isElite(elite: readonly number[], slot: number): boolean {
-    for (const arm of elite) if (this.table.slotOfArm(arm) === slot) return true;
-    return false;
-  }
+/** The task type's mean latency over this replica's and the others' evidence; 1 ms while nothing is known. */
+function priorLatencyOf(taskType: TaskTypeArms | undefined, otherType: TaskTypeArms | undefined): number {
+  const ownWeight = taskType?.latencyWeight ?? 0;
+  const otherWeight = otherType?.latencyWeight ?? 0;
+  if (otherWeight === 0) return ownWeight === 0 ? 1 : Math.max(taskType?.latencyMean ?? 1, Number.MIN_VALUE);
+  const mean =
+    ((taskType?.latencyMean ?? 0) * ownWeight + (otherType?.latencyMean ?? 0) * otherWeight) / (ownWeight + otherWeight);
+  return Math.max(mean, Number.MIN_VALUE);
+}
+
+function isElite(table: ArmTable, elite: readonly number[], slot: number): boolean {
+  for (const arm of elite) if (table.slotOfArm(arm) === slot) return true;
+  return false;
 }

@@ -8,6 +8,22 @@ const DataPath = z
   .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as kind or job.family');
 
 /**
+ * `share`: replicas of this strategy on other orchestrators learn together through
+ * services.sharedState (a JetStream KV bucket over NATS).
+ */
+const ShareOptions = z.strictObject({
+  /** Names the shared table: replicas with the same key pool their evidence; use another key for a separate fleet. */
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+    .default('table'),
+  /** How often this replica publishes its own evidence and reads the others'. */
+  intervalMs: z.number().int().min(100).max(3_600_000).default(5_000),
+  /** Most (agent, task type) records this replica publishes: its most recently updated ones. */
+  maxArms: z.number().int().min(1).max(2_000).default(1_000),
+});
+
+/**
  * The learned strategy's options. What a task "type" is decides what is learned separately:
  * an agent can be good at one kind of task and bad at another.
  */
@@ -35,6 +51,8 @@ export const learnedOptionsSchema = z
     loadWeight: z.number().min(0).max(1).default(0.5),
     /** Most (agent, task type) records kept; the least recently updated go first. */
     maxArms: z.number().int().min(1).max(10_000_000).default(100_000),
+    /** Learn together with the replicas of this strategy on other orchestrators (absent: learn alone). */
+    share: ShareOptions.optional(),
   })
   .superRefine((options, context) => {
     if (options.key === 'data' && options.keyPath === undefined) {

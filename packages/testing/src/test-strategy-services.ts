@@ -1,4 +1,12 @@
-import type { AgentEvent, AgentEvents, LogFields, Logger, StrategyMetrics, StrategyServices } from '@switchyard/core';
+import type {
+  AgentEvent,
+  AgentEvents,
+  LogFields,
+  Logger,
+  SharedState,
+  StrategyMetrics,
+  StrategyServices,
+} from '@switchyard/core';
 import { seededRandom } from '@switchyard/core';
 
 /** One line a strategy logged. */
@@ -22,6 +30,8 @@ export interface TestStrategyServicesOptions {
   readonly seed?: number;
   /** Tell the strategy of this fleet's joins, leaves and changes. */
   readonly fleet?: AgentEventSource;
+  /** What services.sharedState is (none by default, as on the memory transport). */
+  readonly sharedState?: SharedState;
 }
 
 /**
@@ -35,12 +45,14 @@ export class TestStrategyServices implements StrategyServices {
   readonly logger: Logger;
   readonly metrics: StrategyMetrics;
   readonly agents: AgentEvents;
+  readonly sharedState: SharedState | undefined;
   private readonly values = new Map<string, number>();
   private readonly listeners = new Set<(event: AgentEvent) => void>();
 
   constructor(options: TestStrategyServicesOptions = {}) {
     this.now = options.now ?? (() => 0);
     this.random = options.random ?? seededRandom(options.seed ?? 1, 'test');
+    this.sharedState = options.sharedState;
     const log = (level: LoggedEntry['level']) => (message: string, fields?: LogFields) => {
       this.logs.push({ level, message, fields });
     };

@@ -133,6 +133,9 @@ const PUBLIC_API = [
   'type StrategyErrorCode',
   'type StrategyMetrics',
   'SUPPORTED_STRATEGY_API_VERSIONS',
+  // services.sharedState
+  'type SharedState',
+  'SHARED_STATE_MAX_VALUE_BYTES',
 ];
 
 /** Every name an entry point exports, values as `Name` and type-only exports as `type Name`, as the compiler sees them. */

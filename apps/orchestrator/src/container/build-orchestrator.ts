@@ -7,7 +7,7 @@ import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
 import { nodeTokenDigest } from '../auth/node-token-digest.js';
 import { loadStrategyPlugins } from '../strategies/load-strategy-plugins.js';
-import { wireDurability, wireTransport } from './transport-wiring.js';
+import { wireDurability, wireSharedState, wireTransport } from './transport-wiring.js';
 
 /** A wired orchestrator: the container and the pieces the commands use. */
 export interface Orchestrator {
@@ -20,6 +20,8 @@ export interface Orchestrator {
   readonly transportDescription: string;
   /** Where tasks live, for the banner. */
   readonly durabilityDescription: string;
+  /** Closes the connection behind services.sharedState (after the strategies are disposed). */
+  closeSharedState(): Promise<void>;
   /** A new connection to the orchestrator's transport, for in-process agents. */
   connectAgentTransport(): Transport;
   /** An admin token that exists only in this process, for the daemon's own example traffic. */
@@ -50,6 +52,7 @@ export async function buildOrchestrator(
       : [{ name: 'generated-admin', sha256: await hashToken(generatedAdminToken), permissions: ['admin' as const] }];
   const transport = wireTransport(config.transport);
   const durability = wireDurability(config);
+  const sharedState = wireSharedState(config.transport);
   // The MCP lease is the MCP server's; core checks its own options strictly.
   const { mcpLeaseMs: _mcpLease, ...liveness } = config.agents;
   const container = new Container();
@@ -66,6 +69,7 @@ export async function buildOrchestrator(
     transport.module,
   );
   if (durability.module !== undefined) container.load(durability.module);
+  if (sharedState.module !== undefined) container.load(sharedState.module);
   return {
     container,
     engine: container.get(OrchestrationEngine),
@@ -73,6 +77,7 @@ export async function buildOrchestrator(
     strategies: container.get(StrategyRegistry),
     transportDescription: transport.description,
     durabilityDescription: durability.description,
+    closeSharedState: () => sharedState.close(),
     connectAgentTransport: () => transport.connect(),
     internalToken,
     generatedAdminToken,

@@ -36,6 +36,7 @@ export async function startOrchestrator(
       await stopDemoFleet(fleet);
       await orchestrator.engine.stop();
       orchestrator.strategies.dispose();
+      await orchestrator.closeSharedState();
       stopLogging();
     },
   };

@@ -49,6 +49,17 @@ export function wireTransport(options: TransportOptions): TransportWiring {
   }
 }
 
+/** What services.sharedState is on this transport: none on memory, a JetStream KV bucket on NATS (opened at first use). */
+export function wireSharedState(options: TransportOptions): {
+  module: ContainerModule | undefined;
+  close(): Promise<void>;
+} {
+  if (options.kind !== 'nats') return { module: undefined, close: () => Promise.resolve() };
+  const nats = optionalPackage('nats', 'transport.kind');
+  const sharedState = new nats.JetStreamSharedState(options);
+  return { module: nats.createNatsSharedStateModule(sharedState), close: () => sharedState.close() };
+}
+
 /** The durability config chose: a journal module beside the transport's, or none (tasks live in this process). */
 export function wireDurability(config: Pick<OrchestratorConfig, 'transport' | 'durability' | 'tasks'>): {
   module: ContainerModule | undefined;

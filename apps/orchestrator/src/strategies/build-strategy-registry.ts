@@ -3,6 +3,7 @@ import { createCoreModule } from '@switchyard/core';
 import { StrategyRegistry } from '@switchyard/core/internal';
 import { Container } from 'inversify';
 import type { OrchestratorConfig } from '../config/orchestrator-config.js';
+import { wireSharedState } from '../container/transport-wiring.js';
 import { loadStrategyPlugins } from './load-strategy-plugins.js';
 
 /**
@@ -18,5 +19,8 @@ export async function buildStrategyRegistry(
   const strategies = await loadStrategyPlugins(config.strategies, baseDir);
   const container = new Container();
   container.load(createCoreModule({ distribution: config.distribution }, { logger, strategies }));
+  // The strategies see the shared state start gives them; it opens nothing unless used, and they are disposed at once.
+  const sharedState = wireSharedState(config.transport);
+  if (sharedState.module !== undefined) container.load(sharedState.module);
   return container.get(StrategyRegistry);
 }

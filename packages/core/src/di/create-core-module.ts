@@ -72,12 +72,14 @@ export function createCoreModule(options: CoreOptionsInput = {}, parts: CoreModu
     bind(StrategyRegistry)
       .toDynamicValue((context) => {
         const { defaultStrategy, customStrategy, capabilityStrategies, randomSeed } = coreOptions.distribution;
+        const sharedState = context.get(TOKENS.SharedState, { optional: true });
         const registry = new StrategyRegistry({
           now,
           ...(random === undefined ? {} : { random }),
           ...(randomSeed === undefined ? {} : { seed: randomSeed }),
           logger: context.get(TOKENS.Logger),
           agents: context.get(AgentRegistry),
+          ...(sharedState === undefined ? {} : { sharedState }),
         });
         try {
           for (const plugin of parts.strategies ?? [])

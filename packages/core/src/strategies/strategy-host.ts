@@ -1,4 +1,5 @@
 import type { Logger } from '../ports/logger.js';
+import type { SharedState } from '../ports/shared-state.js';
 import type { AgentChange } from '../registry/agent-registry.js';
 
 /** What a StrategyRegistry builds each strategy's services from. */
@@ -13,4 +14,6 @@ export interface StrategyHost {
   readonly logger?: Logger;
   /** The fleet whose joins, leaves and changes strategies hear of (the AgentRegistry); none: no agent events. */
   readonly agents?: { watch(watcher: (change: AgentChange) => void): () => void };
+  /** State shared between orchestrators; each strategy sees it under keys of its own. None: services.sharedState is undefined. */
+  readonly sharedState?: SharedState;
 }

@@ -9,6 +9,7 @@ import type { StrategyDefinition } from './define-strategy.js';
 import { isStrategyDefinition } from './define-strategy.js';
 import type { DistributionStrategy, StrategyChoice } from './distribution-strategy.js';
 import { ScopedLogger } from './scoped-logger.js';
+import { ScopedSharedState } from './scoped-shared-state.js';
 import { seededRandom } from './seeded-random.js';
 import { STRATEGY_API_VERSION, SUPPORTED_STRATEGY_API_VERSIONS } from './strategy-api-version.js';
 import type { StrategyHost } from './strategy-host.js';
@@ -201,7 +202,9 @@ export class StrategyRegistry {
 
   private servicesFor(name: string, state: StrategyState, logger: Logger): StrategyServices {
     const random = this.host.random ?? seededRandom(this.seed, name);
+    const shared = this.host.sharedState;
     return Object.freeze({
+      sharedState: shared === undefined ? undefined : new ScopedSharedState(shared, name),
       now: this.host.now,
       random,
       logger,

@@ -1,5 +1,6 @@
 import type { AgentView } from '../models/agent-view.js';
 import type { Logger } from '../ports/logger.js';
+import type { SharedState } from '../ports/shared-state.js';
 
 /** An attribute whose change `changed` reports. */
 export type AgentAttributeName = 'priority' | 'capacity' | 'capabilities' | 'metadata';
@@ -42,4 +43,11 @@ export interface StrategyServices {
   readonly metrics: StrategyMetrics;
   /** Agents joining, leaving and changing. */
   readonly agents: AgentEvents;
+  /**
+   * State shared with the same strategy on every other orchestrator on the same servers (a
+   * JetStream KV bucket over NATS), under keys of this strategy's own; undefined when the
+   * transport has none (memory). Eventually consistent, last put wins. A bad key or a value over
+   * 512 KiB is a ValidationError naming the field; a server that is gone rejects the promise.
+   */
+  readonly sharedState: SharedState | undefined;
 }
