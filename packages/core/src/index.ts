@@ -68,12 +68,14 @@ export {
   ExecuteTaskInputSchema,
   ListTasksInputSchema,
   RunTaskRequestSchema,
+  TaskProgressInputSchema,
 } from './engine/engine-inputs.js';
 export type {
   CancelTaskInput,
   ExecuteTaskInput,
   ListTasksInput,
   RunTaskInput,
+  TaskProgressInput,
   WithAuth,
 } from './engine/engine-inputs.js';
 export {

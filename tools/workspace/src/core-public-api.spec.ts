@@ -105,6 +105,8 @@ const PUBLIC_API = [
   'TaskIdSchema',
   'TaskOptionsSchema',
   'type TaskProgressEvent',
+  'type TaskProgressInput',
+  'TaskProgressInputSchema',
   'type TaskProgressListener',
   'type TaskProgressUpdate',
   'TaskProgressUpdateSchema',

@@ -1,10 +1,15 @@
+import { AuthorizationError } from '../errors/authorization-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import type { SwitchyardError } from '../errors/switchyard-error.js';
+import { TaskStateError } from '../errors/task-state-error.js';
 import type { TaskProgressPayload } from '../models/envelope.js';
 import type { TaskProgressEvent } from '../models/task-progress.js';
 import type { Clock } from '../ports/clock.js';
 import type { TaskRecord } from './task-record.js';
 
 /** Why a progress report was dropped (counted per code, like refused envelopes). */
-export type ProgressDropCode = 'TASK_NOT_FOUND' | 'TASK_NOT_RUNNING' | 'NOT_ASSIGNED_AGENT' | 'STALE_ATTEMPT';
+export type ProgressDropCode =
+  'TASK_NOT_FOUND' | 'TASK_ALREADY_FINISHED' | 'TASK_NOT_ASSIGNED' | 'NOT_ASSIGNED_AGENT' | 'STALE_ATTEMPT';
 
 /**
  * Durable mode writes a task's last progress to the journal at most this often per task: a
@@ -15,7 +20,8 @@ export const PROGRESS_JOURNAL_INTERVAL_MS = 1_000;
 
 /** Null when the report comes from the holder of the task's current attempt, else why it is dropped. */
 export function progressDropCode(task: TaskRecord, report: TaskProgressPayload): ProgressDropCode | null {
-  if (task.status !== 'assigned') return 'TASK_NOT_RUNNING';
+  if (task.isFinished) return 'TASK_ALREADY_FINISHED';
+  if (task.status !== 'assigned') return 'TASK_NOT_ASSIGNED';
   if (task.assignedAgentId !== report.agentId) return 'NOT_ASSIGNED_AGENT';
   if (task.attempts !== report.attempt || task.fence !== report.fence) return 'STALE_ATTEMPT';
   return null;
@@ -62,4 +68,21 @@ export function journalProgress(
     persist(task);
   }, waitMs);
   (task.progressJournalTimer as { unref?: () => void }).unref?.();
+}
+
+/** The typed error a caller of the API (not the transport, where reports are only dropped) gets for a dropped report. */
+export function progressDropError(code: ProgressDropCode, taskId: string, agentId: string): SwitchyardError {
+  const details = { taskId, agentId };
+  switch (code) {
+    case 'TASK_NOT_FOUND':
+      return NotFoundError.task(taskId);
+    case 'NOT_ASSIGNED_AGENT':
+      return new AuthorizationError('NOT_ASSIGNED_AGENT', `Task '${taskId}' is not assigned to agent '${agentId}'`, details);
+    case 'STALE_ATTEMPT':
+      return new TaskStateError('STALE_ATTEMPT', `Progress for task '${taskId}' is not for its current attempt (attempt or fence)`, details);
+    case 'TASK_ALREADY_FINISHED':
+      return new TaskStateError('TASK_ALREADY_FINISHED', `Task '${taskId}' already finished`, details);
+    case 'TASK_NOT_ASSIGNED':
+      return new TaskStateError('TASK_NOT_ASSIGNED', `Task '${taskId}' is not assigned to any agent`, details);
+  }
 }

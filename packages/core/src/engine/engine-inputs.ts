@@ -5,6 +5,7 @@ import { fastPathRegistry } from '../validation/fast-path-registry.js';
 import { parseRunTaskRequestFast } from '../validation/parse-distribute-task-input-fast.js';
 import { TaskIdSchema } from '../models/identifiers.js';
 import { TaskStatusSchema } from '../models/task.js';
+import { TaskProgressPayloadSchema } from '../models/envelope.js';
 import { LIMITS } from '../models/limits.js';
 import type { TaskProgressListener } from '../models/task-progress.js';
 
@@ -39,6 +40,12 @@ export const RunTaskRequestSchema = fastPathRegistry.attach(
 
 export const TaskIdInputSchema = z.strictObject({ taskId: TaskIdSchema });
 
+/**
+ * A progress report through the API (an agent that polls for its tasks, as over MCP): what the
+ * task_progress envelope carries, the attempt and fence the agent was given included.
+ */
+export const TaskProgressInputSchema = TaskProgressPayloadSchema;
+
 export const CancelTaskInputSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** Why, for the task's error and the agent's task_cancel; by default who cancelled it. */
@@ -65,3 +72,4 @@ export type RunTaskInput = DistributeTaskInput & {
 };
 export type ListTasksInput = z.input<typeof ListTasksInputSchema>;
 export type CancelTaskInput = z.input<typeof CancelTaskInputSchema>;
+export type TaskProgressInput = z.input<typeof TaskProgressInputSchema>;

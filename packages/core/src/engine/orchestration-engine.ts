@@ -42,7 +42,15 @@ import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CoreOptions } from './core-options.js';
-import type { CancelTaskInput, ExecuteTaskInput, ListTasksInput, RunTaskInput, WithAuth } from './engine-inputs.js';
+import type {
+  CancelTaskInput,
+  ExecuteTaskInput,
+  ListTasksInput,
+  RunTaskInput,
+  TaskProgressInput,
+  WithAuth,
+} from './engine-inputs.js';
+import { progressDropError } from '../distribution/task-progress-intake.js';
 import { AnswerRefusals } from './answer-refusals.js';
 import {
   CancelTaskInputSchema,
@@ -50,6 +58,7 @@ import {
   ListTasksInputSchema,
   RunTaskRequestSchema,
   TaskIdInputSchema,
+  TaskProgressInputSchema,
 } from './engine-inputs.js';
 
 /**
@@ -388,6 +397,32 @@ export class OrchestrationEngine {
     return this.distributor.handleTaskResponse(rest as TaskResponseInput);
   }
 
+  /**
+   * A progress report from an agent that takes its tasks through the API (MCP receive_tasks):
+   * checked as its answer would be (the agent's own token, its session if it has one, the
+   * attempt and fence it was given), then forwarded as a task_progress envelope's would be. A
+   * report not from the holder of the current attempt is refused with that typed error (and
+   * counted), and changes nothing.
+   */
+  async reportTaskProgress(input: WithAuth<TaskProgressInput>): Promise<TaskProgressEvent> {
+    const { principal, rest } = await this.authorized(input, 'tasks:respond');
+    const report = parseInput(TaskProgressInputSchema, rest, 'task progress');
+    authorizeAgent(principal, report.agentId);
+    const expected = this.distributor.sessionOf(report.agentId);
+    if (expected !== undefined && !isSameSession(expected, report.session)) {
+      this.dropProgress('SESSION_INVALID');
+      throw sessionRefused(report.agentId);
+    }
+    const accepted = this.distributor.acceptProgress(report);
+    if (typeof accepted !== 'object') {
+      const code = accepted ?? 'TASK_NOT_FOUND';
+      this.dropProgress(code);
+      throw progressDropError(code, report.taskId, report.agentId);
+    }
+    this.forwardProgress(accepted);
+    return accepted;
+  }
+
   async registerAgentWithDistributor(input: WithAuth<AgentRegistration>): Promise<AgentSnapshot> {
     const { principal, rest } = await this.authorized(input, 'agents:register');
     authorizeAgent(principal, String(rest.agentId));
@@ -572,9 +607,14 @@ export class OrchestrationEngine {
       this.dropProgress(accepted);
       return;
     }
-    const callers = this.progressCallers.get(accepted.taskId);
-    if (callers !== undefined) for (const listener of callers) this.tellProgress(listener, accepted);
-    for (const listener of this.progressListeners) this.tellProgress(listener, accepted);
+    this.forwardProgress(accepted);
+  }
+
+  /** An accepted report, to the callers waiting for its task and then to every listener. */
+  private forwardProgress(event: TaskProgressEvent): void {
+    const callers = this.progressCallers.get(event.taskId);
+    if (callers !== undefined) for (const listener of callers) this.tellProgress(listener, event);
+    for (const listener of this.progressListeners) this.tellProgress(listener, event);
   }
 
   private dropProgress(code: string): void {
