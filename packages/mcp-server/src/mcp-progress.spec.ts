@@ -104,13 +104,17 @@ describe('execute_task streams the task’s progress as MCP progress notificatio
     expect(result.structuredContent).toMatchObject({
       result: { taskId: 'poem-progress', status: 'completed', result: { poem: 'about "rails"' } },
     });
+    // Over HTTP the notifications travel on the session's stream and the answer on the call's
+    // own: the last report and the answer may cross, so the last notification may come too late.
     expect(notified.length).toBeGreaterThanOrEqual(3);
-    expect(notified).toEqual([
+    expect(notified).toEqual(
+      [
       { progress: 25, total: 100, message: 'reading' },
       { progress: 50, total: 100, message: 'thinking' },
       { progress: 75, total: 100, message: 'writing' },
       { progress: 100, total: 100, message: 'checking' },
-    ]);
+      ].slice(0, notified.length),
+    );
   });
 
   it('a caller without a progressToken gets the result alone', async () => {
@@ -161,6 +165,7 @@ describe('execute_task streams the task’s progress as MCP progress notificatio
     await call('handle_task_response', { ...held, status: 'completed', result: 'polled and done' });
     const result = (await executing) as CallToolResult;
     expect(result.structuredContent).toMatchObject({ result: { result: 'polled and done' } });
+    // The reports were answered before the task was: every notification came before the result.
     expect(notified.map((progress) => progress.message)).toEqual(['one', 'two', 'three']);
     expect(notified.map((progress) => progress.progress)).toEqual([1, 2, 3]);
     expect(engine.droppedProgressReports()).toEqual([{ code: 'STALE_ATTEMPT', count: 1 }]);
