@@ -364,7 +364,7 @@ export class SwitchyardAgent {
       attempt: payload.attempt,
     };
     this.inHand++;
-    const run = new TaskRun(this.agentId, payload.taskId, payload.attempt, envelope, this.progressOutlet);
+    const run = new TaskRun(this.agentId, envelope, this.progressOutlet);
     let produced: ReturnType<TaskHandler>;
     try {
       produced = this.handler(task, run);

@@ -93,7 +93,7 @@ describe('progress from an SDK agent to the engine’s callers (in-memory transp
       taskId: created.id,
       onProgress: (event) => caller.push(event),
     });
-    await waitUntil(() => caller.length === 1);
+    await waitUntil(() => caller.length === 1, 'the report');
     expect(caller[0]).toMatchObject({ taskId: created.id, message: 'working', fraction: 0.25, partial: { rows: [1, 2] } });
     expect(everyTask).toEqual(caller);
     expect((await engine.getTask({ authToken: TOKEN, taskId: created.id })).progress).toMatchObject({
@@ -179,7 +179,10 @@ describe('progress from an SDK agent to the engine’s callers (in-memory transp
     await forge(holder, { fence: 'not-the-fence', session: 'x'.repeat(32) });
     await forge(other, { fence: 'not-the-fence', session: session(other) });
     await forge(holder, { attempt: attempt + 1, fence: 'not-the-fence', session: session(holder) });
-    await waitUntil(() => engine.droppedProgressReports().reduce((sum, entry) => sum + entry.count, 0) === 4);
+    await waitUntil(
+      () => engine.droppedProgressReports().reduce((sum, entry) => sum + entry.count, 0) === 4,
+      'four dropped reports',
+    );
     expect(Object.fromEntries(engine.droppedProgressReports().map((entry) => [entry.code, entry.count]))).toEqual({
       STALE_ATTEMPT: 2,
       SESSION_INVALID: 1,

@@ -22,7 +22,7 @@ describe('TaskRun.progress: coalesced, flushed before the answer, checked', () =
       },
     };
     const request = taskRequestEnvelope('orchestrator', 'agent.a', 1) as EnvelopeOf<'task_request'>;
-    run = new TaskRun('a', request.payload.taskId, 1, request, outlet);
+    run = new TaskRun('a', request, outlet);
   });
 
   afterEach(() => {

@@ -3,15 +3,28 @@ import type { EnvelopeOf } from '@switchyard/core/internal';
 import { checkTaskProgressUpdate } from '@switchyard/core/internal';
 import type { TaskContext } from './agent-task.js';
 
-/** Where a task's progress reports go: the agent, which knows the attempt's request and transport. */
+/** Where a task's progress reports go: the agent, which knows the transport. */
 export interface ProgressOutlet {
   readonly progressIntervalMs: number;
   sendProgress(run: TaskRun, update: TaskProgressUpdate): void;
 }
 
+/** A task's reporting, made at its first report: a task that reports nothing costs none of it. */
+class ProgressState {
+  /** The latest report not sent yet (coalesced), and the timer that sends it. */
+  pending: TaskProgressUpdate | undefined = undefined;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the last report went out (epoch ms); 0 before the first. */
+  sentAt = 0;
+}
+
+/** The answer is on its way (or the attempt was given up): no report may follow. */
+const CLOSED = new ProgressState();
+
 /**
  * One task in a handler's hands: its context (the signal is made only when the handler asks for
- * it, so a handler that never looks costs no AbortController) and what became of it.
+ * it, so a handler that never looks costs no AbortController; likewise its progress state) and
+ * what became of it.
  */
 export class TaskRun implements TaskContext {
   private controller: AbortController | undefined;
@@ -21,22 +34,23 @@ export class TaskRun implements TaskContext {
   stuck = false;
   /** The grace period's timer, while it runs. */
   graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The latest report not sent yet (coalesced), and the timer that sends it. */
-  private progressPending: TaskProgressUpdate | undefined;
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last report went out (epoch ms); 0 before the first. */
-  private progressSentAt = 0;
-  /** The answer is on its way (or the attempt was given up): no report may follow it. */
-  private progressClosed = false;
+  /** Undefined until the first report; CLOSED once the answer goes (or the attempt was cancelled). */
+  private reporting: ProgressState | undefined;
 
   constructor(
     readonly agentId: string,
-    readonly taskId: string,
-    readonly attempt: number,
     /** The attempt's request: its progress reports go where its answer goes, with its fence. */
     readonly request: EnvelopeOf<'task_request'>,
     private readonly outlet: ProgressOutlet,
   ) {}
+
+  get taskId(): string {
+    return this.request.payload.taskId;
+  }
+
+  get attempt(): number {
+    return this.request.payload.attempt;
+  }
 
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
@@ -45,36 +59,37 @@ export class TaskRun implements TaskContext {
 
   progress(update: TaskProgressUpdate): void {
     const checked = checkTaskProgressUpdate(update);
-    if (this.progressClosed || this.cancelled) return;
-    this.progressPending = checked;
-    if (this.progressTimer !== undefined) return;
-    const waitMs = this.progressSentAt + this.outlet.progressIntervalMs - Date.now();
+    if (this.reporting === CLOSED || this.cancelled) return;
+    const state = (this.reporting ??= new ProgressState());
+    state.pending = checked;
+    if (state.timer !== undefined) return;
+    const waitMs = state.sentAt + this.outlet.progressIntervalMs - Date.now();
     if (waitMs <= 0) {
-      this.sendPending();
+      this.sendPending(state);
       return;
     }
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      this.sendPending();
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.sendPending(state);
     }, waitMs);
-    this.progressTimer.unref();
+    state.timer.unref();
   }
 
   /** The answer goes out next: the last coalesced report goes first, and none after. */
   closeProgress(): void {
-    if (this.progressClosed) return;
-    this.progressClosed = true;
-    clearTimeout(this.progressTimer);
-    this.progressTimer = undefined;
-    if (!this.cancelled) this.sendPending();
-    this.progressPending = undefined;
+    const state = this.reporting;
+    this.reporting = CLOSED;
+    if (state === undefined || state === CLOSED) return;
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    this.sendPending(state);
   }
 
-  private sendPending(): void {
-    const update = this.progressPending;
+  private sendPending(state: ProgressState): void {
+    const update = state.pending;
     if (update === undefined || this.cancelled) return;
-    this.progressPending = undefined;
-    this.progressSentAt = Date.now();
+    state.pending = undefined;
+    state.sentAt = Date.now();
     this.outlet.sendProgress(this, update);
   }
 
@@ -87,9 +102,9 @@ export class TaskRun implements TaskContext {
     if (cancelled) {
       this.cancelled = true;
       // Nobody wants to hear how a cancelled attempt is going.
-      clearTimeout(this.progressTimer);
-      this.progressTimer = undefined;
-      this.progressPending = undefined;
+      const state = this.reporting;
+      this.reporting = CLOSED;
+      if (state !== undefined) clearTimeout(state.timer);
     }
     this.controller ??= new AbortController();
     this.controller.abort(reason);
