@@ -192,6 +192,22 @@ describe('progress from an SDK agent to the engine’s callers (in-memory transp
     expect(distributor.getTask(taskId).progress).toBeUndefined();
     release.resolve(undefined);
     await running;
+    // The holder's own fence, once the task has finished, and a task nobody knows: dropped too.
+    expect(distributor.getTask(taskId).status).toBe('completed');
+    await forge(holder, { fence: 'after-the-answer', session: session(holder) });
+    await forge(holder, { taskId: 'no-such-task', fence: 'any', session: session(holder) });
+    const pending = await engine.createTask({ authToken: TOKEN, taskType: 'work', requiredCapabilities: ['work'] });
+    await forge(holder, { taskId: pending.id, fence: 'any', session: session(holder) });
+    await waitUntil(
+      () => engine.droppedProgressReports().reduce((sum, entry) => sum + entry.count, 0) === 7,
+      'seven dropped reports',
+    );
+    expect(Object.fromEntries(engine.droppedProgressReports().map((entry) => [entry.code, entry.count]))).toMatchObject({
+      TASK_ALREADY_FINISHED: 1,
+      TASK_NOT_FOUND: 1,
+      TASK_NOT_ASSIGNED: 1,
+    });
+    expect(heard).toEqual([]);
     await forger.stop();
   });
 

@@ -87,6 +87,12 @@ describe('durable mode keeps a task’s last progress in the journal, not every 
 
     // Another orchestrator on the same journal (a restart, a failover) shows it.
     const second = await orchestrator(store, 'orch-b');
+    // It hears reports for the task too (every orchestrator does): not its task, neither forwarded nor counted.
+    const heardBySecond: string[] = [];
+    second.engine.onTaskProgress((event) => heardBySecond.push(event.taskId));
+    await second.transport.inject(progress(request, 'overheard'));
+    expect(heardBySecond).toEqual([]);
+    expect(second.engine.droppedProgressReports()).toEqual([]);
     expect((await second.distributor.readTask('long')).progress).toMatchObject({
       message: 'fourth',
       fraction: 0.5,
