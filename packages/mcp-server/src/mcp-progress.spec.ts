@@ -152,7 +152,7 @@ describe('execute_task streams the task’s progress as MCP progress notificatio
     expect(task?.taskId).toBe('polled');
     const held = { task_id: 'polled', agent_id: 'poller', attempt: task?.attempt, fence: task?.fence };
     for (const message of ['one', 'two', 'three']) {
-      const reported = await call('report_progress', { ...held, message });
+      const reported = await call('report_progress', { ...held, message, partial: { upTo: message } });
       expect(reported.isError).toBeFalsy();
       expect(reported.structuredContent).toMatchObject({ progress: { taskId: 'polled', agentId: 'poller', message } });
     }
@@ -162,6 +162,11 @@ describe('execute_task streams the task’s progress as MCP progress notificatio
     const bad = await call('report_progress', { ...held, fraction: 2 });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toContain('VALIDATION_FAILED: fraction');
+    // The task keeps its last report, partial included, for anyone who reads it.
+    const read = (await client.callTool({ name: 'get_task', arguments: { task_id: 'polled' } })) as CallToolResult;
+    expect(read.structuredContent).toMatchObject({
+      task: { progress: { message: 'three', partial: { upTo: 'three' }, attempt: task?.attempt, agentId: 'poller' } },
+    });
     await call('handle_task_response', { ...held, status: 'completed', result: 'polled and done' });
     const result = (await executing) as CallToolResult;
     expect(result.structuredContent).toMatchObject({ result: { result: 'polled and done' } });
