@@ -87,8 +87,8 @@ export class SwitchyardAgent {
     this.address = agentAddress(this.options.agentId);
     this.progressOutlet = {
       progressIntervalMs: this.options.progressIntervalMs,
-      sendProgress: (run, update) => {
-        this.sendProgress(run, update);
+      sendProgress: (request, update) => {
+        this.sendProgress(request, update);
       },
     };
   }
@@ -364,12 +364,11 @@ export class SwitchyardAgent {
       attempt: payload.attempt,
     };
     this.inHand++;
-    const run = new TaskRun(this.agentId, envelope, this.progressOutlet);
+    const run = new TaskRun(this.agentId, payload.taskId, payload.attempt);
     let produced: ReturnType<TaskHandler>;
     try {
-      produced = this.handler(task, run);
+      produced = run.runHandler(this.handler, task, envelope, this.progressOutlet);
     } catch (error) {
-      run.closeProgress();
       this.answer(envelope, this.failure(envelope, error), this.release);
       return undefined;
     }
@@ -379,7 +378,6 @@ export class SwitchyardAgent {
       return this.settleLater(envelope, produced, run);
     }
     // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
-    run.closeProgress();
     this.answer(envelope, this.outcome(envelope, produced), this.release);
     return undefined;
   }
@@ -518,8 +516,7 @@ export class SwitchyardAgent {
    * answer will be. Fire-and-forget: a report that cannot go out is dropped (the next one, or
    * the answer, tells the rest), so a handler never sees a transport problem here.
    */
-  private sendProgress(run: TaskRun, update: TaskProgressUpdate): void {
-    const request = run.request;
+  private sendProgress(request: EnvelopeOf<'task_request'>, update: TaskProgressUpdate): void {
     const envelope: EnvelopeOf<'task_progress'> = {
       id: nextEnvelopeId(),
       kind: 'task_progress',

@@ -1,6 +1,7 @@
 import type { TaskProgressUpdate } from '@switchyard/core';
 import { ValidationError } from '@switchyard/core';
 import type { EnvelopeOf } from '@switchyard/core/internal';
+import type { AgentTask } from './agent-task.js';
 import { taskRequestEnvelope } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressOutlet } from './task-run.js';
@@ -8,21 +9,38 @@ import { TaskRun } from './task-run.js';
 
 const INTERVAL_MS = 100;
 
+function taskOf(request: EnvelopeOf<'task_request'>): AgentTask {
+  const { payload } = request;
+  return {
+    id: payload.taskId,
+    type: payload.taskType,
+    data: payload.data,
+    requiredCapabilities: payload.requiredCapabilities,
+    senderId: payload.senderId,
+    priority: payload.priority,
+    attempt: payload.attempt,
+  };
+}
+
 describe('TaskRun.progress: coalesced, flushed before the answer, checked', () => {
   let sent: TaskProgressUpdate[];
   let run: TaskRun;
+  let outlet: ProgressOutlet;
+  let request: EnvelopeOf<'task_request'>;
 
   beforeEach(() => {
     vi.useFakeTimers();
     sent = [];
-    const outlet: ProgressOutlet = {
+    outlet = {
       progressIntervalMs: INTERVAL_MS,
-      sendProgress: (_run, update) => {
+      sendProgress: (_request, update) => {
         sent.push(update);
       },
     };
-    const request = taskRequestEnvelope('orchestrator', 'agent.a', 1) as EnvelopeOf<'task_request'>;
-    run = new TaskRun('a', request, outlet);
+    request = taskRequestEnvelope('orchestrator', 'agent.a', 1) as EnvelopeOf<'task_request'>;
+    run = new TaskRun('a', request.payload.taskId, 1);
+    // As the agent starts a handler: the run learns its request and outlet, the handler keeps the context.
+    run.runHandler(() => new Promise<undefined>(() => undefined), taskOf(request), request, outlet);
   });
 
   afterEach(() => {
@@ -51,6 +69,35 @@ describe('TaskRun.progress: coalesced, flushed before the answer, checked', () =
     run.progress({ fraction: 1 });
     vi.advanceTimersByTime(INTERVAL_MS * 2);
     expect(sent).toHaveLength(2);
+  });
+
+  it('a synchronous handler’s last report goes out as it returns (or throws), before the agent answers', () => {
+    const synchronous = new TaskRun('a', request.payload.taskId, 1);
+    synchronous.runHandler(
+      (_task, context) => {
+        context.progress({ message: 'first' });
+        context.progress({ message: 'last' });
+        return 'done';
+      },
+      taskOf(request),
+      request,
+      outlet,
+    );
+    expect(sent).toEqual([{ message: 'first' }, { message: 'last' }]);
+    const throwing = new TaskRun('a', request.payload.taskId, 1);
+    expect(() =>
+      throwing.runHandler(
+        (_task, context) => {
+          context.progress({ message: 'before the throw' });
+          context.progress({ message: 'pending at the throw' });
+          throw new Error('handler failed');
+        },
+        taskOf(request),
+        request,
+        outlet,
+      ),
+    ).toThrow('handler failed');
+    expect(sent.slice(2)).toEqual([{ message: 'before the throw' }, { message: 'pending at the throw' }]);
   });
 
   it('drops what is pending and everything later once the attempt is cancelled', () => {

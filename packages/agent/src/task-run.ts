@@ -1,12 +1,13 @@
 import type { TaskProgressUpdate } from '@switchyard/core';
 import type { EnvelopeOf } from '@switchyard/core/internal';
 import { checkTaskProgressUpdate } from '@switchyard/core/internal';
-import type { TaskContext } from './agent-task.js';
+import type { AgentTask, TaskContext, TaskHandler } from './agent-task.js';
 
 /** Where a task's progress reports go: the agent, which knows the transport. */
 export interface ProgressOutlet {
   readonly progressIntervalMs: number;
-  sendProgress(run: TaskRun, update: TaskProgressUpdate): void;
+  /** One report of the attempt `request` hands over. */
+  sendProgress(request: EnvelopeOf<'task_request'>, update: TaskProgressUpdate): void;
 }
 
 /** A task's reporting, made at its first report: a task that reports nothing costs none of it. */
@@ -36,20 +37,37 @@ export class TaskRun implements TaskContext {
   graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Undefined until the first report; CLOSED once the answer goes (or the attempt was cancelled). */
   private reporting: ProgressState | undefined;
+  /** The attempt's request (its reports go where its answer goes, with its fence) and the agent's outlet. */
+  private attemptRequest: EnvelopeOf<'task_request'> | undefined;
+  private outlet: ProgressOutlet | undefined;
 
   constructor(
     readonly agentId: string,
-    /** The attempt's request: its progress reports go where its answer goes, with its fence. */
-    readonly request: EnvelopeOf<'task_request'>,
-    private readonly outlet: ProgressOutlet,
+    readonly taskId: string,
+    readonly attempt: number,
   ) {}
 
-  get taskId(): string {
-    return this.request.payload.taskId;
-  }
-
-  get attempt(): number {
-    return this.request.payload.attempt;
+  /**
+   * Runs the handler with this run as its context. A synchronous outcome (a value, or a throw)
+   * closes the reporting at once, before the agent answers; a promise's is closed when it settles.
+   */
+  runHandler(
+    handler: TaskHandler,
+    task: AgentTask,
+    request: EnvelopeOf<'task_request'>,
+    outlet: ProgressOutlet,
+  ): ReturnType<TaskHandler> {
+    this.attemptRequest = request;
+    this.outlet = outlet;
+    let produced: ReturnType<TaskHandler>;
+    try {
+      produced = handler(task, this);
+    } catch (error) {
+      this.closeProgress();
+      throw error;
+    }
+    if (!(produced instanceof Promise)) this.closeProgress();
+    return produced;
   }
 
   get signal(): AbortSignal {
@@ -60,10 +78,12 @@ export class TaskRun implements TaskContext {
   progress(update: TaskProgressUpdate): void {
     const checked = checkTaskProgressUpdate(update);
     if (this.reporting === CLOSED || this.cancelled) return;
+    const outlet = this.outlet;
+    if (outlet === undefined) return;
     const state = (this.reporting ??= new ProgressState());
     state.pending = checked;
     if (state.timer !== undefined) return;
-    const waitMs = state.sentAt + this.outlet.progressIntervalMs - Date.now();
+    const waitMs = state.sentAt + outlet.progressIntervalMs - Date.now();
     if (waitMs <= 0) {
       this.sendPending(state);
       return;
@@ -87,10 +107,11 @@ export class TaskRun implements TaskContext {
 
   private sendPending(state: ProgressState): void {
     const update = state.pending;
-    if (update === undefined || this.cancelled) return;
+    if (update === undefined || this.cancelled || this.outlet === undefined || this.attemptRequest === undefined)
+      return;
     state.pending = undefined;
     state.sentAt = Date.now();
-    this.outlet.sendProgress(this, update);
+    this.outlet.sendProgress(this.attemptRequest, update);
   }
 
   /**
