@@ -40,7 +40,7 @@ describe('TaskRun.progress: coalesced, flushed before the answer, checked', () =
     request = taskRequestEnvelope('orchestrator', 'agent.a', 1) as EnvelopeOf<'task_request'>;
     run = new TaskRun('a', request.payload.taskId, 1);
     // As the agent starts a handler: the run learns its request and outlet, the handler keeps the context.
-    run.runHandler(() => new Promise<undefined>(() => undefined), taskOf(request), request, outlet);
+    void run.runHandler(() => new Promise<undefined>(() => undefined), taskOf(request), request, outlet);
   });
 
   afterEach(() => {
@@ -73,7 +73,7 @@ describe('TaskRun.progress: coalesced, flushed before the answer, checked', () =
 
   it('a synchronous handler’s last report goes out as it returns (or throws), before the agent answers', () => {
     const synchronous = new TaskRun('a', request.payload.taskId, 1);
-    synchronous.runHandler(
+    void synchronous.runHandler(
       (_task, context) => {
         context.progress({ message: 'first' });
         context.progress({ message: 'last' });
