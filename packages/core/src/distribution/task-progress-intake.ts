@@ -52,22 +52,23 @@ export function journalProgress(
   persist: (task: TaskRecord) => void,
   isHeld: (task: TaskRecord) => boolean,
 ): void {
-  if (task.progressJournalTimer !== undefined) return;
+  const journal = (task.progressJournal ??= { writtenAt: 0, timer: undefined });
+  if (journal.timer !== undefined) return;
   const now = clock.now();
-  const waitMs = task.progressJournaledAt + PROGRESS_JOURNAL_INTERVAL_MS - now;
+  const waitMs = journal.writtenAt + PROGRESS_JOURNAL_INTERVAL_MS - now;
   if (waitMs <= 0) {
-    task.progressJournaledAt = now;
+    journal.writtenAt = now;
     persist(task);
     return;
   }
-  task.progressJournalTimer = setTimeout(() => {
-    task.progressJournalTimer = undefined;
+  journal.timer = setTimeout(() => {
+    journal.timer = undefined;
     // A task that finished (or left) meanwhile was written with its progress by then.
     if (!isHeld(task)) return;
-    task.progressJournaledAt = clock.now();
+    journal.writtenAt = clock.now();
     persist(task);
   }, waitMs);
-  (task.progressJournalTimer as { unref?: () => void }).unref?.();
+  (journal.timer as { unref?: () => void }).unref?.();
 }
 
 /** The typed error a caller of the API (not the transport, where reports are only dropped) gets for a dropped report. */

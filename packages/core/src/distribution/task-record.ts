@@ -86,9 +86,8 @@ export class TaskRecord implements Task, TimeoutSlot {
   retainedFinished = false;
   /** The last progress its agent reported; undefined until one does. */
   progress: TaskProgressEvent | undefined = undefined;
-  /** Durable mode: when a progress report last caused a journal write, and the timer of the next one. */
-  progressJournaledAt = 0;
-  progressJournalTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Durable mode, once the task reported: when its progress was last journaled, and the timer of the next write. */
+  progressJournal: { writtenAt: number; timer: ReturnType<typeof setTimeout> | undefined } | undefined = undefined;
 
   constructor(
     readonly id: string,
