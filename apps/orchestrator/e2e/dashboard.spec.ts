@@ -78,4 +78,49 @@ describe('the live dashboard in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('shows a running task’s progress live, while `switchyard submit` prints a line per report', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${dashboardUrl}?token=${VIEWER}`);
+    await page.locator('#connection.live').waitFor();
+    // A demo agent asked to work in 4 steps of 1.5 s reports each (see demo-fleet.ts).
+    const submit = new CliProcess(
+      [
+        'submit',
+        '--id',
+        'progress-in-browser',
+        '--type',
+        'summarize',
+        '--capabilities',
+        'summarize',
+        '--data',
+        '{"progressSteps":4,"stepMs":1500}',
+        '--url',
+        mcpUrl,
+      ],
+      { SWITCHYARD_TOKEN: ADMIN },
+    );
+    const running = page.locator('#running tbody tr[data-task-id="progress-in-browser"]');
+    await running.waitFor();
+    expect(await running.locator('td.progress').textContent()).toMatch(/^(25|50|75)%$/);
+    expect(await running.locator('td.message').textContent()).toMatch(/^summarizer: step [123] of 4$/);
+    await page.screenshot({ path: join(artifacts, 'dashboard-progress.png'), fullPage: true });
+    expect((await submit.exited).code).toBe(0);
+    // Finished: it leaves the running list for the recent one.
+    await page.locator('#recent tbody tr[data-task-id="progress-in-browser"]').waitFor();
+    await running.waitFor({ state: 'detached' });
+    const lines = submit.stderr.split('\n').filter((line) => line.startsWith('task progress-in-browser: '));
+    // The last report and the answer travel on different HTTP streams: the last line may miss the answer.
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.slice(0, 3)).toEqual([
+      'task progress-in-browser: 25% summarizer: step 1 of 4',
+      'task progress-in-browser: 50% summarizer: step 2 of 4',
+      'task progress-in-browser: 75% summarizer: step 3 of 4',
+    ]);
+    expect(submit.stdout).toContain('task progress-in-browser completed by summarizer');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -120,7 +120,7 @@ describe('the MCP endpoint from a browser (CORS)', () => {
 
   it('serves a page from an allowed origin: preflight, the session id header readable, tools listed', async () => {
     const outcome = await fromPage(allowed.origin);
-    expect(outcome).toMatchObject({ ok: true, status: 200, tools: 13 });
+    expect(outcome).toMatchObject({ ok: true, status: 200, tools: 14 });
     expect(outcome.sessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -76,6 +76,7 @@ describe('the MCP server from the switchyard CLI', () => {
       'list_tasks',
       'receive_tasks',
       'register_agent_with_distributor',
+      'report_progress',
       'unregister_agent_from_distributor',
       'update_agent_status_in_distributor',
     ]);

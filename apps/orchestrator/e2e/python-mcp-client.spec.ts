@@ -122,9 +122,52 @@ describe('the official Python MCP SDK against `switchyard start`', () => {
       await daemon.exited;
       daemon = await startDaemon(config, port);
       child.stdin.write('go\n');
-      expect(await waitForStep('recovered')).toMatchObject({ tools: 13, isError: false });
+      expect(await waitForStep('recovered')).toMatchObject({ tools: 14, isError: false });
       expect(step('old-session')?.error).toMatch(/Session not found/);
       expect(await exited).toBe(0);
+    },
+    180_000,
+  );
+
+  it.skipIf(!existsSync(python))(
+    'hears execute_task’s progress notifications from a demo agent that reports its steps, then the result',
+    async () => {
+      const daemon = new CliProcess(['start', '--config', join(appRoot, 'switchyard.example.yaml')], {
+        SWITCHYARD_DEMO__TASKS_PER_SECOND: '0',
+        SWITCHYARD_LOGGING__LEVEL: 'warn',
+        SWITCHYARD_AUTH__TOKENS: JSON.stringify([
+          { name: 'interop', sha256: await hashToken(TOKEN), permissions: ['admin'] },
+        ]),
+      });
+      cleanups.push(async () => {
+        daemon.kill('SIGTERM');
+        await daemon.exited;
+      });
+      await daemon.waitFor(/Press Ctrl-C to stop/);
+      const url = /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+      const child = spawn(python, [join(appRoot, 'e2e', 'fixtures', 'python-mcp-progress.py'), url, TOKEN], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(code, stderr).toBe(0);
+      const steps = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Step);
+      const notified = steps.filter((each) => each.step === 'progress');
+      // The last report and the answer travel on different HTTP streams: the last may come too late.
+      expect(notified.length).toBeGreaterThanOrEqual(3);
+      expect(notified.slice(0, 3)).toEqual([
+        { step: 'progress', progress: 25, total: 100, message: 'summarizer: step 1 of 4' },
+        { step: 'progress', progress: 50, total: 100, message: 'summarizer: step 2 of 4' },
+        { step: 'progress', progress: 75, total: 100, message: 'summarizer: step 3 of 4' },
+      ]);
+      expect(steps.at(-1)).toEqual({ step: 'result', isError: false, status: 'completed' });
     },
     180_000,
   );

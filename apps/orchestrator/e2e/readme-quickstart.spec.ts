@@ -8,9 +8,14 @@ const readme = join(here, '..', '..', '..', 'README.md');
 
 /** The code block right after the quickstart marker in README.md. */
 async function quickstartSource(): Promise<string> {
+  return blockAfter('quickstart');
+}
+
+/** The code block right after `<!-- marker: ... -->` in README.md. */
+async function blockAfter(marker: string): Promise<string> {
   const text = await readFile(readme, 'utf8');
-  const match = /<!-- quickstart:[^\n]*-->\n```ts\n([\s\S]*?)```/.exec(text);
-  if (match?.[1] === undefined) throw new Error('README.md has no quickstart block');
+  const match = new RegExp(`<!-- ${marker}:[^\\n]*-->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(text);
+  if (match?.[1] === undefined) throw new Error(`README.md has no ${marker} block`);
   return match[1];
 }
 
@@ -38,5 +43,22 @@ describe('README library quick start', () => {
       status: 'completed',
       result: { summary: 'Switchyard routes tasks ' },
     });
+  });
+
+  it('runs the progress example as written: each report reaches onProgress, then the result', async () => {
+    const generated = join(here, 'generated', 'readme-progress.ts');
+    await mkdir(dirname(generated), { recursive: true });
+    await writeFile(generated, `${await blockAfter('progress-example')}\nexport {};\n`);
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'log').mockImplementation((...values: unknown[]) => {
+      logged.push(values);
+    });
+    await import(generated);
+    expect(logged).toEqual([
+      ['wrote the intro', 1 / 3],
+      ['wrote the body', 2 / 3],
+      ['wrote the ending', 1],
+      ['a finished draft'],
+    ]);
   });
 });

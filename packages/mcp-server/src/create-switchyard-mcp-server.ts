@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { AgentMailboxes } from './agent-mailboxes.js';
 import { DEFAULT_MAX_RESULT_BYTES, SWITCHYARD_TOOLS, taskUri } from './switchyard-tools.js';
 import { toolError } from './tool-error.js';
+import type { SendNotification } from './mcp-progress-notifier.js';
+import { mcpProgressNotifier } from './mcp-progress-notifier.js';
 
 export interface SwitchyardMcpServerParts {
   readonly engine: OrchestrationEngine;
@@ -17,11 +19,17 @@ export interface SwitchyardMcpServerParts {
   readonly sessionToken?: string;
   /** The most one tool result may carry, in JSON bytes (mcp.http.maxResultBytes). */
   readonly maxResultBytes?: number;
+  /**
+   * Progress notifications go on the session's standalone stream (HTTP GET) rather than with the
+   * request: set where answers are whole JSON responses, which carry nothing before the answer.
+   */
+  readonly progressOnSessionStream?: boolean;
 }
 
 interface RequestExtra {
   readonly authInfo?: { readonly token: string; readonly extra?: Record<string, unknown> };
   readonly signal?: AbortSignal;
+  readonly sendNotification: SendNotification;
 }
 
 const SERVER_INFO = { name: 'switchyard', version: '0.1.0' };
@@ -84,6 +92,8 @@ export function createSwitchyardMcpServer(parts: SwitchyardMcpServerParts): McpS
         if (!parsed.success) throw ValidationError.fromZod(parsed.error, `${tool.name} arguments`);
         const args = parsed.data;
         const signal = signalOf(extra);
+        // A caller that sent a progressToken hears the task's progress while a tool waits for it.
+        const progressToken = request.params._meta?.progressToken;
         const {
           structured,
           summary,
@@ -94,6 +104,16 @@ export function createSwitchyardMcpServer(parts: SwitchyardMcpServerParts): McpS
             authToken: tokenOf(extra, args.auth_token),
             maxResultBytes,
             ...(signal === undefined ? {} : { signal }),
+            ...(progressToken === undefined
+              ? {}
+              : {
+                  onProgress: mcpProgressNotifier(
+                    progressToken,
+                    parts.progressOnSessionStream === true
+                      ? (notification) => server.server.notification(notification)
+                      : extra.sendNotification,
+                  ),
+                }),
           },
           args,
         );

@@ -434,6 +434,7 @@ describe('Switchyard MCP server over Streamable HTTP', () => {
       list_tasks: { args: { status: 'lost', limit: 0 }, field: /status.*limit|limit.*status/ },
       get_queue_stats: { args: { surprise: true }, field: /surprise/ },
       receive_tasks: { args: { agent_id: 'writer', max_tasks: 0 }, field: /max_tasks/ },
+      report_progress: { args: { task_id: 't', agent_id: 'writer', attempt: 0, fence: 'f' }, field: /attempt/ },
     };
     expect(Object.keys(malformed).sort()).toEqual(SWITCHYARD_TOOLS.map((tool) => tool.name).sort());
     for (const [name, { args, field }] of Object.entries(malformed)) {

@@ -233,7 +233,12 @@ export class McpHttpServer {
     created.onclose = () => {
       if (created.sessionId !== undefined) this.sessions.delete(created.sessionId);
     };
-    await createSwitchyardMcpServer({ ...this.parts, maxResultBytes: this.options.maxResultBytes }).connect(created);
+    await createSwitchyardMcpServer({
+      ...this.parts,
+      maxResultBytes: this.options.maxResultBytes,
+      // JSON answers carry nothing before the answer: progress goes on the session's GET stream.
+      progressOnSessionStream: true,
+    }).connect(created);
     return created;
   }
 

@@ -1,4 +1,11 @@
-import type { AgentSnapshot, Authenticator, OrchestrationEngine, Permission, Task } from '@switchyard/core';
+import type {
+  AgentSnapshot,
+  Authenticator,
+  OrchestrationEngine,
+  Permission,
+  Task,
+  TaskProgressListener,
+} from '@switchyard/core';
 import {
   AgentIdSchema,
   AgentStatusSchema,
@@ -23,6 +30,8 @@ export interface ToolContext {
   readonly signal?: AbortSignal;
   /** The most a result may carry (JSON bytes); larger task data is left to the task's resource. */
   readonly maxResultBytes?: number;
+  /** Set when the caller asked for progress (a progressToken): hears the task's progress reports while a tool waits. */
+  readonly onProgress?: TaskProgressListener;
 }
 
 export interface SwitchyardTool {
@@ -251,11 +260,11 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         resource: z.string(),
       }),
     }),
-    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES }, args) => {
+    run: async ({ engine, authToken: token, maxResultBytes = DEFAULT_MAX_RESULT_BYTES, onProgress }, args) => {
       const result = await engine.executeTask({
         authToken: token,
         taskId: str(args, 'task_id'),
-        ...defined({ timeoutMs: args.timeout_ms as number | undefined }),
+        ...defined({ timeoutMs: args.timeout_ms as number | undefined, onProgress }),
       });
       const fits = jsonBytes(result) <= maxResultBytes;
       const structured = fits
@@ -369,6 +378,43 @@ export const SWITCHYARD_TOOLS: readonly SwitchyardTool[] = [
         structured: { task: taskSummary(task) },
         summary: `Task ${task.id} is now ${task.status}`,
         links: [taskUri(task.id)],
+      };
+    },
+  },
+  {
+    name: 'report_progress',
+    description:
+      "For an agent registered through MCP, while it works on a task from receive_tasks: tell whoever waits for it how it is going (a message, how far along from 0 to 1, a partial result). Pass the task's attempt and fence as receive_tasks gave them; a report for an attempt the agent no longer holds is refused (STALE_ATTEMPT, TASK_ALREADY_FINISHED, NOT_ASSIGNED_AGENT).",
+    permissions: ['tasks:respond'],
+    inputSchema: z.strictObject({
+      task_id: z.string(),
+      agent_id: z.string().describe('The agent reporting; a token bound to an agent reports only as it'),
+      attempt: z.number().int().positive().describe('The attempt, as receive_tasks gave it'),
+      fence: z.string().describe('The fence receive_tasks gave with the task, verbatim'),
+      message: z.string().optional().describe('A line for people (at most 2000 characters)'),
+      fraction: z.number().optional().describe('How far along, from 0 to 1'),
+      partial: z.unknown().optional().describe('A partial result: any JSON (at most 65536 characters of it)'),
+      auth_token: authToken,
+    }),
+    outputSchema: z.object({
+      progress: z.looseObject({ taskId: z.string(), attempt: z.number(), agentId: z.string(), at: z.number() }),
+    }),
+    run: async ({ engine, authToken: token }, args) => {
+      const progress = await engine.reportTaskProgress({
+        authToken: token,
+        taskId: str(args, 'task_id'),
+        agentId: str(args, 'agent_id'),
+        attempt: args.attempt as number,
+        fence: str(args, 'fence'),
+        ...defined({
+          message: args.message as string | undefined,
+          fraction: args.fraction as number | undefined,
+          partial: args.partial as never,
+        }),
+      });
+      return {
+        structured: { progress },
+        summary: `Progress of task ${progress.taskId} reported${progress.fraction === undefined ? '' : ` (${String(Math.round(progress.fraction * 100))} %)`}`,
       };
     },
   },

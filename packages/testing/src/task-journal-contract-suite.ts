@@ -220,5 +220,26 @@ export function runTaskJournalContractSuite(name: string, createFixture: () => P
       expect(await a.journal.readAnswer('t-answer', 'genuine')).toMatchObject({ result: 'genuine', attempt: 1 });
       expect(await a.journal.readAnswer('t-answer', 'never-sent')).toBeUndefined();
     });
+
+    it('keeps the last progress a write carries, read back by another orchestrator', async () => {
+      const a = await start('a');
+      await a.journal.submit(newTask('t-progress', 'a'));
+      await waitUntil(() => a.sink.adopted.length === 1, 'adoption by a');
+      const entry = a.sink.adopted[0];
+      if (entry === undefined) throw new Error('not adopted');
+      const progress = {
+        taskId: 't-progress',
+        attempt: 1,
+        agentId: 'agent-1',
+        message: 'half way',
+        fraction: 0.5,
+        partial: { rows: [1, 2] },
+        at: 5,
+      };
+      const write = await a.journal.record({ ...assigned(entry.task, 'a', 'fence-a'), progress }, entry.revision);
+      expect(write.written).toBe(true);
+      const b = await start('b');
+      expect((await b.journal.read('t-progress'))?.task.progress).toEqual(progress);
+    });
   });
 }

@@ -51,6 +51,38 @@ export function runTransportConformanceSuite(name: string, createFixture: () => 
       expect(received[0]).toEqual(envelope);
     });
 
+    it('carries a task_progress envelope intact, in order with the answer published after it', async () => {
+      const [sender, receiver] = [await open(), await open()];
+      const received: Envelope[] = [];
+      await receiver.subscribe(RECEIVER, (envelope) => {
+        received.push(envelope);
+      });
+      const request = taskRequestEnvelope(RECEIVER, SENDER, 7);
+      const report: Envelope = {
+        id: 'progress-7',
+        kind: 'task_progress',
+        from: SENDER,
+        to: RECEIVER,
+        priority: 'normal',
+        sentAt: Date.now(),
+        payload: {
+          taskId: 'task-7',
+          attempt: 1,
+          fence: 'fence-7',
+          agentId: 'agent-7',
+          session: 's'.repeat(32),
+          message: 'half way',
+          fraction: 0.5,
+          partial: { rows: [1, 2] },
+        },
+      };
+      const answer = { ...taskResponseEnvelope(request, 'agent-7'), from: SENDER, to: RECEIVER };
+      await sender.publish(report);
+      await sender.publish(answer);
+      await waitUntil(() => received.length === 2, 'the report and the answer arrive');
+      expect(received).toEqual([report, answer]);
+    });
+
     it('keeps the order of envelopes from one sender', async () => {
       const [sender, receiver] = [await open(), await open()];
       const sequence: number[] = [];

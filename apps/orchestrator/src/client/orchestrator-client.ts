@@ -67,6 +67,14 @@ export interface TaskRequest {
   readonly weight?: number;
 }
 
+/** One MCP progress notification for a task the client waits for (execute_task with a progressToken). */
+export interface RemoteProgress {
+  readonly progress: number;
+  /** 100 when the agent said how far along it is (progress is then a percentage). */
+  readonly total?: number;
+  readonly message?: string;
+}
+
 /** How long past the task's own timeout the client waits for execute_task's answer (network, queueing). */
 const EXECUTE_GRACE_MS = 10_000;
 
@@ -166,8 +174,12 @@ export class OrchestratorClient {
   }
 
   /** Creates the task and waits for its outcome (execute_task); a failed task rejects with its code. */
-  async runTask(request: TaskRequest, timeoutMs: number): Promise<RemoteTaskResult> {
-    return this.executeTask(await this.createTask(request), timeoutMs);
+  async runTask(
+    request: TaskRequest,
+    timeoutMs: number,
+    onProgress?: (taskId: string, progress: RemoteProgress) => void,
+  ): Promise<RemoteTaskResult> {
+    return this.executeTask(await this.createTask(request), timeoutMs, onProgress);
   }
 
   /** Creates a pending task (create_task); resolves with its id. */
@@ -189,11 +201,21 @@ export class OrchestratorClient {
   }
 
   /** Hands a created task over if still pending and waits for its outcome (execute_task); a finished task answers at once. */
-  async executeTask(taskId: string, timeoutMs: number): Promise<RemoteTaskResult> {
+  async executeTask(
+    taskId: string,
+    timeoutMs: number,
+    onProgress?: (taskId: string, progress: RemoteProgress) => void,
+  ): Promise<RemoteTaskResult> {
     const executed = await this.call(
       'execute_task',
       { task_id: taskId, timeout_ms: timeoutMs },
       timeoutMs + EXECUTE_GRACE_MS,
+      // The SDK sends a progressToken when asked to hear progress; the server then notifies per report.
+      onProgress === undefined
+        ? undefined
+        : (progress) => {
+            onProgress(taskId, progress);
+          },
     );
     const { result } = z.object({ result: TaskResultSchema }).parse(executed);
     if (result.omitted === undefined) return result;
@@ -236,14 +258,14 @@ export class OrchestratorClient {
     name: string,
     args: Record<string, unknown>,
     timeoutMs?: number,
+    onprogress?: (progress: RemoteProgress) => void,
   ): Promise<Record<string, unknown>> {
     let result: CallToolResult;
     try {
-      result = (await this.client.callTool(
-        { name, arguments: args },
-        undefined,
-        timeoutMs === undefined ? undefined : { timeout: timeoutMs },
-      )) as CallToolResult;
+      result = (await this.client.callTool({ name, arguments: args }, undefined, {
+        ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+        ...(onprogress === undefined ? {} : { onprogress }),
+      })) as CallToolResult;
     } catch (error) {
       throw this.failure(error);
     }

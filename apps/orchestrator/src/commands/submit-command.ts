@@ -5,6 +5,7 @@ import { parseInput } from '@switchyard/core/internal';
 import { EXIT } from '../cli/exit-codes.js';
 import { resolveClientTarget } from '../client/client-target.js';
 import { OrchestratorClient } from '../client/orchestrator-client.js';
+import type { RemoteProgress } from '../client/orchestrator-client.js';
 import { OrchestratorUnreachableError } from '../client/orchestrator-unreachable-error.js';
 import type { ClientCommandOptions } from '../client/with-orchestrator-client.js';
 import { withOrchestratorClient } from '../client/with-orchestrator-client.js';
@@ -354,7 +355,10 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
     'task (flags)',
   );
   return withOrchestratorClient(options, io.env, async (client) => {
-    const result = await client.runTask(request, timeoutMs);
+    // Progress goes to stderr, a line per report: stdout keeps the result alone (and --json parseable).
+    const result = await client.runTask(request, timeoutMs, (taskId, progress) => {
+      io.stderr.write(`${progressLine(taskId, progress)}\n`);
+    });
     if (options.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else
       io.stdout.write(
@@ -362,6 +366,15 @@ export async function runSubmit(options: SubmitOptions, io: CommandIo): Promise<
       );
     return EXIT.ok;
   });
+}
+
+/** `task <id>: 50% <message>` (or the report's number, when the agent gave no fraction). */
+function progressLine(taskId: string, progress: RemoteProgress): string {
+  const howFar =
+    progress.total === undefined
+      ? `report ${String(Math.round(progress.progress))}`
+      : `${String(Math.round((progress.progress / progress.total) * 100))}%`;
+  return `task ${taskId}: ${howFar}${progress.message === undefined ? '' : ` ${progress.message}`}`;
 }
 
 async function readBatch(file: string, io: CommandIo): Promise<string> {

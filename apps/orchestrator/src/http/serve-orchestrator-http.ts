@@ -37,7 +37,9 @@ export async function serveOrchestratorHttp(
         strategyMetrics: () => orchestrator.strategies.metrics(),
       })
     : undefined;
-  const feed = config.dashboard.enabled ? new DashboardFeed(orchestrator.distributor) : undefined;
+  const feed = config.dashboard.enabled
+    ? new DashboardFeed(orchestrator.distributor, Date.now, orchestrator.engine)
+    : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
   const routes: HttpRoute[] = [
     ...(metrics === undefined

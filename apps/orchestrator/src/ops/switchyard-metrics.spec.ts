@@ -108,7 +108,11 @@ describe('SwitchyardMetrics', () => {
     const watch = new FakeDistributionWatch();
     const refused = [{ kind: 'task_response', code: 'SESSION_INVALID', count: 3 }];
     const metrics = new SwitchyardMetrics(watch, {
-      guard: { refusedAgentEnvelopes: () => refused, recentLoopLagMs: 250 },
+      guard: {
+        refusedAgentEnvelopes: () => refused,
+        droppedProgressReports: () => [{ code: 'STALE_ATTEMPT', count: 2 }],
+        recentLoopLagMs: 250,
+      },
     });
     const samples = await scrape(metrics);
     expect(
@@ -118,6 +122,7 @@ describe('SwitchyardMetrics', () => {
       }),
     ).toBe(3);
     expect(sampleSum(samples, 'switchyard_liveness_loop_lag_seconds')).toBe(0.25);
+    expect(sampleSum(samples, 'switchyard_progress_reports_dropped_total', { code: 'STALE_ATTEMPT' })).toBe(2);
     refused.push({ kind: 'agent_register', code: 'AGENT_ID_IN_USE', count: 1 });
     expect(sampleSum(await scrape(metrics), 'switchyard_agent_envelopes_refused_total')).toBe(4);
     metrics.stop();

@@ -9,6 +9,8 @@ import { registerFastAgentMetrics } from './fast-agent-metrics.js';
 /** What the engine knows about agents' envelopes and its own event loop (OrchestrationEngine). */
 export interface AgentGuardWatch {
   refusedAgentEnvelopes(): readonly { readonly kind: string; readonly code: string; readonly count: number }[];
+  /** Progress reports dropped: not from the holder of the attempt, or for a task not running. */
+  droppedProgressReports(): readonly { readonly code: string; readonly count: number }[];
   readonly recentLoopLagMs: number;
 }
 
@@ -54,6 +56,16 @@ export class SwitchyardMetrics {
         collect() {
           this.reset();
           for (const { kind, code, count } of guard.refusedAgentEnvelopes()) this.inc({ kind, code }, count);
+        },
+      });
+      new Counter({
+        name: 'switchyard_progress_reports_dropped_total',
+        help: 'Progress reports the orchestrator dropped (not from the holder of the attempt, task not running), by code',
+        labelNames: ['code'],
+        registers,
+        collect() {
+          this.reset();
+          for (const { code, count } of guard.droppedProgressReports()) this.inc({ code }, count);
         },
       });
       new Gauge({

@@ -3,6 +3,7 @@ import type { JournaledTask } from '../models/journaled-task.js';
 import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
+import type { TaskProgressEvent } from '../models/task-progress.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 import type { AgentRecord } from '../registry/agent-record.js';
@@ -83,6 +84,10 @@ export class TaskRecord implements Task, TimeoutSlot {
   finishWatcher: TaskFinishWatcher | undefined = undefined;
   /** InMemoryTaskStore's mark: this record counts against its retention of finished tasks. */
   retainedFinished = false;
+  /** The last progress its agent reported; undefined until one does. */
+  progress: TaskProgressEvent | undefined = undefined;
+  /** Durable mode, once the task reported: when its progress was last journaled, and the timer of the next write. */
+  progressJournal: { writtenAt: number; timer: ReturnType<typeof setTimeout> | undefined } | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -221,6 +226,7 @@ export class TaskRecord implements Task, TimeoutSlot {
     task.assignedAt = entry.assignedAt;
     task.finishedAt = entry.finishedAt;
     task.assignedBy = entry.assignedBy;
+    task.progress = entry.progress;
     return task;
   }
 
@@ -239,7 +245,7 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   snapshot(): Task {
-    return {
+    const snapshot: Task = {
       id: this.id,
       type: this.type,
       requiredCapabilities: [...this.requiredCapabilities],
@@ -262,5 +268,7 @@ export class TaskRecord implements Task, TimeoutSlot {
       assignedAt: this.assignedAt,
       finishedAt: this.finishedAt,
     };
+    // Only a task that reported progress shows the field: the common snapshot keeps its shape.
+    return this.progress === undefined ? snapshot : { ...snapshot, progress: this.progress };
   }
 }

@@ -23,4 +23,8 @@ export const LIMITS = {
   taskWeight: 1_000_000,
   /** Nesting of task data and results. */
   jsonDepth: 128,
+  /** A progress report's message (task_progress, context.progress): characters at most. */
+  progressMessageLength: 2_000,
+  /** A progress report's partial result: characters of its JSON text at most. */
+  progressPartialChars: 65_536,
 } as const;

@@ -1,13 +1,20 @@
-import type { DistributionEvent } from '@switchyard/core';
+import type { DistributionEvent, TaskProgressEvent, TaskProgressListener } from '@switchyard/core';
 import { AgentStatusSchema } from '@switchyard/core';
 import { summarizeLatencies } from '../../demo/latency-summary.js';
 import type { DistributionWatch } from '../distribution-watch.js';
-import type { DashboardPoint, DashboardSnapshot, DashboardTaskRow } from './dashboard-snapshot.js';
+import type {
+  DashboardPoint,
+  DashboardProgressRow,
+  DashboardSnapshot,
+  DashboardTaskRow,
+} from './dashboard-snapshot.js';
 
 const BUCKET_MS = 5_000;
 /** Ten minutes of history. */
 const BUCKETS = 120;
 const RECENT_TASKS = 25;
+/** Running tasks with progress listed at most (the most recently reporting ones). */
+const RUNNING_TASKS = 50;
 /** The page lists this many agents (the counts cover all of them), so an update stays small with any fleet. */
 const MAX_AGENT_ROWS = 200;
 /** Latency samples kept per bucket (a uniform sample beyond that), so a busy bucket costs fixed memory. */
@@ -27,6 +34,11 @@ interface Bucket {
 
 export type DashboardListener = (snapshot: DashboardSnapshot) => void;
 
+/** Where running tasks' progress reports come from: the engine (onTaskProgress). */
+export interface ProgressSource {
+  onTaskProgress(listener: TaskProgressListener): () => void;
+}
+
 /**
  * What the dashboard shows, kept from the distributor's events: totals, recent tasks and
  * per-5-second buckets for the charts. Listeners get a snapshot at once and then at most once a
@@ -35,21 +47,28 @@ export type DashboardListener = (snapshot: DashboardSnapshot) => void;
 export class DashboardFeed {
   private readonly buckets: Bucket[] = [];
   private readonly recent: DashboardTaskRow[] = [];
+  /** Running tasks' last progress, by task id, in the order of their last report (oldest first). */
+  private readonly running = new Map<string, DashboardProgressRow>();
   private readonly totals = new Map<string, number>();
   private readonly listeners = new Set<DashboardListener>();
   private dirty = false;
   private lastPush = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeProgress: (() => void) | undefined;
 
   constructor(
     private readonly watch: DistributionWatch,
     private readonly now: () => number = Date.now,
+    private readonly progress?: ProgressSource,
   ) {}
 
   start(): void {
     this.unsubscribe = this.watch.onEvent((event) => {
       this.record(event);
+    });
+    this.unsubscribeProgress = this.progress?.onTaskProgress((event) => {
+      this.recordProgress(event);
     });
     this.timer = setInterval(() => {
       this.tick();
@@ -60,6 +79,7 @@ export class DashboardFeed {
   stop(): void {
     clearInterval(this.timer);
     this.unsubscribe?.();
+    this.unsubscribeProgress?.();
     this.listeners.clear();
   }
 
@@ -97,6 +117,7 @@ export class DashboardFeed {
       bucketMs: BUCKET_MS,
       series: this.series(now),
       recent: [...this.recent],
+      running: [...this.running.values()].reverse(),
     };
   }
 
@@ -104,6 +125,7 @@ export class DashboardFeed {
     this.dirty = true;
     if (event.type !== 'task_finished') return;
     const { task, latencyMs } = event;
+    this.running.delete(task.id);
     this.totals.set(task.status, (this.totals.get(task.status) ?? 0) + 1);
     const bucket = this.bucket(this.now());
     if (task.status === 'completed') bucket.completed++;
@@ -125,6 +147,24 @@ export class DashboardFeed {
       finishedAt: task.finishedAt ?? this.now(),
     });
     if (this.recent.length > RECENT_TASKS) this.recent.pop();
+  }
+
+  /** A report replaces the task's previous one and moves it to the front; the oldest beyond the cap is dropped. */
+  private recordProgress(event: TaskProgressEvent): void {
+    this.dirty = true;
+    this.running.delete(event.taskId);
+    this.running.set(event.taskId, {
+      id: event.taskId,
+      agentId: event.agentId,
+      attempt: event.attempt,
+      message: event.message ?? null,
+      fraction: event.fraction ?? null,
+      at: event.at,
+    });
+    if (this.running.size > RUNNING_TASKS) {
+      const oldest = this.running.keys().next();
+      if (oldest.done !== true) this.running.delete(oldest.value);
+    }
   }
 
   private tick(): void {

@@ -22,6 +22,17 @@ export interface DashboardTaskRow {
   readonly finishedAt: number;
 }
 
+/** A running task's last progress report (context.progress), as the dashboard lists it. */
+export interface DashboardProgressRow {
+  readonly id: string;
+  readonly agentId: string;
+  readonly attempt: number;
+  readonly message: string | null;
+  /** 0..1, null when the agent did not say how far along it is. */
+  readonly fraction: number | null;
+  readonly at: number;
+}
+
 /** One time bucket of the charts: finished tasks, their latency percentiles, the deepest queue seen. */
 export interface DashboardPoint {
   readonly at: number;
@@ -47,4 +58,6 @@ export interface DashboardSnapshot {
   readonly series: readonly DashboardPoint[];
   /** Most recently finished first. */
   readonly recent: readonly DashboardTaskRow[];
+  /** Running tasks that reported progress, most recent report first. */
+  readonly running: readonly DashboardProgressRow[];
 }

@@ -142,6 +142,26 @@ function renderRecent(recent) {
   );
 }
 
+function renderRunning(running) {
+  $('running').tBodies[0].replaceChildren(
+    ...running.map((task) => {
+      const row = element('tr');
+      row.dataset.taskId = task.id;
+      const done = element('td', task.fraction === null ? '–' : `${Math.round(task.fraction * 100)}%`, 'num progress');
+      if (task.fraction !== null) done.style.setProperty('--fraction', String(task.fraction));
+      row.append(
+        element('td', new Date(task.at).toLocaleTimeString(), 'muted'),
+        element('td', task.id, 'id'),
+        element('td', task.agentId),
+        done,
+        element('td', task.message ?? '', 'message'),
+      );
+      return row;
+    }),
+  );
+  $('running-summary').textContent = running.length === 0 ? 'none reporting' : `${running.length} reporting`;
+}
+
 function render(snapshot) {
   const perSecond = 1000 / snapshot.bucketMs;
   const lastMinute = snapshot.series.slice(-Math.round(60000 / snapshot.bucketMs));
@@ -179,6 +199,7 @@ function render(snapshot) {
   ]);
   renderAgents(snapshot.agents);
   renderRecent(snapshot.recent);
+  renderRunning(snapshot.running);
   document.body.dataset.snapshotAt = String(snapshot.at);
 }
 
