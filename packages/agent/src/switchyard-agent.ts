@@ -73,6 +73,8 @@ export class SwitchyardAgent {
    */
   private session = newAgentSession();
   private status: AgentStatus = 'offline';
+  /** What the agent offers; setCapabilities changes it while it runs. */
+  private capabilities: readonly string[];
 
   constructor(
     options: AgentOptions,
@@ -82,6 +84,7 @@ export class SwitchyardAgent {
   ) {
     this.options = parseInput(AgentOptionsSchema, options, 'agent options');
     this.address = agentAddress(this.options.agentId);
+    this.capabilities = this.options.capabilities;
   }
 
   get agentId(): string {
@@ -134,7 +137,7 @@ export class SwitchyardAgent {
   private async register(): Promise<OkAck> {
     const ack = await this.request('agent_register', {
       agentId: this.options.agentId,
-      capabilities: this.options.capabilities,
+      capabilities: [...this.capabilities],
       priority: this.options.priority,
       ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
       ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
@@ -184,6 +187,24 @@ export class SwitchyardAgent {
     });
     await this.disconnect();
     this.status = 'offline';
+  }
+
+  /**
+   * Changes what the agent offers while it runs: it registers again under the same run and session,
+   * so the orchestrator keeps its tasks in hand and routes by the new capabilities from now on.
+   * A list the schema refuses throws ValidationError naming `capabilities`, and changes nothing.
+   */
+  async setCapabilities(capabilities: readonly string[]): Promise<void> {
+    const next = parseInput(AgentOptionsSchema.pick({ capabilities: true }), { capabilities }, 'agent options').capabilities;
+    const previous = this.capabilities;
+    this.capabilities = next;
+    if (this.subscription === undefined) return;
+    try {
+      await this.register();
+    } catch (error) {
+      this.capabilities = previous;
+      throw error;
+    }
   }
 
   /** Tells the orchestrator the agent's status (and its current load). */
