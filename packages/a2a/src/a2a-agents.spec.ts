@@ -1,0 +1,292 @@
+// Against a real Python A2A agent built with the official a2a-sdk (fixtures/a2a_agent.py).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TaskState } from '@a2a-js/sdk';
+import { ClientFactory } from '@a2a-js/sdk/client';
+import type { JsonValue } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { TaskDistributor } from '@switchyard/core/internal';
+import type { A2aAgentHandle } from '@switchyard/testing';
+import { startA2aAgent, waitUntil } from '@switchyard/testing';
+import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@switchyard/transport-memory';
+import { Container } from 'inversify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { A2aAgents } from './a2a-agents.js';
+
+const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'a2a_agent.py');
+const TOKEN = 'a2a-spec';
+
+async function control(agent: A2aAgentHandle, path: string, body?: JsonValue): Promise<Record<string, JsonValue>> {
+  const response = await fetch(`${agent.url}/control/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  return (await response.json()) as Record<string, JsonValue>;
+}
+
+describe('A2aAgents with a real a2a-sdk agent', () => {
+  let engine: OrchestrationEngine;
+  let distributor: TaskDistributor;
+  let bus: MemoryBus;
+  const started: A2aAgentHandle[] = [];
+  const adapters: A2aAgents[] = [];
+
+  beforeAll(async () => {
+    const container = new Container();
+    const authenticator = await TokenAuthenticator.fromPlainTokens([{ token: TOKEN, permissions: ['admin'] }]);
+    container.load(
+      createCoreModule({ tasks: { retry: { maxAttempts: 2, initialDelayMs: 20 } } }, { authenticator }),
+      createMemoryTransportModule(),
+    );
+    engine = container.get(OrchestrationEngine);
+    distributor = container.get(TaskDistributor);
+    bus = container.get(MemoryBus);
+    await engine.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(adapters.splice(0).map((adapter) => adapter.stop()));
+    await Promise.all(started.splice(0).map((agent) => agent.stop()));
+  });
+
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  async function agentProcess(args: string[], port?: number): Promise<A2aAgentHandle> {
+    const agent = await startA2aAgent(fixture, { args, ...(port === undefined ? {} : { port }) });
+    started.push(agent);
+    return agent;
+  }
+
+  function adapter(options: ConstructorParameters<typeof A2aAgents>[0], env: NodeJS.ProcessEnv = {}): A2aAgents {
+    const created = new A2aAgents(options, () => new InMemoryTransport(bus), undefined, env);
+    adapters.push(created);
+    return created;
+  }
+
+  function listed(agentId: string) {
+    return distributor.listAgents().find((agent) => agent.id === agentId);
+  }
+
+  function run(capability: string, taskData: JsonValue, timeoutMs = 30_000) {
+    return engine.runTask({
+      authToken: TOKEN,
+      taskId: `t-${globalThis.crypto.randomUUID()}`,
+      taskType: 'a2a',
+      requiredCapabilities: [capability],
+      taskData,
+      senderId: 'spec',
+      timeoutMs,
+    });
+  }
+
+  it('joins by its card URL alone with its skills as capabilities, runs tasks, and follows a new skill without a restart', async () => {
+    const agent = await agentProcess(['--name', 'Polyglot', '--skill', 'translate:text,lang']);
+    const a2a = adapter({ cards: [{ url: agent.url }], refreshIntervalMs: 200 });
+    await a2a.start();
+    expect(listed('a2a-Polyglot')).toMatchObject({ capabilities: ['translate'], status: 'online', capacity: 4 });
+    expect(a2a.agents()).toEqual([
+      {
+        agentId: 'a2a-Polyglot',
+        cardUrl: `${agent.url}/.well-known/agent-card.json`,
+        reachable: true,
+        capabilities: ['translate'],
+      },
+    ]);
+
+    // A string is one text part; other JSON one data part. The artifacts are the result.
+    const text = await run('translate', 'bonjour');
+    expect(text).toMatchObject({ status: 'completed', agentId: 'a2a-Polyglot' });
+    expect(text.result).toMatchObject({
+      a2aTaskId: expect.any(String) as unknown,
+      artifacts: [
+        { name: 'result', parts: [{ echo: 'bonjour', partCount: 1 }] },
+        { name: 'note', parts: ['done'] },
+      ],
+    });
+    const data = await run('translate', { words: ['a', 'b'], n: 2 });
+    expect(data.result).toMatchObject({ artifacts: [{ name: 'result', parts: [{ echo: { words: ['a', 'b'], n: 2 } }] }, {}] });
+    const received = (await control(agent, 'received')).received as { metadata: Record<string, JsonValue> }[];
+    expect(received[0]?.metadata).toMatchObject({ skill: 'translate', switchyard: { taskType: 'a2a', attempt: 1 } });
+
+    await control(agent, 'skills', ['translate:text,lang', 'summarize:text']);
+    await waitUntil(() => listed('a2a-Polyglot')?.capabilities.includes('summarize') === true, 'the new skill is a capability');
+    expect(listed('a2a-Polyglot')?.capabilities).toEqual(['translate', 'summarize']);
+    await expect(run('summarize', 'long text')).resolves.toMatchObject({ status: 'completed', agentId: 'a2a-Polyglot' });
+
+    await control(agent, 'skills', ['summarize:text']);
+    await waitUntil(() => listed('a2a-Polyglot')?.capabilities.includes('translate') === false, 'the removed skill is gone');
+    expect(listed('a2a-Polyglot')?.capabilities).toEqual(['summarize']);
+  });
+
+  it('maps tags to capabilities when told to, with a prefix', async () => {
+    const agent = await agentProcess(['--name', 'Tagged', '--skill', 'translate:text,lang']);
+    const a2a = adapter({ cards: [{ url: agent.url, agentId: 'tagged' }], skills: { from: 'id-and-tags', prefix: 'a2a.' } });
+    await a2a.start();
+    expect(listed('tagged')?.capabilities).toEqual(['a2a.translate', 'a2a.text', 'a2a.lang']);
+  });
+
+  it('cancels the A2A task when Switchyard cancels the task: the agent sees tasks/cancel and the state is canceled', async () => {
+    const agent = await agentProcess(['--name', 'Slow', '--skill', 'work']);
+    const a2a = adapter({ cards: [{ url: agent.url }] });
+    await a2a.start();
+    const taskId = 'cancel-me';
+    const running = engine.runTask({
+      authToken: TOKEN,
+      taskId,
+      taskType: 'a2a',
+      requiredCapabilities: ['work'],
+      taskData: 'slow',
+      senderId: 'spec',
+      timeoutMs: 60_000,
+    });
+    running.catch(() => undefined);
+    await waitUntil(() => ((listed('a2a-Slow')?.load ?? 0) === 1), 'the agent holds the task');
+    // The A2A task exists once the agent received the message.
+    await expect.poll(async () => ((await control(agent, 'received')).received as unknown[]).length, { timeout: 30_000 }).toBe(1);
+    await engine.cancelTask({ authToken: TOKEN, taskId });
+    await expect(running).rejects.toMatchObject({ code: 'TASK_CANCELLED' });
+    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
+    // Asked over A2A itself, the agent's task is canceled.
+    const [received] = (await control(agent, 'received')).received as { taskId: string }[];
+    const client = await new ClientFactory().createFromUrl(agent.url);
+    const remote = await client.getTask({ tenant: '', id: received?.taskId ?? '' });
+    expect(remote.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+  });
+
+  it('fails an attempt timed out by callTimeoutMs as A2A_TIMEOUT and cancels the A2A task', async () => {
+    const agent = await agentProcess(['--name', 'Stuck', '--skill', 'stuck']);
+    const a2a = adapter({ cards: [{ url: agent.url }], callTimeoutMs: 500 });
+    await a2a.start();
+    const outcome = await engine
+      .runTask({
+        authToken: TOKEN,
+        taskId: 'times-out',
+        taskType: 'a2a',
+        requiredCapabilities: ['stuck'],
+        taskData: { mode: 'slow' },
+        senderId: 'spec',
+        maxAttempts: 1,
+        timeoutMs: 30_000,
+      })
+      .catch((error: unknown) => error);
+    expect(outcome).toMatchObject({ code: 'TASK_DEAD_LETTERED' });
+    expect((await engine.getTask({ authToken: TOKEN, taskId: 'times-out' })).error).toMatchObject({ code: 'A2A_TIMEOUT' });
+    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
+  });
+
+  it('fails input-required as A2A_INPUT_REQUIRED (not retried) and an agent failure as A2A_TASK_FAILED', async () => {
+    const agent = await agentProcess(['--name', 'Asks', '--skill', 'ask']);
+    const a2a = adapter({ cards: [{ url: agent.url }] });
+    await a2a.start();
+    for (const [input, code, says] of [
+      ['input', 'A2A_INPUT_REQUIRED', 'which language?'],
+      ['fail', 'A2A_TASK_FAILED', 'the agent could not do it'],
+    ] as const) {
+      const taskId = `ends-${input}`;
+      await expect(
+        engine.runTask({ authToken: TOKEN, taskId, taskType: 'a2a', requiredCapabilities: ['ask'], taskData: input, senderId: 'spec' }),
+      ).rejects.toMatchObject({ code: 'TASK_FAILED' });
+      const task = await engine.getTask({ authToken: TOKEN, taskId });
+      expect(task.error).toMatchObject({ code, message: expect.stringContaining(says) as unknown });
+      expect(task.attempts).toBe(1);
+    }
+    // The input-required task was cancelled on the agent's side, not left waiting.
+    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
+  });
+
+  it('takes an unreachable agent offline at once and back online when it answers again', async () => {
+    const agent = await agentProcess(['--name', 'Flaky', '--skill', 'flaky']);
+    const a2a = adapter({ cards: [{ url: agent.url }], refreshIntervalMs: 200 });
+    await a2a.start();
+    expect(listed('a2a-Flaky')?.status).toBe('online');
+    await agent.kill();
+    // A task meeting the dead agent takes it offline without using an attempt; it waits in the queue.
+    const waiting = run('flaky', 'hello', 60_000);
+    await waitUntil(() => listed('a2a-Flaky')?.status === 'offline', 'the agent is offline');
+    expect(a2a.agents()[0]?.reachable).toBe(false);
+    const again = await agentProcess(['--name', 'Flaky', '--skill', 'flaky'], agent.port);
+    await waitUntil(() => listed('a2a-Flaky')?.status === 'online', 'the agent is back online');
+    await expect(waiting).resolves.toMatchObject({ status: 'completed', agentId: 'a2a-Flaky' });
+    expect(((await control(again, 'received')).received as unknown[]).length).toBe(1);
+  });
+
+  it('sends the credentials the card asks for: a bearer token from the environment, an API key from config', async () => {
+    const bearer = await agentProcess(['--name', 'Guarded', '--skill', 'guarded', '--bearer', 's3cret']);
+    const keyed = await agentProcess(['--name', 'Keyed', '--skill', 'keyed', '--api-key', 'X-Api-Key=k3y']);
+    const a2a = adapter(
+      {
+        cards: [
+          { url: bearer.url, auth: { bearer: { env: 'GUARDED_TOKEN' } } },
+          { url: keyed.url, auth: { apiKey: { value: 'k3y' } } },
+        ],
+      },
+      { GUARDED_TOKEN: 's3cret' },
+    );
+    await a2a.start();
+    await expect(run('guarded', 'hi')).resolves.toMatchObject({ status: 'completed' });
+    await expect(run('keyed', 'hi')).resolves.toMatchObject({ status: 'completed' });
+
+    const wrong = adapter({ cards: [{ url: bearer.url, agentId: 'wrong', capabilities: ['wrong'], auth: { bearer: { value: 'nope' } } }] });
+    await wrong.start();
+    await expect(
+      engine.runTask({ authToken: TOKEN, taskId: 'wrong-token', taskType: 'a2a', requiredCapabilities: ['wrong'], taskData: 'hi', senderId: 'spec' }),
+    ).rejects.toMatchObject({ code: 'TASK_FAILED' });
+    expect((await engine.getTask({ authToken: TOKEN, taskId: 'wrong-token' })).error).toMatchObject({ code: 'A2A_UNAUTHORIZED' });
+  });
+
+  it('joins the agents a directory lists, and lets one go when it is no longer listed', async () => {
+    const first = await agentProcess(['--name', 'First', '--skill', 'one']);
+    const second = await agentProcess(['--name', 'Second', '--skill', 'two']);
+    let listing = [first.url, second.url];
+    const { createServer } = await import('node:http');
+    const directory = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(listing));
+    });
+    await new Promise<void>((resolve) => directory.listen(0, '127.0.0.1', resolve));
+    const address = directory.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const a2a = adapter({ directories: [{ url: `http://127.0.0.1:${String(port)}/agents` }], refreshIntervalMs: 200 });
+      await a2a.start();
+      expect(listed('a2a-First')?.capabilities).toEqual(['one']);
+      expect(listed('a2a-Second')?.capabilities).toEqual(['two']);
+      listing = [first.url];
+      await waitUntil(() => listed('a2a-Second') === undefined, 'the unlisted agent left');
+      expect(listed('a2a-First')?.status).toBe('online');
+    } finally {
+      directory.close();
+    }
+  });
+});
+
+describe('A2aAgents options', () => {
+  it('refuses bad config with a typed error naming the field', () => {
+    const connect = (): never => {
+      throw new Error('not used');
+    };
+    const cases: [unknown, string][] = [
+      [{}, 'cards'],
+      [{ cards: [{ url: 'not a url' }] }, 'cards.0.url'],
+      [{ cards: [{ url: 'http://a/', auth: { bearer: { value: 'x', env: 'Y' } } }] }, 'cards.0.auth.bearer.value'],
+      [{ cards: [{ url: 'http://a/', auth: { apiKey: { env: 'not a name' } } }] }, 'cards.0.auth.apiKey.env'],
+      [{ cards: [{ url: 'http://a/' }, { url: 'http://a/' }] }, 'cards.1.url'],
+      [{ cards: [{ url: 'http://a/', agentId: 'x' }, { url: 'http://b/', agentId: 'x' }] }, 'cards.1.agentId'],
+      [{ cards: [{ url: 'http://a/' }], skills: { from: 'names' } }, 'skills.from'],
+      [{ cards: [{ url: 'http://a/' }], callTimeoutMs: 0 }, 'callTimeoutMs'],
+      [{ cards: [{ url: 'http://a/', capabilities: ['bad name!'] }] }, 'cards.0.capabilities.0'],
+    ];
+    for (const [options, field] of cases) {
+      let thrown: unknown;
+      try {
+        new A2aAgents(options as ConstructorParameters<typeof A2aAgents>[0], connect);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, field).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((thrown as { issues: { field: string }[] }).issues.map((issue) => issue.field), field).toContain(field);
+    }
+  });
+});
