@@ -13,3 +13,9 @@ export type { A2aAgentsOptions, A2aAgentsOptionsInput, A2aAuth, A2aCard, SkillMa
 export { dataPart, jsonOfPart, partsOfTaskData, taskDataOfParts, textPart } from './a2a-parts.js';
 export type { ArtifactJson } from './a2a-parts.js';
 export { agentCardUrl, skillCapabilities } from './skill-capabilities.js';
+export { A2aServer } from './a2a-server.js';
+export type { A2aHttpRoute, A2aServerParts } from './a2a-server.js';
+export { A2aServerOptionsSchema } from './a2a-server-options.js';
+export type { A2aServerOptions, A2aServerOptionsInput } from './a2a-server-options.js';
+export { A2aOptionsSchema } from './a2a-options.js';
+export type { A2aOptions, A2aOptionsInput } from './a2a-options.js';
