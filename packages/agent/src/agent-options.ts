@@ -33,6 +33,11 @@ export const AgentOptionsSchema = z.strictObject({
    * agent (AGENT_ID_IN_USE: a previous run of this agent that has not yet missed its heartbeats).
    */
   registerWaitMs: z.number().int().nonnegative().default(15_000),
+  /**
+   * Least time between two progress reports of one task (context.progress): reports in between
+   * are coalesced, the latest kept and sent when the interval is up (or just before the answer).
+   */
+  progressIntervalMs: z.number().int().nonnegative().default(100),
 });
 
 export type AgentOptions = z.input<typeof AgentOptionsSchema>;

@@ -1,4 +1,4 @@
-import type { JsonValue, MessagePriority } from '@switchyard/core';
+import type { JsonValue, MessagePriority, TaskProgressUpdate } from '@switchyard/core';
 
 /** A task as the agent's handler receives it. */
 export interface AgentTask {
@@ -20,6 +20,15 @@ export interface TaskContext {
    * without time to finish. A handler should stop soon after; its answer is then not sent.
    */
   readonly signal: AbortSignal;
+  /**
+   * Tells whoever waits for this task how it is going: a message, how far along (0..1), a partial
+   * result. Fire-and-forget: reports closer together than the agent's progressIntervalMs are
+   * coalesced (the latest wins), the last one goes out before the answer, none after it or once
+   * the attempt was cancelled, and a transport problem is logged, never thrown. Bad input
+   * (fraction outside 0..1, a message or partial over its limit, nothing to report) throws a
+   * ValidationError naming the field.
+   */
+  progress(update: TaskProgressUpdate): void;
 }
 
 /** The agent's work: return the result (JSON), or throw (TaskFailure for a code). */

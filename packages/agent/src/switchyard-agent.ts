@@ -1,4 +1,4 @@
-import type { AgentStatus, JsonValue, Logger } from '@switchyard/core';
+import type { AgentStatus, JsonValue, Logger, TaskProgressUpdate } from '@switchyard/core';
 import type {
   AckPayload,
   Envelope,
@@ -20,6 +20,7 @@ import { AgentOptionsSchema } from './agent-options.js';
 import type { AgentTask, TaskHandler } from './agent-task.js';
 import { OrchestratorRejectedError } from './orchestrator-rejected-error.js';
 import { TaskFailure } from './task-failure.js';
+import type { ProgressOutlet } from './task-run.js';
 import { TaskRun } from './task-run.js';
 import { AttemptFences } from './attempt-fences.js';
 
@@ -75,6 +76,8 @@ export class SwitchyardAgent {
   private status: AgentStatus = 'offline';
   /** What the agent offers; setCapabilities changes it while it runs. */
   private capabilities: readonly string[];
+  /** Where every task's context.progress reports go out (see sendProgress). */
+  private readonly progressOutlet: ProgressOutlet;
 
   constructor(
     options: AgentOptions,
@@ -85,6 +88,12 @@ export class SwitchyardAgent {
     this.options = parseInput(AgentOptionsSchema, options, 'agent options');
     this.address = agentAddress(this.options.agentId);
     this.capabilities = this.options.capabilities;
+    this.progressOutlet = {
+      progressIntervalMs: this.options.progressIntervalMs,
+      sendProgress: (run, update) => {
+        this.sendProgress(run, update);
+      },
+    };
   }
 
   get agentId(): string {
@@ -376,11 +385,12 @@ export class SwitchyardAgent {
       attempt: payload.attempt,
     };
     this.inHand++;
-    const run = new TaskRun(this.agentId, payload.taskId, payload.attempt);
+    const run = new TaskRun(this.agentId, payload.taskId, payload.attempt, envelope, this.progressOutlet);
     let produced: ReturnType<TaskHandler>;
     try {
       produced = this.handler(task, run);
     } catch (error) {
+      run.closeProgress();
       this.answer(envelope, this.failure(envelope, error), this.release);
       return undefined;
     }
@@ -390,6 +400,7 @@ export class SwitchyardAgent {
       return this.settleLater(envelope, produced, run);
     }
     // A synchronous handler's value is used as it is: no await, no extra turn, nothing for the transport to track.
+    run.closeProgress();
     this.answer(envelope, this.outcome(envelope, produced), this.release);
     return undefined;
   }
@@ -407,6 +418,8 @@ export class SwitchyardAgent {
     }
     if (this.running.get(run.taskId) === run) this.running.delete(run.taskId);
     clearTimeout(run.graceTimer);
+    // The last progress report goes out before the answer (a cancelled attempt's is dropped).
+    run.closeProgress();
     if (run.stuck) {
       this.stuck--;
       this.logger.info('a stuck handler settled at last: its slot is free', {
@@ -519,6 +532,44 @@ export class SwitchyardAgent {
     }
     // Neither branch can reject: answerAgain logs what it gives up on, and `settled` runs either way.
     void published.then(settled, (error: unknown) => this.answerAgain(envelope, error).then(settled, settled));
+  }
+
+  /**
+   * One progress report of a running attempt, to the orchestrator that sent it, fenced as its
+   * answer will be. Fire-and-forget: a report that cannot go out is dropped (the next one, or
+   * the answer, tells the rest), so a handler never sees a transport problem here.
+   */
+  private sendProgress(run: TaskRun, update: TaskProgressUpdate): void {
+    const request = run.request;
+    const envelope: EnvelopeOf<'task_progress'> = {
+      id: nextEnvelopeId(),
+      kind: 'task_progress',
+      from: this.address,
+      to: request.from,
+      // The answer's priority: on a transport that orders by it, the report stays ahead of the answer.
+      priority: request.priority,
+      sentAt: Date.now(),
+      payload: {
+        taskId: request.payload.taskId,
+        attempt: request.payload.attempt,
+        fence: request.payload.fence,
+        agentId: this.agentId,
+        session: this.session,
+        ...update,
+      },
+    };
+    const dropped = (error: unknown): void => {
+      this.logger.debug('dropped a progress report that could not be sent', {
+        agentId: this.agentId,
+        taskId: request.payload.taskId,
+        error: String(error),
+      });
+    };
+    try {
+      this.transport.publish(envelope).catch(dropped);
+    } catch (error) {
+      dropped(error);
+    }
   }
 
   private async answerAgain(envelope: EnvelopeOf<'task_response'>, firstError: unknown): Promise<void> {

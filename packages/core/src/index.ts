@@ -29,6 +29,8 @@ export type { BuiltInStrategyName } from './models/strategy-names.js';
 export { FINISHED_TASK_STATUSES, TaskErrorInfoSchema, TaskStatusSchema } from './models/task.js';
 export type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from './models/task.js';
 export type { TaskResult } from './models/task-result.js';
+export { TaskProgressUpdateSchema } from './models/task-progress.js';
+export type { TaskProgressEvent, TaskProgressListener, TaskProgressUpdate } from './models/task-progress.js';
 
 // Errors and their codes
 export { SwitchyardError } from './errors/switchyard-error.js';

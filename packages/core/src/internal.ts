@@ -13,6 +13,7 @@ export {
   AgentSessionSchema,
   AnswerRefusedPayloadSchema,
   TaskCancelPayloadSchema,
+  TaskProgressPayloadSchema,
   TaskRequestPayloadSchema,
   TaskResponsePayloadSchema,
 } from './models/envelope.js';
@@ -24,9 +25,11 @@ export type {
   EnvelopeKind,
   EnvelopeOf,
   TaskCancelPayload,
+  TaskProgressPayload,
   TaskRequestPayload,
   TaskResponsePayload,
 } from './models/envelope.js';
+export { checkTaskProgressUpdate } from './models/task-progress.js';
 export { ORCHESTRATOR_ADDRESS, agentAddress, agentIdFromAddress } from './models/addresses.js';
 export {
   decodeEnvelope,

@@ -28,14 +28,14 @@ describe('demo agents', () => {
       remove(...args);
     };
     const handle = demoHandler({ id: 'd', capabilities: ['x'], priority: 0, latencyMs: 1, failureRate: 0 });
-    for (let run = 0; run < 20; run++) await handle(task, { agentId: 'd', signal });
+    for (let run = 0; run < 20; run++) await handle(task, { agentId: 'd', signal, progress: () => undefined });
     expect(listeners).toBe(0);
   });
 
   it('stop promptly when the agent is stopped mid-task', async () => {
     const controller = new AbortController();
     const handle = demoHandler({ id: 'd', capabilities: ['x'], priority: 0, latencyMs: 10_000, failureRate: 0 });
-    const running = handle(task, { agentId: 'd', signal: controller.signal });
+    const running = handle(task, { agentId: 'd', signal: controller.signal, progress: () => undefined });
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'AGENT_STOPPED' });
   });

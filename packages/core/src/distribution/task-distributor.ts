@@ -16,7 +16,8 @@ import type { AgentStatus } from '../models/agent-status.js';
 import { AgentStatusUpdateSchema } from '../models/agent-status-update.js';
 import type { AgentStatusUpdate } from '../models/agent-status-update.js';
 import type { AgentSnapshot } from '../models/agent-view.js';
-import type { Envelope } from '../models/envelope.js';
+import type { Envelope, TaskProgressPayload } from '../models/envelope.js';
+import type { TaskProgressEvent } from '../models/task-progress.js';
 import { agentAddress } from '../models/addresses.js';
 import { AgentIdSchema, TaskIdSchema } from '../models/identifiers.js';
 import type { Task, TaskAttempt, TaskErrorInfo } from '../models/task.js';
@@ -56,6 +57,8 @@ import type { QueueGroup } from './task-queue.js';
 import { BatchedTimeouts } from '../timers/batched-timeouts.js';
 import type { TaskFinishWatcher } from './task-finish-watcher.js';
 import { TaskRecord } from './task-record.js';
+import type { ProgressDropCode } from './task-progress-intake.js';
+import { journalProgress, progressDropCode, toProgressEvent } from './task-progress-intake.js';
 import type { TaskLimits } from './task-record.js';
 
 /** How many candidates a retry looks through for an agent that has not failed the task yet. */
@@ -498,6 +501,26 @@ export class TaskDistributor {
     if (this.durable?.answerForAnotherOwner(response) === true) return;
     this.applyTaskResponse(response);
   }
+
+  /**
+   * A progress report from the transport, its session checked: the task's new last progress
+   * when it comes from the holder of the current attempt, else why it was dropped. A task
+   * another orchestrator holds (durable mode) is that one's to hear: undefined, nothing to count.
+   */
+  acceptProgress(report: TaskProgressPayload): TaskProgressEvent | ProgressDropCode | undefined {
+    const task = this.store.get(report.taskId);
+    if (task === undefined) return this.durable === undefined ? 'TASK_NOT_FOUND' : undefined;
+    const dropped = progressDropCode(task, report);
+    if (dropped !== null) return dropped;
+    task.progress = toProgressEvent(report, this.clock.now());
+    if (this.durable !== undefined)
+      journalProgress(task, this.clock, this.persistProgress, (held) => this.store.get(held.id) === held && !held.isFinished);
+    return task.progress;
+  }
+
+  private readonly persistProgress = (task: TaskRecord): void => {
+    this.persist(task);
+  };
 
   /** Books an agent's answer. Only the assigned agent may answer, and only the current attempt. */
   handleTaskResponse(input: TaskResponseInput): Task {

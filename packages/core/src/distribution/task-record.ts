@@ -3,6 +3,7 @@ import type { JournaledTask } from '../models/journaled-task.js';
 import type { JsonValue } from '../models/json-value.js';
 import type { MessagePriority } from '../models/message-priority.js';
 import type { Task, TaskAttempt, TaskErrorInfo, TaskStatus } from '../models/task.js';
+import type { TaskProgressEvent } from '../models/task-progress.js';
 import type { RegisteredStrategy } from '../strategies/strategy-registry.js';
 import type { TimeoutBatch, TimeoutSlot } from '../timers/batched-timeouts.js';
 import type { AgentRecord } from '../registry/agent-record.js';
@@ -83,6 +84,11 @@ export class TaskRecord implements Task, TimeoutSlot {
   finishWatcher: TaskFinishWatcher | undefined = undefined;
   /** InMemoryTaskStore's mark: this record counts against its retention of finished tasks. */
   retainedFinished = false;
+  /** The last progress its agent reported; undefined until one does. */
+  progress: TaskProgressEvent | undefined = undefined;
+  /** Durable mode: when a progress report last caused a journal write, and the timer of the next one. */
+  progressJournaledAt = 0;
+  progressJournalTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -218,6 +224,7 @@ export class TaskRecord implements Task, TimeoutSlot {
     task.assignedAt = entry.assignedAt;
     task.finishedAt = entry.finishedAt;
     task.assignedBy = entry.assignedBy;
+    task.progress = entry.progress;
     return task;
   }
 
@@ -236,7 +243,7 @@ export class TaskRecord implements Task, TimeoutSlot {
   }
 
   snapshot(): Task {
-    return {
+    const snapshot: Task = {
       id: this.id,
       type: this.type,
       requiredCapabilities: [...this.requiredCapabilities],
@@ -258,5 +265,7 @@ export class TaskRecord implements Task, TimeoutSlot {
       assignedAt: this.assignedAt,
       finishedAt: this.finishedAt,
     };
+    // Only a task that reported progress shows the field: the common snapshot keeps its shape.
+    return this.progress === undefined ? snapshot : { ...snapshot, progress: this.progress };
   }
 }

@@ -6,6 +6,12 @@ import { parseRunTaskRequestFast } from '../validation/parse-distribute-task-inp
 import { TaskIdSchema } from '../models/identifiers.js';
 import { TaskStatusSchema } from '../models/task.js';
 import { LIMITS } from '../models/limits.js';
+import type { TaskProgressListener } from '../models/task-progress.js';
+
+/** A caller's progress callback: called with each progress report of the task while it waits. */
+const ProgressListenerSchema = z.custom<TaskProgressListener>((value) => typeof value === 'function', {
+  message: 'must be a function',
+});
 
 /** Every engine call carries the caller's token next to the operation's own fields. */
 export type WithAuth<T> = T & { readonly authToken?: string };
@@ -14,6 +20,8 @@ export const ExecuteTaskInputSchema = z.strictObject({
   taskId: TaskIdSchema,
   /** How long to wait for the answer; the configured default when omitted. */
   timeoutMs: z.number().int().positive().max(LIMITS.durationMs).optional(),
+  /** Told each progress report the task's agent sends while this caller waits (docs/protocol.md, task_progress). */
+  onProgress: ProgressListenerSchema.optional(),
 });
 
 /**
@@ -24,7 +32,8 @@ export const RunTaskRequestSchema = fastPathRegistry.attach(
   DistributeTaskInputSchema.extend({
     authToken: z.string().optional(),
     timeoutMs: ExecuteTaskInputSchema.shape.timeoutMs,
-  }).transform(({ authToken: _token, ...task }) => task),
+    onProgress: ExecuteTaskInputSchema.shape.onProgress,
+  }).transform(({ authToken: _token, onProgress: _listener, ...task }) => task),
   parseRunTaskRequestFast,
 );
 
@@ -46,7 +55,13 @@ export const ListTasksInputSchema = z.strictObject({
 });
 
 export type ExecuteTaskInput = z.input<typeof ExecuteTaskInputSchema>;
-/** A new task and how long to wait for its answer (the configured default when omitted). */
-export type RunTaskInput = DistributeTaskInput & { readonly timeoutMs?: number };
+/**
+ * A new task, how long to wait for its answer (the configured default when omitted), and who
+ * hears its progress reports meanwhile.
+ */
+export type RunTaskInput = DistributeTaskInput & {
+  readonly timeoutMs?: number;
+  readonly onProgress?: TaskProgressListener;
+};
 export type ListTasksInput = z.input<typeof ListTasksInputSchema>;
 export type CancelTaskInput = z.input<typeof CancelTaskInputSchema>;

@@ -32,6 +32,7 @@ import type { DistributionEventListener, QueueStats } from '../events/distributi
 import { FINISHED_TASK_STATUSES } from '../models/task.js';
 import type { Task } from '../models/task.js';
 import type { TaskResult } from '../models/task-result.js';
+import type { TaskProgressEvent, TaskProgressListener } from '../models/task-progress.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { SummarizingLogger } from '../ports/summarizing-logger.js';
@@ -63,6 +64,8 @@ class Waiter implements TimeoutSlot, TaskFinishWatcher {
   readonly result: Promise<TaskResult>;
   resolve!: (result: TaskResult) => void;
   reject!: (error: Error) => void;
+  /** Set when the caller hears progress: its listener leaves when the wait is given up unsettled. */
+  whenAbandoned: (() => void) | undefined = undefined;
 
   constructor(
     readonly taskId: string,
@@ -122,6 +125,12 @@ export class OrchestrationEngine {
     );
   }, false);
   private unsubscribeFinished: (() => void) | undefined;
+  /** Whoever hears every task's progress (the dashboard, the HTTP stream): onTaskProgress. */
+  private readonly progressListeners = new Set<TaskProgressListener>();
+  /** Callers of runTask/executeTask that asked for a task's progress (onProgress), per task, while they wait. */
+  private readonly progressCallers = new Map<string, TaskProgressListener[]>();
+  /** Progress reports dropped (not the current attempt's holder, task not running), by code (a metric). */
+  private readonly droppedProgress = new Map<string, number>();
   /** Refused answers are told to their agent, a bounded number per agent and second. */
   private readonly refusals = new AnswerRefusals();
   private livenessTimer: ReturnType<typeof setInterval> | undefined;
@@ -167,6 +176,9 @@ export class OrchestrationEngine {
           this.distributor.updateAgentStatus(update, true);
           return {};
         }),
+      task_progress: (envelope) => {
+        this.progressFromAgent(envelope);
+      },
       task_response: (envelope) => {
         try {
           this.checkSession(envelope, envelope.payload.agentId, envelope.payload.session);
@@ -221,9 +233,10 @@ export class OrchestrationEngine {
   /** Distributes a created task if still pending, then waits for its answer (or the timeout). */
   async executeTask(input: WithAuth<ExecuteTaskInput>): Promise<TaskResult> {
     const { rest } = await this.authorized(input, 'tasks:distribute');
-    const { taskId, timeoutMs } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
+    const { taskId, timeoutMs, onProgress } = parseInput(ExecuteTaskInputSchema, rest, 'executeTask input');
     // Wait first, read second: a task finishing while the read is under way still wakes us.
     const waiter = this.waitFor(taskId, timeoutMs ?? this.options.tasks.defaultTimeoutMs);
+    if (onProgress !== undefined) this.hearProgress(waiter, onProgress);
     let current: Task;
     try {
       current = await this.distributor.readTask(taskId);
@@ -286,6 +299,9 @@ export class OrchestrationEngine {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    // Checked by the schema above; read from the input, which the parse does not copy it into.
+    const onProgress = (input as { onProgress?: TaskProgressListener }).onProgress;
+    if (onProgress !== undefined) this.hearProgress(waiter, onProgress);
     // Durable mode: the journal may still refuse the task, which ends the wait with its error.
     void accepted?.then(undefined, (error: unknown) => {
       this.cancel(waiter);
@@ -326,6 +342,23 @@ export class OrchestrationEngine {
   async queueStats(input: WithAuth<object>): Promise<QueueStats> {
     await this.authorized(input, ...AGENT_READ_PERMISSION, 'agents:update');
     return this.distributor.queueStats();
+  }
+
+  /**
+   * Every task's progress reports as they arrive from the holders of their attempts (the
+   * dashboard, streams); returns the way to stop listening. With nobody listening a report
+   * costs its checks and nothing more.
+   */
+  onTaskProgress(listener: TaskProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => {
+      this.progressListeners.delete(listener);
+    };
+  }
+
+  /** Progress reports dropped so far (from a non-holder of the attempt, or for a task not running), by code. */
+  droppedProgressReports(): { code: string; count: number }[] {
+    return Array.from(this.droppedProgress, ([code, count]) => ({ code, count }));
   }
 
   /** Everything the distributor does, as it happens (metrics, dashboards); returns the way to stop listening. */
@@ -503,9 +536,63 @@ export class OrchestrationEngine {
     return waiter;
   }
 
+  /** A waiting caller hears the task's progress until its wait ends, however it ends. */
+  private hearProgress(waiter: Waiter, listener: TaskProgressListener): void {
+    const taskId = waiter.taskId;
+    const callers = this.progressCallers.get(taskId);
+    if (callers === undefined) this.progressCallers.set(taskId, [listener]);
+    else callers.push(listener);
+    const stop = (): void => {
+      const current = this.progressCallers.get(taskId);
+      if (current === undefined) return;
+      const others = current.filter((each) => each !== listener);
+      if (others.length === 0) this.progressCallers.delete(taskId);
+      else this.progressCallers.set(taskId, others);
+    };
+    waiter.result.then(stop, stop);
+    waiter.whenAbandoned = stop;
+  }
+
+  /**
+   * task_progress: from the agent that holds the task's current attempt (session, sender, agent,
+   * attempt and fence all checked), forwarded to whoever listens; anything else is dropped and
+   * counted. No refusal is sent back: a report is advice, and the attempt's answer settles it.
+   */
+  private progressFromAgent(envelope: EnvelopeOf<'task_progress'>): void {
+    const report = envelope.payload;
+    try {
+      this.checkSession(envelope, report.agentId, report.session);
+    } catch (error) {
+      this.dropProgress(error instanceof SwitchyardError ? error.code : 'INTERNAL');
+      return;
+    }
+    const accepted = this.distributor.acceptProgress(report);
+    if (accepted === undefined) return;
+    if (typeof accepted === 'string') {
+      this.dropProgress(accepted);
+      return;
+    }
+    const callers = this.progressCallers.get(accepted.taskId);
+    if (callers !== undefined) for (const listener of callers) this.tellProgress(listener, accepted);
+    for (const listener of this.progressListeners) this.tellProgress(listener, accepted);
+  }
+
+  private dropProgress(code: string): void {
+    this.droppedProgress.set(code, (this.droppedProgress.get(code) ?? 0) + 1);
+  }
+
+  private tellProgress(listener: TaskProgressListener, event: TaskProgressEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.warnings.warn('a progress listener threw', { taskId: event.taskId, error: String(error) });
+    }
+  }
+
   /** This caller stops waiting (its promise is left unsettled, and nobody holds it). */
   private cancel(waiter: Waiter): void {
     this.waitTimeouts.cancel(waiter);
+    waiter.whenAbandoned?.();
     if (waiter.onRecord) {
       this.distributor.unwatch(waiter.taskId, waiter);
       return;

@@ -7,6 +7,7 @@ import { JsonValueSchema } from './json-value.js';
 import { MessagePrioritySchema } from './message-priority.js';
 import { TaskErrorInfoSchema } from './task.js';
 import { LIMITS } from './limits.js';
+import { taskProgressFields } from './task-progress.js';
 
 /** Addresses are dot-separated tokens (`orchestrator`, `agent.<id>`); NATS maps them to subjects. */
 export const AddressSchema = z
@@ -43,6 +44,19 @@ export const TaskResponsePayloadSchema = z.strictObject({
   result: JsonValueSchema.optional(),
   error: TaskErrorInfoSchema.optional(),
   session: AgentSessionSchema.optional(),
+});
+
+/**
+ * Agent to orchestrator, while it works on an attempt: progress for whoever waits. Fenced and
+ * sessioned as an answer is; one from anyone but the attempt's holder is dropped (and counted).
+ */
+export const TaskProgressPayloadSchema = z.strictObject({
+  taskId: TaskIdSchema,
+  attempt: z.number().int().positive(),
+  fence: z.string().min(1).max(LIMITS.fenceLength),
+  agentId: AgentIdSchema,
+  session: AgentSessionSchema.optional(),
+  ...taskProgressFields,
 });
 
 /**
@@ -114,6 +128,7 @@ export const EnvelopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...envelopeFields, kind: z.literal('ack'), payload: AckPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('task_cancel'), payload: TaskCancelPayloadSchema }),
   z.strictObject({ ...envelopeFields, kind: z.literal('answer_refused'), payload: AnswerRefusedPayloadSchema }),
+  z.strictObject({ ...envelopeFields, kind: z.literal('task_progress'), payload: TaskProgressPayloadSchema }),
 ]);
 
 export type Envelope = z.output<typeof EnvelopeSchema>;
@@ -125,3 +140,4 @@ export type TaskResponsePayload = z.output<typeof TaskResponsePayloadSchema>;
 export type AckPayload = z.output<typeof AckPayloadSchema>;
 export type TaskCancelPayload = z.output<typeof TaskCancelPayloadSchema>;
 export type AnswerRefusedPayload = z.output<typeof AnswerRefusedPayloadSchema>;
+export type TaskProgressPayload = z.output<typeof TaskProgressPayloadSchema>;

@@ -10,6 +10,7 @@ import { JsonValueSchema } from './json-value.js';
 import { MessagePrioritySchema } from './message-priority.js';
 import { TaskErrorInfoSchema, TaskStatusSchema } from './task.js';
 import { LIMITS } from './limits.js';
+import { TaskProgressEventSchema } from './task-progress.js';
 
 const EpochMsSchema = z.number().nonnegative();
 
@@ -67,6 +68,8 @@ export const JournaledTaskSchema = z.strictObject({
   assignedBy: StrategyNameSchema.nullable(),
   /** The current attempt's fence (see TaskRecord.fence); null before the first attempt and in journals older than fences. */
   fence: z.string().min(1).max(128).nullable().default(null),
+  /** The last progress report, as of this revision (written at most once a second per task besides other writes). */
+  progress: TaskProgressEventSchema.optional(),
   /** The orchestrator that wrote this revision. */
   writtenBy: z.string().min(1).max(LIMITS.nameLength),
 });

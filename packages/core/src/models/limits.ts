@@ -19,6 +19,10 @@ export const LIMITS = {
   /** An agent's session (register ack, then every envelope of that agent): characters. */
   sessionMinLength: 16,
   sessionMaxLength: 64,
+  /** A progress report's message (task_progress, context.progress): characters at most. */
+  progressMessageLength: 2_000,
+  /** A progress report's partial result: characters of its JSON text at most. */
+  progressPartialChars: 65_536,
   /** Nesting of task data and results. */
   jsonDepth: 128,
 } as const;

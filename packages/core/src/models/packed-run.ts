@@ -20,6 +20,7 @@ export const PackedRunSchema = z.strictObject({
     'ack',
     'task_cancel',
     'answer_refused',
+    'task_progress',
   ]),
   from: AddressSchema,
   to: AddressSchema,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JsonValue } from './json-value.js';
 import type { MessagePriority } from './message-priority.js';
 import { LIMITS } from './limits.js';
+import type { TaskProgressEvent } from './task-progress.js';
 
 /**
  * pending: created, not yet handed over (createTask); queued: waiting for a free capable agent
@@ -70,6 +71,8 @@ export interface Task {
   readonly retryAt: number | null;
   readonly assignedAt: number | null;
   readonly finishedAt: number | null;
+  /** The last progress its agent reported (context.progress), when it reported any. */
+  readonly progress?: TaskProgressEvent | undefined;
 }
 
 export const FINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>([

@@ -15,7 +15,7 @@ const KEYS: ReadonlySet<string> = new Set([
   'priority',
 ]);
 const KEYS_WITH_TOKEN: ReadonlySet<string> = new Set([...KEYS, 'authToken']);
-const RUN_KEYS: ReadonlySet<string> = new Set([...KEYS_WITH_TOKEN, 'timeoutMs']);
+const RUN_KEYS: ReadonlySet<string> = new Set([...KEYS_WITH_TOKEN, 'timeoutMs', 'onProgress']);
 /** ExecuteTaskInputSchema's bound on a wait. */
 const MAX_WAIT_MS = LIMITS.durationMs;
 
@@ -54,8 +54,10 @@ export interface ParsedRunTaskInput extends ParsedDistributeTaskInput {
 export function parseRunTaskRequestFast(input: unknown): ParsedRunTaskInput | undefined {
   if (!check.isPlainRecord(input) || (input.authToken !== undefined && typeof input.authToken !== 'string'))
     return undefined;
-  const { timeoutMs } = input;
+  const { timeoutMs, onProgress } = input;
   if (timeoutMs !== undefined && (!check.isPositiveInteger(timeoutMs) || timeoutMs > MAX_WAIT_MS)) return undefined;
+  // The caller's progress callback is the engine's to keep, not part of the task.
+  if (onProgress !== undefined && typeof onProgress !== 'function') return undefined;
   const parsed: ParsedRunTaskInput | undefined = parseFields(input, RUN_KEYS);
   if (parsed !== undefined && timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;
   return parsed;
