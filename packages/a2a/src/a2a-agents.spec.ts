@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
-import type { JsonValue } from '@switchyard/core';
+import type { JsonValue, TaskProgressEvent } from '@switchyard/core';
 import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
 import { TaskDistributor } from '@switchyard/core/internal';
 import type { A2aAgentHandle } from '@switchyard/testing';
@@ -69,8 +69,9 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
     return distributor.listAgents().find((agent) => agent.id === agentId);
   }
 
-  function run(capability: string, taskData: JsonValue, timeoutMs = 30_000) {
+  function run(capability: string, taskData: JsonValue, timeoutMs = 30_000, onProgress?: (event: TaskProgressEvent) => void) {
     return engine.runTask({
+      ...(onProgress === undefined ? {} : { onProgress }),
       authToken: TOKEN,
       taskId: `t-${globalThis.crypto.randomUUID()}`,
       taskType: 'a2a',
@@ -95,8 +96,15 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
       },
     ]);
 
-    // A string is one text part; other JSON one data part. The artifacts are the result.
-    const text = await run('translate', 'bonjour');
+    // A string is one text part; other JSON one data part. The artifacts are the result; working updates the progress.
+    const progress: TaskProgressEvent[] = [];
+    const text = await run('translate', 'bonjour', 30_000, (event) => progress.push(event));
+    // Reports closer than the SDK's progressIntervalMs are coalesced (the latest wins): in order, the last always there.
+    const messages = progress.map((event) => event.message);
+    expect(messages.at(-1)).toBe('step 3 of 3');
+    expect(messages).toEqual([...messages].sort());
+    expect(messages.every((message) => /^step [123] of 3$/.test(message ?? ''))).toBe(true);
+    expect(progress[0]).toMatchObject({ agentId: 'a2a-Polyglot', attempt: 1 });
     expect(text).toMatchObject({ status: 'completed', agentId: 'a2a-Polyglot' });
     expect(text.result).toMatchObject({
       a2aTaskId: expect.any(String) as unknown,

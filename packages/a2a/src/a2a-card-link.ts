@@ -57,6 +57,15 @@ const ENDED: Partial<Record<TaskStateValue, { code: string; what: string }>> = {
 /** Interrupted, not ended, on the agent's side: the adapter cancels the A2A task so it does not linger. */
 const INTERRUPTED = new Set<TaskStateValue>([TaskState.TASK_STATE_INPUT_REQUIRED, TaskState.TASK_STATE_AUTH_REQUIRED]);
 
+/** Longest progress message the orchestrator takes: a longer status text is cut. */
+const PROGRESS_MESSAGE_LENGTH = 2_000;
+
+/** A `working` status update with words is the task's progress (one without words says nothing new). */
+function reportProgress(context: TaskContext, parts: Parameters<typeof textOfParts>[0]): void {
+  const text = textOfParts(parts);
+  if (text !== '') context.progress({ message: text.slice(0, PROGRESS_MESSAGE_LENGTH) });
+}
+
 /** How a streamed call ends: its result, or a failure (after cancelling the A2A task when it is only interrupted). */
 type CallEnd = { result: JsonValue; failure?: undefined } | { result: null; failure: TaskFailure; cancel: boolean };
 
@@ -382,7 +391,7 @@ export class A2aCardLink {
       for await (const event of client.sendMessageStream(this.request(task), {
         signal: AbortSignal.any([stream.signal, serverDown]),
       })) {
-        const step = this.followEvent(event, progress);
+        const step = this.followEvent(event, progress, context);
         if (ended.aborted) {
           if (progress.remoteTaskId !== undefined) break;
           continue;
@@ -422,7 +431,7 @@ export class A2aCardLink {
   }
 
   /** One streamed event: undefined to read on, or how the call ends (a result, or a failure, after cancelling an interrupted A2A task). */
-  private followEvent(event: StreamResponse, progress: CallProgress): CallEnd | undefined {
+  private followEvent(event: StreamResponse, progress: CallProgress, context: TaskContext): CallEnd | undefined {
     const payload = event.payload;
     switch (payload?.$case) {
       case 'message':
@@ -437,7 +446,9 @@ export class A2aCardLink {
       case 'statusUpdate': {
         progress.remoteTaskId ??= payload.value.taskId;
         const status = payload.value.status;
-        return status === undefined ? undefined : this.statusReached(status.state, status.message?.parts ?? [], progress);
+        if (status === undefined) return undefined;
+        if (status.state === TaskState.TASK_STATE_WORKING) reportProgress(context, status.message?.parts ?? []);
+        return this.statusReached(status.state, status.message?.parts ?? [], progress);
       }
       case 'artifactUpdate': {
         progress.remoteTaskId ??= payload.value.taskId;

@@ -50,9 +50,16 @@ describe('A2aServer driven by the @a2a-js/sdk client', () => {
     bus = container.get(MemoryBus);
     await engine.start();
     const summarizer = new SwitchyardAgent(
-      { agentId: 'summarizer', capabilities: ['summarize'] },
+      { agentId: 'summarizer', capabilities: ['summarize'], progressIntervalMs: 10 },
       new InMemoryTransport(bus),
-      (task) => ({ summary: `short: ${JSON.stringify(task.data)}` }),
+      async (task, context) => {
+        // Three reports, further apart than the SDK coalesces (progressIntervalMs: 10).
+        for (const [index, fraction] of [0.25, 0.5, 0.75].entries()) {
+          context.progress({ message: `reading part ${String(index + 1)}`, fraction, partial: { part: index + 1 } });
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        }
+        return { summary: `short: ${JSON.stringify(task.data)}` };
+      },
     );
     const slow = new SwitchyardAgent(
       { agentId: 'slow', capabilities: ['slow'] },
@@ -143,10 +150,22 @@ describe('A2aServer driven by the @a2a-js/sdk client', () => {
     if (last?.$case !== 'statusUpdate') return;
     expect(last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(last.value.metadata).toMatchObject({ switchyard: { agentId: 'summarizer', attempt: 1 } });
-    const working = events.find(
-      (event) => event.payload?.$case === 'statusUpdate' && event.payload.value.status?.state === TaskState.TASK_STATE_WORKING,
+    // The agent's progress reports arrive as working status updates: text and, in metadata, fraction and partial.
+    const working = events.flatMap((event) =>
+      event.payload?.$case === 'statusUpdate' && event.payload.value.status?.state === TaskState.TASK_STATE_WORKING
+        ? [event.payload.value]
+        : [],
     );
-    expect(working).toBeDefined();
+    const reports = working.filter((update) => update.metadata !== undefined);
+    expect(reports.map((update) => update.status?.message?.parts[0]?.content)).toEqual(
+      [1, 2, 3].map((part) => ({ $case: 'text', value: `reading part ${String(part)}` })),
+    );
+    expect(reports.map((update) => update.metadata)).toEqual(
+      [0.25, 0.5, 0.75].map((fraction, index) => ({
+        switchyard: { agentId: 'summarizer', attempt: 1, fraction, partial: { part: index + 1 } },
+      })),
+    );
+    expect(kinds.lastIndexOf('statusUpdate')).toBeGreaterThan(kinds.indexOf('artifactUpdate'));
     const artifact = events.find((event) => event.payload?.$case === 'artifactUpdate')?.payload;
     if (artifact?.$case !== 'artifactUpdate') throw new Error('no artifact');
     expect(artifact.value.artifact?.name).toBe('result');

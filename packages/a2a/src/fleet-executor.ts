@@ -2,7 +2,7 @@ import type { Message, Task, TaskState as TaskStateValue } from '@a2a-js/sdk';
 import { Role, TaskState } from '@a2a-js/sdk';
 import type { AgentExecutor, ExecutionEventBus, RequestContext } from '@a2a-js/sdk/server';
 import { AgentEvent } from '@a2a-js/sdk/server';
-import type { JsonValue, Logger, OrchestrationEngine } from '@switchyard/core';
+import type { JsonValue, Logger, OrchestrationEngine, TaskProgressEvent } from '@switchyard/core';
 import { SwitchyardError } from '@switchyard/core';
 import type { A2aServerOptions } from './a2a-server-options.js';
 import { partsOfTaskData, taskDataOfParts, textPart } from './a2a-parts.js';
@@ -91,6 +91,9 @@ export class FleetExecutor implements AgentExecutor {
         taskData: taskDataOfParts(message.parts),
         senderId: `a2a:${typeof caller === 'string' ? caller : 'client'}`.slice(0, 128),
         timeoutMs: this.options.taskTimeoutMs,
+        onProgress: (event) => {
+          this.progress(bus, contextId, event);
+        },
         ...(this.options.strategy === undefined ? {} : { strategy: this.options.strategy }),
       });
       bus.publish(
@@ -139,6 +142,17 @@ export class FleetExecutor implements AgentExecutor {
       this.logger.warn('A2A tasks/cancel: the Switchyard task was not cancelled', { taskId, error: messageOf(error) });
     }
     // execute() publishes `canceled` once the engine gives the task up.
+  }
+
+  /** An agent's progress report as a `working` status update: its message as the text, the rest in metadata. */
+  private progress(bus: ExecutionEventBus, contextId: string, event: TaskProgressEvent): void {
+    const fraction = event.fraction === undefined ? '' : `${String(Math.round(event.fraction * 100))} %`;
+    this.status(bus, event.taskId, contextId, TaskState.TASK_STATE_WORKING, event.message ?? fraction, {
+      agentId: event.agentId,
+      attempt: event.attempt,
+      ...(event.fraction === undefined ? {} : { fraction: event.fraction }),
+      ...(event.partial === undefined ? {} : { partial: event.partial }),
+    });
   }
 
   private status(
