@@ -1,0 +1,114 @@
+// `switchyard start` with an `a2a` section: a Python a2a-sdk agent joins by its card URL alone, and an
+// @a2a-js/sdk client reaches that agent through Switchyard's own A2A endpoint.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StreamResponse } from '@a2a-js/sdk';
+import { SendMessageRequest, TaskState } from '@a2a-js/sdk';
+import { ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
+import { hashToken } from '@switchyard/core';
+import type { A2aAgentHandle } from '@switchyard/testing';
+import { startA2aAgent } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot, CliProcess } from './cli-process.js';
+
+const fixture = join(appRoot, '..', '..', 'packages', 'a2a', 'fixtures', 'a2a_agent.py');
+const ADMIN = 'e2e-a2a-admin';
+
+async function switchyard(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
+  const run = new CliProcess(args, env);
+  const { code } = await run.exited;
+  return { code, stdout: run.stdout };
+}
+
+describe('switchyard start with A2A agents and the A2A endpoint', () => {
+  let agent: A2aAgentHandle;
+  let dir: string;
+
+  beforeAll(async () => {
+    agent = await startA2aAgent(fixture, { args: ['--name', 'Polyglot', '--skill', 'translate:text'] });
+    dir = await mkdtemp(join(tmpdir(), 'switchyard-a2a-'));
+    await writeFile(
+      join(dir, 'switchyard.yaml'),
+      [
+        'auth:',
+        `  tokens: [{ name: admin, sha256: "${await hashToken(ADMIN)}", permissions: [admin] }]`,
+        'demo: { agents: [], tasksPerSecond: 0 }',
+        'a2a:',
+        '  agents:',
+        `    cards: [{ url: "${agent.url}" }]`,
+        '    refreshIntervalMs: 300',
+        '  server: { enabled: true }',
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await agent.stop();
+  });
+
+  it('config check refuses an A2A endpoint without the HTTP server, naming the field', async () => {
+    await writeFile(join(dir, 'no-http.yaml'), 'mcp: { http: { enabled: false } }\na2a: { server: { enabled: true } }\n');
+    const check = new CliProcess(['config', 'check', '--config', join(dir, 'no-http.yaml')]);
+    expect((await check.exited).code).not.toBe(0);
+    expect(check.stderr).toContain('a2a.server.enabled');
+  });
+
+  it('the agent appears in `switchyard agents` with its skills, a new skill joins without a restart, and an A2A client gets its work done through Switchyard', async () => {
+    const daemon = new CliProcess(['start', '--config', join(dir, 'switchyard.yaml')]);
+    try {
+      await daemon.waitFor(/Press Ctrl-C to stop/);
+      expect(daemon.stdout).toContain('A2A agents:        1 joined: a2a-Polyglot [translate]');
+      const cardUrl = /A2A agent card:\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+      const mcpUrl = /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+      const client = { SWITCHYARD_URL: mcpUrl, SWITCHYARD_TOKEN: ADMIN };
+
+      const listed = await switchyard(['agents'], client);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^a2a-Polyglot\s+online\s+0\/4\s+.*translate$/m);
+
+      await fetch(`${agent.url}/control/skills`, { method: 'POST', body: JSON.stringify(['translate:text', 'summarize:text']) });
+      await expect
+        .poll(async () => (await switchyard(['agents'], client)).stdout, { timeout: 60_000, interval: 500 })
+        .toMatch(/^a2a-Polyglot\s+online\s+.*translate,summarize$/m);
+
+      // The @a2a-js/sdk client finds Switchyard by its card, and the Python agent does the work.
+      const fetchImpl: typeof fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${ADMIN}`);
+        return fetch(input, { ...init, headers });
+      };
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the SDK types its options as a class it does not export
+      const a2a = await new ClientFactory({ transports: [new JsonRpcTransportFactory({ fetchImpl })] }).createFromUrl(
+        cardUrl,
+        '',
+      );
+      expect((await a2a.getAgentCard()).skills.map((skill) => skill.id)).toEqual(['summarize', 'translate']);
+      const events: StreamResponse[] = [];
+      for await (const event of a2a.sendMessageStream(
+        SendMessageRequest.fromJSON({
+          message: { messageId: 'e2e-1', role: 'ROLE_USER', parts: [{ text: 'bonjour' }], metadata: { skill: 'summarize' } },
+        }),
+      ))
+        events.push(event);
+      const texts = events.flatMap((event) =>
+        event.payload?.$case === 'statusUpdate' && event.payload.value.status?.state === TaskState.TASK_STATE_WORKING
+          ? event.payload.value.status.message?.parts.map((part) => (part.content?.$case === 'text' ? part.content.value : '')) ?? []
+          : [],
+      );
+      // The Python agent's own working updates, relayed by Switchyard as progress.
+      expect(texts).toContain('step 3 of 3');
+      const last = events.at(-1)?.payload;
+      expect(last?.$case === 'statusUpdate' ? last.value.status?.state : undefined).toBe(TaskState.TASK_STATE_COMPLETED);
+      const artifact = events.flatMap((event) => (event.payload?.$case === 'artifactUpdate' ? [event.payload.value] : []))[0];
+      expect(artifact?.artifact?.parts[0]?.content).toMatchObject({
+        $case: 'data',
+        value: { artifacts: [{ name: 'result', parts: [{ echo: 'bonjour' }] }, { name: 'note', parts: ['done'] }] },
+      });
+    } finally {
+      daemon.kill('SIGTERM');
+      expect((await daemon.exited).code).toBe(0);
+    }
+  }, 300_000);
+});
