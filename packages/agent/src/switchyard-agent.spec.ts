@@ -85,7 +85,7 @@ describe('SwitchyardAgent over the in-memory transport', () => {
       requiredCapabilities: ['translate'],
       senderId: 'spec',
     });
-    await waitUntil(() => distributor.listAgents().find((known) => known.id === 'changing')?.load === 1);
+    await waitUntil(() => distributor.listAgents().find((known) => known.id === 'changing')?.load === 1, 'the agent holds the task');
     await worker.setCapabilities(['translate', 'summarize']);
     expect(distributor.listAgents().find((known) => known.id === 'changing')?.capabilities).toEqual([
       'translate',
