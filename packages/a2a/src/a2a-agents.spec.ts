@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
 import type { JsonValue, TaskProgressEvent } from '@switchyard/core';
-import { createCoreModule, OrchestrationEngine, TokenAuthenticator } from '@switchyard/core';
+import { createCoreModule, OrchestrationEngine, SilentLogger, TokenAuthenticator } from '@switchyard/core';
 import { TaskDistributor } from '@switchyard/core/internal';
 import type { A2aAgentHandle } from '@switchyard/testing';
 import { startA2aAgent, waitUntil } from '@switchyard/testing';
@@ -12,6 +12,7 @@ import { createMemoryTransportModule, InMemoryTransport, MemoryBus } from '@swit
 import { Container } from 'inversify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { A2aAgents } from './a2a-agents.js';
+import { A2aOptionsSchema } from './a2a-options.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'a2a_agent.py');
 const TOKEN = 'a2a-spec';
@@ -112,11 +113,15 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
         { name: 'result', parts: [{ echo: 'bonjour', partCount: 1 }] },
         { name: 'note', parts: ['done'] },
       ],
+      statusMessage: 'all done',
     });
     const data = await run('translate', { words: ['a', 'b'], n: 2 });
     expect(data.result).toMatchObject({ artifacts: [{ name: 'result', parts: [{ echo: { words: ['a', 'b'], n: 2 } }] }, {}] });
     const received = (await control(agent, 'received')).received as { metadata: Record<string, JsonValue> }[];
-    expect(received[0]?.metadata).toMatchObject({ skill: 'translate', switchyard: { taskType: 'a2a', attempt: 1 } });
+    expect(received[0]?.metadata).toMatchObject({
+      skill: 'translate',
+      switchyard: { taskId: expect.stringMatching(/^t-/) as unknown, taskType: 'a2a', attempt: 1 },
+    });
 
     await control(agent, 'skills', ['translate:text,lang', 'summarize:text']);
     await waitUntil(() => listed('a2a-Polyglot')?.capabilities.includes('summarize') === true, 'the new skill is a capability');
@@ -271,6 +276,32 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
 });
 
 describe('A2aAgents options', () => {
+  it('leaves the A2A endpoint off unless the config turns it on', () => {
+    expect(A2aOptionsSchema.parse({}).server).toMatchObject({ enabled: false, path: '/a2a' });
+  });
+
+  it('refuses a missing credential from the environment when the card asks for it, naming the field', async () => {
+    const agent = await startA2aAgent(fixture, { args: ['--name', 'NeedsEnv', '--skill', 'x', '--bearer', 't'] });
+    const logged: string[] = [];
+    const logger = new (class extends SilentLogger {
+      override error(message: string, fields?: object): void {
+        logged.push(`${message} ${JSON.stringify(fields)}`);
+      }
+    })();
+    const a2a = new A2aAgents({ cards: [{ url: agent.url, auth: { bearer: { env: 'MISSING_TOKEN' } } }] }, () => {
+      throw new Error('not reached: the agent does not join');
+    }, logger, {});
+    try {
+      await a2a.start();
+      expect(a2a.agents()).toEqual([]);
+      expect(logged.join('\n')).toContain('cards[0].auth.bearer');
+      expect(logged.join('\n')).toContain('MISSING_TOKEN is not set');
+    } finally {
+      await a2a.stop();
+      await agent.stop();
+    }
+  });
+
   it('refuses bad config with a typed error naming the field', () => {
     const connect = (): never => {
       throw new Error('not used');
