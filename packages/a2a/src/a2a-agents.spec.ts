@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
-import type { JsonValue, TaskProgressEvent } from '@switchyard/core';
+import type { JsonValue, Logger, TaskProgressEvent } from '@switchyard/core';
 import { createCoreModule, OrchestrationEngine, SilentLogger, TokenAuthenticator } from '@switchyard/core';
 import { TaskDistributor } from '@switchyard/core/internal';
 import type { A2aAgentHandle } from '@switchyard/testing';
@@ -283,11 +283,15 @@ describe('A2aAgents options', () => {
   it('refuses a missing credential from the environment when the card asks for it, naming the field', async () => {
     const agent = await startA2aAgent(fixture, { args: ['--name', 'NeedsEnv', '--skill', 'x', '--bearer', 't'] });
     const logged: string[] = [];
-    const logger = new (class extends SilentLogger {
-      override error(message: string, fields?: object): void {
+    const quiet = new SilentLogger();
+    const logger: Logger = {
+      debug: quiet.debug.bind(quiet),
+      info: quiet.info.bind(quiet),
+      warn: quiet.warn.bind(quiet),
+      error: (message, fields) => {
         logged.push(`${message} ${JSON.stringify(fields)}`);
-      }
-    })();
+      },
+    };
     const a2a = new A2aAgents({ cards: [{ url: agent.url, auth: { bearer: { env: 'MISSING_TOKEN' } } }] }, () => {
       throw new Error('not reached: the agent does not join');
     }, logger, {});
