@@ -1,19 +1,17 @@
-// `switchyard start` with an `a2a` section: a Python a2a-sdk agent joins by its card URL alone, and an
+// README's A2A config, run with `switchyard start`: a Python a2a-sdk agent joins by its card URL alone, and an
 // @a2a-js/sdk client reaches that agent through Switchyard's own A2A endpoint.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StreamResponse } from '@a2a-js/sdk';
 import { SendMessageRequest, TaskState } from '@a2a-js/sdk';
 import { ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
-import { hashToken } from '@switchyard/core';
 import type { A2aAgentHandle } from '@switchyard/testing';
 import { startA2aAgent } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot, CliProcess } from './cli-process.js';
 
 const fixture = join(appRoot, '..', '..', 'packages', 'a2a', 'fixtures', 'a2a_agent.py');
-const ADMIN = 'e2e-a2a-admin';
 
 async function switchyard(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
   const run = new CliProcess(args, env);
@@ -28,20 +26,12 @@ describe('switchyard start with A2A agents and the A2A endpoint', () => {
   beforeAll(async () => {
     agent = await startA2aAgent(fixture, { args: ['--name', 'Polyglot', '--skill', 'translate:text'] });
     dir = await mkdtemp(join(tmpdir(), 'switchyard-a2a-'));
-    await writeFile(
-      join(dir, 'switchyard.yaml'),
-      [
-        'auth:',
-        `  tokens: [{ name: admin, sha256: "${await hashToken(ADMIN)}", permissions: [admin] }]`,
-        'demo: { agents: [], tasksPerSecond: 0 }',
-        'a2a:',
-        '  agents:',
-        `    cards: [{ url: "${agent.url}" }]`,
-        '    refreshIntervalMs: 300',
-        '  server: { enabled: true }',
-        '',
-      ].join('\n'),
-    );
+    // README's config as written, with the agent on a free port instead of 9999 (tests run side by side).
+    const text = await readFile(join(appRoot, '..', '..', 'README.md'), 'utf8');
+    const block = /<!-- a2a:switchyard\.yaml -->\n```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+    if (block === undefined) throw new Error('README.md has no a2a:switchyard.yaml block');
+    expect(block).toContain('http://127.0.0.1:9999');
+    await writeFile(join(dir, 'switchyard.yaml'), block.replace('http://127.0.0.1:9999', agent.url));
   }, 120_000);
 
   afterAll(async () => {
@@ -56,13 +46,17 @@ describe('switchyard start with A2A agents and the A2A endpoint', () => {
   });
 
   it('the agent appears in `switchyard agents` with its skills, a new skill joins without a restart, and an A2A client gets its work done through Switchyard', async () => {
-    const daemon = new CliProcess(['start', '--config', join(dir, 'switchyard.yaml')]);
+    // The card is read again every 300 ms instead of 10 s, so the new skill shows soon.
+    const daemon = new CliProcess(['start', '--config', join(dir, 'switchyard.yaml')], {
+      SWITCHYARD_A2A__AGENTS__REFRESH_INTERVAL_MS: '300',
+    });
     try {
       await daemon.waitFor(/Press Ctrl-C to stop/);
       expect(daemon.stdout).toContain('A2A agents:        1 joined: a2a-Polyglot [translate]');
       const cardUrl = /A2A agent card:\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
       const mcpUrl = /MCP \(HTTP\):\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
-      const client = { SWITCHYARD_URL: mcpUrl, SWITCHYARD_TOKEN: ADMIN };
+      const admin = /admin token:\s+(\S+)/.exec(daemon.stdout)?.[1] as string;
+      const client = { SWITCHYARD_URL: mcpUrl, SWITCHYARD_TOKEN: admin };
 
       const listed = await switchyard(['agents'], client);
       expect(listed.code).toBe(0);
@@ -76,7 +70,7 @@ describe('switchyard start with A2A agents and the A2A endpoint', () => {
       // The @a2a-js/sdk client finds Switchyard by its card, and the Python agent does the work.
       const fetchImpl: typeof fetch = (input, init) => {
         const headers = new Headers(init?.headers);
-        headers.set('authorization', `Bearer ${ADMIN}`);
+        headers.set('authorization', `Bearer ${admin}`);
         return fetch(input, { ...init, headers });
       };
       // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the SDK types its options as a class it does not export
