@@ -38,6 +38,12 @@ describe('switchyard start with A2A agents and the A2A endpoint', () => {
     await agent.stop();
   });
 
+  it("config check accepts README's config and summarises it", async () => {
+    const check = new CliProcess(['config', 'check', '--config', join(dir, 'switchyard.yaml')]);
+    expect((await check.exited).code).toBe(0);
+    expect(check.stdout).toContain('A2A:              1 card(s), 0 directory(ies); endpoint on at /a2a');
+  });
+
   it('config check refuses an A2A endpoint without the HTTP server, naming the field', async () => {
     await writeFile(join(dir, 'no-http.yaml'), 'mcp: { http: { enabled: false } }\na2a: { server: { enabled: true } }\n');
     const check = new CliProcess(['config', 'check', '--config', join(dir, 'no-http.yaml')]);
