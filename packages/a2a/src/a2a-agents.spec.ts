@@ -189,13 +189,16 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
     await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
   });
 
-  it('fails input-required as A2A_INPUT_REQUIRED (not retried) and an agent failure as A2A_TASK_FAILED', async () => {
+  it('fails input-required as A2A_INPUT_REQUIRED (not retried), and the other ends short of completed with their own codes', async () => {
     const agent = await agentProcess(['--name', 'Asks', '--skill', 'ask']);
     const a2a = adapter({ cards: [{ url: agent.url }] });
     await a2a.start();
     for (const [input, code, says] of [
       ['input', 'A2A_INPUT_REQUIRED', 'which language?'],
       ['fail', 'A2A_TASK_FAILED', 'the agent could not do it'],
+      ['reject', 'A2A_TASK_REJECTED', 'not my kind of work'],
+      ['auth', 'A2A_AUTH_REQUIRED', 'sign in first'],
+      ['selfcancel', 'A2A_TASK_CANCELED', 'changed my mind'],
     ] as const) {
       const taskId = `ends-${input}`;
       await expect(
@@ -205,8 +208,25 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
       expect(task.error).toMatchObject({ code, message: expect.stringContaining(says) as unknown });
       expect(task.attempts).toBe(1);
     }
-    // The input-required task was cancelled on the agent's side, not left waiting.
-    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
+    // The input-required and auth-required tasks were cancelled on the agent's side, not left waiting.
+    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(2);
+  });
+
+  it('fails an attempt the agent answers with HTTP 500 as A2A_SERVER_ERROR, and opens the circuit after circuitBreaker.failures in a row', async () => {
+    const agent = await agentProcess(['--name', 'Failing', '--skill', 'failing']);
+    const a2a = adapter({ cards: [{ url: agent.url }], circuitBreaker: { failures: 2, openMs: 500 }, refreshIntervalMs: 200 });
+    await a2a.start();
+    await control(agent, 'fail-rpc', 1);
+    await expect(
+      engine.runTask({ authToken: TOKEN, taskId: 'server-error', taskType: 'a2a', requiredCapabilities: ['failing'], taskData: 'x', senderId: 'spec', maxAttempts: 1 }),
+    ).rejects.toMatchObject({ code: 'TASK_DEAD_LETTERED' });
+    expect((await engine.getTask({ authToken: TOKEN, taskId: 'server-error' })).error).toMatchObject({ code: 'A2A_SERVER_ERROR' });
+    // A second failure in a row opens the circuit: the agent goes offline, the task waits for it.
+    await control(agent, 'fail-rpc', 1);
+    const waiting = run('failing', 'after the circuit', 60_000);
+    await waitUntil(() => listed('a2a-Failing')?.status === 'offline', 'the circuit took the agent offline');
+    await waitUntil(() => listed('a2a-Failing')?.status === 'online', 'the agent is probed and back after openMs');
+    await expect(waiting).resolves.toMatchObject({ status: 'completed', agentId: 'a2a-Failing' });
   });
 
   it('takes an unreachable agent offline at once and back online when it answers again', async () => {
