@@ -189,6 +189,26 @@ describe('A2aAgents with a real a2a-sdk agent', () => {
     await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
   });
 
+  it("cancels the A2A task when the orchestrator's attempt timeout ends the attempt", async () => {
+    const agent = await agentProcess(['--name', 'Overdue', '--skill', 'overdue']);
+    const a2a = adapter({ cards: [{ url: agent.url }] });
+    await a2a.start();
+    await expect(
+      engine.runTask({
+        authToken: TOKEN,
+        taskId: 'attempt-times-out',
+        taskType: 'a2a',
+        requiredCapabilities: ['overdue'],
+        taskData: 'slow',
+        senderId: 'spec',
+        attemptTimeoutMs: 1_000,
+        maxAttempts: 1,
+        timeoutMs: 30_000,
+      }),
+    ).rejects.toMatchObject({ code: 'TASK_DEAD_LETTERED' });
+    await expect.poll(async () => ((await control(agent, 'cancelled')).cancelled as string[]).length, { timeout: 30_000 }).toBe(1);
+  });
+
   it('fails input-required as A2A_INPUT_REQUIRED (not retried), and the other ends short of completed with their own codes', async () => {
     const agent = await agentProcess(['--name', 'Asks', '--skill', 'ask']);
     const a2a = adapter({ cards: [{ url: agent.url }] });
@@ -341,6 +361,16 @@ describe('A2aAgents options', () => {
       [{ cards: [{ url: 'http://a/' }], callTimeoutMs: 0 }, 'callTimeoutMs'],
       [{ cards: [{ url: 'http://a/', capabilities: ['bad name!'] }] }, 'cards.0.capabilities.0'],
     ];
+    for (const [server, field] of [
+      [{ path: 'a2a' }, 'server.path'],
+      [{ path: '/mcp' }, 'server.path'],
+      [{ publicUrl: 'nowhere' }, 'server.publicUrl'],
+      [{ taskTimeoutMs: -1 }, 'server.taskTimeoutMs'],
+    ] as const) {
+      const parsed = A2aOptionsSchema.safeParse({ server });
+      expect(parsed.success, field).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.path.join('.')), field).toContain(field);
+    }
     for (const [options, field] of cases) {
       let thrown: unknown;
       try {
