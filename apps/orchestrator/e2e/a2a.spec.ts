@@ -106,6 +106,31 @@ describe('switchyard start with A2A agents and the A2A endpoint', () => {
         $case: 'data',
         value: { artifacts: [{ name: 'result', parts: [{ echo: 'bonjour' }] }, { name: 'note', parts: ['done'] }] },
       });
+
+      // A cancel travels the whole way: the A2A client cancels at Switchyard, Switchyard cancels the
+      // task, and the Python agent sees tasks/cancel for its own A2A task.
+      const slow = a2a.sendMessageStream(
+        SendMessageRequest.fromJSON({
+          message: { messageId: 'e2e-2', role: 'ROLE_USER', parts: [{ text: 'slow' }], metadata: { skill: 'translate' } },
+        }),
+      );
+      const first = await slow.next();
+      if (first.done === true || first.value.payload?.$case !== 'task') throw new Error('no task first');
+      const taskId = first.value.payload.value.id;
+      await expect
+        .poll(async () => ((await (await fetch(`${agent.url}/control/received`)).json()) as { received: unknown[] }).received.length, {
+          timeout: 60_000,
+        })
+        .toBe(2);
+      expect((await a2a.cancelTask({ tenant: '', id: taskId, metadata: undefined })).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+      for await (const _event of slow) {
+        // drained: the stream ends with the canceled status
+      }
+      await expect
+        .poll(async () => ((await (await fetch(`${agent.url}/control/cancelled`)).json()) as { cancelled: unknown[] }).cancelled.length, {
+          timeout: 60_000,
+        })
+        .toBe(1);
     } finally {
       daemon.kill('SIGTERM');
       expect((await daemon.exited).code).toBe(0);
