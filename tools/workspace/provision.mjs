@@ -16,6 +16,17 @@ const fastAgentVenv =
   join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'fast-agent-venv');
 const fastAgentPython = join(fastAgentVenv, 'bin', 'python');
 
+/**
+ * The Python A2A SDK the A2A adapter's tests run a real agent with (A2A v1.0, its HTTP server
+ * extra brings starlette and sse-starlette). fast-agent pins a2a-sdk==1.2.3, so it gets a venv of its own.
+ */
+const A2A_REQUIREMENTS = ['a2a-sdk[http-server]==1.3.0', 'uvicorn>=0.30,<1'];
+/** Outside the repo, beside the fast-agent venv; @switchyard/testing's startA2aAgent looks in the same place. */
+const a2aVenv =
+  process.env.SWITCHYARD_A2A_VENV ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchyard', 'a2a-venv');
+const a2aPython = join(a2aVenv, 'bin', 'python');
+
 /** The current nats-server the durability tests and the chaos run use (Debian's 2.9.10 stays on PATH for the old end of the matrix). */
 const NATS_SERVER_VERSION = '2.15.3';
 const NATS_SERVER_MODULE = `github.com/nats-io/nats-server/v2@v${NATS_SERVER_VERSION}`;
@@ -96,6 +107,38 @@ function provisionFastAgent() {
   return ready();
 }
 
+/** The a2a-sdk venv: made and filled here like fast-agent's (no root, no system packages). */
+function provisionA2a() {
+  const ready = () =>
+    existsSync(a2aPython) &&
+    spawnSync(
+      a2aPython,
+      ['-c', 'import importlib.metadata as m, uvicorn, starlette; assert m.version("a2a-sdk") == "1.3.0"'],
+      { stdio: 'ignore' },
+    ).status === 0;
+  if (ready()) return true;
+  const python = python312();
+  const quoted = A2A_REQUIREMENTS.map((requirement) => `'${requirement}'`).join(' ');
+  const commands = [`${python ?? 'python3.12'} -m venv ${a2aVenv}`, `${join(a2aVenv, 'bin', 'pip')} install ${quoted}`];
+  if (python === undefined) {
+    console.error('provision: the A2A tests need Python 3.12 or newer, and none was found. Install one, then run:');
+    for (const command of commands) console.error(`  ${command}`);
+    return false;
+  }
+  console.log(`provision: making ${a2aVenv} with ${python} and installing ${A2A_REQUIREMENTS.join(' ')}`);
+  try {
+    execFileSync(python, ['-m', 'venv', a2aVenv], { stdio: 'inherit' });
+    execFileSync(join(a2aVenv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', ...A2A_REQUIREMENTS], {
+      stdio: 'inherit',
+    });
+  } catch {
+    console.error('provision: installing a2a-sdk failed. Run these yourself, then npm test again:');
+    for (const command of commands) console.error(`  ${command}`);
+    return false;
+  }
+  return ready();
+}
+
 /** The version a nats-server binary reports, or undefined when it does not run. */
 function natsServerVersion(command) {
   const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
@@ -156,6 +199,7 @@ function provisionNatsServer() {
 }
 
 if (!provisionFastAgent()) process.exit(1);
+if (!provisionA2a()) process.exit(1);
 if (!provisionNatsServer()) process.exit(1);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -164,7 +208,7 @@ const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status =
 const missing = requirements.filter((requirement) => !requirement.present());
 if (missing.length === 0) {
   console.log(
-    `provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent and nats-server ${natsServerVersion(cachedNatsServer)} (${cachedNatsServer}) present`,
+    `provision: ${requirements.map((requirement) => requirement.name).join(', ')}, fast-agent, a2a-sdk (${a2aVenv}) and nats-server ${natsServerVersion(cachedNatsServer)} (${cachedNatsServer}) present`,
   );
   process.exit(0);
 }

@@ -72,6 +72,7 @@ describe('Switchyard installed as an outsider would, from the release tarballs',
     const version = (JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8')) as { version: string })
       .version;
     expect([...tarballs.keys()].sort()).toEqual([
+      'a2a',
       'agent',
       'cli',
       'core',

@@ -71,6 +71,51 @@ describe('SwitchyardAgent over the in-memory transport', () => {
     expect(await run(['echo'], { text: 'hi' })).toEqual({ echoed: { text: 'hi' } });
   });
 
+  it('changes its capabilities while it runs: the orchestrator routes by the new ones and keeps the task in hand', async () => {
+    const release = deferred<undefined>();
+    const worker = agent('changing', ['translate'], async () => {
+      await release.promise;
+      return 'done';
+    });
+    await worker.start();
+    const first = engine.runTask({
+      authToken: TOKEN,
+      taskId: 'before-change',
+      taskType: 'translate',
+      requiredCapabilities: ['translate'],
+      senderId: 'spec',
+    });
+    await waitUntil(
+      () => distributor.listAgents().find((known) => known.id === 'changing')?.load === 1,
+      'the agent holds the task',
+    );
+    await worker.setCapabilities(['translate', 'summarize']);
+    expect(distributor.listAgents().find((known) => known.id === 'changing')?.capabilities).toEqual([
+      'translate',
+      'summarize',
+    ]);
+    expect(distributor.listAgents().find((known) => known.id === 'changing')?.load).toBe(1);
+    release.resolve(undefined);
+    await expect(first).resolves.toMatchObject({ status: 'completed', result: 'done' });
+    await expect(
+      engine.runTask({
+        authToken: TOKEN,
+        taskId: 'after-change',
+        taskType: 'summarize',
+        requiredCapabilities: ['summarize'],
+        senderId: 'spec',
+      }),
+    ).resolves.toMatchObject({ agentId: 'changing', result: 'done' });
+    await expect(worker.setCapabilities(['not a capability!'])).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('capabilities') as unknown,
+    });
+    expect(distributor.listAgents().find((known) => known.id === 'changing')?.capabilities).toEqual([
+      'translate',
+      'summarize',
+    ]);
+  });
+
   it('keeps an answer it could not send while the connection was down and delivers it when it is back', async () => {
     const connection = new InMemoryTransport(bus);
     let refusals = 3;

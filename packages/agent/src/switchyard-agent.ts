@@ -74,6 +74,8 @@ export class SwitchyardAgent {
    */
   private session = newAgentSession();
   private status: AgentStatus = 'offline';
+  /** What the agent offers; setCapabilities changes it while it runs. */
+  private capabilities: readonly string[];
   /** Where every task's context.progress reports go out (see sendProgress). */
   private readonly progressOutlet: ProgressOutlet;
 
@@ -85,6 +87,7 @@ export class SwitchyardAgent {
   ) {
     this.options = parseInput(AgentOptionsSchema, options, 'agent options');
     this.address = agentAddress(this.options.agentId);
+    this.capabilities = this.options.capabilities;
     this.progressOutlet = {
       progressIntervalMs: this.options.progressIntervalMs,
       sendProgress: (request, update) => {
@@ -143,7 +146,7 @@ export class SwitchyardAgent {
   private async register(): Promise<OkAck> {
     const ack = await this.request('agent_register', {
       agentId: this.options.agentId,
-      capabilities: this.options.capabilities,
+      capabilities: [...this.capabilities],
       priority: this.options.priority,
       ...(this.options.capacity === undefined ? {} : { capacity: this.options.capacity }),
       ...(this.options.metadata === undefined ? {} : { metadata: this.options.metadata }),
@@ -193,6 +196,28 @@ export class SwitchyardAgent {
     });
     await this.disconnect();
     this.status = 'offline';
+  }
+
+  /**
+   * Changes what the agent offers while it runs: it registers again under the same run and session,
+   * so the orchestrator keeps its tasks in hand and routes by the new capabilities from now on.
+   * A list the schema refuses throws ValidationError naming `capabilities`, and changes nothing.
+   */
+  async setCapabilities(capabilities: readonly string[]): Promise<void> {
+    const next = parseInput(
+      AgentOptionsSchema.pick({ capabilities: true }),
+      { capabilities },
+      'agent options',
+    ).capabilities;
+    const previous = this.capabilities;
+    this.capabilities = next;
+    if (this.subscription === undefined) return;
+    try {
+      await this.register();
+    } catch (error) {
+      this.capabilities = previous;
+      throw error;
+    }
   }
 
   /** Tells the orchestrator the agent's status (and its current load). */

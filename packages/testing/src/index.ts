@@ -20,6 +20,8 @@ export {
 export type { NatsServerBinary } from './nats-server-binary.js';
 export { fastAgentPython, fastAgentVenv, startFastAgent, FAST_AGENT_INSTALL_HINT } from './start-fast-agent.js';
 export type { FastAgentHandle } from './start-fast-agent.js';
+export { a2aVenv, startA2aAgent, A2A_AGENT_INSTALL_HINT } from './start-a2a-agent.js';
+export type { A2aAgentHandle } from './start-a2a-agent.js';
 export { freePort, startListeningProcess } from './start-listening-process.js';
 export type { ListeningProcess, ListeningProcessOptions } from './start-listening-process.js';
 export { CandidateFleet } from './candidate-fleet.js';

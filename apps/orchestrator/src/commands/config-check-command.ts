@@ -15,6 +15,7 @@ export async function runConfigCheck(options: { config?: string }, io: CommandIo
   const strategyNames = strategies.names();
   strategies.dispose();
   const fastAgent = config.fastAgent;
+  const a2a = config.a2a;
   io.stdout.write(
     [
       `config OK: ${source}`,
@@ -27,6 +28,11 @@ export async function runConfigCheck(options: { config?: string }, io: CommandIo
         ? []
         : [
             `  fast-agent:       ${String(fastAgent.servers.length)} server(s), ${String(fastAgent.agents.length)} mapped agent(s)`,
+          ]),
+      ...(a2a === undefined
+        ? []
+        : [
+            `  A2A:              ${String(a2a.agents?.cards.length ?? 0)} card(s), ${String(a2a.agents?.directories.length ?? 0)} directory(ies); endpoint ${a2a.server.enabled ? `on at ${a2a.server.path}` : 'off'}`,
           ]),
       ...(overrides.length > 0 ? [`  from env:         ${overrides.join(', ')}`] : []),
       ...fastAgentConfigWarnings(config).map((warning) => `warning: ${warning}`),

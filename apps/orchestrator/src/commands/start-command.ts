@@ -78,6 +78,16 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
       ).serveOrchestratorHttp(orchestrator, config, logger, fastAgent)
     : undefined;
   await fastAgent?.start();
+  const a2aAgents =
+    config.a2a?.agents === undefined
+      ? undefined
+      : new (optionalPackage('a2a', 'a2a.agents').A2aAgents)(
+          config.a2a.agents,
+          () => orchestrator.connectAgentTransport(),
+          logger,
+          io.env,
+        );
+  await a2aAgents?.start();
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
@@ -107,6 +117,12 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   );
   traffic.start();
   if (fastAgent !== undefined) out(`  fast-agent:        ${describeBridge(fastAgent)}`);
+  if (a2aAgents !== undefined) {
+    const joined = a2aAgents.agents();
+    out(
+      `  A2A agents:        ${String(joined.length)} joined${joined.length === 0 ? '' : `: ${joined.map((agent) => `${agent.agentId} [${agent.capabilities.join(', ')}]`).join(', ')}`}`,
+    );
+  }
   if (http !== undefined) {
     out(`  MCP (HTTP):        ${http.mcpUrl}`);
     if (http.metricsUrl !== undefined)
@@ -114,6 +130,8 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
         `  metrics:           ${http.metricsUrl}${config.metrics.requireToken ? '  (Authorization: Bearer <token with ops:read>)' : ''}`,
       );
     if (http.dashboardUrl !== undefined) out(`  dashboard:         ${http.dashboardUrl}`);
+    if (http.a2aCardUrl !== undefined)
+      out(`  A2A agent card:    ${http.a2aCardUrl}  (Authorization: Bearer <token with tasks:distribute>)`);
   }
   if (orchestrator.generatedAdminToken !== undefined) {
     out(
@@ -147,6 +165,7 @@ export async function runStart(options: StartOptions, io: CommandIo): Promise<nu
   const stopped = (async () => {
     await traffic.stop();
     await http?.stop();
+    await a2aAgents?.stop();
     await fastAgent?.stop();
     await running.stop();
   })();

@@ -4,12 +4,12 @@ export const ENV_PREFIX = 'SWITCHYARD_';
 /**
  * SWITCHYARD_* variables that are not config values: the config file's path, the client
  * commands' orchestrator URL and token (SWITCHYARD_TOKEN is also the stdio session's token), and
- * the test helpers' fast-agent venv, nats-server choice and bin dir, and `npm test`'s CPU burner
+ * the test helpers' fast-agent and a2a venvs, nats-server choice and bin dir, and `npm test`'s CPU burner
  * switch (every CLI process of a loaded test run inherits it). Read as overrides, they would be
  * refused as unknown keys.
  */
 const NOT_CONFIG = new Set(
-  ['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'NATS_SERVER', 'BIN_DIR', 'TEST_STRESS'].map(
+  ['CONFIG', 'TOKEN', 'URL', 'FAST_AGENT_VENV', 'A2A_VENV', 'NATS_SERVER', 'BIN_DIR', 'TEST_STRESS'].map(
     (name) => `${ENV_PREFIX}${name}`,
   ),
 );

@@ -103,6 +103,9 @@ export function createOrchestratorConfigSchema(packages: Partial<OptionalPackage
   const fastAgent =
     packages.fastAgent?.FastAgentOptionsSchema ??
     missingPackageSection<OptionalPackages['fastAgent']['FastAgentOptionsSchema']>(undefined, 'fastAgent');
+  const a2a =
+    packages.a2a?.A2aOptionsSchema ??
+    missingPackageSection<OptionalPackages['a2a']['A2aOptionsSchema']>(undefined, 'a2a');
   /** The HTTP endpoint (MCP, metrics, dashboard) needs the MCP server package; without it, it is off and may only be said to be off. */
   const mcpHttp =
     packages.mcp?.McpHttpOptionsSchema.prefault({}) ??
@@ -130,6 +133,8 @@ export function createOrchestratorConfigSchema(packages: Partial<OptionalPackage
       client: ClientOptionsSchema.prefault({}),
       /** fast-agent servers whose agents join (inside `switchyard start`, or via `switchyard fast-agent-bridge`). */
       fastAgent: fastAgent.optional(),
+      /** A2A agents that join by their Agent Cards (`agents`), and Switchyard's own A2A endpoint (`server`, on the HTTP server). */
+      a2a: a2a.optional(),
       agent: AgentProcessOptionsSchema.prefault({}),
       /** After SIGTERM/SIGINT, how long `switchyard start` lets work in flight finish before it exits anyway (NATS unreachable, a handler stuck). */
       shutdownTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
@@ -140,6 +145,13 @@ export function createOrchestratorConfigSchema(packages: Partial<OptionalPackage
           code: 'custom',
           path: ['durability', 'kind'],
           message: 'jetstream needs transport.kind nats (the journal lives on the same NATS servers)',
+        });
+      }
+      if (config.a2a?.server.enabled === true && !config.mcp.http.enabled) {
+        context.addIssue({
+          code: 'custom',
+          path: ['a2a', 'server', 'enabled'],
+          message: "needs mcp.http.enabled: the A2A endpoint is served on the orchestrator's HTTP server",
         });
       }
     });

@@ -15,12 +15,14 @@ export interface ServedHttp {
   readonly mcpUrl: string;
   readonly metricsUrl: string | undefined;
   readonly dashboardUrl: string | undefined;
+  /** Where A2A clients find Switchyard's Agent Card, when a2a.server is on. */
+  readonly a2aCardUrl: string | undefined;
   stop(): Promise<void>;
 }
 
 /**
- * One HTTP server, as config says: the MCP endpoint at /mcp, Prometheus metrics at /metrics and
- * the live dashboard at /dashboard, so an operator opens one port. Undefined when mcp.http is off.
+ * One HTTP server, as config says: the MCP endpoint at /mcp, Prometheus metrics at /metrics,
+ * the live dashboard at /dashboard and the A2A endpoint (a2a.server), so an operator opens one port. Undefined when mcp.http is off.
  */
 export async function serveOrchestratorHttp(
   orchestrator: Orchestrator,
@@ -41,7 +43,21 @@ export async function serveOrchestratorHttp(
     ? new DashboardFeed(orchestrator.distributor, Date.now, orchestrator.engine)
     : undefined;
   const dashboard = feed === undefined ? undefined : await DashboardServer.load(feed, orchestrator.authenticator);
+  // Imported only when on: the A2A server needs the optional @switchyard/a2a package.
+  const a2aServer =
+    config.a2a?.server.enabled === true
+      ? new (optionalPackage('a2a', 'a2a.server.enabled').A2aServer)(
+          {
+            engine: orchestrator.engine,
+            authenticator: orchestrator.authenticator,
+            fleet: () => orchestrator.distributor.listAgents(),
+            logger,
+          },
+          config.a2a.server,
+        )
+      : undefined;
   const routes: HttpRoute[] = [
+    ...(a2aServer?.routes() ?? []),
     ...(metrics === undefined
       ? []
       : [new MetricsRoute(metrics, orchestrator.authenticator, config.metrics.requireToken)]),
@@ -69,6 +85,7 @@ export async function serveOrchestratorHttp(
     mcpUrl,
     metricsUrl: metrics === undefined ? undefined : new URL('/metrics', mcpUrl).href,
     dashboardUrl: dashboard === undefined ? undefined : new URL('/dashboard', mcpUrl).href,
+    a2aCardUrl: a2aServer === undefined ? undefined : new URL('/.well-known/agent-card.json', mcpUrl).href,
     stop: async () => {
       await http.stop();
       await stopParts();

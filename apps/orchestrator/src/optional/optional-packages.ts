@@ -3,12 +3,13 @@ import { ValidationError } from '@switchyard/core';
 /**
  * Packages the CLI needs only when the config asks for them (optional peer dependencies), imported
  * on demand, so an in-memory install is core, transport-memory, agent and the CLI: no NATS client,
- * no MCP server, no fast-agent adapter.
+ * no MCP server, no fast-agent or A2A adapter.
  */
 export interface OptionalPackages {
   readonly nats: typeof import('@switchyard/transport-nats');
   readonly fastAgent: typeof import('@switchyard/fast-agent');
   readonly mcp: typeof import('@switchyard/mcp-server');
+  readonly a2a: typeof import('@switchyard/a2a');
 }
 export type OptionalPackage = keyof OptionalPackages;
 
@@ -16,6 +17,7 @@ export const OPTIONAL_PACKAGE_NAMES: { readonly [Key in OptionalPackage]: string
   nats: '@switchyard/transport-nats',
   fastAgent: '@switchyard/fast-agent',
   mcp: '@switchyard/mcp-server',
+  a2a: '@switchyard/a2a',
 };
 
 /** What is known about each so far: imported, or found missing. */
@@ -59,13 +61,14 @@ function section(raw: Record<string, unknown> | undefined, key: string): Record<
 /**
  * Imports the optional packages a raw config (env overrides applied) names, and returns those that
  * are installed: NATS for `transport.kind: nats` or JetStream durability, fast-agent for a
- * `fastAgent` section, the MCP server unless `mcp.http.enabled` is false.
+ * `fastAgent` section, A2A for an `a2a` section, the MCP server unless `mcp.http.enabled` is false.
  */
 export async function importOptionalPackages(raw: Record<string, unknown>): Promise<Partial<OptionalPackages>> {
   const wanted: OptionalPackage[] = [];
   if (section(raw, 'transport')?.kind === 'nats' || section(raw, 'durability')?.kind === 'jetstream')
     wanted.push('nats');
   if (raw.fastAgent !== undefined) wanted.push('fastAgent');
+  if (raw.a2a !== undefined) wanted.push('a2a');
   if (section(section(raw, 'mcp'), 'http')?.enabled !== false) wanted.push('mcp');
   const found: Partial<Record<OptionalPackage, unknown>> = {};
   for (const key of wanted) {
