@@ -99,7 +99,10 @@ describe('operators drive a running orchestrator from the CLI and watch its metr
     // Only the writers (capacity 8) can hold 6 units; the summarizer holds 4.
     expect(JSON.parse(heavy.stdout)).toMatchObject({ taskId: 'e2e-heavy', status: 'completed' });
     expect((JSON.parse(heavy.stdout) as { agentId: string }).agentId).toMatch(/^writer-/);
-    const listed = JSON.parse((await switchyard(['tasks', '--json'], admin)).stdout) as { id: string; weight: number }[];
+    const listed = JSON.parse((await switchyard(['tasks', '--json'], admin)).stdout) as {
+      id: string;
+      weight: number;
+    }[];
     expect(listed.find((task) => task.id === 'e2e-heavy')?.weight).toBe(6);
     const tooHeavy = await switchyard([...summarize, '--weight', '9'], admin);
     expect(tooHeavy.code).toBe(1);

@@ -94,7 +94,12 @@ describe('progress from an SDK agent to the engine’s callers (in-memory transp
       onProgress: (event) => caller.push(event),
     });
     await waitUntil(() => caller.length === 1, 'the report');
-    expect(caller[0]).toMatchObject({ taskId: created.id, message: 'working', fraction: 0.25, partial: { rows: [1, 2] } });
+    expect(caller[0]).toMatchObject({
+      taskId: created.id,
+      message: 'working',
+      fraction: 0.25,
+      partial: { rows: [1, 2] },
+    });
     expect(everyTask).toEqual(caller);
     expect((await engine.getTask({ authToken: TOKEN, taskId: created.id })).progress).toMatchObject({
       message: 'working',
@@ -202,11 +207,13 @@ describe('progress from an SDK agent to the engine’s callers (in-memory transp
       () => engine.droppedProgressReports().reduce((sum, entry) => sum + entry.count, 0) === 7,
       'seven dropped reports',
     );
-    expect(Object.fromEntries(engine.droppedProgressReports().map((entry) => [entry.code, entry.count]))).toMatchObject({
-      TASK_ALREADY_FINISHED: 1,
-      TASK_NOT_FOUND: 1,
-      TASK_NOT_ASSIGNED: 1,
-    });
+    expect(Object.fromEntries(engine.droppedProgressReports().map((entry) => [entry.code, entry.count]))).toMatchObject(
+      {
+        TASK_ALREADY_FINISHED: 1,
+        TASK_NOT_FOUND: 1,
+        TASK_NOT_ASSIGNED: 1,
+      },
+    );
     expect(heard).toEqual([]);
     await forger.stop();
   });

@@ -47,7 +47,10 @@ describe('TaskRun.progress: coalesced, flushed before the answer, checked', () =
     run.progress({ message: 'three', partial: { rows: 3 } });
     expect(sent).toHaveLength(1);
     vi.advanceTimersByTime(INTERVAL_MS);
-    expect(sent).toEqual([{ message: 'one', fraction: 0.1 }, { message: 'three', partial: { rows: 3 } }]);
+    expect(sent).toEqual([
+      { message: 'one', fraction: 0.1 },
+      { message: 'three', partial: { rows: 3 } },
+    ]);
     // Nothing pending: the interval passing sends nothing more.
     vi.advanceTimersByTime(INTERVAL_MS * 5);
     expect(sent).toHaveLength(2);

@@ -109,10 +109,10 @@ describe('execute_task streams the task’s progress as MCP progress notificatio
     expect(notified.length).toBeGreaterThanOrEqual(3);
     expect(notified).toEqual(
       [
-      { progress: 25, total: 100, message: 'reading' },
-      { progress: 50, total: 100, message: 'thinking' },
-      { progress: 75, total: 100, message: 'writing' },
-      { progress: 100, total: 100, message: 'checking' },
+        { progress: 25, total: 100, message: 'reading' },
+        { progress: 50, total: 100, message: 'thinking' },
+        { progress: 75, total: 100, message: 'writing' },
+        { progress: 100, total: 100, message: 'checking' },
       ].slice(0, notified.length),
     );
   });

@@ -100,7 +100,8 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     for (const arm of elite) {
       const agent = candidates.get(table.agentIdOf(arm));
       if (agent === undefined) continue;
-      const otherArm = others === undefined || otherType === undefined ? NONE : others.find(otherType, others.slotOf(agent));
+      const otherArm =
+        others === undefined || otherType === undefined ? NONE : others.find(otherType, others.slotOf(agent));
       const score = this.score(taskType, arm, otherType, otherArm, agent, now);
       if (score > bestScore) {
         bestScore = score;
@@ -233,7 +234,8 @@ function priorLatencyOf(taskType: TaskTypeArms | undefined, otherType: TaskTypeA
   const otherWeight = otherType?.latencyWeight ?? 0;
   if (otherWeight === 0) return ownWeight === 0 ? 1 : Math.max(taskType?.latencyMean ?? 1, Number.MIN_VALUE);
   const mean =
-    ((taskType?.latencyMean ?? 0) * ownWeight + (otherType?.latencyMean ?? 0) * otherWeight) / (ownWeight + otherWeight);
+    ((taskType?.latencyMean ?? 0) * ownWeight + (otherType?.latencyMean ?? 0) * otherWeight) /
+    (ownWeight + otherWeight);
   return Math.max(mean, Number.MIN_VALUE);
 }
 

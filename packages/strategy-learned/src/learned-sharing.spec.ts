@@ -90,10 +90,12 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     await newcomer.syncShared();
     const published = await sharedState().entries('table');
     expect(
-      [...published.values()].map((value) => {
-        const arms = decodeSharedArms(value);
-        return arms instanceof Error ? -1 : arms.length;
-      }).sort(),
+      [...published.values()]
+        .map((value) => {
+          const arms = decodeSharedArms(value);
+          return arms instanceof Error ? -1 : arms.length;
+        })
+        .sort(),
     ).toEqual([0, 3]);
     // Other task types are untouched by what was shared about T.
     let otherTypePicksOfX = 0;
@@ -111,7 +113,9 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     await sharedState().put('table.from-the-future', new TextEncoder().encode('{"v":2,"arms":[]}'));
     await newcomer.syncShared();
     expect(newcomer.sharedArmCount).toBe(3);
-    expect(services.logs.map((entry) => [entry.level, entry.fields?.entry])).toEqual([['warn', 'table.from-the-future']]);
+    expect(services.logs.map((entry) => [entry.level, entry.fields?.entry])).toEqual([
+      ['warn', 'table.from-the-future'],
+    ]);
   });
 
   it('publishes as many of its newest records as fit in one value: half as many again until they do', async () => {
@@ -121,7 +125,8 @@ describe('learned strategy sharing what it learns between orchestrators (JetStre
     const fleet = new CandidateFleet(
       Array.from({ length: 2_000 }, (_, index) => ({ id: `${String(index).padStart(4, '0')}-${'a'.repeat(395)}` })),
     );
-    for (const agent of fleet.candidates()) learner.onCompleted({ agent, task: buildTask({ type: 'T' }), latencyMs: 10 });
+    for (const agent of fleet.candidates())
+      learner.onCompleted({ agent, task: buildTask({ type: 'T' }), latencyMs: 10 });
     await learner.syncShared();
     await newcomer.syncShared();
     expect(newcomer.sharedArmCount).toBe(1_000);

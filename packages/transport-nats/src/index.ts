@@ -8,5 +8,8 @@ export type { JetStreamDurabilityOptions, JetStreamDurabilityOptionsInput } from
 export { createJetStreamDurabilityModule } from './create-jetstream-durability-module.js';
 export { JetStreamSharedState } from './jetstream-shared-state.js';
 export { JetStreamSharedStateOptionsSchema } from './jetstream-shared-state-options.js';
-export type { JetStreamSharedStateOptions, JetStreamSharedStateOptionsInput } from './jetstream-shared-state-options.js';
+export type {
+  JetStreamSharedStateOptions,
+  JetStreamSharedStateOptionsInput,
+} from './jetstream-shared-state-options.js';
 export { createNatsSharedStateModule } from './create-nats-shared-state-module.js';

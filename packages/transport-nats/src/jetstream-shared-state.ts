@@ -2,7 +2,10 @@ import type { SharedState } from '@switchyard/core';
 import { CommunicationError } from '@switchyard/core';
 import type { KV, NatsConnection } from 'nats';
 import { connect, StorageType } from 'nats';
-import type { JetStreamSharedStateOptions, JetStreamSharedStateOptionsInput } from './jetstream-shared-state-options.js';
+import type {
+  JetStreamSharedStateOptions,
+  JetStreamSharedStateOptionsInput,
+} from './jetstream-shared-state-options.js';
 import { JetStreamSharedStateOptionsSchema } from './jetstream-shared-state-options.js';
 import { natsConnectionOptions } from './nats-connection-options.js';
 import type { NatsTransportOptions, NatsTransportOptionsInput } from './nats-transport-options.js';

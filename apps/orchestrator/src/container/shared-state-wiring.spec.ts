@@ -51,7 +51,11 @@ describe('services.sharedState wired from config', () => {
   }
 
   it('lets two orchestrators on one NATS learn together: one learns x fails type T, the other avoids x', async () => {
-    const nats = { kind: 'nats', servers: [server.url], subjectPrefix: `wired${String(Math.floor(Math.random() * 1e9))}` };
+    const nats = {
+      kind: 'nats',
+      servers: [server.url],
+      subjectPrefix: `wired${String(Math.floor(Math.random() * 1e9))}`,
+    };
     const learner = sharing(await orchestrator(nats));
     const newcomer = sharing(await orchestrator(nats));
     const fleet = new CandidateFleet([{ id: 'x' }, { id: 'y' }, { id: 'z' }]);

@@ -77,7 +77,9 @@ describe('parseSubmitBatch', () => {
     });
     expect(
       issuesOf(
-        ['{"type":"t","capabilities":["a"],"weight":0}', '{"type":"t","capabilities":["a"],"weight":1000001}'].join('\n'),
+        ['{"type":"t","capabilities":["a"],"weight":0}', '{"type":"t","capabilities":["a"],"weight":1000001}'].join(
+          '\n',
+        ),
       ).map((issue) => issue.field),
     ).toEqual(['line 1.weight', 'line 2.weight']);
   });

@@ -75,9 +75,7 @@ describe('durable mode keeps a task’s last progress in the journal, not every 
     await until(() => first.transport.taskRequests().length === 1, 'the hand-over');
     const request = first.transport.taskRequests()[0] as TaskRequest;
     const journaledProgress = () =>
-      store
-        .writesOf('long')
-        .flatMap((entry) => (entry.progress === undefined ? [] : [entry.progress.message]));
+      store.writesOf('long').flatMap((entry) => (entry.progress === undefined ? [] : [entry.progress.message]));
     for (const message of ['first', 'second', 'third', 'fourth'])
       await first.transport.inject(progress(request, message));
     // The first report is written at once; the burst after it waits for the interval, then its latest goes in.

@@ -515,7 +515,12 @@ export class TaskDistributor {
     if (dropped !== null) return dropped;
     task.progress = toProgressEvent(report, this.clock.now());
     if (this.durable !== undefined)
-      journalProgress(task, this.clock, this.persistProgress, (held) => this.store.get(held.id) === held && !held.isFinished);
+      journalProgress(
+        task,
+        this.clock,
+        this.persistProgress,
+        (held) => this.store.get(held.id) === held && !held.isFinished,
+      );
     return task.progress;
   }
 
@@ -1557,7 +1562,12 @@ export class TaskDistributor {
     return new TaskDistributionError(
       'TASK_TOO_HEAVY',
       `Task '${task.id}' has weight ${String(task.weight)}, more than the capacity of every agent with ${task.requiredCapabilities.join(', ')} (largest: ${String(largest)})`,
-      { taskId: task.id, requiredCapabilities: task.requiredCapabilities, weight: task.weight, largestCapacity: largest },
+      {
+        taskId: task.id,
+        requiredCapabilities: task.requiredCapabilities,
+        weight: task.weight,
+        largestCapacity: largest,
+      },
     );
   }
 

@@ -78,9 +78,17 @@ export function progressDropError(code: ProgressDropCode, taskId: string, agentI
     case 'TASK_NOT_FOUND':
       return NotFoundError.task(taskId);
     case 'NOT_ASSIGNED_AGENT':
-      return new AuthorizationError('NOT_ASSIGNED_AGENT', `Task '${taskId}' is not assigned to agent '${agentId}'`, details);
+      return new AuthorizationError(
+        'NOT_ASSIGNED_AGENT',
+        `Task '${taskId}' is not assigned to agent '${agentId}'`,
+        details,
+      );
     case 'STALE_ATTEMPT':
-      return new TaskStateError('STALE_ATTEMPT', `Progress for task '${taskId}' is not for its current attempt (attempt or fence)`, details);
+      return new TaskStateError(
+        'STALE_ATTEMPT',
+        `Progress for task '${taskId}' is not for its current attempt (attempt or fence)`,
+        details,
+      );
     case 'TASK_ALREADY_FINISHED':
       return new TaskStateError('TASK_ALREADY_FINISHED', `Task '${taskId}' already finished`, details);
     case 'TASK_NOT_ASSIGNED':

@@ -236,7 +236,11 @@ describe('task weight (units of agent capacity)', () => {
       { strategies: [{ definition: keeping, options: {} }] },
     );
     core.distributor.registerAgent({ agentId: 'a', capabilities: ['work'], capacity: 10 });
-    for (const [taskId, weight] of [['x', 2], ['y', 2], ['z', 3]] as const)
+    for (const [taskId, weight] of [
+      ['x', 2],
+      ['y', 2],
+      ['z', 3],
+    ] as const)
       await core.distributor.distributeTask(task(taskId, weight));
     expect(views[0]).toBe(views[1]);
     expect(views[2]).not.toBe(views[0]);
