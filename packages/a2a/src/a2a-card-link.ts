@@ -3,7 +3,7 @@ import { AgentCard as AgentCardCodec, Role, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { ClientFactory, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
 import type { AgentTask, TaskContext } from '@switchyard/agent';
-import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
+import { CircuitBreaker, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { JsonValue, Logger } from '@switchyard/core';
 import type { Transport } from '@switchyard/core/internal';
 import type { A2aAgentsOptions, A2aCard } from './a2a-agents-options.js';
@@ -12,7 +12,6 @@ import { a2aCredentials, fetchWithCredentials } from './a2a-credentials.js';
 import { a2aFailureKind } from './a2a-failure-kind.js';
 import type { ArtifactJson } from './a2a-parts.js';
 import { artifactJson, jsonOfPart, partsOfTaskData, textOfParts } from './a2a-parts.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 import { agentCardUrl, defaultAgentId, skillCapabilities } from './skill-capabilities.js';
 
 /** First pause between probes of an unreachable agent; it doubles up to probeMaxIntervalMs. */

@@ -1,3 +1,4 @@
+import { isConnectionRefused } from '@switchyard/agent';
 import { isJsonRpcError, isRestError } from '@a2a-js/sdk/errors';
 import { A2aHttpStatusError } from './a2a-http-status-error.js';
 
@@ -10,35 +11,11 @@ import { A2aHttpStatusError } from './a2a-http-status-error.js';
  */
 export type A2aFailureKind = 'connection' | 'unauthorized' | 'refused' | 'server';
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function causeCode(error: unknown): string | undefined {
-  for (
-    let current: unknown = error, depth = 0;
-    current instanceof Error && depth < 4;
-    current = current.cause, depth++
-  ) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
 export function a2aFailureKind(error: unknown): A2aFailureKind {
   if (error instanceof A2aHttpStatusError)
     return error.status === 401 || error.status === 403 ? 'unauthorized' : 'server';
   if (isJsonRpcError(error) || isRestError(error)) return 'refused';
-  const code = causeCode(error);
-  if (code !== undefined && CONNECTION_CODES.has(code)) return 'connection';
+  if (isConnectionRefused(error)) return 'connection';
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) return 'connection';
   return 'server';
 }

@@ -1,10 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentTask } from '@switchyard/agent';
-import { SwitchyardAgent, TaskFailure } from '@switchyard/agent';
+import { CircuitBreaker, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { JsonValue, Logger } from '@switchyard/core';
 import type { Transport } from '@switchyard/core/internal';
 import { callFailureKind } from './call-failure-kind.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 import type { FastAgentOptions, FastAgentServer } from './fast-agent-options.js';
 import type { CallOutcome, FastAgentServerStats } from './fast-agent-server-stats.js';
 import { CALL_OUTCOMES } from './fast-agent-server-stats.js';

@@ -1,6 +1,6 @@
 import type { AgentTask } from '@switchyard/agent';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker } from '@switchyard/agent';
 import { promptOf } from './fast-agent-server-link.js';
 import { fastAgentTools } from './fast-agent-tool.js';
 

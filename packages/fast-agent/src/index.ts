@@ -17,7 +17,6 @@ export { CALL_OUTCOMES } from './fast-agent-server-stats.js';
 export type { CallOutcome, FastAgentServerStats } from './fast-agent-server-stats.js';
 export { fastAgentTools } from './fast-agent-tool.js';
 export type { FastAgentTool } from './fast-agent-tool.js';
-export { CircuitBreaker } from './circuit-breaker.js';
 export { callFailureKind } from './call-failure-kind.js';
 export type { CallFailureKind } from './call-failure-kind.js';
 export { McpSessionPool } from './mcp-session-pool.js';
