@@ -16,6 +16,13 @@ import { TaskKeyReader } from './task-key-reader.js';
 const NO_ARMS: readonly number[] = [];
 /** A latency draw never goes below this share of its mean, so one lucky draw cannot make a score infinite. */
 const LATENCY_FLOOR = 0.05;
+/**
+ * No latency draw from observed latencies goes below one millisecond, the resolution they are
+ * measured in: tasks that finish within the same millisecond (observed as 0 ms) would otherwise
+ * divide a success chance by almost nothing, and an agent failing at once could outscore one that
+ * succeeds. (Draws from the prior alone keep their spread: they only order unknown agents.)
+ */
+const LATENCY_RESOLUTION_MS = 1;
 
 /**
  * Thompson sampling over (agent, task type) arms. Each decision scores the task type's best
@@ -186,6 +193,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     let successChance: number;
     let latencyMean = priorLatency;
     let latencySpread = 0.5 * priorLatency;
+    let latencyEvidence = 0;
     if (arm === NONE && otherArm === NONE) {
       successChance = this.services.random();
     } else {
@@ -213,6 +221,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
         latencySquares += others.latencySquares(otherArm) * kept;
       }
       successChance = this.sampler.beta(1 + successes, 1 + failures);
+      latencyEvidence = weight;
       const observedMean = weight > 0 ? latencySum / weight : priorLatency;
       const observedVariance = weight > 0 ? Math.max(0, latencySquares / weight - observedMean * observedMean) : 0;
       // The type's mean acts as one prior observation with a spread of half of it.
@@ -221,7 +230,11 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
         (0.25 * priorLatency * priorLatency + weight * observedVariance) / (1 + weight) / (1 + weight),
       );
     }
-    const latency = Math.max(LATENCY_FLOOR * latencyMean, latencyMean + latencySpread * this.sampler.normal());
+    const latency = Math.max(
+      latencyEvidence > 0 ? LATENCY_RESOLUTION_MS : 0,
+      LATENCY_FLOOR * latencyMean,
+      latencyMean + latencySpread * this.sampler.normal(),
+    );
     const capacity = agent.capacity;
     const utilisation = capacity > 0 && capacity !== Infinity ? agent.load / capacity : 0;
     return (successChance / latency) * (1 - this.options.loadWeight * utilisation);
