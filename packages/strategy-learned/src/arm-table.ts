@@ -206,13 +206,7 @@ export class ArmTable {
     const taskType = this.taskTypeFor(key, bucket);
     let slot = this.slotOf(agent);
     if (slot === NONE) slot = this.assignSlot(agent.id);
-    let arm = this.find(taskType, slot);
-    if (arm === NONE) {
-      arm = this.createArm(taskType, slot, now);
-    } else {
-      this.unlink(arm);
-    }
-    this.append(arm);
+    const arm = this.freshArm(taskType, slot, now);
     const stats = this.stats;
     const base = arm * STRIDE;
     const keep = this.decay(arm, now) * this.discount;
@@ -261,13 +255,7 @@ export class ArmTable {
     if (latencyWeight <= 0 && shared.successes + shared.failures <= 0) return;
     const taskType = this.taskTypeFor(shared.key, shared.bucket);
     const slot = this.slots.get(shared.agentId) ?? this.assignSlot(shared.agentId);
-    let arm = this.find(taskType, slot);
-    if (arm === NONE) {
-      arm = this.createArm(taskType, slot, now);
-    } else {
-      this.unlink(arm);
-    }
-    this.append(arm);
+    const arm = this.freshArm(taskType, slot, now);
     const stats = this.stats;
     const base = arm * STRIDE;
     stats[base + SUCCESSES] = (stats[base + SUCCESSES] ?? 0) + shared.successes * kept;
@@ -327,6 +315,15 @@ export class ArmTable {
     if (this.slotIds.length * 2 > this.slotHints.length)
       this.slotHints = new Int32Array(this.slotHints.length * 2).fill(NONE);
     return slot;
+  }
+
+  /** The (type, slot) arm, made if missing, moved to the newest end of the recency list. */
+  private freshArm(taskType: TaskTypeArms, slot: number, now: number): number {
+    const found = this.find(taskType, slot);
+    const arm = found === NONE ? this.createArm(taskType, slot, now) : found;
+    if (found !== NONE) this.unlink(arm);
+    this.append(arm);
+    return arm;
   }
 
   private createArm(taskType: TaskTypeArms, slot: number, now: number): number {
