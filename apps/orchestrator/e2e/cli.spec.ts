@@ -69,6 +69,21 @@ describe('switchyard CLI', () => {
     expect(run.code).toBe(0);
   });
 
+  it('stops cleanly when SIGTERM comes twice, as npx forwards the one its process group got', async () => {
+    const run = await runCli(
+      ['start', '--config', exampleConfig],
+      { SWITCHYARD_DEMO__REPORT_INTERVAL_MS: '300', SWITCHYARD_LOGGING__LEVEL: 'warn' },
+      async (output, kill) => {
+        await waitUntil(() => output().includes('Press Ctrl-C to stop.'), 'the daemon is up', 90_000);
+        kill('SIGTERM');
+        await waitUntil(() => output().includes('SIGTERM: shutting down'), 'the shutdown has begun', 90_000);
+        kill('SIGTERM');
+      },
+    );
+    expect(run.stdout).toContain('Switchyard stopped cleanly.');
+    expect(run.code).toBe(0);
+  });
+
   it('refuses a bad config listing every problem, and exits 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
     const config = join(dir, 'bad.yaml');
