@@ -161,6 +161,35 @@ export class ArmTable {
     }
   }
 
+  /**
+   * For each of the first `count` agents (undefined: none), its arm for this task type or NONE,
+   * into `arms`; and into `updatedAt`, when each arm was last updated (`now` for NONE). One
+   * pass per level of memory over all of them: the agents of one decision are cold (random
+   * members of a large fleet), and misses that do not wait for each other are waited for together.
+   */
+  findAll(
+    taskType: TaskTypeArms | undefined,
+    agents: readonly (Pick<AgentView, 'id' | 'sequence'> | undefined)[],
+    count: number,
+    arms: Int32Array,
+    updatedAt: Float64Array,
+    now: number,
+  ): void {
+    for (let index = 0; index < count; index++) {
+      const agent = agents[index];
+      arms[index] = agent === undefined ? NONE : this.slotOf(agent);
+    }
+    for (let index = 0; index < count; index++) {
+      const slot = arms[index] ?? NONE;
+      arms[index] = slot === NONE || taskType === undefined ? NONE : this.find(taskType, slot);
+    }
+    const stats = this.stats;
+    for (let index = 0; index < count; index++) {
+      const arm = arms[index] ?? NONE;
+      updatedAt[index] = arm === NONE ? now : (stats[arm * STRIDE + UPDATED_AT] ?? 0);
+    }
+  }
+
   agentIdOf(arm: number): string {
     return this.slotIds[this.armSlot[arm] ?? NONE] ?? '';
   }
@@ -191,8 +220,16 @@ export class ArmTable {
 
   /** How much of an arm's evidence still counts at `now` (1 when just updated, ½ after a half-life). */
   decay(arm: number, now: number): number {
-    const idle = now - (this.stats[arm * STRIDE + UPDATED_AT] ?? 0);
-    return idle <= 0 ? 1 : Math.exp(-idle * this.decayPerMs);
+    return this.keptAfter(now - this.updatedAt(arm));
+  }
+
+  updatedAt(arm: number): number {
+    return this.stats[arm * STRIDE + UPDATED_AT] ?? 0;
+  }
+
+  /** How much of any arm's evidence still counts after `idleMs` without an update. */
+  keptAfter(idleMs: number): number {
+    return idleMs <= 0 ? 1 : Math.exp(-idleMs * this.decayPerMs);
   }
 
   observe(

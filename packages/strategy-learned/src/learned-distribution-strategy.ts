@@ -37,6 +37,10 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   private readonly keys: TaskKeyReader;
   /** With `share`: the exchange with the other replicas, and the table of their evidence it rebuilds. */
   private readonly sharing: ArmSharing | undefined;
+  /** One decision's sampled agents, their arms and when each arm was updated (reused: a decision allocates nothing). */
+  private readonly picked: (AgentView | undefined)[];
+  private readonly pickedArms: Int32Array;
+  private readonly pickedUpdatedAt: Float64Array;
 
   constructor(
     private readonly options: LearnedOptions,
@@ -47,6 +51,9 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     this.table = new ArmTable(options);
     this.sampler = new PosteriorSampler(services.random);
     this.keys = new TaskKeyReader(options);
+    this.picked = new Array<AgentView | undefined>(options.sample).fill(undefined);
+    this.pickedArms = new Int32Array(options.sample);
+    this.pickedUpdatedAt = new Float64Array(options.sample);
     if (options.share === undefined) return;
     const sharedState = services.sharedState;
     if (sharedState === undefined) {
@@ -102,6 +109,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const elite = taskType?.elite ?? NO_ARMS;
     const others = this.sharing?.othersTable;
     const otherType = others?.taskType(key, bucket);
+    const priorLatency = priorLatencyOf(taskType, otherType);
     let best: AgentView | undefined;
     let bestScore = -1;
     for (const arm of elite) {
@@ -109,7 +117,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       if (agent === undefined) continue;
       const otherArm =
         others === undefined || otherType === undefined ? NONE : others.find(otherType, others.slotOf(agent));
-      const score = this.score(taskType, arm, otherType, otherArm, agent, now);
+      const score = this.score(arm, table.decay(arm, now), otherArm, priorLatency, agent, now);
       if (score > bestScore) {
         bestScore = score;
         best = agent;
@@ -124,7 +132,7 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
         const slot = table.slotOf(agent);
         if (slot !== NONE && isElite(table, elite, slot)) continue;
         const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
-        const score = this.score(taskType, arm, otherType, otherArm, agent, now);
+        const score = this.score(arm, arm === NONE ? 0 : table.decay(arm, now), otherArm, priorLatency, agent, now);
         if (score > bestScore) {
           bestScore = score;
           best = agent;
@@ -134,20 +142,35 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
     const sample = this.options.sample;
     const everyone = size <= sample;
     const draws = everyone ? size : sample;
+    // The sampled agents are cold in memory (their records, views and arms): each step reads one
+    // level of all of them before the next, so their cache misses are waited for together.
+    const picked = this.picked;
+    const pickedArms = this.pickedArms;
+    const pickedUpdatedAt = this.pickedUpdatedAt;
+    for (let draw = 0; draw < draws; draw++)
+      picked[draw] = candidates.at(everyone ? draw : Math.floor(this.services.random() * size));
+    table.findAll(taskType, picked, draws, pickedArms, pickedUpdatedAt, now);
     for (let draw = 0; draw < draws; draw++) {
-      const agent = candidates.at(everyone ? draw : Math.floor(this.services.random() * size));
+      const agent = picked[draw];
       if (agent === undefined) continue;
-      const slot = table.slotOf(agent);
-      // An agent without a slot has no arm at all, so it is in no elite.
-      if (slot !== NONE && isElite(table, elite, slot)) continue;
-      const arm = slot === NONE || taskType === undefined ? NONE : table.find(taskType, slot);
+      picked[draw] = undefined;
+      const arm = pickedArms[draw] ?? NONE;
+      // An agent without an arm for this task type is in no elite of it.
+      if (arm !== NONE && elite.includes(arm)) continue;
       let otherArm = NONE;
       if (others !== undefined && otherType !== undefined) {
         const otherSlot = others.slotOf(agent);
         if (otherSlot !== NONE && isElite(others, otherElite, otherSlot)) continue;
         otherArm = otherSlot === NONE ? NONE : others.find(otherType, otherSlot);
       }
-      const score = this.score(taskType, arm, otherType, otherArm, agent, now);
+      const score = this.score(
+        arm,
+        table.keptAfter(now - (pickedUpdatedAt[draw] ?? now)),
+        otherArm,
+        priorLatency,
+        agent,
+        now,
+      );
       if (score > bestScore) {
         bestScore = score;
         best = agent;
@@ -177,19 +200,19 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
 
   /**
    * One Thompson draw of successes per millisecond for this agent discounted by its load: from
-   * its arm for the task type here (or NONE) and, with `share`, its arm in the other replicas'
-   * table (or NONE), their faded evidence summed.
+   * its arm for the task type here (or NONE), whose evidence counts `kept` (the arm's decay now),
+   * and, with `share`, its arm in the other replicas' table (or NONE), their faded evidence
+   * summed. `priorLatency` is the task type's typical latency (priorLatencyOf): what an agent's
+   * latency is drawn around before it is known.
    */
   private score(
-    taskType: TaskTypeArms | undefined,
     arm: number,
-    otherType: TaskTypeArms | undefined,
+    kept: number,
     otherArm: number,
+    priorLatency: number,
     agent: AgentView,
     now: number,
   ): number {
-    // Before anything is known about the task type every agent has the same latency prior; 1 ms stands for it.
-    const priorLatency = priorLatencyOf(taskType, otherType);
     let successChance: number;
     let latencyMean = priorLatency;
     let latencySpread = 0.5 * priorLatency;
@@ -204,7 +227,6 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       let latencySquares = 0;
       if (arm !== NONE) {
         const table = this.table;
-        const kept = table.decay(arm, now);
         successes = table.successes(arm) * kept;
         failures = table.failures(arm) * kept;
         weight = table.latencyWeight(arm) * kept;
@@ -213,12 +235,12 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
       }
       const others = this.sharing?.othersTable;
       if (otherArm !== NONE && others !== undefined) {
-        const kept = others.decay(otherArm, now);
-        successes += others.successes(otherArm) * kept;
-        failures += others.failures(otherArm) * kept;
-        weight += others.latencyWeight(otherArm) * kept;
-        latencySum += others.latencySum(otherArm) * kept;
-        latencySquares += others.latencySquares(otherArm) * kept;
+        const otherKept = others.decay(otherArm, now);
+        successes += others.successes(otherArm) * otherKept;
+        failures += others.failures(otherArm) * otherKept;
+        weight += others.latencyWeight(otherArm) * otherKept;
+        latencySum += others.latencySum(otherArm) * otherKept;
+        latencySquares += others.latencySquares(otherArm) * otherKept;
       }
       successChance = this.sampler.beta(1 + successes, 1 + failures);
       latencyEvidence = weight;
@@ -241,7 +263,10 @@ export class LearnedDistributionStrategy implements DistributionStrategy {
   }
 }
 
-/** The task type's mean latency over this replica's and the others' evidence; 1 ms while nothing is known. */
+/**
+ * The task type's mean latency over this replica's and the others' evidence; 1 ms while nothing
+ * is known (every agent then has the same prior, so its scale does not matter).
+ */
 function priorLatencyOf(taskType: TaskTypeArms | undefined, otherType: TaskTypeArms | undefined): number {
   const ownWeight = taskType?.latencyWeight ?? 0;
   const otherWeight = otherType?.latencyWeight ?? 0;

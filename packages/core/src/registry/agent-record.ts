@@ -81,14 +81,12 @@ const isPoolList = (pools: CandidatePool | readonly CandidatePool[]): pools is r
 
 /** The registry's own, mutable agent. Everything outside the registry sees it as an AgentView. */
 export class AgentRecord implements AgentView {
-  /** The agents with its capability list, whose Set it shares (see `capabilities`). */
-  group: CapabilityGroup;
-  /** Its neighbours in its group: only CapabilityGroup changes them. */
-  groupPrevious: AgentRecord | undefined = undefined;
-  groupNext: AgentRecord | undefined = undefined;
-  priority: number;
+  // Declared first, so they sit right after `id` and `sequence` (the constructor's own fields):
+  // what a strategy reads of an agent it samples lies in one or two cache lines, not three.
+  /** What strategies get instead of the record, made on first use (see `view`). */
+  private readView: AgentReadView | undefined = undefined;
   /**
-   * Its status (STATUSES index, low two bits) and the two flags below, in one small integer: as
+   * Its status (STATUSES index, low two bits) and two flags (EXPECTS_HEARTBEATS, DRAIN_REQUESTED), in one small integer: as
    * three fields they cost 16 bytes more per agent.
    */
   private state = 0;
@@ -99,6 +97,12 @@ export class AgentRecord implements AgentView {
    * every agent.
    */
   private limit = -1;
+  /** The agents with its capability list, whose Set it shares (see `capabilities`). */
+  group: CapabilityGroup;
+  /** Its neighbours in its group: only CapabilityGroup changes them. */
+  groupPrevious: AgentRecord | undefined = undefined;
+  groupNext: AgentRecord | undefined = undefined;
+  priority: number;
   metadata: Record<string, JsonValue>;
   /** Its own object from the first outcome on. */
   private outcomes: OutcomeCounters | undefined = undefined;
@@ -114,8 +118,6 @@ export class AgentRecord implements AgentView {
   owner: string | undefined = undefined;
   /** `agent.<id>`, made on its first task (see `address`). */
   private addressString: string | undefined = undefined;
-  /** What strategies get instead of the record, made on first use (see `view`). */
-  private readView: AgentReadView | undefined = undefined;
   /**
    * Tasks this orchestrator handed to the agent and has not closed yet, in units of capacity (the
    * sum of their weights): a count, with each task pointing back (TaskRecord.heldBy) instead of a
