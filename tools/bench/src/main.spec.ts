@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SyntaxValidator } from 'fast-xml-validator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BenchResult } from './bench-result.js';
@@ -113,5 +114,37 @@ describe('npm run bench', () => {
   it('refuses an unknown suite and a --charts without a directory, with exit code 2', async () => {
     expect((await runMain(['nonsense'])).code).toBe(2);
     expect((await runMain(['strategies', '--charts'])).code).toBe(2);
+  });
+
+  it('compares the memory suite with another checkout’s build in one process (memory --against)', async () => {
+    // A stand-in checkout whose "build" is this one's side: the comparison runs, and its ratios are sane.
+    chartsDir = await mkdtemp(join(tmpdir(), 'bench-against-'));
+    const sides = join(chartsDir, 'tools', 'bench', 'dist', 'sides');
+    await mkdir(sides, { recursive: true });
+    const source = fileURLToPath(new URL('./sides/switchyard-memory-side.ts', import.meta.url));
+    await writeFile(
+      join(sides, 'switchyard-memory-side.js'),
+      `export { switchyardMemorySide } from ${JSON.stringify(source)};\n`,
+    );
+    const { code, stdout, stderr } = await runMain(['memory', '--against', chartsDir, '--quick', '--json']);
+    expect(code, stderr).toBe(0);
+    const { results } = JSON.parse(stdout) as { results: BenchResult[] };
+    expect(results.map((result) => [result.name, result.params.inFlight, result.unit])).toEqual([
+      ['memory-vs-build', 1, 'ratio'],
+      ['memory-vs-build', 64, 'ratio'],
+    ]);
+    for (const result of results) {
+      expectWellFormed(result);
+      expect(result.params.against).toBe(chartsDir);
+    }
+    expect(stderr).toContain('per-round ratio median');
+  });
+
+  it('refuses --against without a built checkout, without a value, or with another suite, with exit code 2', async () => {
+    const missing = await runMain(['memory', '--against', join(tmpdir(), 'no-such-checkout')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('npx nx run bench:build');
+    expect((await runMain(['memory', '--against'])).code).toBe(2);
+    expect((await runMain(['strategies', '--against', '.'])).code).toBe(2);
   });
 });

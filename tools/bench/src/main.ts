@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './bench-result.js';
 import { benchmarkCharts } from './charts/benchmark-charts.js';
+import { compareBuilds, unbuiltCheckout } from './compare-builds.js';
 import type { SuiteName } from './run-suites.js';
 import { isSuiteName, runSuites, SUITE_NAMES } from './run-suites.js';
 
@@ -36,21 +37,44 @@ function table(results: readonly BenchResult[]): string {
     .join('\n');
 }
 
-const USAGE = `usage: npm run bench -- <${SUITE_NAMES.join('|')}|all>... [--json] [--quick] [--charts DIR]`;
+const USAGE = `usage: npm run bench -- <${SUITE_NAMES.join('|')}|all>... [--json] [--quick] [--charts DIR]
+       npm run bench -- memory --against CHECKOUT [--json] [--quick]   (this build against another checkout's, in one process)`;
 
-/** `npm run bench -- <suite...|all> [--json] [--quick] [--charts DIR]` */
+/** The value of `--name VALUE`: undefined when absent, null when the value is missing. */
+function optionValue(argv: readonly string[], name: string): string | null | undefined {
+  const index = argv.indexOf(name);
+  if (index < 0) return undefined;
+  const value = argv[index + 1];
+  return value === undefined || value.startsWith('--') ? null : value;
+}
+
+/** `npm run bench -- <suite...|all> [--json] [--quick] [--charts DIR]`, or `memory --against CHECKOUT` */
 export async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
-  const chartsIndex = argv.indexOf('--charts');
-  const chartsDir = chartsIndex < 0 ? undefined : argv[chartsIndex + 1];
-  if (chartsIndex >= 0 && (chartsDir === undefined || chartsDir.startsWith('--'))) {
-    process.stderr.write(`--charts needs a directory\n${USAGE}\n`);
+  const chartsDir = optionValue(argv, '--charts');
+  const against = optionValue(argv, '--against');
+  if (chartsDir === null || against === null) {
+    process.stderr.write(
+      `${chartsDir === null ? '--charts needs a directory' : '--against needs a checkout'}\n${USAGE}\n`,
+    );
     return 2;
   }
-  const requested = argv.filter(
-    (argument, index) => !argument.startsWith('--') && (chartsIndex < 0 || index !== chartsIndex + 1),
+  const valueIndexes = new Set(
+    ['--charts', '--against'].map((name) => argv.indexOf(name) + 1).filter((index) => index > 0),
   );
+  const requested = argv.filter((argument, index) => !argument.startsWith('--') && !valueIndexes.has(index));
+  if (against !== undefined && (requested.length !== 1 || requested[0] !== 'memory' || chartsDir !== undefined)) {
+    process.stderr.write(
+      `--against compares the memory suite only: npm run bench -- memory --against CHECKOUT\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const unbuilt = against === undefined ? undefined : await unbuiltCheckout(against);
+  if (unbuilt !== undefined) {
+    process.stderr.write(`${unbuilt}\n`);
+    return 2;
+  }
   const names = requested.length === 0 || requested.includes('all') ? [...SUITE_NAMES] : requested;
   const unknown = names.filter((name) => !isSuiteName(name));
   if (unknown.length > 0) {
@@ -63,7 +87,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   log(
     `machine: ${String(cpus().length)} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   );
-  const results = await runSuites(names as SuiteName[], { quick, log });
+  const results =
+    against === undefined
+      ? await runSuites(names as SuiteName[], { quick, log })
+      : await compareBuilds(against, { quick, log });
   if (chartsDir !== undefined) {
     await mkdir(chartsDir, { recursive: true });
     for (const chart of benchmarkCharts(results)) {
