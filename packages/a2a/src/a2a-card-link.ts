@@ -3,7 +3,7 @@ import { AgentCard as AgentCardCodec, Role, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { ClientFactory, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
 import type { AgentTask, TaskContext } from '@switchyard/agent';
-import { CircuitBreaker, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
+import { CircuitBreaker, probeWithBackoff, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { JsonValue, Logger } from '@switchyard/core';
 import type { Transport } from '@switchyard/core/internal';
 import type { A2aAgentsOptions, A2aCard } from './a2a-agents-options.js';
@@ -13,9 +13,6 @@ import { a2aFailureKind } from './a2a-failure-kind.js';
 import type { ArtifactJson } from './a2a-parts.js';
 import { artifactJson, jsonOfPart, partsOfTaskData, textOfParts } from './a2a-parts.js';
 import { agentCardUrl, defaultAgentId, skillCapabilities } from './skill-capabilities.js';
-
-/** First pause between probes of an unreachable agent; it doubles up to probeMaxIntervalMs. */
-const FIRST_PROBE_DELAY_MS = 100;
 
 /** One A2A agent as the adapter sees it: for logs, `switchyard agents` and tests. */
 export interface A2aAgentState {
@@ -27,18 +24,6 @@ export interface A2aAgentState {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -315,18 +300,13 @@ export class A2aCardLink {
     return this.offlineReported;
   }
 
-  private async probe(): Promise<void> {
-    const stop = this.stopping.signal;
-    for (
-      let delayMs = FIRST_PROBE_DELAY_MS;
-      !stop.aborted;
-      delayMs = Math.min(delayMs * 2, this.options.probeMaxIntervalMs)
-    ) {
-      await sleep(Math.max(delayMs, this.breaker.isOpen ? this.breaker.openMs : 0), stop);
-      // stop() may have come during the sleep.
-      if (this.stopping.signal.aborted) return;
-      if (await this.sync()) return;
-    }
+  private probe(): Promise<void> {
+    return probeWithBackoff({
+      stop: this.stopping.signal,
+      maxDelayMs: this.options.probeMaxIntervalMs,
+      breaker: this.breaker,
+      attempt: () => this.sync(),
+    });
   }
 
   private unavailable(): TaskFailure {

@@ -6,3 +6,6 @@ export type { AgentTask, TaskContext, TaskHandler } from './agent-task.js';
 export { TaskFailure } from './task-failure.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export { isConnectionRefused } from './connection-refused.js';
+export { probeWithBackoff } from './probe-with-backoff.js';
+export type { BackoffProbe } from './probe-with-backoff.js';
+export { sleepUnlessStopped } from './sleep-unless-stopped.js';

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentTask } from '@switchyard/agent';
-import { CircuitBreaker, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
+import { CircuitBreaker, probeWithBackoff, sleepUnlessStopped, SwitchyardAgent, TaskFailure } from '@switchyard/agent';
 import type { JsonValue, Logger } from '@switchyard/core';
 import type { Transport } from '@switchyard/core/internal';
 import { callFailureKind } from './call-failure-kind.js';
@@ -13,8 +13,6 @@ import { McpSessionPool } from './mcp-session-pool.js';
 
 /** What fast-agent 0.10 answers for a second operation on a session: back-pressure, not the task's failure. */
 const SESSION_BUSY = /already running/i;
-/** First pause between health probes of a server that is down; it doubles up to probeMaxIntervalMs. */
-const FIRST_PROBE_DELAY_MS = 100;
 /** Pause before another session is tried after a busy answer. */
 const BUSY_PAUSE_MS = 20;
 
@@ -39,18 +37,6 @@ function replyText(reply: CallToolResult): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Whether anything answers HTTP at the server's URL (any status): the cheap probe of a server that is down. */
@@ -370,20 +356,22 @@ export class FastAgentServerLink {
   }
 
   /** Probes a server that is down, with back-off, until it answers and its tools are read again. */
-  private async probe(): Promise<void> {
-    const stop = this.stopping.signal;
-    // A stdio probe starts a process: not every second.
-    const maxDelayMs =
-      this.server.url === undefined
-        ? Math.max(this.options.probeMaxIntervalMs, this.options.refreshIntervalMs)
-        : this.options.probeMaxIntervalMs;
-    for (let delayMs = FIRST_PROBE_DELAY_MS; !stop.aborted; delayMs = Math.min(delayMs * 2, maxDelayMs)) {
-      const circuitWaitMs = this.breaker.isOpen ? this.breaker.openMs : 0;
-      await sleep(Math.max(delayMs, circuitWaitMs), stop);
-      if (this.stopping.signal.aborted) return;
-      if (this.server.url !== undefined && !(await answersHttp(this.server.url))) continue;
-      if (await this.sync()) return;
-    }
+  private probe(): Promise<void> {
+    const url = this.server.url;
+    return probeWithBackoff({
+      stop: this.stopping.signal,
+      // A stdio probe starts a process: not every second.
+      maxDelayMs:
+        url === undefined
+          ? Math.max(this.options.probeMaxIntervalMs, this.options.refreshIntervalMs)
+          : this.options.probeMaxIntervalMs,
+      breaker: this.breaker,
+      attempt: async () => {
+        // Over HTTP, a cheap request first: sessions are opened again only once the server answers.
+        if (url !== undefined && !(await answersHttp(url))) return false;
+        return this.sync();
+      },
+    });
   }
 
   /** A session's stream broke: if the server no longer answers, it is down now, not at the next refresh. */
@@ -501,7 +489,7 @@ export class FastAgentServerLink {
           inMs: backoffMs,
           error: messageOf(error),
         });
-        await sleep(backoffMs, signal);
+        await sleepUnlessStopped(backoffMs, signal);
         continue;
       }
       this.pool.release(session);
@@ -509,7 +497,7 @@ export class FastAgentServerLink {
         // The session still runs an earlier operation (one just cancelled, say): another session takes this call.
         this.calls.busy++;
         this.logger.debug('fast-agent session busy: trying another', { server: this.server.name, tool });
-        await sleep(BUSY_PAUSE_MS, signal);
+        await sleepUnlessStopped(BUSY_PAUSE_MS, signal);
         continue;
       }
       this.breaker.succeeded();
